@@ -1,0 +1,188 @@
+/**
+ * The on-disk run directory: the only thing reports, gates and diffs read. A run is
+ * self-describing: everything needed to re-score, re-report or re-gate is in here, so no model
+ * run is ever needed downstream.
+ *
+ *   RUN/manifest.json                     RunManifest
+ *   RUN/predictions/<model>/<task>.jsonl  PredictionRecord per line, append-only, flushed per batch
+ *   RUN/samples/<model>/<task>.jsonl      SampleScoreRecord per line (written when a task is scored)
+ *   RUN/scores.json                       ScoresFile
+ *   RUN/timings.json                      TimingsFile
+ *
+ * Versioned: readers reject a `formatVersion` they do not know, with the fix.
+ */
+
+export const RUN_FORMAT_VERSION = 1;
+
+export type TaskKind = 'retrieval' | 'captioning' | 'vqa' | 'instruction';
+
+/** Where a setting's value came from, so every override is visible in the record. */
+export type SettingSource = 'default' | 'family-default' | 'suite' | 'cli';
+
+export interface ResolvedSetting<T = unknown> {
+  readonly value: T;
+  readonly source: SettingSource;
+}
+
+export interface RunManifest {
+  readonly formatVersion: typeof RUN_FORMAT_VERSION;
+  readonly runId: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly vlbench: { readonly version: string; readonly gitCommit: string | null };
+  readonly suites: readonly {
+    readonly name: string;
+    readonly file: string;
+    readonly sha256: string;
+    /** The suite as loaded (after defaults), for reproduction without the original file. */
+    readonly resolved: unknown;
+  }[];
+  readonly models: readonly {
+    readonly id: string;
+    readonly family: string;
+    readonly variant: string;
+    readonly manifestPath: string;
+    readonly manifestSha256: string;
+    /** Graph role -> sha256 of the ONNX file. */
+    readonly graphs: Readonly<Record<string, string>>;
+    /** The execution provider that actually ran, and why others were skipped. */
+    readonly provider: { readonly requested: string; readonly used: string; readonly skipped: readonly { readonly provider: string; readonly reason: string }[] };
+  }[];
+  readonly tasks: readonly {
+    readonly id: string;
+    readonly kind: TaskKind;
+    readonly dataset: { readonly name: string; readonly files: readonly { readonly path: string; readonly sha256: string }[] };
+    /** Model id -> resolved settings with provenance, or the reason the pair is not applicable. */
+    readonly perModel: Readonly<Record<string, { readonly applicable: true; readonly settings: Readonly<Record<string, ResolvedSetting>> } | { readonly applicable: false; readonly reason: string }>>;
+    readonly metrics: readonly string[];
+  }[];
+  readonly environment: {
+    readonly onnxruntime: string;
+    readonly node: string;
+    readonly platform: string;
+    readonly cpu: string;
+    readonly gpu: string | null;
+  };
+  readonly seeds: Readonly<Record<string, number>>;
+  readonly limit: number | null;
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  /** Gates declared by the suites (read by `vlbench gate`). */
+  readonly gates: readonly unknown[];
+}
+
+interface PredictionBase {
+  readonly sampleId: string;
+  readonly model: string;
+  readonly task: string;
+}
+
+export interface CaptionPrediction extends PredictionBase {
+  readonly kind: 'captioning';
+  readonly caption: string;
+  readonly references: readonly string[];
+  readonly generatedTokens: number;
+  readonly latencyMs: number;
+  /** Input file, for the report's sample browser. */
+  readonly media: readonly string[];
+}
+
+export interface VqaPrediction extends PredictionBase {
+  readonly kind: 'vqa';
+  readonly question: string;
+  readonly answer: string;
+  /** Human answers (10 for VQAv2) and official types, so VQA accuracy can be recomputed. */
+  readonly answers: readonly string[];
+  readonly answerType: string;
+  readonly questionType: string;
+  readonly imageId: string;
+  readonly generatedTokens: number;
+  readonly latencyMs: number;
+  readonly media: readonly string[];
+}
+
+export interface InstructionPrediction extends PredictionBase {
+  readonly kind: 'instruction';
+  readonly prompt: string;
+  readonly answer: string;
+  readonly mode: 'open' | 'multiple-choice';
+  /** Multiple choice: the options, the chosen index and the correct index. */
+  readonly choices: readonly string[];
+  readonly chosenIndex: number;
+  readonly answerIndex: number;
+  readonly answers: readonly string[];
+  readonly category: string;
+  readonly generatedTokens: number;
+  readonly latencyMs: number;
+  readonly media: readonly string[];
+}
+
+/**
+ * Retrieval records one line per query: an image (i2t) or a text (t2i), with the rank of its
+ * best ground truth in the final (re-ranked) ordering and the top 10, so recall is recomputable.
+ */
+export interface RetrievalPrediction extends PredictionBase {
+  readonly kind: 'retrieval';
+  readonly direction: 'i2t' | 't2i';
+  /** 0-based rank of the best ground-truth item; recall@K counts rank < K. */
+  readonly rank: number;
+  readonly top: readonly string[];
+  readonly groundTruth: readonly string[];
+  readonly latencyMs: number;
+  readonly media: readonly string[];
+}
+
+/** A sample that failed (unreadable image, broken row): counted in the results, never dropped. */
+export interface FailedPrediction extends PredictionBase {
+  readonly kind: 'failed';
+  readonly reason: string;
+  readonly location: string;
+}
+
+export type PredictionRecord = CaptionPrediction | VqaPrediction | InstructionPrediction | RetrievalPrediction | FailedPrediction;
+
+/** Per-sample metric values (for per-sample browsing, diffs and the bootstrap). */
+export interface SampleScoreRecord {
+  readonly sampleId: string;
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+export interface TaskScores {
+  readonly model: string;
+  readonly task: string;
+  readonly kind: TaskKind;
+  /** Metric name -> corpus value, on the metric's reference scale (documented per metric). */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Per-category breakdowns, e.g. { perAnswerType: { "yes/no": 91.2, ... } }. */
+  readonly breakdowns: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly counts: { readonly requested: number; readonly scored: number; readonly failed: number };
+}
+
+export interface ScoresFile {
+  readonly formatVersion: typeof RUN_FORMAT_VERSION;
+  readonly results: readonly TaskScores[];
+  readonly notApplicable: readonly { readonly model: string; readonly task: string; readonly reason: string }[];
+}
+
+export interface TaskTimings {
+  readonly model: string;
+  readonly task: string;
+  readonly provider: string;
+  readonly wallSeconds: number;
+  readonly samples: number;
+  readonly samplesPerSecond: number;
+  readonly generatedTokens: number;
+  readonly tokensPerSecond: number;
+  /** Per-sample latency percentiles in ms (warm-up excluded). */
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly mean: number };
+  /** Per-sample latencies in ms, for latency-distribution charts. */
+  readonly latencySamplesMs: readonly number[];
+  /** Seconds spent per stage. */
+  readonly stages: Readonly<Record<'preprocess' | 'encode' | 'fusion' | 'decode', number>>;
+  readonly peakRssBytes: number;
+  readonly warmupSamples: number;
+}
+
+export interface TimingsFile {
+  readonly formatVersion: typeof RUN_FORMAT_VERSION;
+  readonly results: readonly TaskTimings[];
+}
