@@ -1,0 +1,154 @@
+/**
+ * Reading and checking model.json (models/CONTRACT.md section 4). Structural errors come from
+ * the JSON Schema; semantic errors (a capability without the roles it needs, a role the family
+ * does not use, KV pairs naming undeclared tensors) from the checks below. Every error names the
+ * manifest file and the JSON pointer, and says how to fix it.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { Ajv, type ErrorObject } from 'ajv';
+import { MANIFEST_SCHEMA } from './manifest-schema.js';
+import { MANIFEST_FORMAT_VERSION, type Capability, type GraphRole, type ModelManifest } from './manifest-types.js';
+import type { FamilyName } from './capabilities.js';
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    problem: string,
+  ) {
+    super(`${file}${pointer ? ` at ${pointer}` : ''}: ${problem}`);
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateSchema = ajv.compile(MANIFEST_SCHEMA);
+
+export interface LoadedManifest {
+  readonly manifest: ModelManifest;
+  readonly path: string;
+  readonly sha256: string;
+}
+
+export function readManifest(path: string): LoadedManifest {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ManifestError(path, '', `cannot read the manifest (${(error as Error).message}); pass the path of a model.json`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(path, '', `not valid JSON (${(error as Error).message})`);
+  }
+  const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > MANIFEST_FORMAT_VERSION) {
+    throw new ManifestError(path, '/formatVersion', `format version ${version} is newer than this vlbench reads (${MANIFEST_FORMAT_VERSION}); upgrade vlbench`);
+  }
+  if (!validateSchema(json)) {
+    const first = (validateSchema.errors ?? [])[0];
+    throw new ManifestError(path, first?.instancePath ?? '', describeSchemaError(first, validateSchema.errors?.length ?? 0));
+  }
+  const manifest = json as unknown as ModelManifest;
+  checkSemantics(path, manifest);
+  return { manifest, path, sha256: createHash('sha256').update(text).digest('hex') };
+}
+
+function describeSchemaError(error: ErrorObject | undefined, count: number): string {
+  if (!error) return 'does not match the model.json schema';
+  const more = count > 1 ? ` (and ${count - 1} more problem${count > 2 ? 's' : ''})` : '';
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `unknown key '${String(error.params.additionalProperty)}'; remove it (see models/CONTRACT.md section 4)${more}`;
+    case 'enum':
+      return `must be one of ${JSON.stringify(error.params.allowedValues)}${more}`;
+    case 'propertyNames':
+      return `unknown name '${String(error.params.propertyName)}'; allowed names are listed in models/CONTRACT.md${more}`;
+    case 'required':
+      return `missing required key '${String(error.params.missingProperty)}'${more}`;
+    default:
+      return `${error.message ?? 'invalid'}${more}`;
+  }
+}
+
+/** Roles a family may declare at all (CONTRACT section 3). */
+const FAMILY_ROLES: Record<FamilyName, readonly GraphRole[]> = {
+  albef: ['vision_encoder', 'text_encoder', 'fusion_encoder', 'answer_decoder'],
+  blip: ['vision_encoder', 'text_encoder', 'fusion_encoder', 'text_decoder', 'answer_decoder'],
+  blip2: ['vision_encoder', 'qformer', 'qformer_text', 'qformer_itm', 'llm_embed', 'llm_encoder', 'llm_decoder'],
+  instructblip: ['vision_encoder', 'qformer', 'llm_embed', 'llm_encoder', 'llm_decoder'],
+  xinstructblip: ['vision_encoder', 'audio_encoder', 'pointcloud_encoder', 'qformer', 'qformer_audio', 'qformer_video', 'qformer_pointcloud', 'llm_embed', 'llm_decoder'],
+};
+
+const LLM_FAMILIES: readonly FamilyName[] = ['blip2', 'instructblip', 'xinstructblip'];
+
+/** Roles each capability needs (CONTRACT section 5). */
+export function rolesNeeded(family: FamilyName, capability: Capability, manifest: Pick<ModelManifest, 'llm'>): GraphRole[] {
+  const llmRoles: GraphRole[] = manifest.llm?.kind === 'encoder-decoder' ? ['qformer', 'llm_embed', 'llm_encoder', 'llm_decoder'] : ['qformer', 'llm_embed', 'llm_decoder'];
+  const usesLlm = LLM_FAMILIES.includes(family);
+  switch (capability) {
+    case 'retrieval':
+      return usesLlm ? ['vision_encoder', 'qformer', 'qformer_text', 'qformer_itm'] : ['vision_encoder', 'text_encoder', 'fusion_encoder'];
+    case 'captioning':
+      return usesLlm ? ['vision_encoder', ...llmRoles] : ['vision_encoder', 'text_decoder'];
+    case 'vqa-rank':
+      return usesLlm ? ['vision_encoder', ...llmRoles] : ['vision_encoder', 'text_encoder', 'fusion_encoder', 'answer_decoder'];
+    case 'vqa-generate':
+      return usesLlm ? ['vision_encoder', ...llmRoles] : ['vision_encoder', 'fusion_encoder', 'answer_decoder'];
+    case 'instruction-generate':
+    case 'instruction-rank':
+      return usesLlm ? ['vision_encoder', ...llmRoles] : [];
+    default: {
+      const never: never = capability;
+      throw new Error(`unknown capability ${String(never)}`);
+    }
+  }
+}
+
+/** Capabilities a family can have at all: ALBEF has no decoder, so no captioning. */
+const FAMILY_CAPABILITIES: Record<FamilyName, readonly Capability[]> = {
+  albef: ['retrieval', 'vqa-rank'],
+  blip: ['retrieval', 'captioning', 'vqa-rank', 'vqa-generate'],
+  blip2: ['retrieval', 'captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank'],
+  instructblip: ['captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank'],
+  xinstructblip: ['captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank'],
+};
+
+function checkSemantics(file: string, m: ModelManifest): void {
+  const declared = Object.keys(m.graphs) as GraphRole[];
+  for (const role of declared) {
+    if (!FAMILY_ROLES[m.family].includes(role)) {
+      throw new ManifestError(file, `/graphs/${role}`, `family '${m.family}' has no role '${role}'; its roles are ${FAMILY_ROLES[m.family].join(', ')}`);
+    }
+  }
+  const usesLlm = LLM_FAMILIES.includes(m.family);
+  if (usesLlm !== (m.llm !== null)) {
+    throw new ManifestError(file, '/llm', usesLlm ? `family '${m.family}' needs an 'llm' entry ({kind, name})` : `family '${m.family}' has no LLM; set "llm": null`);
+  }
+  m.capabilities.forEach((capability, index) => {
+    if (!FAMILY_CAPABILITIES[m.family].includes(capability)) {
+      throw new ManifestError(file, `/capabilities/${index}`, `family '${m.family}' cannot have capability '${capability}'; possible: ${FAMILY_CAPABILITIES[m.family].join(', ')}`);
+    }
+    const missing = rolesNeeded(m.family, capability, m).filter((role) => !declared.includes(role));
+    if (missing.length > 0) {
+      throw new ManifestError(file, `/capabilities/${index}`, `capability '${capability}' needs graph role(s) ${missing.join(', ')}; add them under /graphs or drop the capability`);
+    }
+  });
+  for (const role of declared) checkKvPairs(file, role, m);
+}
+
+function checkKvPairs(file: string, role: GraphRole, m: ModelManifest): void {
+  const graph = m.graphs[role];
+  if (!graph?.kvCache) return;
+  const expected = graph.kvCache.layers * 2;
+  if (graph.kvCache.pairs.length !== expected) {
+    throw new ManifestError(file, `/graphs/${role}/kvCache/pairs`, `expected ${expected} pairs (key and value for each of ${graph.kvCache.layers} layers), found ${graph.kvCache.pairs.length}`);
+  }
+  graph.kvCache.pairs.forEach(([past, present], index) => {
+    if (!(past in graph.inputs)) throw new ManifestError(file, `/graphs/${role}/kvCache/pairs/${index}/0`, `'${past}' is not a declared input of ${role}`);
+    if (!(present in graph.outputs)) throw new ManifestError(file, `/graphs/${role}/kvCache/pairs/${index}/1`, `'${present}' is not a declared output of ${role}`);
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * Opening every graph of a manifest: verify digests, pick the execution provider (trying each
+ * candidate for `auto`), open the sessions through the shared pool, and check each graph's I/O
+ * against its declaration before anything runs.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import type { DeviceRequest, ProviderReport } from '../load.js';
+import type { GraphRole, GraphSpec } from '../manifest-types.js';
+import type { LoadedManifest } from '../manifest.js';
+import { ManifestError } from '../manifest.js';
+import { sha256File } from './digest.js';
+import { checkGraphIo, formatIoProblems } from './io-check.js';
+import { candidateProviders, explainUnavailable, ProviderError, shortReason, type ProviderName } from './providers.js';
+import type { SessionPool } from './session-pool.js';
+
+export class GraphSession {
+  constructor(
+    readonly role: GraphRole,
+    readonly spec: GraphSpec,
+    readonly file: string,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  /** Runs the graph; feeds must be exactly the declared inputs (a missing feed is a bug here, not in the model). */
+  async run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
+    for (const name of Object.keys(this.spec.inputs)) {
+      if (!(name in feeds)) throw new Error(`${this.role}: input '${name}' was not provided`);
+    }
+    return this.session.run(feeds);
+  }
+
+  has(input: string): boolean {
+    return input in this.spec.inputs;
+  }
+
+  produces(output: string): boolean {
+    return output in this.spec.outputs;
+  }
+}
+
+export interface OpenedGraphs {
+  readonly graphs: ReadonlyMap<GraphRole, GraphSession>;
+  readonly provider: ProviderReport;
+  readonly digests: Readonly<Record<string, string>>;
+  /** Releases this model's hold on the pooled sessions. */
+  release(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly device: DeviceRequest;
+  readonly verifyDigests: boolean;
+  readonly pool: SessionPool;
+}
+
+export async function openGraphs(loaded: LoadedManifest, options: OpenOptions): Promise<OpenedGraphs> {
+  const base = dirname(loaded.path);
+  const entries = (Object.entries(loaded.manifest.graphs) as [GraphRole, GraphSpec][]).sort(([a], [b]) => a.localeCompare(b));
+  const digests: Record<string, string> = {};
+  for (const [role, spec] of entries) {
+    digests[role] = await verifyFiles(loaded.path, base, role, spec, options.verifyDigests);
+  }
+  const [firstRole, firstSpec] = entries[0] ?? [];
+  if (!firstRole || !firstSpec) throw new ManifestError(loaded.path, '/graphs', 'declares no graphs');
+  const probeFile = resolve(base, firstSpec.file);
+  const { provider, report } = await chooseProvider(probeFile, options);
+  const opened: { file: string; graph: GraphSession }[] = [];
+  const releaseAll = async () => {
+    await Promise.all(opened.map(({ file }) => options.pool.release(file, provider)));
+  };
+  try {
+    for (const [role, spec] of entries) {
+      const file = resolve(base, spec.file);
+      const session = await acquireOn(options.pool, file, provider);
+      opened.push({ file, graph: new GraphSession(role, spec, file, session) });
+      const problems = checkGraphIo(spec, session);
+      if (problems.length > 0) throw new ManifestError(loaded.path, `/graphs/${role}`, formatIoProblems(file, role, problems));
+    }
+  } catch (error) {
+    await releaseAll();
+    throw error;
+  } finally {
+    // The probe's own hold: the session stays open through the hold taken above.
+    await options.pool.release(probeFile, provider);
+  }
+  return { graphs: new Map(opened.map(({ graph }) => [graph.role, graph])), provider: report, digests, release: releaseAll };
+}
+
+async function verifyFiles(manifestPath: string, base: string, role: GraphRole, spec: GraphSpec, verify: boolean): Promise<string> {
+  const files = [{ file: spec.file, sha256: spec.sha256, pointer: `/graphs/${role}/file` }, ...(spec.externalData ?? []).map((d, i) => ({ ...d, pointer: `/graphs/${role}/externalData/${i}` }))];
+  for (const { file, sha256, pointer } of files) {
+    const path = resolve(base, file);
+    if (!existsSync(path)) throw new ManifestError(manifestPath, pointer, `file ${path} does not exist`);
+    if (!verify) continue;
+    const actual = await sha256File(path);
+    if (actual !== sha256) {
+      throw new ManifestError(manifestPath, pointer.replace(/file$/, 'sha256'), `sha256 of ${path} is ${actual}, the manifest says ${sha256}. The file changed or is corrupt; re-export it, fix the digest, or pass --no-verify-digests to skip the check deliberately`);
+    }
+  }
+  return spec.sha256;
+}
+
+async function acquireOn(pool: SessionPool, file: string, provider: ProviderName): Promise<ort.InferenceSession> {
+  try {
+    return await pool.acquire(file, provider);
+  } catch (error) {
+    throw new ProviderError(`${file}: ${explainUnavailable(provider, shortReason(error))}`);
+  }
+}
+
+async function chooseProvider(probeFile: string, options: OpenOptions): Promise<{ provider: ProviderName; report: ProviderReport }> {
+  const skipped: { provider: string; reason: string }[] = [];
+  for (const provider of candidateProviders(options.device)) {
+    try {
+      await options.pool.acquire(probeFile, provider);
+      return { provider, report: { requested: options.device, used: provider, skipped } };
+    } catch (error) {
+      const reason = shortReason(error);
+      if (options.device !== 'auto') throw new ProviderError(`--device ${options.device}: ${explainUnavailable(provider, reason)}`);
+      skipped.push({ provider, reason });
+    }
+  }
+  throw new ProviderError(`no execution provider could open ${probeFile}: ${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')}`);
+}

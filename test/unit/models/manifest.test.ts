@@ -1,0 +1,107 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readManifest, ManifestError, rolesNeeded } from '../../../models/manifest.js';
+
+const SHA = 'a'.repeat(64);
+const graph = { file: 'g.onnx', sha256: SHA, inputs: { x: { dtype: 'float32', shape: ['batch', 3] } }, outputs: { y: { dtype: 'float32', shape: ['batch', 3] } } };
+
+function albef(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    formatVersion: 1,
+    name: 'test-albef',
+    family: 'albef',
+    variant: 'test',
+    llm: null,
+    modalities: ['image'],
+    capabilities: ['retrieval'],
+    graphs: { vision_encoder: graph, text_encoder: graph, fusion_encoder: graph },
+    tokenizers: {},
+    specialTokens: {},
+    preprocess: {},
+    prompts: {},
+    generation: {},
+    ...overrides,
+  };
+}
+
+function write(json: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-manifest-'));
+  const path = join(dir, 'model.json');
+  writeFileSync(path, typeof json === 'string' ? json : JSON.stringify(json));
+  return path;
+}
+
+function errorOf(json: unknown): ManifestError {
+  const path = write(json);
+  try {
+    readManifest(path);
+  } catch (error) {
+    assert.instance(error, ManifestError);
+    assert.ok((error as ManifestError).message.startsWith(path), 'message names the file');
+    return error as ManifestError;
+  }
+  throw new Error('expected a ManifestError');
+}
+
+test('a well-formed manifest loads, with the digest of its bytes', () => {
+  const path = write(albef());
+  const loaded = readManifest(path);
+  assert.is(loaded.manifest.family, 'albef');
+  assert.match(loaded.sha256, /^[0-9a-f]{64}$/);
+});
+
+test('unknown keys are errors naming the key and the pointer', () => {
+  const error = errorOf(albef({ capabilites: ['retrieval'] }));
+  assert.is(error.pointer, '');
+  assert.match(error.message, /unknown key 'capabilites'/);
+  const nested = errorOf(albef({ graphs: { vision_encoder: { ...graph, shape: [] }, text_encoder: graph, fusion_encoder: graph } }));
+  assert.is(nested.pointer, '/graphs/vision_encoder');
+});
+
+test('ALBEF cannot declare captioning: it has no decoder', () => {
+  const error = errorOf(albef({ capabilities: ['retrieval', 'captioning'] }));
+  assert.is(error.pointer, '/capabilities/1');
+  assert.match(error.message, /cannot have capability 'captioning'/);
+});
+
+test('a capability without its roles names the missing roles', () => {
+  const error = errorOf(albef({ graphs: { vision_encoder: graph, text_encoder: graph } }));
+  assert.match(error.message, /needs graph role\(s\) fusion_encoder/);
+});
+
+test('a role the family does not use is rejected', () => {
+  const error = errorOf(albef({ graphs: { vision_encoder: graph, text_encoder: graph, fusion_encoder: graph, qformer: graph } }));
+  assert.is(error.pointer, '/graphs/qformer');
+});
+
+test('LLM families need an llm entry; others must not have one', () => {
+  assert.match(errorOf(albef({ llm: { kind: 'decoder-only', name: 'opt' } })).message, /has no LLM/);
+  const blip2 = albef({ family: 'blip2', graphs: { vision_encoder: graph, qformer: graph, qformer_text: graph, qformer_itm: graph } });
+  assert.match(errorOf(blip2).message, /needs an 'llm' entry/);
+});
+
+test('KV pairs must cover every layer and name declared tensors', () => {
+  const kv = { layers: 1, heads: 1, headDim: 1, pairs: [['past_key_values.0.key', 'present.0.key']] };
+  const error = errorOf(albef({ graphs: { vision_encoder: { ...graph, kvCache: kv }, text_encoder: graph, fusion_encoder: graph } }));
+  assert.match(error.message, /expected 2 pairs/);
+});
+
+test('a newer format version is refused with the fix', () => {
+  assert.match(errorOf(albef({ formatVersion: 2 })).message, /newer than this vlbench reads.*upgrade/);
+});
+
+test('invalid JSON and missing files are reported with the path', () => {
+  assert.match(errorOf('{ not json').message, /not valid JSON/);
+  assert.throws(() => readManifest('/nonexistent/model.json'), /cannot read the manifest/);
+});
+
+test('roles needed by encoder-decoder captioning include the LLM encoder', () => {
+  const roles = rolesNeeded('blip2', 'captioning', { llm: { kind: 'encoder-decoder', name: 't5' } });
+  assert.ok(roles.includes('llm_encoder'));
+  assert.not.ok(rolesNeeded('blip2', 'captioning', { llm: { kind: 'decoder-only', name: 'opt' } }).includes('llm_encoder'));
+});
+
+test.run();
