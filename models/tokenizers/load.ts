@@ -1,0 +1,62 @@
+/**
+ * Builds a TextTokenizer from a manifest's tokenizer entry: reads tokenizer.json (and the
+ * optional tokenizer_config.json) relative to the manifest's folder.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TokenizerSpec } from '../manifest-types.js';
+import { HfTextTokenizer } from './text-tokenizer.js';
+import type { SpecialTokenIds, TextTokenizer } from './types.js';
+
+function readJsonObject(path: string, what: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`${path}: cannot read the ${what} (${(error as Error).message}); check the manifest's tokenizer file paths`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: the ${what} is not valid JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${path}: the ${what} must be a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * @param spec the manifest's `tokenizers.text` or `tokenizers.llm`
+ * @param baseDir the folder of model.json (spec paths are relative to it)
+ * @param specialIds the manifest's `specialTokens.text` / `.llm` for the same tokenizer
+ */
+export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: SpecialTokenIds): TextTokenizer {
+  const jsonPath = resolve(baseDir, spec.file);
+  const tokenizerJson = readJsonObject(jsonPath, 'tokenizer.json');
+  if (typeof tokenizerJson['model'] !== 'object') {
+    throw new Error(`${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`);
+  }
+  const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json');
+  return new HfTextTokenizer({
+    kind: spec.kind,
+    tokenizerJson,
+    tokenizerConfig,
+    specialIds,
+    truncationSide: spec.truncationSide,
+    source: jsonPath,
+  });
+}
+
+/** The manifest's special-token record (numbers or null by role name) as SpecialTokenIds. */
+export function specialIdsFromManifest(record: Readonly<Record<string, number | null>>, source: string): SpecialTokenIds {
+  const pick = (role: string): number | null | undefined => record[role];
+  const pad = pick('pad');
+  if (typeof pad !== 'number') throw new Error(`${source}: specialTokens needs a numeric 'pad' id`);
+  const structural = new Set(['pad', 'cls', 'sep', 'bos', 'eos']);
+  const extra = Object.entries(record)
+    .filter(([role, id]) => !structural.has(role) && typeof id === 'number')
+    .map(([, id]) => id as number);
+  return { pad, cls: pick('cls'), sep: pick('sep'), bos: pick('bos'), eos: pick('eos'), extra };
+}
