@@ -1,0 +1,138 @@
+/**
+ * Retrieval Recall@1/5/10 exactly as LAVIS's `RetrievalTask._report_metrics`
+ * (`lavis/tasks/retrieval.py` @ LAVIS 506965b), used for ALBEF, BLIP and BLIP-2:
+ *
+ * - image -> text ("txt_r*"): sort the image's score row with `np.argsort(row)[::-1]`; the
+ *   image's rank is the minimum 0-based position of any of its ground-truth texts, so a hit at K
+ *   means any GT caption is in the top K. An image without GT texts keeps rank 1e20 (a miss).
+ * - text -> image ("img_r*"): the position of the text's single GT image in its sorted row.
+ * - `X_rK = 100 * #{rank < K} / count`; `txt_r_mean`/`img_r_mean` = (r1 + r5 + r10) / 3;
+ *   `r_mean` = (txt_r_mean + img_r_mean) / 2; `agg_metrics` = txt_r_mean (LAVIS selects
+ *   checkpoints on text retrieval only). Percent, unrounded, same operation order as LAVIS.
+ *
+ * Ties: positions follow numpy's argsort order for equal scores (see numpy-argsort.ts). When the
+ * best GT score is not tied with any other entry of the row, its rank is simply the number of
+ * strictly greater scores, and no sort is needed; only rows with a tie at the best GT score are
+ * fully sorted.
+ */
+import { numpyArgsortDescending } from './numpy-argsort.js';
+
+export const RETRIEVAL_METRIC_KEYS = [
+  'txt_r1', 'txt_r5', 'txt_r10', 'txt_r_mean', 'img_r1', 'img_r5', 'img_r10', 'img_r_mean', 'r_mean', 'agg_metrics',
+] as const;
+export type RetrievalMetricKey = (typeof RETRIEVAL_METRIC_KEYS)[number];
+export type RetrievalMetrics = Record<RetrievalMetricKey, number>;
+
+/** LAVIS's initial rank, kept for an image with no GT texts. */
+export const NO_GROUND_TRUTH_RANK = 1e20;
+
+export interface RetrievalScores {
+  /** N_img rows of N_txt scores. */
+  readonly scoresI2t: readonly ArrayLike<number>[];
+  /** N_txt rows of N_img scores. */
+  readonly scoresT2i: readonly ArrayLike<number>[];
+  /** For each image, the indices of its GT texts. */
+  readonly img2txt: readonly (readonly number[])[];
+  /** For each text, the index of its GT image. */
+  readonly txt2img: readonly number[];
+}
+
+/**
+ * 0-based position of the best of `targets` in `np.argsort(row)[::-1]`, or 1e20 when `targets`
+ * is empty (LAVIS's initial value).
+ */
+export function bestTargetRank(row: ArrayLike<number>, targets: readonly number[]): number {
+  if (targets.length === 0) return NO_GROUND_TRUTH_RANK;
+  let best = -Infinity;
+  for (const target of targets) {
+    if (target < 0 || target >= row.length || !Number.isInteger(target)) {
+      throw new RangeError(`target index ${target} is outside the row (length ${row.length})`);
+    }
+    const value = row[target]!;
+    if (Number.isNaN(value)) throw new RangeError(`score at index ${target} is NaN`);
+    if (value > best) best = value;
+  }
+  let greater = 0;
+  let equal = 0;
+  for (let j = 0; j < row.length; j++) {
+    const value = row[j]!;
+    if (value > best) greater += 1;
+    else if (value === best) equal += 1;
+    else if (Number.isNaN(value)) throw new RangeError(`score at index ${j} is NaN`);
+  }
+  const tiedTargets = targets.filter((t) => row[t] === best);
+  if (equal === new Set(tiedTargets).size) return greater; // no non-target shares the best score
+  return minPosition(numpyArgsortDescending(row), new Set(tiedTargets));
+}
+
+function minPosition(order: Int32Array, targets: ReadonlySet<number>): number {
+  for (let position = 0; position < order.length; position++) {
+    if (targets.has(order[position]!)) return position;
+  }
+  throw new RangeError('unreachable: target missing from its own row');
+}
+
+/** Ranks of both directions, as LAVIS computes them (text ranks per image, image ranks per text). */
+export function retrievalRanks(scores: RetrievalScores): { textRanks: number[]; imageRanks: number[] } {
+  const { scoresI2t, scoresT2i, img2txt, txt2img } = scores;
+  if (img2txt.length !== scoresI2t.length) {
+    throw new RangeError(`img2txt has ${img2txt.length} entries but scores_i2t has ${scoresI2t.length} rows`);
+  }
+  if (txt2img.length !== scoresT2i.length) {
+    throw new RangeError(`txt2img has ${txt2img.length} entries but scores_t2i has ${scoresT2i.length} rows`);
+  }
+  const textRanks = scoresI2t.map((row, i) => bestTargetRank(row, img2txt[i]!));
+  const imageRanks = scoresT2i.map((row, t) => bestTargetRank(row, [txt2img[t]!]));
+  return { textRanks, imageRanks };
+}
+
+/** The LAVIS keys from score matrices. */
+export function recallFromScores(scores: RetrievalScores): RetrievalMetrics {
+  const { textRanks, imageRanks } = retrievalRanks(scores);
+  return recallFromRanks(textRanks, imageRanks);
+}
+
+/**
+ * The LAVIS keys from ranks: `textRanks[i]` = 0-based rank of the best GT text of image i
+ * (1e20 or Infinity when it has none), `imageRanks[t]` = 0-based rank of text t's GT image.
+ */
+export function recallFromRanks(textRanks: readonly number[], imageRanks: readonly number[]): RetrievalMetrics {
+  checkRanks('text', textRanks);
+  checkRanks('image', imageRanks);
+  const tr1 = percentBelow(textRanks, 1);
+  const tr5 = percentBelow(textRanks, 5);
+  const tr10 = percentBelow(textRanks, 10);
+  const ir1 = percentBelow(imageRanks, 1);
+  const ir5 = percentBelow(imageRanks, 5);
+  const ir10 = percentBelow(imageRanks, 10);
+  const trMean = (tr1 + tr5 + tr10) / 3;
+  const irMean = (ir1 + ir5 + ir10) / 3;
+  return {
+    txt_r1: tr1,
+    txt_r5: tr5,
+    txt_r10: tr10,
+    txt_r_mean: trMean,
+    img_r1: ir1,
+    img_r5: ir5,
+    img_r10: ir10,
+    img_r_mean: irMean,
+    r_mean: (trMean + irMean) / 2,
+    agg_metrics: (tr1 + tr5 + tr10) / 3,
+  };
+}
+
+function checkRanks(direction: string, ranks: readonly number[]): void {
+  if (ranks.length === 0) throw new RangeError(`recall needs at least one ${direction} rank`);
+  ranks.forEach((rank, i) => {
+    if (!(rank >= 0) || !(Number.isInteger(rank) || rank === Infinity)) {
+      throw new RangeError(`${direction} rank ${i} is ${rank}; ranks are 0-based integers (Infinity or 1e20 for no ground truth)`);
+    }
+  });
+}
+
+/** `100.0 * len(np.where(ranks < k)[0]) / len(ranks)`. */
+function percentBelow(ranks: readonly number[], k: number): number {
+  let hits = 0;
+  for (const rank of ranks) if (rank < k) hits += 1;
+  return (100 * hits) / ranks.length;
+}
