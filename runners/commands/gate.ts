@@ -1,9 +1,86 @@
-// Placeholder until the command lands; see the issue that owns it.
+/**
+ * `vlbench gate RUN --baseline RUN_OR_JSON [--gates FILE] [--confidence 0.95] [--seed N]
+ *  [--replicates N] [--out DIR] [--write-baseline FILE]`
+ *
+ * Exit 0 when every gate passes, 3 when one fails, 1 on a harness error (bad run, bad gate).
+ * The Markdown summary goes to stdout and, when $GITHUB_STEP_SUMMARY is set, is appended there.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../errors.js';
+import { baselineJson, GATE_DEFAULTS, runGate } from '../../reports/gate/run-gate.js';
+import { gateJson, gateJUnit, gateMarkdown } from '../../reports/gate/outputs.js';
+
+const HELP = `Usage: vlbench gate RUN --baseline RUN_OR_JSON [options]
+
+Checks RUN against the gates its suite declares (manifest.json "gates") or a gate file.
+Quality drops use a paired bootstrap over samples; a gate fails only when the drop exceeds its
+tolerance with the chosen confidence.
+
+Options:
+  --baseline PATH        baseline run directory or baseline JSON (--write-baseline)
+  --gates FILE           gate file ({"gates": [...]}) instead of the manifest's gates
+  --confidence C         two-sided confidence level (default ${GATE_DEFAULTS.confidence})
+  --seed N               bootstrap seed (default ${GATE_DEFAULTS.seed})
+  --replicates N         bootstrap replicates (default ${GATE_DEFAULTS.replicates})
+  --out DIR              write gate.md, gate.junit.xml and gate.json into DIR
+  --write-baseline FILE  write RUN as a baseline JSON for later gating, then exit
+
+Exit codes: 0 all gates pass, 3 a gate failed, 1 harness error, 2 usage error.`;
+
+function numberOption(value: string | undefined, name: string, check: (n: number) => boolean, expected: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} ${value}: expected ${expected}.`);
+  return n;
+}
 
 export const gateCommand: Command = {
   summary: 'Gate a run against floors, ceilings and a baseline (CI)',
-  async run() {
-    throw new Error('vlbench gate is not implemented yet');
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...argv], allowPositionals: true,
+        options: {
+          baseline: { type: 'string' }, gates: { type: 'string' }, confidence: { type: 'string' }, seed: { type: 'string' },
+          replicates: { type: 'string' }, out: { type: 'string' }, 'write-baseline': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(HELP + '\n');
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError(`expected exactly one RUN directory, got ${positionals.length}.\n\n${HELP}`);
+    const runDir = positionals[0]!;
+    if (values['write-baseline'] !== undefined) {
+      writeFileSync(values['write-baseline'], baselineJson(runDir));
+      process.stdout.write(`baseline written to ${values['write-baseline']}\n`);
+      return EXIT.ok;
+    }
+    const report = runGate(runDir, {
+      baseline: values.baseline,
+      gatesFile: values.gates,
+      confidence: numberOption(values.confidence, 'confidence', (n) => n > 0 && n < 1, 'a number between 0 and 1'),
+      seed: numberOption(values.seed, 'seed', Number.isInteger, 'an integer'),
+      replicates: numberOption(values.replicates, 'replicates', (n) => Number.isInteger(n) && n >= 100, 'an integer >= 100'),
+    });
+    const markdown = gateMarkdown(report);
+    process.stdout.write(markdown);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown + '\n');
+    if (values.out !== undefined) {
+      mkdirSync(values.out, { recursive: true });
+      writeFileSync(join(values.out, 'gate.md'), markdown);
+      writeFileSync(join(values.out, 'gate.junit.xml'), gateJUnit(report));
+      writeFileSync(join(values.out, 'gate.json'), gateJson(report));
+    }
+    return report.passed ? EXIT.ok : EXIT.gateFailed;
   },
 };

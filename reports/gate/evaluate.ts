@@ -1,0 +1,224 @@
+/**
+ * Gates -> verdicts. Each gate expands over the (model, task) pairs of the current run that its
+ * scope matches, and each pair gets one verdict:
+ *
+ *   floor / ceiling        the current point value against the bound (no baseline needed)
+ *   max-drop               paired bootstrap of current - baseline over the shared samples
+ *                          (paired-metric.ts); fails only when the whole confidence interval
+ *                          of the difference lies beyond the tolerance, i.e. the drop exceeds
+ *                          the tolerance with the chosen confidence
+ *   max-latency-increase   unpaired bootstrap of the latency statistic's ratio current/baseline
+ *                          over timings' latencySamplesMs; fails when the interval's lower end
+ *                          of the increase exceeds the tolerance
+ *   max-throughput-drop    point ratio of samples/s (or tokens/s); its interval is the point
+ *                          ratio scaled by the bootstrap spread of baseline/current mean
+ *                          latency (throughput is inversely proportional to the mean
+ *                          per-sample time); fails when the whole interval is beyond the tolerance
+ *
+ * Every verdict's bootstrap is seeded from (seed, gate index, model, task), so adding a gate
+ * does not change the intervals of the others.
+ */
+import type { TaskTimings } from '../records.js';
+import { pairedBootstrap, quantileSorted, unpairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
+import { describeGate, type GateSpec, type LatencyStatistic, type TimingMeasure, TIMING_MEASURES } from '../gate-spec.js';
+import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
+import type { RunSnapshot, SnapshotResult } from './snapshot.js';
+
+export type VerdictStatus = 'pass' | 'fail' | 'no-baseline';
+
+export interface GateVerdict {
+  readonly gate: string;
+  readonly kind: GateSpec['kind'];
+  readonly model: string;
+  readonly task: string;
+  readonly metric: string;
+  readonly baseline: number | null;
+  readonly current: number;
+  /** current - baseline in metric units, or a relative change in percent (`unit: '%'`). */
+  readonly difference: number | null;
+  readonly interval: readonly [number, number] | null;
+  readonly unit: 'metric' | '%';
+  readonly status: VerdictStatus;
+  /** Paired samples (quality) or latency samples (current run) behind the interval. */
+  readonly n: number | null;
+  readonly notes: readonly string[];
+}
+
+export interface GateOptions {
+  readonly confidence: number;
+  readonly seed: number;
+  readonly replicates: number;
+  readonly tokenize: CaptionTokenizer;
+  readonly higherIsBetter: (metric: string) => boolean;
+}
+
+export interface GateReport {
+  readonly runId: string;
+  readonly baselineRunId: string | null;
+  readonly confidence: number;
+  readonly seed: number;
+  readonly replicates: number;
+  readonly verdicts: readonly GateVerdict[];
+  readonly passed: boolean;
+}
+
+interface Target {
+  readonly model: string;
+  readonly task: string;
+}
+
+function seedFor(seed: number, gateIndex: number, target: Target): number {
+  let h = (2166136261 ^ seed) >>> 0;
+  for (const ch of `${gateIndex}|${target.model}|${target.task}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+function familyOf(snapshot: RunSnapshot, model: string): string {
+  return snapshot.models.find((m) => m.id === model)?.family ?? '';
+}
+
+function inScope(gate: GateSpec, snapshot: RunSnapshot, target: Target): boolean {
+  return (gate.model === undefined || gate.model === target.model)
+    && (gate.task === undefined || gate.task === target.task)
+    && (gate.family === undefined || gate.family === familyOf(snapshot, target.model));
+}
+
+function isTimingMeasure(metric: string): metric is TimingMeasure {
+  return (TIMING_MEASURES as readonly string[]).includes(metric);
+}
+
+function timingValue(timing: TaskTimings, measure: TimingMeasure): number {
+  switch (measure) {
+    case 'samplesPerSecond': return timing.samplesPerSecond;
+    case 'tokensPerSecond': return timing.tokensPerSecond;
+    case 'latencyMs.mean': return timing.latencyMs.mean;
+    case 'latencyMs.p50': return timing.latencyMs.p50;
+    case 'latencyMs.p95': return timing.latencyMs.p95;
+    case 'latencyMs.p99': return timing.latencyMs.p99;
+    default: {
+      const never: never = measure;
+      return never;
+    }
+  }
+}
+
+function latencyStatistic(values: readonly number[], indices: ArrayLike<number>, statistic: LatencyStatistic): number {
+  const picked = Float64Array.from(indices as ArrayLike<number>, (i) => values[i]!);
+  if (statistic === 'mean') return picked.reduce((a, b) => a + b, 0) / picked.length;
+  picked.sort();
+  return quantileSorted(picked, statistic === 'p50' ? 0.5 : statistic === 'p95' ? 0.95 : 0.99);
+}
+
+const allIndices = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i);
+
+function verdict(base: Omit<GateVerdict, 'notes'> & { notes?: readonly string[] }): GateVerdict {
+  return { ...base, notes: base.notes ?? [] };
+}
+
+function boundVerdicts(gate: Extract<GateSpec, { kind: 'floor' | 'ceiling' }>, current: RunSnapshot): GateVerdict[] {
+  const timing = isTimingMeasure(gate.metric) ? gate.metric : undefined;
+  const targets: { target: Target; value: number }[] = timing
+    ? current.timings.map((t) => ({ target: { model: t.model, task: t.task }, value: timingValue(t, timing) }))
+    : current.results.filter((r) => gate.metric in r.metrics).map((r) => ({ target: { model: r.model, task: r.task }, value: r.metrics[gate.metric]! }));
+  return targets.filter(({ target }) => inScope(gate, current, target)).map(({ target, value }) => verdict({
+    gate: describeGate(gate), kind: gate.kind, model: target.model, task: target.task, metric: gate.metric,
+    baseline: null, current: value, difference: null, interval: null, unit: 'metric', n: null,
+    status: (gate.kind === 'floor' ? value >= gate.min : value <= gate.max) ? 'pass' : 'fail',
+  }));
+}
+
+function relative(cur: number, base: number): number {
+  return (100 * (cur - base)) / Math.abs(base);
+}
+
+function dropVerdict(gate: Extract<GateSpec, { kind: 'max-drop' }>, gateIndex: number, base: SnapshotResult, cur: SnapshotResult, options: GateOptions): GateVerdict {
+  const paired = pairMetric(gate.metric, base, cur, options.tokenize);
+  const all = allIndices(paired.ids.length);
+  const b = paired.baseline(all);
+  const c = paired.current(all);
+  const percent = gate.maxDropPercent !== undefined;
+  const change = (cv: number, bv: number): number => (percent ? relative(cv, bv) : cv - bv);
+  const boot = pairedBootstrap(paired.ids.length, (idx) => change(paired.current(idx), paired.baseline(idx)), {
+    replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, gateIndex, cur),
+  });
+  const tolerance = percent ? gate.maxDropPercent! : gate.maxDrop!;
+  const higher = options.higherIsBetter(gate.metric);
+  const [lo, hi] = boot.interval;
+  const failed = higher ? hi < -tolerance : lo > tolerance;
+  const notes = [paired.method];
+  const recorded = cur.metrics[gate.metric];
+  if (recorded !== undefined && Math.abs(recorded - c) > 1e-6 * Math.max(1, Math.abs(recorded))) {
+    notes.push(`recomputed current ${c} differs from scores.json ${recorded} (paired subset or scorer mismatch)`);
+  }
+  return verdict({
+    gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, metric: gate.metric, baseline: b, current: c,
+    difference: change(c, b), interval: boot.interval, unit: percent ? '%' : 'metric', status: failed ? 'fail' : 'pass', n: paired.ids.length, notes,
+  });
+}
+
+function timingVerdict(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, gateIndex: number, base: TaskTimings, cur: TaskTimings, options: BootstrapOptions): GateVerdict {
+  const bl = base.latencySamplesMs;
+  const cl = cur.latencySamplesMs;
+  if (bl.length === 0 || cl.length === 0) throw new GateInputError(`timings of model '${cur.model}', task '${cur.task}': latencySamplesMs is empty; latency gates need the per-sample latencies.`);
+  const statistic: LatencyStatistic = gate.kind === 'max-latency-increase' ? gate.statistic : 'mean';
+  const ratio = (bi: ArrayLike<number>, ci: ArrayLike<number>): number => latencyStatistic(cl, ci, statistic) / latencyStatistic(bl, bi, statistic);
+  const boot = unpairedBootstrap(bl.length, cl.length, ratio, options);
+  const pointRatio = ratio(allIndices(bl.length), allIndices(cl.length));
+  const common = { gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, unit: '%' as const, n: cl.length };
+  if (gate.kind === 'max-latency-increase') {
+    const interval: [number, number] = [100 * (boot.interval[0] - 1), 100 * (boot.interval[1] - 1)];
+    return verdict({
+      ...common, metric: `latencyMs.${statistic}`, baseline: latencyStatistic(bl, allIndices(bl.length), statistic), current: latencyStatistic(cl, allIndices(cl.length), statistic),
+      difference: 100 * (pointRatio - 1), interval, status: interval[0] > gate.maxIncreasePercent ? 'fail' : 'pass',
+      notes: ['unpaired bootstrap of per-sample latencies'],
+    });
+  }
+  const b = base[gate.measure];
+  const c = cur[gate.measure];
+  const point = c / b;
+  // Throughput ~ 1 / mean latency: the ratio's spread is that of baseline/current mean latency.
+  const interval: [number, number] = [100 * ((point * pointRatio) / boot.interval[1] - 1), 100 * ((point * pointRatio) / boot.interval[0] - 1)];
+  return verdict({
+    ...common, metric: gate.measure, baseline: b, current: c, difference: 100 * (point - 1), interval,
+    status: interval[1] < -gate.maxDropPercent ? 'fail' : 'pass', notes: ['interval from the bootstrap spread of mean per-sample latency'],
+  });
+}
+
+function noBaseline(gate: GateSpec, target: Target, metric: string, current: number): GateVerdict {
+  return verdict({
+    gate: describeGate(gate), kind: gate.kind, model: target.model, task: target.task, metric, baseline: null, current,
+    difference: null, interval: null, unit: 'metric', status: 'no-baseline', n: null, notes: ['the baseline has no result for this model and task'],
+  });
+}
+
+function gateVerdicts(gate: GateSpec, gateIndex: number, current: RunSnapshot, baseline: RunSnapshot | null, options: GateOptions): GateVerdict[] {
+  if (gate.kind === 'floor' || gate.kind === 'ceiling') return boundVerdicts(gate, current);
+  if (!baseline) throw new GateInputError(`gate ${gateIndex} (${describeGate(gate)}) compares against a baseline; pass --baseline RUN_OR_JSON.`);
+  const boot = (target: Target): BootstrapOptions => ({ replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, gateIndex, target) });
+  if (gate.kind === 'max-drop') {
+    return current.results.filter((r) => gate.metric in r.metrics && inScope(gate, current, r)).map((cur) => {
+      const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
+      return base ? dropVerdict(gate, gateIndex, base, cur, options) : noBaseline(gate, cur, gate.metric, cur.metrics[gate.metric]!);
+    });
+  }
+  return current.timings.filter((t) => inScope(gate, current, t)).map((cur) => {
+    const base = baseline.timings.find((t) => t.model === cur.model && t.task === cur.task);
+    const metric = gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
+    return base ? timingVerdict(gate, gateIndex, base, cur, boot(cur)) : noBaseline(gate, cur, metric, timingValue(cur, metric as TimingMeasure));
+  });
+}
+
+/** Evaluates every gate; a gate whose scope matches nothing is an error (a misspelt name must not pass). */
+export function evaluateGates(gates: readonly GateSpec[], current: RunSnapshot, baseline: RunSnapshot | null, options: GateOptions): GateReport {
+  const verdicts = gates.flatMap((gate, index) => {
+    const found = gateVerdicts(gate, index, current, baseline, options);
+    if (found.length === 0) {
+      throw new GateInputError(`gate ${index} (${describeGate(gate)}${gate.model ? `, model '${gate.model}'` : ''}${gate.family ? `, family '${gate.family}'` : ''}${gate.task ? `, task '${gate.task}'` : ''}) matches nothing in run '${current.runId}'. Check the names against manifest.json.`);
+    }
+    return found;
+  });
+  return {
+    runId: current.runId, baselineRunId: baseline?.runId ?? null, confidence: options.confidence, seed: options.seed, replicates: options.replicates,
+    verdicts, passed: verdicts.every((v) => v.status !== 'fail'),
+  };
+}

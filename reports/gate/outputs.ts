@@ -1,0 +1,77 @@
+/**
+ * Gate verdicts as a Markdown summary (a CI job summary), JUnit XML (one test case per verdict,
+ * for CI test-report views) and JSON.
+ */
+import type { GateReport, GateVerdict } from './evaluate.js';
+
+export function formatNumber(value: number | null, digits = 4): string {
+  if (value === null || Number.isNaN(value)) return '—';
+  if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toExponential(2);
+  return Number(value.toFixed(digits)).toString();
+}
+
+function signed(value: number | null, unit: GateVerdict['unit']): string {
+  if (value === null) return '—';
+  const text = formatNumber(value, unit === '%' ? 2 : 4);
+  return `${value > 0 ? '+' : ''}${text}${unit === '%' ? '%' : ''}`;
+}
+
+function intervalText(v: GateVerdict): string {
+  if (!v.interval) return '—';
+  return `[${signed(v.interval[0], v.unit)}, ${signed(v.interval[1], v.unit)}]`;
+}
+
+const STATUS_TEXT: Record<GateVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', 'no-baseline': 'no baseline' };
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** One row per verdict, failures first. */
+export function gateMarkdown(report: GateReport): string {
+  const failed = report.verdicts.filter((v) => v.status === 'fail').length;
+  const head = report.passed
+    ? `### vlbench gate: all ${report.verdicts.length} checks passed`
+    : `### vlbench gate: ${failed} of ${report.verdicts.length} checks FAILED`;
+  const sorted = [...report.verdicts].sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail'));
+  const rows = sorted.map((v) => `| ${[v.gate, v.model, v.task, v.metric, formatNumber(v.baseline), formatNumber(v.current), signed(v.difference, v.unit), intervalText(v), STATUS_TEXT[v.status]].map(escapeCell).join(' | ')} |`);
+  const pct = Math.round(report.confidence * 1000) / 10;
+  return [
+    head,
+    '',
+    `Run \`${report.runId}\` against baseline \`${report.baselineRunId ?? 'none'}\`; ${pct}% bootstrap intervals, ${report.replicates} replicates, seed ${report.seed}.`,
+    '',
+    `| gate | model | task | metric | baseline | current | difference | ${pct}% interval | result |`,
+    '|---|---|---|---|---:|---:|---:|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+export function gateJUnit(report: GateReport): string {
+  const failures = report.verdicts.filter((v) => v.status === 'fail').length;
+  const skipped = report.verdicts.filter((v) => v.status === 'no-baseline').length;
+  const cases = report.verdicts.map((v) => {
+    const detail = `baseline ${formatNumber(v.baseline)}, current ${formatNumber(v.current)}, difference ${signed(v.difference, v.unit)}, interval ${intervalText(v)}${v.notes.length ? `; ${v.notes.join('; ')}` : ''}`;
+    const name = xml(`${v.gate} [${v.model} / ${v.task}]`);
+    const body = v.status === 'fail' ? `<failure message="${xml(v.gate)} failed">${xml(detail)}</failure>` : v.status === 'no-baseline' ? `<skipped message="no baseline"/>` : `<system-out>${xml(detail)}</system-out>`;
+    return `    <testcase classname="vlbench.gate.${xml(v.task)}" name="${name}">${body}</testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="vlbench gate" tests="${report.verdicts.length}" failures="${failures}" skipped="${skipped}">`,
+    `  <testsuite name="${xml(report.runId)}" tests="${report.verdicts.length}" failures="${failures}" skipped="${skipped}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export function gateJson(report: GateReport): string {
+  return JSON.stringify({ formatVersion: 1, ...report }, null, 2) + '\n';
+}

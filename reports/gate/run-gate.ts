@@ -1,0 +1,57 @@
+/**
+ * The library entry of `vlbench gate`: load both sides, pick the gates, evaluate, and render
+ * the outputs. Never prints; the command decides where each output goes.
+ */
+import { readFileSync } from 'node:fs';
+import { parseGates, type GateSpec } from '../gate-spec.js';
+import { evaluateGates, type GateReport } from './evaluate.js';
+import { higherIsBetter, ptbTokenizer } from './metric-defaults.js';
+import { GateInputError } from './paired-metric.js';
+import { loadSnapshot, snapshotRun, type RunSnapshot } from './snapshot.js';
+import { readRun } from '../run-reader.js';
+
+export interface RunGateOptions {
+  readonly baseline?: string | undefined;
+  readonly gatesFile?: string | undefined;
+  readonly confidence?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly replicates?: number | undefined;
+}
+
+export const GATE_DEFAULTS = { confidence: 0.95, seed: 20240607, replicates: 1000 } as const;
+
+/** Gates from a gate file ({"gates": [...]} or a bare array), else from the run's manifest. */
+export function loadGates(current: RunSnapshot, runDir: string, gatesFile: string | undefined): GateSpec[] {
+  if (gatesFile === undefined) {
+    if (current.gates.length === 0) {
+      throw new GateInputError(`${runDir}/manifest.json: /gates is empty (the suite declares no gates). Declare gates in the suite or pass --gates FILE.`);
+    }
+    return parseGates(current.gates, `${runDir}/manifest.json#/gates`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(gatesFile, 'utf8'));
+  } catch (error) {
+    throw new GateInputError(`${gatesFile}: cannot read the gate file (${(error as Error).message}).`);
+  }
+  const list = Array.isArray(raw) ? raw : (raw as { gates?: unknown } | null)?.gates;
+  return parseGates(list, Array.isArray(raw) ? gatesFile : `${gatesFile}#/gates`);
+}
+
+export function runGate(runDir: string, options: RunGateOptions): GateReport {
+  const current = snapshotRun(readRun(runDir));
+  const baseline = options.baseline === undefined ? null : loadSnapshot(options.baseline);
+  const gates = loadGates(current, runDir, options.gatesFile);
+  return evaluateGates(gates, current, baseline, {
+    confidence: options.confidence ?? GATE_DEFAULTS.confidence,
+    seed: options.seed ?? GATE_DEFAULTS.seed,
+    replicates: options.replicates ?? GATE_DEFAULTS.replicates,
+    tokenize: ptbTokenizer,
+    higherIsBetter,
+  });
+}
+
+/** The baseline file content for a run directory (`--write-baseline`). */
+export function baselineJson(runDir: string): string {
+  return JSON.stringify(snapshotRun(readRun(runDir))) + '\n';
+}

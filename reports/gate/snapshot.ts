@@ -1,0 +1,126 @@
+/**
+ * A run snapshot: what a gate needs from one side of a comparison, from a run directory or from
+ * a stored baseline file. The baseline file format (`vlbench gate RUN --write-baseline FILE`)
+ * is this snapshot as JSON:
+ *
+ *   { "formatVersion": 1, "kind": "vlbench-baseline", "runId", "createdAt", "vlbench",
+ *     "models": [{id, family, variant}], "tasks": [{id, kind, metrics}], "gates": [...],
+ *     "results": [{ model, task, kind, metrics, breakdowns, counts,
+ *                   samples: [{sampleId, scores}],            per-sample metric values
+ *                   captions?: [{sampleId, caption, references}],   captioning (corpus metrics)
+ *                   ranks?: [{sampleId, direction, rank}] }],       retrieval
+ *     "timings": [TaskTimings...] }
+ *
+ * It keeps exactly what the paired bootstrap recomputes from, so a CI job stores one small JSON
+ * per main-branch run instead of the whole run directory.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { RUN_FORMAT_VERSION, type RunManifest, type SampleScoreRecord, type TaskKind, type TaskScores, type TaskTimings } from '../records.js';
+import { readPredictions, readRun, readSampleScores, type LoadedRun } from '../run-reader.js';
+
+export const BASELINE_KIND = 'vlbench-baseline';
+
+export interface CaptionSample {
+  readonly sampleId: string;
+  readonly caption: string;
+  readonly references: readonly string[];
+}
+
+export interface RankSample {
+  readonly sampleId: string;
+  readonly direction: 'i2t' | 't2i';
+  readonly rank: number;
+}
+
+export interface SnapshotResult extends TaskScores {
+  readonly samples: readonly SampleScoreRecord[];
+  readonly captions?: readonly CaptionSample[];
+  readonly ranks?: readonly RankSample[];
+  /** Ids of samples recorded as failed (excluded from pairing). */
+  readonly failed?: readonly string[];
+}
+
+export interface RunSnapshot {
+  readonly formatVersion: typeof RUN_FORMAT_VERSION;
+  readonly kind: typeof BASELINE_KIND;
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly vlbench: RunManifest['vlbench'];
+  readonly models: readonly { readonly id: string; readonly family: string; readonly variant: string }[];
+  readonly tasks: readonly { readonly id: string; readonly kind: TaskKind; readonly metrics: readonly string[] }[];
+  readonly gates: readonly unknown[];
+  readonly results: readonly SnapshotResult[];
+  readonly timings: readonly TaskTimings[];
+}
+
+export class BaselineFormatError extends Error {
+  override name = 'BaselineFormatError';
+}
+
+function snapshotResult(run: LoadedRun, scores: TaskScores): SnapshotResult {
+  const predictions = readPredictions(run, scores.model, scores.task);
+  const samples = readSampleScores(run, scores.model, scores.task);
+  const failed = predictions.filter((p) => p.kind === 'failed').map((p) => p.sampleId);
+  const base = { ...scores, samples, failed };
+  switch (scores.kind) {
+    case 'captioning': {
+      const captions = predictions.flatMap((p) => (p.kind === 'captioning' ? [{ sampleId: p.sampleId, caption: p.caption, references: p.references }] : []));
+      return { ...base, captions };
+    }
+    case 'retrieval': {
+      const ranks = predictions.flatMap((p) => (p.kind === 'retrieval' ? [{ sampleId: p.sampleId, direction: p.direction, rank: p.rank }] : []));
+      return { ...base, ranks };
+    }
+    case 'vqa':
+    case 'instruction':
+      return base;
+    default: {
+      const never: never = scores.kind;
+      return never;
+    }
+  }
+}
+
+/** The snapshot of a loaded run directory. */
+export function snapshotRun(run: LoadedRun): RunSnapshot {
+  const m = run.manifest;
+  return {
+    formatVersion: RUN_FORMAT_VERSION,
+    kind: BASELINE_KIND,
+    runId: m.runId,
+    createdAt: m.createdAt,
+    vlbench: m.vlbench,
+    models: m.models.map((x) => ({ id: x.id, family: x.family, variant: x.variant })),
+    tasks: m.tasks.map((t) => ({ id: t.id, kind: t.kind, metrics: t.metrics })),
+    gates: m.gates,
+    results: run.scores.results.map((scores) => snapshotResult(run, scores)),
+    timings: run.timings.results,
+  };
+}
+
+function checkBaseline(value: unknown, file: string): RunSnapshot {
+  const obj = value as Partial<RunSnapshot> | null;
+  if (typeof obj !== 'object' || obj === null || obj.kind !== BASELINE_KIND) {
+    throw new BaselineFormatError(`${file}: /kind must be "${BASELINE_KIND}". Write a baseline with \`vlbench gate RUN --write-baseline ${file}\`, or pass a run directory.`);
+  }
+  if (obj.formatVersion !== RUN_FORMAT_VERSION) {
+    throw new BaselineFormatError(`${file}: /formatVersion is ${JSON.stringify(obj.formatVersion)}, this vlbench reads ${RUN_FORMAT_VERSION}. Rewrite the baseline with this version.`);
+  }
+  for (const key of ['models', 'tasks', 'gates', 'results', 'timings'] as const) {
+    if (!Array.isArray(obj[key])) throw new BaselineFormatError(`${file}: /${key} must be an array.`);
+  }
+  return obj as RunSnapshot;
+}
+
+/** A baseline from a run directory or a baseline JSON file. */
+export function loadSnapshot(path: string): RunSnapshot {
+  if (!existsSync(path)) throw new BaselineFormatError(`${path}: no such run directory or baseline file.`);
+  if (statSync(path).isDirectory()) return snapshotRun(readRun(path));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BaselineFormatError(`${path}: not valid JSON (${(error as Error).message}).`);
+  }
+  return checkBaseline(parsed, path);
+}

@@ -1,0 +1,147 @@
+/**
+ * The report's data model: several run directories merged into one list of (model, task)
+ * results with quality, throughput and latency side by side. Every writer (tables, charts,
+ * HTML, JSON) renders from this, so all outputs show the same numbers.
+ */
+import type { LoadedRun } from './run-reader.js';
+import { runLabel } from './run-reader.js';
+import type { TaskKind, TaskScores, TaskTimings } from './records.js';
+import { familyRank, familyStyle } from './families.js';
+
+export interface ReportRun {
+  readonly label: string;
+  readonly runId: string;
+  readonly createdAt: string;
+  readonly dir: string;
+}
+
+export interface ReportModel {
+  /** Unique key across runs: `run/model` when a model id occurs in several runs, else the model id. */
+  readonly key: string;
+  readonly label: string;
+  readonly modelId: string;
+  readonly family: string;
+  readonly familyLabel: string;
+  readonly variant: string;
+  readonly run: ReportRun;
+  readonly provider: string;
+}
+
+export interface ReportTask {
+  readonly id: string;
+  readonly kind: TaskKind;
+  /** Metrics in the order the suite declared them (union over runs). */
+  readonly metrics: readonly string[];
+  readonly primaryMetric: string;
+  /** Dataset names the task ran on (for matching published numbers). */
+  readonly datasets: readonly string[];
+}
+
+export interface ReportResult {
+  readonly model: ReportModel;
+  readonly task: string;
+  readonly kind: TaskKind;
+  readonly scores: TaskScores;
+  readonly timing: TaskTimings | undefined;
+}
+
+export interface ReportData {
+  readonly runs: readonly ReportRun[];
+  readonly models: readonly ReportModel[];
+  readonly tasks: readonly ReportTask[];
+  readonly results: readonly ReportResult[];
+  readonly notApplicable: readonly { readonly model: ReportModel; readonly task: string; readonly reason: string }[];
+}
+
+/** The headline metric of a task kind: what the overview table and the charts show. */
+const PRIMARY_METRICS: Record<TaskKind, readonly string[]> = {
+  captioning: ['CIDEr', 'Bleu_4'],
+  vqa: ['accuracy', 'overall', 'vqa_accuracy'],
+  retrieval: ['r_mean', 'agg_metrics', 'txt_r1'],
+  instruction: ['accuracy', 'overall'],
+};
+
+export function primaryMetric(kind: TaskKind, metrics: readonly string[]): string {
+  const preferred = PRIMARY_METRICS[kind].find((name) => metrics.includes(name));
+  const chosen = preferred ?? metrics[0];
+  if (chosen === undefined) throw new Error(`task kind ${kind} has no metrics to report`);
+  return chosen;
+}
+
+function reportRuns(runs: readonly LoadedRun[]): ReportRun[] {
+  const labels = runs.map(runLabel);
+  return runs.map((run, index) => {
+    const base = labels[index] ?? run.dir;
+    // Two runs with one id (a re-run copied elsewhere) still need distinct labels.
+    const label = labels.filter((l) => l === base).length > 1 ? `${base}#${index + 1}` : base;
+    return { label, runId: run.manifest.runId, createdAt: run.manifest.createdAt, dir: run.dir };
+  });
+}
+
+function reportModels(runs: readonly LoadedRun[], reportRunList: readonly ReportRun[]): ReportModel[] {
+  const counts = new Map<string, number>();
+  for (const run of runs) for (const m of run.manifest.models) counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
+  const extras: string[] = [];
+  const models: ReportModel[] = [];
+  runs.forEach((run, index) => {
+    const reportRun = reportRunList[index]!;
+    for (const m of run.manifest.models) {
+      if (familyRank(m.family) >= 5 && !extras.includes(m.family)) extras.push(m.family);
+      const shared = (counts.get(m.id) ?? 0) > 1;
+      models.push({
+        key: shared ? `${reportRun.label}/${m.id}` : m.id,
+        label: shared ? `${m.id} (${reportRun.label})` : m.id,
+        modelId: m.id,
+        family: m.family,
+        familyLabel: familyStyle(m.family, extras).label,
+        variant: m.variant,
+        run: reportRun,
+        provider: m.provider.used,
+      });
+    }
+  });
+  return models.sort((a, b) => familyRank(a.family) - familyRank(b.family) || a.label.localeCompare(b.label));
+}
+
+function reportTasks(runs: readonly LoadedRun[]): ReportTask[] {
+  const byId = new Map<string, { kind: TaskKind; metrics: string[]; datasets: string[] }>();
+  for (const run of runs) {
+    for (const task of run.manifest.tasks) {
+      const entry = byId.get(task.id) ?? { kind: task.kind, metrics: [], datasets: [] };
+      if (entry.kind !== task.kind) {
+        throw new Error(`${run.dir}/manifest.json: task '${task.id}' is ${task.kind} here but ${entry.kind} in another run; give the tasks distinct ids.`);
+      }
+      for (const metric of task.metrics) if (!entry.metrics.includes(metric)) entry.metrics.push(metric);
+      if (!entry.datasets.includes(task.dataset.name)) entry.datasets.push(task.dataset.name);
+      byId.set(task.id, entry);
+    }
+  }
+  return [...byId.entries()].map(([id, e]) => ({ id, kind: e.kind, metrics: e.metrics, datasets: e.datasets, primaryMetric: primaryMetric(e.kind, e.metrics) }));
+}
+
+/** Merges runs into one report: models from different runs, or one suite over time. */
+export function buildReportData(runs: readonly LoadedRun[]): ReportData {
+  if (runs.length === 0) throw new Error('a report needs at least one run directory');
+  const reportRunList = reportRuns(runs);
+  const models = reportModels(runs, reportRunList);
+  const tasks = reportTasks(runs);
+  const results: ReportResult[] = [];
+  const notApplicable: ReportData['notApplicable'][number][] = [];
+  runs.forEach((run, index) => {
+    const label = reportRunList[index]!.label;
+    const modelOf = (id: string): ReportModel => {
+      const found = models.find((m) => m.modelId === id && m.run.label === label);
+      if (!found) throw new Error(`${run.dir}/scores.json: model '${id}' is not listed in manifest.json /models; the run is inconsistent.`);
+      return found;
+    };
+    for (const scores of run.scores.results) {
+      const timing = run.timings.results.find((t) => t.model === scores.model && t.task === scores.task);
+      results.push({ model: modelOf(scores.model), task: scores.task, kind: scores.kind, scores, timing });
+    }
+    for (const na of run.scores.notApplicable) notApplicable.push({ model: modelOf(na.model), task: na.task, reason: na.reason });
+  });
+  const order = (m: ReportModel): number => models.indexOf(m);
+  const taskOrder = (t: string): number => tasks.findIndex((x) => x.id === t);
+  results.sort((a, b) => taskOrder(a.task) - taskOrder(b.task) || order(a.model) - order(b.model));
+  return { runs: reportRunList, models, tasks, results, notApplicable };
+}

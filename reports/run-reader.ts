@@ -1,0 +1,112 @@
+/**
+ * Reads a run directory (records.ts) for reports, gates and diffs. Read-only: nothing here
+ * writes into a run. The small files (manifest, scores, timings) are read eagerly and checked;
+ * the per-sample JSONL files are read on demand, because a report over many runs needs only a
+ * few of them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import {
+  RUN_FORMAT_VERSION,
+  type PredictionRecord,
+  type RunManifest,
+  type SampleScoreRecord,
+  type ScoresFile,
+  type TimingsFile,
+} from './records.js';
+
+/** Bad or unreadable run-directory content; the message names the file, the field and the fix. */
+export class RunFormatError extends Error {
+  override name = 'RunFormatError';
+}
+
+export interface LoadedRun {
+  /** Absolute path of the run directory. */
+  readonly dir: string;
+  readonly manifest: RunManifest;
+  readonly scores: ScoresFile;
+  readonly timings: TimingsFile;
+}
+
+function readJson(file: string, what: string): unknown {
+  if (!existsSync(file)) {
+    throw new RunFormatError(`${file}: missing ${what}. Is this a vlbench run directory (written by \`vlbench run\`)?`);
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new RunFormatError(`${file}: not valid JSON (${(error as Error).message}). Re-run or restore the file.`);
+  }
+}
+
+function checkVersioned(value: unknown, file: string, arrays: readonly string[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RunFormatError(`${file}: expected a JSON object at the top level.`);
+  }
+  const version = (value as { formatVersion?: unknown }).formatVersion;
+  if (version !== RUN_FORMAT_VERSION) {
+    throw new RunFormatError(
+      `${file}: /formatVersion is ${JSON.stringify(version)}, this vlbench reads format ${RUN_FORMAT_VERSION}. ` +
+        'Use the vlbench version that wrote the run, or re-run the suite.',
+    );
+  }
+  for (const key of arrays) {
+    if (!Array.isArray((value as Record<string, unknown>)[key])) {
+      throw new RunFormatError(`${file}: /${key} must be an array.`);
+    }
+  }
+}
+
+/** Loads manifest.json, scores.json and timings.json of one run directory and checks their versions. */
+export function readRun(dir: string): LoadedRun {
+  const abs = resolve(dir);
+  const manifestFile = join(abs, 'manifest.json');
+  const manifest = readJson(manifestFile, 'manifest.json');
+  checkVersioned(manifest, manifestFile, ['models', 'tasks', 'gates']);
+  const scoresFile = join(abs, 'scores.json');
+  const scores = readJson(scoresFile, 'scores.json (the run has not been scored yet?)');
+  checkVersioned(scores, scoresFile, ['results', 'notApplicable']);
+  const timingsFile = join(abs, 'timings.json');
+  const timings = readJson(timingsFile, 'timings.json');
+  checkVersioned(timings, timingsFile, ['results']);
+  return { dir: abs, manifest: manifest as RunManifest, scores: scores as ScoresFile, timings: timings as TimingsFile };
+}
+
+function readJsonl<T>(file: string): T[] {
+  const out: T[] = [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      // A run killed mid-write may leave a torn last line; anywhere else it is corruption.
+      if (index < lines.length - 1 && lines.slice(index + 1).some((rest) => rest.trim() !== '')) {
+        throw new RunFormatError(`${file}:${index + 1}: not valid JSON. The file is corrupt; re-run the task.`);
+      }
+    }
+  });
+  return out;
+}
+
+/** The predictions of one (model, task), or [] when the file does not exist. */
+export function readPredictions(run: LoadedRun, model: string, task: string): PredictionRecord[] {
+  const file = join(run.dir, 'predictions', model, `${task}.jsonl`);
+  return existsSync(file) ? readJsonl<PredictionRecord>(file) : [];
+}
+
+/** The per-sample scores of one (model, task), or [] when the file does not exist. */
+export function readSampleScores(run: LoadedRun, model: string, task: string): SampleScoreRecord[] {
+  const file = join(run.dir, 'samples', model, `${task}.jsonl`);
+  return existsSync(file) ? readJsonl<SampleScoreRecord>(file) : [];
+}
+
+/** A short human label for a run: its id, or the directory name when the id is empty. */
+export function runLabel(run: LoadedRun): string {
+  return run.manifest.runId || basename(run.dir);
+}
+
+/** Media paths are absolute in real runs; relative ones (fixtures, moved runs) resolve against the run directory. */
+export function resolveMedia(run: LoadedRun, path: string): string {
+  return resolve(run.dir, path);
+}
