@@ -31,8 +31,16 @@ def _position_variants(answer: str) -> tuple:
     return (f"{upper} {horizontal}", f"{answer} corner", horizontal)
 
 
+# Words of the audio and video worlds (pitch, motion direction).
+EXTRA_VARIANTS = {"high": ("high pitched",), "low": ("low pitched",),
+                  "up": ("upward", "upwards"), "down": ("downward", "downwards")}
+EXTRA_DOMAINS = (("high", "low"), ("left", "right", "up", "down"))
+
+
 def variants(answer: str) -> tuple:
     """Answers a careful annotator might give instead of the canonical one."""
+    if answer in EXTRA_VARIANTS:
+        return EXTRA_VARIANTS[answer]
     if answer == "yes":
         return ("yeah", "yes.")
     if answer == "no":
@@ -50,6 +58,9 @@ def variants(answer: str) -> tuple:
 
 def wrong_answers(answer: str) -> tuple:
     """Plausible mistakes: another value of the same kind."""
+    for domain in EXTRA_DOMAINS:
+        if answer in domain and answer not in ("left", "right"):
+            return tuple(v for v in domain if v != answer)
     if answer in ("yes", "no"):
         return ("no",) if answer == "yes" else ("yes",)
     if answer.isdigit():
@@ -67,13 +78,17 @@ def _confidence(rng: np.random.Generator, role: str) -> str:
     return ("yes", "maybe", "no")[int(rng.choice(3, p=table[role]))]
 
 
-def human_answers(answer: str, rng: np.random.Generator) -> tuple:
-    """(10 answers, 10 confidences) for a question whose canonical answer is `answer`."""
-    n_canonical = int(rng.integers(MIN_CANONICAL, ANSWERS_PER_QUESTION + 1))
+def human_answers(answer: str, rng: np.random.Generator, n: int = ANSWERS_PER_QUESTION,
+                  min_canonical: int = MIN_CANONICAL) -> tuple:
+    """(n answers, n confidences) for a question whose canonical answer is `answer`.
+
+    Defaults are VQAv2's 10 annotators; Clotho-AQA uses n=3, min_canonical=2.
+    """
+    n_canonical = int(rng.integers(min_canonical, n + 1))
     roles = ["canonical"] * n_canonical
-    for _ in range(ANSWERS_PER_QUESTION - n_canonical):
+    for _ in range(n - n_canonical):
         roles.append("wrong" if rng.random() < WRONG_PROBABILITY else "variant")
-    roles = [roles[int(i)] for i in rng.permutation(ANSWERS_PER_QUESTION)]
+    roles = [roles[int(i)] for i in rng.permutation(n)]
     answers, confidences = [], []
     for role in roles:
         if role == "canonical":

@@ -19,7 +19,8 @@ import numpy as np
 
 from . import vocab
 from .captions import captions
-from .programs import RELATIONS, corner_ranking, evaluate_program, related, select
+from .programs import (RELATIONS, balanced_relation, corner_ranking, evaluate_program, related,
+                       select)
 from .vqa import RELATION_PHRASES, vqa_questions
 
 HELD_IN_TYPES = ("vqa_short", "caption", "color_choice", "exists_yes_no")
@@ -107,7 +108,7 @@ def _spatial_true_false(scene, rng):
     if len(objects) < 2:
         return None
     a, b = (objects[int(i)] for i in rng.choice(len(objects), size=2, replace=False))
-    relation = _choice(rng, RELATIONS)
+    relation = balanced_relation(a, b, rng)
     (sel_a, name_a), (sel_b, name_b) = _named(a), _named(b)
     statement = f"The {name_a} is {RELATION_PHRASES[relation]} the {name_b}."
     program = {"op": "statement", "subject": sel_a, "relation": relation, "object": sel_b}

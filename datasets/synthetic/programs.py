@@ -53,6 +53,13 @@ def holds(a: dict, relation: str, b: dict) -> bool:
     raise ValueError(f"unknown relation {relation!r}")
 
 
+def balanced_relation(a: dict, b: dict, rng) -> str:
+    """A relation between two objects in different cells, true or false with equal odds."""
+    want = bool(rng.random() < 0.5)
+    candidates = [r for r in RELATIONS if holds(a, r, b) == want]
+    return candidates[int(rng.integers(len(candidates)))]
+
+
 def related(scene: dict, relation: str, anchor: dict) -> list:
     return [o for o in scene["objects"] if o is not anchor and holds(o, relation, anchor)]
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import vocab
 from .humans import human_answers
-from .programs import RELATIONS, evaluate_program, the_object as _the
+from .programs import balanced_relation, evaluate_program, the_object as _the
 
 # Longest-prefix question types, a subset of VQAv2's official first-words list.
 QUESTION_TYPES = ("what is the color of the", "what color is the", "what is the", "where is the",
@@ -91,7 +91,8 @@ def _make(kind: str, scene: dict, rng: np.random.Generator):
         return text, {"op": "query", "attribute": attribute, "object": selector}
     if kind == "exists":
         if rng.random() < 0.5:
-            color, shape = _choice(rng, objects)["color"], _choice(rng, objects)["shape"]
+            present = _choice(rng, objects)
+            color, shape = present["color"], present["shape"]
         else:
             color, shape = _absent_pair(scene, rng)
         text = _choice(rng, ("Is there {} {} {}?", "Is there {} {} {} in the image?"))
@@ -115,7 +116,7 @@ def _make(kind: str, scene: dict, rng: np.random.Generator):
         if len(objects) < 2:
             return None
         first, second = (objects[int(i)] for i in rng.choice(len(objects), size=2, replace=False))
-        relation = _choice(rng, RELATIONS)
+        relation = balanced_relation(first, second, rng)
         (sel_a, name_a), (sel_b, name_b) = _object_ref(first), _object_ref(second)
         return (f"Is the {name_a} {RELATION_PHRASES[relation]} the {name_b}?",
                 {"op": "relate", "subject": sel_a, "relation": relation, "object": sel_b})
