@@ -1,9 +1,40 @@
-// Placeholder until the command lands; see the issue that owns it.
+/**
+ * `vlbench score <caption|vqa|retrieval>`: scores predictions from any source with the
+ * official-scorer-exact metrics, without loading a model. The subcommands live in runners/score/;
+ * this file dispatches and prints.
+ */
 import type { Command } from './command.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../errors.js';
+import type { ScoreSubcommand } from '../score/subcommand.js';
+import { vqaSubcommand } from '../score/vqa.js';
+import { retrievalSubcommand } from '../score/retrieval.js';
+
+const SUBCOMMANDS: readonly ScoreSubcommand[] = [vqaSubcommand, retrievalSubcommand];
+
+const USAGE = `Usage: vlbench score <subcommand> [options]
+
+Scores predictions from anywhere, no model needed.
+
+Subcommands:
+${SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.usage.split('\n')[2] ?? ''}`).join('\n')}
+
+Run \`vlbench score <subcommand> --help\` for its options.`;
+
+/** Runs one score subcommand and returns what it prints (exported for in-process tests). */
+export function executeScore(argv: readonly string[]): string {
+  const [name, ...rest] = argv;
+  if (name === undefined) throw new UsageError(`missing subcommand.\n\n${USAGE}`);
+  if (name === '--help' || name === '-h' || name === 'help') return USAGE;
+  const subcommand = SUBCOMMANDS.find((s) => s.name === name);
+  if (!subcommand) throw new UsageError(`unknown subcommand '${name}'; expected ${SUBCOMMANDS.map((s) => s.name).join(', ')}`);
+  return subcommand.run(rest);
+}
 
 export const scoreCommand: Command = {
   summary: 'Score predictions from any source: caption, vqa or retrieval (no model needed)',
-  async run() {
-    throw new Error('vlbench score is not implemented yet');
+  async run(argv) {
+    process.stdout.write(executeScore(argv) + '\n');
+    return EXIT.ok;
   },
 };

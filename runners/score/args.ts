@@ -1,0 +1,41 @@
+/** Flag parsing shared by the `vlbench score` subcommands: node:util parseArgs, strict. */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedFlags {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+}
+
+/** Parses `argv` strictly; any unknown flag, missing value or positional is a UsageError. */
+export function parseFlags(subcommand: string, argv: readonly string[], options: Options): ParsedFlags {
+  try {
+    const { values } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    return { values: values as ParsedFlags['values'] };
+  } catch (error) {
+    throw new UsageError(`${subcommand}: ${(error as Error).message}. Run \`vlbench score ${subcommand} --help\``);
+  }
+}
+
+export function requiredString(subcommand: string, flags: ParsedFlags, name: string): string {
+  const value = flags.values[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new UsageError(`${subcommand}: --${name} is required. Run \`vlbench score ${subcommand} --help\``);
+  }
+  return value;
+}
+
+export function optionalString(flags: ParsedFlags, name: string): string | undefined {
+  const value = flags.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `--metrics a,b --metrics c` -> ['a', 'b', 'c']; undefined when the flag is absent. */
+export function metricsList(flags: ParsedFlags): string[] | undefined {
+  const value = flags.values.metrics;
+  if (value === undefined) return undefined;
+  const raw = Array.isArray(value) ? value : [String(value)];
+  return raw.flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+}

@@ -1,0 +1,103 @@
+/**
+ * Reads the caption inputs of `vlbench score caption`:
+ * - references: `{"<image id>": ["ref", ...]}` or a COCO captions annotation file
+ *   `{"images": [...], "annotations": [{"image_id", "caption"}]}`;
+ * - predictions: `{"<image id>": "caption"}` or a COCO results list `[{"image_id", "caption"}]`.
+ * Ids are compared as strings (the map formats can only have string keys), so COCO's numeric
+ * 391895 and the key "391895" are the same image. Every prediction must belong to a referenced
+ * image and every referenced image needs exactly one prediction (pycocoevalcap would crash on a
+ * second caption, and a missing one silently shrinks the corpus that CIDEr-D's document
+ * frequencies come from).
+ */
+import { MetricInputError, describeJsonValue, isPlainObject, jsonPointer } from '../../reports/metrics/input-error.js';
+
+export interface CaptionInputs {
+  readonly references: Map<string, string[]>;
+  readonly predictions: Map<string, string>;
+}
+
+export function readCaptionInputs(refsFile: string, refsJson: unknown, predsFile: string, predsJson: unknown): CaptionInputs {
+  const references = readReferences(refsFile, refsJson);
+  const predictions = readPredictions(predsFile, predsJson, references, refsFile);
+  const missing = [...references.keys()].filter((id) => !predictions.has(id));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).map((id) => JSON.stringify(id)).join(', ') + (missing.length > 5 ? `, ... (${missing.length} in all)` : '');
+    throw new MetricInputError(predsFile, '', `no prediction for referenced image ${shown}`, `Every image in ${refsFile} needs one caption; to score a subset, pass references for that subset only`);
+  }
+  // Score in the order of the references file.
+  return { references, predictions: new Map([...references.keys()].map((id) => [id, predictions.get(id)!])) };
+}
+
+function readReferences(file: string, json: unknown): Map<string, string[]> {
+  if (isCocoAnnotationFile(json)) return readCocoReferences(file, json);
+  if (!isPlainObject(json)) {
+    throw new MetricInputError(file, '', `expected {"<image id>": ["reference", ...]} or a COCO captions file {"annotations": [{"image_id", "caption"}]}, found ${describeJsonValue(json)}`);
+  }
+  const out = new Map<string, string[]>();
+  for (const [id, refs] of Object.entries(json)) {
+    const at = jsonPointer(id);
+    if (!Array.isArray(refs) || refs.length === 0) throw new MetricInputError(file, at, `image ${JSON.stringify(id)} needs a non-empty array of reference captions, found ${describeJsonValue(refs)}`);
+    out.set(id, refs.map((ref: unknown, j) => readCaption(file, jsonPointer(id, j), ref)));
+  }
+  if (out.size === 0) throw new MetricInputError(file, '', 'no images with references');
+  return out;
+}
+
+function isCocoAnnotationFile(json: unknown): json is { annotations: unknown[]; images?: unknown } {
+  return isPlainObject(json) && Array.isArray(json.annotations) && json.annotations.every((a) => isPlainObject(a));
+}
+
+function readCocoReferences(file: string, json: { annotations: unknown[]; images?: unknown }): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const idTypes = new Map<string, string>();
+  json.annotations.forEach((ann, i) => {
+    const at = jsonPointer('annotations', i);
+    const record = ann as Record<string, unknown>;
+    const id = readImageId(file, `${at}/image_id`, record.image_id, idTypes);
+    const caption = readCaption(file, `${at}/caption`, record.caption);
+    const list = out.get(id);
+    if (list) list.push(caption);
+    else out.set(id, [caption]);
+  });
+  if (out.size === 0) throw new MetricInputError(file, '/annotations', 'the COCO annotations list is empty');
+  return out;
+}
+
+function readPredictions(file: string, json: unknown, references: ReadonlyMap<string, unknown>, refsFile: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (id: string, at: string, caption: unknown): void => {
+    if (!references.has(id)) throw new MetricInputError(file, at, `prediction for image ${JSON.stringify(id)}, which has no references in ${refsFile}`, 'Remove it or add its references');
+    if (out.has(id)) throw new MetricInputError(file, at, `second prediction for image ${JSON.stringify(id)}`, 'Keep exactly one caption per image');
+    out.set(id, readCaption(file, at, caption));
+  };
+  if (Array.isArray(json)) {
+    if (json.length === 0) throw new MetricInputError(file, '', 'the results list is empty');
+    const idTypes = new Map<string, string>();
+    json.forEach((entry: unknown, i) => {
+      const at = jsonPointer(i);
+      if (!isPlainObject(entry)) throw new MetricInputError(file, at, `expected {"image_id", "caption"}, found ${describeJsonValue(entry)}`);
+      add(readImageId(file, `${at}/image_id`, entry.image_id, idTypes), `${at}/caption`, entry.caption);
+    });
+  } else if (isPlainObject(json)) {
+    if (Object.keys(json).length === 0) throw new MetricInputError(file, '', 'no predictions');
+    for (const [id, caption] of Object.entries(json)) add(id, jsonPointer(id), caption);
+  } else {
+    throw new MetricInputError(file, '', `expected {"<image id>": "caption"} or a COCO results list [{"image_id", "caption"}], found ${describeJsonValue(json)}`);
+  }
+  return out;
+}
+
+/** A COCO image id as its string key; 1 and "1" in the same file would silently merge, so they are refused. */
+function readImageId(file: string, at: string, id: unknown, idTypes: Map<string, string>): string {
+  if (typeof id !== 'number' && typeof id !== 'string') throw new MetricInputError(file, at, `image_id must be a number or a string, found ${describeJsonValue(id)}`);
+  const key = String(id);
+  const seen = idTypes.get(key);
+  if (seen !== undefined && seen !== typeof id) throw new MetricInputError(file, at, `image_id ${JSON.stringify(id)} also appears as a ${seen}; use one type for ids`);
+  idTypes.set(key, typeof id);
+  return key;
+}
+
+function readCaption(file: string, at: string, caption: unknown): string {
+  if (typeof caption !== 'string') throw new MetricInputError(file, at, `expected a caption string, found ${describeJsonValue(caption)}`);
+  return caption;
+}

@@ -1,0 +1,134 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { executeScore } from '../../../runners/commands/score.js';
+import { UsageError } from '../../../runners/errors.js';
+import { MetricInputError } from '../../../reports/metrics/input-error.js';
+import { UnavailableMetricError } from '../../../reports/metrics/registry.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const golden = (path: string): string => join(root, 'test/golden', path);
+const tmp = mkdtempSync(join(tmpdir(), 'vlbench-score-'));
+const writeTmp = (name: string, content: string): string => {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+};
+const vqaArgs = ['--questions', golden('vqa/questions.json'), '--annotations', golden('vqa/annotations.json'), '--results', golden('vqa/results.json')];
+const vqaExpected = JSON.parse(readFileSync(golden('vqa/expected.json'), 'utf8')) as {
+  rounded: { overall: number; perAnswerType: Record<string, number>; perQuestionType: Record<string, number> };
+  unrounded: unknown;
+  perQuestionFraction: Record<string, number>;
+};
+
+function throwsWith(fn: () => unknown, check: (e: unknown) => boolean, pattern: RegExp): void {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(check(error), `wrong error type: ${String(error)}`);
+    assert.match((error as Error).message, pattern);
+    return;
+  }
+  assert.unreachable('expected an error');
+}
+const isInput = (e: unknown): boolean => e instanceof MetricInputError;
+const isUsage = (e: unknown): boolean => e instanceof UsageError;
+
+test('vqa --json prints the official evaluator values, unrounded', () => {
+  assert.equal(JSON.parse(executeScore(['vqa', ...vqaArgs, '--json'])), vqaExpected.unrounded);
+});
+
+test('vqa table rounds to 2 decimals like the official code; --per-question writes every question', () => {
+  const perQuestion = join(tmp, 'per-question.json');
+  const table = executeScore(['vqa', ...vqaArgs, '--per-question', perQuestion]);
+  assert.ok(table.startsWith(`Overall Accuracy is: ${vqaExpected.rounded.overall.toFixed(2)}\n`));
+  for (const [type, value] of Object.entries(vqaExpected.rounded.perAnswerType)) assert.ok(table.includes(`\n${type} : ${value.toFixed(2)}\n`), type);
+  const written = JSON.parse(readFileSync(perQuestion, 'utf8')) as Record<string, number>;
+  assert.equal(Object.keys(written).sort(), Object.keys(vqaExpected.perQuestionFraction).sort());
+  for (const [id, fraction] of Object.entries(vqaExpected.perQuestionFraction)) assert.is(written[id], 100 * fraction, id);
+});
+
+test('vqa: missing flags and bad files', () => {
+  throwsWith(() => executeScore(['vqa', '--questions', 'q.json']), isUsage, /--annotations is required/);
+  const results = writeTmp('results-extra.json', JSON.stringify([{ question_id: 99999999, answer: 'yes' }]));
+  throwsWith(() => executeScore(['vqa', ...vqaArgs.slice(0, 4), '--results', results]), isInput, /results-extra\.json at \/0\/question_id: question_id 99999999 is not annotated/);
+  const empty = writeTmp('empty.json', '  \n');
+  throwsWith(() => executeScore(['vqa', ...vqaArgs.slice(0, 4), '--results', empty]), isInput, /empty\.json: the file is empty/);
+});
+
+interface RetrievalCase {
+  name: string;
+  scores: string;
+  metrics: Record<string, number>;
+}
+const retrievalCases = (JSON.parse(readFileSync(golden('retrieval/expected.json'), 'utf8')) as { cases: RetrievalCase[] }).cases;
+
+test('retrieval --json prints the LAVIS keys exactly for every golden case', () => {
+  for (const c of retrievalCases) {
+    assert.equal(JSON.parse(executeScore(['retrieval', '--scores', golden(`retrieval/${c.scores}`), '--json'])), c.metrics, c.name);
+  }
+});
+
+test('retrieval --metrics selects keys; METEOR is refused clearly; typos get a suggestion', () => {
+  const path = golden(`retrieval/${retrievalCases[0]!.scores}`);
+  const out = JSON.parse(executeScore(['retrieval', '--scores', path, '--json', '--metrics', 'r_mean,txt_r1'])) as Record<string, number>;
+  assert.equal(Object.keys(out), ['txt_r1', 'r_mean']);
+  throwsWith(() => executeScore(['retrieval', '--scores', path, '--metrics', 'METEOR']), (e) => e instanceof UnavailableMetricError, /METEOR 1\.5 Java jar/);
+  throwsWith(() => executeScore(['retrieval', '--scores', path, '--metrics', 'SPICE']), (e) => e instanceof UnavailableMetricError, /SPICE 1\.0/);
+  throwsWith(() => executeScore(['retrieval', '--scores', path, '--metrics', 'txt_r11']), isUsage, /Did you mean 'txt_r1'/);
+  throwsWith(() => executeScore(['retrieval', '--scores', path, '--metrics', 'CIDEr']), isUsage, /'CIDEr' is not produced by this subcommand/);
+});
+
+test('retrieval: NaN, null, wrong shapes and ids are reported with file and JSON pointer', () => {
+  const base = { scores_i2t: [[0.1, 0.2], [0.3, 0.4]], img2txt: [[0], [1]], txt2img: [0, 1] };
+  const write = (name: string, value: unknown): string => writeTmp(name, JSON.stringify(value));
+  throwsWith(() => executeScore(['retrieval', '--scores', writeTmp('nan.json', '{"scores_i2t": [[0.1, NaN]], "img2txt": [[0]], "txt2img": [0, 0]}')]), isInput, /nan\.json at line 1, column 23: NaN is not valid JSON/);
+  throwsWith(() => executeScore(['retrieval', '--scores', write('null.json', { ...base, scores_i2t: [[0.1, null], [0.3, 0.4]] })]), isInput, /null\.json at \/scores_i2t\/0\/1: score is null/);
+  throwsWith(() => executeScore(['retrieval', '--scores', write('ragged.json', { ...base, scores_i2t: [[0.1, 0.2], [0.3]] })]), isInput, /at \/scores_i2t\/1: has 1 scores; expected 2 like row 0/);
+  throwsWith(() => executeScore(['retrieval', '--scores', write('t2i.json', { ...base, scores_t2i: [[1, 2]] })]), isInput, /at \/scores_t2i: has 1 rows; expected 2/);
+  throwsWith(() => executeScore(['retrieval', '--scores', write('ids.json', { ...base, txt2img: [0, 2] })]), isInput, /at \/txt2img\/1: number 2 is not a image id; image ids are integers 0\.\.1/);
+  throwsWith(() => executeScore(['retrieval', '--scores', write('img2txt.json', { ...base, img2txt: [[0]] })]), isInput, /at \/img2txt: has 1 entries; expected 2/);
+  throwsWith(() => executeScore(['retrieval', '--scores', write('key.json', { ...base, scores: [] })]), isInput, /at \/scores: unknown key "scores"/);
+  throwsWith(() => executeScore(['retrieval', '--scores', writeTmp('bad.json', '{"scores_i2t": [[1,]]}')]), isInput, /bad\.json: invalid JSON/);
+  throwsWith(() => executeScore(['retrieval', '--scores', join(tmp, 'absent.json')]), isInput, /absent\.json: file not found/);
+});
+
+test('help texts and unknown subcommands', () => {
+  assert.match(executeScore(['--help']), /vqa/);
+  assert.match(executeScore(['retrieval', '--help']), /--scores S/);
+  assert.match(executeScore(['vqa', '-h']), /--per-question FILE/);
+  throwsWith(() => executeScore(['bleu']), isUsage, /unknown subcommand 'bleu'/);
+  throwsWith(() => executeScore(['retrieval', '--scores', 'x', 'extra']), isUsage, /positional/i);
+});
+
+const run = promisify(execFile);
+async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(root, 'runners/cli.ts'), ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('through the CLI: exit 0 with output, 1 for bad input, 2 for usage errors', async () => {
+  const [ok, bad, usage] = await Promise.all([
+    cli(['score', 'retrieval', '--scores', golden(`retrieval/${retrievalCases[0]!.scores}`), '--json']),
+    cli(['score', 'retrieval', '--scores', join(tmp, 'absent.json')]),
+    cli(['score', 'vqa', '--nope']),
+  ]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout), retrievalCases[0]!.metrics);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /absent\.json: file not found/);
+  assert.is(usage.code, 2);
+  assert.match(usage.stderr, /Unknown option '--nope'/);
+});
+
+test.run();
