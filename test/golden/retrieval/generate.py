@@ -124,7 +124,75 @@ def argsort_cases():
             level = rng.integers(0, levels, size=n)
             v = level.astype(np.float64) * 0.5 - 1  # the test rebuilds values the same way
             out.append({"levels": level.tolist(), "argsort": np.argsort(v).tolist()})
+    for n in [100, 600, 2000]:
+        level, heapsort = adversarial_levels(n)
+        assert heapsort, "the adversary did not reach numpy's heapsort fallback"
+        v = np.array(level, dtype=np.float64) * 0.5 - 1
+        out.append({"levels": level, "argsort": np.argsort(v).tolist(), "reachesHeapsort": True})
     return out
+
+
+def adversarial_levels(n):
+    """An input that drives numpy's median-of-3 introsort past its depth limit into heapsort.
+
+    McIlroy's "A killer adversary for quicksort" (1999): values are frozen lazily while a sort
+    runs, so that every pivot is nearly the smallest. The sort used for the adversary is a
+    comparator-driven transcription of numpy's aquicksort_ (quicksort.cpp @ v1.24.2); it only
+    produces the input; the expected argsort is what real numpy returns for it. Returns the
+    values and whether the transcription hit the heapsort fallback.
+    """
+    gas = n
+    val = [gas] * n
+    state = {"solid": 0, "candidate": 0, "heapsort": False}
+
+    def less(x, y):  # the adversary's comparator
+        if val[x] == gas and val[y] == gas:
+            val[x if x == state["candidate"] else y] = state["solid"]
+            state["solid"] += 1
+        if val[x] == gas:
+            state["candidate"] = x
+        elif val[y] == gas:
+            state["candidate"] = y
+        return val[x] < val[y]
+
+    t = list(range(n))
+    stack = []
+    pl, pr, cdepth = 0, n - 1, (n.bit_length() - 1) * 2
+    while True:
+        if cdepth < 0:
+            state["heapsort"] = True  # numpy would heapsort t[pl..pr]; the adversary is done
+            break
+        while pr - pl > 15:
+            pm = pl + ((pr - pl) >> 1)
+            if less(t[pm], t[pl]): t[pm], t[pl] = t[pl], t[pm]
+            if less(t[pr], t[pm]): t[pr], t[pm] = t[pm], t[pr]
+            if less(t[pm], t[pl]): t[pm], t[pl] = t[pl], t[pm]
+            vp = t[pm]
+            pi, pj = pl, pr - 1
+            t[pm], t[pj] = t[pj], t[pm]
+            while True:
+                pi += 1
+                while less(t[pi], vp): pi += 1
+                pj -= 1
+                while less(vp, t[pj]): pj -= 1
+                if pi >= pj: break
+                t[pi], t[pj] = t[pj], t[pi]
+            t[pi], t[pr - 1] = t[pr - 1], t[pi]
+            if pi - pl < pr - pi:
+                stack.append((pi + 1, pr)); pr = pi - 1
+            else:
+                stack.append((pl, pi - 1)); pl = pi + 1
+            cdepth -= 1
+            stack[-1] = stack[-1] + (cdepth,)
+        for i in range(pl + 1, pr + 1):  # insertion sort, comparisons only matter for freezing
+            vi, j = t[i], i
+            while j > pl and less(vi, t[j - 1]):
+                t[j] = t[j - 1]; j -= 1
+            t[j] = vi
+        if not stack:
+            break
+        pl, pr, cdepth = stack.pop()
+    return val, state["heapsort"]
 
 
 def main():
