@@ -1,0 +1,83 @@
+/**
+ * Band-limited resampling as `torchaudio.transforms.Resample(orig, new)` / `functional.resample`
+ * compute it by default in torchaudio 0.13: windowed-sinc ("sinc_interpolation", a squared-cosine
+ * i.e. Hann window), lowpass_filter_width 6, rolloff 0.99.
+ *
+ * With g = gcd(orig, new), o = orig / g, n = new / g, base = min(o, n) * rolloff and
+ * width = ceil(6 * o / base), output sample j of every block of n is the dot product of a
+ * (2 * width + o)-tap kernel with the input zero-padded by `width` on the left (stride o):
+ *   t = clamp((-j / n + (k - width) / o) * base, -6, 6);  w = cos(t * pi / 12)^2;
+ *   kernel[j][k] = sinc(pi * t) * w * base / o,
+ * computed in float64 (torchaudio evaluates -j / n in float32 first) and stored as float32.
+ * The output has ceil(n * length / o) samples.
+ */
+
+export interface ResampleOptions {
+  readonly lowpassFilterWidth?: number;
+  readonly rolloff?: number;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+export interface ResampleKernel {
+  readonly origStep: number;
+  readonly newStep: number;
+  readonly width: number;
+  readonly taps: number;
+  /** newStep × taps float32 weights. */
+  readonly weights: Float32Array;
+}
+
+export function sincResampleKernel(origFreq: number, newFreq: number, options: ResampleOptions = {}): ResampleKernel {
+  const lowpass = options.lowpassFilterWidth ?? 6;
+  const rolloff = options.rolloff ?? 0.99;
+  if (!Number.isInteger(origFreq) || !Number.isInteger(newFreq) || origFreq <= 0 || newFreq <= 0) {
+    throw new RangeError(`resample: sample rates must be positive integers, got ${origFreq} -> ${newFreq}`);
+  }
+  const g = gcd(origFreq, newFreq);
+  const o = origFreq / g;
+  const n = newFreq / g;
+  const base = Math.min(o, n) * rolloff;
+  const width = Math.ceil((lowpass * o) / base);
+  const taps = 2 * width + o;
+  const weights = new Float32Array(n * taps);
+  const scale = base / o;
+  for (let j = 0; j < n; j++) {
+    const phase = Math.fround(-j / n);
+    for (let k = 0; k < taps; k++) {
+      let t = (phase + (k - width) / o) * base;
+      t = Math.min(lowpass, Math.max(-lowpass, t));
+      const window = Math.cos((t * Math.PI) / lowpass / 2) ** 2;
+      t *= Math.PI;
+      const sinc = t === 0 ? 1 : Math.sin(t) / t;
+      weights[j * taps + k] = sinc * (window * scale);
+    }
+  }
+  return { origStep: o, newStep: n, width, taps, weights };
+}
+
+/** Resample a mono waveform from `origFreq` to `newFreq` Hz (identity when they are equal). */
+export function resampleSinc(waveform: Float32Array, origFreq: number, newFreq: number, options: ResampleOptions = {}): Float32Array {
+  if (origFreq === newFreq) return waveform;
+  const kernel = sincResampleKernel(origFreq, newFreq, options);
+  const { origStep: o, newStep: n, width, taps, weights } = kernel;
+  const length = waveform.length;
+  const outLength = Math.ceil((n * length) / o);
+  const out = new Float32Array(outLength);
+  for (let index = 0; index < outLength; index++) {
+    const block = Math.floor(index / n);
+    const j = index - block * n;
+    // Kernel tap k reads padded sample block*o + k, i.e. input sample block*o + k - width.
+    const first = block * o - width;
+    const kBase = j * taps;
+    let acc = 0;
+    const kStart = Math.max(0, -first);
+    const kEnd = Math.min(taps, length - first);
+    for (let k = kStart; k < kEnd; k++) acc += waveform[first + k]! * weights[kBase + k]!;
+    out[index] = acc;
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * WAV decoding with the sample values `torchaudio.load` (0.13, sox_io backend, normalize=True)
+ * returns, which is how LAVIS's `beats_audio` processor loads audio.
+ *
+ * sox first maps every sample to a 32-bit integer (8-bit unsigned: (v - 128) << 24, 16-bit: v << 16,
+ * 24-bit: v << 8, float: v * 2^31 rounded half away from zero and clipped), then to float as
+ * ((s + 64) & ~127) / 2^31, or exactly 1.0 above 2^31 - 65. So 8/16/24-bit PCM comes out exact,
+ * while 32-bit PCM and float WAVs are quantised to 25 significant bits (1e-9 becomes 0).
+ */
+import * as wavefileModule from 'wavefile';
+
+type WaveFileClass = typeof wavefileModule.WaveFile;
+// wavefile is a UMD bundle flagged __esModule without a default export: native ESM sees
+// { default: { WaveFile } }, a CommonJS loader (tsx under uvu) sees { WaveFile }.
+const loaded = wavefileModule as unknown as { WaveFile?: WaveFileClass; default?: { WaveFile: WaveFileClass } };
+const WaveFile: WaveFileClass = loaded.WaveFile ?? loaded.default!.WaveFile;
+
+export interface DecodedAudio {
+  readonly sampleRate: number;
+  /** One Float32Array per channel. */
+  readonly channels: readonly Float32Array[];
+}
+
+export class AudioDecodeError extends Error {
+  override name = 'AudioDecodeError';
+  constructor(
+    readonly source: string,
+    problem: string,
+  ) {
+    super(`${source}: ${problem}`);
+  }
+}
+
+const SOX_SAMPLE_MAX = 2147483647;
+const SOX_SAMPLE_MIN = -2147483648;
+
+/** sox's SOX_FLOAT_64BIT_TO_SAMPLE. */
+function floatToSoxSample(d: number): number {
+  const t = d * (SOX_SAMPLE_MAX + 1);
+  if (t < 0) return t <= SOX_SAMPLE_MIN - 0.5 ? SOX_SAMPLE_MIN : Math.trunc(t - 0.5);
+  return t >= SOX_SAMPLE_MAX + 0.5 ? SOX_SAMPLE_MAX : Math.trunc(t + 0.5);
+}
+
+/** sox's SOX_SAMPLE_TO_FLOAT_32BIT. */
+function soxSampleToFloat(s: number): number {
+  if (s > SOX_SAMPLE_MAX - 64) return 1;
+  return ((s + 64) & ~127) / (SOX_SAMPLE_MAX + 1);
+}
+
+type SampleFormat = '8' | '16' | '24' | '32' | '32f' | '64';
+
+function toSoxSample(format: SampleFormat, v: number): number {
+  switch (format) {
+    case '8':
+      return (v - 128) * 2 ** 24;
+    case '16':
+      return v * 2 ** 16;
+    case '24':
+      return v * 2 ** 8;
+    case '32':
+      return v;
+    case '32f':
+    case '64':
+      return floatToSoxSample(v);
+    default: {
+      const never: never = format;
+      throw new Error(`unhandled sample format ${String(never)}`);
+    }
+  }
+}
+
+/** Decode a RIFF/WAVE file (PCM 8/16/24/32-bit or IEEE float 32/64-bit, any channel count). */
+export function decodeWav(bytes: Uint8Array, source: string): DecodedAudio {
+  const riff = String.fromCharCode(...bytes.subarray(0, 4));
+  const wave = String.fromCharCode(...bytes.subarray(8, 12));
+  if (riff !== 'RIFF' || wave !== 'WAVE') {
+    throw new AudioDecodeError(source, 'not a RIFF/WAVE file; convert the audio to WAV (e.g. ffmpeg -i in.mp3 out.wav)');
+  }
+  const wav = new WaveFile();
+  try {
+    wav.fromBuffer(bytes);
+  } catch (error) {
+    throw new AudioDecodeError(source, `cannot parse the WAV data (${(error as Error).message}); the file is corrupt or truncated`);
+  }
+  const fmt = wav.fmt as { numChannels: number; sampleRate: number };
+  const format = wav.bitDepth as SampleFormat;
+  if (!['8', '16', '24', '32', '32f', '64'].includes(format)) {
+    throw new AudioDecodeError(source, `unsupported WAV sample format '${wav.bitDepth}' (supported: PCM 8/16/24/32-bit, float 32/64-bit); re-encode as 16-bit PCM`);
+  }
+  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+  const planes = fmt.numChannels === 1 ? [raw as Float64Array] : (raw as Float64Array[]);
+  if (planes.length === 0 || planes[0]!.length === 0) throw new AudioDecodeError(source, 'the WAV file holds no samples');
+  const channels = planes.map((plane) => Float32Array.from(plane, (v) => soxSampleToFloat(toSoxSample(format, v))));
+  return { sampleRate: fmt.sampleRate, channels };
+}
+
+/**
+ * LAVIS's channel handling: exactly two channels are averaged (torch.mean, float32); any other
+ * count keeps channel 0, because kaldi.fbank's default `channel=-1` selects the first row.
+ */
+export function lavisMono(audio: DecodedAudio): Float32Array {
+  const [first, second] = audio.channels;
+  if (first === undefined) throw new RangeError('lavisMono: audio has no channels');
+  if (audio.channels.length !== 2 || second === undefined) return first;
+  const out = new Float32Array(first.length);
+  for (let i = 0; i < first.length; i++) out[i] = Math.fround(first[i]! + second[i]!) / 2;
+  return out;
+}

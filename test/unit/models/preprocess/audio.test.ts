@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { beatsFbank, preprocessAudio, splitClips } from '../../../../models/preprocess/audio.js';
+import { parseNpy } from '../../../../models/preprocess/npy.js';
+import { resampleSinc } from '../../../../models/preprocess/resample.js';
+import { AudioDecodeError, decodeWav, lavisMono } from '../../../../models/preprocess/wav.js';
+
+const FIXTURES = 'test/fixtures/audio';
+const GOLDEN = 'test/golden/preprocess/audio';
+const NAMES = ['mono_16k_pcm16', 'stereo_44k1_pcm16', 'mono_8k_pcm8', 'mono_48k_float32', 'three_ch_11025_pcm32', 'mono_22050_pcm24'];
+
+const npy = (file: string) => parseNpy(readFileSync(join(GOLDEN, file)), file);
+const wav = (name: string) => decodeWav(readFileSync(join(FIXTURES, `${name}.wav`)), name);
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, n = Math.min(a.length, b.length)): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+test('WAV samples equal torchaudio.load (sox) exactly for PCM 8/16/24/32 and float32', () => {
+  for (const name of NAMES) {
+    const expected = npy(`${name}.loaded.npy`);
+    const audio = wav(name);
+    const [channels, count] = expected.shape as [number, number];
+    assert.is(audio.channels.length, channels, name);
+    for (let c = 0; c < channels; c++) {
+      for (let i = 0; i < count; i++) assert.is(audio.channels[c]![i], expected.data[c * count + i], `${name} channel ${c} sample ${i}`);
+    }
+  }
+});
+
+test('mono + resample to 16 kHz matches torchaudio Resample within 2e-6', () => {
+  for (const name of NAMES) {
+    const expected = npy(`${name}.resampled.npy`);
+    const audio = wav(name);
+    const out = resampleSinc(lavisMono(audio), audio.sampleRate, 16000);
+    const diff = maxAbsDiff(out, expected.data, expected.data.length);
+    assert.ok(diff < 2e-6, `${name}: max abs diff ${diff}`);
+  }
+});
+
+/**
+ * torch computes the FFT in float32, whose rounding noise is ~1e-7 of a frame's total energy; in
+ * mel bins holding a tiny share of that energy the noise shows in the log. We compute in float64,
+ * so: cells whose normalised value is > -0.5 (log energy > 8.9) agree to 1e-4, the median cell to
+ * 2e-6, and the quietest cells to 1e-2.
+ */
+function checkFbank(name: string, actual: Float32Array, expected: Float32Array): void {
+  const diffs = Array.from(expected, (e, i) => Math.abs(actual[i]! - e));
+  const loud = diffs.filter((_, i) => expected[i]! > -0.5);
+  assert.ok(loud.length > diffs.length / 4, `${name}: too few loud cells to test`);
+  assert.ok(Math.max(...loud) < 1e-4, `${name}: loud cells differ by ${Math.max(...loud)}`);
+  const sorted = [...diffs].sort((a, b) => a - b);
+  assert.ok(sorted[Math.floor(sorted.length / 2)]! < 2e-6, `${name}: median diff ${sorted[Math.floor(sorted.length / 2)]}`);
+  assert.ok(sorted[sorted.length - 1]! < 1e-2, `${name}: max diff ${sorted[sorted.length - 1]}`);
+}
+
+test('normalised BEATs fbank matches torchaudio kaldi.fbank (same frame count, float32-FFT tolerance)', () => {
+  for (const name of NAMES) {
+    const expected = npy(`${name}.fbank.npy`);
+    const fbank = beatsFbank(wav(name));
+    assert.equal([fbank.frames, 128], expected.shape, name);
+    checkFbank(name, fbank.data, expected.data as Float32Array);
+  }
+});
+
+test('fixed clips: zero-pad short audio to 2 x 512 frames, keep the fbank at the start', async () => {
+  const tensor = await preprocessAudio(join(FIXTURES, 'mono_16k_pcm16.wav'));
+  assert.equal([...tensor.dims], [2, 512, 128]);
+  assert.is(tensor.sourceFrames, 58);
+  const expected = npy('mono_16k_pcm16.fbank.npy');
+  checkFbank('mono_16k_pcm16 clip', tensor.data.subarray(0, expected.data.length), expected.data as Float32Array);
+  assert.ok(tensor.data.subarray(58 * 128).every((v) => v === 0), 'padding is not zero');
+});
+
+test('fixed clips truncate long input; lavis-is-eval pads by frames % 512 and keeps full clips', () => {
+  const fbank = (frames: number) => ({ frames, data: Float32Array.from({ length: frames * 128 }, (_, i) => i + 1) });
+  const long = splitClips(fbank(1100), 128);
+  assert.equal([...long.dims], [2, 512, 128]);
+  assert.is(long.data[1024 * 128 - 1], 1024 * 128);
+  // 700 frames: LAVIS pads 700 % 512 = 188 rows -> 888 -> one clip; 300 frames -> 600 -> one clip.
+  assert.equal([...splitClips(fbank(700), 128, { clipMode: 'lavis-is-eval' }).dims], [1, 512, 128]);
+  assert.equal([...splitClips(fbank(300), 128, { clipMode: 'lavis-is-eval' }).dims], [1, 512, 128]);
+  assert.equal([...splitClips(fbank(200), 128, { clipMode: 'lavis-is-eval' }).dims], [0, 512, 128]);
+  assert.equal([...splitClips(fbank(1024), 128, { clipMode: 'lavis-is-eval' }).dims], [2, 512, 128]);
+});
+
+test('audio shorter than one frame is an error naming the file, or zeros on request (LAVIS)', async () => {
+  const path = join(FIXTURES, 'too_short_16k.wav');
+  try {
+    await preprocessAudio(path);
+    assert.unreachable('expected an error');
+  } catch (error) {
+    assert.instance(error, AudioDecodeError);
+    assert.ok((error as Error).message.includes('too_short_16k.wav'));
+  }
+  const zeros = await preprocessAudio(path, { onInvalid: 'zeros' });
+  assert.equal([...zeros.dims], [2, 512, 128]);
+  assert.ok(zeros.data.every((v) => v === 0));
+});
+
+test('a non-WAV file is rejected with the fix', () => {
+  assert.throws(() => decodeWav(new TextEncoder().encode('ID3 not a wav file'), 'song.mp3'), /song\.mp3: not a RIFF\/WAVE file/);
+});
+
+test.run();
