@@ -32,6 +32,8 @@ export interface CaptionSample {
   readonly id: string;
   readonly media: MediaRef;
   readonly references: readonly string[];
+  /** A breakdown category when the dataset has one (NoCaps domain), else absent. */
+  readonly category?: string | undefined;
   readonly source: SourceLocation;
 }
 

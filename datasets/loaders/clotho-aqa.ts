@@ -1,0 +1,61 @@
+/**
+ * Clotho-AQA CSV (`file_name,QuestionText,answer,confidence`): each question was answered by
+ * several annotators on consecutive rows; rows with the same clip and question become one
+ * open-ended sample with all answers. Category: yes/no when every answer is yes or no, else other.
+ */
+import { failure, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
+import { requiredFile, type DatasetLoader } from '../loader.js';
+import type { InstructionSample, LoaderItem, SourceLocation } from '../samples.js';
+
+interface Question {
+  readonly file: string;
+  readonly question: string;
+  readonly answers: string[];
+  readonly source: SourceLocation;
+  readonly index: number;
+}
+
+export const clothoAqa: DatasetLoader = {
+  name: 'clotho-aqa',
+  description: 'Clotho-AQA CSV (file_name, QuestionText, answer, confidence); annotator rows merged per question',
+  produces: ['instruction'],
+  modality: 'audio',
+  files: { questions: { required: true, description: 'clotho_aqa_<split>.csv' } },
+  options: {},
+  mediaRoot: 'required',
+  async *load(input): AsyncGenerator<LoaderItem> {
+    const file = requiredFile(input, clothoAqa, 'questions');
+    const questions = new Map<string, Question>();
+    const perClip = new Map<string, number>();
+    for await (const row of readCsvRows(file, ',')) {
+      const source = { file, at: String(row.number) };
+      const { file_name: clip, QuestionText: question, answer } = row.fields;
+      if (row.errors.length > 0 || !clip || !question || answer === undefined) {
+        yield failure(`row:${row.number}`, `broken row: ${[...row.errors, 'needs file_name, QuestionText and answer'].join('; ')}`, source);
+        continue;
+      }
+      const key = `${clip}\u0000${question}`;
+      const known = questions.get(key);
+      if (known !== undefined) {
+        known.answers.push(answer);
+        continue;
+      }
+      const index = perClip.get(clip) ?? 0;
+      perClip.set(clip, index + 1);
+      questions.set(key, { file: clip, question, answers: [answer], source, index });
+    }
+    for (const q of questions.values()) {
+      const id = `${q.file}#${q.index}`;
+      const media = await mediaOrFailure(id, 'audio', mediaPath(input.mediaRoot, q.file), q.source);
+      if ('kind' in media) {
+        yield media;
+        continue;
+      }
+      const yesNo = q.answers.every((a) => a === 'yes' || a === 'no');
+      yield {
+        kind: 'instruction', id, media: [media], question: q.question, context: '', choices: [], answerIndex: -1,
+        answers: q.answers, category: yesNo ? 'yes/no' : 'other', source: q.source,
+      } satisfies InstructionSample;
+    }
+  },
+};

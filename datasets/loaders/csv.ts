@@ -1,0 +1,29 @@
+/**
+ * Generic CSV / TSV with a header row, streamed row by row with papaparse; columns are mapped to
+ * samples by name (options), list columns split on `listSeparator`.
+ */
+import { failure, readCsvRows } from '../io.js';
+import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
+import type { LoaderItem } from '../samples.js';
+import { MAPPING_OPTIONS, RecordMapper } from './record-mapping.js';
+
+export const csv: DatasetLoader = {
+  name: 'csv',
+  description: 'generic CSV/TSV with a header row, one sample per row; the options name the columns',
+  produces: ['caption', 'retrieval', 'vqa', 'instruction'],
+  modality: 'configurable',
+  files: { records: { required: true, description: 'the .csv / .tsv file' } },
+  options: { ...MAPPING_OPTIONS, delimiter: { type: 'string', description: "column separator: ',' or '\\t' (tab)", values: [',', '\t', ';', '|'], default: ',' } },
+  mediaRoot: 'optional',
+  async *load(input): AsyncGenerator<LoaderItem> {
+    const file = requiredFile(input, csv, 'records');
+    const mapper = new RecordMapper(csv, input);
+    mapper.separatedLists = true;
+    let index = 0;
+    for await (const row of readCsvRows(file, optionString(input, csv, 'delimiter'))) {
+      const source = { file, at: String(row.number) };
+      if (row.errors.length > 0) yield failure(`row:${row.number}`, `broken row: ${row.errors.join('; ')}`, source);
+      else yield await mapper.map(row.fields, index++, source);
+    }
+  },
+};

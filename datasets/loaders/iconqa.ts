@@ -1,0 +1,51 @@
+/**
+ * IconQA (problems.json + pid_splits.json), the multiple-choice text sub-task (`choose_txt`)
+ * InstructBLIP evaluates: `{question, choices, answer (index), ques_type, split}`. Images:
+ * `<mediaRoot>/<split>/<ques_type>/<pid>/image.png`. Category: the problem's skill label when
+ * present, else the question type.
+ */
+import { join } from 'node:path';
+import { failure, isStringArray, mediaOrFailure } from '../io.js';
+import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
+import type { InstructionSample, LoaderItem } from '../samples.js';
+import { readProblems } from './problems-json.js';
+
+export const iconqa: DatasetLoader = {
+  name: 'iconqa',
+  description: 'IconQA problems.json + pid_splits.json, multiple-choice (choose_txt) problems',
+  produces: ['instruction'],
+  modality: 'image',
+  files: {
+    problems: { required: true, description: 'problems.json' },
+    splits: { required: false, description: 'pid_splits.json (default: each problem\'s "split" field)' },
+  },
+  options: { split: { type: 'string', description: 'split to evaluate', values: ['train', 'val', 'test'], default: 'test' } },
+  mediaRoot: 'required',
+  async *load(input): AsyncGenerator<LoaderItem> {
+    const file = requiredFile(input, iconqa, 'problems');
+    const split = optionString(input, iconqa, 'split');
+    for await (const problem of readProblems(file, input.files.splits, split)) {
+      const source = { file, at: `/${problem.pid}` };
+      if ('missing' in problem) {
+        yield failure(problem.pid, `problem ${problem.pid} is listed in the splits file but not in problems.json`, source);
+        continue;
+      }
+      const f = problem.fields;
+      if (f.ques_type !== undefined && f.ques_type !== 'choose_txt') continue;
+      if (typeof f.question !== 'string' || !isStringArray(f.choices) || typeof f.answer !== 'number' || f.answer < 0 || f.answer >= f.choices.length) {
+        yield failure(problem.pid, 'problem needs "question", "choices" (strings) and "answer" (an index into choices)', source);
+        continue;
+      }
+      const media = await mediaOrFailure(problem.pid, 'image', join(input.mediaRoot, split, 'choose_txt', problem.pid, 'image.png'), source);
+      if ('kind' in media) {
+        yield media;
+        continue;
+      }
+      yield {
+        kind: 'instruction', id: problem.pid, media: [media], question: f.question, context: '',
+        choices: f.choices, answerIndex: f.answer, answers: [f.choices[f.answer] ?? ''],
+        category: typeof f.label === 'string' ? f.label : 'choose_txt', source,
+      } satisfies InstructionSample;
+    }
+  },
+};

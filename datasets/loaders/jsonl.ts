@@ -1,0 +1,35 @@
+/**
+ * Generic JSON Lines: one JSON object per line, mapped to samples by field names (options).
+ * Streams line by line; a line that is not JSON becomes a failure with its line number.
+ */
+import { failure, readLines } from '../io.js';
+import { requiredFile, type DatasetLoader } from '../loader.js';
+import type { LoaderItem } from '../samples.js';
+import { MAPPING_OPTIONS, RecordMapper } from './record-mapping.js';
+
+export const jsonl: DatasetLoader = {
+  name: 'jsonl',
+  description: 'generic JSON Lines, one sample per line; the options name the fields',
+  produces: ['caption', 'retrieval', 'vqa', 'instruction'],
+  modality: 'configurable',
+  files: { records: { required: true, description: 'the .jsonl file' } },
+  options: MAPPING_OPTIONS,
+  mediaRoot: 'optional',
+  async *load(input): AsyncGenerator<LoaderItem> {
+    const file = requiredFile(input, jsonl, 'records');
+    const mapper = new RecordMapper(jsonl, input);
+    let index = 0;
+    for await (const { line, number } of readLines(file)) {
+      if (line.trim() === '') continue;
+      const source = { file, at: String(number) };
+      let record: unknown;
+      try {
+        record = JSON.parse(line) as unknown;
+      } catch (error) {
+        yield failure(`row:${number}`, `line is not valid JSON: ${(error as Error).message}`, source);
+        continue;
+      }
+      yield await mapper.map(record, index++, source);
+    }
+  },
+};

@@ -1,0 +1,26 @@
+/** COCO / Flickr30k Karpathy captioning splits in LAVIS's annotation JSON (see karpathy-json.ts). */
+import { failure, mediaOrFailure, mediaPath } from '../io.js';
+import { requiredFile, type DatasetLoader } from '../loader.js';
+import type { CaptionSample, LoaderItem } from '../samples.js';
+import { readKarpathy } from './karpathy-json.js';
+
+export const karpathyCaption: DatasetLoader = {
+  name: 'karpathy-caption',
+  description: 'COCO / Flickr30k Karpathy split, LAVIS annotation JSON (coco_karpathy_test.json, flickr30k_test.json): images with their reference captions',
+  produces: ['caption'],
+  modality: 'image',
+  files: { annotations: { required: true, description: 'the LAVIS/Karpathy annotation JSON (list of {image, caption})' } },
+  options: {},
+  mediaRoot: 'required',
+  async *load(input): AsyncGenerator<LoaderItem> {
+    for (const entry of await readKarpathy(requiredFile(input, karpathyCaption, 'annotations'))) {
+      if ('failure' in entry) {
+        yield failure(entry.id, entry.failure, entry.source);
+        continue;
+      }
+      const media = await mediaOrFailure(entry.id, 'image', mediaPath(input.mediaRoot, entry.image), entry.source);
+      if ('kind' in media) yield media;
+      else yield { kind: 'caption', id: entry.id, media, references: entry.captions, source: entry.source } satisfies CaptionSample;
+    }
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * COCO / Flickr30k Karpathy retrieval splits (5k / 1k test images, ~5 captions each) in LAVIS's
+ * annotation JSON: each image with its ground-truth captions; text i belongs to one image.
+ */
+import { failure, mediaOrFailure, mediaPath } from '../io.js';
+import { requiredFile, type DatasetLoader } from '../loader.js';
+import type { LoaderItem, RetrievalSample } from '../samples.js';
+import { readKarpathy } from './karpathy-json.js';
+
+export const karpathyRetrieval: DatasetLoader = {
+  name: 'karpathy-retrieval',
+  description: 'COCO / Flickr30k Karpathy retrieval split, LAVIS annotation JSON: images with their ground-truth captions',
+  produces: ['retrieval'],
+  modality: 'image',
+  files: { annotations: { required: true, description: 'the LAVIS/Karpathy annotation JSON (list of {image, caption})' } },
+  options: {},
+  mediaRoot: 'required',
+  async *load(input): AsyncGenerator<LoaderItem> {
+    for (const entry of await readKarpathy(requiredFile(input, karpathyRetrieval, 'annotations'))) {
+      if ('failure' in entry) {
+        yield failure(entry.id, entry.failure, entry.source);
+        continue;
+      }
+      const media = await mediaOrFailure(entry.id, 'image', mediaPath(input.mediaRoot, entry.image), entry.source);
+      if ('kind' in media) yield media;
+      else yield { kind: 'retrieval', id: entry.id, media, captions: entry.captions, source: entry.source } satisfies RetrievalSample;
+    }
+  },
+};

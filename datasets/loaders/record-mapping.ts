@@ -1,0 +1,92 @@
+/**
+ * Field mapping for the generic JSONL and CSV/TSV loaders: one record (a JSON object or a CSV
+ * row) becomes one sample of the kind the suite asks for, reading the fields the options name.
+ * A list field is a JSON array, or in CSV a string split on `listSeparator`.
+ */
+import { failure, isRecord, mediaOrFailure, mediaPath } from '../io.js';
+import { optionString, type DatasetLoader, type LoaderInput, type LoaderOption } from '../loader.js';
+import type { LoaderItem, MediaRef, Modality, SourceLocation } from '../samples.js';
+
+export const MAPPING_OPTIONS: Readonly<Record<string, LoaderOption>> = {
+  kind: { type: 'string', description: 'sample kind to produce', values: ['caption', 'retrieval', 'vqa', 'instruction'], default: 'instruction' },
+  modality: { type: 'string', description: 'modality of the media field', values: ['image', 'audio', 'video', 'pointcloud'], default: 'image' },
+  idField: { type: 'string', description: 'field with the sample id', default: 'id' },
+  mediaField: { type: 'string', description: 'field with the media path (instruction: a path or a list of paths)', default: 'image' },
+  questionField: { type: 'string', description: 'field with the question (vqa, instruction)', default: 'question' },
+  answersField: { type: 'string', description: 'field with the answer(s): a string or a list', default: 'answers' },
+  choicesField: { type: 'string', description: 'field with the multiple-choice options (a list)', default: 'choices' },
+  answerIndexField: { type: 'string', description: 'field with the 0-based index of the correct choice', default: 'answer_index' },
+  contextField: { type: 'string', description: 'field with textual context (optional in records)', default: 'context' },
+  categoryField: { type: 'string', description: 'field with the breakdown category (optional in records)', default: 'category' },
+  captionsField: { type: 'string', description: 'field with the reference captions (caption, retrieval)', default: 'captions' },
+  answerTypeField: { type: 'string', description: 'field with the VQA answer type (optional in records)', default: 'answer_type' },
+  questionTypeField: { type: 'string', description: 'field with the VQA question type (optional in records)', default: 'question_type' },
+  listSeparator: { type: 'string', description: 'CSV only: separator of list fields', default: '|' },
+};
+
+type RecordValue = unknown;
+
+export class RecordMapper {
+  constructor(private readonly loader: DatasetLoader, private readonly input: LoaderInput) {}
+
+  private field(name: string): string {
+    return optionString(this.input, this.loader, name);
+  }
+
+  private list(value: RecordValue): string[] | undefined {
+    if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+    if (typeof value !== 'string') return undefined;
+    if (!this.separatedLists) return [value];
+    return value === '' ? [] : value.split(this.field('listSeparator'));
+  }
+
+  /** CSV cells are strings: lists are separated; JSON values are taken as they are. */
+  separatedLists = false;
+
+  async map(record: RecordValue, index: number, source: SourceLocation): Promise<LoaderItem> {
+    if (!isRecord(record)) return failure(`row:${index}`, 'record is not an object', source);
+    const rawId = record[this.field('idField')];
+    if (typeof rawId !== 'string' && typeof rawId !== 'number') return failure(`row:${index}`, `missing id field '${this.field('idField')}'`, source);
+    const id = String(rawId);
+    const missing = (name: string): LoaderItem => failure(id, `missing or malformed field '${this.field(name)}'`, source);
+    const text = (name: string): string | undefined => {
+      const value = record[this.field(name)];
+      return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+    };
+    const modality = this.field('modality') as Modality;
+    const paths = this.list(record[this.field('mediaField')]);
+    if (paths === undefined || paths.length === 0) return missing('mediaField');
+    const media: MediaRef[] = [];
+    for (const path of paths) {
+      const ref = await mediaOrFailure(id, modality, mediaPath(this.input.mediaRoot, path), source);
+      if ('kind' in ref) return ref;
+      media.push(ref);
+    }
+    const first = media[0] as MediaRef;
+    const kind = this.field('kind');
+    if (kind === 'caption' || kind === 'retrieval') {
+      const captions = this.list(record[this.field('captionsField')]);
+      if (captions === undefined) return missing('captionsField');
+      return kind === 'caption'
+        ? { kind: 'caption', id, media: first, references: captions, category: text('categoryField'), source }
+        : { kind: 'retrieval', id, media: first, captions, source };
+    }
+    const question = text('questionField');
+    if (question === undefined) return missing('questionField');
+    const answers = this.list(record[this.field('answersField')]) ?? [];
+    if (kind === 'vqa') {
+      return { kind: 'vqa', id, imageId: id, media: first, question, answers, answerType: text('answerTypeField') ?? '', questionType: text('questionTypeField') ?? '', source };
+    }
+    const choices = this.list(record[this.field('choicesField')]) ?? [];
+    let answerIndex = -1;
+    if (choices.length > 0) {
+      answerIndex = Number(text('answerIndexField'));
+      if (!Number.isInteger(answerIndex) || answerIndex < 0 || answerIndex >= choices.length) return failure(id, `field '${this.field('answerIndexField')}' must be an index into the ${choices.length} choices`, source);
+    }
+    return {
+      kind: 'instruction', id, media, question, context: text('contextField') ?? '', choices, answerIndex,
+      answers: choices.length > 0 && answers.length === 0 ? [choices[answerIndex] ?? ''] : answers,
+      category: text('categoryField') ?? '', source,
+    };
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Semantic checks the schema cannot express: registered names (loaders, templates, metrics,
+ * models), loader file roles and options, combinations that would be silently ignored (a
+ * half-supported option is an error), unique ids and gate references. Runs on the suite as
+ * written, before variables are substituted, so pointers match the file.
+ */
+import type { DatasetLoader } from '../datasets/loader.js';
+import type { SampleKind } from '../datasets/samples.js';
+import { didYouMean } from './did-you-mean.js';
+import type { SuiteProblem } from './messages.js';
+import { allowedMetrics, defaultMetrics, TIMING_MEASURES, UNAVAILABLE_METRICS } from './metric-names.js';
+import type { GateSpec, GenerationOverrides, Suite, TaskSpec } from './schema/suite.js';
+import { isInlineTemplate, PLACEHOLDERS, placeholdersOf, TEMPLATES, type TemplateRole } from './templates.js';
+
+export interface CheckContext {
+  readonly file: string;
+  readonly loaders: ReadonlyMap<string, DatasetLoader>;
+  /** Registered model names. */
+  readonly models: ReadonlySet<string>;
+}
+
+/** The sample kinds a task kind consumes (instruction tasks also take VQA-format datasets). */
+export const SAMPLE_KINDS_FOR_TASK: Readonly<Record<TaskSpec['kind'], readonly SampleKind[]>> = {
+  retrieval: ['retrieval'],
+  captioning: ['caption'],
+  vqa: ['vqa'],
+  instruction: ['instruction', 'vqa'],
+};
+
+export function isModelPath(reference: string): boolean {
+  return reference.endsWith('.json') || reference.includes('/') || reference.includes('\\');
+}
+
+export function checkSuite(suite: Suite, ctx: CheckContext): SuiteProblem[] {
+  const problems: SuiteProblem[] = [];
+  const report = (pointer: string, message: string): void => void problems.push({ file: ctx.file, pointer, message });
+  suite.models.forEach((model, i) => {
+    if (!isModelPath(model) && !ctx.models.has(model)) {
+      report(`/models/${i}`, `unknown model '${model}'${didYouMean(model, ctx.models)}; registered: ${[...ctx.models].join(', ') || '(none)'}; or give a path to a model.json`);
+    }
+  });
+  const seenIds = new Map<string, number>();
+  suite.tasks.forEach((task, i) => {
+    const first = seenIds.get(task.id);
+    if (first !== undefined) report(`/tasks/${i}/id`, `duplicate task id '${task.id}' (first used at /tasks/${first}/id)`);
+    else seenIds.set(task.id, i);
+    checkTask(task, `/tasks/${i}`, suite, ctx, report);
+  });
+  // Gates refer to tasks and metrics: checked only once those are sound, to avoid echo errors.
+  if (problems.length === 0) suite.gates?.forEach((gate, i) => checkGate(gate, `/gates/${i}`, suite, report));
+  return problems;
+}
+
+type Report = (pointer: string, message: string) => void;
+
+function checkTask(task: TaskSpec, at: string, suite: Suite, ctx: CheckContext, report: Report): void {
+  checkDataset(task, at, ctx, report);
+  const allowed = allowedMetrics(task);
+  task.metrics?.forEach((metric, j) => {
+    const unavailable = UNAVAILABLE_METRICS[metric];
+    if (unavailable !== undefined) report(`${at}/metrics/${j}`, unavailable);
+    else if (!allowed.includes(metric)) report(`${at}/metrics/${j}`, `metric '${metric}' is not reported by ${describeTask(task)}${didYouMean(metric, allowed)}; available: ${allowed.join(', ')}`);
+  });
+  task.models?.forEach((model, j) => {
+    if (!suite.models.includes(model)) report(`${at}/models/${j}`, `model '${model}' is not in the suite's models${didYouMean(model, suite.models)}`);
+  });
+  switch (task.kind) {
+    case 'retrieval':
+      return;
+    case 'captioning':
+      checkGeneration(task.generation, `${at}/generation`, report);
+      return;
+    case 'vqa':
+      checkVqa(task, at, report);
+      return;
+    case 'instruction':
+      checkInstruction(task, at, report);
+      return;
+    default: {
+      const never: never = task;
+      void never;
+    }
+  }
+}
+
+function describeTask(task: TaskSpec): string {
+  return task.kind === 'instruction' ? `a ${task.mode} instruction task` : `a ${task.kind} task`;
+}
+
+function checkVqa(task: Extract<TaskSpec, { kind: 'vqa' }>, at: string, report: Report): void {
+  if (task.template !== undefined) checkTemplate(task.template, 'prompt', `${at}/template`, report);
+  if (task.method === 'rank') {
+    if (task.answerList === undefined) report(`${at}/answerList`, `method 'rank' needs 'answerList' (a JSON list of candidate answers, LAVIS answer_list.json)`);
+    if (task.generation !== undefined) report(`${at}/generation`, `decoding settings are unused with method 'rank'; remove them or use method 'generate'`);
+  }
+  if (task.method === 'generate') {
+    if (task.answerList !== undefined) report(`${at}/answerList`, `'answerList' is only used with method 'rank'`);
+    if (task.numCandidates !== undefined) report(`${at}/numCandidates`, `'numCandidates' is only used with method 'rank'`);
+  }
+  checkGeneration(task.generation, `${at}/generation`, report);
+}
+
+function checkInstruction(task: Extract<TaskSpec, { kind: 'instruction' }>, at: string, report: Report): void {
+  if (task.template !== undefined) checkTemplate(task.template, 'prompt', `${at}/template`, report);
+  if (task.mode === 'open' && task.candidateTemplate !== undefined) report(`${at}/candidateTemplate`, `'candidateTemplate' is only used with mode 'multiple-choice'`);
+  if (task.mode === 'multiple-choice' && task.generation !== undefined) report(`${at}/generation`, `decoding settings are unused with mode 'multiple-choice' (choices are ranked by likelihood)`);
+  if (task.candidateTemplate !== undefined) checkTemplate(task.candidateTemplate, 'candidate', `${at}/candidateTemplate`, report);
+  checkGeneration(task.generation, `${at}/generation`, report);
+}
+
+function checkTemplate(value: string, role: TemplateRole, at: string, report: Report): void {
+  if (isInlineTemplate(value)) {
+    const allowed = PLACEHOLDERS[role];
+    for (const name of placeholdersOf(value)) {
+      if (!allowed.includes(name)) report(at, `unknown placeholder '{${name}}'${didYouMean(name, allowed)}; a ${role} template may use ${allowed.filter((p) => p !== '').map((p) => `{${p}}`).join(', ')}`);
+    }
+    return;
+  }
+  const registered = Object.keys(TEMPLATES).filter((name) => TEMPLATES[name]?.role === role);
+  if (!registered.includes(value)) report(at, `unknown ${role} template '${value}'${didYouMean(value, registered)}; registered: ${registered.join(', ')}`);
+}
+
+function checkGeneration(generation: GenerationOverrides | undefined, at: string, report: Report): void {
+  if (generation === undefined) return;
+  if (generation.doSample === true && (generation.numBeams ?? 1) > 1) report(`${at}/doSample`, `sampling is not combined with beam search; set numBeams to 1 or doSample to false`);
+  if (generation.maxLength !== undefined && generation.minLength !== undefined && generation.minLength > generation.maxLength) {
+    report(`${at}/minLength`, `minLength ${generation.minLength} is greater than maxLength ${generation.maxLength}`);
+  }
+}
+
+function checkDataset(task: TaskSpec, at: string, ctx: CheckContext, report: Report): void {
+  const spec = task.dataset;
+  const loader = ctx.loaders.get(spec.loader);
+  if (loader === undefined) {
+    report(`${at}/dataset/loader`, `unknown loader '${spec.loader}'${didYouMean(spec.loader, ctx.loaders.keys())}; registered: ${[...ctx.loaders.keys()].join(', ')}`);
+    return;
+  }
+  const consumes = SAMPLE_KINDS_FOR_TASK[task.kind];
+  const kind = typeof spec.options?.kind === 'string' ? spec.options.kind : undefined;
+  const yields = kind !== undefined && loader.produces.includes(kind as SampleKind) ? [kind as SampleKind] : loader.produces;
+  if (!yields.some((k) => consumes.includes(k))) {
+    const fitting = [...ctx.loaders.values()].filter((l) => l.produces.some((k) => consumes.includes(k))).map((l) => l.name);
+    report(`${at}/dataset/loader`, `loader '${loader.name}' yields ${yields.join('/')} samples; a ${task.kind} task needs one of: ${fitting.join(', ')}`);
+  }
+  const roles = Object.keys(loader.files);
+  for (const role of Object.keys(spec.files)) {
+    if (!roles.includes(role)) report(`${at}/dataset/files/${role}`, `loader '${loader.name}' has no file role '${role}'${didYouMean(role, roles)}; roles: ${roles.join(', ')}`);
+  }
+  for (const [role, description] of Object.entries(loader.files)) {
+    if (description.required && spec.files[role] === undefined) report(`${at}/dataset/files/${role}`, `loader '${loader.name}' needs file role '${role}': ${description.description}`);
+  }
+  if (loader.mediaRoot === 'required' && spec.mediaRoot === undefined) report(`${at}/dataset/mediaRoot`, `loader '${loader.name}' needs 'mediaRoot', the folder its media paths are relative to`);
+  const names = Object.keys(loader.options);
+  for (const [name, value] of Object.entries(spec.options ?? {})) {
+    const option = loader.options[name];
+    const pointer = `${at}/dataset/options/${name}`;
+    if (option === undefined) report(pointer, `loader '${loader.name}' has no option '${name}'${didYouMean(name, names)}; options: ${names.join(', ') || '(none)'}`);
+    else if (typeof value !== option.type) report(pointer, `expected a ${option.type}, got ${typeof value}`);
+    else if (option.values !== undefined && !option.values.includes(String(value))) report(pointer, `expected one of ${option.values.map((v) => `'${v}'`).join(', ')}; got '${String(value)}'${didYouMean(String(value), option.values)}`);
+  }
+}
+
+function checkGate(gate: GateSpec, at: string, suite: Suite, report: Report): void {
+  const tasks = gate.task === undefined ? suite.tasks : suite.tasks.filter((t) => t.id === gate.task);
+  if (gate.task !== undefined && tasks.length === 0) {
+    report(`${at}/task`, `no task with id '${gate.task}'${didYouMean(gate.task, suite.tasks.map((t) => t.id))}`);
+    return;
+  }
+  const registeredOnly = suite.models.every((m) => !isModelPath(m));
+  if (gate.model !== undefined && registeredOnly && !suite.models.includes(gate.model)) {
+    report(`${at}/model`, `model '${gate.model}' is not in the suite's models${didYouMean(gate.model, suite.models)}`);
+  }
+  if (gate.kind === 'max-drop' && (gate.maxDrop === undefined) === (gate.maxDropPercent === undefined)) {
+    report(at, `a 'max-drop' gate needs exactly one of 'maxDrop' (metric units) or 'maxDropPercent'`);
+  }
+  if (gate.kind === 'max-throughput-drop' || gate.kind === 'max-latency-increase') return;
+  const timing: readonly string[] = TIMING_MEASURES;
+  if (timing.includes(gate.metric)) {
+    if (gate.kind === 'max-drop') report(`${at}/metric`, `'${gate.metric}' is a timing measure; use a 'max-throughput-drop' or 'max-latency-increase' gate`);
+    return;
+  }
+  const reported = new Set(tasks.flatMap((t) => t.metrics ?? defaultMetrics(t)));
+  if (!reported.has(gate.metric)) {
+    const known = [...reported, ...timing];
+    report(`${at}/metric`, `metric '${gate.metric}' is not reported by ${gate.task === undefined ? 'any task' : `task '${gate.task}'`}${didYouMean(gate.metric, known)}; available: ${known.join(', ')}`);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Loading a suite: read the JSON, validate it against the generated schema (Ajv, all errors),
+ * run the semantic checks, then substitute `${data.NAME}` variables and resolve paths. Every
+ * problem found is reported at once, with file and JSON pointer; nothing runs on a bad suite.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { DATASET_LOADERS } from '../datasets/registry.js';
+import { bundledModels } from '../models/load.js';
+import { checkSuite, isModelPath } from './check.js';
+import { didYouMean } from './did-you-mean.js';
+import { schemaProblems, SuiteError, type SuiteProblem } from './messages.js';
+import type { Suite, TaskSpec } from './schema/suite.js';
+import { SUITE_SCHEMA } from './schema/schema.js';
+
+export interface LoadSuiteOptions {
+  /** `--data NAME=PATH` values (relative paths resolve against the working directory). */
+  readonly data?: Readonly<Record<string, string>>;
+  /** Check that dataset files and model manifests exist (default true). */
+  readonly checkFiles?: boolean;
+  /** Registered model name -> manifest path (default: the bundled models). */
+  readonly models?: ReadonlyMap<string, string>;
+}
+
+export interface ResolvedModelRef {
+  /** As written in the suite (registered name or path). */
+  readonly name: string;
+  readonly manifestPath: string;
+}
+
+export interface LoadedSuite {
+  readonly file: string;
+  readonly sha256: string;
+  /** The suite as written. */
+  readonly suite: Suite;
+  /** Variables substituted and every path absolute. */
+  readonly resolved: Suite;
+  readonly models: readonly ResolvedModelRef[];
+  /** Data locations used, and where each came from. */
+  readonly data: Readonly<Record<string, { readonly value: string; readonly source: 'suite' | 'cli' }>>;
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+function validator(): ReturnType<Ajv['compile']> {
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(SUITE_SCHEMA);
+  return compiled;
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new SuiteError([{ file, pointer: '', message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+}
+
+export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedSuite {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new SuiteError([{ file: path, pointer: '', message: 'file not found' }]);
+  const text = readFileSync(file, 'utf8');
+  const data = parseJson(path, text);
+  const validate = validator();
+  if (!validate(data)) throw new SuiteError(schemaProblems(path, validate.errors ?? [], data));
+  const suite = data as Suite;
+  const registered = options.models ?? bundledModels();
+  const problems = checkSuite(suite, { file: path, loaders: DATASET_LOADERS, models: new Set(registered.keys()) });
+  if (problems.length > 0) throw new SuiteError(problems);
+  const variables = resolveData(path, file, suite, options.data ?? {});
+  const resolved = substitute(path, file, suite, variables);
+  const models = suite.models.map((name) => ({ name, manifestPath: isModelPath(name) ? absolute(file, name) : (registered.get(name) ?? name) }));
+  if (options.checkFiles ?? true) checkFilesExist(path, resolved, models);
+  return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables };
+}
+
+type Variables = Record<string, { value: string; source: 'suite' | 'cli' }>;
+
+function resolveData(path: string, file: string, suite: Suite, cli: Readonly<Record<string, string>>): Variables {
+  const variables: Variables = {};
+  for (const [name, value] of Object.entries(suite.data ?? {})) {
+    if (value !== null) variables[name] = { value: absolute(file, value), source: 'suite' };
+  }
+  for (const [name, value] of Object.entries(cli)) variables[name] = { value: resolve(value), source: 'cli' };
+  const problems: SuiteProblem[] = [];
+  for (const [name, value] of Object.entries(suite.data ?? {})) {
+    if (value === null && variables[name] === undefined) problems.push({ file: path, pointer: `/data/${name}`, message: `data location '${name}' is not set: pass --data ${name}=PATH` });
+  }
+  if (problems.length > 0) throw new SuiteError(problems);
+  return variables;
+}
+
+function absolute(suiteFile: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(dirname(suiteFile), path);
+}
+
+function substitute(path: string, file: string, suite: Suite, variables: Variables): Suite {
+  const problems: SuiteProblem[] = [];
+  const expand = (value: string, pointer: string): string => {
+    const expanded = value.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {
+      const name = expression.startsWith('data.') ? expression.slice(5) : undefined;
+      const variable = name === undefined ? undefined : variables[name];
+      if (variable !== undefined) return variable.value;
+      const known = Object.keys(variables);
+      problems.push({ file: path, pointer, message: name === undefined
+        ? `'${whole}' is not a variable; write \${data.NAME}`
+        : `unknown data location '${name}'${didYouMean(name, known)}; define it in 'data' or pass --data ${name}=PATH` });
+      return whole;
+    });
+    return absolute(file, expanded);
+  };
+  const tasks = suite.tasks.map((task, i) => substituteTask(task, `/tasks/${i}`, expand));
+  if (problems.length > 0) throw new SuiteError(problems);
+  return { ...suite, tasks };
+}
+
+function substituteTask(task: TaskSpec, at: string, expand: (value: string, pointer: string) => string): TaskSpec {
+  const files = Object.fromEntries(Object.entries(task.dataset.files).map(([role, p]) => [role, expand(p, `${at}/dataset/files/${role}`)]));
+  const mediaRoot = task.dataset.mediaRoot === undefined ? undefined : expand(task.dataset.mediaRoot, `${at}/dataset/mediaRoot`);
+  const dataset = { ...task.dataset, files, ...(mediaRoot === undefined ? {} : { mediaRoot }) };
+  if (task.kind === 'vqa' && task.answerList !== undefined) {
+    return { ...task, dataset, answerList: expand(task.answerList, `${at}/answerList`) };
+  }
+  return { ...task, dataset };
+}
+
+function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedModelRef[]): void {
+  const problems: SuiteProblem[] = [];
+  models.forEach((model, i) => {
+    if (!existsSync(model.manifestPath)) problems.push({ file: path, pointer: `/models/${i}`, message: `model manifest not found: ${model.manifestPath}` });
+  });
+  suite.tasks.forEach((task, i) => {
+    for (const [role, file] of Object.entries(task.dataset.files)) {
+      if (!existsSync(file)) problems.push({ file: path, pointer: `/tasks/${i}/dataset/files/${role}`, message: `file not found: ${file}` });
+    }
+    if (task.dataset.mediaRoot !== undefined && !existsSync(task.dataset.mediaRoot)) problems.push({ file: path, pointer: `/tasks/${i}/dataset/mediaRoot`, message: `folder not found: ${task.dataset.mediaRoot}` });
+    if (task.kind === 'vqa' && task.answerList !== undefined && !existsSync(task.answerList)) problems.push({ file: path, pointer: `/tasks/${i}/answerList`, message: `file not found: ${task.answerList}` });
+  });
+  if (problems.length > 0) throw new SuiteError(problems);
+}

@@ -1,0 +1,74 @@
+/**
+ * Registered prompt templates (the LAVIS evaluation prompts, model-contracts §4-§6), so suites
+ * name a template instead of carrying code. A suite may also give an inline template: text with
+ * placeholders, recognised by containing '{' or a space. Placeholders: `{question}` (LAVIS's `{}`
+ * is accepted as an alias), `{context}`, `{options}` for prompts; `{choice}` for candidates.
+ */
+
+export type TemplateRole = 'prompt' | 'candidate';
+
+export interface PromptTemplate {
+  readonly text: string;
+  readonly role: TemplateRole;
+  readonly source: string;
+}
+
+export const TEMPLATES: Readonly<Record<string, PromptTemplate>> = {
+  question: { text: '{question}', role: 'prompt', source: 'ALBEF/BLIP VQA ranking: the processed question alone' },
+  'vqa-short-answer': { text: 'Question: {question} Short answer:', role: 'prompt', source: 'BLIP-2 zero-shot VQA YAMLs; InstructBLIP GQA/VizWiz/MSVD (paper appendix)' },
+  'vqa-short-answer-capital': { text: 'Question: {question} Short Answer:', role: 'prompt', source: 'InstructBLIP LAVIS YAMLs (MSVD-QA run.prompt)' },
+  'vqa-answer': { text: 'Question: {question} Answer:', role: 'prompt', source: 'BLIP-2 paper (OPT); X-InstructBLIP audio/video QA' },
+  scienceqa: { text: 'Context: {context} Question: {question} Options: {options}. Answer:', role: 'prompt', source: 'InstructBLIP ScienceQA-IMG (author, LAVIS#326)' },
+  iconqa: { text: 'Question: {question} Options: {options}. Short answer:', role: 'prompt', source: 'InstructBLIP IconQA (paper appendix, unverified)' },
+  'xinstructblip-respond': { text: 'based on the given the image respond to {question}', role: 'prompt', source: 'X-InstructBLIP 7B GQA/OK-VQA YAMLs (sic)' },
+  'xinstructblip-respond-vizwiz': { text: 'based on the given image respond to {question}', role: 'prompt', source: 'X-InstructBLIP VizWiz YAML' },
+  'xinstructblip-respond-video': { text: 'based on the given video respond to {question}', role: 'prompt', source: 'X-InstructBLIP MSVD/MSRVTT QA YAMLs' },
+  'describe-3d': { text: 'describe the 3d model.', role: 'prompt', source: 'X-InstructBLIP 7B ModelNet40 classification' },
+  'describe-audio': { text: 'describe the audio', role: 'prompt', source: 'X-InstructBLIP ESC-50 classification' },
+  choice: { text: '{choice}', role: 'candidate', source: 'the option text itself (InstructBLIP vocabulary ranking)' },
+  'a-3d-model-of': { text: 'a 3d model of a {choice}', role: 'candidate', source: 'X-InstructBLIP ModelNet40 candidates' },
+  'an-audio-of': { text: 'an audio of {choice}', role: 'candidate', source: 'X-InstructBLIP ESC-50 candidates' },
+};
+
+export const PLACEHOLDERS: Readonly<Record<TemplateRole, readonly string[]>> = {
+  prompt: ['question', 'context', 'options', ''],
+  candidate: ['choice'],
+};
+
+export function isInlineTemplate(value: string): boolean {
+  return value.includes('{') || value.includes(' ');
+}
+
+/** Placeholder names used in a template text (`{}` gives ''). */
+export function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(/\{([a-z]*)\}/g)].map((m) => m[1] ?? '');
+}
+
+/** The template text of a registered name or inline template (validated by suites/check.ts). */
+export function templateText(nameOrText: string): string {
+  return isInlineTemplate(nameOrText) ? nameOrText : (TEMPLATES[nameOrText]?.text ?? nameOrText);
+}
+
+/** Options as LAVIS writes them into prompts: `(a) first (b) second`. */
+export function formatOptions(choices: readonly string[]): string {
+  return choices.map((choice, i) => `(${String.fromCharCode(97 + i)}) ${choice}`).join(' ');
+}
+
+export interface PromptFields {
+  readonly question: string;
+  readonly context?: string;
+  readonly choices?: readonly string[];
+}
+
+export function applyPromptTemplate(nameOrText: string, fields: PromptFields): string {
+  return templateText(nameOrText).replace(/\{([a-z]*)\}/g, (_, name: string) => {
+    if (name === '' || name === 'question') return fields.question;
+    if (name === 'context') return fields.context ?? '';
+    if (name === 'options') return formatOptions(fields.choices ?? []);
+    return `{${name}}`;
+  });
+}
+
+export function applyCandidateTemplate(nameOrText: string, choice: string): string {
+  return templateText(nameOrText).replace(/\{choice\}/g, choice);
+}

@@ -1,0 +1,150 @@
+/**
+ * A table of malformed suites, each a small edit of the valid fixture suite, with the exact
+ * problems the loader reports (JSON pointer + message, plus the file in the rendered form).
+ * Messages are part of the interface: they tell a new user what is wrong and how to fix it.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSuite } from '../../../suites/load.js';
+import { SuiteError } from '../../../suites/messages.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const base: Json = JSON.parse(readFileSync('test/fixtures/suites/valid.suite.json', 'utf8'));
+const models = new Map([['tiny-albef', '/models/albef/model.json'], ['tiny-blip', '/models/blip/model.json'], ['tiny-blip2-opt', '/models/blip2/model.json']]);
+const dir = mkdtempSync(join(tmpdir(), 'vlbench-suites-'));
+const TOP_KEYS = '$schema, name, description, data, models, tasks, gates, seed';
+
+function problemsOf(edit: (suite: Json) => void, text?: string, data: Record<string, string> = { extra: '/tmp' }): string[] {
+  const suite = structuredClone(base);
+  edit(suite);
+  const file = join(dir, 'case.suite.json');
+  writeFileSync(file, text ?? JSON.stringify(suite));
+  try {
+    loadSuite(file, { models, checkFiles: false, data });
+  } catch (error) {
+    if (error instanceof SuiteError) return error.problems.map((p) => `${p.pointer}: ${p.message}`);
+    throw error;
+  }
+  return [];
+}
+
+const cases: [string, (s: Json) => void, string[]][] = [
+  ['missing tasks', (s) => delete s.tasks, ["/tasks: missing required key 'tasks'"]],
+  ['misspelled top-level key', (s) => { s.modles = s.models; delete s.models; }, [
+    "/models: missing required key 'models'",
+    `/modles: unknown key 'modles' (did you mean 'models'?); allowed keys: ${TOP_KEYS}`]],
+  ['misspelled task key', (s) => { s.tasks[0].kTets = 4; }, [
+    "/tasks/0/kTets: unknown key 'kTets' (did you mean 'kTest'?); allowed keys: id, dataset, metrics, limit, batchSize, models, kind, kTest, maxTextLength"]],
+  ['unknown task kind', (s) => { s.tasks[1].kind = 'captionning'; }, [
+    "/tasks/1/kind: expected one of 'retrieval', 'captioning', 'vqa', 'instruction'; got 'captionning' (did you mean 'captioning'?)"]],
+  ['kTest below minimum', (s) => { s.tasks[0].kTest = 0; }, ['/tasks/0/kTest: expected a number >= 1, got 0']],
+  ['kTest not an integer', (s) => { s.tasks[0].kTest = 2.5; }, ['/tasks/0/kTest: expected integer, got number']],
+  ['numBeams as a string', (s) => { s.tasks[1].generation.numBeams = '3'; }, ['/tasks/1/generation/numBeams: expected integer, got string']],
+  ['suite name with capitals', (s) => { s.name = 'My Suite'; }, [
+    "/name: expected lowercase letters, digits, '.', '_' or '-', starting with a letter or digit; got 'My Suite'"]],
+  ['no models', (s) => { s.models = []; }, ['/models: expected at least 1 item, got 0']],
+  ['instruction without mode', (s) => { delete s.tasks[3].mode; }, ["/tasks/3/mode: missing required key 'mode'"]],
+  ['misspelled generation key', (s) => { s.tasks[1].generation.num_beams = 3; }, [
+    "/tasks/1/generation/num_beams: unknown key 'num_beams' (did you mean 'numBeams'?); allowed keys: numBeams, doSample, maxLength, maxNewTokens, minLength, lengthPenalty, repetitionPenalty, noRepeatNgramSize, earlyStopping, topK, topP, temperature, seed"]],
+  ['unknown loader', (s) => { s.tasks[1].dataset.loader = 'karpathy-captions'; }, [
+    "/tasks/1/dataset/loader: unknown loader 'karpathy-captions' (did you mean 'karpathy-caption'?); registered: karpathy-caption, karpathy-retrieval, nocaps, vqav2, okvqa, gqa, scienceqa, iconqa, vizwiz, jsonl, csv, audiocaps, clotho-caption, clotho-aqa, modelnet, msvd-qa"]],
+  ['loader of the wrong sample kind', (s) => { s.tasks[2].dataset = s.tasks[1].dataset; }, [
+    "/tasks/2/dataset/loader: loader 'karpathy-caption' yields caption samples; a vqa task needs one of: vqav2, okvqa, gqa, vizwiz, jsonl, csv"]],
+  ['misspelled file role', (s) => { s.tasks[0].dataset.files = { annotation: 'x.json' }; }, [
+    "/tasks/0/dataset/files/annotation: loader 'karpathy-retrieval' has no file role 'annotation' (did you mean 'annotations'?); roles: annotations",
+    "/tasks/0/dataset/files/annotations: loader 'karpathy-retrieval' needs file role 'annotations': the LAVIS/Karpathy annotation JSON (list of {image, caption})"]],
+  ['unknown loader option', (s) => { s.tasks[3].dataset.options = { spilt: 'test' }; }, [
+    "/tasks/3/dataset/options/spilt: loader 'scienceqa' has no option 'spilt' (did you mean 'split'?); options: split, imageOnly"]],
+  ['loader option outside its values', (s) => { s.tasks[3].dataset.options = { split: 'tset' }; }, [
+    "/tasks/3/dataset/options/split: expected one of 'train', 'val', 'test', 'minival', 'minitrain', 'trainval'; got 'tset' (did you mean 'test'?)"]],
+  ['misspelled metric', (s) => { s.tasks[1].metrics = ['CIDer']; }, [
+    "/tasks/1/metrics/0: metric 'CIDer' is not reported by a captioning task (did you mean 'CIDEr'?); available: Bleu_1, Bleu_2, Bleu_3, Bleu_4, ROUGE_L, CIDEr"]],
+  ['METEOR asked for', (s) => { s.tasks[1].metrics = ['METEOR']; }, [
+    "/tasks/1/metrics/0: metric 'METEOR' is not available: METEOR needs the METEOR 1.5 Java jar (meteor-1.5.jar, with its paraphrase tables) that pycocoevalcap runs; it cannot be obtained here; vlbench does not approximate it"]],
+  ['metric of another task kind', (s) => { s.tasks[3].metrics = ['vqa_accuracy']; }, [
+    "/tasks/3/metrics/0: metric 'vqa_accuracy' is not reported by a multiple-choice instruction task; available: multiple_choice_accuracy"]],
+  ['misspelled template name', (s) => { s.tasks[2].template = 'vqa-short-anwser'; }, [
+    "/tasks/2/template: unknown prompt template 'vqa-short-anwser' (did you mean 'vqa-short-answer'?); registered: question, vqa-short-answer, vqa-short-answer-capital, vqa-answer, scienceqa, iconqa, xinstructblip-respond, xinstructblip-respond-vizwiz, xinstructblip-respond-video, describe-3d, describe-audio"]],
+  ['inline template with a misspelled placeholder', (s) => { s.tasks[3].template = 'Question: {questoin} Answer:'; }, [
+    "/tasks/3/template: unknown placeholder '{questoin}' (did you mean 'question'?); a prompt template may use {question}, {context}, {options}"]],
+  ['duplicate task id', (s) => { s.tasks[2].id = 'coco-cap'; }, ["/tasks/2/id: duplicate task id 'coco-cap' (first used at /tasks/1/id)"]],
+  ['misspelled model name', (s) => { s.models = ['tiny-albef', 'tiny-bilp']; }, [
+    "/models/1: unknown model 'tiny-bilp' (did you mean 'tiny-blip'?); registered: tiny-albef, tiny-blip, tiny-blip2-opt; or give a path to a model.json"]],
+  ['rank without an answer list', (s) => { delete s.tasks[2].answerList; }, [
+    "/tasks/2/answerList: method 'rank' needs 'answerList' (a JSON list of candidate answers, LAVIS answer_list.json)"]],
+  ['decoding settings that rank would ignore', (s) => { s.tasks[2].generation = { numBeams: 3 }; }, [
+    "/tasks/2/generation: decoding settings are unused with method 'rank'; remove them or use method 'generate'"]],
+  ['decoding settings on multiple choice', (s) => { s.tasks[3].generation = { maxLength: 10 }; }, [
+    "/tasks/3/generation: decoding settings are unused with mode 'multiple-choice' (choices are ranked by likelihood)"]],
+  ['sampling with beams', (s) => { s.tasks[1].generation.doSample = true; }, [
+    '/tasks/1/generation/doSample: sampling is not combined with beam search; set numBeams to 1 or doSample to false']],
+  ['task model not in the suite', (s) => { s.tasks[0].models = ['tiny-blip2-opt']; }, ["/tasks/0/models/0: model 'tiny-blip2-opt' is not in the suite's models"]],
+  ['gate on a metric the task does not report', (s) => { s.gates[0].metric = 'CIDEr-D'; }, [
+    "/gates/0/metric: metric 'CIDEr-D' is not reported by task 'coco-cap' (did you mean 'CIDEr'?); available: Bleu_1, Bleu_2, Bleu_3, Bleu_4, ROUGE_L, CIDEr, samplesPerSecond, tokensPerSecond, latencyMs.mean, latencyMs.p50, latencyMs.p95, latencyMs.p99"]],
+  ['gate on an unknown task', (s) => { s.gates[0].task = 'coco-caption'; }, ["/gates/0/task: no task with id 'coco-caption' (did you mean 'coco-cap'?)"]],
+  ['max-drop with both tolerances', (s) => { s.gates[1].maxDropPercent = 5; }, ["/gates/1: a 'max-drop' gate needs exactly one of 'maxDrop' (metric units) or 'maxDropPercent'"]],
+  ['gate of an unknown kind', (s) => { s.gates[2].kind = 'max-latency'; }, [
+    "/gates/2/kind: expected one of 'floor', 'ceiling', 'max-drop', 'max-throughput-drop', 'max-latency-increase'; got 'max-latency'"]],
+  ['misspelled data variable', (s) => { s.tasks[0].dataset.mediaRoot = '${data.xf}/flickr30k/images'; }, [
+    "/tasks/0/dataset/mediaRoot: unknown data location 'xf' (did you mean 'fx'?); define it in 'data' or pass --data xf=PATH"]],
+];
+
+for (const [name, edit, expected] of cases) {
+  test(`malformed suite: ${name}`, () => {
+    assert.equal(problemsOf(edit), expected);
+  });
+}
+
+test('there are at least 20 malformed cases', () => {
+  assert.ok(cases.length >= 20);
+});
+
+test('the valid fixture suite has no problems', () => {
+  assert.equal(problemsOf(() => {}), []);
+});
+
+test('a data location left null must come from --data', () => {
+  assert.equal(problemsOf(() => {}, undefined, {}), ["/data/extra: data location 'extra' is not set: pass --data extra=PATH"]);
+});
+
+test('invalid JSON names the file and the parse error', () => {
+  const [problem] = problemsOf(() => {}, '{ "name": "x", }');
+  assert.match(problem ?? '', /^: not valid JSON: /);
+});
+
+test('the rendered error names the file, the pointer and the fix', () => {
+  const file = join(dir, 'render.suite.json');
+  writeFileSync(file, JSON.stringify({ ...base, seed: -1 }));
+  try {
+    loadSuite(file, { models, checkFiles: false, data: { extra: '/tmp' } });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, SuiteError);
+    assert.is((error as Error).message, `${file}: /seed: expected a number >= 0, got -1`);
+  }
+});
+
+test('missing files are reported when files are checked', () => {
+  const file = join(dir, 'files.suite.json');
+  const suite = structuredClone(base);
+  suite.data.fx = join(process.cwd(), 'test/fixtures/datasets');
+  suite.tasks[0].dataset.files.annotations = '${data.fx}/flickr30k/nope.json';
+  writeFileSync(file, JSON.stringify(suite));
+  try {
+    loadSuite(file, { models, checkFiles: true, data: { extra: '/tmp' } });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, SuiteError);
+    const pointers = (error as SuiteError).problems.map((p) => `${p.pointer}: ${p.message.replace(process.cwd(), '.')}`);
+    assert.equal(pointers, [
+      '/models/0: model manifest not found: /models/albef/model.json',
+      '/models/1: model manifest not found: /models/blip/model.json',
+      '/tasks/0/dataset/files/annotations: file not found: ./test/fixtures/datasets/flickr30k/nope.json',
+    ]);
+  }
+});
+
+test.run();
