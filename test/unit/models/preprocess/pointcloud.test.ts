@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseNpy } from '../../../../models/preprocess/npy.js';
+import { PointCloudError, readPointCloud } from '../../../../models/preprocess/pointcloud-io.js';
+import { farthestPointIndices, preprocessPointCloud, processPointCloud } from '../../../../models/preprocess/pointcloud.js';
+
+const FIXTURES = 'test/fixtures/pointclouds';
+const GOLDEN = 'test/golden/preprocess/pointcloud';
+interface Case {
+  file: string;
+  npoints: number;
+  start: number;
+  output: string;
+  fpsIndices: number[] | null;
+}
+const cases = JSON.parse(readFileSync(join(GOLDEN, 'cases.json'), 'utf8')) as Case[];
+const golden = (name: string) => parseNpy(readFileSync(join(GOLDEN, name)), name);
+
+test('ModelNet path (FPS from a fixed start, pc_normalize, xyz) is bit-identical to LAVIS/NumPy', async () => {
+  for (const c of cases) {
+    const cloud = await readPointCloud(join(FIXTURES, c.file));
+    if (c.fpsIndices) assert.equal(Array.from(farthestPointIndices(cloud, c.npoints, c.start).subarray(0, 64)), c.fpsIndices, `FPS indices from ${c.start}`);
+    const out = processPointCloud(cloud, { npoints: c.npoints, fpsStart: c.start, shuffle: false });
+    const expected = golden(c.output);
+    assert.equal([...out.dims], expected.shape);
+    let diff = 0;
+    for (let i = 0; i < out.data.length; i++) diff = Math.max(diff, Math.abs(out.data[i]! - expected.data[i]!));
+    assert.is(diff, 0, `${c.output}: max abs diff ${diff} (float32 emulation should be bit-exact)`);
+  }
+});
+
+test('.npy float64 and both PLY encodings read the same coordinates', async () => {
+  const f32 = await readPointCloud(join(FIXTURES, 'torus_3000.npy'));
+  const f64 = await readPointCloud(join(FIXTURES, 'torus_3000_f64.npy'));
+  assert.equal(Array.from(f64.data), Array.from(f32.data.subarray(0, 1500)));
+  const colours = golden('small_colours.npy').data;
+  for (const file of ['small_ascii.ply', 'small_binary.ply']) {
+    const ply = await readPointCloud(join(FIXTURES, file));
+    assert.is(ply.count, 120, file);
+    assert.is(ply.stride, 6, file);
+    for (let p = 0; p < 120; p++) {
+      assert.equal(Array.from(ply.data.subarray(p * 6, p * 6 + 3)), Array.from(f32.data.subarray(p * 3, p * 3 + 3)), `${file} point ${p}`);
+      assert.equal(Array.from(ply.data.subarray(p * 6 + 3, p * 6 + 6)), Array.from(colours.subarray(p * 3, p * 3 + 3)), `${file} colour ${p}`);
+    }
+  }
+});
+
+test('seeded sampling is reproducible, a different seed changes it, shuffle permutes the same points', async () => {
+  const path = join(FIXTURES, 'torus_3000.npy');
+  const a = await preprocessPointCloud(path, { npoints: 256, seed: 1 });
+  const b = await preprocessPointCloud(path, { npoints: 256, seed: 1 });
+  const c = await preprocessPointCloud(path, { npoints: 256, seed: 2 });
+  assert.equal(Array.from(a.data), Array.from(b.data));
+  assert.not.equal(Array.from(a.data), Array.from(c.data));
+  const ordered = await preprocessPointCloud(path, { npoints: 256, seed: 1, shuffle: false });
+  const key = (d: Float32Array) => Array.from({ length: d.length / 3 }, (_, i) => d.subarray(i * 3, i * 3 + 3).join(',')).sort();
+  assert.equal(key(a.data), key(ordered.data));
+});
+
+test('ulip mode refuses clouds smaller than npoints (LAVIS would raise IndexError)', async () => {
+  const cloud = await readPointCloud(join(FIXTURES, 'small_binary.ply'));
+  assert.throws(() => processPointCloud(cloud, { mode: 'ulip', npoints: 8192 }, 'small_binary.ply'), /small_binary\.ply: has 120 points, fewer than npoints=8192/);
+  const same = processPointCloud(cloud, { mode: 'ulip', npoints: 120 });
+  assert.equal([...same.dims], [120, 6]);
+});
+
+test('unsupported extensions and malformed files name the file', async () => {
+  await readPointCloud('scene.obj').then(
+    () => assert.unreachable(),
+    (e: Error) => assert.ok(e instanceof PointCloudError && e.message.includes('scene.obj')),
+  );
+  assert.throws(() => parseNpy(new Uint8Array([1, 2, 3]), 'bad.npy'), /bad\.npy: not a \.npy file/);
+});
+
+test.run();
