@@ -23,6 +23,9 @@ export const RETRIEVAL_METRIC_KEYS = [
 export type RetrievalMetricKey = (typeof RETRIEVAL_METRIC_KEYS)[number];
 export type RetrievalMetrics = Record<RetrievalMetricKey, number>;
 
+/** The largest K reported; ranks at or beyond it only need to be known as misses. */
+const LARGEST_K = 10;
+
 /** LAVIS's initial rank, kept for an image with no GT texts. */
 export const NO_GROUND_TRUTH_RANK = 1e20;
 
@@ -40,8 +43,13 @@ export interface RetrievalScores {
 /**
  * 0-based position of the best of `targets` in `np.argsort(row)[::-1]`, or 1e20 when `targets`
  * is empty (LAVIS's initial value).
+ *
+ * `exactBelow`: when at least this many scores are strictly greater than the best target, the
+ * rank cannot be below it and the count of greater scores (a lower bound of the rank) is returned
+ * without sorting. Recall@K for K <= exactBelow is unaffected; it saves the full sort of rows
+ * where an unranked target sits in LAVIS's -100 fill.
  */
-export function bestTargetRank(row: ArrayLike<number>, targets: readonly number[]): number {
+export function bestTargetRank(row: ArrayLike<number>, targets: readonly number[], exactBelow = Infinity): number {
   if (targets.length === 0) return NO_GROUND_TRUTH_RANK;
   let best = -Infinity;
   for (const target of targets) {
@@ -62,6 +70,7 @@ export function bestTargetRank(row: ArrayLike<number>, targets: readonly number[
   }
   const tiedTargets = targets.filter((t) => row[t] === best);
   if (equal === new Set(tiedTargets).size) return greater; // no non-target shares the best score
+  if (greater >= exactBelow) return greater;
   return minPosition(numpyArgsortDescending(row), new Set(tiedTargets));
 }
 
@@ -72,8 +81,11 @@ function minPosition(order: Int32Array, targets: ReadonlySet<number>): number {
   throw new RangeError('unreachable: target missing from its own row');
 }
 
-/** Ranks of both directions, as LAVIS computes them (text ranks per image, image ranks per text). */
-export function retrievalRanks(scores: RetrievalScores): { textRanks: number[]; imageRanks: number[] } {
+/**
+ * Ranks of both directions, as LAVIS computes them (text ranks per image, image ranks per text).
+ * With `exactBelow`, ranks >= exactBelow may be lower bounds (see bestTargetRank).
+ */
+export function retrievalRanks(scores: RetrievalScores, exactBelow = Infinity): { textRanks: number[]; imageRanks: number[] } {
   const { scoresI2t, scoresT2i, img2txt, txt2img } = scores;
   if (img2txt.length !== scoresI2t.length) {
     throw new RangeError(`img2txt has ${img2txt.length} entries but scores_i2t has ${scoresI2t.length} rows`);
@@ -81,14 +93,14 @@ export function retrievalRanks(scores: RetrievalScores): { textRanks: number[]; 
   if (txt2img.length !== scoresT2i.length) {
     throw new RangeError(`txt2img has ${txt2img.length} entries but scores_t2i has ${scoresT2i.length} rows`);
   }
-  const textRanks = scoresI2t.map((row, i) => bestTargetRank(row, img2txt[i]!));
-  const imageRanks = scoresT2i.map((row, t) => bestTargetRank(row, [txt2img[t]!]));
+  const textRanks = scoresI2t.map((row, i) => bestTargetRank(row, img2txt[i]!, exactBelow));
+  const imageRanks = scoresT2i.map((row, t) => bestTargetRank(row, [txt2img[t]!], exactBelow));
   return { textRanks, imageRanks };
 }
 
 /** The LAVIS keys from score matrices. */
 export function recallFromScores(scores: RetrievalScores): RetrievalMetrics {
-  const { textRanks, imageRanks } = retrievalRanks(scores);
+  const { textRanks, imageRanks } = retrievalRanks(scores, LARGEST_K);
   return recallFromRanks(textRanks, imageRanks);
 }
 

@@ -58,6 +58,9 @@ test('bestTargetRank: count of greater scores without ties, the sort when ties d
   assert.is(bestTargetRank([0.1, 0.9, 0.5, 0.7], [0, 3]), 1);
   assert.is(bestTargetRank([1, 1, 1], [0]), 2); // numpy: argsort [0,1,2], reversed [2,1,0]
   assert.is(bestTargetRank([1, 2], []), 1e20);
+  // exactBelow: with >= 2 strictly greater scores the tie is not resolved, the bound is returned.
+  assert.is(bestTargetRank([5, 5, 1, 1, 1], [2], 2), 2);
+  assert.is(bestTargetRank([5, 5, 1, 1, 1], [2]), 4);
   assert.throws(() => bestTargetRank([1, 2], [2]), /outside the row/);
   assert.throws(() => bestTargetRank([1, NaN], [0]), /index 1 is NaN/);
 });
