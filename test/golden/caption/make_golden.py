@@ -230,6 +230,32 @@ def from_triples(triples):
     return [{'id': i, 'refs': refs, 'pred': pred} for i, refs, pred in triples]
 
 
+FUZZ_PIECES = [
+    'a', 'the', 'dog', 'Dog', 'DOG', 'man', "man's", "don't", "can't", "it's", "I'm", "they're", "dogs'", 'cannot',
+    'gonna', 'U.S.', 'Mr.', 'p.m.', 'etc.', 'e.g.', 'St.', 'fig.', 'co.', 'Inc.', 'A.', 'b.', 'I.', 'x', 'C.',
+    '3', '42', '3.5', '1,000', '9:30', '5 1/2', '1/2', '$5', 'US$5', '50%', '#1', '#tag', '@user', '&', '&amp;',
+    '(', ')', '[', ']', '{', '}', '<', '>', '<b>', '"', "'", '`', '\u201c', '\u201d', '\u2018', '\u2019',
+    '.', ',', ';', ':', '!', '?', '?!', '...', '\u2026', '-', '--', '---', '-----', '\u2013', '\u2014', '/', '*',
+    '=', '+', '~', '^', '|', '\\', '_', 'e-mail', 'black-and-white', '3-year-old', 'and/or', 'www.site.com',
+    'foo@bar.org', 'caf\u00e9', 'S\u00e3o', '\u00bd', '\u00a3', '\u20ac', '\u00b0', '\u00d7', ':)', ';-)', 'o\'clock',
+    "y'all", "'90s", "rock'n'roll", "'twas", 'A', 'The', 'In', 'It', 'He', 'file.txt', 'C++', 'c#', 'x-ray', 'T-shirt',
+]
+
+
+def fuzz_captions(seed, count):
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        n = rng.randint(0, 12)
+        parts = []
+        for _ in range(n):
+            piece = rng.choice(FUZZ_PIECES)
+            parts.append(piece)
+            parts.append(rng.choice([' ', ' ', ' ', ' ', '', '  ']))
+        out.append(''.join(parts).strip() if rng.random() < 0.8 else ''.join(parts))
+    return out
+
+
 def main():
     official = load_official(sys.argv[1])
     corpora = [
@@ -252,7 +278,7 @@ def main():
             f.write('\n')
     # tokenizer pairs: one wrapper call over all inputs, as eval.py does it
     PTBTokenizer = official[3]
-    inputs = PTB_EXTRA_INPUTS
+    inputs = PTB_EXTRA_INPUTS + fuzz_captions(11, 1500)
     toks = PTBTokenizer().tokenize({str(i): [{'caption': s}] for i, s in enumerate(inputs)})
     pairs = [{'input': s, 'output': toks[str(i)][0]} for i, s in enumerate(inputs)]
     with open(os.path.join(HERE, 'ptb-tokenization.json'), 'w', encoding='utf-8') as f:

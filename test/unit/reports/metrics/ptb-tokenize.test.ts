@@ -1,0 +1,79 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ptbTokenize, ptbTokenizeBatch } from '../../../../reports/metrics/ptb-tokenize.js';
+import { GOLDEN_DIR, loadGolden } from './caption-golden.js';
+
+interface TokenizationPair {
+  readonly input: string;
+  readonly output: string;
+}
+
+const pairs = JSON.parse(readFileSync(join(GOLDEN_DIR, 'ptb-tokenization.json'), 'utf8')) as TokenizationPair[];
+
+function firstMismatches(inputs: readonly string[], actual: readonly string[], expected: readonly string[]): string[] {
+  const out: string[] = [];
+  inputs.forEach((input, i) => {
+    if (actual[i] !== expected[i] && out.length < 5) {
+      out.push(`${JSON.stringify(input)}: got ${JSON.stringify(actual[i])}, official ${JSON.stringify(expected[i])}`);
+    }
+  });
+  return out;
+}
+
+test(`matches the official PTBTokenizer on ${pairs.length} captions (hand-written and fuzzed), tokenized in one batch`, () => {
+  const inputs = pairs.map((p) => p.input);
+  const expected = pairs.map((p) => p.output);
+  assert.equal(firstMismatches(inputs, ptbTokenizeBatch(inputs), expected), []);
+});
+
+for (const name of ['punctuation-ptb', 'random-ptb-150x5']) {
+  test(`matches the official tokenization of the ${name} corpus (references and predictions as eval.py runs them)`, () => {
+    const { corpus, expected } = loadGolden(name);
+    const tokenized = expected.tokenized!;
+    const refs = corpus.images.flatMap((im) => im.refs);
+    assert.equal(firstMismatches(refs, ptbTokenizeBatch(refs), tokenized.flatMap((im) => im.refs)), []);
+    const preds = corpus.images.map((im) => im.pred);
+    assert.equal(firstMismatches(preds, ptbTokenizeBatch(preds), tokenized.map((im) => im.pred)), []);
+  });
+}
+
+// Hand-checked examples from harnesses-and-metrics.md §2.1 (the spec's golden pairs).
+test('spec examples: contractions, brackets, symbols, abbreviations', () => {
+  assert.is(ptbTokenize("I don't think it can't be."), "i do n't think it ca n't be");
+  assert.is(ptbTokenize('A man (wearing a hat) [left] {right}.'), 'a man -lrb- wearing a hat -rrb- -lsb- left -rsb- -lcb- right -rcb-');
+  assert.is(ptbTokenize('A $5 bill and 50% off.'), 'a $ 5 bill and 50 % off');
+  assert.is(ptbTokenize('a – b — c --- d -- e ----- f'), 'a b c d e ----- f');
+  assert.is(ptbTokenize('Smiley :) face'), 'smiley :-rrb- face');
+  assert.is(ptbTokenize('add 5 1/2 cup'), 'add 5\u00a01/2 cup');
+  assert.is(ptbTokenize(''), '');
+});
+
+const WORDS = ['a', 'man', 'riding', 'wave', 'on', 'top', 'of', 'surfboard', 'two', 'dogs', 'i', 'x', 'can', 'not', 'gon', 'na', 'mr', 'st', 'etc', 'vs', 'c', 'y', 'ph', 'us'];
+
+test('identity on lowercase words separated by single spaces (seeded random sentences)', () => {
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let n = 0; n < 500; n++) {
+    const length = Math.floor(random() * 15);
+    const caption = Array.from({ length }, () => WORDS[Math.floor(random() * WORDS.length)]!).join(' ');
+    assert.is(ptbTokenize(caption), caption);
+  }
+});
+
+test('the one exception to identity: assimilations split as the Java tokenizer does', () => {
+  assert.is(ptbTokenize('they cannot wait we wanna go'), 'they can not wait we wan na go');
+  assert.is(ptbTokenize('gonna gotta lemme gimme'), 'gon na got ta lem me gim me');
+});
+
+test('line-break characters inside a caption are spaces (the Java run would misalign images)', () => {
+  assert.equal(ptbTokenizeBatch(['a dog\u2028runs', 'a cat\rsits', 'a bird\nflies']), ['a dog runs', 'a cat sits', 'a bird flies']);
+});
+
+test('a caption ending in a letter and a period depends on the next caption, as in the official batch', () => {
+  assert.equal(ptbTokenizeBatch(['vitamin C.', 'A dog']), ['vitamin c', 'a dog']);
+  assert.equal(ptbTokenizeBatch(['vitamin C.', 'dogs']), ['vitamin c.', 'dogs']);
+});
+
+test.run();
