@@ -94,7 +94,7 @@ def write_video_split(root: Path, split: str, counts: dict, seed: int) -> dict:
     for index in range(counts["videos"]):
         rng = split_rng(seed, split, "video", index)
         frames, meta, caps, questions = sample_video(rng)
-        video = f"vid{index + 1:05d}"
+        video = f"vid{index + 1}"  # MSVD-QA convention: video_id N is clip vid<N>
         for t, frame in enumerate(frames):
             write_png(root / "video/frames" / video / f"frame_{t:03d}.png", frame)
         videos.append({"video": video, "video_id": index + 1, "meta": meta, "captions": caps})
