@@ -1,0 +1,81 @@
+/**
+ * Decoder kind 'bert-decoder': BLIP's `text_decoder` role (input_ids, attention_mask over the
+ * total length, encoder_hidden_states, KV pairs -> logits, KV pairs). The prompt ids are fed at
+ * the first step and count in the lengths; the image mask is all ones, as LAVIS passes it.
+ */
+import type * as ort from 'onnxruntime-node';
+import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
+import { KvCache, type KvCacheLayout } from './kv-cache.js';
+import { expandedRows, float32, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
+
+export interface BertDecoderGraph {
+  readonly session: ort.InferenceSession;
+  readonly kvCache: KvCacheLayout;
+}
+
+export interface BertDecoderInputs {
+  /** [inputs, patches, width] row-major. */
+  readonly encoderHiddenStates: Float32Array;
+  readonly encoderDims: readonly [number, number, number];
+  /** The prompt ids of every input ([DEC] a picture of), one length for all. */
+  readonly promptIds: readonly (readonly number[])[];
+}
+
+const ROLE = 'text_decoder';
+
+export function bertDecoderFactory(graph: BertDecoderGraph, inputs: BertDecoderInputs): StepDecoderFactory {
+  const [count] = inputs.encoderDims;
+  if (inputs.promptIds.length !== count) throw new Error(`${ROLE}: ${inputs.promptIds.length} prompts for ${count} images`);
+  return {
+    kind: 'bert-decoder',
+    inputs: count,
+    initialIds: inputs.promptIds,
+    open: async (expansion) => new BertStepDecoder(graph, inputs, expansion),
+  };
+}
+
+class BertStepDecoder implements StepDecoder {
+  readonly rows: number;
+  private readonly cache: KvCache;
+  private readonly encoder: ort.Tensor;
+  private readonly prompts: number[][];
+  private total = 0;
+
+  constructor(
+    private readonly graph: BertDecoderGraph,
+    inputs: BertDecoderInputs,
+    expansion: number,
+  ) {
+    const rowsOf = expandedRows(inputs.encoderDims[0], expansion);
+    this.rows = rowsOf.length;
+    this.encoder = gatherRows(float32(inputs.encoderHiddenStates, inputs.encoderDims), rowsOf);
+    this.prompts = rowsOf.map((r) => [...inputs.promptIds[r]!]);
+    this.cache = new KvCache(graph.kvCache, this.rows, ROLE);
+  }
+
+  private async run(ids: number[][]): Promise<StepLogits> {
+    this.total += ids[0]!.length;
+    const mask = Array.from({ length: this.rows }, () => new Array<number>(this.total).fill(1));
+    const outputs = await this.graph.session.run({
+      input_ids: int64(ids),
+      attention_mask: int64(mask),
+      encoder_hidden_states: this.encoder,
+      ...this.cache.feeds(),
+    });
+    this.cache.update(outputs);
+    return lastPositionLogits(requireOutput(outputs, 'logits', ROLE));
+  }
+
+  first(): Promise<StepLogits> {
+    return this.run(this.prompts);
+  }
+
+  next(sourceRows: readonly number[] | null, tokens: readonly number[]): Promise<StepLogits> {
+    if (sourceRows !== null) this.cache.reorder(sourceRows);
+    return this.run(tokens.map((t) => [t]));
+  }
+
+  dispose(): void {
+    this.cache.dispose();
+  }
+}

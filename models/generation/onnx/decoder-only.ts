@@ -1,0 +1,120 @@
+/**
+ * Decoder kind 'decoder-only': an LLM (OPT, Vicuna) fed `inputs_embeds` = [prefix embeddings
+ * (projected queries) ; embeddings of the prompt ids], with the prompt left-padded so the
+ * padding sits between the prefix and the prompt, as BLIP-2/InstructBLIP build it. Position ids
+ * are cumsum(mask) - 1 with pads at 1 (HF's prepare_inputs_for_generation). generate holds no ids
+ * before the first new token, so lengths count generated tokens only.
+ */
+import type * as ort from 'onnxruntime-node';
+import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
+import { KvCache, type KvCacheLayout } from './kv-cache.js';
+import { expandedRows, float32, int64, lastPositionLogits, requireOutput } from './tensors.js';
+
+export interface DecoderOnlyGraphs {
+  /** `llm_embed`: input_ids -> inputs_embeds. */
+  readonly embed: ort.InferenceSession;
+  /** `llm_decoder`: inputs_embeds, attention_mask, position_ids, KV pairs -> logits, KV pairs. */
+  readonly decoder: ort.InferenceSession;
+  readonly kvCache: KvCacheLayout;
+  readonly hidden: number;
+}
+
+export interface EmbeddedPrompt {
+  /** [prefixLength, hidden] row-major (e.g. 32 projected queries); may be empty. */
+  readonly prefixEmbeds: Float32Array;
+  /** Prompt ids after the prefix (BOS included where the tokenizer adds one). */
+  readonly promptIds: readonly number[];
+}
+
+const EMBED = 'llm_embed';
+const ROLE = 'llm_decoder';
+
+/** Runs `llm_embed` on rectangular ids: [rows, seq] -> [rows, seq, hidden] row-major. */
+export async function embedIds(graphs: DecoderOnlyGraphs | { embed: ort.InferenceSession }, ids: readonly (readonly number[])[]): Promise<Float32Array> {
+  if (ids.length === 0 || ids[0]!.length === 0) return new Float32Array(0);
+  const outputs = await graphs.embed.run({ input_ids: int64(ids) });
+  return requireOutput(outputs, 'inputs_embeds', EMBED).data as Float32Array;
+}
+
+/** HF position ids: cumsum(mask) - 1, pads set to 1. */
+export function positionIdsFromMask(mask: readonly number[]): number[] {
+  let seen = 0;
+  return mask.map((m) => {
+    seen += m;
+    return m === 0 ? 1 : seen - 1;
+  });
+}
+
+export function decoderOnlyFactory(graphs: DecoderOnlyGraphs, prompts: readonly EmbeddedPrompt[], padId: number): StepDecoderFactory {
+  const prefixLengths = new Set(prompts.map((p) => p.prefixEmbeds.length / graphs.hidden));
+  if (prefixLengths.size > 1) throw new Error(`${ROLE}: prefix embeddings of one call must share a length (got ${[...prefixLengths].join(', ')})`);
+  return {
+    kind: 'decoder-only',
+    inputs: prompts.length,
+    initialIds: prompts.map(() => []),
+    open: async (expansion) => new DecoderOnlyStep(graphs, prompts, padId, expansion),
+  };
+}
+
+class DecoderOnlyStep implements StepDecoder {
+  readonly rows: number;
+  private readonly cache: KvCache;
+  private masks: number[][] = [];
+
+  constructor(
+    private readonly graphs: DecoderOnlyGraphs,
+    private readonly prompts: readonly EmbeddedPrompt[],
+    private readonly padId: number,
+    private readonly expansion: number,
+  ) {
+    this.rows = prompts.length * expansion;
+    this.cache = new KvCache(graphs.kvCache, this.rows, ROLE);
+  }
+
+  async first(): Promise<StepLogits> {
+    const { hidden } = this.graphs;
+    const longest = Math.max(...this.prompts.map((p) => p.promptIds.length));
+    const padded = this.prompts.map((p) => [...new Array<number>(longest - p.promptIds.length).fill(this.padId), ...p.promptIds]);
+    const promptEmbeds = await embedIds(this.graphs, padded);
+    const prefix = this.prompts[0]!.prefixEmbeds.length / hidden;
+    const seq = prefix + longest;
+    const rowsOf = expandedRows(this.prompts.length, this.expansion);
+    const embeds = new Float32Array(this.rows * seq * hidden);
+    rowsOf.forEach((input, row) => {
+      embeds.set(this.prompts[input]!.prefixEmbeds, row * seq * hidden);
+      embeds.set(promptEmbeds.subarray(input * longest * hidden, (input + 1) * longest * hidden), (row * seq + prefix) * hidden);
+    });
+    this.masks = rowsOf.map((input) => [
+      ...new Array<number>(prefix).fill(1),
+      ...new Array<number>(longest - this.prompts[input]!.promptIds.length).fill(0),
+      ...new Array<number>(this.prompts[input]!.promptIds.length).fill(1),
+    ]);
+    return this.run(float32(embeds, [this.rows, seq, hidden]), this.masks.map(positionIdsFromMask));
+  }
+
+  async next(sourceRows: readonly number[] | null, tokens: readonly number[]): Promise<StepLogits> {
+    if (sourceRows !== null) {
+      this.cache.reorder(sourceRows);
+      this.masks = sourceRows.map((s) => this.masks[s]!);
+    }
+    this.masks = this.masks.map((mask) => [...mask, 1]);
+    const embeds = await embedIds(this.graphs, tokens.map((t) => [t]));
+    const positions = this.masks.map((mask) => [mask.reduce((a, b) => a + b, 0) - 1]);
+    return this.run(float32(embeds, [this.rows, 1, this.graphs.hidden]), positions);
+  }
+
+  private async run(inputsEmbeds: ort.Tensor, positions: number[][]): Promise<StepLogits> {
+    const outputs = await this.graphs.decoder.run({
+      inputs_embeds: inputsEmbeds,
+      attention_mask: int64(this.masks),
+      position_ids: int64(positions),
+      ...this.cache.feeds(),
+    });
+    this.cache.update(outputs);
+    return lastPositionLogits(requireOutput(outputs, 'logits', ROLE));
+  }
+
+  dispose(): void {
+    this.cache.dispose();
+  }
+}

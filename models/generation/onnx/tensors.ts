@@ -1,0 +1,51 @@
+/**
+ * Small tensor helpers for the ONNX decoder drivers: int64 feeds, row gathering (beam reorder,
+ * repeat_interleave expansion) and last-position logits.
+ */
+import * as ort from 'onnxruntime-node';
+import type { StepLogits } from '../decoder.js';
+
+export function int64(rows: readonly (readonly number[])[]): ort.Tensor {
+  const width = rows[0]?.length ?? 0;
+  const data = new BigInt64Array(rows.length * width);
+  rows.forEach((row, r) => {
+    if (row.length !== width) throw new Error(`int64 tensor: row ${r} has ${row.length} values, expected ${width}`);
+    row.forEach((v, c) => (data[r * width + c] = BigInt(v)));
+  });
+  return new ort.Tensor('int64', data, [rows.length, width]);
+}
+
+export function float32(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, [...dims]);
+}
+
+/** A new float tensor whose row r (along axis 0) is row `sourceRows[r]` of `tensor`. */
+export function gatherRows(tensor: ort.Tensor, sourceRows: readonly number[]): ort.Tensor {
+  const dims = tensor.dims;
+  const rowSize = dims.slice(1).reduce((a, b) => a * b, 1);
+  const source = tensor.data as Float32Array;
+  const out = new Float32Array(sourceRows.length * rowSize);
+  sourceRows.forEach((s, r) => out.set(source.subarray(s * rowSize, (s + 1) * rowSize), r * rowSize));
+  return new ort.Tensor('float32', out, [sourceRows.length, ...dims.slice(1)]);
+}
+
+/** torch.repeat_interleave(expansion, dim 0) as row indices: 0,0,..,1,1,.. */
+export function expandedRows(inputs: number, expansion: number): number[] {
+  return Array.from({ length: inputs * expansion }, (_, r) => Math.floor(r / expansion));
+}
+
+/** The logits of the last position of every row of a [rows, seq, vocab] output. */
+export function lastPositionLogits(logits: ort.Tensor): StepLogits {
+  const [rows, seq, vocab] = logits.dims as [number, number, number];
+  const source = logits.data as Float32Array;
+  if (seq === 1) return { data: source, rows, vocab };
+  const data = new Float32Array(rows * vocab);
+  for (let r = 0; r < rows; r++) data.set(source.subarray((r * seq + seq - 1) * vocab, (r * seq + seq) * vocab), r * vocab);
+  return { data, rows, vocab };
+}
+
+export function requireOutput(outputs: ort.InferenceSession.ReturnType, name: string, role: string): ort.Tensor {
+  const tensor = outputs[name];
+  if (tensor === undefined) throw new Error(`${role}: the graph returned no '${name}' output (models/CONTRACT.md section 2)`);
+  return tensor;
+}
