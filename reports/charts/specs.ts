@@ -1,0 +1,201 @@
+/**
+ * Vega-Lite specs of the report's charts, with their data inlined so each .vl.json stands alone
+ * (a writer can open it in the Vega editor and restyle it). Every chart colours by family with
+ * the one fixed map of families.ts.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { familyColourScale, FAMILY_STYLES } from '../families.js';
+import type { ReportData } from '../report-model.js';
+
+export interface ChartSpec {
+  /** File stem: <name>.vl.json, <name>.svg, <name>.png. */
+  readonly name: string;
+  readonly title: string;
+  readonly spec: TopLevelSpec;
+}
+
+const FONT = 'DejaVu Sans, Verdana, sans-serif';
+
+/** Shared look: readable sizes, white background (PNG), no clipped labels. */
+export const CHART_CONFIG = {
+  font: FONT,
+  background: 'white',
+  padding: 12,
+  title: { fontSize: 15, anchor: 'start', offset: 12 },
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 180, titlePadding: 8 },
+  header: { labelFontSize: 12, titleFontSize: 12, labelLimit: 260 },
+  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 220 },
+  view: { stroke: '#dddddd' },
+} as const;
+
+function colourEncoding(data: ReportData) {
+  const present = new Set(data.models.map((m) => m.familyLabel));
+  const ordered = [...FAMILY_STYLES.map((s) => s.label).filter((l) => present.has(l)), ...[...present].filter((l) => !FAMILY_STYLES.some((s) => s.label === l))];
+  return { field: 'family', type: 'nominal', title: 'Family', scale: familyColourScale(ordered), legend: { orient: 'right' } } as const;
+}
+
+function modelOrder(data: ReportData): string[] {
+  return data.models.map((m) => m.label);
+}
+
+/** Facet headers split at ' · ' onto two lines, so narrow facets do not run into each other. */
+const TWO_LINE_HEADER = { labelExpr: "split(datum.label, ' · ')", labelFontSize: 12 } as const;
+
+const modelAxis = (data: ReportData) => ({ field: 'model', type: 'nominal', title: null, sort: modelOrder(data), axis: { labelAngle: -40, labelAlign: 'right' } } as const);
+
+function qualityChart(data: ReportData): ChartSpec {
+  const values = data.results.flatMap((r) => {
+    const task = data.tasks.find((t) => t.id === r.task)!;
+    const value = r.scores.metrics[task.primaryMetric];
+    return value === undefined ? [] : [{ model: r.model.label, family: r.model.familyLabel, task: `${task.id} · ${task.primaryMetric}`, value }];
+  });
+  return {
+    name: 'quality-by-task',
+    title: 'Quality by family and task',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: { text: 'Quality by family and task', subtitle: 'headline metric per task (caption metrics on the pycocoevalcap scale, others in %)' },
+      config: CHART_CONFIG,
+      data: { values },
+      facet: { column: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER } },
+      spec: {
+        width: { step: 30 },
+        height: 220,
+        layer: [
+          { mark: { type: 'bar' }, encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: null }, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.3f' }] } },
+        ],
+      },
+      resolve: { scale: { y: 'independent', x: 'independent' } },
+    } as TopLevelSpec,
+  };
+}
+
+function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokensPerSecond'): ChartSpec {
+  const label = measure === 'samplesPerSecond' ? 'samples/s' : 'generated tokens/s';
+  const values = data.results.flatMap((r) => {
+    if (!r.timing || (measure === 'tokensPerSecond' && r.kind === 'retrieval')) return [];
+    return [{ model: r.model.label, family: r.model.familyLabel, task: r.task, value: r.timing[measure] }];
+  });
+  return {
+    name: measure === 'samplesPerSecond' ? 'throughput-samples' : 'throughput-tokens',
+    title: `Throughput by family and task (${label})`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: { text: `Throughput: ${label}`, subtitle: 'warm-up excluded; higher is better' },
+      config: CHART_CONFIG,
+      data: { values },
+      facet: { column: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER } },
+      spec: {
+        width: { step: 30 },
+        height: 200,
+        mark: 'bar',
+        encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: label }, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.1f' }] },
+      },
+      resolve: { scale: { y: 'independent', x: 'independent' } },
+    } as TopLevelSpec,
+  };
+}
+
+function latencyChart(data: ReportData): ChartSpec {
+  const values = data.results.flatMap((r) => (r.timing?.latencySamplesMs ?? []).map((ms) => ({ model: r.model.label, family: r.model.familyLabel, task: r.task, ms })));
+  return {
+    name: 'latency',
+    title: 'Per-sample latency distributions',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: { text: 'Per-sample latency', subtitle: 'box: quartiles; whiskers: 1.5 IQR; points: outliers (log scale)' },
+      config: CHART_CONFIG,
+      data: { values },
+      facet: { column: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER } },
+      spec: {
+        width: { step: 30 },
+        height: 240,
+        mark: { type: 'boxplot', extent: 1.5, size: 16 },
+        encoding: { x: modelAxis(data), y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log', nice: false } }, color: colourEncoding(data) },
+      },
+      resolve: { scale: { x: 'independent' } },
+    } as TopLevelSpec,
+  };
+}
+
+/** Points not beaten on both quality and throughput by another model of the same task. */
+function paretoFlags(points: readonly { quality: number; throughput: number }[]): boolean[] {
+  return points.map((p) => !points.some((q) => q !== p && q.quality >= p.quality && q.throughput >= p.throughput && (q.quality > p.quality || q.throughput > p.throughput)));
+}
+
+function paretoChart(data: ReportData): ChartSpec {
+  const values = data.tasks.flatMap((task) => {
+    const points = data.results.filter((r) => r.task === task.id && r.timing && r.scores.metrics[task.primaryMetric] !== undefined).map((r) => ({
+      model: r.model.label, family: r.model.familyLabel, task: `${task.id} · ${task.primaryMetric}`, quality: r.scores.metrics[task.primaryMetric]!, throughput: r.timing!.samplesPerSecond,
+    }));
+    const flags = paretoFlags(points);
+    // The frontier line reads its own field (null off the frontier) rather than a filtered copy of
+    // the data: a filter forks the data source, which breaks faceted independent scales.
+    return points.map((p, i) => ({ ...p, frontier: flags[i]!, frontierQuality: flags[i] ? p.quality : null }));
+  });
+  const x = { field: 'throughput', type: 'quantitative', title: 'samples/s (log)', scale: { type: 'log', nice: false, padding: 16 } } as const;
+  const y = { field: 'quality', type: 'quantitative', title: 'headline metric', scale: { zero: false, padding: 16 } } as const;
+  return {
+    name: 'quality-vs-throughput',
+    title: 'Quality versus throughput (Pareto view)',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: { text: 'Quality versus throughput', subtitle: 'line: Pareto frontier (no other model is both better and faster)' },
+      config: CHART_CONFIG,
+      data: { values },
+      facet: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER },
+      columns: 2,
+      spec: {
+        width: 300,
+        height: 240,
+        layer: [
+          { mark: { type: 'line', color: '#888888', strokeDash: [4, 3] }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
+          { mark: { type: 'point', filled: true, size: 90, opacity: 0.9 }, encoding: { x, y, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }] } },
+          { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10 }, encoding: { x, y, text: { field: 'model' } } },
+        ],
+      },
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+    } as TopLevelSpec,
+  };
+}
+
+function breakdownChart(data: ReportData): ChartSpec | undefined {
+  const values = data.results.flatMap((r) => Object.entries(r.scores.breakdowns).flatMap(([name, categories]) => Object.entries(categories).map(([category, value]) => ({
+    model: r.model.label, family: r.model.familyLabel, group: `${r.task} · ${humaniseBreakdown(name)}`, category, value,
+  }))));
+  if (values.length === 0) return undefined;
+  return {
+    name: 'breakdowns',
+    title: 'Per-category breakdowns',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: { text: 'Per-category breakdowns', subtitle: 'VQA per answer type, instruction tasks per held-out category' },
+      config: CHART_CONFIG,
+      data: { values },
+      facet: { column: { field: 'group', type: 'nominal', title: null, header: TWO_LINE_HEADER } },
+      spec: {
+        width: { step: 14 },
+        height: 220,
+        mark: 'bar',
+        encoding: {
+          x: { field: 'category', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+          xOffset: { field: 'model', type: 'nominal', sort: modelOrder(data) },
+          y: { field: 'value', type: 'quantitative', title: 'accuracy (%)' },
+          color: colourEncoding(data),
+          tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
+        },
+      },
+      resolve: { scale: { x: 'independent', xOffset: 'independent' } },
+    } as TopLevelSpec,
+  };
+}
+
+/** 'perAnswerType' -> 'per answer type'. */
+export function humaniseBreakdown(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+export function buildCharts(data: ReportData): ChartSpec[] {
+  const breakdowns = breakdownChart(data);
+  return [qualityChart(data), throughputChart(data, 'samplesPerSecond'), throughputChart(data, 'tokensPerSecond'), latencyChart(data), paretoChart(data), ...(breakdowns ? [breakdowns] : [])];
+}

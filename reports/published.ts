@@ -1,0 +1,86 @@
+/**
+ * Published numbers from the papers, for an optional "published" column beside measured values.
+ * Files: reports/published/*.json (shipped: the headline numbers of model-contracts.md §8) or a
+ * user's file passed with `vlbench report --published FILE`, in this format:
+ *
+ *   { "formatVersion": 1, "entries": [ {
+ *       "family": "blip", "modelPattern": "blip.*base",     (regex on the lowercased model id; optional)
+ *       "benchmarks": ["coco-karpathy-test", "coco_karpathy"], (dataset names or task ids)
+ *       "metric": "CIDEr", "value": 1.333, "asPrinted": "133.3",
+ *       "setting": "ViT-B CapFilt-L, fine-tuned",
+ *       "source": "BLIP, arXiv 2201.12086, Table 7" } ] }
+ *
+ * `value` is on vlbench's scale for the metric (pycocoevalcap fractions for caption metrics,
+ * percent for VQA accuracy and recall); `asPrinted` is the number as the paper prints it.
+ * An entry applies to a (model, task) when a benchmark name equals one of the task's dataset
+ * names or its id, the metric matches, and the family matches (and the pattern, when given).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ReportModel, ReportTask } from './report-model.js';
+
+export interface PublishedEntry {
+  readonly family: string;
+  readonly modelPattern?: string;
+  readonly benchmarks: readonly string[];
+  readonly metric: string;
+  readonly value: number;
+  readonly asPrinted: string;
+  readonly setting: string;
+  readonly source: string;
+}
+
+export class PublishedFormatError extends Error {
+  override name = 'PublishedFormatError';
+}
+
+const SHIPPED_DIR = join(dirname(fileURLToPath(import.meta.url)), 'published');
+
+function checkEntry(entry: unknown, where: string): PublishedEntry {
+  const e = entry as Record<string, unknown>;
+  if (typeof e !== 'object' || e === null) throw new PublishedFormatError(`${where}: each entry must be an object.`);
+  for (const key of ['family', 'metric', 'asPrinted', 'setting', 'source'] as const) {
+    if (typeof e[key] !== 'string' || e[key] === '') throw new PublishedFormatError(`${where}/${key}: expected a non-empty string.`);
+  }
+  if (typeof e.value !== 'number' || !Number.isFinite(e.value)) throw new PublishedFormatError(`${where}/value: expected a finite number on vlbench's scale for the metric.`);
+  if (!Array.isArray(e.benchmarks) || e.benchmarks.length === 0 || !e.benchmarks.every((b) => typeof b === 'string')) {
+    throw new PublishedFormatError(`${where}/benchmarks: expected a non-empty array of dataset names or task ids.`);
+  }
+  if (e.modelPattern !== undefined) {
+    try {
+      new RegExp(String(e.modelPattern));
+    } catch {
+      throw new PublishedFormatError(`${where}/modelPattern: not a valid regular expression.`);
+    }
+  }
+  return e as unknown as PublishedEntry;
+}
+
+/** Reads one published-numbers file. */
+export function readPublishedFile(file: string): PublishedEntry[] {
+  let raw: { formatVersion?: unknown; entries?: unknown };
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PublishedFormatError(`${file}: cannot read published numbers (${(error as Error).message}).`);
+  }
+  if (raw.formatVersion !== 1) throw new PublishedFormatError(`${file}: /formatVersion must be 1.`);
+  if (!Array.isArray(raw.entries)) throw new PublishedFormatError(`${file}: /entries must be an array.`);
+  return raw.entries.map((entry, index) => checkEntry(entry, `${file}#/entries/${index}`));
+}
+
+/** The shipped reference numbers (reports/published/*.json). */
+export function shippedPublished(): PublishedEntry[] {
+  return readdirSync(SHIPPED_DIR).filter((f) => f.endsWith('.json')).sort().flatMap((f) => readPublishedFile(join(SHIPPED_DIR, f)));
+}
+
+const familyKey = (family: string): string => family.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** The published entry for a (model, task, metric), if any. */
+export function findPublished(entries: readonly PublishedEntry[], model: ReportModel, task: ReportTask, metric: string): PublishedEntry | undefined {
+  return entries.find((e) => e.metric === metric
+    && familyKey(e.family) === familyKey(model.family)
+    && e.benchmarks.some((b) => b === task.id || task.datasets.includes(b))
+    && (e.modelPattern === undefined || new RegExp(e.modelPattern).test(model.modelId.toLowerCase())));
+}

@@ -1,0 +1,127 @@
+/**
+ * `vlbench report` as a library call (the runner's `vlbench start` calls it too):
+ *
+ *   run dirs --readRun--> LoadedRun[] --buildReportData--> ReportData
+ *     --buildTables--> Table[]  --> report.md, results.csv + tables/*.csv, tables.tex
+ *     --buildCharts--> ChartSpec[] --> charts/*.vl.json, charts/*.svg, charts/*.png
+ *     --> report.json, report.html (tables + interactive charts + samples + provenance)
+ *
+ * Reads run directories only; writes only under `outDir`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildCharts, type ChartSpec } from './charts/specs.js';
+import { renderSvg, svgToPng } from './charts/render.js';
+import { renderHtmlReport } from './html/html-report.js';
+import { findPublished, shippedPublished, readPublishedFile, type PublishedEntry } from './published.js';
+import { buildReportData, type ReportData } from './report-model.js';
+import { readRun } from './run-reader.js';
+import { buildTables, type Table } from './tables/build-tables.js';
+import { resultsToLongCsv, tableToCsv } from './tables/csv.js';
+import { tablesToLatex } from './tables/latex.js';
+import { tableToMarkdown, tablesToMarkdown } from './tables/markdown.js';
+
+export const REPORT_FORMATS = ['md', 'csv', 'tex', 'html', 'json', 'svg', 'png'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportOptions {
+  /** Published-number files; default: the shipped reports/published/*.json. */
+  readonly publishedFiles?: readonly string[];
+  readonly title?: string;
+}
+
+export interface ReportOutput {
+  /** Every file written, absolute. */
+  readonly files: string[];
+  /** The overview table as Markdown (what `npm start` prints). */
+  readonly markdownTable: string;
+}
+
+function publishedEntries(options: ReportOptions): PublishedEntry[] {
+  return options.publishedFiles === undefined ? shippedPublished() : options.publishedFiles.flatMap(readPublishedFile);
+}
+
+/** report.json: every number of the report, with provenance, for downstream tools. */
+export function reportJson(data: ReportData, published: readonly PublishedEntry[]): string {
+  return JSON.stringify({
+    formatVersion: 1,
+    runs: data.runs,
+    tasks: data.tasks,
+    results: data.results.map((r) => {
+      const task = data.tasks.find((t) => t.id === r.task)!;
+      const pub = Object.fromEntries(task.metrics.flatMap((m) => {
+        const e = findPublished(published, r.model, task, m);
+        return e ? [[m, { value: e.value, asPrinted: e.asPrinted, setting: e.setting, source: e.source }]] : [];
+      }));
+      const t = r.timing;
+      return {
+        run: r.model.run.label, model: r.model.modelId, family: r.model.family, variant: r.model.variant, task: r.task, kind: r.kind,
+        metrics: r.scores.metrics, breakdowns: r.scores.breakdowns, counts: r.scores.counts,
+        timing: t ? { provider: t.provider, wallSeconds: t.wallSeconds, samplesPerSecond: t.samplesPerSecond, tokensPerSecond: t.tokensPerSecond, latencyMs: t.latencyMs, peakRssBytes: t.peakRssBytes } : null,
+        published: pub,
+      };
+    }),
+    notApplicable: data.notApplicable.map((n) => ({ run: n.model.run.label, model: n.model.modelId, task: n.task, reason: n.reason })),
+  }, null, 2) + '\n';
+}
+
+async function writeCharts(charts: readonly ChartSpec[], outDir: string, formats: ReadonlySet<ReportFormat>, files: string[]): Promise<void> {
+  const dir = join(outDir, 'charts');
+  mkdirSync(dir, { recursive: true });
+  for (const chart of charts) {
+    const specFile = join(dir, `${chart.name}.vl.json`);
+    writeFileSync(specFile, JSON.stringify(chart.spec, null, 2) + '\n');
+    files.push(specFile);
+    if (!formats.has('svg') && !formats.has('png')) continue;
+    const { svg } = await renderSvg(chart.spec);
+    if (formats.has('svg')) {
+      writeFileSync(join(dir, `${chart.name}.svg`), svg);
+      files.push(join(dir, `${chart.name}.svg`));
+    }
+    if (formats.has('png')) {
+      writeFileSync(join(dir, `${chart.name}.png`), svgToPng(svg));
+      files.push(join(dir, `${chart.name}.png`));
+    }
+  }
+}
+
+function markdownReport(title: string, tables: readonly Table[], charts: readonly ChartSpec[], formats: ReadonlySet<ReportFormat>): string {
+  const ext = formats.has('png') ? 'png' : formats.has('svg') ? 'svg' : undefined;
+  const figures = ext ? ['## Charts', '', ...charts.map((c) => `![${c.title}](charts/${c.name}.${ext})\n`)] : [];
+  return [tablesToMarkdown(tables, title), ...figures].join('\n');
+}
+
+function write(file: string, content: string | Buffer, files: string[]): void {
+  writeFileSync(file, content);
+  files.push(file);
+}
+
+/** Writes the report of `runDirs` into `outDir` in the given formats (default: all). */
+export async function writeReport(runDirs: readonly string[], outDir: string, formats: readonly ReportFormat[] = REPORT_FORMATS, options: ReportOptions = {}): Promise<ReportOutput> {
+  const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length) throw new Error(`unknown report format(s) ${unknown.join(', ')}; choose from ${REPORT_FORMATS.join(', ')}.`);
+  const wanted = new Set(formats);
+  const data = buildReportData(runDirs.map((dir) => readRun(dir)));
+  const published = publishedEntries(options);
+  const tables = buildTables(data, published);
+  const charts = buildCharts(data);
+  const title = options.title ?? `vlbench report: ${data.runs.map((r) => r.label).join(', ')}`;
+  const files: string[] = [];
+  mkdirSync(outDir, { recursive: true });
+  if (wanted.has('svg') || wanted.has('png') || wanted.has('html')) await writeCharts(charts, outDir, wanted, files);
+  if (wanted.has('md')) write(join(outDir, 'report.md'), markdownReport(title, tables, charts, wanted), files);
+  if (wanted.has('csv')) {
+    write(join(outDir, 'results.csv'), resultsToLongCsv(data, published), files);
+    mkdirSync(join(outDir, 'tables'), { recursive: true });
+    for (const table of tables) write(join(outDir, 'tables', `${table.id}.csv`), tableToCsv(table), files);
+  }
+  if (wanted.has('tex')) write(join(outDir, 'tables.tex'), tablesToLatex(tables), files);
+  if (wanted.has('json')) write(join(outDir, 'report.json'), reportJson(data, published), files);
+  if (wanted.has('html')) write(join(outDir, 'report.html'), await renderHtmlReport({ data, tables, charts, title }), files);
+  return { files, markdownTable: tableToMarkdown(tables[0]!) };
+}
+
+/** Paths relative to a folder, for printing. */
+export function relativeFiles(files: readonly string[], from: string): string[] {
+  return files.map((f) => relative(from, f));
+}

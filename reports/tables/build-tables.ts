@@ -1,0 +1,143 @@
+/**
+ * The comparison tables as format-neutral data (title, columns, cells with text and value);
+ * markdown.ts, csv.ts, latex.ts and the HTML report render them.
+ *
+ *   overview          models x tasks, each task's headline metric
+ *   task-<id>         per task: every metric, published numbers (clearly labelled), samples/s,
+ *                     tokens/s, latency p50/p95, scored/failed counts
+ *   breakdown-<id>-<name>   per-category breakdowns (VQA per answer type, instruction tasks
+ *                     per held-out category)
+ */
+import type { TaskKind } from '../records.js';
+import { findPublished, type PublishedEntry } from '../published.js';
+import type { ReportData, ReportModel, ReportResult, ReportTask } from '../report-model.js';
+
+export interface Column {
+  readonly label: string;
+  readonly align: 'left' | 'right';
+  /** Published-number columns are marked so writers can set them apart. */
+  readonly published?: boolean;
+}
+
+export interface Cell {
+  readonly text: string;
+  readonly value: number | null;
+}
+
+export interface Table {
+  readonly id: string;
+  readonly title: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly (readonly Cell[])[];
+  readonly notes: readonly string[];
+}
+
+/** Caption metrics are fractions (pycocoevalcap's scale): 3 decimals; percentages: 2. */
+export function formatMetric(metric: string, value: number): string {
+  return /^(Bleu_[1-4]|ROUGE_L|CIDEr|METEOR|SPICE)$/.test(metric) ? value.toFixed(3) : value.toFixed(2);
+}
+
+const text = (t: string): Cell => ({ text: t, value: null });
+const num = (value: number | undefined, format: (v: number) => string): Cell =>
+  value === undefined || !Number.isFinite(value) ? { text: '—', value: null } : { text: format(value), value };
+
+function modelCells(model: ReportModel, multiRun: boolean): Cell[] {
+  // With a Run column the model id alone is unambiguous.
+  return [text(multiRun ? model.modelId : model.label), text(model.familyLabel), text(model.variant), ...(multiRun ? [text(model.run.label)] : [])];
+}
+
+function modelColumns(multiRun: boolean): Column[] {
+  return [
+    { label: 'Model', align: 'left' }, { label: 'Family', align: 'left' }, { label: 'Variant', align: 'left' },
+    ...(multiRun ? [{ label: 'Run', align: 'left' } as const] : []),
+  ];
+}
+
+function overviewTable(data: ReportData): Table {
+  const multiRun = data.runs.length > 1;
+  const rows = data.models.map((model) => [
+    ...modelCells(model, multiRun),
+    ...data.tasks.map((task) => {
+      const result = data.results.find((r) => r.model === model && r.task === task.id);
+      if (result) return num(result.scores.metrics[task.primaryMetric], (v) => formatMetric(task.primaryMetric, v));
+      return text(data.notApplicable.some((n) => n.model === model && n.task === task.id) ? 'n/a' : '—');
+    }),
+  ]);
+  return {
+    id: 'overview',
+    title: 'Overview: headline metric per task',
+    columns: [...modelColumns(multiRun), ...data.tasks.map((t) => ({ label: `${t.id} ${t.primaryMetric}`, align: 'right' as const }))],
+    rows,
+    notes: ['n/a: the family has no such capability (not run); —: not part of this run.', 'Caption metrics on pycocoevalcap\'s scale (CIDEr 1.0 = 100 in papers); accuracy and recall in percent.'],
+  };
+}
+
+const generates = (kind: TaskKind): boolean => kind !== 'retrieval';
+
+function taskTable(data: ReportData, task: ReportTask, published: readonly PublishedEntry[]): Table {
+  const multiRun = data.runs.length > 1;
+  const results = data.results.filter((r) => r.task === task.id);
+  const publishedMetrics = task.metrics.filter((metric) => results.some((r) => findPublished(published, r.model, task, metric)));
+  const sources: string[] = [];
+  const cite = (entry: PublishedEntry): string => {
+    const label = `${entry.source}; ${entry.setting}`;
+    if (!sources.includes(label)) sources.push(label);
+    return `${entry.asPrinted} [${sources.indexOf(label) + 1}]`;
+  };
+  const rows = results.map((r: ReportResult) => {
+    const t = r.timing;
+    const c = r.scores.counts;
+    return [
+      ...modelCells(r.model, multiRun),
+      ...task.metrics.map((metric) => num(r.scores.metrics[metric], (v) => formatMetric(metric, v))),
+      ...publishedMetrics.map((metric) => {
+        const entry = findPublished(published, r.model, task, metric);
+        return entry ? { text: cite(entry), value: entry.value } : text('—');
+      }),
+      num(t?.samplesPerSecond, (v) => v.toFixed(1)),
+      ...(generates(task.kind) ? [num(t?.tokensPerSecond, (v) => v.toFixed(1))] : []),
+      num(t?.latencyMs.p50, (v) => v.toFixed(1)),
+      num(t?.latencyMs.p95, (v) => v.toFixed(1)),
+      { text: c.failed > 0 ? `${c.scored}/${c.requested} (${c.failed} failed)` : `${c.scored}/${c.requested}`, value: c.scored },
+    ];
+  });
+  return {
+    id: `task-${task.id}`,
+    title: `${task.id} (${task.kind}${task.datasets.length ? `, ${task.datasets.join(', ')}` : ''})`,
+    columns: [
+      ...modelColumns(multiRun),
+      ...task.metrics.map((m) => ({ label: m, align: 'right' as const })),
+      ...publishedMetrics.map((m) => ({ label: `${m} (published)`, align: 'right' as const, published: true })),
+      { label: 'samples/s', align: 'right' },
+      ...(generates(task.kind) ? [{ label: 'tokens/s', align: 'right' } as const] : []),
+      { label: 'p50 ms', align: 'right' },
+      { label: 'p95 ms', align: 'right' },
+      { label: 'scored', align: 'right' },
+    ],
+    rows,
+    notes: [
+      ...(publishedMetrics.length ? ['Published: numbers as printed in the papers (their scale), for the real benchmark and checkpoint; not measured by this run.'] : []),
+      ...sources.map((s, i) => `[${i + 1}] ${s}`),
+    ],
+  };
+}
+
+function breakdownTables(data: ReportData, task: ReportTask): Table[] {
+  const multiRun = data.runs.length > 1;
+  const results = data.results.filter((r) => r.task === task.id);
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.scores.breakdowns)))];
+  return names.map((name) => {
+    const categories = [...new Set(results.flatMap((r) => Object.keys(r.scores.breakdowns[name] ?? {})))];
+    return {
+      id: `breakdown-${task.id}-${name}`,
+      title: `${task.id}: ${task.primaryMetric} ${name.replace(/^per/, 'per ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`,
+      columns: [...modelColumns(multiRun), ...categories.map((c) => ({ label: c, align: 'right' as const }))],
+      rows: results.map((r) => [...modelCells(r.model, multiRun), ...categories.map((c) => num(r.scores.breakdowns[name]?.[c], (v) => formatMetric(task.primaryMetric, v)))]),
+      notes: [],
+    };
+  });
+}
+
+export function buildTables(data: ReportData, published: readonly PublishedEntry[]): Table[] {
+  return [overviewTable(data), ...data.tasks.flatMap((task) => [taskTable(data, task, published), ...breakdownTables(data, task)])];
+}

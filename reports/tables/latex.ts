@@ -1,0 +1,42 @@
+/**
+ * LaTeX tables ready to paste into a paper: booktabs rules (needs \usepackage{booktabs}),
+ * every special character escaped, published columns in italics and labelled, notes below.
+ */
+import type { Table } from './build-tables.js';
+
+const LATEX_SPECIALS: Readonly<Record<string, string>> = {
+  '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}',
+  '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '<': '\\textless{}', '>': '\\textgreater{}', '—': '---',
+};
+
+export function escapeLatex(text: string): string {
+  return text.replace(/[\\&%$#_{}~^<>—]/g, (ch) => LATEX_SPECIALS[ch]!);
+}
+
+export function tableToLatex(table: Table): string {
+  const spec = table.columns.map((c) => (c.align === 'right' ? 'r' : 'l')).join('');
+  const head = table.columns.map((c) => (c.published ? `\\textit{${escapeLatex(c.label)}}` : escapeLatex(c.label))).join(' & ');
+  const body = table.rows.map((row) => row.map((cell, i) => (table.columns[i]?.published && cell.value !== null ? `\\textit{${escapeLatex(cell.text)}}` : escapeLatex(cell.text))).join(' & ') + ' \\\\');
+  const notes = table.notes.length ? ['\\par\\smallskip', `{\\footnotesize ${table.notes.map(escapeLatex).join(' \\\\\n')}}`] : [];
+  return [
+    '\\begin{table}[t]',
+    '\\centering',
+    '\\small',
+    `\\caption{${escapeLatex(table.title)}}`,
+    `\\label{tab:${table.id.replace(/[^A-Za-z0-9:-]/g, '-')}}`,
+    `\\begin{tabular}{${spec}}`,
+    '\\toprule',
+    `${head} \\\\`,
+    '\\midrule',
+    ...body,
+    '\\bottomrule',
+    '\\end{tabular}',
+    ...notes,
+    '\\end{table}',
+    '',
+  ].join('\n');
+}
+
+export function tablesToLatex(tables: readonly Table[]): string {
+  return ['% vlbench tables; needs \\usepackage{booktabs} in the preamble', '', ...tables.map(tableToLatex)].join('\n');
+}
