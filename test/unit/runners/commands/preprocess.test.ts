@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { preprocessCommand } from '../../../../runners/commands/preprocess.js';
+import { UsageError } from '../../../../runners/errors.js';
+import { parseNpy } from '../../../../models/preprocess/npy.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vlbench-preprocess-'));
+
+async function quietly<T>(fn: () => Promise<T>): Promise<{ result: T; stdout: string }> {
+  const write = process.stdout.write.bind(process.stdout);
+  let stdout = '';
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+  try {
+    return { result: await fn(), stdout };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+test('image: the written .npy is byte-identical to np.save of the PIL + torch tensor', async () => {
+  const out = join(dir, 'coffee.npy');
+  const { result, stdout } = await quietly(() =>
+    preprocessCommand.run(['image', 'test/fixtures/images/photo_coffee_300x200.jpg', '--size', '16', '--resize', 'stretch', '--out', out]),
+  );
+  assert.is(result, 0);
+  assert.match(stdout, /float32 \[3, 16, 16\]/);
+  const golden = readFileSync('test/golden/preprocess/tensor_stretch16_photo_coffee_300x200.npy');
+  assert.equal(readFileSync(out), golden);
+});
+
+test('pointcloud and audio write tensors of the model shapes', async () => {
+  const pc = join(dir, 'pc.npy');
+  await quietly(() => preprocessCommand.run(['pointcloud', 'test/fixtures/pointclouds/torus_3000.npy', '--npoints', '512', '--out', pc]));
+  assert.equal(parseNpy(readFileSync(pc), pc).shape, [512, 3]);
+  const audio = join(dir, 'audio.npy');
+  await quietly(() => preprocessCommand.run(['audio', 'test/fixtures/audio/mono_16k_pcm16.wav', '--out', audio]));
+  assert.equal(parseNpy(readFileSync(audio), audio).shape, [2, 512, 128]);
+});
+
+test('usage errors: missing --out, unknown kind, an option of another kind, a bad choice', async () => {
+  const cases: [string[], RegExp][] = [
+    [['image', 'x.jpg'], /--out OUT\.npy is required/],
+    [['mesh', 'x.obj', '--out', 'o.npy'], /expected KIND image\|audio\|pointcloud\|video/],
+    [['audio', 'x.wav', '--size', '3', '--out', 'o.npy'], /--size does not apply to 'audio'/],
+    [['image', 'x.jpg', '--resize', 'squash', '--out', 'o.npy'], /--resize expects one of stretch, crop/],
+    [['image', 'x.jpg', '--bogus', '--out', 'o.npy'], /Unknown option '--bogus'/],
+  ];
+  for (const [argv, message] of cases) {
+    try {
+      await preprocessCommand.run(argv);
+      assert.unreachable(argv.join(' '));
+    } catch (error) {
+      assert.instance(error, UsageError, argv.join(' '));
+      assert.match((error as Error).message, message);
+    }
+  }
+});
+
+test.run();
