@@ -9,8 +9,9 @@ import { UsageError } from '../errors.js';
 import type { ScoreSubcommand } from '../score/subcommand.js';
 import { vqaSubcommand } from '../score/vqa.js';
 import { retrievalSubcommand } from '../score/retrieval.js';
+import { captionSubcommand } from '../score/caption.js';
 
-const SUBCOMMANDS: readonly ScoreSubcommand[] = [vqaSubcommand, retrievalSubcommand];
+const SUBCOMMANDS: readonly ScoreSubcommand[] = [captionSubcommand, vqaSubcommand, retrievalSubcommand];
 
 const USAGE = `Usage: vlbench score <subcommand> [options]
 

@@ -16,9 +16,18 @@ export interface CaptionInputs {
   readonly predictions: Map<string, string>;
 }
 
-export function readCaptionInputs(refsFile: string, refsJson: unknown, predsFile: string, predsJson: unknown): CaptionInputs {
-  const references = readReferences(refsFile, refsJson);
-  const predictions = readPredictions(predsFile, predsJson, references, refsFile);
+/** A parsed JSON file, its name for messages, and its top-level keys in file order (when an object). */
+export interface CaptionJsonFile {
+  readonly file: string;
+  readonly json: unknown;
+  readonly keyOrder: readonly string[] | undefined;
+}
+
+export function readCaptionInputs(refs: CaptionJsonFile, preds: CaptionJsonFile): CaptionInputs {
+  const refsFile = refs.file;
+  const predsFile = preds.file;
+  const references = readReferences(refs);
+  const predictions = readPredictions(preds, references, refsFile);
   const missing = [...references.keys()].filter((id) => !predictions.has(id));
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).map((id) => JSON.stringify(id)).join(', ') + (missing.length > 5 ? `, ... (${missing.length} in all)` : '');
@@ -28,13 +37,13 @@ export function readCaptionInputs(refsFile: string, refsJson: unknown, predsFile
   return { references, predictions: new Map([...references.keys()].map((id) => [id, predictions.get(id)!])) };
 }
 
-function readReferences(file: string, json: unknown): Map<string, string[]> {
+function readReferences({ file, json, keyOrder }: CaptionJsonFile): Map<string, string[]> {
   if (isCocoAnnotationFile(json)) return readCocoReferences(file, json);
   if (!isPlainObject(json)) {
     throw new MetricInputError(file, '', `expected {"<image id>": ["reference", ...]} or a COCO captions file {"annotations": [{"image_id", "caption"}]}, found ${describeJsonValue(json)}`);
   }
   const out = new Map<string, string[]>();
-  for (const [id, refs] of Object.entries(json)) {
+  for (const [id, refs] of entriesInFileOrder(file, json, keyOrder)) {
     const at = jsonPointer(id);
     if (!Array.isArray(refs) || refs.length === 0) throw new MetricInputError(file, at, `image ${JSON.stringify(id)} needs a non-empty array of reference captions, found ${describeJsonValue(refs)}`);
     out.set(id, refs.map((ref: unknown, j) => readCaption(file, jsonPointer(id, j), ref)));
@@ -48,22 +57,38 @@ function isCocoAnnotationFile(json: unknown): json is { annotations: unknown[]; 
 }
 
 function readCocoReferences(file: string, json: { annotations: unknown[]; images?: unknown }): Map<string, string[]> {
-  const out = new Map<string, string[]>();
   const idTypes = new Map<string, string>();
+  const listed = readCocoImages(file, json.images, idTypes);
+  const out = new Map<string, string[]>();
   json.annotations.forEach((ann, i) => {
     const at = jsonPointer('annotations', i);
     const record = ann as Record<string, unknown>;
     const id = readImageId(file, `${at}/image_id`, record.image_id, idTypes);
+    if (listed !== undefined && !listed.includes(id)) {
+      throw new MetricInputError(file, `${at}/image_id`, `image_id ${JSON.stringify(record.image_id)} is not in /images`, 'Add the image to "images" or drop the annotation');
+    }
     const caption = readCaption(file, `${at}/caption`, record.caption);
     const list = out.get(id);
     if (list) list.push(caption);
     else out.set(id, [caption]);
   });
   if (out.size === 0) throw new MetricInputError(file, '/annotations', 'the COCO annotations list is empty');
-  return out;
+  // pycocoevalcap evaluates images in the order of the "images" list.
+  return listed === undefined ? out : new Map(listed.filter((id) => out.has(id)).map((id) => [id, out.get(id)!]));
 }
 
-function readPredictions(file: string, json: unknown, references: ReadonlyMap<string, unknown>, refsFile: string): Map<string, string> {
+/** The ids of a COCO "images" list, in order; undefined when the file has none. */
+function readCocoImages(file: string, images: unknown, idTypes: Map<string, string>): string[] | undefined {
+  if (images === undefined) return undefined;
+  if (!Array.isArray(images)) throw new MetricInputError(file, '/images', `expected an array of {"id"}, found ${describeJsonValue(images)}`);
+  return images.map((image: unknown, i) => {
+    const at = jsonPointer('images', i);
+    if (!isPlainObject(image)) throw new MetricInputError(file, at, `expected an image object {"id"}, found ${describeJsonValue(image)}`);
+    return readImageId(file, `${at}/id`, image.id, idTypes);
+  });
+}
+
+function readPredictions({ file, json, keyOrder }: CaptionJsonFile, references: ReadonlyMap<string, unknown>, refsFile: string): Map<string, string> {
   const out = new Map<string, string>();
   const add = (id: string, at: string, caption: unknown): void => {
     if (!references.has(id)) throw new MetricInputError(file, at, `prediction for image ${JSON.stringify(id)}, which has no references in ${refsFile}`, 'Remove it or add its references');
@@ -80,11 +105,25 @@ function readPredictions(file: string, json: unknown, references: ReadonlyMap<st
     });
   } else if (isPlainObject(json)) {
     if (Object.keys(json).length === 0) throw new MetricInputError(file, '', 'no predictions');
-    for (const [id, caption] of Object.entries(json)) add(id, jsonPointer(id), caption);
+    for (const [id, caption] of entriesInFileOrder(file, json, keyOrder)) add(id, jsonPointer(id), caption);
   } else {
     throw new MetricInputError(file, '', `expected {"<image id>": "caption"} or a COCO results list [{"image_id", "caption"}], found ${describeJsonValue(json)}`);
   }
   return out;
+}
+
+/**
+ * Object entries in the order the file lists them (JSON.parse puts integer-like keys first, in
+ * ascending order), refusing duplicate keys, which JSON.parse would silently collapse.
+ */
+function entriesInFileOrder(file: string, json: Record<string, unknown>, keyOrder: readonly string[] | undefined): [string, unknown][] {
+  const keys = keyOrder ?? Object.keys(json);
+  const seen = new Set<string>();
+  return keys.map((key) => {
+    if (seen.has(key)) throw new MetricInputError(file, jsonPointer(key), `key ${JSON.stringify(key)} appears twice`, 'Each image id may appear once');
+    seen.add(key);
+    return [key, json[key]];
+  });
 }
 
 /** A COCO image id as its string key; 1 and "1" in the same file would silently merge, so they are refused. */

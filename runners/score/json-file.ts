@@ -9,6 +9,11 @@ import { MetricInputError } from '../../reports/metrics/input-error.js';
 const NON_FINITE_TOKEN = /(?<=[[,:]\s*)(-?Infinity|NaN)(?=\s*[,\]}])/;
 
 export function readJsonFile(path: string): unknown {
+  return parseJsonText(path, readJsonText(path));
+}
+
+/** The file's text, with missing, unreadable and empty files reported by name. */
+export function readJsonText(path: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -18,8 +23,12 @@ export function readJsonFile(path: string): unknown {
     throw new MetricInputError(path, '', problem);
   }
   if (text.trim() === '') throw new MetricInputError(path, '', 'the file is empty', 'Expected a JSON document');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function parseJsonText(path: string, text: string): unknown {
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(text);
   } catch (error) {
     const nonFinite = NON_FINITE_TOKEN.exec(text);
     if (nonFinite) {
@@ -34,4 +43,53 @@ function lineAndColumn(text: string, index: number): { line: number; column: num
   const before = text.slice(0, index);
   const line = before.split('\n').length;
   return { line, column: index - before.lastIndexOf('\n') };
+}
+
+/**
+ * The keys of a top-level JSON object in file order, or undefined when the document is not an
+ * object. JSON.parse enumerates integer-like keys ("391895") in ascending order instead, and
+ * image order matters: pycocoevalcap tokenizes all captions as one newline-joined batch, where a
+ * caption with a line-breaking character shifts the lines after it. `text` must be valid JSON.
+ */
+export function topLevelKeysInFileOrder(text: string): string[] | undefined {
+  let i = skipWhitespace(text, 0);
+  if (text[i] !== '{') return undefined;
+  const keys: string[] = [];
+  i = skipWhitespace(text, i + 1);
+  while (text[i] === '"') {
+    const end = endOfString(text, i);
+    keys.push(JSON.parse(text.slice(i, end)) as string);
+    i = skipValue(text, skipWhitespace(text, end) + 1); // past the ':' and the value
+    i = skipWhitespace(text, i);
+    if (text[i] === ',') i = skipWhitespace(text, i + 1);
+  }
+  return keys;
+}
+
+function skipWhitespace(text: string, i: number): number {
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  return i;
+}
+
+/** Index just past the string literal starting at `start` (a '"'). */
+function endOfString(text: string, start: number): number {
+  let i = start + 1;
+  while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
+
+/** Index of the ',' or '}' that ends the value starting at or after `start`. */
+function skipValue(text: string, start: number): number {
+  let depth = 0;
+  let i = skipWhitespace(text, start);
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') i = endOfString(text, i) - 1;
+    else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') {
+      if (depth === 0) return i;
+      depth--;
+    } else if (ch === ',' && depth === 0) return i;
+  }
+  return i;
 }

@@ -106,6 +106,77 @@ test('help texts and unknown subcommands', () => {
   throwsWith(() => executeScore(['retrieval', '--scores', 'x', 'extra']), isUsage, /positional/i);
 });
 
+interface CaptionCorpus {
+  tokenize: 'ptb' | 'none';
+  images: { id: string; refs: string[]; pred: string }[];
+}
+type CaptionValues = Record<string, number>;
+const captionGolden = (name: string): { corpus: CaptionCorpus; expected: { metrics: CaptionValues; perImage: (CaptionValues & { id: string })[] } } => ({
+  corpus: JSON.parse(readFileSync(golden(`caption/corpora/${name}.json`), 'utf8')),
+  expected: JSON.parse(readFileSync(golden(`caption/expected/${name}.json`), 'utf8')),
+});
+/** The issue's tolerances: relative difference 1e-12 for BLEU and ROUGE-L, 1e-9 for CIDEr-D. */
+function assertCaptionClose(actual: CaptionValues, expected: CaptionValues, label: string): void {
+  for (const [key, want] of Object.entries(expected)) {
+    if (key === 'id') continue;
+    const got = actual[key]!;
+    const tolerance = key === 'CIDEr' ? 1e-9 : 1e-12;
+    assert.ok(Math.abs(got - want) <= tolerance * Math.max(Math.abs(want), 1e-300), `${label} ${key}: ${got} vs ${want}`);
+  }
+}
+
+test('caption --json equals pycocoevalcap on the caption golden corpora (map refs, COCO results list preds)', () => {
+  for (const name of ['random-ptb-150x5', 'edge-cases', 'spec-golden']) {
+    const { corpus, expected } = captionGolden(name);
+    // Written by hand so that the file keeps the corpus order (integer-like keys included).
+    const refsText = `{${corpus.images.map((im) => `${JSON.stringify(im.id)}: ${JSON.stringify(im.refs)}`).join(',\n')}}`;
+    const refs = writeTmp(`${name}.refs.json`, refsText);
+    const preds = writeTmp(`${name}.preds.json`, JSON.stringify(corpus.images.map((im) => ({ image_id: /^[0-9]+$/.test(im.id) ? Number(im.id) : im.id, caption: im.pred }))));
+    const perImageFile = join(tmp, `${name}.per-image.json`);
+    const out = JSON.parse(executeScore(['caption', '--refs', refs, '--preds', preds, '--json', '--tokenize', corpus.tokenize, '--per-image', perImageFile])) as CaptionValues;
+    assert.equal(Object.keys(out), ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr']);
+    assertCaptionClose(out, expected.metrics, name);
+    const perImage = JSON.parse(readFileSync(perImageFile, 'utf8')) as Record<string, CaptionValues>;
+    for (const image of expected.perImage) assertCaptionClose(perImage[image.id]!, image, `${name} image ${image.id}`);
+  }
+});
+
+test('caption: COCO annotation refs + map preds, table output, --metrics subset', () => {
+  const { corpus, expected } = captionGolden('spec-golden');
+  const coco = {
+    images: corpus.images.map((im) => ({ id: im.id })),
+    annotations: corpus.images.flatMap((im) => im.refs.map((caption, k) => ({ id: k, image_id: im.id, caption }))),
+  };
+  const refs = writeTmp('coco-refs.json', JSON.stringify(coco));
+  const preds = writeTmp('map-preds.json', JSON.stringify(Object.fromEntries(corpus.images.map((im) => [im.id, im.pred]))));
+  const table = executeScore(['caption', '--refs', refs, '--preds', preds, '--tokenize', 'none', '--metrics', 'CIDEr', '--metrics', 'Bleu_4']);
+  assert.is(table, `Bleu_4: ${expected.metrics.Bleu_4!.toFixed(3)}\nCIDEr: ${expected.metrics.CIDEr!.toFixed(3)}`);
+});
+
+test('caption: image order is the file order; integer-like keys are not reordered', () => {
+  // random-ptb-150x5 contains line-breaking characters that shift the PTB batch: order matters.
+  const { corpus, expected } = captionGolden('random-ptb-150x5');
+  const ids = corpus.images.map((im) => im.id);
+  assert.not.equal(ids, [...ids].sort((a, b) => Number(a) - Number(b)));
+  const refs = writeTmp('order.refs.json', `{${corpus.images.map((im) => `${JSON.stringify(im.id)}: ${JSON.stringify(im.refs)}`).join(',')}}`);
+  const preds = writeTmp('order.preds.json', `{${[...corpus.images].reverse().map((im) => `${JSON.stringify(im.id)}: ${JSON.stringify(im.pred)}`).join(',')}}`);
+  assertCaptionClose(JSON.parse(executeScore(['caption', '--refs', refs, '--preds', preds, '--json'])) as CaptionValues, expected.metrics, 'file order');
+});
+
+test('caption: unknown image, missing prediction, duplicates, empty refs, METEOR', () => {
+  const refs = writeTmp('refs.json', JSON.stringify({ '1': ['a dog'], '2': ['a cat'] }));
+  const preds = (value: unknown): string => writeTmp('preds.json', JSON.stringify(value));
+  throwsWith(() => executeScore(['caption', '--refs', refs, '--preds', preds({ '1': 'dog', '2': 'cat', '3': 'cow' })]), isInput, /preds\.json at \/3: prediction for image "3", which has no references in .*refs\.json/);
+  throwsWith(() => executeScore(['caption', '--refs', refs, '--preds', preds([{ image_id: 1, caption: 'dog' }])]), isInput, /preds\.json: no prediction for referenced image "2"/);
+  throwsWith(() => executeScore(['caption', '--refs', refs, '--preds', preds([{ image_id: 1, caption: 'a' }, { image_id: 2, caption: 'b' }, { image_id: 1, caption: 'c' }])]), isInput, /at \/2\/caption: second prediction for image "1"/);
+  throwsWith(() => executeScore(['caption', '--refs', writeTmp('refs-empty.json', '{"1": []}'), '--preds', preds({ '1': 'x' })]), isInput, /refs-empty\.json at \/1: image "1" needs a non-empty array/);
+  throwsWith(() => executeScore(['caption', '--refs', writeTmp('refs-dup.json', '{"1": ["a"], "2": ["b"], "1": ["c"]}'), '--preds', preds({ '1': 'x', '2': 'y' })]), isInput, /refs-dup\.json at \/1: key "1" appears twice/);
+  const coco = writeTmp('coco-bad.json', JSON.stringify({ images: [{ id: 1 }], annotations: [{ image_id: 2, caption: 'x' }] }));
+  throwsWith(() => executeScore(['caption', '--refs', coco, '--preds', preds({ '2': 'x' })]), isInput, /coco-bad\.json at \/annotations\/0\/image_id: image_id 2 is not in \/images/);
+  throwsWith(() => executeScore(['caption', '--refs', refs, '--preds', preds({ '1': 'dog', '2': 'cat' }), '--metrics', 'Bleu_4,METEOR']), (e) => e instanceof UnavailableMetricError, /METEOR/);
+  throwsWith(() => executeScore(['caption', '--refs', refs, '--preds', preds({ '1': 'dog', '2': 'cat' }), '--tokenize', 'nltk']), isUsage, /--tokenize must be 'ptb' or 'none'/);
+});
+
 const run = promisify(execFile);
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
