@@ -10,6 +10,7 @@ import type { PredictionRecord, SampleScoreRecord } from '../records.js';
 import type { ReportData, ReportModel } from '../report-model.js';
 import { readPredictions, readRun, readSampleScores, resolveMedia, type LoadedRun } from '../run-reader.js';
 import { escapeHtml } from './escape.js';
+import { predictionText } from '../prediction-text.js';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff']);
 const THUMBNAIL_PX = 160;
@@ -18,20 +19,6 @@ interface ModelSample {
   readonly model: ReportModel;
   readonly prediction: PredictionRecord;
   readonly score: SampleScoreRecord | undefined;
-}
-
-function predictionText(p: PredictionRecord): string {
-  switch (p.kind) {
-    case 'captioning': return p.caption;
-    case 'vqa': return p.answer;
-    case 'instruction': return p.mode === 'multiple-choice' && p.chosenIndex >= 0 ? `(${String.fromCharCode(97 + p.chosenIndex)}) ${p.answer}` : p.answer;
-    case 'retrieval': return `ground truth at rank ${p.rank + 1}${p.top.length ? `; top: ${p.top.slice(0, 3).join(', ')}` : ''}`;
-    case 'failed': return `failed: ${p.reason}`;
-    default: {
-      const never: never = p;
-      return never;
-    }
-  }
 }
 
 function inputHtml(p: PredictionRecord): string {

@@ -1,0 +1,134 @@
+/**
+ * `vlbench diff RUN_A RUN_B`: the samples whose prediction or per-sample scores changed between
+ * two runs, largest change first. Metrics live on different scales (CIDEr per image ~0-10, VQA
+ * accuracy 0-100), so changes are ranked by |delta| divided by the largest absolute value the
+ * metric takes in either run (a change across the metric's whole observed range ranks 1).
+ */
+import type { SampleScoreRecord } from './records.js';
+import { predictionText } from './prediction-text.js';
+import { readPredictions, readRun, readSampleScores, runLabel, type LoadedRun } from './run-reader.js';
+
+export interface ScoreChange {
+  readonly metric: string;
+  readonly a: number | null;
+  readonly b: number | null;
+  readonly delta: number | null;
+}
+
+export interface SampleChange {
+  readonly model: string;
+  readonly task: string;
+  readonly sampleId: string;
+  readonly predictionA: string | null;
+  readonly predictionB: string | null;
+  readonly predictionChanged: boolean;
+  readonly scores: readonly ScoreChange[];
+  /** Largest normalised |delta| over the sample's metrics (0..1; 1 when a side is missing). */
+  readonly magnitude: number;
+}
+
+export interface RunDiff {
+  readonly runA: string;
+  readonly runB: string;
+  /** (model, task) pairs present in both runs. */
+  readonly compared: readonly { readonly model: string; readonly task: string; readonly samples: number }[];
+  readonly onlyInA: readonly string[];
+  readonly onlyInB: readonly string[];
+  readonly changes: readonly SampleChange[];
+}
+
+function pairKey(model: string, task: string): string {
+  return `${model}\u0000${task}`;
+}
+
+function pairsOf(run: LoadedRun): Map<string, { model: string; task: string }> {
+  return new Map(run.scores.results.map((r) => [pairKey(r.model, r.task), { model: r.model, task: r.task }]));
+}
+
+function scoreChanges(a: SampleScoreRecord | undefined, b: SampleScoreRecord | undefined): ScoreChange[] {
+  const metrics = [...new Set([...Object.keys(a?.scores ?? {}), ...Object.keys(b?.scores ?? {})])];
+  return metrics.map((metric) => {
+    const va = a?.scores[metric] ?? null;
+    const vb = b?.scores[metric] ?? null;
+    return { metric, a: va, b: vb, delta: va !== null && vb !== null ? vb - va : null };
+  });
+}
+
+function metricScales(records: readonly SampleScoreRecord[][]): Map<string, number> {
+  const scales = new Map<string, number>();
+  for (const list of records) for (const r of list) for (const [m, v] of Object.entries(r.scores)) scales.set(m, Math.max(scales.get(m) ?? 0, Math.abs(v)));
+  return scales;
+}
+
+function pairChanges(a: LoadedRun, b: LoadedRun, model: string, task: string): { samples: number; changes: SampleChange[] } {
+  const predA = new Map(readPredictions(a, model, task).map((p) => [p.sampleId, predictionText(p)]));
+  const predB = new Map(readPredictions(b, model, task).map((p) => [p.sampleId, predictionText(p)]));
+  const scoresA = readSampleScores(a, model, task);
+  const scoresB = readSampleScores(b, model, task);
+  const byIdA = new Map(scoresA.map((s) => [s.sampleId, s]));
+  const byIdB = new Map(scoresB.map((s) => [s.sampleId, s]));
+  const scales = metricScales([scoresA, scoresB]);
+  const ids = [...new Set([...predA.keys(), ...predB.keys(), ...byIdA.keys(), ...byIdB.keys()])];
+  const changes: SampleChange[] = [];
+  for (const sampleId of ids) {
+    const scores = scoreChanges(byIdA.get(sampleId), byIdB.get(sampleId));
+    const pa = predA.get(sampleId) ?? null;
+    const pb = predB.get(sampleId) ?? null;
+    const magnitude = Math.max(0, ...scores.map((s) => (s.delta === null ? 1 : Math.abs(s.delta) / (scales.get(s.metric) || 1))));
+    const predictionChanged = pa !== pb;
+    if (!predictionChanged && magnitude === 0) continue;
+    changes.push({ model, task, sampleId, predictionA: pa, predictionB: pb, predictionChanged, scores: scores.filter((s) => s.delta !== 0), magnitude });
+  }
+  return { samples: ids.length, changes };
+}
+
+export function diffRuns(dirA: string, dirB: string): RunDiff {
+  const a = readRun(dirA);
+  const b = readRun(dirB);
+  const pairsA = pairsOf(a);
+  const pairsB = pairsOf(b);
+  const compared: RunDiff['compared'][number][] = [];
+  const changes: SampleChange[] = [];
+  for (const [key, pair] of pairsA) {
+    if (!pairsB.has(key)) continue;
+    const result = pairChanges(a, b, pair.model, pair.task);
+    compared.push({ ...pair, samples: result.samples });
+    changes.push(...result.changes);
+  }
+  const describe = (p: { model: string; task: string }): string => `${p.model} / ${p.task}`;
+  changes.sort((x, y) => y.magnitude - x.magnitude || Number(y.predictionChanged) - Number(x.predictionChanged) || x.task.localeCompare(y.task) || x.model.localeCompare(y.model) || x.sampleId.localeCompare(y.sampleId));
+  return {
+    runA: runLabel(a), runB: runLabel(b), compared,
+    onlyInA: [...pairsA].filter(([k]) => !pairsB.has(k)).map(([, p]) => describe(p)),
+    onlyInB: [...pairsB].filter(([k]) => !pairsA.has(k)).map(([, p]) => describe(p)),
+    changes,
+  };
+}
+
+function clip(text: string | null, width: number): string {
+  if (text === null) return '(missing)';
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+function fmt(v: number | null): string {
+  return v === null ? '—' : Number(v.toFixed(4)).toString();
+}
+
+/** The plain-text table of `vlbench diff` (the first `limit` changes). */
+export function diffText(diff: RunDiff, limit: number): string {
+  const total = diff.compared.reduce((n, c) => n + c.samples, 0);
+  const predictionChanges = diff.changes.filter((c) => c.predictionChanged).length;
+  const lines = [`${diff.runA} -> ${diff.runB}: ${diff.changes.length} of ${total} samples changed (${predictionChanges} predictions) over ${diff.compared.length} model/task pairs.`];
+  if (diff.onlyInA.length) lines.push(`only in ${diff.runA}: ${diff.onlyInA.join(', ')}`);
+  if (diff.onlyInB.length) lines.push(`only in ${diff.runB}: ${diff.onlyInB.join(', ')}`);
+  const rows = diff.changes.slice(0, limit).map((c) => {
+    const main = c.scores.find((s) => s.delta !== null) ?? c.scores[0];
+    return [c.task, c.model, c.sampleId, main?.metric ?? '', fmt(main?.a ?? null), fmt(main?.b ?? null), main?.delta == null ? '—' : `${main.delta > 0 ? '+' : ''}${fmt(main.delta)}`, c.predictionChanged ? `${clip(c.predictionA, 40)} -> ${clip(c.predictionB, 40)}` : '(same prediction)'];
+  });
+  const header = ['task', 'model', 'sample', 'metric', 'A', 'B', 'delta', 'prediction A -> B'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  if (rows.length) lines.push('', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+  if (diff.changes.length > limit) lines.push(`... ${diff.changes.length - limit} more (use --limit or --json)`);
+  return lines.join('\n') + '\n';
+}
