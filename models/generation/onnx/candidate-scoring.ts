@@ -1,0 +1,98 @@
+/**
+ * Candidate ranking on ONNX graphs (models/generation/ranking.ts has the scoring rules):
+ * - `answer_decoder` runs for ALBEF/BLIP's two-stage answer ranking;
+ * - InstructBLIP's `predict_class` with a decoder-only LLM (full pass over [prefix ; prompt ;
+ *   candidate], plain position ids 0..L-1, right padding) or with T5 (decoder fed
+ *   [start ; candidate], labels candidate + </s>).
+ */
+import type * as ort from 'onnxruntime-node';
+import type { AnswerDecoderRun, SequenceLogits } from '../ranking.js';
+import { sumLogLikelihood } from '../ranking.js';
+import { embedIds, type DecoderOnlyGraphs, type EmbeddedPrompt } from './decoder-only.js';
+import type { EncodedInputs, EncoderDecoderGraphs } from './encoder-decoder.js';
+import { KvCache } from './kv-cache.js';
+import { float32, gatherRows, int64, requireOutput } from './tensors.js';
+
+function asSequenceLogits(tensor: ort.Tensor): SequenceLogits {
+  const [rows, length, vocab] = tensor.dims as [number, number, number];
+  return { data: tensor.data as Float32Array, rows, length, vocab };
+}
+
+/**
+ * The teacher-forced `answer_decoder` over the question states of each row's question.
+ * `questionStates` is [questions, encSeq, hidden]; `questionMask` [questions][encSeq].
+ */
+export function answerDecoderRun(session: ort.InferenceSession, questionStates: ort.Tensor, questionMask: readonly (readonly number[])[]): AnswerDecoderRun {
+  return async (questionOfRow, ids, mask) => {
+    const outputs = await session.run({
+      input_ids: int64(ids),
+      attention_mask: int64(mask),
+      encoder_hidden_states: gatherRows(questionStates, questionOfRow),
+      encoder_attention_mask: int64(questionOfRow.map((q) => questionMask[q]!)),
+    });
+    return asSequenceLogits(requireOutput(outputs, 'logits', 'answer_decoder'));
+  };
+}
+
+/** Summed log-likelihood of each candidate after [prefix ; prompt] (Vicuna: no BOS, no EOS in the candidate). */
+export async function scoreCandidatesDecoderOnly(
+  graphs: DecoderOnlyGraphs,
+  prompt: EmbeddedPrompt,
+  candidates: readonly (readonly number[])[],
+  padId: number,
+): Promise<number[]> {
+  const { hidden } = graphs;
+  const prefix = prompt.prefixEmbeds.length / hidden;
+  const tokens = candidates.map((c) => [...prompt.promptIds, ...c]);
+  const longest = Math.max(...tokens.map((t) => t.length));
+  const padded = tokens.map((t) => [...t, ...new Array<number>(longest - t.length).fill(padId)]);
+  const tokenEmbeds = await embedIds(graphs, padded);
+  const seq = prefix + longest;
+  const embeds = new Float32Array(candidates.length * seq * hidden);
+  padded.forEach((_, r) => {
+    embeds.set(prompt.prefixEmbeds, r * seq * hidden);
+    embeds.set(tokenEmbeds.subarray(r * longest * hidden, (r + 1) * longest * hidden), (r * seq + prefix) * hidden);
+  });
+  const mask = tokens.map((t) => [...new Array<number>(prefix + t.length).fill(1), ...new Array<number>(longest - t.length).fill(0)]);
+  const cache = new KvCache(graphs.kvCache, candidates.length, 'llm_decoder');
+  try {
+    const outputs = await graphs.decoder.run({
+      inputs_embeds: float32(embeds, [candidates.length, seq, hidden]),
+      attention_mask: int64(mask),
+      position_ids: int64(tokens.map(() => Array.from({ length: seq }, (_, i) => i))),
+      ...cache.feeds(),
+    });
+    const logits = asSequenceLogits(requireOutput(outputs, 'logits', 'llm_decoder'));
+    const start = prefix + prompt.promptIds.length;
+    return candidates.map((c, r) => sumLogLikelihood(logits, r, c.map((_, j) => start + j - 1), c));
+  } finally {
+    cache.dispose();
+  }
+}
+
+/** Summed log-likelihood of candidate + EOS under the T5 decoder, for input `input` of `encoded`. */
+export async function scoreCandidatesEncoderDecoder(
+  graphs: EncoderDecoderGraphs,
+  encoded: EncodedInputs,
+  input: number,
+  candidates: readonly (readonly number[])[],
+  ids: { readonly decoderStartId: number; readonly eosId: number; readonly padId: number },
+): Promise<number[]> {
+  const labels = candidates.map((c) => [...c, ids.eosId]);
+  const longest = Math.max(...labels.map((l) => l.length));
+  const decoderIds = candidates.map((c) => [ids.decoderStartId, ...c, ...new Array<number>(longest - c.length - 1).fill(ids.padId)]);
+  const rows = candidates.map(() => input);
+  const cache = new KvCache(graphs.kvCache, candidates.length, 'llm_decoder');
+  try {
+    const outputs = await graphs.decoder.run({
+      input_ids: int64(decoderIds),
+      encoder_hidden_states: gatherRows(encoded.states, rows),
+      encoder_attention_mask: int64(rows.map((r) => encoded.mask[r]!)),
+      ...cache.feeds(),
+    });
+    const logits = asSequenceLogits(requireOutput(outputs, 'logits', 'llm_decoder'));
+    return labels.map((l, r) => sumLogLikelihood(logits, r, l.map((_, j) => j), l));
+  } finally {
+    cache.dispose();
+  }
+}
