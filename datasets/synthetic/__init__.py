@@ -5,6 +5,7 @@ shown. See datasets/synthetic/README.md for the API; `rng` is always a numpy Gen
 
 from .audio import SAMPLE_RATE, audio_captions, audio_questions, sample_audio, synthesize
 from .captions import canonical_caption, captions
+from .corpus import text_corpus, tokenize, vocabulary
 from .instructions import HELD_IN_TYPES, HELD_OUT_TYPES, instruction_sample, instruction_samples
 from .pointcloud import SHAPE_NAMES as SOLID_NAMES, pointcloud_caption, sample_pointcloud
 from .programs import evaluate_program
@@ -39,7 +40,10 @@ __all__ = [
     "sample_video",
     "split_rng",
     "synthesize",
+    "text_corpus",
+    "tokenize",
     "video_captions",
     "video_questions",
+    "vocabulary",
     "vqa_questions",
 ]
