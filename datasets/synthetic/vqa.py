@@ -89,6 +89,12 @@ def _make(kind: str, scene: dict, rng: np.random.Generator):
         attribute = "position" if kind == "query_position" else "size"
         text = f"Where is the {name}?" if attribute == "position" else f"What size is the {name}?"
         return text, {"op": "query", "attribute": attribute, "object": selector}
+    return _make_yes_no(kind, scene, rng)
+
+
+def _make_yes_no(kind: str, scene: dict, rng: np.random.Generator):
+    """The yes/no kinds of `_make`."""
+    objects = scene["objects"]
     if kind == "exists":
         if rng.random() < 0.5:
             present = _choice(rng, objects)
