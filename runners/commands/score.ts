@@ -18,7 +18,7 @@ const USAGE = `Usage: vlbench score <subcommand> [options]
 Scores predictions from anywhere, no model needed.
 
 Subcommands:
-${SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.usage.split('\n')[2] ?? ''}`).join('\n')}
+${SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n')}
 
 Run \`vlbench score <subcommand> --help\` for its options.`;
 

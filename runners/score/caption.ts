@@ -34,6 +34,7 @@ approximating them. The table prints 3 decimals like pycocoevalcap.`;
 
 export const captionSubcommand: ScoreSubcommand = {
   name: 'caption',
+  summary: 'BLEU-1..4, ROUGE-L, CIDEr-D as pycocoevalcap (COCO refs/results or id maps)',
   usage: USAGE,
   run(argv) {
     const flags = parseFlags('caption', argv, {

@@ -24,6 +24,7 @@ agg_metrics equals txt_r_mean, as in LAVIS.`;
 
 export const retrievalSubcommand: ScoreSubcommand = {
   name: 'retrieval',
+  summary: 'Recall@1/5/10 and means as LAVIS retrieval (score matrices + GT ids)',
   usage: USAGE,
   run(argv) {
     const flags = parseFlags('retrieval', argv, {

@@ -27,6 +27,7 @@ The table rounds to 2 decimals like the official code (Python 3 round: exact tie
 
 export const vqaSubcommand: ScoreSubcommand = {
   name: 'vqa',
+  summary: 'VQAv2 accuracy as LAVIS vqa_eval.py (official question/annotation/result files)',
   usage: USAGE,
   run(argv) {
     const flags = parseFlags('vqa', argv, {
