@@ -172,6 +172,15 @@ def gqa_exact_match():
             "accuracyPredictionOnly": sum(acc_pred_only) / len(acc_pred_only) * 100}
 
 
+def rounding_table():
+    """Python 3 round(x, n) as the evaluator uses it, printed '%.{n}f' like its demo output."""
+    r = random.Random(1)
+    values = [k / 8 for k in range(-40, 240)] + [k / 16 for k in range(0, 200)]
+    values += [r.uniform(-5, 110) for _ in range(200)] + [100 * k / 3 for k in range(0, 31)]
+    values += [2.675, 1.0005, 0.0625, 57.125, 1e-7, 123456.785, 2.5, 3.5, -0.5]
+    return [{"x": x, "n": n, "text": "%.*f" % (n, round(x, n))} for x in values for n in (0, 1, 2, 3)]
+
+
 def main():
     questions, annotations, results = build()
     write("questions.json", questions, None)
@@ -189,6 +198,7 @@ def main():
     })
     write("normalisation.json", normalisation_table())
     write("gqa-exact-match.json", gqa_exact_match())
+    write("python-round.json", rounding_table(), None)
 
 
 main()
