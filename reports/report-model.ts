@@ -56,9 +56,9 @@ export interface ReportData {
 /** The headline metric of a task kind: what the overview table and the charts show. */
 const PRIMARY_METRICS: Record<TaskKind, readonly string[]> = {
   captioning: ['CIDEr', 'Bleu_4'],
-  vqa: ['accuracy', 'overall', 'vqa_accuracy'],
+  vqa: ['vqa_accuracy', 'exact_match', 'multiple_choice_accuracy'],
   retrieval: ['r_mean', 'agg_metrics', 'txt_r1'],
-  instruction: ['accuracy', 'overall'],
+  instruction: ['multiple_choice_accuracy', 'vqa_accuracy', 'exact_match'],
 };
 
 export function primaryMetric(kind: TaskKind, metrics: readonly string[]): string {

@@ -4,7 +4,7 @@
  *   captioning Bleu_1..4, CIDEr   corpus metrics: the resampled images (duplicates included)
  *                                 form a new corpus whose score is recomputed (CIDEr-D's
  *                                 document frequencies over the resampled set, BLEU's summed
- *                                 clipped counts); captions are tokenized once up front
+ *                                 clipped counts); captions are PTB-tokenized once up front
  *   captioning ROUGE_L            corpus value is the mean of per-image scores: resampled mean
  *   retrieval recall keys         from the per-query ranks, per direction (LAVIS's formulas)
  *   anything else                 mean of the per-sample values in samples/<model>/<task>.jsonl
@@ -59,8 +59,9 @@ function corpusStatistic(result: SnapshotResult, ids: readonly string[], metric:
     const perImage = computeRougeL(references, hypotheses).perImage;
     return (indices) => meanAt(perImage, indices);
   }
-  const corpus = buildNgramCorpus(references, hypotheses);
-  const resampled = (indices: ArrayLike<number>): NgramCorpus => ({ images: Array.from(indices, (i) => corpus.images[i]!), ngramCount: corpus.ngramCount });
+  // A resample is scored as a corpus of its own (duplicated images count twice in CIDEr-D's
+  // document frequencies, as they would in a corpus that contained them twice).
+  const resampled = (indices: ArrayLike<number>): NgramCorpus => buildNgramCorpus(Array.from(indices, (i) => references[i]!), Array.from(indices, (i) => hypotheses[i]!));
   if (metric === 'CIDEr') return (indices) => computeCiderD(resampled(indices)).corpus;
   const order = BLEU_ORDER[metric]!;
   return (indices) => computeBleu(resampled(indices)).corpus[order]!;

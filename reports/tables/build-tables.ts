@@ -8,6 +8,7 @@
  *   breakdown-<id>-<name>   per-category breakdowns (VQA per answer type, instruction tasks
  *                     per held-out category)
  */
+import { METRICS, type MetricName } from '../metrics/registry.js';
 import type { TaskKind } from '../records.js';
 import { findPublished, type PublishedEntry } from '../published.js';
 import type { ReportData, ReportModel, ReportResult, ReportTask } from '../report-model.js';
@@ -32,9 +33,10 @@ export interface Table {
   readonly notes: readonly string[];
 }
 
-/** Caption metrics are fractions (pycocoevalcap's scale): 3 decimals; percentages: 2. */
+/** Fraction-scale metrics (pycocoevalcap's caption metrics): 3 decimals; percentages and unknown metrics: 2. */
 export function formatMetric(metric: string, value: number): string {
-  return /^(Bleu_[1-4]|ROUGE_L|CIDEr|METEOR|SPICE)$/.test(metric) ? value.toFixed(3) : value.toFixed(2);
+  const info = Object.hasOwn(METRICS, metric) ? METRICS[metric as MetricName] : undefined;
+  return info?.scale === 'fraction' ? value.toFixed(3) : value.toFixed(2);
 }
 
 const text = (t: string): Cell => ({ text: t, value: null });
