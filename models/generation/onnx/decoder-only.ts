@@ -60,6 +60,7 @@ class DecoderOnlyStep implements StepDecoder {
   readonly rows: number;
   private readonly cache: KvCache;
   private masks: number[][] = [];
+  private realCounts: number[] = [];
 
   constructor(
     private readonly graphs: DecoderOnlyGraphs,
@@ -89,17 +90,22 @@ class DecoderOnlyStep implements StepDecoder {
       ...new Array<number>(longest - this.prompts[input]!.promptIds.length).fill(0),
       ...new Array<number>(this.prompts[input]!.promptIds.length).fill(1),
     ]);
+    this.realCounts = this.masks.map((mask) => mask.reduce((a, b) => a + b, 0));
     return this.run(float32(embeds, [this.rows, seq, hidden]), this.masks.map(positionIdsFromMask));
   }
 
   async next(sourceRows: readonly number[] | null, tokens: readonly number[]): Promise<StepLogits> {
     if (sourceRows !== null) {
       this.cache.reorder(sourceRows);
-      this.masks = sourceRows.map((s) => this.masks[s]!);
+      this.masks = sourceRows.map((s) => [...this.masks[s]!]);
+      this.realCounts = sourceRows.map((s) => this.realCounts[s]!);
     }
-    this.masks = this.masks.map((mask) => [...mask, 1]);
+    // Masks only grow by a 1 per row; keep them as arrays and count real positions incrementally
+    // so a step's bookkeeping stays cheap as the sequence grows.
+    for (const mask of this.masks) mask.push(1);
+    this.realCounts = this.realCounts.map((n) => n + 1);
     const embeds = await embedIds(this.graphs, tokens.map((t) => [t]));
-    const positions = this.masks.map((mask) => [mask.reduce((a, b) => a + b, 0) - 1]);
+    const positions = this.realCounts.map((n) => [n - 1]);
     return this.run(float32(embeds, [this.rows, 1, this.graphs.hidden]), positions);
   }
 

@@ -5,13 +5,22 @@
 import * as ort from 'onnxruntime-node';
 import type { StepLogits } from '../decoder.js';
 
+const ZERO = BigInt(0);
+const ONE = BigInt(1);
+
 export function int64(rows: readonly (readonly number[])[]): ort.Tensor {
   const width = rows[0]?.length ?? 0;
   const data = new BigInt64Array(rows.length * width);
-  rows.forEach((row, r) => {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     if (row.length !== width) throw new Error(`int64 tensor: row ${r} has ${row.length} values, expected ${width}`);
-    row.forEach((v, c) => (data[r * width + c] = BigInt(v)));
-  });
+    const base = r * width;
+    // Masks are 0/1 and ids small: cached BigInts avoid a conversion per element.
+    for (let c = 0; c < width; c++) {
+      const v = row[c]!;
+      data[base + c] = v === 1 ? ONE : v === 0 ? ZERO : BigInt(v);
+    }
+  }
   return new ort.Tensor('int64', data, [rows.length, width]);
 }
 
