@@ -10,8 +10,8 @@
  *   hypothesis gets Bleu_4 <= 0.001, not 0; an empty one gets 0).
  * The products, powers and the penalty are evaluated in the Python code's order.
  */
-import type { CaptionNgrams, NgramCorpus } from './caption-ngrams.js';
-import { MAX_NGRAM_ORDER } from './caption-ngrams.js';
+import type { NgramCorpus } from './caption-ngrams.js';
+import { BOUNDS_STRIDE, MAX_NGRAM_ORDER } from './caption-ngrams.js';
 
 /** pycocoevalcap adds `tiny` to every numerator and `small` to every denominator. */
 const TINY = 1e-15;
@@ -25,42 +25,37 @@ export interface BleuResult {
 }
 
 /** 'closest' effective reference length: min over refs of (|len - testlen|, len). */
-function closestReferenceLength(references: readonly CaptionNgrams[], testLength: number): number {
+function closestReferenceLength(corpus: NgramCorpus, image: number, testLength: number): number {
   let best = -1;
   let bestDistance = Infinity;
-  for (const ref of references) {
-    const distance = Math.abs(ref.wordCount - testLength);
-    if (distance < bestDistance || (distance === bestDistance && ref.wordCount < best)) {
-      best = ref.wordCount;
+  for (let ref = corpus.referenceStart[image]!; ref < corpus.referenceStart[image + 1]!; ref++) {
+    const length = corpus.wordCounts[ref]!;
+    const distance = Math.abs(length - testLength);
+    if (distance < bestDistance || (distance === bestDistance && length < best)) {
+      best = length;
       bestDistance = distance;
     }
   }
   return best;
 }
 
-/** Adds image's clipped matches per order into `correct`; `maxCount` is zero on entry and exit. */
-function addClippedMatches(
-  hypothesis: CaptionNgrams,
-  references: readonly CaptionNgrams[],
-  maxCount: Int32Array,
-  correct: Float64Array,
-): void {
-  for (const ref of references) {
-    for (let j = 0; j < ref.ids.length; j++) {
-      const id = ref.ids[j]!;
-      if (ref.counts[j]! > maxCount[id]!) maxCount[id] = ref.counts[j]!;
-    }
+/** Writes the image's clipped matches per order into `correct`; `maxCount` is zero on entry and exit. */
+function clippedMatches(corpus: NgramCorpus, image: number, maxCount: Int32Array, correct: Float64Array): void {
+  const { ids, counts, bounds, referenceStart } = corpus;
+  const refsBegin = bounds[referenceStart[image]! * BOUNDS_STRIDE]!;
+  const refsEnd = bounds[(referenceStart[image + 1]! - 1) * BOUNDS_STRIDE + MAX_NGRAM_ORDER]!;
+  for (let j = refsBegin; j < refsEnd; j++) {
+    if (counts[j]! > maxCount[ids[j]!]!) maxCount[ids[j]!] = counts[j]!;
   }
+  const at = image * BOUNDS_STRIDE;
   for (let order = 0; order < MAX_NGRAM_ORDER; order++) {
     let matches = 0;
-    for (let j = hypothesis.orderStart[order]!; j < hypothesis.orderStart[order + 1]!; j++) {
-      matches += Math.min(maxCount[hypothesis.ids[j]!]!, hypothesis.counts[j]!);
+    for (let j = bounds[at + order]!; j < bounds[at + order + 1]!; j++) {
+      matches += Math.min(maxCount[ids[j]!]!, counts[j]!);
     }
     correct[order] = matches;
   }
-  for (const ref of references) {
-    for (let j = 0; j < ref.ids.length; j++) maxCount[ref.ids[j]!] = 0;
-  }
+  for (let j = refsBegin; j < refsEnd; j++) maxCount[ids[j]!] = 0;
 }
 
 /** Writes BLEU_1..4 for the given counts into `out[k][index]`, as `compute_score` does. */
@@ -85,7 +80,7 @@ function bleuFromCounts(
 }
 
 export function computeBleu(corpus: NgramCorpus): BleuResult {
-  const count = corpus.images.length;
+  const count = corpus.imageCount;
   const perImage = [new Float64Array(count), new Float64Array(count), new Float64Array(count), new Float64Array(count)] as const;
   const maxCount = new Int32Array(corpus.ngramCount);
   const correct = new Float64Array(MAX_NGRAM_ORDER);
@@ -95,11 +90,10 @@ export function computeBleu(corpus: NgramCorpus): BleuResult {
   let totalTest = 0;
   let totalReference = 0;
   for (let i = 0; i < count; i++) {
-    const { hypothesis, references } = corpus.images[i]!;
-    if (references.length === 0) throw new RangeError(`BLEU: image #${i} has no references`);
-    const testLength = hypothesis.wordCount;
-    const referenceLength = closestReferenceLength(references, testLength);
-    addClippedMatches(hypothesis, references, maxCount, correct);
+    if (corpus.referenceStart[i + 1] === corpus.referenceStart[i]) throw new RangeError(`BLEU: image #${i} has no references`);
+    const testLength = corpus.wordCounts[i]!;
+    const referenceLength = closestReferenceLength(corpus, i, testLength);
+    clippedMatches(corpus, i, maxCount, correct);
     for (let k = 0; k < MAX_NGRAM_ORDER; k++) {
       guess[k] = Math.max(0, testLength - k);
       totalCorrect[k]! += correct[k]!;

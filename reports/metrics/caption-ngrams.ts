@@ -5,6 +5,9 @@
  * dot products in that order, so this layer keeps it: each caption becomes its distinct n-gram
  * ids grouped by order, in first-occurrence order, with their counts.
  *
+ * Everything lives in a few flat typed arrays: no per-caption allocation, so 25,000 captions
+ * cost milliseconds, not a garbage-collector storm.
+ *
  * Tokens and n-grams are interned to small integers once per corpus, so the scorers work on
  * typed arrays instead of tuple-keyed dicts.
  */
@@ -22,79 +25,172 @@ export function splitPythonWhitespace(text: string): string[] {
   return parts;
 }
 
-/** One caption's distinct n-grams. Entries of order k sit in `[orderStart[k-1], orderStart[k])`. */
-export interface CaptionNgrams {
-  /** Number of words (`len(s.split())`). */
-  readonly wordCount: number;
+/**
+ * A corpus ready for BLEU and CIDEr-D, in flat typed arrays (no per-caption objects). Captions
+ * are numbered: hypotheses 0..imageCount-1 (image i's is caption i), then the references, image
+ * by image: image i's are captions referenceStart[i] .. referenceStart[i+1]-1.
+ * Caption c's distinct n-grams of order k (1..4) are entries bounds[5c+k-1] .. bounds[5c+k]-1
+ * of `ids` / `counts`, in first-occurrence order.
+ */
+export interface NgramCorpus {
+  readonly imageCount: number;
+  /** n-gram ids are below this. */
+  readonly ngramCount: number;
   readonly ids: Int32Array;
   readonly counts: Int32Array;
-  /** Length MAX_NGRAM_ORDER + 1. */
-  readonly orderStart: Int32Array;
+  readonly bounds: Int32Array;
+  /** Words per caption (`len(s.split())`). */
+  readonly wordCounts: Int32Array;
+  readonly referenceStart: Int32Array;
 }
 
-export interface NgramImage {
-  readonly hypothesis: CaptionNgrams;
-  readonly references: readonly CaptionNgrams[];
-}
+export const BOUNDS_STRIDE = MAX_NGRAM_ORDER + 1;
 
-/** A corpus ready for BLEU and CIDEr-D: images in evaluation order, n-gram ids below `ngramCount`. */
-export interface NgramCorpus {
-  readonly images: readonly NgramImage[];
-  readonly ngramCount: number;
-}
+const TOKEN_ID_LIMIT = 2 ** 30;
+const NGRAM_ID_LIMIT = 2 ** 30;
 
-// Keys pack (prefix n-gram id + 1, token id) into one safe integer.
-const TOKEN_ID_LIMIT = 2 ** 21;
-const NGRAM_ID_LIMIT = 2 ** 31;
+/**
+ * Open-addressing hash map from (prefix, token) pairs of small integers to dense n-gram ids:
+ * n-gram k is interned as (id of its first k-1 words + 1, id of its last word), unigrams with
+ * prefix 0. Typed arrays keep a million n-grams cheap, unlike a Map keyed by packed doubles.
+ */
+class PairInterner {
+  private prefixes: Int32Array;
+  private tokens: Int32Array;
+  private ids: Int32Array;
+  private mask: number;
+  size = 0;
+
+  /** `expected`: a guess of the number of distinct pairs, to avoid rehashing. */
+  constructor(expected: number) {
+    let capacity = 1 << 12;
+    while (capacity < 2 * expected) capacity *= 2;
+    this.prefixes = new Int32Array(capacity);
+    this.tokens = new Int32Array(capacity);
+    this.ids = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+  }
+
+  intern(prefix: number, token: number): number {
+    let slot = this.slotOf(prefix, token);
+    const found = this.ids[slot]!;
+    if (found >= 0) return found;
+    if ((this.size + 1) * 2 > this.ids.length) {
+      this.grow();
+      slot = this.slotOf(prefix, token);
+    }
+    if (this.size >= NGRAM_ID_LIMIT) throw new RangeError(`caption n-grams: more than ${NGRAM_ID_LIMIT} distinct n-grams`);
+    this.prefixes[slot] = prefix;
+    this.tokens[slot] = token;
+    this.ids[slot] = this.size;
+    return this.size++;
+  }
+
+  /** The slot holding (prefix, token), or the empty slot where it would go. */
+  private slotOf(prefix: number, token: number): number {
+    // murmur3's finaliser over the combined pair: low bits must depend on every input bit.
+    let h = Math.imul(prefix, 0x9e3779b1) ^ token;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    let slot = (h ^ (h >>> 16)) & this.mask;
+    while (this.ids[slot]! >= 0 && (this.prefixes[slot] !== prefix || this.tokens[slot] !== token)) {
+      slot = (slot + 1) & this.mask;
+    }
+    return slot;
+  }
+
+  private grow(): void {
+    const { prefixes, tokens, ids } = this;
+    const capacity = ids.length * 2;
+    this.prefixes = new Int32Array(capacity);
+    this.tokens = new Int32Array(capacity);
+    this.ids = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+    for (let old = 0; old < ids.length; old++) {
+      if (ids[old]! < 0) continue;
+      const slot = this.slotOf(prefixes[old]!, tokens[old]!);
+      this.prefixes[slot] = prefixes[old]!;
+      this.tokens[slot] = tokens[old]!;
+      this.ids[slot] = ids[old]!;
+    }
+  }
+}
 
 class NgramInterner {
   private readonly tokenIds = new Map<string, number>();
-  private readonly ngramIds = new Map<number, number>();
-  private slotOf = new Int32Array(1024).fill(-1);
+  private readonly ngramIds: PairInterner;
+  private slotOf: Int32Array;
   private readonly positions: Int32Array[] = [];
+  ids: Int32Array;
+  counts: Int32Array;
+  length = 0;
+
+  /** `totalWords`: words in all captions, which bounds the work (4 n-grams per word at most). */
+  constructor(totalWords: number) {
+    // Distinct n-grams of caption corpora run at about a third of the 4-per-word bound; the
+    // table grows if a corpus has more.
+    this.ngramIds = new PairInterner(totalWords + (totalWords >> 1));
+    this.slotOf = new Int32Array(4 * totalWords + 1024).fill(-1);
+    this.ids = new Int32Array(4 * totalWords + 16);
+    this.counts = new Int32Array(4 * totalWords + 16);
+  }
 
   get ngramCount(): number {
     return this.ngramIds.size;
   }
 
-  count(caption: string): CaptionNgrams {
-    const words = splitPythonWhitespace(caption);
+  /** Appends the caption's distinct n-grams; writes its 5 bounds at `bounds[at..]`, returns its word count. */
+  append(words: readonly string[], bounds: Int32Array, at: number): number {
     const n = words.length;
+    this.reserve(4 * n);
     const tokens = this.scratch(MAX_NGRAM_ORDER, n);
     for (let i = 0; i < n; i++) tokens[i] = this.tokenId(words[i]!);
     let current = this.scratch(0, n);
     for (let i = 0; i < n; i++) current[i] = this.ngramId(0, tokens[i]!);
-    const ids: number[] = [];
-    const counts: number[] = [];
-    const orderStart = new Int32Array(MAX_NGRAM_ORDER + 1);
     for (let order = 1; order <= MAX_NGRAM_ORDER; order++) {
-      orderStart[order - 1] = ids.length;
+      bounds[at + order - 1] = this.length;
       const grams = n - order + 1;
       if (order > 1) {
         const previous = current;
         current = this.scratch(order - 1, Math.max(grams, 0));
         for (let i = 0; i < grams; i++) current[i] = this.ngramId(previous[i]! + 1, tokens[i + order - 1]!);
       }
-      this.collectDistinct(current, grams, ids, counts);
+      this.collectDistinct(current, grams);
     }
-    orderStart[MAX_NGRAM_ORDER] = ids.length;
-    return { wordCount: n, ids: Int32Array.from(ids), counts: Int32Array.from(counts), orderStart };
+    bounds[at + MAX_NGRAM_ORDER] = this.length;
+    return n;
   }
 
-  private collectDistinct(grams: Int32Array, length: number, ids: number[], counts: number[]): void {
-    const first = ids.length;
-    for (let i = 0; i < length; i++) {
+  /** Appends the distinct ids of `grams` in first-occurrence order, with their counts. */
+  private collectDistinct(grams: Int32Array, gramCount: number): void {
+    const { ids, counts } = this;
+    const first = this.length;
+    let end = first;
+    for (let i = 0; i < gramCount; i++) {
       const id = grams[i]!;
       const slot = this.slotOf[id]!;
       if (slot >= 0) {
         counts[slot]!++;
       } else {
-        this.slotOf[id] = ids.length;
-        ids.push(id);
-        counts.push(1);
+        this.slotOf[id] = end;
+        ids[end] = id;
+        counts[end] = 1;
+        end++;
       }
     }
-    for (let j = first; j < ids.length; j++) this.slotOf[ids[j]!] = -1;
+    for (let j = first; j < end; j++) this.slotOf[ids[j]!] = -1;
+    this.length = end;
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.ids.length) return;
+    const capacity = Math.max(this.ids.length * 2, this.length + extra);
+    const ids = new Int32Array(capacity);
+    const counts = new Int32Array(capacity);
+    ids.set(this.ids.subarray(0, this.length));
+    counts.set(this.counts.subarray(0, this.length));
+    this.ids = ids;
+    this.counts = counts;
   }
 
   private tokenId(word: string): number {
@@ -109,17 +205,11 @@ class NgramInterner {
 
   /** `prefix` is 0 for unigrams, else the (k-1)-gram id + 1. */
   private ngramId(prefix: number, token: number): number {
-    const key = prefix * TOKEN_ID_LIMIT + token;
-    let id = this.ngramIds.get(key);
-    if (id === undefined) {
-      id = this.ngramIds.size;
-      if (id >= NGRAM_ID_LIMIT) throw new RangeError(`caption n-grams: more than ${NGRAM_ID_LIMIT} distinct n-grams`);
-      this.ngramIds.set(key, id);
-      if (id >= this.slotOf.length) {
-        const grown = new Int32Array(this.slotOf.length * 2).fill(-1);
-        grown.set(this.slotOf);
-        this.slotOf = grown;
-      }
+    const id = this.ngramIds.intern(prefix, token);
+    if (id >= this.slotOf.length) {
+      const grown = new Int32Array(this.slotOf.length * 2).fill(-1);
+      grown.set(this.slotOf);
+      this.slotOf = grown;
     }
     return id;
   }
@@ -144,11 +234,28 @@ export function buildNgramCorpus(
   if (references.length !== hypotheses.length) {
     throw new RangeError(`caption n-grams: ${references.length} reference sets for ${hypotheses.length} hypotheses`);
   }
-  const interner = new NgramInterner();
-  const images: NgramImage[] = [];
-  for (let i = 0; i < hypotheses.length; i++) {
-    const refs = references[i]!;
-    images.push({ hypothesis: interner.count(hypotheses[i]!), references: refs.map((r) => interner.count(r)) });
+  const imageCount = hypotheses.length;
+  const referenceStart = new Int32Array(imageCount + 1);
+  let captionCount = imageCount;
+  for (let i = 0; i < imageCount; i++) {
+    referenceStart[i] = captionCount;
+    captionCount += references[i]!.length;
   }
-  return { images, ngramCount: interner.ngramCount };
+  referenceStart[imageCount] = captionCount;
+  const split = [...hypotheses, ...references.flat()].map(splitPythonWhitespace);
+  const interner = new NgramInterner(split.reduce((sum, words) => sum + words.length, 0));
+  const bounds = new Int32Array(captionCount * BOUNDS_STRIDE);
+  const wordCounts = new Int32Array(captionCount);
+  split.forEach((words, caption) => {
+    wordCounts[caption] = interner.append(words, bounds, caption * BOUNDS_STRIDE);
+  });
+  return {
+    imageCount,
+    ngramCount: interner.ngramCount,
+    ids: interner.ids.subarray(0, interner.length),
+    counts: interner.counts.subarray(0, interner.length),
+    bounds,
+    wordCounts,
+    referenceStart,
+  };
 }

@@ -15,8 +15,8 @@
  * pycocoevalcap crashes (`max()` of an empty df) when no reference of the set has a word; this
  * port throws a RangeError that says so instead.
  */
-import type { CaptionNgrams, NgramCorpus } from './caption-ngrams.js';
-import { MAX_NGRAM_ORDER } from './caption-ngrams.js';
+import type { NgramCorpus } from './caption-ngrams.js';
+import { BOUNDS_STRIDE, MAX_NGRAM_ORDER } from './caption-ngrams.js';
 import { numpyMean } from './numpy-mean.js';
 
 const SIGMA = 6.0;
@@ -28,109 +28,114 @@ export interface CiderDResult {
   readonly perImage: Float64Array;
 }
 
-interface TfIdfVector {
-  /** Weights aligned with the caption's `ids`. */
+/** Every caption's tf-idf vector, aligned with the corpus's flat `ids`. */
+interface TfIdfVectors {
   readonly weights: Float64Array;
+  /** norms[4c + n]: caption c's norm for order n + 1. */
   readonly norms: Float64Array;
-  /** Number of bigrams (see the module comment). */
-  readonly length: number;
-}
-
-function documentFrequencies(corpus: NgramCorpus): Int32Array {
-  const df = new Int32Array(corpus.ngramCount);
-  const lastImage = new Int32Array(corpus.ngramCount);
-  corpus.images.forEach((image, index) => {
-    const stamp = index + 1;
-    for (const ref of image.references) {
-      for (let j = 0; j < ref.ids.length; j++) {
-        const id = ref.ids[j]!;
-        if (lastImage[id] !== stamp) {
-          lastImage[id] = stamp;
-          df[id]!++;
-        }
-      }
-    }
-  });
-  return df;
-}
-
-function toTfIdf(caption: CaptionNgrams, idf: Float64Array): TfIdfVector {
-  const weights = new Float64Array(caption.ids.length);
-  const norms = new Float64Array(MAX_NGRAM_ORDER);
-  for (let order = 0; order < MAX_NGRAM_ORDER; order++) {
-    let squares = 0.0;
-    for (let j = caption.orderStart[order]!; j < caption.orderStart[order + 1]!; j++) {
-      const w = caption.counts[j]! * idf[caption.ids[j]!]!;
-      weights[j] = w;
-      squares += w * w;
-    }
-    norms[order] = Math.sqrt(squares);
-  }
-  const o = BIGRAM_ORDER_INDEX;
-  let length = 0;
-  for (let j = caption.orderStart[o]!; j < caption.orderStart[o + 1]!; j++) length += caption.counts[j]!;
-  return { weights, norms, length };
-}
-
-/** Adds the per-order similarity of hypothesis and one reference into `sums`. */
-function addSimilarity(
-  hypothesis: CaptionNgrams,
-  hyp: TfIdfVector,
-  reference: CaptionNgrams,
-  ref: TfIdfVector,
-  refWeightById: Float64Array,
-  sums: Float64Array,
-): void {
-  for (let j = 0; j < reference.ids.length; j++) refWeightById[reference.ids[j]!] = ref.weights[j]!;
-  const delta = hyp.length - ref.length;
-  const penalty = Math.E ** (-(delta * delta) / (2 * SIGMA ** 2));
-  for (let order = 0; order < MAX_NGRAM_ORDER; order++) {
-    let value = 0.0;
-    for (let j = hypothesis.orderStart[order]!; j < hypothesis.orderStart[order + 1]!; j++) {
-      const wr = refWeightById[hypothesis.ids[j]!]!;
-      value += Math.min(hyp.weights[j]!, wr) * wr;
-    }
-    if (hyp.norms[order] !== 0 && ref.norms[order] !== 0) value /= hyp.norms[order]! * ref.norms[order]!;
-    value *= penalty;
-    sums[order]! += value;
-  }
-  for (let j = 0; j < reference.ids.length; j++) refWeightById[reference.ids[j]!] = 0;
+  /** Bigram count per caption (see the module comment). */
+  readonly lengths: Int32Array;
 }
 
 function inverseDocumentFrequencies(corpus: NgramCorpus): Float64Array {
-  const df = documentFrequencies(corpus);
+  const { ids, bounds, referenceStart } = corpus;
+  const df = new Int32Array(corpus.ngramCount);
+  const lastImage = new Int32Array(corpus.ngramCount);
   let anyReferenceWord = false;
-  const logN = Math.log(corpus.images.length);
-  const idf = new Float64Array(corpus.ngramCount);
-  for (let id = 0; id < idf.length; id++) {
-    if (df[id]! > 0) anyReferenceWord = true;
-    idf[id] = logN - Math.log(Math.max(1, df[id]!));
+  for (let image = 0; image < corpus.imageCount; image++) {
+    const begin = bounds[referenceStart[image]! * BOUNDS_STRIDE]!;
+    const end = bounds[(referenceStart[image + 1]! - 1) * BOUNDS_STRIDE + MAX_NGRAM_ORDER]!;
+    if (end > begin) anyReferenceWord = true;
+    for (let j = begin; j < end; j++) {
+      const id = ids[j]!;
+      if (lastImage[id] !== image + 1) {
+        lastImage[id] = image + 1;
+        df[id]!++;
+      }
+    }
   }
-  if (!anyReferenceWord && corpus.images.length > 0) {
+  if (!anyReferenceWord && corpus.imageCount > 0) {
     throw new RangeError(
       'CIDEr-D: no reference in the evaluated set has any word (after tokenization); pycocoevalcap fails on ' +
         'this input too (max() of an empty document frequency). Add non-empty references.',
     );
   }
+  const logN = Math.log(corpus.imageCount);
+  const idf = new Float64Array(corpus.ngramCount);
+  for (let id = 0; id < idf.length; id++) idf[id] = logN - Math.log(Math.max(1, df[id]!));
   return idf;
 }
 
-export function computeCiderD(corpus: NgramCorpus): CiderDResult {
-  const idf = inverseDocumentFrequencies(corpus);
-  const refWeightById = new Float64Array(corpus.ngramCount);
-  const perImage = new Float64Array(corpus.images.length);
-  const sums = new Float64Array(MAX_NGRAM_ORDER);
-  corpus.images.forEach(({ hypothesis, references }, index) => {
-    if (references.length === 0) throw new RangeError(`CIDEr-D: image #${index} has no references`);
-    const hyp = toTfIdf(hypothesis, idf);
-    sums.fill(0);
-    for (const reference of references) {
-      addSimilarity(hypothesis, hyp, reference, toTfIdf(reference, idf), refWeightById, sums);
+function tfIdfVectors(corpus: NgramCorpus, idf: Float64Array): TfIdfVectors {
+  const { ids, counts, bounds } = corpus;
+  const captions = corpus.wordCounts.length;
+  const weights = new Float64Array(ids.length);
+  const norms = new Float64Array(captions * MAX_NGRAM_ORDER);
+  const lengths = new Int32Array(captions);
+  for (let c = 0; c < captions; c++) {
+    const at = c * BOUNDS_STRIDE;
+    for (let order = 0; order < MAX_NGRAM_ORDER; order++) {
+      let squares = 0.0;
+      for (let j = bounds[at + order]!; j < bounds[at + order + 1]!; j++) {
+        const w = counts[j]! * idf[ids[j]!]!;
+        weights[j] = w;
+        squares += w * w;
+      }
+      norms[c * MAX_NGRAM_ORDER + order] = Math.sqrt(squares);
     }
+    let length = 0;
+    for (let j = bounds[at + BIGRAM_ORDER_INDEX]!; j < bounds[at + BIGRAM_ORDER_INDEX + 1]!; j++) length += counts[j]!;
+    lengths[c] = length;
+  }
+  return { weights, norms, lengths };
+}
+
+/** Adds the per-order similarity of hypothesis `hyp` and reference `ref` into `sums`. */
+function addSimilarity(
+  corpus: NgramCorpus,
+  vectors: TfIdfVectors,
+  hyp: number,
+  ref: number,
+  refWeightById: Float64Array,
+  sums: Float64Array,
+): void {
+  const { ids, bounds } = corpus;
+  const { weights, norms, lengths } = vectors;
+  const refBegin = bounds[ref * BOUNDS_STRIDE]!;
+  const refEnd = bounds[ref * BOUNDS_STRIDE + MAX_NGRAM_ORDER]!;
+  for (let j = refBegin; j < refEnd; j++) refWeightById[ids[j]!] = weights[j]!;
+  const delta = lengths[hyp]! - lengths[ref]!;
+  const penalty = Math.E ** (-(delta * delta) / (2 * SIGMA ** 2));
+  for (let order = 0; order < MAX_NGRAM_ORDER; order++) {
+    let value = 0.0;
+    for (let j = bounds[hyp * BOUNDS_STRIDE + order]!; j < bounds[hyp * BOUNDS_STRIDE + order + 1]!; j++) {
+      const wr = refWeightById[ids[j]!]!;
+      value += Math.min(weights[j]!, wr) * wr;
+    }
+    const normHyp = norms[hyp * MAX_NGRAM_ORDER + order]!;
+    const normRef = norms[ref * MAX_NGRAM_ORDER + order]!;
+    if (normHyp !== 0 && normRef !== 0) value /= normHyp * normRef;
+    value *= penalty;
+    sums[order]! += value;
+  }
+  for (let j = refBegin; j < refEnd; j++) refWeightById[ids[j]!] = 0;
+}
+
+export function computeCiderD(corpus: NgramCorpus): CiderDResult {
+  const vectors = tfIdfVectors(corpus, inverseDocumentFrequencies(corpus));
+  const refWeightById = new Float64Array(corpus.ngramCount);
+  const perImage = new Float64Array(corpus.imageCount);
+  const sums = new Float64Array(MAX_NGRAM_ORDER);
+  for (let image = 0; image < corpus.imageCount; image++) {
+    const firstRef = corpus.referenceStart[image]!;
+    const refCount = corpus.referenceStart[image + 1]! - firstRef;
+    if (refCount === 0) throw new RangeError(`CIDEr-D: image #${image} has no references`);
+    sums.fill(0);
+    for (let ref = firstRef; ref < firstRef + refCount; ref++) addSimilarity(corpus, vectors, image, ref, refWeightById, sums);
     let score = numpyMean(sums);
-    score /= references.length;
+    score /= refCount;
     score *= 10.0;
-    perImage[index] = score;
-  });
+    perImage[image] = score;
+  }
   return { corpus: numpyMean(perImage), perImage };
 }
