@@ -85,8 +85,13 @@ export interface CaptionCapability {
 
 export interface VqaRequest {
   readonly image: PreparedMedia;
-  /** The question after the suite's template was applied (e.g. "Question: {} Short answer:"). */
-  readonly prompt: string;
+  /** The raw question; the adapter applies the family's question processor (LAVIS blip_question). */
+  readonly question: string;
+  /**
+   * Prompt template with a `{question}` placeholder, filled with the processed question
+   * (BLIP-2 zero-shot: "Question: {question} Short answer:"; ALBEF/BLIP: "{question}").
+   */
+  readonly template: string;
 }
 
 /** VQA by answer ranking over a closed answer list (ALBEF, BLIP): two-stage, as LAVIS. */

@@ -1,8 +1,20 @@
 /**
- * Loading a model from its manifest (model.json, models/CONTRACT.md) into a family adapter.
+ * Loading a model from its manifest (model.json, models/CONTRACT.md) into a family adapter:
+ * read and check the manifest, verify digests, open every graph on the chosen execution
+ * provider and check its I/O, build the tokenizers, then let the family wire its capabilities.
  * The runner only uses this entry point and the capability interfaces.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FamilyAdapter, FamilyName } from './capabilities.js';
+import { readManifest } from './manifest.js';
+import type { ModelManifest, TokenizerSpec } from './manifest-types.js';
+import { openGraphs } from './onnx/graphs.js';
+import { SessionPool } from './onnx/session-pool.js';
+import { loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
+import type { TextTokenizer } from './tokenizers/types.js';
+import { FAMILY_FACTORIES } from './families/registry.js';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda' | 'webgpu';
 
@@ -10,6 +22,8 @@ export interface LoadOptions {
   readonly device: DeviceRequest;
   /** Check every graph file's sha256 against the manifest (opt out only deliberately). */
   readonly verifyDigests: boolean;
+  /** Sessions shared between the models and tasks of a run; the caller closes it at the end. */
+  readonly pool?: SessionPool | undefined;
 }
 
 export interface ProviderReport {
@@ -32,11 +46,61 @@ export interface LoadedModel {
 }
 
 export async function loadModel(manifestPath: string, options: LoadOptions): Promise<LoadedModel> {
-  void options;
-  throw new Error(`Loading ${manifestPath}: model loading is not implemented yet`);
+  const loaded = readManifest(resolve(manifestPath));
+  const { manifest } = loaded;
+  const ownPool = options.pool === undefined;
+  const pool = options.pool ?? new SessionPool();
+  const opened = await openGraphs(loaded, { device: options.device, verifyDigests: options.verifyDigests, pool });
+  try {
+    const base = dirname(loaded.path);
+    const tokenizers = {
+      text: tokenizerOf(manifest, 'text', manifest.tokenizers.text, base, loaded.path),
+      llm: tokenizerOf(manifest, 'llm', manifest.tokenizers.llm, base, loaded.path),
+    };
+    const parts = FAMILY_FACTORIES[manifest.family]({ manifest, manifestPath: loaded.path, graphs: opened.graphs, tokenizers });
+    const adapter: FamilyAdapter = {
+      ...parts,
+      async dispose() {
+        await opened.release();
+        if (ownPool) await pool.close();
+      },
+    };
+    return {
+      adapter,
+      id: manifest.name,
+      family: manifest.family,
+      variant: manifest.variant,
+      manifestPath: loaded.path,
+      manifestSha256: loaded.sha256,
+      graphs: opened.digests,
+      provider: opened.provider,
+    };
+  } catch (error) {
+    await opened.release();
+    if (ownPool) await pool.close();
+    throw error;
+  }
 }
+
+function tokenizerOf(manifest: ModelManifest, side: 'text' | 'llm', spec: TokenizerSpec | undefined, base: string, path: string): TextTokenizer | undefined {
+  if (!spec) return undefined;
+  const special = manifest.specialTokens[side];
+  if (!special) throw new Error(`${path} at /specialTokens/${side}: required with tokenizers.${side}`);
+  return loadTokenizer(spec, base, specialIdsFromManifest(special, `${path} /specialTokens/${side}`));
+}
+
+/** Folder of the bundled tiny reference models (models/tiny/<name>/model.json). */
+export const BUNDLED_MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'tiny');
 
 /** Registered names of the bundled tiny reference models -> manifest path (absolute). */
 export function bundledModels(): ReadonlyMap<string, string> {
-  return new Map();
+  const found = new Map<string, string>();
+  if (!existsSync(BUNDLED_MODELS_DIR)) return found;
+  for (const entry of readdirSync(BUNDLED_MODELS_DIR).sort()) {
+    const path = join(BUNDLED_MODELS_DIR, entry, 'model.json');
+    if (!existsSync(path)) continue;
+    const name = (JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown }).name;
+    if (typeof name === 'string') found.set(name, path);
+  }
+  return found;
 }

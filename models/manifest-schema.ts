@@ -101,10 +101,9 @@ export const MANIFEST_SCHEMA = closed(
             frames: { type: 'integer', minimum: 1 },
             sampling: { enum: ['uniform', 'head-tail'] },
             size: { type: 'integer', minimum: 1 },
-            resize: { enum: ['stretch', 'crop'] },
             channelOrder: { enum: ['rgb', 'bgr'] },
           },
-          ['frames', 'sampling', 'size', 'resize', 'channelOrder'],
+          ['frames', 'sampling', 'size', 'channelOrder'],
         ),
         audio: closed(
           {
@@ -116,7 +115,7 @@ export const MANIFEST_SCHEMA = closed(
           },
           ['sampleRate', 'clips', 'clipSeconds', 'melBins', 'framesPerClip'],
         ),
-        pointcloud: closed({ points: { type: 'integer', minimum: 1 }, normalize: { enum: ['unit-sphere', 'none'] } }, ['points', 'normalize']),
+        pointcloud: closed({ points: { type: 'integer', minimum: 1 }, mode: { enum: ['modelnet', 'ulip'] }, seed: { type: 'integer' } }, ['points', 'mode', 'seed']),
       },
       [],
     ),

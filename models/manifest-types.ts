@@ -79,11 +79,11 @@ export interface ImagePreprocess {
   readonly std: readonly [number, number, number];
 }
 
+/** Frames are resized to size x size (stretch), as both of LAVIS's video processors do. */
 export interface VideoPreprocess {
   readonly frames: number;
   readonly sampling: 'uniform' | 'head-tail';
   readonly size: number;
-  readonly resize: 'stretch' | 'crop';
   readonly channelOrder: 'rgb' | 'bgr';
 }
 
@@ -96,9 +96,12 @@ export interface AudioPreprocess {
   readonly framesPerClip: number;
 }
 
+/** X-InstructBLIP's 3D paths: 'modelnet' (FPS to `points`, xyz, shuffled) or 'ulip' (all columns). */
 export interface PointcloudPreprocess {
   readonly points: number;
-  readonly normalize: 'unit-sphere' | 'none';
+  readonly mode: 'modelnet' | 'ulip';
+  /** The reference FPS start and shuffle are random; vlbench seeds them for reproducibility. */
+  readonly seed: number;
 }
 
 export interface XInstructSpec {

@@ -20,7 +20,8 @@ export class GraphSession {
     readonly role: GraphRole,
     readonly spec: GraphSpec,
     readonly file: string,
-    private readonly session: ort.InferenceSession,
+    /** The underlying session, for drivers that run it step by step (generation). */
+    readonly session: ort.InferenceSession,
   ) {}
 
   /** Runs the graph; feeds must be exactly the declared inputs (a missing feed is a bug here, not in the model). */

@@ -1,0 +1,53 @@
+/**
+ * The parts every adapter shares: identity, input preparation and the task defaults read from
+ * the manifest (LAVIS evaluation settings of the family, before suite overrides).
+ */
+import type { FamilyAdapter, TaskDefaults } from '../capabilities.js';
+import { HF_DEFAULT_GENERATION, type GenerationConfig } from '../generation/config.js';
+import type { Capability } from '../manifest-types.js';
+import type { FamilyContext } from './context.js';
+import { prepareMedia } from './media.js';
+
+/** Images per ONNX Runtime call; small enough for 2-core CPUs, large enough to amortise calls. */
+export const DEFAULT_BATCH = 16;
+
+export function has(ctx: FamilyContext, capability: Capability): boolean {
+  return ctx.manifest.capabilities.includes(capability);
+}
+
+export function generationFor(ctx: FamilyContext, task: 'caption' | 'vqa' | 'instruction'): GenerationConfig {
+  return { ...HF_DEFAULT_GENERATION, ...ctx.manifest.generation[task] };
+}
+
+export function taskDefaults(ctx: FamilyContext): TaskDefaults {
+  const m = ctx.manifest;
+  const captioning = has(ctx, 'captioning');
+  const vqa = has(ctx, 'vqa-rank') || has(ctx, 'vqa-generate');
+  const instruction = has(ctx, 'instruction-generate') || has(ctx, 'instruction-rank');
+  return {
+    caption: captioning ? { prompt: m.prompts['caption'] ?? '', generation: generationFor(ctx, 'caption') } : undefined,
+    vqa: vqa ? { promptTemplate: m.prompts['vqa'] ?? '{question}', generation: generationFor(ctx, 'vqa'), numAnswerCandidates: m.vqa?.numAnswerCandidates ?? 128 } : undefined,
+    instruction: instruction ? { generation: generationFor(ctx, 'instruction') } : undefined,
+    retrieval: has(ctx, 'retrieval') ? { kTest: m.retrieval?.kTest ?? 128, maxTextLength: m.retrieval?.maxTextLength ?? 35 } : undefined,
+  };
+}
+
+export function baseParts(ctx: FamilyContext): Pick<FamilyAdapter, 'family' | 'variant' | 'id' | 'modalities' | 'prepare' | 'defaults'> {
+  const m = ctx.manifest;
+  return {
+    family: m.family,
+    variant: m.variant,
+    id: m.name,
+    modalities: m.modalities,
+    prepare: (media, inference) => prepareMedia(m, ctx.manifestPath, media, inference),
+    defaults: taskDefaults(ctx),
+  };
+}
+
+/** A capability the manifest declares but this adapter cannot serve is an error at load. */
+export function refuseUnwired(ctx: FamilyContext, wired: readonly Capability[]): void {
+  const unwired = ctx.manifest.capabilities.filter((c) => !wired.includes(c));
+  if (unwired.length > 0) {
+    throw new Error(`${ctx.manifestPath}: the ${ctx.manifest.family} adapter does not implement ${unwired.join(', ')}; remove it from /capabilities`);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The frozen-LLM half of BLIP-2, InstructBLIP and X-InstructBLIP: prefix embeddings (projected
+ * Q-Former queries, cues) + prompt ids -> generated text, or -> summed log-likelihood of
+ * candidate continuations. Decoder-only (OPT, Vicuna) and encoder-decoder (T5) LLMs differ in
+ * how prompts are framed and what is scored (model-contracts §4.4-4.5, §5.2-5.3).
+ */
+import type * as ort from 'onnxruntime-node';
+import type { Generation, InferenceContext } from '../capabilities.js';
+import type { GenerationConfig } from '../generation/config.js';
+import { generate } from '../generation/search.js';
+import { decoderOnlyFactory, embedIds, type EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
+import { encodePrompts, encoderDecoderFactory } from '../generation/onnx/encoder-decoder.js';
+import { KvCache, type KvCacheLayout } from '../generation/onnx/kv-cache.js';
+import { float32, int64 } from '../generation/onnx/tensors.js';
+import { sumLogLikelihood } from '../generation/ranking.js';
+import type { TextTokenizer } from '../tokenizers/types.js';
+import { graph, llmTokenizer, specialId, type FamilyContext } from './context.js';
+
+export interface LlmParts {
+  readonly kind: 'decoder-only' | 'encoder-decoder';
+  readonly name: 'opt' | 'vicuna' | 't5';
+  readonly embed: ort.InferenceSession;
+  readonly encoder: ort.InferenceSession | null;
+  readonly decoder: ort.InferenceSession;
+  readonly kvCache: KvCacheLayout;
+  readonly hidden: number;
+  readonly tokenizer: TextTokenizer;
+  readonly eosId: number;
+  readonly padId: number;
+}
+
+export function llmParts(ctx: FamilyContext): LlmParts {
+  const llm = ctx.manifest.llm;
+  if (!llm) throw new Error(`${ctx.manifestPath}: /llm is required for ${ctx.manifest.family}`);
+  const decoder = graph(ctx, 'llm_decoder');
+  const embed = graph(ctx, 'llm_embed');
+  const hidden = embed.spec.outputs['inputs_embeds']?.shape[2];
+  if (typeof hidden !== 'number') throw new Error(`${ctx.manifestPath}: /graphs/llm_embed/outputs/inputs_embeds needs a fixed hidden size as its last axis`);
+  if (!decoder.spec.kvCache) throw new Error(`${ctx.manifestPath}: /graphs/llm_decoder/kvCache is required`);
+  return {
+    kind: llm.kind,
+    name: llm.name,
+    embed: embed.session,
+    encoder: llm.kind === 'encoder-decoder' ? graph(ctx, 'llm_encoder').session : null,
+    decoder: decoder.session,
+    kvCache: decoder.spec.kvCache,
+    hidden,
+    tokenizer: llmTokenizer(ctx),
+    eosId: specialId(ctx, 'llm', 'eos'),
+    padId: specialId(ctx, 'llm', 'pad'),
+  };
+}
+
+/** Prompt ids as the family's LLM tokenizer frames them (OPT/Vicuna: BOS `</s>` first; T5: `</s>` last). */
+export function promptIds(llm: LlmParts, prompt: string, addSpecialTokens = true): number[] {
+  return llm.tokenizer.encode(prompt, { addSpecialTokens }).ids;
+}
+
+export async function generateText(llm: LlmParts, prompts: readonly EmbeddedPrompt[], config: GenerationConfig, ctx: InferenceContext): Promise<Generation[]> {
+  const special = { eosIds: [llm.eosId], padId: llm.padId };
+  const sequences = await ctx.time('decode', async () => {
+    if (llm.kind === 'decoder-only') return generate(decoderOnlyFactory(llm, prompts, llm.padId), config, special);
+    const encoderGraphs = { embed: llm.embed, encoder: llm.encoder!, decoder: llm.decoder, kvCache: llm.kvCache, hidden: llm.hidden };
+    const encoded = await encodePrompts(encoderGraphs, prompts, llm.padId);
+    return generate(encoderDecoderFactory(encoderGraphs, encoded, llm.padId), config, special);
+  });
+  return sequences.map((sequence) => {
+    // LAVIS's Vicuna path maps id 0 to 2 before decoding; harmless elsewhere only for Vicuna.
+    const ids = llm.name === 'vicuna' ? sequence.newIds.map((id) => (id === 0 ? 2 : id)) : sequence.newIds;
+    const content = ids.filter((id) => id !== llm.eosId);
+    return { text: llm.tokenizer.decode(content, { skipSpecialTokens: true }).trim(), tokenIds: sequence.newIds };
+  });
+}
+
+/**
+ * Summed log-likelihood of each candidate after [prefix ; prompt], teacher-forced, no length
+ * normalisation (InstructBLIP `predict_class`). Decoder-only: candidate tokens without BOS or
+ * EOS. Encoder-decoder: candidate tokens + `</s>` as decoder labels.
+ */
+export async function scoreContinuations(llm: LlmParts, prompt: EmbeddedPrompt, candidates: readonly string[], ctx: InferenceContext): Promise<number[]> {
+  const candidateIds = candidates.map((c) => llm.tokenizer.encode(c, { addSpecialTokens: false }).ids);
+  return ctx.time('decode', () => (llm.kind === 'decoder-only' ? scoreDecoderOnly(llm, prompt, candidateIds) : scoreEncoderDecoder(llm, prompt, candidateIds)));
+}
+
+async function scoreDecoderOnly(llm: LlmParts, prompt: EmbeddedPrompt, candidateIds: readonly number[][]): Promise<number[]> {
+  const { hidden } = llm;
+  const prefix = prompt.prefixEmbeds.length / hidden;
+  const longest = Math.max(...candidateIds.map((ids) => ids.length));
+  const rows = candidateIds.map((ids) => [...prompt.promptIds, ...ids, ...new Array<number>(longest - ids.length).fill(llm.padId)]);
+  const tokenEmbeds = await embedIds(llm, rows);
+  const textLength = prompt.promptIds.length + longest;
+  const seq = prefix + textLength;
+  const embeds = new Float32Array(rows.length * seq * hidden);
+  rows.forEach((_, r) => {
+    embeds.set(prompt.prefixEmbeds, r * seq * hidden);
+    embeds.set(tokenEmbeds.subarray(r * textLength * hidden, (r + 1) * textLength * hidden), (r * seq + prefix) * hidden);
+  });
+  const mask = candidateIds.map((ids) => [...new Array<number>(prefix + prompt.promptIds.length + ids.length).fill(1), ...new Array<number>(longest - ids.length).fill(0)]);
+  // Right padding: the plain range equals cumsum(mask) - 1 on every real position (§5.3).
+  const positions = mask.map((m) => m.map((_, i) => i));
+  const cache = new KvCache(llm.kvCache, rows.length, 'llm_decoder');
+  try {
+    const outputs = await llm.decoder.run({ inputs_embeds: float32(embeds, [rows.length, seq, hidden]), attention_mask: int64(mask), position_ids: int64(positions), ...cache.feeds() });
+    const logits = outputs['logits']!;
+    const start = prefix + prompt.promptIds.length;
+    return candidateIds.map((ids, r) => sumLogProbs(logits, r, ids.map((_, j) => start + j - 1), ids));
+  } finally {
+    cache.dispose();
+  }
+}
+
+async function scoreEncoderDecoder(llm: LlmParts, prompt: EmbeddedPrompt, candidateIds: readonly number[][]): Promise<number[]> {
+  const graphs = { embed: llm.embed, encoder: llm.encoder!, decoder: llm.decoder, kvCache: llm.kvCache, hidden: llm.hidden };
+  const encoded = await encodePrompts(graphs, candidateIds.map(() => prompt), llm.padId);
+  const labels = candidateIds.map((ids) => [...ids, llm.eosId]);
+  const longest = Math.max(...labels.map((l) => l.length));
+  const decoderInput = labels.map((l) => [llm.padId, ...l.slice(0, -1), ...new Array<number>(longest - l.length).fill(llm.padId)]);
+  const cache = new KvCache(llm.kvCache, labels.length, 'llm_decoder');
+  try {
+    const outputs = await llm.decoder.run({ input_ids: int64(decoderInput), encoder_hidden_states: encoded.states, encoder_attention_mask: int64(encoded.mask), ...cache.feeds() });
+    return labels.map((l, r) => sumLogProbs(outputs['logits']!, r, l.map((_, j) => j), l));
+  } finally {
+    cache.dispose();
+  }
+}
+
+function sumLogProbs(logits: ort.Tensor, row: number, positions: readonly number[], targets: readonly number[]): number {
+  const [rows, length, vocab] = logits.dims as [number, number, number];
+  return sumLogLikelihood({ data: logits.data as Float32Array, rows, length, vocab }, row, positions, targets);
+}

@@ -1,0 +1,105 @@
+/**
+ * The shared body of BLIP-2 and InstructBLIP: image -> frozen vision encoder -> Q-Former (with
+ * the instruction for InstructBLIP) -> projected queries -> frozen LLM. Captioning, VQA by
+ * generation, open instructions and candidate ranking are the same LLM call with different
+ * prompts (model-contracts §4.4-4.5, §5.2-5.3).
+ */
+import type * as ort from 'onnxruntime-node';
+import type { AnswerGenerationCapability, CaptionCapability, InferenceContext, InstructionCapability, PreparedMedia } from '../capabilities.js';
+import type { GraphSession } from '../onnx/graphs.js';
+import { preQuestion } from '../preprocess/text.js';
+import type { TextTokenizer } from '../tokenizers/types.js';
+import type { EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
+import type { ImageStateCache } from './image-state-cache.js';
+import { generateText, promptIds, scoreContinuations, type LlmParts } from './llm-bridge.js';
+import { fillTemplate } from './prompts.js';
+import { chunks, int64Tensor, outputData, row } from './tensors.js';
+
+export interface SoftPromptParts {
+  readonly qformer: GraphSession;
+  readonly imageStates: ImageStateCache;
+  /** The BERT tokenizer of an instruction-aware Q-Former (InstructBLIP); null for BLIP-2. */
+  readonly qformerTokenizer: TextTokenizer | null;
+  readonly qformerMaxLength: number;
+}
+
+/** Projected query embeddings per image: [32 x llm_hidden] each, row-major. */
+export async function softPrompts(parts: SoftPromptParts, images: readonly PreparedMedia[], qformerTexts: readonly string[], ctx: InferenceContext): Promise<Float32Array[]> {
+  const states = await parts.imageStates.statesFor(images, ctx);
+  const feeds: Record<string, ort.Tensor> = { encoder_embeds: states };
+  if (parts.qformer.has('qformer_input_ids')) {
+    if (!parts.qformerTokenizer) throw new Error('qformer: instruction-aware graph but no text tokenizer in the manifest');
+    const encoded = parts.qformerTokenizer.encodeBatch(qformerTexts, { padding: 'longest', maxLength: parts.qformerMaxLength, truncationSide: 'left' });
+    feeds['qformer_input_ids'] = int64Tensor(encoded.ids);
+    feeds['qformer_attention_mask'] = int64Tensor(encoded.attentionMask);
+  }
+  const result = await ctx.time('fusion', () => parts.qformer.run(feeds));
+  const embeds = outputData(result, 'language_embeds', 'qformer');
+  return images.map((_, i) => row(embeds.data, embeds.dims, i).slice());
+}
+
+export interface LlmFamilyParts {
+  readonly soft: SoftPromptParts;
+  readonly llm: LlmParts;
+  readonly defaultCaptionPrompt: string;
+  readonly batchSize: number;
+}
+
+async function promptsFor(parts: LlmFamilyParts, images: readonly PreparedMedia[], texts: readonly string[], qformerTexts: readonly string[], ctx: InferenceContext): Promise<EmbeddedPrompt[]> {
+  const soft = await softPrompts(parts.soft, images, qformerTexts, ctx);
+  return texts.map((text, i) => ({ prefixEmbeds: soft[i]!, promptIds: promptIds(parts.llm, text) }));
+}
+
+export function llmCaptioning(parts: LlmFamilyParts): CaptionCapability {
+  return {
+    async caption(requests, config, ctx) {
+      const out = [];
+      for (const batch of chunks(requests, parts.batchSize)) {
+        const texts = batch.map((r) => r.prompt ?? parts.defaultCaptionPrompt);
+        const prompts = await promptsFor(parts, batch.map((r) => r.image), texts, texts, ctx);
+        out.push(...(await generateText(parts.llm, prompts, config, ctx)));
+      }
+      return out;
+    },
+  };
+}
+
+export function llmAnswerGeneration(parts: LlmFamilyParts): AnswerGenerationCapability {
+  return {
+    async answer(requests, config, ctx) {
+      const out = [];
+      for (const batch of chunks(requests, parts.batchSize)) {
+        const texts = batch.map((r) => fillTemplate(r.template, preQuestion(r.question)));
+        const prompts = await promptsFor(parts, batch.map((r) => r.image), texts, texts, ctx);
+        out.push(...(await generateText(parts.llm, prompts, config, ctx)));
+      }
+      return out;
+    },
+  };
+}
+
+export function llmInstruction(parts: LlmFamilyParts): InstructionCapability {
+  const single = (media: readonly PreparedMedia[]): PreparedMedia => {
+    if (media.length !== 1 || media[0]!.modality !== 'image') throw new Error(`this model takes exactly one image per instruction, got ${media.map((m) => m.modality).join(', ') || 'none'}`);
+    return media[0]!;
+  };
+  return {
+    async generate(requests, config, ctx) {
+      const out = [];
+      for (const batch of chunks(requests, parts.batchSize)) {
+        const prompts = await promptsFor(parts, batch.map((r) => single(r.media)), batch.map((r) => r.prompt), batch.map((r) => r.qformerText ?? r.prompt), ctx);
+        out.push(...(await generateText(parts.llm, prompts, config, ctx)));
+      }
+      return out;
+    },
+    async scoreCandidates(requests, candidates, ctx) {
+      const out: number[][] = [];
+      for (let i = 0; i < requests.length; i++) {
+        const r = requests[i]!;
+        const [prompt] = await promptsFor(parts, [single(r.media)], [r.prompt], [r.qformerText ?? r.prompt], ctx);
+        out.push(await scoreContinuations(parts.llm, prompt!, candidates[i] ?? [], ctx));
+      }
+      return out;
+    },
+  };
+}

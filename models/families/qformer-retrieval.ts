@@ -1,0 +1,74 @@
+/**
+ * Retrieval with the BLIP-2 Q-Former (model-contracts §4.3): 32 normalised query features per
+ * image, similarity = max over queries of the cosine with the text feature, ITM score = mean over
+ * queries of the class-1 logit (folded into `qformer_itm`). Text starts with [CLS], no [ENC].
+ */
+import type { ImageEmbedding, InferenceContext, MatchPair, RetrievalCapability } from '../capabilities.js';
+import type { GraphSession } from '../onnx/graphs.js';
+import { preCaption } from '../preprocess/text.js';
+import type { TextTokenizer } from '../tokenizers/types.js';
+import type { ImageStateCache } from './image-state-cache.js';
+import { chunks, dot, int64Tensor, outputData, row } from './tensors.js';
+
+export interface QformerRetrievalParts {
+  readonly qformer: GraphSession;
+  readonly text: GraphSession;
+  readonly itm: GraphSession;
+  readonly tokenizer: TextTokenizer;
+  readonly maxTextLength: number;
+  readonly batchSize: number;
+  readonly imageStates: ImageStateCache;
+}
+
+export function qformerRetrieval(parts: QformerRetrievalParts): RetrievalCapability {
+  return {
+    async embedImages(images, ctx) {
+      const out: ImageEmbedding[] = [];
+      for (const batch of chunks(images, parts.batchSize)) {
+        const states = await parts.imageStates.statesFor(batch, ctx);
+        const result = await ctx.time('fusion', () => parts.qformer.run(qformerFeeds(parts.qformer, states)));
+        const feat = outputData(result, 'image_feat', 'qformer');
+        const [, queries, dim] = feat.dims;
+        batch.forEach((_, i) => out.push({ queries: queries!, dim: dim!, data: row(feat.data, feat.dims, i).slice() }));
+      }
+      return out;
+    },
+    async embedTexts(texts, ctx) {
+      const out: Float32Array[] = [];
+      for (const batch of chunks(texts, parts.batchSize)) {
+        const encoded = parts.tokenizer.encodeBatch(batch.map((t) => preCaption(t)), { padding: 'max_length', maxLength: parts.maxTextLength, truncationSide: 'right' });
+        const result = await ctx.time('encode', () => parts.text.run({ input_ids: int64Tensor(encoded.ids), attention_mask: int64Tensor(encoded.attentionMask) }));
+        const feat = outputData(result, 'text_feat', 'qformer_text');
+        batch.forEach((_, i) => out.push(row(feat.data, feat.dims, i).slice()));
+      }
+      return out;
+    },
+    similarity(image, text) {
+      let best = -Infinity;
+      for (let q = 0; q < image.queries; q++) best = Math.max(best, dot(image.data, text, q * image.dim));
+      return best;
+    },
+    async matchScores(pairs, ctx) {
+      const scores: number[] = [];
+      for (const batch of chunks(pairs, parts.batchSize)) scores.push(...(await matchBatch(parts, batch, ctx)));
+      return scores;
+    },
+  };
+}
+
+async function matchBatch(parts: QformerRetrievalParts, pairs: readonly MatchPair[], ctx: InferenceContext): Promise<number[]> {
+  const states = await parts.imageStates.statesFor(pairs.map((p) => p.image), ctx);
+  const encoded = parts.tokenizer.encodeBatch(pairs.map((p) => preCaption(p.text)), { padding: 'max_length', maxLength: parts.maxTextLength, truncationSide: 'right' });
+  const result = await ctx.time('fusion', () =>
+    parts.itm.run({ encoder_embeds: states, input_ids: int64Tensor(encoded.ids), attention_mask: int64Tensor(encoded.attentionMask) }),
+  );
+  return Array.from(outputData(result, 'itm_score', 'qformer_itm').data);
+}
+
+/** Feeds of a Q-Former without instruction text (BLIP-2's query-only path). */
+export function qformerFeeds(qformer: GraphSession, states: import('onnxruntime-node').Tensor): Record<string, import('onnxruntime-node').Tensor> {
+  if (qformer.has('qformer_input_ids')) throw new Error('qformer: this graph is instruction-aware; use the instruction path');
+  return { encoder_embeds: states };
+}
+
+export type { InferenceContext };

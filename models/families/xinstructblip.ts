@@ -1,0 +1,127 @@
+/**
+ * X-InstructBLIP (model-contracts §6): one instruction-aware Q-Former per modality into one
+ * frozen decoder-only LLM. The LLM input is assembled exactly as §6.2: [prefix] then, per
+ * modality in order, [cue tokens][soft tokens][space token], then the prompt (+ postfix).
+ */
+import type * as ort from 'onnxruntime-node';
+import type { CaptionCapability, InferenceContext, InstructionCapability, MediaModality, PreparedMedia } from '../capabilities.js';
+import type { GraphRole, XInstructSpec } from '../manifest-types.js';
+import type { EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
+import { embedIds } from '../generation/onnx/decoder-only.js';
+import type { GraphSession } from '../onnx/graphs.js';
+import type { TextTokenizer } from '../tokenizers/types.js';
+import type { AdapterParts } from './registry.js';
+import { baseParts, has, refuseUnwired } from './base.js';
+import { graph, specialId, textTokenizer, type FamilyContext } from './context.js';
+import { generateText, llmParts, scoreContinuations, type LlmParts } from './llm-bridge.js';
+import { float32Tensor, int64Tensor, outputData } from './tensors.js';
+
+const QFORMER_ROLE: Record<MediaModality, GraphRole> = { image: 'qformer', video: 'qformer_video', audio: 'qformer_audio', pointcloud: 'qformer_pointcloud' };
+const ENCODER: Record<MediaModality, { role: GraphRole; input: string; output: string }> = {
+  image: { role: 'vision_encoder', input: 'pixel_values', output: 'image_embeds' },
+  video: { role: 'vision_encoder', input: 'pixel_values', output: 'image_embeds' },
+  audio: { role: 'audio_encoder', input: 'fbank', output: 'audio_embeds' },
+  pointcloud: { role: 'pointcloud_encoder', input: 'points', output: 'pointcloud_embeds' },
+};
+
+interface XParts {
+  readonly ctx: FamilyContext;
+  readonly llm: LlmParts;
+  readonly spec: XInstructSpec;
+  readonly qformerTokenizer: TextTokenizer;
+  readonly bos: number;
+}
+
+/**
+ * Soft tokens of one input: every unit (a frame, a clip, the single point cloud) goes through
+ * the modality's encoder and Q-Former; the units' query outputs are concatenated in order.
+ */
+async function softTokens(x: XParts, media: PreparedMedia, qformerText: string, ctx: InferenceContext): Promise<Float32Array> {
+  const encoder = ENCODER[media.modality];
+  // Video [F,3,S,S] and audio [C,T,128] fold their units into the batch axis; images and clouds are one unit.
+  const unitDims = media.modality === 'video' || media.modality === 'audio' ? media.dims.slice(1) : media.dims;
+  const units = media.modality === 'video' || media.modality === 'audio' ? media.dims[0]! : 1;
+  const encoded = await ctx.time('encode', () => graph(x.ctx, encoder.role).run({ [encoder.input]: float32Tensor(media.data, [units, ...unitDims]) }));
+  const states = encoded[encoder.output];
+  if (!states) throw new Error(`${encoder.role} returned no ${encoder.output}`);
+  const text = x.qformerTokenizer.encodeBatch(new Array<string>(units).fill(qformerText), { padding: 'longest', maxLength: 128, truncationSide: 'left' });
+  const qformer: GraphSession = graph(x.ctx, QFORMER_ROLE[media.modality]);
+  const feeds: Record<string, ort.Tensor> = { encoder_embeds: states, qformer_input_ids: int64Tensor(text.ids), qformer_attention_mask: int64Tensor(text.attentionMask) };
+  const result = await ctx.time('fusion', () => qformer.run(feeds));
+  return outputData(result, 'language_embeds', qformer.role).data.slice();
+}
+
+/** The ids of a cue, with LAVIS's BOS rule (§6.2): clean tokenization keeps BOS only on the first cue without a prefix. */
+function cueIds(x: XParts, modality: MediaModality, first: boolean): number[] {
+  const cue = x.spec.cues[modality];
+  if (cue === undefined) throw new Error(`${x.ctx.manifestPath}: /xinstruct/cues has no cue for ${modality}`);
+  const text = x.spec.cleanTokenization ? cue.trimStart() : cue;
+  const ids = x.llm.tokenizer.encode(text, { addSpecialTokens: false }).ids;
+  const keepBos = !x.spec.cleanTokenization || (first && x.spec.prefix === '');
+  return keepBos ? [x.bos, ...ids] : ids;
+}
+
+async function assemble(x: XParts, media: readonly PreparedMedia[], prompt: string, qformerText: string, ctx: InferenceContext): Promise<EmbeddedPrompt> {
+  const hidden = x.llm.hidden;
+  const pieces: Float32Array[] = [];
+  const embedText = async (ids: number[]) => (ids.length === 0 ? new Float32Array(0) : embedIds(x.llm, [ids]));
+  if (x.spec.prefix !== '') pieces.push(await embedText(x.llm.tokenizer.encode(x.spec.prefix, { addSpecialTokens: false }).ids));
+  const space = x.spec.addSpace ? x.llm.tokenizer.encode(' ', { addSpecialTokens: false }).ids : [];
+  for (const [i, item] of media.entries()) {
+    pieces.push(await embedText(cueIds(x, item.modality, i === 0)));
+    pieces.push(await softTokens(x, item, qformerText, ctx));
+    pieces.push(await embedText(space));
+  }
+  const prefixEmbeds = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of pieces) {
+    prefixEmbeds.set(p, offset);
+    offset += p.length;
+  }
+  if (offset % hidden !== 0) throw new Error('xinstructblip: assembled prefix is not a whole number of embeddings');
+  const text = prompt.trim() + x.spec.postfix;
+  return { prefixEmbeds, promptIds: x.llm.tokenizer.encode(text, { addSpecialTokens: !x.spec.cleanTokenization }).ids };
+}
+
+function instruction(x: XParts): InstructionCapability {
+  return {
+    async generate(requests, config, ctx) {
+      const out = [];
+      // One request per call: inputs with different modality layouts have different prefix lengths.
+      for (const r of requests) {
+        const prompt = await assemble(x, r.media, r.prompt, r.qformerText ?? r.prompt, ctx);
+        out.push(...(await generateText(x.llm, [prompt], config, ctx)));
+      }
+      return out;
+    },
+    async scoreCandidates(requests, candidates, ctx) {
+      const out: number[][] = [];
+      for (const [i, r] of requests.entries()) {
+        const prompt = await assemble(x, r.media, r.prompt, r.qformerText ?? r.prompt, ctx);
+        out.push(await scoreContinuations(x.llm, prompt, candidates[i] ?? [], ctx));
+      }
+      return out;
+    },
+  };
+}
+
+function captioning(x: XParts, defaultPrompt: string): CaptionCapability {
+  const inner = instruction(x);
+  return {
+    caption: (requests, config, ctx) => inner.generate(requests.map((r) => ({ media: [r.image], prompt: r.prompt ?? defaultPrompt })), config, ctx),
+  };
+}
+
+export function xInstructBlipAdapter(ctx: FamilyContext): AdapterParts {
+  refuseUnwired(ctx, ['captioning', 'instruction-generate', 'instruction-rank']);
+  const spec = ctx.manifest.xinstruct;
+  if (!spec) throw new Error(`${ctx.manifestPath}: /xinstruct (cues, cleanTokenization, addSpace, prefix, postfix) is required for xinstructblip`);
+  if (ctx.manifest.llm?.kind !== 'decoder-only') throw new Error(`${ctx.manifestPath}: X-InstructBLIP runs a decoder-only LLM (Vicuna); /llm/kind must be decoder-only`);
+  const x: XParts = { ctx, llm: llmParts(ctx), spec, qformerTokenizer: textTokenizer(ctx), bos: specialId(ctx, 'llm', 'bos') };
+  const base = baseParts(ctx);
+  return {
+    ...base,
+    captioning: has(ctx, 'captioning') ? captioning(x, base.defaults.caption?.prompt ?? '') : undefined,
+    instruction: has(ctx, 'instruction-generate') || has(ctx, 'instruction-rank') ? instruction(x) : undefined,
+  };
+}
