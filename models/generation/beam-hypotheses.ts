@@ -54,7 +54,8 @@ export class BeamHypotheses {
   /**
    * early_stopping=false (what LAVIS uses): done when the best running beam, normalised with the
    * current length, cannot beat the worst kept hypothesis. `currentLength` is the length of the
-   * sequences before this step's token is appended, as 4.33 passes it.
+   * sequences including this step's token (4.33's `input_ids.shape[-1] + 1`), while `add` divides
+   * by the finished hypothesis' own length without EOS; 4.36+ changed both (generated length only).
    */
   isDone(bestSumLogProbs: number, currentLength: number): boolean {
     if (this.beams.length < this.numBeams) return false;

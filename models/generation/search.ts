@@ -175,7 +175,8 @@ function beamStep(state: BeamState, logits: StepLogits, processors: readonly Log
     const add = state.beamScores[row]!;
     for (let i = row * vocab; i < (row + 1) * vocab; i++) scores[i] = scores[i]! + add;
   }
-  const currentLength = state.sequences[0]!.length;
+  // transformers >= 4.29 (PRs #21993, #23127): is_done sees the length including this step's token.
+  const currentLength = state.sequences[0]!.length + 1;
   const k = Math.max(2, 1 + special.eosIds.length) * beams;
   const sourceRows: number[] = [];
   const tokens: number[] = [];
