@@ -64,14 +64,40 @@ export async function decodeImage(bytes: Uint8Array, source: string): Promise<Rg
     throw new ImageDecodeError(source, `not a JPEG, PNG or WebP file (first bytes: ${head || 'none, the file is empty'}); convert it to one of these formats`);
   }
   try {
-    const meta = await open(bytes).metadata();
-    if (meta.space === 'cmyk') return cmykToRgb(await rawPixels(open(bytes).pipelineColourspace('cmyk').toColourspace('cmyk'), 'uchar'));
-    if (meta.space === 'grey16' && meta.channels === 1) return clampGray16(await rawPixels(open(bytes).toColourspace('grey16'), 'ushort'));
+    // Only CMYK JPEGs and 16-bit grayscale PNGs need PIL's own conversion; spotting them from the
+    // header spares the common case a separate libvips metadata call.
+    const special = format === 'jpeg' ? jpegComponents(bytes) === 4 : format === 'png' && isGray16Png(bytes);
+    const meta = special ? await open(bytes).metadata() : undefined;
+    if (meta?.space === 'cmyk') return cmykToRgb(await rawPixels(open(bytes).pipelineColourspace('cmyk').toColourspace('cmyk'), 'uchar'));
+    if (meta?.space === 'grey16' && meta.channels === 1) return clampGray16(await rawPixels(open(bytes).toColourspace('grey16'), 'ushort'));
     return toRgb(await rawPixels(open(bytes), 'uchar'));
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
     throw new ImageDecodeError(source, `cannot decode ${format.toUpperCase()} data (${(error as Error).message}); the file is corrupt or truncated`);
   }
+}
+
+/** Component count from a JPEG's start-of-frame segment (undefined if none is found). */
+function jpegComponents(bytes: Uint8Array): number | undefined {
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) return undefined;
+    const marker = bytes[i + 1]!;
+    if (marker === 0xff) {
+      i++;
+      continue;
+    }
+    const length = (bytes[i + 2]! << 8) | bytes[i + 3]!;
+    const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isStartOfFrame) return bytes[i + 9];
+    i += 2 + length;
+  }
+  return undefined;
+}
+
+/** IHDR bit depth 16 with colour type 0 (grayscale, no alpha). */
+function isGray16Png(bytes: Uint8Array): boolean {
+  return bytes.length > 25 && bytes[24] === 16 && bytes[25] === 0;
 }
 
 function open(bytes: Uint8Array): Sharp {

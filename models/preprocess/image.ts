@@ -95,10 +95,12 @@ export function normaliseToChw(image: PixelImage, mean = CLIP_MEAN, std = CLIP_S
   const plane = image.width * image.height;
   const target = out ?? new Float32Array(plane * 3);
   const src = image.data;
-  for (let c = 0; c < 3; c++) {
-    const table = tables[c]!;
-    const base = offset + c * plane;
-    for (let i = 0, p = c; i < plane; i++, p += 3) target[base + i] = table[src[p]!]!;
+  const [red, green, blue] = tables as [Float32Array, Float32Array, Float32Array];
+  // One pass over the interleaved bytes, writing the three planes together.
+  for (let i = 0, p = 0, o = offset; i < plane; i++, p += 3, o++) {
+    target[o] = red[src[p]!]!;
+    target[o + plane] = green[src[p + 1]!]!;
+    target[o + 2 * plane] = blue[src[p + 2]!]!;
   }
   return target;
 }

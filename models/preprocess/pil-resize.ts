@@ -31,6 +31,9 @@ export interface ResizeBox {
   readonly y1: number;
 }
 
+import { KernelArena, kernelCoefficients, pairedCoefficients, simdKernels } from './resize-kernels.js';
+import type { KernelCoefficients } from './resize-kernels.js';
+
 const PRECISION_BITS = 32 - 8 - 2;
 const HALF = 1 << (PRECISION_BITS - 1);
 const FIXED_ONE = 1 << PRECISION_BITS;
@@ -166,34 +169,106 @@ function resampleVertical(src: Uint8Array, rowLength: number, coeffs: AxisCoeffi
   return out;
 }
 
+const coefficientCache = new Map<string, AxisCoefficients>();
+const kernelCache = new Map<string, KernelCoefficients>();
+
+/** Coefficients are a pure function of the sizes; datasets repeat sizes, so keep recent ones. */
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= 64) cache.clear();
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+function axisCoefficients(inSize: number, in0: number, in1: number, outSize: number): AxisCoefficients {
+  return cached(coefficientCache, `${inSize}:${in0}:${in1}:${outSize}`, () => bicubicCoefficients(inSize, in0, in1, outSize));
+}
+
+/** Which passes Pillow runs (ImagingResampleInner) and the coefficients of both axes. */
+function plan(image: PixelImage, width: number, height: number, box?: ResizeBox) {
+  const region = box ?? { x0: 0, y0: 0, x1: image.width, y1: image.height };
+  const horizontal = axisCoefficients(image.width, region.x0, region.x1, width);
+  const vertical = axisCoefficients(image.height, region.y0, region.y1, height);
+  return {
+    needHorizontal: width !== image.width || region.x0 !== 0 || region.x1 !== width,
+    needVertical: height !== image.height || region.y0 !== 0 || region.y1 !== height,
+    horizontal,
+    vertical,
+    // Rows of the input the vertical pass reads; the horizontal pass computes only these.
+    firstRow: vertical.start[0]!,
+    lastRow: vertical.start[height - 1]! + vertical.count[height - 1]!,
+  };
+}
+
 /**
  * `Image.resize((width, height), Image.BICUBIC, box)` for 8-bit images with any channel count
  * (RGB for the models; L and RGBX-style layouts work the same way). Pillow's premultiplied-alpha
  * handling for RGBA/LA is not reproduced: callers convert to RGB first, as LAVIS does.
+ * RGB images run on the WebAssembly SIMD kernels when the runtime has them; the result is the
+ * same bytes either way (the tests check both against Pillow).
  */
 export function resizeBicubic(image: PixelImage, width: number, height: number, box?: ResizeBox): PixelImage {
   checkSize(image, width, height);
-  const region = box ?? { x0: 0, y0: 0, x1: image.width, y1: image.height };
-  const needHorizontal = width !== image.width || region.x0 !== 0 || region.x1 !== width;
-  const needVertical = height !== image.height || region.y0 !== 0 || region.y1 !== height;
-  const horizontal = bicubicCoefficients(image.width, region.x0, region.x1, width);
-  const vertical = bicubicCoefficients(image.height, region.y0, region.y1, height);
+  const kernels = image.channels === 3 ? simdKernels() : null;
+  return kernels ? resizeSimd(kernels, image, width, height, box) : resizeBicubicPortable(image, width, height, box);
+}
+
+/** The plain TypeScript implementation (any channel count); the reference for the SIMD path. */
+export function resizeBicubicPortable(image: PixelImage, width: number, height: number, box?: ResizeBox): PixelImage {
+  checkSize(image, width, height);
+  const p = plan(image, width, height, box);
   let data = image.data;
   let currentWidth = image.width;
   let rowShift = 0;
-  if (needHorizontal) {
-    const firstRow = vertical.start[0]!;
-    const lastRow = vertical.start[height - 1]! + vertical.count[height - 1]!;
-    data = resampleHorizontal(image, horizontal, width, firstRow, lastRow - firstRow);
+  if (p.needHorizontal) {
+    data = resampleHorizontal(image, p.horizontal, width, p.firstRow, p.lastRow - p.firstRow);
     currentWidth = width;
-    rowShift = firstRow;
+    rowShift = p.firstRow;
   }
-  if (needVertical) {
-    data = resampleVertical(data, currentWidth * image.channels, vertical, height, rowShift);
-  }
+  if (p.needVertical) data = resampleVertical(data, currentWidth * image.channels, p.vertical, height, rowShift);
   // Without a vertical pass the box spans every row, so the horizontal pass produced rows 0..height.
   if (data === image.data) data = image.data.slice();
   return { width, height, channels: image.channels, data };
+}
+
+function resizeSimd(k: NonNullable<ReturnType<typeof simdKernels>>, image: PixelImage, width: number, height: number, box?: ResizeBox): PixelImage {
+  const p = plan(image, width, height, box);
+  if (!p.needHorizontal && !p.needVertical) return { width, height, channels: 3, data: image.data.slice() };
+  const arena = new KernelArena(k);
+  const srcStride = image.width * 3;
+  let current = arena.reserve(image.data.length, image.data);
+  let rowLength = srcStride;
+  const rows = p.lastRow - p.firstRow;
+  const h = p.needHorizontal ? kernelLayout(arena, 'h', image.width, box?.x0 ?? 0, box?.x1 ?? image.width, p.horizontal, 0) : undefined;
+  const temp = p.needHorizontal ? arena.reserve(rows * width * 3) : 0;
+  const shift = p.needHorizontal ? p.firstRow : 0;
+  const v = p.needVertical ? kernelLayout(arena, 'v', image.height, box?.y0 ?? 0, box?.y1 ?? image.height, p.vertical, shift) : undefined;
+  const out = p.needVertical ? arena.reserve(height * width * 3) : 0;
+  const heap = arena.commit();
+  if (h) {
+    k.horizontal(current + p.firstRow * srcStride, srcStride, rows, temp, width, h.starts, h.counts, h.weights, h.stride);
+    current = temp;
+    rowLength = width * 3;
+  }
+  if (v) {
+    k.vertical(current, rowLength, out, height, v.starts, v.counts, v.weights, v.stride);
+    current = out;
+  }
+  return { width, height, channels: 3, data: heap.slice(current, current + width * height * 3) };
+}
+
+function kernelLayout(arena: KernelArena, axis: string, inSize: number, in0: number, in1: number, c: AxisCoefficients, shift: number) {
+  const make = () => (axis === 'h' ? pairedCoefficients(c) : kernelCoefficients(c, shift));
+  const kc = cached(kernelCache, `${axis}:${inSize}:${in0}:${in1}:${c.start.length}:${shift}`, make);
+  return {
+    stride: kc.stride,
+    starts: arena.reserve(kc.starts.byteLength, kc.starts),
+    counts: arena.reserve(kc.counts.byteLength, kc.counts),
+    weights: arena.reserve(kc.splatted.byteLength, kc.splatted),
+  };
 }
 
 function checkSize(image: PixelImage, width: number, height: number): void {
