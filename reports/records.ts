@@ -8,6 +8,13 @@
  *   RUN/samples/<model>/<task>.jsonl      SampleScoreRecord per line (written when a task is scored)
  *   RUN/scores.json                       ScoresFile
  *   RUN/timings.json                      TimingsFile
+ *   RUN/progress/<model>/<task>.jsonl     BatchProgressRecord per line, one per executed batch; the
+ *                                         source of timings.json, so a resumed run keeps the times
+ *                                         of its earlier sessions
+ *
+ * `<model>` is the model id, `<task>` the task id (both as in manifest.json). A JSONL file may
+ * end in a truncated line when the writer was killed mid-write; readers ignore a last line
+ * without its newline, and `vlbench run --resume` cuts it off before appending.
  *
  * Versioned: readers reject a `formatVersion` they do not know, with the fix.
  */
@@ -68,12 +75,20 @@ export interface RunManifest {
   readonly shard: { readonly index: number; readonly count: number } | null;
   /** Gates declared by the suites (read by `vlbench gate`). */
   readonly gates: readonly unknown[];
+  /** Set by `vlbench merge`: the shard run directories this run was merged from. */
+  readonly mergedFrom?: readonly string[] | undefined;
 }
 
 interface PredictionBase {
   readonly sampleId: string;
   readonly model: string;
   readonly task: string;
+  /**
+   * Position of the sample in the dataset's order (after the limit, before sharding). Scores are
+   * computed over predictions sorted by it, so resumed and merged runs sum in the same order as
+   * an uninterrupted one.
+   */
+  readonly sampleIndex?: number | undefined;
 }
 
 export interface CaptionPrediction extends PredictionBase {
@@ -136,6 +151,8 @@ export interface FailedPrediction extends PredictionBase {
   readonly kind: 'failed';
   readonly reason: string;
   readonly location: string;
+  /** Retrieval: the query direction that failed (an unreadable image fails its i2t query). */
+  readonly direction?: 'i2t' | 't2i' | undefined;
 }
 
 export type PredictionRecord = CaptionPrediction | VqaPrediction | InstructionPrediction | RetrievalPrediction | FailedPrediction;
@@ -180,6 +197,26 @@ export interface TaskTimings {
   readonly stages: Readonly<Record<'preprocess' | 'encode' | 'fusion' | 'decode', number>>;
   readonly peakRssBytes: number;
   readonly warmupSamples: number;
+}
+
+/** One executed batch (RUN/progress/<model>/<task>.jsonl); timings.json aggregates these. */
+export interface BatchProgressRecord {
+  readonly model: string;
+  readonly task: string;
+  /** 1 for the first `vlbench run`, +1 for each `--resume`. */
+  readonly session: number;
+  /** The first batch of each session is warm-up and excluded from timings. */
+  readonly warmup: boolean;
+  /** 'embed' = retrieval's embedding pass over the whole gallery (no queries answered). */
+  readonly phase: 'batch' | 'embed';
+  readonly samples: number;
+  readonly failed: number;
+  readonly wallMs: number;
+  readonly generatedTokens: number;
+  /** Per-sample latency in ms: the batch's wall time shared by its samples. */
+  readonly latenciesMs: readonly number[];
+  readonly stagesMs: Readonly<Record<'preprocess' | 'encode' | 'fusion' | 'decode', number>>;
+  readonly rssBytes: number;
 }
 
 export interface TimingsFile {

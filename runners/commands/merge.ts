@@ -1,9 +1,28 @@
-// Placeholder until the command lands; see the issue that owns it.
+/** `vlbench merge RUN... --out DIR`: one run directory from the shards of a sharded run. */
+import { parse } from '../args.js';
+import { UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { mergeRuns } from '../run/merge.js';
+import { scoresTable } from '../run/summary.js';
 import type { Command } from './command.js';
+
+const HELP = `Usage: vlbench merge RUN... --out DIR
+
+Merges the run directories of a sharded run (vlbench run --shard i/N, every shard once) into one.
+Corpus metrics are recomputed on the merged predictions, so the scores equal an unsharded run's.`;
 
 export const mergeCommand: Command = {
   summary: 'Merge the run directories of a sharded run into one',
-  async run() {
-    throw new Error('vlbench merge is not implemented yet');
+  async run(argv) {
+    const { values, positionals } = parse('merge', argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+    if (values.help) {
+      process.stdout.write(HELP + '\n');
+      return EXIT.ok;
+    }
+    if (values.out === undefined) throw new UsageError('--out DIR is required: where the merged run is written');
+    if (positionals.length === 0) throw new UsageError('name the shard run directories to merge');
+    const scores = mergeRuns(positionals, values.out);
+    process.stdout.write(`${scoresTable(scores)}\n\nmerged ${positionals.length} shards into ${values.out}\n`);
+    return EXIT.ok;
   },
 };

@@ -1,16 +1,121 @@
-// Placeholder until the runner lands.
+/**
+ * `vlbench run` and `vlbench start` (the default suite over the bundled benchmark, then the
+ * report). Argument parsing, Ctrl-C, progress and the final table; the work is in runners/run/.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundledModels, loadModel, type DeviceRequest } from '../../models/load.js';
+import type { TimingsFile } from '../../reports/records.js';
+import { parse, parseData, parsePositiveInt, parseShard } from '../args.js';
+import { UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { runSuites, type ModelLoader, type RunResult } from '../run/execute.js';
+import { RunDirectory } from '../run/run-dir.js';
+import { scoresTable } from '../run/summary.js';
 import type { Command } from './command.js';
+import { progressPrinter } from './progress.js';
+import { writeReportIfAvailable } from './start-report.js';
 
-export const runCommand: Command = {
-  summary: 'Run suites: every model on every task it supports; writes a run directory',
-  async run() {
-    throw new Error('vlbench run is not implemented yet');
-  },
-};
+const HELP = `Usage: vlbench run SUITE... [options]
 
-export const startCommand: Command = {
-  summary: 'The main job: the default suite over the bundled benchmark, then the report',
-  async run() {
-    throw new Error('vlbench start is not implemented yet');
-  },
-};
+  --models a,b          only these models (as the suites name them)
+  --device D            auto | cpu | cuda | webgpu (default auto; an explicit provider that cannot load is an error)
+  --limit N             at most N samples per task (before sharding)
+  --out DIR             run directory (default runs/<timestamp>)
+  --resume              continue the run in --out; nothing already written is recomputed
+  --shard i/N           run shard i of N (0-based); merge the shards with \`vlbench merge\`
+  --fail-fast           stop at the first failed sample instead of recording it
+  --data NAME=PATH      set a data location used as \${data.NAME} in the suites (repeatable)`;
+
+const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
+
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
+}
+
+export interface RunDependencies {
+  readonly loadModel: ModelLoader;
+  readonly registeredModels: () => ReadonlyMap<string, string>;
+}
+
+const PRODUCTION: RunDependencies = { loadModel, registeredModels: bundledModels };
+
+/** Runs with Ctrl-C wired to an AbortSignal: the current batch finishes and is written, then the run stops. */
+async function runWithInterrupt(run: (signal: AbortSignal) => Promise<RunResult>): Promise<RunResult> {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT.harnessError);
+    process.stderr.write('\nvlbench: stopping after the current batch (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function report(result: RunResult): number {
+  if (result.interrupted) {
+    process.stderr.write(`vlbench run: interrupted; what finished is in ${result.dir}. Continue with: vlbench run ... --out ${result.dir} --resume\n`);
+    return EXIT.harnessError;
+  }
+  const dir = new RunDirectory(result.dir);
+  if (result.scores !== null) process.stdout.write(scoresTable(result.scores, dir.readJson<TimingsFile>(dir.timings)) + '\n');
+  process.stdout.write(`\nrun written to ${result.dir}\n`);
+  return EXIT.ok;
+}
+
+export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
+  return {
+    summary: 'Run suites: every model on every task it supports; writes a run directory',
+    async run(argv) {
+      const { values, positionals } = parse('run', argv, {
+        models: { type: 'string' }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+        resume: { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
+        data: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      });
+      if (values.help) {
+        process.stdout.write(HELP + '\n');
+        return EXIT.ok;
+      }
+      if (positionals.length === 0) throw new UsageError('name at least one suite file (e.g. vlbench run suites/default.suite.json)');
+      const device = (values.device ?? 'auto') as DeviceRequest;
+      if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${values.device}'`);
+      if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
+      const result = await runWithInterrupt((signal) => runSuites({
+        suites: positionals, data: parseData(values.data), models: values.models?.split(',').map((m) => m.trim()).filter(Boolean) ?? null,
+        device, limit: parsePositiveInt('--limit', values.limit), out: resolve(values.out ?? join('runs', timestamp())),
+        resume: values.resume ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
+        signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels: deps.registeredModels(),
+      }));
+      return report(result);
+    },
+  };
+}
+
+export const DEFAULT_SUITE = fileURLToPath(new URL('../../suites/default.suite.json', import.meta.url));
+
+export function createStartCommand(deps: RunDependencies = PRODUCTION): Command {
+  return {
+    summary: 'The main job: the default suite over the bundled benchmark, then the report',
+    async run(argv) {
+      const { values } = parse('start', argv, { device: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+      if (values.help) {
+        process.stdout.write('Usage: vlbench start [--device D] [--out DIR]\n\nRuns suites/default.suite.json into runs/<timestamp>/ and writes the report next to it.\n');
+        return EXIT.ok;
+      }
+      const out = resolve(values.out ?? join('runs', timestamp()));
+      const args = [DEFAULT_SUITE, '--out', out, ...(values.device ? ['--device', values.device] : [])];
+      const code = await createRunCommand(deps).run(args);
+      if (code !== EXIT.ok) return code;
+      return writeReportIfAvailable(out);
+    },
+  };
+}
+
+export const runCommand: Command = createRunCommand();
+export const startCommand: Command = createStartCommand();

@@ -1,0 +1,54 @@
+/**
+ * Turns run events into output: a one-line progress bar redrawn in place on a terminal, quiet
+ * line-oriented logs otherwise (CI logs, files). Everything goes to stderr so stdout stays
+ * for results.
+ */
+import type { RunEvent } from '../run/events.js';
+
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: RunEvent) => void {
+  const tty = stream.isTTY === true;
+  let total: number | null = null;
+  let started = performance.now();
+  let lastLine = 0;
+  let failedShown = 0;
+  const line = (text: string): void => {
+    if (tty) stream.write('\r\x1b[2K');
+    stream.write(text + '\n');
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'model-loaded': line(`loaded ${event.model} (provider ${event.provider})`); break;
+      case 'not-applicable': line(`${event.model} / ${event.task}: not applicable: ${event.reason}`); break;
+      case 'task-start':
+        total = event.total;
+        started = performance.now();
+        failedShown = 0;
+        line(`${event.model} / ${event.task}: started${event.alreadyDone > 0 ? ` (resuming, ${event.alreadyDone} already written)` : ''}`);
+        break;
+      case 'progress': {
+        const seconds = (performance.now() - started) / 1000;
+        const rate = seconds > 0 ? (event.done / seconds).toFixed(1) : '-';
+        const count = total === null ? `${event.done}` : `${event.done}/${total}`;
+        if (tty) {
+          const width = 24;
+          const filled = total === null ? 0 : Math.min(width, Math.round((width * event.done) / total));
+          const bar = total === null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] `;
+          stream.write(`\r\x1b[2K${event.model} / ${event.task} ${bar}${count} ${rate}/s${event.failed > 0 ? ` ${event.failed} failed` : ''}`);
+        } else if (performance.now() - lastLine > 10_000) {
+          lastLine = performance.now();
+          line(`${event.model} / ${event.task}: ${count} done, ${rate}/s, ${event.failed} failed`);
+        }
+        break;
+      }
+      case 'sample-failed':
+        if (failedShown++ < 5) line(`${event.model} / ${event.task}: sample ${event.sampleId} failed: ${event.reason}`);
+        break;
+      case 'task-end': line(`${event.model} / ${event.task}: ${event.done} done, ${event.failed} failed in ${event.seconds.toFixed(1)} s`); break;
+      case 'interrupted': line(`${event.model} / ${event.task}: interrupted after the current batch`); break;
+      default: {
+        const never: never = event;
+        void never;
+      }
+    }
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * `vlbench run` as a library: load (suites, validated; models) -> plan (every task x model pair
+ * applicable or not, before any sample is read) -> execute (batches, resumable) -> score
+ * (corpus metrics from the written predictions) -> write scores.json, samples/, timings.json.
+ * Progress goes out as events; nothing here prints.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import type { DeviceRequest, LoadedModel, LoadOptions } from '../../models/load.js';
+import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
+import { didYouMean } from '../../suites/did-you-mean.js';
+import { loadSuite, type LoadedSuite } from '../../suites/load.js';
+import type { Shard } from '../args.js';
+import { UsageError } from '../errors.js';
+import { predictionKey } from '../tasks/context.js';
+import type { RunEvent } from './events.js';
+import { readJsonl } from './jsonl.js';
+import { buildManifest, checkResumable } from './manifest.js';
+import { planRun, type PlannedModel, type RunPlan } from './plan.js';
+import { RunDirectory } from './run-dir.js';
+import { executeTask } from './run-task.js';
+import { writeResults } from './results.js';
+
+export type ModelLoader = (manifestPath: string, options: LoadOptions) => Promise<LoadedModel>;
+
+export interface RunOptions {
+  readonly suites: readonly string[];
+  readonly data: Readonly<Record<string, string>>;
+  /** `--models`: names as the suites write them, or model ids; null = all. */
+  readonly models: readonly string[] | null;
+  readonly device: DeviceRequest;
+  readonly limit: number | null;
+  readonly out: string;
+  readonly resume: boolean;
+  readonly shard: Shard | null;
+  readonly failFast: boolean;
+  readonly signal: AbortSignal;
+  readonly emit: (event: RunEvent) => void;
+  readonly loadModel: ModelLoader;
+  readonly registeredModels: ReadonlyMap<string, string>;
+  readonly verifyDigests?: boolean;
+  readonly prepareConcurrency?: number;
+}
+
+export interface RunResult {
+  readonly dir: string;
+  readonly interrupted: boolean;
+  readonly scores: ScoresFile | null;
+}
+
+function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly string[] | null): { reference: string; manifestPath: string }[] {
+  const all = new Map<string, { reference: string; manifestPath: string }>();
+  for (const suite of suites) for (const m of suite.models) if (!all.has(m.manifestPath)) all.set(m.manifestPath, { reference: m.name, manifestPath: m.manifestPath });
+  if (filter === null) return [...all.values()];
+  const names = [...all.values()].map((m) => m.reference);
+  for (const wanted of filter) {
+    if (!names.includes(wanted)) throw new UsageError(`--models: '${wanted}' is not a model of the suites${didYouMean(wanted, names)}; models: ${names.join(', ')}`);
+  }
+  return [...all.values()].filter((m) => filter.includes(m.reference));
+}
+
+function prepareDirectory(dir: RunDirectory, resume: boolean): void {
+  if (resume && !dir.exists()) throw new UsageError(`--resume: ${dir.root} has no manifest.json; nothing to resume (run without --resume to start it)`);
+  if (!resume && existsSync(dir.root) && readdirSync(dir.root).length > 0) {
+    throw new UsageError(`${dir.root} already exists and is not empty: pass --resume to continue that run, or choose another --out`);
+  }
+}
+
+async function loadModels(refs: readonly { reference: string; manifestPath: string }[], options: RunOptions): Promise<PlannedModel[]> {
+  const models: PlannedModel[] = [];
+  for (const ref of refs) {
+    const loaded = await options.loadModel(ref.manifestPath, { device: options.device, verifyDigests: options.verifyDigests ?? true });
+    options.emit({ type: 'model-loaded', model: loaded.id, provider: loaded.provider.used });
+    models.push({ reference: ref.reference, loaded });
+  }
+  return models;
+}
+
+function previousSession(dir: RunDirectory, plan: RunPlan): number {
+  let session = 0;
+  for (const t of plan.tasks) for (const m of plan.models) {
+    for (const r of readJsonl<BatchProgressRecord>(dir.progress(m.loaded.id, t.task.id)).records) session = Math.max(session, r.session);
+  }
+  return session;
+}
+
+export async function runSuites(options: RunOptions): Promise<RunResult> {
+  const suites = options.suites.map((file) => loadSuite(file, { data: options.data, models: options.registeredModels }));
+  const refs = selectModelRefs(suites, options.models);
+  const dir = new RunDirectory(options.out);
+  prepareDirectory(dir, options.resume);
+  const models = await loadModels(refs, options);
+  try {
+    const plan = planRun(suites, models, { limit: options.limit });
+    const manifest = await buildManifest(suites, plan, options.limit, options.shard);
+    if (options.resume) checkResumable(dir.root, dir.readJson<RunManifest>(dir.manifest), manifest);
+    else dir.writeJson(dir.manifest, manifest);
+    const session = options.resume ? previousSession(dir, plan) + 1 : 1;
+    for (const model of models) {
+      for (const task of plan.tasks) {
+        await executeTask({ dir, model, task, session, options });
+        if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
+      }
+    }
+    return { dir: dir.root, interrupted: false, scores: writeResults(dir, manifestOnDisk(dir, manifest, options.resume)) };
+  } finally {
+    for (const model of models) await model.loaded.adapter.dispose();
+  }
+}
+
+/** The manifest the directory holds: on resume the original one (its runId and creation time). */
+function manifestOnDisk(dir: RunDirectory, current: RunManifest, resume: boolean): RunManifest {
+  return resume ? dir.readJson<RunManifest>(dir.manifest) : current;
+}
+
+export function donePredictions(dir: RunDirectory, model: string, task: string): Set<string> {
+  return new Set(readJsonl<PredictionRecord>(dir.predictions(model, task)).records.map(predictionKey));
+}

@@ -1,0 +1,76 @@
+/**
+ * manifest.json: everything that identifies the run (suites and their hashes, resolved settings
+ * per model and task, model and dataset digests, versions, environment, seeds, limit, shard,
+ * gates). A resumed run must match the manifest it resumes, or it would mix two experiments.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
+import type { LoadedSuite } from '../../suites/load.js';
+import type { Shard } from '../args.js';
+import { describeEnvironment, vlbenchVersion } from './environment.js';
+import type { RunPlan } from './plan.js';
+
+export class ResumeMismatchError extends Error {
+  override name = 'ResumeMismatchError';
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function tasksSection(plan: RunPlan): Promise<RunManifest['tasks']> {
+  return Promise.all(plan.tasks.map(async (t) => ({
+    id: t.task.id,
+    kind: t.task.kind,
+    dataset: {
+      name: t.task.dataset.loader,
+      files: await Promise.all(Object.values(t.task.dataset.files).map(async (path) => ({ path, sha256: await sha256File(path) }))),
+    },
+    perModel: Object.fromEntries([...t.perModel].map(([model, pair]) => [model, pair.applicable ? { applicable: true as const, settings: pair.record } : pair])),
+    metrics: t.metrics,
+  })));
+}
+
+export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPlan, limit: number | null, shard: Shard | null): Promise<RunManifest> {
+  return {
+    formatVersion: RUN_FORMAT_VERSION,
+    runId: randomUUID(),
+    createdAt: new Date().toISOString(),
+    vlbench: vlbenchVersion(),
+    suites: suites.map((s) => ({ name: s.suite.name, file: s.file, sha256: s.sha256, resolved: s.resolved })),
+    models: plan.models.map(({ loaded }) => ({
+      id: loaded.id, family: loaded.family, variant: loaded.variant, manifestPath: loaded.manifestPath,
+      manifestSha256: loaded.manifestSha256, graphs: loaded.graphs, provider: loaded.provider,
+    })),
+    tasks: await tasksSection(plan),
+    environment: describeEnvironment(),
+    seeds: Object.fromEntries(suites.map((s) => [s.suite.name, s.suite.seed ?? 0])),
+    limit,
+    shard,
+    gates: suites.flatMap((s) => s.suite.gates ?? []),
+  };
+}
+
+/** The parts that must be identical for `--resume` to continue the same experiment. */
+function identity(m: RunManifest): Record<string, string> {
+  return {
+    suites: JSON.stringify(m.suites.map((s) => s.sha256)),
+    models: JSON.stringify(m.models.map((x) => [x.id, x.manifestSha256])),
+    datasets: JSON.stringify(m.tasks.map((t) => t.dataset.files.map((f) => f.sha256))),
+    settings: JSON.stringify(m.tasks.map((t) => t.perModel)),
+    limit: JSON.stringify(m.limit),
+    shard: JSON.stringify(m.shard),
+  };
+}
+
+export function checkResumable(dir: string, previous: RunManifest, current: RunManifest): void {
+  const before = identity(previous);
+  const now = identity(current);
+  const changed = Object.keys(now).filter((key) => before[key] !== now[key]);
+  if (changed.length > 0) {
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the ${changed.join(', ')} differ from the run being resumed; start a new run with a different --out`);
+  }
+}

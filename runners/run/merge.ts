@@ -1,0 +1,83 @@
+/**
+ * `vlbench merge`: the run directories of one sharded run (same suites, models, data, limit;
+ * shards 0..N-1 each exactly once, each finished) become one run directory whose predictions are
+ * the union of the shards'. Corpus metrics are then recomputed on the merged predictions, never
+ * averaged over shards, so the scores equal those of an unsharded run.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
+import { predictionKey } from '../tasks/context.js';
+import { readJsonl } from './jsonl.js';
+import { RunDirectory } from './run-dir.js';
+import { completionFile, type CompletionMarker } from './run-task.js';
+import { writeResults } from './results.js';
+
+export class MergeError extends Error {
+  override name = 'MergeError';
+}
+
+function sameExperiment(a: RunManifest, b: RunManifest): string | undefined {
+  const pick = (m: RunManifest) => ({
+    suites: m.suites.map((s) => s.sha256), models: m.models.map((x) => [x.id, x.manifestSha256]),
+    datasets: m.tasks.map((t) => t.dataset.files.map((f) => f.sha256)), limit: m.limit, shards: m.shard?.count ?? null,
+  });
+  const [x, y] = [pick(a), pick(b)];
+  return (Object.keys(x) as (keyof typeof x)[]).find((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]));
+}
+
+function checkShards(dirs: readonly RunDirectory[], manifests: readonly RunManifest[]): void {
+  const first = manifests[0]!;
+  if (first.shard === null) throw new MergeError(`${dirs[0]!.root}: not a shard (run with --shard i/N); nothing to merge`);
+  manifests.forEach((m, i) => {
+    const differs = sameExperiment(first, m);
+    if (differs !== undefined) throw new MergeError(`${dirs[i]!.root}: its ${differs} differ from ${dirs[0]!.root}'s; only shards of one run can be merged`);
+  });
+  const indices = manifests.map((m) => m.shard!.index);
+  for (let k = 0; k < first.shard.count; k++) {
+    const count = indices.filter((i) => i === k).length;
+    if (count !== 1) throw new MergeError(`shard ${k}/${first.shard.count} is ${count === 0 ? 'missing' : `given ${count} times`}; pass each of the ${first.shard.count} shard directories once`);
+  }
+}
+
+function mergePair(out: RunDirectory, dirs: readonly RunDirectory[], model: string, task: string): void {
+  const seen = new Set<string>();
+  const predictions: PredictionRecord[] = [];
+  const progress: BatchProgressRecord[] = [];
+  let requested = 0;
+  for (const dir of dirs) {
+    const marker = completionFile(dir, model, task);
+    if (!existsSync(marker)) throw new MergeError(`${dir.root}: ${model} / ${task} did not finish; resume that shard (vlbench run ... --resume) before merging`);
+    requested += dir.readJson<CompletionMarker>(marker).requested;
+    for (const record of readJsonl<PredictionRecord>(dir.predictions(model, task)).records) {
+      const key = predictionKey(record);
+      if (seen.has(key)) throw new MergeError(`${dir.root}: ${model} / ${task}: sample ${key} is also in another shard; the shards overlap`);
+      seen.add(key);
+      predictions.push(record);
+    }
+    progress.push(...readJsonl<BatchProgressRecord>(dir.progress(model, task)).records);
+  }
+  predictions.sort((a, b) => (a.sampleIndex ?? 0) - (b.sampleIndex ?? 0) || (a.kind === 'retrieval' && b.kind === 'retrieval' ? a.direction.localeCompare(b.direction) : 0));
+  out.writeJsonl(out.predictions(model, task), predictions);
+  out.writeJsonl(out.progress(model, task), progress);
+  out.writeJson(completionFile(out, model, task), { requested } satisfies CompletionMarker);
+}
+
+export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFile {
+  if (runDirs.length === 0) throw new MergeError('name the shard run directories to merge');
+  const dirs = runDirs.map((d) => new RunDirectory(resolve(d)));
+  for (const dir of dirs) if (!dir.exists()) throw new MergeError(`${dir.root}: no manifest.json; not a run directory`);
+  const manifests = dirs.map((d) => d.readJson<RunManifest>(d.manifest));
+  checkShards(dirs, manifests);
+  const out = new RunDirectory(resolve(outDir));
+  if (existsSync(out.root) && readdirSync(out.root).length > 0) throw new MergeError(`${out.root} already exists and is not empty; choose another --out`);
+  const manifest: RunManifest = { ...manifests[0]!, runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
+  out.writeJson(out.manifest, manifest);
+  for (const model of manifest.models) {
+    for (const task of manifest.tasks) {
+      if (task.perModel[model.id]?.applicable === true) mergePair(out, dirs, model.id, task.id);
+    }
+  }
+  return writeResults(out, manifest);
+}

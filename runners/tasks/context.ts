@@ -1,0 +1,39 @@
+/**
+ * What a task executor gets: the model, the planned task with its effective settings, the run's
+ * writers, the clock, and the run-wide switches (fail-fast, abort, events). Executors return how
+ * many samples they processed; they never print.
+ */
+import type { PredictionRecord } from '../../reports/records.js';
+import type { LoadedModel } from '../../models/load.js';
+import type { EffectiveSettings } from '../../suites/settings.js';
+import type { Shard } from '../args.js';
+import type { StageClock } from '../run/measure.js';
+import type { TaskPlan } from '../run/plan.js';
+import type { RunEvent } from '../run/events.js';
+import type { BatchWriter } from './batch-writer.js';
+
+export interface TaskContext {
+  readonly model: LoadedModel;
+  readonly plan: TaskPlan;
+  readonly settings: EffectiveSettings;
+  readonly shard: Shard | null;
+  readonly clock: StageClock;
+  readonly writer: BatchWriter;
+  /** Keys of predictions already written (resume): `sampleId`, or `direction:sampleId` for retrieval. */
+  readonly done: ReadonlySet<string>;
+  readonly failFast: boolean;
+  readonly signal: AbortSignal;
+  /** How many media files are prepared (decoded, resized) at once. */
+  readonly prepareConcurrency: number;
+  readonly emit: (event: RunEvent) => void;
+}
+
+export class SampleFailedError extends Error {
+  override name = 'SampleFailedError';
+}
+
+export function predictionKey(record: PredictionRecord): string {
+  if (record.kind === 'retrieval') return `${record.direction}:${record.sampleId}`;
+  if (record.kind === 'failed' && record.direction !== undefined) return `${record.direction}:${record.sampleId}`;
+  return record.sampleId;
+}

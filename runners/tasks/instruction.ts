@@ -1,0 +1,75 @@
+/**
+ * Instruction following (InstructBLIP held-out, X-InstructBLIP modalities): the prompt from the
+ * template; open-ended answers are generated, multiple choice ranks every option by the model's
+ * log-likelihood and takes the best. VQA-format datasets (VizWiz, GQA) are accepted as
+ * open-ended instruction samples with the answer type as category.
+ */
+import type { InstructionSample, Sample } from '../../datasets/samples.js';
+import type { InstructionPrediction } from '../../reports/records.js';
+import { applyCandidateTemplate, applyPromptTemplate } from '../../suites/templates.js';
+import type { TaskContext } from './context.js';
+import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
+
+export function asInstruction(item: Sample): InstructionSample | { readonly unusable: string } {
+  if (item.kind === 'instruction') return item;
+  if (item.kind === 'vqa') {
+    return {
+      kind: 'instruction', id: item.id, media: [item.media], question: item.question, context: '', choices: [], answerIndex: -1,
+      answers: item.answers, category: item.answerType, source: item.source,
+    };
+  }
+  return { unusable: `an instruction task needs instruction or vqa samples, the loader gave ${item.kind}` };
+}
+
+function output(ctx: TaskContext, b: Prepared<InstructionSample>, prompt: string, answer: string, chosenIndex: number, tokens: number): Output {
+  const mode = ctx.settings.kind === 'instruction' ? ctx.settings.mode : 'open';
+  return {
+    generatedTokens: tokens,
+    record: (latencyMs: number): InstructionPrediction => ({
+      kind: 'instruction', sampleId: b.sample.id, model: ctx.model.id, task: ctx.plan.task.id, sampleIndex: b.index,
+      prompt, answer, mode, choices: b.sample.choices, chosenIndex, answerIndex: b.sample.answerIndex, answers: b.sample.answers,
+      category: b.sample.category, generatedTokens: tokens, latencyMs, media: b.sample.media.map((m) => m.path),
+    }),
+  };
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  values.forEach((v, i) => {
+    if (v > (values[best] ?? -Infinity)) best = i;
+  });
+  return best;
+}
+
+export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample> {
+  const settings = ctx.settings;
+  if (settings.kind !== 'instruction') throw new Error('instructionTask needs instruction settings');
+  const capability = ctx.model.adapter.instruction!;
+  return {
+    accept: (item: Sample) => {
+      const sample = asInstruction(item);
+      if ('unusable' in sample) return sample;
+      if (settings.mode === 'multiple-choice' && sample.choices.length === 0) return { unusable: `sample ${sample.id} has no choices; a multiple-choice task needs them` };
+      return sample;
+    },
+    media: (sample) => sample.media,
+    async infer(batch, taskCtx) {
+      const prompts = batch.map((b) => applyPromptTemplate(settings.template, { question: b.sample.question, context: b.sample.context, choices: b.sample.choices }));
+      const requests = batch.map((b, i) => ({ media: b.media, prompt: prompts[i]! }));
+      if (settings.mode === 'multiple-choice') {
+        const candidates = batch.map((b) => b.sample.choices.map((c) => applyCandidateTemplate(settings.candidateTemplate, c)));
+        const scores = await capability.scoreCandidates(requests, candidates, taskCtx.clock);
+        return batch.map((b, i) => {
+          const chosen = argmax(scores[i]!);
+          return output(ctx, b, prompts[i]!, b.sample.choices[chosen] ?? '', chosen, 0);
+        });
+      }
+      const generations = await capability.generate(requests, settings.generation, taskCtx.clock);
+      return batch.map((b, i) => output(ctx, b, prompts[i]!, generations[i]!.text, -1, generations[i]!.tokenIds.length));
+    },
+  };
+}
+
+export function runInstruction(ctx: TaskContext): Promise<LoopResult> {
+  return runSampleTask(instructionTask(ctx), ctx);
+}

@@ -1,0 +1,123 @@
+/**
+ * Image-text retrieval exactly as LAVIS (model-contracts §1.4): contrastive similarity of every
+ * image with every text (the family's similarity; BLIP-2 takes the max over its query vectors),
+ * visited in blocks while keeping only each query's top k; the top k re-ranked by the matching
+ * head; final score = ITM logit + ITC similarity in float32, every other entry -100; the rank of
+ * the best ground truth in that row (numpy's argsort tie order, via the metrics module).
+ * Image->text and text->image; a shard re-ranks only its share of queries.
+ */
+import { bestTargetRank } from '../../reports/metrics/recall-at-k.js';
+import type { PreparedMedia } from '../../models/capabilities.js';
+import type { RetrievalPrediction } from '../../reports/records.js';
+import { inShard } from '../run/samples.js';
+import type { TaskContext } from './context.js';
+import { buildGallery, type Gallery } from './retrieval-gallery.js';
+import { PreparedMediaCache } from './media-cache.js';
+import type { LoopResult } from './sample-loop.js';
+import { TopK } from './top-k.js';
+
+const BLOCK = 256;
+const CACHE_BYTES = 512 * 1024 * 1024;
+/** LAVIS fills the score matrix with -100 outside each query's top k. */
+const FILL = -100;
+
+interface Query {
+  readonly direction: 'i2t' | 't2i';
+  /** Position in gallery.images (i2t) or gallery.texts (t2i). */
+  readonly position: number;
+  readonly top: TopK;
+}
+
+function selectQueries(ctx: TaskContext, gallery: Gallery, k: number): { i2t: Map<number, Query>; t2i: Map<number, Query> } {
+  const i2t = new Map<number, Query>();
+  const t2i = new Map<number, Query>();
+  gallery.images.forEach((image, position) => {
+    if (inShard(image.index, ctx.shard) && !ctx.done.has(`i2t:${image.sample.id}`)) i2t.set(position, { direction: 'i2t', position, top: new TopK(Math.min(k, gallery.texts.length)) });
+  });
+  gallery.texts.forEach((text, position) => {
+    if (inShard(text.index, ctx.shard) && !ctx.done.has(`t2i:${text.id}`)) t2i.set(position, { direction: 't2i', position, top: new TopK(Math.min(k, gallery.images.length)) });
+  });
+  return { i2t, t2i };
+}
+
+/** The contrastive sweep: blocks of images x blocks of texts, feeding both directions' top k. */
+function sweep(ctx: TaskContext, gallery: Gallery, i2t: Map<number, Query>, t2i: Map<number, Query>): void {
+  const retrieval = ctx.model.adapter.retrieval!;
+  for (let i0 = 0; i0 < gallery.images.length; i0 += BLOCK) {
+    for (let t0 = 0; t0 < gallery.texts.length; t0 += BLOCK) {
+      for (let i = i0; i < Math.min(i0 + BLOCK, gallery.images.length); i++) {
+        const imageQuery = i2t.get(i);
+        const embedding = gallery.images[i]!.embedding;
+        for (let t = t0; t < Math.min(t0 + BLOCK, gallery.texts.length); t++) {
+          const textQuery = t2i.get(t);
+          if (imageQuery === undefined && textQuery === undefined) continue;
+          const sim = Math.fround(retrieval.similarity(embedding, gallery.texts[t]!.embedding));
+          imageQuery?.top.push(sim, t);
+          textQuery?.top.push(sim, i);
+        }
+      }
+    }
+  }
+}
+
+async function rerank(ctx: TaskContext, gallery: Gallery, queries: readonly Query[], cache: PreparedMediaCache): Promise<RetrievalPrediction[]> {
+  const pairs: { image: PreparedMedia; text: string }[] = [];
+  const candidates = queries.map((q) => q.top.sorted());
+  for (const [n, query] of queries.entries()) {
+    for (const candidate of candidates[n]!) {
+      const [imagePos, textPos] = query.direction === 'i2t' ? [query.position, candidate.index] : [candidate.index, query.position];
+      pairs.push({ image: await cache.get(gallery.images[imagePos]!.sample.media), text: gallery.texts[textPos]!.text });
+    }
+  }
+  const itm = await ctx.model.adapter.retrieval!.matchScores(pairs, ctx.clock);
+  let next = 0;
+  return queries.map((query, n) => {
+    const rowLength = query.direction === 'i2t' ? gallery.texts.length : gallery.images.length;
+    const row = new Float32Array(rowLength).fill(FILL);
+    const final = candidates[n]!.map((c) => ({ index: c.index, score: Math.fround(Math.fround(itm[next++]!) + c.score) }));
+    for (const f of final) row[f.index] = f.score;
+    const order = [...final].sort((a, b) => b.score - a.score || a.index - b.index);
+    return prediction(ctx, gallery, query, row, order.slice(0, 10).map((o) => o.index));
+  });
+}
+
+function prediction(ctx: TaskContext, gallery: Gallery, query: Query, row: Float32Array, top: number[]): RetrievalPrediction {
+  const base = { kind: 'retrieval' as const, model: ctx.model.id, task: ctx.plan.task.id, direction: query.direction, latencyMs: 0 };
+  if (query.direction === 'i2t') {
+    const image = gallery.images[query.position]!;
+    return {
+      ...base, sampleId: image.sample.id, sampleIndex: image.index, rank: bestTargetRank(row, image.texts, 10),
+      top: top.map((t) => gallery.texts[t]!.id), groundTruth: image.texts.map((t) => gallery.texts[t]!.id), media: [image.sample.media.path],
+    };
+  }
+  const text = gallery.texts[query.position]!;
+  const image = gallery.images[text.image]!;
+  return {
+    ...base, sampleId: text.id, sampleIndex: text.index, rank: bestTargetRank(row, [text.image], 10),
+    top: top.map((i) => gallery.images[i]!.sample.id), groundTruth: [image.sample.id], media: [image.sample.media.path],
+  };
+}
+
+export async function runRetrieval(ctx: TaskContext): Promise<LoopResult> {
+  if (ctx.settings.kind !== 'retrieval') throw new Error('runRetrieval needs retrieval settings');
+  const k = ctx.settings.kTest;
+  const cache = new PreparedMediaCache(CACHE_BYTES, (media) => ctx.model.adapter.prepare(media, ctx.clock));
+  const started = performance.now();
+  const gallery = await buildGallery(ctx, cache);
+  const { i2t, t2i } = selectQueries(ctx, gallery, k);
+  sweep(ctx, gallery, i2t, t2i);
+  ctx.writer.write(gallery.failures, { phase: 'embed', samples: 0, failed: gallery.failures.length, wallMs: performance.now() - started, generatedTokens: 0, latenciesMs: [], stagesMs: ctx.clock.take() });
+  const state = { done: 0, failed: gallery.failures.length };
+  const queries = [...i2t.values(), ...t2i.values()];
+  for (let start = 0; start < queries.length && !ctx.signal.aborted; start += ctx.settings.batchSize) {
+    const batch = queries.slice(start, start + ctx.settings.batchSize);
+    const batchStart = performance.now();
+    const records = await rerank(ctx, gallery, batch, cache);
+    const wallMs = performance.now() - batchStart;
+    const latency = wallMs / batch.length;
+    ctx.writer.write(records.map((r) => ({ ...r, latencyMs: latency })), { phase: 'batch', samples: batch.length, failed: 0, wallMs, generatedTokens: 0, latenciesMs: batch.map(() => latency), stagesMs: ctx.clock.take() });
+    state.done += batch.length;
+    ctx.emit({ type: 'progress', model: ctx.model.id, task: ctx.plan.task.id, done: state.done, failed: state.failed });
+  }
+  return { ...state, requested: gallery.requested, interrupted: ctx.signal.aborted };
+}

@@ -1,0 +1,65 @@
+/**
+ * VQA: the question through the prompt template, then either answer ranking over the answer list
+ * (ALBEF/BLIP, two-stage as LAVIS) or generation with the family's decoding settings.
+ */
+import { readFileSync } from 'node:fs';
+import type { Sample, VqaSample } from '../../datasets/samples.js';
+import type { VqaPrediction } from '../../reports/records.js';
+import { applyPromptTemplate, templateText } from '../../suites/templates.js';
+import type { TaskContext } from './context.js';
+import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
+
+export class AnswerListError extends Error {
+  override name = 'AnswerListError';
+}
+
+export function readAnswerList(file: string): string[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AnswerListError(`${file}: cannot read the answer list: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(list) || list.length === 0 || !list.every((a) => typeof a === 'string')) {
+    throw new AnswerListError(`${file}: expected a non-empty JSON list of answer strings (LAVIS answer_list.json)`);
+  }
+  return list as string[];
+}
+
+function output(ctx: TaskContext, b: Prepared<VqaSample>, answer: string, tokens: number): Output {
+  return {
+    generatedTokens: tokens,
+    record: (latencyMs: number): VqaPrediction => ({
+      kind: 'vqa', sampleId: b.sample.id, model: ctx.model.id, task: ctx.plan.task.id, sampleIndex: b.index,
+      question: b.sample.question, answer, answers: b.sample.answers, answerType: b.sample.answerType, questionType: b.sample.questionType,
+      imageId: b.sample.imageId, generatedTokens: tokens, latencyMs, media: [b.sample.media.path],
+    }),
+  };
+}
+
+export function vqaTask(ctx: TaskContext): SampleTask<VqaSample> {
+  const settings = ctx.settings;
+  if (settings.kind !== 'vqa') throw new Error('vqaTask needs vqa settings');
+  const adapter = ctx.model.adapter;
+  const answerList = settings.method === 'rank' ? readAnswerList(settings.answerList ?? '') : [];
+  return {
+    accept: (item: Sample) => (item.kind === 'vqa' ? item : { unusable: `a vqa task needs vqa samples, the loader gave ${item.kind}` }),
+    media: (sample) => [sample.media],
+    async infer(batch, taskCtx) {
+      // `prompt` is the filled template; `question` + `template` let the adapter apply the family's
+      // question processor before filling it (LAVIS blip_question).
+      const template = templateText(settings.template).replace(/\{\}/g, '{question}');
+      const requests = batch.map((b) => ({ image: b.media[0]!, question: b.sample.question, template, prompt: applyPromptTemplate(settings.template, { question: b.sample.question }) }));
+      if (settings.method === 'rank') {
+        const ranked = await adapter.answerRanking!.rankAnswers(requests, answerList, settings.numCandidates, taskCtx.clock);
+        return batch.map((b, i) => output(ctx, b, ranked[i]!.answer, 0));
+      }
+      const generations = await adapter.answerGeneration!.answer(requests, settings.generation, taskCtx.clock);
+      return batch.map((b, i) => output(ctx, b, generations[i]!.text, generations[i]!.tokenIds.length));
+    },
+  };
+}
+
+export function runVqa(ctx: TaskContext): Promise<LoopResult> {
+  return runSampleTask(vqaTask(ctx), ctx);
+}

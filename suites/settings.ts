@@ -1,0 +1,126 @@
+/**
+ * Effective settings of one task for one model, each with where its value came from:
+ * 'suite' (written in the suite), 'cli' (a command-line flag), 'family-default' (the family's
+ * LAVIS evaluation default, from the model's manifest via the adapter) or 'default' (vlbench's
+ * or Hugging Face's own default). The run records them all, so every override is visible.
+ */
+import type { MediaModality, TaskDefaults } from '../models/capabilities.js';
+import { HF_DEFAULT_GENERATION, type GenerationConfig } from '../models/generation/config.js';
+import type { GenerationOverrides, TaskSpec } from './schema/suite.js';
+
+export type SettingSource = 'default' | 'family-default' | 'suite' | 'cli';
+
+export interface ResolvedSetting<T = unknown> {
+  readonly value: T;
+  readonly source: SettingSource;
+}
+
+/** What the model offers, as far as settings depend on it. */
+export interface ModelFacts {
+  readonly defaults: TaskDefaults;
+  readonly canRankAnswers: boolean;
+  readonly canGenerateAnswers: boolean;
+}
+
+export interface CliOverrides {
+  readonly limit: number | null;
+}
+
+/** vlbench's own defaults for settings no family defines. */
+export const VLBENCH_DEFAULTS = {
+  batchSize: 8,
+  kTest: 128,
+  maxTextLength: 35,
+  numCandidates: 128,
+  vqaTemplate: 'question',
+  instructionTemplate: '{question}',
+  candidateTemplate: 'choice',
+  tokenize: 'ptb',
+} as const;
+
+interface CommonSettings {
+  readonly batchSize: number;
+  readonly limit: number | null;
+}
+
+export type EffectiveSettings = CommonSettings & (
+  | { readonly kind: 'retrieval'; readonly kTest: number; readonly maxTextLength: number }
+  | { readonly kind: 'captioning'; readonly prompt: string | undefined; readonly generation: GenerationConfig; readonly tokenize: 'ptb' | 'none' }
+  | { readonly kind: 'vqa'; readonly method: 'rank' | 'generate'; readonly template: string; readonly numCandidates: number; readonly answerList: string | undefined; readonly generation: GenerationConfig }
+  | { readonly kind: 'instruction'; readonly mode: 'open' | 'multiple-choice'; readonly template: string; readonly candidateTemplate: string; readonly generation: GenerationConfig; readonly modality: MediaModality }
+);
+
+export interface ResolvedTaskSettings {
+  readonly effective: EffectiveSettings;
+  /** Flat keys (`generation.numBeams`) -> value and source, for manifest.json. */
+  readonly record: Readonly<Record<string, ResolvedSetting>>;
+}
+
+class Recorder {
+  readonly record: Record<string, ResolvedSetting> = {};
+
+  pick<T>(key: string, suite: T | undefined, family: T | undefined, fallback: T): T {
+    const [value, source]: [T, SettingSource] = suite !== undefined ? [suite, 'suite'] : family !== undefined ? [family, 'family-default'] : [fallback, 'default'];
+    this.record[key] = { value: value === undefined ? null : value, source };
+    return value;
+  }
+
+  generation(suite: GenerationOverrides | undefined, family: GenerationConfig | undefined): GenerationConfig {
+    const merged: Record<string, unknown> = {};
+    for (const key of Object.keys(HF_DEFAULT_GENERATION) as (keyof GenerationConfig)[]) {
+      merged[key] = this.pick(`generation.${key}`, suite?.[key], family?.[key], HF_DEFAULT_GENERATION[key]);
+    }
+    return merged as unknown as GenerationConfig;
+  }
+}
+
+function limitSetting(recorder: Recorder, task: TaskSpec, cli: CliOverrides): number | null {
+  const suite = task.limit ?? null;
+  const [value, source]: [number | null, SettingSource] = cli.limit !== null && (suite === null || cli.limit < suite) ? [cli.limit, 'cli'] : [suite, suite === null ? 'default' : 'suite'];
+  recorder.record.limit = { value, source };
+  return value;
+}
+
+export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliOverrides, datasetModality: MediaModality): ResolvedTaskSettings {
+  const r = new Recorder();
+  const common = { batchSize: r.pick('batchSize', task.batchSize, undefined, VLBENCH_DEFAULTS.batchSize), limit: limitSetting(r, task, cli) };
+  const d = model.defaults;
+  let effective: EffectiveSettings;
+  switch (task.kind) {
+    case 'retrieval':
+      effective = { ...common, kind: 'retrieval', kTest: r.pick('kTest', task.kTest, d.retrieval?.kTest, VLBENCH_DEFAULTS.kTest), maxTextLength: r.pick('maxTextLength', task.maxTextLength, d.retrieval?.maxTextLength, VLBENCH_DEFAULTS.maxTextLength) };
+      break;
+    case 'captioning':
+      effective = {
+        ...common, kind: 'captioning', prompt: r.pick<string | undefined>('prompt', task.prompt, d.caption?.prompt, undefined),
+        generation: r.generation(task.generation, d.caption?.generation), tokenize: r.pick('tokenize', task.tokenize, undefined, VLBENCH_DEFAULTS.tokenize),
+      };
+      break;
+    case 'vqa': {
+      const familyMethod = model.canRankAnswers ? 'rank' : model.canGenerateAnswers ? 'generate' : undefined;
+      const method = r.pick<'rank' | 'generate'>('method', task.method, familyMethod, 'generate');
+      effective = {
+        ...common, kind: 'vqa', method,
+        template: r.pick('template', task.template, d.vqa?.promptTemplate, VLBENCH_DEFAULTS.vqaTemplate),
+        numCandidates: r.pick('numCandidates', task.numCandidates, d.vqa?.numAnswerCandidates, VLBENCH_DEFAULTS.numCandidates),
+        answerList: r.pick<string | undefined>('answerList', task.answerList, undefined, undefined),
+        generation: method === 'generate' ? r.generation(task.generation, d.vqa?.generation) : HF_DEFAULT_GENERATION,
+      };
+      break;
+    }
+    case 'instruction':
+      effective = {
+        ...common, kind: 'instruction', mode: r.pick('mode', task.mode, undefined, task.mode),
+        template: r.pick('template', task.template, undefined, VLBENCH_DEFAULTS.instructionTemplate),
+        candidateTemplate: r.pick('candidateTemplate', task.candidateTemplate, undefined, VLBENCH_DEFAULTS.candidateTemplate),
+        generation: task.mode === 'open' ? r.generation(task.generation, d.instruction?.generation) : HF_DEFAULT_GENERATION,
+        modality: r.pick('modality', task.modality, undefined, datasetModality),
+      };
+      break;
+    default: {
+      const never: never = task;
+      return never;
+    }
+  }
+  return { effective, record: r.record };
+}
