@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { PreparedMedia } from '../../../models/capabilities.js';
 import { recallFromScores } from '../../../reports/metrics/recall-at-k.js';
 import type { ScoresFile } from '../../../reports/records.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
@@ -23,12 +24,12 @@ async function denseRecall(model: string, k: number): Promise<Record<string, num
   const root = join(dirname(FIXTURE_SUITE), 'data');
   const entries = JSON.parse(readFileSync(join(root, 'captions.json'), 'utf8')) as { image: string; caption: string[] }[];
   const ctx = new StageClock();
-  const images = [];
+  const images: PreparedMedia[] = [];
   const texts: string[] = [];
   const img2txt: number[][] = [];
   const txt2img: number[] = [];
   for (const entry of entries) {
-    let prepared;
+    let prepared: PreparedMedia;
     try {
       prepared = await adapter.prepare({ modality: 'image', path: join(root, 'images', entry.image) }, ctx);
     } catch {
@@ -41,7 +42,7 @@ async function denseRecall(model: string, k: number): Promise<Record<string, num
   const imageEmb = await retrieval.embedImages(images, ctx);
   const textEmb = await retrieval.embedTexts(texts, ctx);
   const sim = imageEmb.map((ie) => textEmb.map((te) => Math.fround(retrieval.similarity(ie, te))));
-  const rerank = async (row: number[], pairOf: (j: number) => { image: typeof images[number]; text: string }): Promise<Float32Array> => {
+  const rerank = async (row: number[], pairOf: (j: number) => { image: PreparedMedia; text: string }): Promise<Float32Array> => {
     const top = row.map((s, j) => ({ s, j })).sort((a, b) => b.s - a.s || a.j - b.j).slice(0, k);
     const itm = await retrieval.matchScores(top.map((t) => pairOf(t.j)), ctx);
     const out = new Float32Array(row.length).fill(-100);
