@@ -64,7 +64,10 @@ def build_cache(flat, encoder_decoder: bool = False):
     Works with transformers 4.36+ (DynamicCache.update) and 5.x (lazily created layers). The
     cross-attention half of an EncoderDecoderCache starts empty, so cross-attention is
     recomputed from encoder_hidden_states at every step, as the contract says."""
-    from transformers.cache_utils import DynamicCache
+    try:
+        from transformers.cache_utils import DynamicCache
+    except ImportError:  # transformers < 4.36 (or none): legacy ((k, v), ...) tuples
+        return tuple((flat[2 * i], flat[2 * i + 1]) for i in range(len(flat) // 2))
     cache = DynamicCache()
     for i in range(len(flat) // 2):
         cache.update(flat[2 * i], flat[2 * i + 1], i)
@@ -114,6 +117,7 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
     path = Path(path)
     module.eval()
     specs = {**inputs, **outputs}
+    before = set(os.listdir(path.parent))
     with torch.no_grad():
         kwargs = dict(input_names=list(inputs), output_names=list(outputs), dynamic_axes=_dynamic_axes(specs),
                       opset_version=OPSET, do_constant_folding=True)
@@ -123,7 +127,7 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
             torch.onnx.export(module, tuple(example.values()), str(path), **kwargs)
     external = []
     if large or path.stat().st_size >= EXTERNAL_DATA_BYTES:
-        external = _move_to_external_data(path)
+        external = _move_to_external_data(path, before)
     model = onnx.load(str(path), load_external_data=False)
     graph_inputs = {i.name for i in model.graph.input}
     missing = [n for n in inputs if n not in graph_inputs]
@@ -142,7 +146,9 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
     return entry
 
 
-def _move_to_external_data(path: Path) -> list:
+def _move_to_external_data(path: Path, before: set) -> list:
+    """One `<graph>.onnx.data` file beside the graph. torch writes a >2 GB graph with one external
+    file per tensor; those strays (files that appeared during this export) are removed."""
     import onnx
     model = onnx.load(str(path))
     data_name = path.name + ".data"
@@ -150,6 +156,11 @@ def _move_to_external_data(path: Path) -> list:
         os.remove(path.parent / data_name)
     onnx.save(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
               location=data_name, size_threshold=1024)
+    del model
+    for stray in set(os.listdir(path.parent)) - before - {path.name, data_name}:
+        os.remove(path.parent / stray)
+    if not (path.parent / data_name).exists():  # every tensor under the size threshold
+        return []
     return [{"file": data_name, "sha256": sha256(path.parent / data_name)}]
 
 

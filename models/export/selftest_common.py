@@ -1,0 +1,104 @@
+"""Self-test of the plain-torch parts of common.py on a toy cached decoder (no transformers needed):
+KV flattening names and pairing, dynamic axes, external data, sha256, the manifest writer and its
+validation. Run: /usr/bin/python3 -m models.export.selftest_common"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import onnx
+import torch
+from torch import nn
+
+from . import common as C
+
+
+class ToyDecoder(nn.Module):
+    """One attention layer per `layers` whose keys/values are the token embeddings themselves."""
+
+    def __init__(self, vocab=200, heads=2, head_dim=3, layers=2):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, heads * head_dim)
+        self.head = nn.Linear(heads * head_dim, vocab)
+        self.heads, self.head_dim, self.layers = heads, head_dim, layers
+
+    def forward(self, input_ids, attention_mask, *past):
+        cache = C.build_cache(list(past))          # legacy tuples without transformers
+        x = self.embed(input_ids)
+        b, s, _ = x.shape
+        kv = x.view(b, s, self.heads, self.head_dim).transpose(1, 2)
+        presents = []
+        for i in range(self.layers):
+            k = torch.cat([cache[i][0], kv], dim=2)
+            v = torch.cat([cache[i][1], kv * 2], dim=2)
+            scores = kv @ k.transpose(-1, -2) + (1.0 - attention_mask[:, None, None, :].float()) * -1e4
+            kv = torch.softmax(scores, -1) @ v
+            presents.append((k, v))
+        logits = self.head(kv.transpose(1, 2).reshape(b, s, -1))
+        return (logits,) + C.flatten_cache(presents, self.layers)
+
+
+def example(layers, heads, head_dim, batch, seq, past):
+    ex = {"input_ids": torch.randint(0, 200, (batch, seq)), "attention_mask": torch.ones(batch, past + seq, dtype=torch.long)}
+    for i, t in enumerate(C.dummy_past(layers, heads, head_dim, batch, past)):
+        ex[f"past_key_values.{i // 2}.{'key' if i % 2 == 0 else 'value'}"] = t
+    return ex
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def main():
+    torch.manual_seed(0)
+    layers, heads, head_dim = 2, 2, 3
+    past_in, present_out, kv = C.kv_specs(layers, heads, head_dim)
+    check(kv["pairs"][:2] == [["past_key_values.0.key", "present.0.key"], ["past_key_values.0.value", "present.0.value"]],
+          f"pairs {kv['pairs']}")
+    check(list(past_in)[3] == "past_key_values.1.value" and list(present_out)[3] == "present.1.value", "order")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        inputs = {"input_ids": (C.I64, ["batch", "seq"]), "attention_mask": (C.I64, ["batch", "total_seq"]), **past_in}
+        outputs = {"logits": (C.F32, ["batch", "seq", 200]), **present_out}
+        entry = C.export_graph(ToyDecoder(), example(layers, heads, head_dim, 2, 2, 3), inputs, outputs,
+                               out / "toy.onnx", kv=kv, large=True)
+        model = onnx.load(str(out / "toy.onnx"))
+        names = [i.name for i in model.graph.input]
+        check(names == list(inputs), f"input names {names}")
+        check([o.name for o in model.graph.output] == list(outputs), "output names")
+        dims = [d.dim_param or d.dim_value for d in model.graph.input[2].type.tensor_type.shape.dim]
+        check(dims == ["batch", heads, "past_seq", head_dim], f"past dims {dims}")
+        dims = [d.dim_param or d.dim_value for d in model.graph.output[1].type.tensor_type.shape.dim]
+        check(dims == ["batch", heads, "total_seq", head_dim], f"present dims {dims}")
+        check(entry["externalData"] and (out / entry["externalData"][0]["file"]).is_file(), "external data written")
+        data = (out / entry["externalData"][0]["file"]).read_bytes()
+        check(entry["externalData"][0]["sha256"] == hashlib.sha256(data).hexdigest(), "external sha256")
+        check(entry["sha256"] == hashlib.sha256((out / "toy.onnx").read_bytes()).hexdigest(), "graph sha256")
+        check(entry["kvCache"] is kv and entry["inputs"]["past_key_values.0.key"]["shape"][2] == "past_seq", "entry")
+        (out / "tokenizer").mkdir()
+        (out / "tokenizer" / "text.json").write_text("{}")
+        manifest = {"name": "toy", "family": "blip", "variant": "toy", "llm": None, "modalities": ["image"],
+                    "capabilities": ["captioning"], "graphs": {"text_decoder": entry},
+                    "tokenizers": {"text": {"file": "tokenizer/text.json", "kind": "bert", "truncationSide": "right",
+                                            "maxLength": 35}},
+                    "specialTokens": {"text": {"pad": 0}}, "preprocess": {"image": C.image_preprocess(32)},
+                    "prompts": {}, "generation": {"caption": C.generation(3, 20, 5)}}
+        written = json.loads(C.write_manifest(out, manifest).read_text())
+        check(written["formatVersion"] == 1 and list(written)[0] == "formatVersion", "formatVersion first")
+        for bad, why in (({"family": "vit"}, "/family"), ({"extra": 1}, "unknown keys"),
+                         ({"capabilities": ["caption"]}, "/capabilities")):
+            try:
+                C.write_manifest(out, {**manifest, **bad})
+            except ValueError as error:
+                check(why in str(error), f"{why} not in {error}")
+            else:
+                raise AssertionError(f"accepted {bad}")
+    print("selftest_common: ok")
+
+
+if __name__ == "__main__":
+    main()
