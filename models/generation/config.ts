@@ -53,3 +53,28 @@ export const HF_DEFAULT_GENERATION: GenerationConfig = {
   temperature: 1.0,
   seed: 0,
 };
+
+/**
+ * Rejects settings transformers 4.33 rejects (or that would silently mean something else), naming
+ * the field. `source` says where the config came from (manifest path, suite file and pointer).
+ */
+export function checkGenerationConfig(config: GenerationConfig, source: string): void {
+  const fail = (field: keyof GenerationConfig, rule: string) => {
+    throw new Error(`${source}: generation.${field} = ${String(config[field])} is invalid: ${rule}`);
+  };
+  const isCount = (n: number) => Number.isInteger(n) && n >= 0;
+  if (!Number.isInteger(config.numBeams) || config.numBeams < 1) fail('numBeams', 'use an integer >= 1');
+  if (!isCount(config.maxLength) || config.maxLength < 1) fail('maxLength', 'use an integer >= 1');
+  if (config.maxNewTokens !== undefined && (!isCount(config.maxNewTokens) || config.maxNewTokens < 1)) fail('maxNewTokens', 'use an integer >= 1 or leave it unset');
+  if (!isCount(config.minLength)) fail('minLength', 'use an integer >= 0');
+  if (!isCount(config.noRepeatNgramSize)) fail('noRepeatNgramSize', 'use an integer >= 0 (0 = off)');
+  if (!isCount(config.topK)) fail('topK', 'use an integer >= 0 (0 = off)');
+  if (!Number.isFinite(config.lengthPenalty)) fail('lengthPenalty', 'use a finite number (1 = HF default, 0 = raw sum)');
+  if (!(config.repetitionPenalty > 0)) fail('repetitionPenalty', 'use a number > 0 (1 = off)');
+  if (!(config.topP > 0 && config.topP <= 1)) fail('topP', 'use a number in (0, 1] (1 = off)');
+  if (!(config.temperature > 0)) fail('temperature', 'use a number > 0 (1 = off)');
+  if (!Number.isInteger(config.seed)) fail('seed', 'use an integer');
+  if (config.doSample && config.numBeams > 1) {
+    fail('doSample', 'beam sampling (doSample with numBeams > 1) is not supported; use numBeams 1 to sample or doSample false for beam search');
+  }
+}

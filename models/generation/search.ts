@@ -3,7 +3,7 @@
  * `greedy_search`, `sample` and `beam_search` step by step (model-contracts §0).
  */
 import { BeamHypotheses } from './beam-hypotheses.js';
-import type { GenerationConfig } from './config.js';
+import { checkGenerationConfig, type GenerationConfig } from './config.js';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from './decoder.js';
 import { applyAll, buildProcessors, buildWarpers, logSoftmaxRows, softmax, type LogitsProcessor } from './logits-processors.js';
 import { createPrng, type Prng } from './prng.js';
@@ -33,10 +33,7 @@ function validate(config: GenerationConfig, factory: StepDecoderFactory): number
   const lengths = new Set(factory.initialIds.map((ids) => ids.length));
   if (lengths.size > 1) throw new Error(`generate: initial ids of one call must share a length (got ${[...lengths].join(', ')}); pad the prompts`);
   if (factory.initialIds.length !== factory.inputs) throw new Error(`generate: ${factory.initialIds.length} initial id rows for ${factory.inputs} inputs`);
-  if (config.numBeams < 1 || !Number.isInteger(config.numBeams)) throw new Error(`generate: numBeams must be a positive integer, got ${config.numBeams}`);
-  if (config.doSample && config.numBeams > 1) {
-    throw new Error('generate: beam sampling (doSample with numBeams > 1) is not supported; use numBeams 1 to sample or doSample false for beam search');
-  }
+  checkGenerationConfig(config, 'generate');
   return [...lengths][0] ?? 0;
 }
 

@@ -149,4 +149,19 @@ test('half-supported settings are errors', async () => {
   );
 });
 
+test('invalid settings are errors naming the field', async () => {
+  for (const [over, field] of [
+    [{ numBeams: 0 }, 'numBeams'],
+    [{ topP: 1.5 }, 'topP'],
+    [{ temperature: 0 }, 'temperature'],
+    [{ repetitionPenalty: 0 }, 'repetitionPenalty'],
+    [{ maxNewTokens: 0 }, 'maxNewTokens'],
+  ] as const) {
+    await generate(markovFactory('decoder-only', []), cfg(over), SPECIAL).then(
+      () => assert.unreachable(`${field} must be refused`),
+      (e: Error) => assert.match(e.message, `generation.${field}`),
+    );
+  }
+});
+
 test.run();
