@@ -207,7 +207,7 @@ def export(checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: s
             "specialTokens": {"text": C.bert_special(tokenizer, dec=False, enc=False)},
             "prompts": {}, "generation": {}, "retrieval": {"kTest": 128, "maxTextLength": 35}})
     else:
-        lm = model.language_model
+        lm = hf_llm.causal_lm(model)
         if llm_name is None:
             llm_name = "t5" if hf_llm.is_t5(lm) else "opt"
         graphs.update(hf_llm.export_llm(lm, out, dtype))

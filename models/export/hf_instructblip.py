@@ -94,7 +94,7 @@ def export(checkpoint: str, out: Path, llm_name: str | None, dtype: str = C.F32,
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     model, llm_tok, qformer_tok = load(checkpoint)
-    lm = model.language_model
+    lm = hf_llm.causal_lm(model)
     if llm_name is None:
         llm_name = "t5" if hf_llm.is_t5(lm) else "vicuna"
     size = model.config.vision_config.image_size

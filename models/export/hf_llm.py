@@ -166,3 +166,21 @@ def export_llm(lm, out: Path, dtype: str) -> dict:
 
 def llm_spec(lm, name: str) -> dict:
     return {"kind": "encoder-decoder" if is_t5(lm) else "decoder-only", "name": name}
+
+
+def causal_lm(model):
+    """The composite model's LLM with its LM head. Some transformers versions keep only the base
+    model under `language_model` and the head on the composite model; then the two are joined
+    into a fresh *ForCausalLM / *ForConditionalGeneration with the same weights."""
+    lm = model.language_model
+    if lm.get_output_embeddings() is not None:
+        return lm
+    head = getattr(model, "lm_head", None)
+    if head is None:
+        raise RuntimeError("language_model has no LM head and the composite model has no lm_head")
+    from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM
+    make = AutoModelForSeq2SeqLM if getattr(lm.config, "is_encoder_decoder", False) else AutoModelForCausalLM
+    full = make.from_config(lm.config)
+    getattr(full, full.base_model_prefix).load_state_dict(lm.state_dict())
+    full.get_output_embeddings().load_state_dict(head.state_dict())
+    return full.to(next(lm.parameters()).dtype).eval()

@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 from . import common as C
-from . import hf_blip, hf_blip2, hf_instructblip
+from . import hf_blip, hf_blip2, hf_instructblip, hf_llm
 from . import tiny_configs as TC
 from . import tiny_tokenizers as TT
 
@@ -190,7 +190,7 @@ def _blip2_case(kind: str):
         eos = C.newline_id(llm_tok) if kind == "opt" else llm_tok.eos_token_id
         prompts = {"caption": ["a photo of", "a photo of"],
                    "vqa": ["Question: what colour is the circle? Short answer:", "Question: how many? Short answer:"]}
-        _llm_runs(model, model.language_model, language_embeds, llm_tok, record, kind, eos, prompts,
+        _llm_runs(model, hf_llm.causal_lm(model), language_embeds, llm_tok, record, kind, eos, prompts,
                   length_penalty=1.0, repetition_penalty=1.0)
         return record
     return case
@@ -212,7 +212,7 @@ def _instruct_case(kind: str):
                   "tensors": {"image_embeds": tensor(image_embeds), "query_output": tensor(query_output),
                               "language_embeds": tensor(language_embeds)}}
         eos = llm_tok.eos_token_id
-        _llm_runs(model, model.language_model, language_embeds, llm_tok, record, kind, eos, {"instruction": texts},
+        _llm_runs(model, hf_llm.causal_lm(model), language_embeds, llm_tok, record, kind, eos, {"instruction": texts},
                   length_penalty=1.0, repetition_penalty=1.5)
         return record
     return case
