@@ -30,6 +30,14 @@ export class Xoshiro128 {
     this.s3 = init();
   }
 
+  /** A generator from an explicit 128-bit state (not all zero), e.g. the reference test vectors. */
+  static fromState(state: readonly [number, number, number, number]): Xoshiro128 {
+    if (state.every((word) => word >>> 0 === 0)) throw new RangeError('xoshiro128** state must not be all zero');
+    const rng = new Xoshiro128(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = state.map((word) => word >>> 0) as [number, number, number, number];
+    return rng;
+  }
+
   /** The next 32-bit output, as an unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;

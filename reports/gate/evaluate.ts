@@ -103,8 +103,13 @@ function timingValue(timing: TaskTimings, measure: TimingMeasure): number {
 }
 
 function latencyStatistic(values: readonly number[], indices: ArrayLike<number>, statistic: LatencyStatistic): number {
-  const picked = Float64Array.from(indices as ArrayLike<number>, (i) => values[i]!);
-  if (statistic === 'mean') return picked.reduce((a, b) => a + b, 0) / picked.length;
+  if (statistic === 'mean') {
+    let sum = 0;
+    for (let k = 0; k < indices.length; k++) sum += values[indices[k]!]!;
+    return sum / indices.length;
+  }
+  const picked = new Float64Array(indices.length);
+  for (let k = 0; k < indices.length; k++) picked[k] = values[indices[k]!]!;
   picked.sort();
   return quantileSorted(picked, statistic === 'p50' ? 0.5 : statistic === 'p95' ? 0.95 : 0.99);
 }
@@ -138,14 +143,15 @@ function dropVerdict(gate: Extract<GateSpec, { kind: 'max-drop' }>, gateIndex: n
   const c = paired.current(all);
   const percent = gate.maxDropPercent !== undefined;
   const change = (cv: number, bv: number): number => (percent ? relative(cv, bv) : cv - bv);
-  const boot = pairedBootstrap(paired.ids.length, (idx) => change(paired.current(idx), paired.baseline(idx)), {
+  // Unchanged inputs (most models of a typical change) give an exact [0, 0]; skip the replicates.
+  const boot = paired.identical ? { interval: [0, 0] as const } : pairedBootstrap(paired.ids.length, (idx) => change(paired.current(idx), paired.baseline(idx)), {
     replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, gateIndex, cur),
   });
   const tolerance = percent ? gate.maxDropPercent! : gate.maxDrop!;
   const higher = options.higherIsBetter(gate.metric);
   const [lo, hi] = boot.interval;
   const failed = higher ? hi < -tolerance : lo > tolerance;
-  const notes = [paired.method];
+  const notes = [paired.identical ? `${paired.method}; identical per-sample inputs` : paired.method];
   const recorded = cur.metrics[gate.metric];
   if (recorded !== undefined && Math.abs(recorded - c) > 1e-6 * Math.max(1, Math.abs(recorded))) {
     notes.push(`recomputed current ${c} differs from scores.json ${recorded} (paired subset or scorer mismatch)`);

@@ -17,6 +17,7 @@ import { computeBleu } from '../metrics/bleu.js';
 import { computeCiderD } from '../metrics/cider-d.js';
 import { computeRougeL } from '../metrics/rouge-l.js';
 import { recallFromRanks, RETRIEVAL_METRIC_KEYS, type RetrievalMetricKey } from '../metrics/recall-at-k.js';
+import { resampleNgramCorpus } from './resample-ngrams.js';
 import type { RankSample, SnapshotResult } from './snapshot.js';
 
 /** A metric value over the samples at `indices` (positions in the paired id list). */
@@ -28,6 +29,8 @@ export interface PairedMetric {
   readonly current: SideStatistic;
   /** How the statistic is recomputed, for the verdict's notes. */
   readonly method: string;
+  /** Both sides hold the same per-sample inputs: every paired difference is exactly 0. */
+  readonly identical: boolean;
 }
 
 /** Tokenizes captions the way the scorer did before BLEU/CIDEr-D (PTB for COCO). */
@@ -59,9 +62,8 @@ function corpusStatistic(result: SnapshotResult, ids: readonly string[], metric:
     const perImage = computeRougeL(references, hypotheses).perImage;
     return (indices) => meanAt(perImage, indices);
   }
-  // A resample is scored as a corpus of its own (duplicated images count twice in CIDEr-D's
-  // document frequencies, as they would in a corpus that contained them twice).
-  const resampled = (indices: ArrayLike<number>): NgramCorpus => buildNgramCorpus(Array.from(indices, (i) => references[i]!), Array.from(indices, (i) => hypotheses[i]!));
+  const corpus = buildNgramCorpus(references, hypotheses);
+  const resampled = (indices: ArrayLike<number>): NgramCorpus => resampleNgramCorpus(corpus, indices);
   if (metric === 'CIDEr') return (indices) => computeCiderD(resampled(indices)).corpus;
   const order = BLEU_ORDER[metric]!;
   return (indices) => computeBleu(resampled(indices)).corpus[order]!;
@@ -104,20 +106,24 @@ export function pairMetric(metric: string, base: SnapshotResult, current: Snapsh
   let ids: string[];
   let method: string;
   let side: (r: SnapshotResult) => SideStatistic;
+  let inputs: (r: SnapshotResult) => Map<string, unknown>;
   if (current.kind === 'captioning' && (metric in BLEU_ORDER || metric === 'CIDEr' || metric === 'ROUGE_L')) {
     const captionIds = (r: SnapshotResult): string[] => (r.captions ?? []).map((c) => c.sampleId);
     ids = pairedIds(captionIds(base), captionIds(current), failed);
     method = metric === 'ROUGE_L' ? 'mean of per-image ROUGE-L' : 'corpus score recomputed per resample';
     side = (r) => corpusStatistic(r, ids, metric, tokenize);
+    inputs = (r) => new Map((r.captions ?? []).map((c) => [c.sampleId, [c.caption, ...c.references]]));
   } else if (current.kind === 'retrieval' && (RETRIEVAL_METRIC_KEYS as readonly string[]).includes(metric)) {
     const rankIds = (r: SnapshotResult): string[] => (r.ranks ?? []).map((x) => x.sampleId);
     ids = pairedIds(rankIds(base), rankIds(current), failed);
     method = 'recall recomputed from per-query ranks';
     side = (r) => rankStatistic(r, ids, metric as RetrievalMetricKey);
+    inputs = (r) => new Map((r.ranks ?? []).map((x) => [x.sampleId, [x.direction, x.rank]]));
   } else {
     ids = pairedIds(idsWithMetric(base, metric), idsWithMetric(current, metric), failed);
     method = 'mean of per-sample values';
     side = (r) => sampleMeanStatistic(r, ids, metric);
+    inputs = (r) => new Map(r.samples.map((x) => [x.sampleId, [x.scores[metric]]]));
   }
   if (ids.length === 0) {
     throw new GateInputError(
@@ -125,5 +131,8 @@ export function pairMetric(metric: string, base: SnapshotResult, current: Snapsh
         `data (predictions/ and samples/ in the run directory, or "captions"/"ranks"/"samples" in a baseline file).`,
     );
   }
-  return { ids, baseline: side(base), current: side(current), method };
+  const baseInputs = inputs(base);
+  const currentInputs = inputs(current);
+  const identical = ids.every((id) => JSON.stringify(baseInputs.get(id)) === JSON.stringify(currentInputs.get(id)));
+  return { ids, baseline: side(base), current: side(current), method, identical };
 }
