@@ -8,12 +8,14 @@ import type { AnswerGenerationCapability, AnswerRankingCapability, Generation, I
 import type { GraphSession } from '../onnx/graphs.js';
 import { preQuestion } from '../preprocess/text.js';
 import { fillTemplate } from './prompts.js';
-import { rankAnswers, type SequenceLogits } from '../generation/ranking.js';
+import { rankAnswers } from '../generation/ranking.js';
 import { generate } from '../generation/search.js';
-import type { StepDecoderFactory, StepLogits } from '../generation/decoder.js';
+import { answerGenerationFactory } from '../generation/onnx/answer-generation.js';
+import { answerDecoderRun } from '../generation/onnx/candidate-scoring.js';
+import { gatherRows } from '../generation/onnx/tensors.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import type { ImageStateCache } from './image-state-cache.js';
-import { chunks, concatRows, int64Tensor, outputData, row } from './tensors.js';
+import { chunks, int64Tensor } from './tensors.js';
 
 export interface QuestionEncoderParts {
   readonly text: GraphSession;
@@ -33,8 +35,8 @@ export interface QuestionEncoderParts {
 }
 
 interface QuestionStates {
-  readonly states: Float32Array[];
-  readonly rest: readonly number[];
+  /** [questions, encSeq, hidden]. */
+  readonly states: ort.Tensor;
   readonly masks: number[][];
 }
 
@@ -50,20 +52,9 @@ async function encodeQuestions(parts: QuestionEncoderParts, requests: readonly V
     const text = await parts.text.run({ input_ids: int64Tensor(encoded.ids), attention_mask: mask });
     return parts.fusion.run({ text_embeds: text['text_embeds']!, attention_mask: mask, image_embeds: images });
   });
-  const states = outputData(result, 'multimodal_embeds', 'fusion_encoder');
-  return { states: requests.map((_, i) => row(states.data, states.dims, i).slice()), rest: states.dims.slice(1), masks: encoded.attentionMask };
-}
-
-async function runAnswerDecoder(parts: QuestionEncoderParts, q: QuestionStates, questionOfRow: readonly number[], ids: readonly (readonly number[])[], mask: readonly (readonly number[])[]): Promise<SequenceLogits> {
-  const outputs = await parts.answerDecoder.run({
-    input_ids: int64Tensor(ids),
-    attention_mask: int64Tensor(mask),
-    encoder_hidden_states: concatRows(questionOfRow.map((qi) => q.states[qi]!), q.rest),
-    encoder_attention_mask: int64Tensor(questionOfRow.map((qi) => q.masks[qi]!)),
-  });
-  const logits = outputData(outputs, 'logits', 'answer_decoder');
-  const [rows, length, vocab] = logits.dims as [number, number, number];
-  return { data: logits.data, rows, length, vocab };
+  const states = result['multimodal_embeds'];
+  if (!states) throw new Error('fusion_encoder returned no multimodal_embeds');
+  return { states, masks: encoded.attentionMask };
 }
 
 export function answerRanking(parts: QuestionEncoderParts): AnswerRankingCapability {
@@ -74,9 +65,11 @@ export function answerRanking(parts: QuestionEncoderParts): AnswerRankingCapabil
       const out = [];
       for (const batch of chunks(requests, parts.batchSize)) {
         const q = await encodeQuestions(parts, batch, ctx);
+        const decoder = parts.answerDecoder.session;
         // One question per ranking call bounds memory: k x length x vocab logits at a time.
         for (let i = 0; i < batch.length; i++) {
-          const run = (rows: readonly number[], ids: readonly (readonly number[])[], mask: readonly (readonly number[])[]) => runAnswerDecoder(parts, q, rows.map(() => i), ids, mask);
+          const question = { states: gatherRows(q.states, [i]), masks: [q.masks[i]!] };
+          const run = answerDecoderRun(decoder, question.states, question.masks);
           const [ranking] = await ctx.time('decode', () =>
             rankAnswers(run, { questions: 1, answerIds, answerMask: encoded.attentionMask, k: numCandidates, padId: parts.padId, labelSmoothing: 0.1 }),
           );
@@ -95,46 +88,15 @@ export function answerGeneration(parts: QuestionEncoderParts): AnswerGenerationC
       const out: Generation[] = [];
       for (const batch of chunks(requests, parts.batchSize)) {
         const q = await encodeQuestions(parts, batch, ctx);
-        const allOnes: QuestionStates = { ...q, masks: q.masks.map((m) => m.map(() => 1)) };
-        const sequences = await ctx.time('decode', () => generate(recomputingFactory(parts, allOnes), config, { eosIds: [parts.sepId], padId: parts.padId }));
+        const factory = answerGenerationFactory(parts.answerDecoder.session, {
+          questionStates: q.states,
+          questionMask: q.masks.map((m) => m.map(() => 1)),
+          promptIds: batch.map(() => [parts.answerStartId]),
+        });
+        const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }));
         for (const s of sequences) out.push({ text: parts.tokenizer.decode(s.ids, { skipSpecialTokens: true }).trim(), tokenIds: s.newIds });
       }
       return out;
     },
   };
 }
-
-/** A StepDecoder that re-runs the whole (short) answer each step instead of caching. */
-function recomputingFactory(parts: QuestionEncoderParts, q: QuestionStates): StepDecoderFactory {
-  const inputs = q.states.length;
-  return {
-    kind: 'bert-decoder',
-    inputs,
-    initialIds: q.states.map(() => [parts.answerStartId]),
-    async open(expansion) {
-      let rows = Array.from({ length: inputs * expansion }, (_, r) => Math.floor(r / expansion));
-      let sequences = rows.map(() => [parts.answerStartId]);
-      const step = async (): Promise<StepLogits> => {
-        const logits = await runAnswerDecoder(parts, q, rows, sequences, sequences.map((s) => s.map(() => 1)));
-        const data = new Float32Array(logits.rows * logits.vocab);
-        for (let r = 0; r < logits.rows; r++) data.set(logits.data.subarray(((r + 1) * logits.length - 1) * logits.vocab, (r + 1) * logits.length * logits.vocab), r * logits.vocab);
-        return { data, rows: logits.rows, vocab: logits.vocab };
-      };
-      return {
-        rows: rows.length,
-        first: step,
-        async next(sourceRows, tokens) {
-          if (sourceRows) {
-            sequences = sourceRows.map((s) => [...sequences[s]!]);
-            rows = sourceRows.map((s) => rows[s]!);
-          }
-          sequences.forEach((s, r) => s.push(tokens[r]!));
-          return step();
-        },
-        dispose() {},
-      };
-    },
-  };
-}
-
-export type { ort };

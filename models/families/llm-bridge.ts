@@ -8,11 +8,10 @@ import type * as ort from 'onnxruntime-node';
 import type { Generation, InferenceContext } from '../capabilities.js';
 import type { GenerationConfig } from '../generation/config.js';
 import { generate } from '../generation/search.js';
-import { decoderOnlyFactory, embedIds, type EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
-import { encodePrompts, encoderDecoderFactory } from '../generation/onnx/encoder-decoder.js';
-import { KvCache, type KvCacheLayout } from '../generation/onnx/kv-cache.js';
-import { float32, int64 } from '../generation/onnx/tensors.js';
-import { sumLogLikelihood } from '../generation/ranking.js';
+import { decoderOnlyFactory, type EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
+import { encodePrompts, encoderDecoderFactory, type EncoderDecoderGraphs } from '../generation/onnx/encoder-decoder.js';
+import type { KvCacheLayout } from '../generation/onnx/kv-cache.js';
+import { scoreCandidatesDecoderOnly, scoreCandidatesEncoderDecoder } from '../generation/onnx/candidate-scoring.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import { graph, llmTokenizer, specialId, type FamilyContext } from './context.js';
 
@@ -60,7 +59,7 @@ export async function generateText(llm: LlmParts, prompts: readonly EmbeddedProm
   const special = { eosIds: [llm.eosId], padId: llm.padId };
   const sequences = await ctx.time('decode', async () => {
     if (llm.kind === 'decoder-only') return generate(decoderOnlyFactory(llm, prompts, llm.padId), config, special);
-    const encoderGraphs = { embed: llm.embed, encoder: llm.encoder!, decoder: llm.decoder, kvCache: llm.kvCache, hidden: llm.hidden };
+    const encoderGraphs = encoderDecoderGraphs(llm);
     const encoded = await encodePrompts(encoderGraphs, prompts, llm.padId);
     return generate(encoderDecoderFactory(encoderGraphs, encoded, llm.padId), config, special);
   });
@@ -79,52 +78,15 @@ export async function generateText(llm: LlmParts, prompts: readonly EmbeddedProm
  */
 export async function scoreContinuations(llm: LlmParts, prompt: EmbeddedPrompt, candidates: readonly string[], ctx: InferenceContext): Promise<number[]> {
   const candidateIds = candidates.map((c) => llm.tokenizer.encode(c, { addSpecialTokens: false }).ids);
-  return ctx.time('decode', () => (llm.kind === 'decoder-only' ? scoreDecoderOnly(llm, prompt, candidateIds) : scoreEncoderDecoder(llm, prompt, candidateIds)));
-}
-
-async function scoreDecoderOnly(llm: LlmParts, prompt: EmbeddedPrompt, candidateIds: readonly number[][]): Promise<number[]> {
-  const { hidden } = llm;
-  const prefix = prompt.prefixEmbeds.length / hidden;
-  const longest = Math.max(...candidateIds.map((ids) => ids.length));
-  const rows = candidateIds.map((ids) => [...prompt.promptIds, ...ids, ...new Array<number>(longest - ids.length).fill(llm.padId)]);
-  const tokenEmbeds = await embedIds(llm, rows);
-  const textLength = prompt.promptIds.length + longest;
-  const seq = prefix + textLength;
-  const embeds = new Float32Array(rows.length * seq * hidden);
-  rows.forEach((_, r) => {
-    embeds.set(prompt.prefixEmbeds, r * seq * hidden);
-    embeds.set(tokenEmbeds.subarray(r * textLength * hidden, (r + 1) * textLength * hidden), (r * seq + prefix) * hidden);
+  return ctx.time('decode', async () => {
+    if (llm.kind === 'decoder-only') return scoreCandidatesDecoderOnly(llm, prompt, candidateIds, llm.padId);
+    const graphs = encoderDecoderGraphs(llm);
+    const encoded = await encodePrompts(graphs, [prompt], llm.padId);
+    return scoreCandidatesEncoderDecoder(graphs, encoded, 0, candidateIds, { decoderStartId: llm.padId, eosId: llm.eosId, padId: llm.padId });
   });
-  const mask = candidateIds.map((ids) => [...new Array<number>(prefix + prompt.promptIds.length + ids.length).fill(1), ...new Array<number>(longest - ids.length).fill(0)]);
-  // Right padding: the plain range equals cumsum(mask) - 1 on every real position (§5.3).
-  const positions = mask.map((m) => m.map((_, i) => i));
-  const cache = new KvCache(llm.kvCache, rows.length, 'llm_decoder');
-  try {
-    const outputs = await llm.decoder.run({ inputs_embeds: float32(embeds, [rows.length, seq, hidden]), attention_mask: int64(mask), position_ids: int64(positions), ...cache.feeds() });
-    const logits = outputs['logits']!;
-    const start = prefix + prompt.promptIds.length;
-    return candidateIds.map((ids, r) => sumLogProbs(logits, r, ids.map((_, j) => start + j - 1), ids));
-  } finally {
-    cache.dispose();
-  }
 }
 
-async function scoreEncoderDecoder(llm: LlmParts, prompt: EmbeddedPrompt, candidateIds: readonly number[][]): Promise<number[]> {
-  const graphs = { embed: llm.embed, encoder: llm.encoder!, decoder: llm.decoder, kvCache: llm.kvCache, hidden: llm.hidden };
-  const encoded = await encodePrompts(graphs, candidateIds.map(() => prompt), llm.padId);
-  const labels = candidateIds.map((ids) => [...ids, llm.eosId]);
-  const longest = Math.max(...labels.map((l) => l.length));
-  const decoderInput = labels.map((l) => [llm.padId, ...l.slice(0, -1), ...new Array<number>(longest - l.length).fill(llm.padId)]);
-  const cache = new KvCache(llm.kvCache, labels.length, 'llm_decoder');
-  try {
-    const outputs = await llm.decoder.run({ input_ids: int64(decoderInput), encoder_hidden_states: encoded.states, encoder_attention_mask: int64(encoded.mask), ...cache.feeds() });
-    return labels.map((l, r) => sumLogProbs(outputs['logits']!, r, l.map((_, j) => j), l));
-  } finally {
-    cache.dispose();
-  }
-}
-
-function sumLogProbs(logits: ort.Tensor, row: number, positions: readonly number[], targets: readonly number[]): number {
-  const [rows, length, vocab] = logits.dims as [number, number, number];
-  return sumLogLikelihood({ data: logits.data as Float32Array, rows, length, vocab }, row, positions, targets);
+function encoderDecoderGraphs(llm: LlmParts): EncoderDecoderGraphs {
+  if (!llm.encoder) throw new Error('llm_encoder is required for an encoder-decoder LLM');
+  return { embed: llm.embed, encoder: llm.encoder, decoder: llm.decoder, kvCache: llm.kvCache, hidden: llm.hidden };
 }
