@@ -6,7 +6,7 @@
  * the BLIP-2 double has two query vectors so the max-over-queries similarity is exercised.
  * Capabilities come from a small JSON "manifest" (test/fixtures/runs-runner/models/*.json).
  *
- * Env VLBENCH_DOUBLE_LOG=FILE appends one line per answered sample (`<capability> <path>`), so
+ * Env VLBENCH_DOUBLE_LOG=FILE appends one line per answered sample (`<model> <capability> <path>`), so
  * tests can tell what a run computed; VLBENCH_DOUBLE_DELAY_MS slows each model call.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -52,16 +52,16 @@ function dot(a: Float32Array, b: Float32Array, offset = 0): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function log(capability: string, paths: readonly string[]): void {
+function log(model: string, capability: string, paths: readonly string[]): void {
   const file = process.env.VLBENCH_DOUBLE_LOG;
-  if (file) appendFileSync(file, paths.map((p) => `${capability} ${p}\n`).join(''));
+  if (file) appendFileSync(file, paths.map((p) => `${model} ${capability} ${p}\n`).join(''));
 }
 
-async function call<T>(ctx: InferenceContext, capability: string, paths: readonly string[], fn: () => T): Promise<T> {
+async function call<T>(model: string, ctx: InferenceContext, capability: string, paths: readonly string[], fn: () => T): Promise<T> {
   return ctx.time('decode', async () => {
     const delay = Number(process.env.VLBENCH_DOUBLE_DELAY_MS ?? 0);
     if (delay > 0) await sleep(delay);
-    log(capability, paths);
+    log(model, capability, paths);
     return fn();
   });
 }
@@ -91,22 +91,22 @@ export function doubleAdapter(spec: DoubleManifest['testDouble']): FamilyAdapter
       });
     },
     retrieval: has('retrieval') ? {
-      embedImages: (images, ctx) => call(ctx, 'embedImages', images.map((i) => i.path), () => images.map(embed)),
-      embedTexts: (texts, ctx) => call(ctx, 'embedTexts', texts, () => texts.map(textVector)),
+      embedImages: (images, ctx) => call(spec.id, ctx, 'embedImages', images.map((i) => i.path), () => images.map(embed)),
+      embedTexts: (texts, ctx) => call(spec.id, ctx, 'embedTexts', texts, () => texts.map(textVector)),
       similarity: (image, text) => Math.max(...Array.from({ length: image.queries }, (_, q) => dot(image.data, text, q * image.dim))),
-      matchScores: (pairs, ctx) => call(ctx, 'matchScores', pairs.map((p) => `${p.image.path}|${p.text}`), () => pairs.map((p) => 3 * dot(histogram(p.image.data), textVector(p.text)) - 1)),
+      matchScores: (pairs, ctx) => call(spec.id, ctx, 'matchScores', pairs.map((p) => `${p.image.path}|${p.text}`), () => pairs.map((p) => 3 * dot(histogram(p.image.data), textVector(p.text)) - 1)),
     } : undefined,
-    captioning: has('captioning') ? { caption: (requests, _config, ctx) => call(ctx, 'caption', requests.map((r) => r.image.path), () => requests.map((r) => generation(`a ${colourOf(r.image)} square`))) } : undefined,
+    captioning: has('captioning') ? { caption: (requests, _config, ctx) => call(spec.id, ctx, 'caption', requests.map((r) => r.image.path), () => requests.map((r) => generation(`a ${colourOf(r.image)} square`))) } : undefined,
     answerRanking: has('answerRanking') ? {
-      rankAnswers: (requests, list, _n, ctx) => call(ctx, 'rankAnswers', requests.map((r) => r.image.path), () => requests.map((r) => {
+      rankAnswers: (requests, list, _n, ctx) => call(spec.id, ctx, 'rankAnswers', requests.map((r) => r.image.path), () => requests.map((r) => {
         const answer = list.includes(colourOf(r.image)) ? colourOf(r.image) : list[0]!;
         return { answer, candidates: [{ answer, score: 0 }] };
       })),
     } : undefined,
-    answerGeneration: has('answerGeneration') ? { answer: (requests, _config, ctx) => call(ctx, 'answer', requests.map((r) => r.image.path), () => requests.map((r) => generation(colourOf(r.image)))) } : undefined,
+    answerGeneration: has('answerGeneration') ? { answer: (requests, _config, ctx) => call(spec.id, ctx, 'answer', requests.map((r) => r.image.path), () => requests.map((r) => generation(colourOf(r.image)))) } : undefined,
     instruction: has('instruction') ? {
-      generate: (requests, _config, ctx) => call(ctx, 'generate', requests.map((r) => r.media[0]!.path), () => requests.map((r) => generation(colourOf(r.media[0]!)))),
-      scoreCandidates: (requests, candidates, ctx) => call(ctx, 'scoreCandidates', requests.map((r) => r.media[0]!.path), () => requests.map((r, i) => candidates[i]!.map((c, j) => (c.includes(colourOf(r.media[0]!)) ? -1 : -5 - j / 100)))),
+      generate: (requests, _config, ctx) => call(spec.id, ctx, 'generate', requests.map((r) => r.media[0]!.path), () => requests.map((r) => generation(colourOf(r.media[0]!)))),
+      scoreCandidates: (requests, candidates, ctx) => call(spec.id, ctx, 'scoreCandidates', requests.map((r) => r.media[0]!.path), () => requests.map((r, i) => candidates[i]!.map((c, j) => (c.includes(colourOf(r.media[0]!)) ? -1 : -5 - j / 100)))),
     } : undefined,
     async dispose() {},
   };

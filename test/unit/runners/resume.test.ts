@@ -1,0 +1,83 @@
+/**
+ * Kill and resume: a run killed with SIGKILL in the middle (as a child process), with a
+ * half-written last JSONL line, then resumed with --resume, ends with exactly the scores of an
+ * uninterrupted run; predictions written before the kill are kept byte for byte and never
+ * computed again.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PredictionRecord, ScoresFile } from '../../../reports/records.js';
+import { readJsonl } from '../../../runners/run/jsonl.js';
+import { RunDirectory } from '../../../runners/run/run-dir.js';
+import { predictionKey } from '../../../runners/tasks/context.js';
+import { FIXTURE_SUITE } from './helpers/double-model.js';
+import { runDouble, tempDir } from './helpers/run-double.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function predictionFiles(root: string): string[] {
+  const base = join(root, 'predictions');
+  if (!existsSync(base)) return [];
+  return readdirSync(base).flatMap((model) => readdirSync(join(base, model)).map((f) => join(base, model, f)));
+}
+
+function countLines(root: string): number {
+  return predictionFiles(root).reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0);
+}
+
+async function killMidway(out: string, log: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/unit/runners/helpers/cli-with-double.ts', 'run', FIXTURE_SUITE, '--out', out], {
+    env: { ...process.env, VLBENCH_DOUBLE_DELAY_MS: '10', VLBENCH_DOUBLE_LOG: log }, stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  for (let waited = 0; waited < 60_000; waited += 20) {
+    if (countLines(out) >= 60) break;
+    await sleep(20);
+  }
+  child.kill('SIGKILL');
+  await exited;
+}
+
+test('a run killed with SIGKILL and resumed gives the scores of an uninterrupted run, recomputing nothing', async () => {
+  const reference = new RunDirectory((await runDouble()).dir);
+  const out = join(tempDir('resume'), 'run');
+  await killMidway(out, join(out, '..', 'first.log'));
+  const before = new Map(predictionFiles(out).map((f) => [f, readFileSync(f, 'utf8')]));
+  const total = countLines(out);
+  assert.ok(total >= 60 && total < countLines(reference.root), `killed after ${total} prediction lines`);
+  assert.not.ok(existsSync(join(out, 'scores.json')), 'the killed run had not finished');
+  // A kill in the middle of a write leaves half a line: resume must cut it off and carry on.
+  const [someFile] = [...before.keys()];
+  appendFileSync(someFile!, '{"kind":"captioning","sampleId":"img0');
+
+  const secondLog = join(out, '..', 'second.log');
+  process.env.VLBENCH_DOUBLE_LOG = secondLog;
+  try {
+    await runDouble({ out, resume: true });
+  } finally {
+    delete process.env.VLBENCH_DOUBLE_LOG;
+  }
+  const resumed = new RunDirectory(out);
+  assert.equal(resumed.readJson<ScoresFile>(resumed.scores), reference.readJson<ScoresFile>(reference.scores));
+  for (const [file, content] of before) {
+    const after = readFileSync(file, 'utf8');
+    assert.ok(after.startsWith(content), `${file} kept its earlier lines`);
+    const keys = readJsonl<PredictionRecord>(file).records.map(predictionKey);
+    assert.is(new Set(keys).size, keys.length, `${file} has no sample twice`);
+  }
+  // Captions and choice rankings written before the kill were not computed again.
+  const again = existsSync(secondLog) ? readFileSync(secondLog, 'utf8').split('\n') : [];
+  for (const [file, content] of before) {
+    const records = content.split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l) as PredictionRecord);
+    for (const r of records) {
+      if (r.kind !== 'captioning' && r.kind !== 'instruction') continue;
+      const capability = r.kind === 'captioning' ? 'caption' : 'scoreCandidates';
+      assert.not.ok(again.includes(`${r.model} ${capability} ${r.media[0]}`), `${file}: ${r.sampleId} was recomputed`);
+    }
+  }
+});
+
+test.run();
