@@ -45,6 +45,7 @@ export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: 
     tokenizerConfig,
     specialIds,
     truncationSide: spec.truncationSide,
+    maxLength: spec.maxLength,
     source: jsonPath,
   });
 }

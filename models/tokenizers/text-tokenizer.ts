@@ -58,6 +58,8 @@ export interface TextTokenizerInit {
   readonly specialIds: SpecialTokenIds;
   /** The manifest's truncation side (InstructBLIP's Q-Former copy: left). */
   readonly truncationSide: Side;
+  /** The manifest's maxLength: the default truncation length (null = none). */
+  readonly maxLength?: number | null;
   /** Where the tokenizer came from, for error messages. */
   readonly source: string;
 }
@@ -68,6 +70,7 @@ export class HfTextTokenizer implements TextTokenizer {
   private readonly tokenizer: Tokenizer;
   private readonly framing: Framing;
   private readonly truncationSide: Side;
+  private readonly defaultMaxLength: number | null;
   private readonly skipIds: ReadonlySet<number>;
   private readonly cleanUpSpaces: boolean;
   private readonly source: string;
@@ -77,6 +80,7 @@ export class HfTextTokenizer implements TextTokenizer {
     this.specialIds = init.specialIds;
     this.source = init.source;
     this.truncationSide = init.truncationSide;
+    this.defaultMaxLength = init.maxLength ?? null;
     this.framing = framingFor(init.kind, init.specialIds, init.source);
     // Framing is ours, so the library's own special-token handling is switched off (encode with
     // add_special_tokens false); its config only matters for decode-time behaviour.
@@ -110,7 +114,7 @@ export class HfTextTokenizer implements TextTokenizer {
 
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): EncodedBatch {
     const addSpecial = options.addSpecialTokens ?? true;
-    const maxLength = options.maxLength ?? null;
+    const maxLength = options.maxLength === undefined ? this.defaultMaxLength : options.maxLength;
     const side = options.truncationSide ?? this.truncationSide;
     const rows = texts.map((text) => {
       let body = this.tokenizer.encode(text, { add_special_tokens: false }).ids;

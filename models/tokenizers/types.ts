@@ -32,7 +32,10 @@ export interface EncodeOptions {
   readonly padding?: Padding;
   /** Default 'right'. Decoder-only LLM prompts for generation are padded on the left. */
   readonly paddingSide?: Side;
-  /** Truncate to this many ids including the specials; null/undefined = no truncation. */
+  /**
+   * Truncate to this many ids including the specials (and the length 'max_length' pads to).
+   * undefined = the manifest's maxLength for this tokenizer; null = no truncation.
+   */
   readonly maxLength?: number | null;
   /** Which end truncation removes ids from; default: the tokenizer's own side (manifest). */
   readonly truncationSide?: Side;

@@ -108,6 +108,13 @@ test('a missing or malformed tokenizer.json is an error naming the file', () => 
   );
 });
 
+test("the manifest's maxLength is the default truncation; null turns it off for one call", () => {
+  const capped = loadTokenizer({ file: 'bert-blip.json', kind: 'bert', truncationSide: 'left', maxLength: 4 }, fixtures, specialIdsFromManifest(BLIP_TEXT, 'x'));
+  assert.equal(capped.encode('what is on the red table').ids, [101, 2417, 2795, 102]);
+  assert.equal(capped.encode('what is on', { maxLength: null }).ids, [101, 2054, 2003, 2006, 102]);
+  assert.is(capped.encodeBatch(['a'], { padding: 'max_length' }).ids[0]!.length, 4);
+});
+
 test('max_length padding without maxLength is an error', () => {
   assert.throws(() => bert.encodeBatch(['a'], { padding: 'max_length' }), /maxLength/);
 });
