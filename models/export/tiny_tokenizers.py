@@ -17,6 +17,13 @@ CORPUS = [
 ] * 4
 
 
+def _mark_special(tok, tokens) -> None:
+    """Registers tokens already in the vocabulary as special added tokens (ids unchanged), so they
+    are never split or normalised and decode(skip_special_tokens=True) drops them."""
+    from tokenizers import AddedToken
+    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in tokens])
+
+
 def _wrap(tok, **specials):
     from transformers import PreTrainedTokenizerFast
     return PreTrainedTokenizerFast(tokenizer_object=tok, **specials)
@@ -40,9 +47,9 @@ def bert_wordpiece(with_enc: bool = True):
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
     tok.decoder = decoders.WordPiece(prefix="##")
-    specials = ["[DEC]"] + (["[ENC]"] if with_enc else [])
+    _mark_special(tok, vocab[:5] + vocab[-(2 if with_enc else 1):])
     return _wrap(tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]",
-                 mask_token="[MASK]", bos_token="[DEC]", additional_special_tokens=specials[1:])
+                 mask_token="[MASK]", bos_token="[DEC]")
 
 
 def opt_bpe():
@@ -54,6 +61,7 @@ def opt_bpe():
     trainer = trainers.BpeTrainer(vocab_size=320, special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tok.train_from_iterator(CORPUS, trainer)
+    _mark_special(tok, ["<s>", "<pad>", "</s>", "<unk>"])
     tok.post_processor = processors.TemplateProcessing(single="</s> $A", pair="</s> $A $B",
                                                        special_tokens=[("</s>", 2)])
     return _wrap(tok, bos_token="</s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>")
@@ -68,6 +76,7 @@ def t5_unigram():
     trainer = trainers.UnigramTrainer(vocab_size=160, special_tokens=["<pad>", "</s>", "<unk>"], unk_token="<unk>",
                                       show_progress=False)
     tok.train_from_iterator(CORPUS, trainer)
+    _mark_special(tok, ["<pad>", "</s>", "<unk>"])
     tok.post_processor = processors.TemplateProcessing(single="$A </s>", pair="$A </s> $B </s>",
                                                        special_tokens=[("</s>", 1)])
     return _wrap(tok, eos_token="</s>", pad_token="<pad>", unk_token="<unk>")
@@ -82,6 +91,7 @@ def llama_bpe():
     tok.decoder = decoders.Metaspace()
     trainer = trainers.BpeTrainer(vocab_size=200, special_tokens=["<unk>", "<s>", "</s>"], show_progress=False)
     tok.train_from_iterator(CORPUS, trainer)
+    _mark_special(tok, ["<unk>", "<s>", "</s>"])
     tok.post_processor = processors.TemplateProcessing(single="</s> $A", pair="</s> $A $B",
                                                        special_tokens=[("</s>", 2)])
     wrapped = _wrap(tok, bos_token="</s>", eos_token="</s>", unk_token="</s>")
