@@ -44,13 +44,17 @@ def images(seed: int = 1234):
 
 
 def run_generate(model, record: dict, name: str, **kwargs) -> None:
-    """Greedy and num_beams=3 beam search with the same kwargs; records kwargs and outputs."""
-    shown = {k: v for k, v in kwargs.items() if not torch.is_tensor(v)}
-    for label, extra in (("greedy", {"num_beams": 1}), ("beam3", {"num_beams": 3})):
-        gen_kwargs = dict(do_sample=False, return_dict_in_generate=True, output_scores=True, **extra, **kwargs)
+    """Greedy, num_beams=3 with the family's length penalty, and num_beams=3 with length_penalty 0
+    (a raw log-prob sum: the same under every transformers version, unlike the length
+    normalisation, which newer versions compute over generated tokens only)."""
+    runs = (("greedy", {"num_beams": 1}), ("beam3", {"num_beams": 3}), ("beam3-lp0", {"num_beams": 3, "length_penalty": 0.0}))
+    for label, extra in runs:
+        merged = {**kwargs, **extra}
+        shown = {k: v for k, v in merged.items() if not torch.is_tensor(v)}
+        gen_kwargs = dict(do_sample=False, return_dict_in_generate=True, output_scores=True, **merged)
         with torch.no_grad():
             out = model.generate(**gen_kwargs)
-        entry = {"generate_kwargs": {**shown, **extra, "do_sample": False}, "sequences": ids(out.sequences)}
+        entry = {"generate_kwargs": {**shown, "do_sample": False}, "sequences": ids(out.sequences)}
         if getattr(out, "sequences_scores", None) is not None:
             entry["sequences_scores"] = [float(v) for v in out.sequences_scores.tolist()]
         record.setdefault("generate", {})[f"{name}/{label}"] = entry
