@@ -5,7 +5,7 @@
  */
 export { HF_DEFAULT_GENERATION, type GenerationConfig } from './config.js';
 export { initialIdsFor, type DecoderKind, type StepDecoder, type StepDecoderFactory, type StepLogits } from './decoder.js';
-export { effectiveMaxLength, generate, type GeneratedSequence, type SpecialIds } from './search.js';
+export { effectiveMaxLength, generate, type GenerateOptions, type GeneratedSequence, type SpecialIds, type TransformersEra } from './search.js';
 export { labelSmoothedScore, rankAnswers, sumLogLikelihood, topAnswersByFirstToken } from './ranking.js';
 export type { AnswerDecoderRun, AnswerRanking, RankAnswersInput, SequenceLogits } from './ranking.js';
 export { bertDecoderFactory, type BertDecoderGraph, type BertDecoderInputs } from './onnx/bert-decoder.js';

@@ -24,6 +24,33 @@ export interface GeneratedSequence {
   readonly score?: number;
 }
 
+/**
+ * Which transformers release's beam-search stopping rule to follow. They differ only in the
+ * length `is_done` normalises the best running score with: 'pre-4.27' (BLIP's LAVIS asserted
+ * transformers < 4.27) uses the held length; '4.29-4.35' (BLIP-2/InstructBLIP; LAVIS pinned 4.33.2)
+ * the held length + 1 (PRs #21993, #23127). 4.27-4.28 added the 1 once per batch member, a bug
+ * that made stopping depend on batch position; it is not reproduced.
+ */
+export type TransformersEra = 'pre-4.27' | '4.29-4.35';
+
+export interface GenerateOptions {
+  /** Default '4.29-4.35'. */
+  readonly transformersEra?: TransformersEra;
+}
+
+function isDoneLengthOffset(era: TransformersEra): number {
+  switch (era) {
+    case 'pre-4.27':
+      return 0;
+    case '4.29-4.35':
+      return 1;
+    default: {
+      const never: never = era;
+      throw new Error(`unknown transformers era ${String(never)}`);
+    }
+  }
+}
+
 /** HF: max_new_tokens counts from the initial ids; otherwise max_length counts everything. */
 export function effectiveMaxLength(config: GenerationConfig, initialLength: number): number {
   return config.maxNewTokens !== undefined ? config.maxNewTokens + initialLength : config.maxLength;
@@ -37,11 +64,14 @@ function validate(config: GenerationConfig, factory: StepDecoderFactory): number
   return [...lengths][0] ?? 0;
 }
 
-export async function generate(factory: StepDecoderFactory, config: GenerationConfig, special: SpecialIds): Promise<GeneratedSequence[]> {
+export async function generate(factory: StepDecoderFactory, config: GenerationConfig, special: SpecialIds, options: GenerateOptions = {}): Promise<GeneratedSequence[]> {
   const initialLength = validate(config, factory);
   const maxLength = effectiveMaxLength(config, initialLength);
   const processors = buildProcessors({ ...config, eosIds: special.eosIds });
-  if (config.numBeams > 1) return beamSearch(factory, config, special, processors, maxLength);
+  if (config.numBeams > 1) {
+    const offset = isDoneLengthOffset(options.transformersEra ?? '4.29-4.35');
+    return beamSearch(factory, config, special, processors, maxLength, offset);
+  }
   const warpers = config.doSample ? buildWarpers(config) : null;
   return greedyOrSample(factory, special, processors, warpers, maxLength, createPrng(config.seed));
 }
@@ -138,6 +168,7 @@ async function beamSearch(
   special: SpecialIds,
   processors: readonly LogitsProcessor[],
   maxLength: number,
+  isDoneOffset: number,
 ): Promise<GeneratedSequence[]> {
   const beams = config.numBeams;
   const decoder = await factory.open(beams);
@@ -151,7 +182,7 @@ async function beamSearch(
     };
     let logits = await decoder.first();
     for (;;) {
-      const { sourceRows, tokens } = beamStep(state, logits, processors, special, beams);
+      const { sourceRows, tokens } = beamStep(state, logits, processors, special, beams, isDoneOffset);
       state.sequences = sourceRows.map((source, row) => [...state.sequences[source]!, tokens[row]!]);
       if (state.done.every(Boolean) || state.sequences[0]!.length >= maxLength) break;
       logits = await decoder.next(sourceRows, tokens);
@@ -163,7 +194,7 @@ async function beamSearch(
 }
 
 /** One step of HF's beam_search + BeamSearchScorer.process; updates scores, hypotheses, done flags. */
-function beamStep(state: BeamState, logits: StepLogits, processors: readonly LogitsProcessor[], special: SpecialIds, beams: number) {
+function beamStep(state: BeamState, logits: StepLogits, processors: readonly LogitsProcessor[], special: SpecialIds, beams: number, isDoneOffset: number) {
   const vocab = logits.vocab;
   const scores = Float32Array.from(logits.data);
   logSoftmaxRows(scores, vocab);
@@ -172,8 +203,7 @@ function beamStep(state: BeamState, logits: StepLogits, processors: readonly Log
     const add = state.beamScores[row]!;
     for (let i = row * vocab; i < (row + 1) * vocab; i++) scores[i] = scores[i]! + add;
   }
-  // transformers >= 4.29 (PRs #21993, #23127): is_done sees the length including this step's token.
-  const currentLength = state.sequences[0]!.length + 1;
+  const currentLength = state.sequences[0]!.length + isDoneOffset;
   const k = Math.max(2, 1 + special.eosIds.length) * beams;
   const sourceRows: number[] = [];
   const tokens: number[] = [];

@@ -20,7 +20,7 @@ for (const c of g.cases) {
       questionMask: Array.from({ length: count }, () => new Array<number>(patches).fill(1)),
       promptIds: Array.from({ length: count }, () => g.prompt!),
     });
-    const out = await generate(factory, toConfig(c.config), { eosIds: g.eos, padId: g.pad });
+    const out = await generate(factory, toConfig(c.config), { eosIds: g.eos, padId: g.pad }, { transformersEra: c.era });
     assert.equal(
       out.map((o) => o.ids),
       c.sequences,

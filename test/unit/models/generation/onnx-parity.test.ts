@@ -43,7 +43,7 @@ for (const [name, makeFactory] of KINDS) {
   for (const c of g.cases) {
     test(`${c.name}: batch of 8 gives PyTorch's sequences`, async () => {
       const factory = await (await makeFactory(g))(all);
-      const out = await generate(factory, toConfig(c.config), { eosIds: g.eos, padId: g.pad });
+      const out = await generate(factory, toConfig(c.config), { eosIds: g.eos, padId: g.pad }, { transformersEra: c.era });
       assert.equal(
         out.map((o) => o.ids),
         c.sequences,
@@ -56,7 +56,7 @@ for (const [name, makeFactory] of KINDS) {
     test(`${c.name}: each input alone gives the same sequence as in the batch`, async () => {
       const factoryFor = await makeFactory(g);
       for (const i of all) {
-        const [out] = await generate(await factoryFor([i]), toConfig(c.config), { eosIds: g.eos, padId: g.pad });
+        const [out] = await generate(await factoryFor([i]), toConfig(c.config), { eosIds: g.eos, padId: g.pad }, { transformersEra: c.era });
         assert.equal(out!.ids, c.sequences[i], `input ${i}`);
       }
     });

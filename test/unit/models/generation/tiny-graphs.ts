@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { GenerationConfig } from '../../../../models/generation/config.js';
 import type { StepDecoderFactory } from '../../../../models/generation/decoder.js';
+import type { TransformersEra } from '../../../../models/generation/search.js';
 import { bertDecoderFactory } from '../../../../models/generation/onnx/bert-decoder.js';
 import { decoderOnlyFactory, type DecoderOnlyGraphs, type EmbeddedPrompt } from '../../../../models/generation/onnx/decoder-only.js';
 import { encodePrompts, encoderDecoderFactory, type EncoderDecoderGraphs } from '../../../../models/generation/onnx/encoder-decoder.js';
@@ -31,6 +32,7 @@ export const KV: KvCacheLayout = {
 export interface GoldenCase {
   readonly name: string;
   readonly config: GenerationConfig & { maxNewTokens: number | null };
+  readonly era: TransformersEra;
   readonly sequences: number[][];
   readonly scores: number[] | null;
 }
