@@ -3,10 +3,13 @@
  * (vega-lite compile) -> a vega View with renderer 'none' -> SVG, then SVG -> PNG with resvg
  * using the system fonts (DejaVu Sans). Text widths are estimated by vega without canvas, so the
  * specs leave generous label limits and padding.
+ *
+ * vega and vega-lite are imported dynamically: vega's Node build (vega-canvas) uses top-level
+ * await, which a CommonJS require of this module (uvu's `-r tsx` test hook) cannot load.
  */
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as VegaModule from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 
 export interface RenderedChart {
   readonly svg: string;
@@ -15,7 +18,8 @@ export interface RenderedChart {
 }
 
 /** Vega-Lite -> Vega, failing on compile warnings that mean something is not drawn. */
-export function compileVegaLite(spec: TopLevelSpec): vega.Spec {
+export async function compileVegaLite(spec: TopLevelSpec): Promise<VegaModule.Spec> {
+  const { compile } = await import('vega-lite');
   const warnings: string[] = [];
   const logger = {
     level: () => logger, error: (...args: unknown[]) => { throw new Error(`vega-lite: ${args.join(' ')}`); },
@@ -42,7 +46,8 @@ function countMarkItems(scene: unknown): number {
 }
 
 export async function renderSvg(spec: TopLevelSpec): Promise<RenderedChart> {
-  const view = new vega.View(vega.parse(compileVegaLite(spec)), { renderer: 'none' });
+  const vega = await import('vega');
+  const view = new vega.View(vega.parse(await compileVegaLite(spec)), { renderer: 'none' });
   try {
     await view.runAsync();
     const svg = await view.toSVG();

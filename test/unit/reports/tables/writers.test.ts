@@ -1,0 +1,99 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import Papa from 'papaparse';
+import { fileURLToPath } from 'node:url';
+import { readRun } from '../../../../reports/run-reader.js';
+import { buildReportData } from '../../../../reports/report-model.js';
+import { buildTables } from '../../../../reports/tables/build-tables.js';
+import { tableToMarkdown } from '../../../../reports/tables/markdown.js';
+import { LONG_CSV_FIELDS, resultsToLongCsv, tableToCsv } from '../../../../reports/tables/csv.js';
+import { escapeLatex, tableToLatex, tablesToLatex } from '../../../../reports/tables/latex.js';
+import type { PublishedEntry } from '../../../../reports/published.js';
+import type { ScoresFile } from '../../../../reports/records.js';
+
+const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
+const baselineRun = readRun(`${runs}baseline`);
+const data = buildReportData([baselineRun]);
+const published: PublishedEntry[] = [{ family: 'blip', benchmarks: ['shapes-captioning'], metric: 'CIDEr', value: 1.333, asPrinted: '133.3', setting: 'ViT-B, COCO', source: 'BLIP paper' }];
+const tables = buildTables(data, published);
+const byId = (id: string) => tables.find((t) => t.id === id)!;
+const scores = baselineRun.scores as ScoresFile;
+const value = (model: string, task: string, metric: string): number => scores.results.find((r) => r.model === model && r.task === task)!.metrics[metric]!;
+
+test('the overview has one row per model and the headline metric of each task', () => {
+  const overview = byId('overview');
+  assert.is(overview.rows.length, 6);
+  assert.equal(overview.columns.map((c) => c.label).slice(3), ['shapes-retrieval r_mean', 'shapes-caption CIDEr', 'shapes-vqa vqa_accuracy', 'shapes-instruct exact_match']);
+  const albef = overview.rows.find((r) => r[0]!.text === 'albef-tiny')!;
+  assert.is(albef[4]!.text, 'n/a'); // ALBEF has no captioner
+  assert.is(albef[5]!.value, value('albef-tiny', 'shapes-vqa', 'vqa_accuracy'));
+  assert.is(albef[5]!.text, value('albef-tiny', 'shapes-vqa', 'vqa_accuracy').toFixed(2));
+});
+
+test('task tables put throughput and latency beside quality, and label published numbers', () => {
+  const caption = byId('task-shapes-caption');
+  const labels = caption.columns.map((c) => c.label);
+  for (const label of ['CIDEr', 'CIDEr (published)', 'samples/s', 'tokens/s', 'p50 ms', 'p95 ms']) assert.ok(labels.includes(label), label);
+  const blip = caption.rows.find((r) => r[0]!.text === 'blip-tiny')!;
+  assert.is(blip[labels.indexOf('CIDEr (published)')]!.text, '133.3 [1]');
+  assert.ok(caption.notes.some((n) => n.startsWith('[1] BLIP paper')));
+  const other = caption.rows.find((r) => r[0]!.text === 'blip2-opt-tiny')!;
+  assert.is(other[labels.indexOf('CIDEr (published)')]!.text, '—');
+  assert.not.ok(byId('task-shapes-retrieval').columns.some((c) => c.label === 'tokens/s'));
+});
+
+test('per-category breakdowns: VQA per answer type, instruction per category', () => {
+  const vqa = byId('breakdown-shapes-vqa-perAnswerType');
+  assert.equal(vqa.columns.slice(3).map((c) => c.label), ['yes/no', 'number', 'other']);
+  assert.is(byId('breakdown-shapes-instruct-perCategory').rows.length, 2);
+});
+
+test('markdown: a header, alignment row and escaped pipes', () => {
+  const md = tableToMarkdown(byId('breakdown-shapes-vqa-perAnswerType'));
+  const lines = md.split('\n');
+  assert.match(lines[0]!, /^### shapes-vqa: vqa_accuracy per answer type/);
+  assert.is(lines[3], '|:---|:---|:---|---:|---:|---:|');
+  assert.match(md, /\| yes\/no \|/);
+  assert.match(tableToMarkdown({ id: 'x', title: 't', columns: [{ label: 'a|b', align: 'left' }], rows: [[{ text: 'c|d', value: null }]], notes: [] }), /\| a\\\|b \|\n\|:---\|\n\| c\\\|d \|/);
+});
+
+test('CSV round-trips through papaparse', () => {
+  const table = byId('task-shapes-vqa');
+  const parsed = Papa.parse<string[]>(tableToCsv(table), { skipEmptyLines: true });
+  assert.equal(parsed.errors, []);
+  assert.equal(parsed.data[0], table.columns.map((c) => c.label));
+  assert.equal(parsed.data.slice(1), table.rows.map((r) => r.map((c) => c.text)));
+});
+
+test('the long CSV has every metric with full precision and the published rows marked', () => {
+  const parsed = Papa.parse<Record<string, string>>(resultsToLongCsv(data, published), { header: true, skipEmptyLines: true });
+  assert.equal(parsed.meta.fields, [...LONG_CSV_FIELDS]);
+  const cider = parsed.data.filter((r) => r.model === 'blip-tiny' && r.measure === 'CIDEr');
+  assert.is(cider.length, 2);
+  assert.is(Number(cider.find((r) => r.source === 'measured')!.value), value('blip-tiny', 'shapes-caption', 'CIDEr'));
+  assert.match(cider.find((r) => r.source !== 'measured')!.source, /^published: BLIP paper/);
+  assert.ok(parsed.data.some((r) => r.measure === 'perAnswerType/yes/no'));
+  assert.ok(parsed.data.some((r) => r.measure === 'latencyMs.p95' && r.source === 'measured (cpu)'));
+});
+
+test('LaTeX: booktabs rules, escaped specials, published column in italics', () => {
+  const tex = tableToLatex(byId('task-shapes-caption'));
+  for (const rule of ['\\toprule', '\\midrule', '\\bottomrule']) assert.is(tex.split(rule).length, 2, rule);
+  assert.match(tex, /Bleu\\_4/);
+  assert.match(tex, /\\textit\{CIDEr \(published\)\}/);
+  assert.match(tex, /\\textit\{133\.3 \[1\]\}/);
+  assert.not.match(tex.replace(/\\_/g, ''), /[^\\]_/); // every underscore escaped
+  assert.match(tex, /\\begin\{tabular\}\{llll*rrrrrrrrrrrr\}/);
+  assert.is(escapeLatex('50% of $x_1 & y#{z}~^\\'), '50\\% of \\$x\\_1 \\& y\\#\\{z\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}');
+  assert.match(tablesToLatex(tables), /usepackage\{booktabs\}/);
+});
+
+test('several runs: a Run column, the model id in each row', () => {
+  const two = buildTables(buildReportData([baselineRun, readRun(`${runs}regression`)]), []);
+  const overview = two[0]!;
+  assert.is(overview.columns[3]!.label, 'Run');
+  assert.is(overview.rows.length, 12);
+  assert.equal(overview.rows.filter((r) => r[0]!.text === 'blip2-opt-tiny').map((r) => r[3]!.text), ['main-2026-11-20', 'pr-regression-2026-11-22']);
+});
+
+test.run();
