@@ -27,8 +27,9 @@ export const SAMPLE_KINDS_FOR_TASK: Readonly<Record<TaskSpec['kind'], readonly S
   instruction: ['instruction', 'vqa'],
 };
 
+/** A model given by model.json path (possibly through a `${data.NAME}` variable) rather than by registered name. */
 export function isModelPath(reference: string): boolean {
-  return reference.endsWith('.json') || reference.includes('/') || reference.includes('\\');
+  return reference.endsWith('.json') || reference.includes('/') || reference.includes('\\') || reference.includes('${');
 }
 
 export function checkSuite(suite: Suite, ctx: CheckContext): SuiteProblem[] {

@@ -69,8 +69,8 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
   const problems = checkSuite(suite, { file: path, loaders: DATASET_LOADERS, models: new Set(registered.keys()) });
   if (problems.length > 0) throw new SuiteError(problems);
   const variables = resolveData(path, file, suite, options.data ?? {});
-  const resolved = substitute(path, file, suite, variables);
-  const models = suite.models.map((name) => ({ name, manifestPath: isModelPath(name) ? absolute(file, name) : (registered.get(name) ?? name) }));
+  const { resolved, modelPaths } = substitute(path, file, suite, variables);
+  const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? modelPaths[i]! : (registered.get(name) ?? name) }));
   if (options.checkFiles ?? true) checkFilesExist(path, resolved, models);
   return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables };
 }
@@ -95,7 +95,7 @@ function absolute(suiteFile: string, path: string): string {
   return isAbsolute(path) ? path : resolve(dirname(suiteFile), path);
 }
 
-function substitute(path: string, file: string, suite: Suite, variables: Variables): Suite {
+function substitute(path: string, file: string, suite: Suite, variables: Variables): { resolved: Suite; modelPaths: string[] } {
   const problems: SuiteProblem[] = [];
   const expand = (value: string, pointer: string): string => {
     const expanded = value.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {
@@ -111,8 +111,9 @@ function substitute(path: string, file: string, suite: Suite, variables: Variabl
     return absolute(file, expanded);
   };
   const tasks = suite.tasks.map((task, i) => substituteTask(task, `/tasks/${i}`, expand));
+  const modelPaths = suite.models.map((model, i) => (isModelPath(model) ? expand(model, `/models/${i}`) : model));
   if (problems.length > 0) throw new SuiteError(problems);
-  return { ...suite, tasks };
+  return { resolved: { ...suite, tasks }, modelPaths };
 }
 
 function substituteTask(task: TaskSpec, at: string, expand: (value: string, pointer: string) => string): TaskSpec {

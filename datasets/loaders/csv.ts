@@ -23,7 +23,7 @@ export const csv: DatasetLoader = {
     for await (const row of readCsvRows(file, optionString(input, csv, 'delimiter'))) {
       const source = { file, at: String(row.number) };
       if (row.errors.length > 0) yield failure(`row:${row.number}`, `broken row: ${row.errors.join('; ')}`, source);
-      else yield await mapper.map(row.fields, index++, source);
+      else if (mapper.selected(row.fields)) yield await mapper.map(row.fields, index++, source);
     }
   },
 };

@@ -29,7 +29,7 @@ export const jsonl: DatasetLoader = {
         yield failure(`row:${number}`, `line is not valid JSON: ${(error as Error).message}`, source);
         continue;
       }
-      yield await mapper.map(record, index++, source);
+      if (mapper.selected(record)) yield await mapper.map(record, index++, source);
     }
   },
 };

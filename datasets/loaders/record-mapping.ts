@@ -22,6 +22,8 @@ export const MAPPING_OPTIONS: Readonly<Record<string, LoaderOption>> = {
   answerTypeField: { type: 'string', description: 'field with the VQA answer type (optional in records)', default: 'answer_type' },
   questionTypeField: { type: 'string', description: 'field with the VQA question type (optional in records)', default: 'question_type' },
   listSeparator: { type: 'string', description: 'CSV only: separator of list fields', default: '|' },
+  filterField: { type: 'string', description: 'only records whose field of this name equals filterValue (e.g. a format or split column)', default: '' },
+  filterValue: { type: 'string', description: 'the value filterField must have', default: '' },
 };
 
 type RecordValue = unknown;
@@ -42,6 +44,13 @@ export class RecordMapper {
 
   /** CSV cells are strings: lists are separated; JSON values are taken as they are. */
   separatedLists = false;
+
+  /** False for a record the suite's filter leaves out (a selection, not a failure). */
+  selected(record: RecordValue): boolean {
+    const field = this.field('filterField');
+    if (field === '' || !isRecord(record)) return true;
+    return String(record[field]) === this.field('filterValue');
+  }
 
   async map(record: RecordValue, index: number, source: SourceLocation): Promise<LoaderItem> {
     if (!isRecord(record)) return failure(`row:${index}`, 'record is not an object', source);

@@ -1,0 +1,77 @@
+/**
+ * Every suite shipped in suites/ validates and plans (schema, registered names, loader roles);
+ * the ready-to-fill ones ask for their data locations by name; the default suite's datasets load
+ * from the bundled benchmark without a single failure, in the counts the bundled README states.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATASET_LOADERS } from '../../../datasets/registry.js';
+import { loadSuite } from '../../../suites/load.js';
+import { SuiteError } from '../../../suites/messages.js';
+
+const TINY = ['tiny-albef', 'tiny-blip', 'tiny-blip2-opt', 'tiny-blip2-t5', 'tiny-instructblip-opt', 'tiny-instructblip-t5', 'tiny-xinstructblip'];
+const models = new Map(TINY.map((name) => [name, `/stub/${name}/model.json`]));
+const suites = readdirSync('suites').filter((f) => f.endsWith('.suite.json')).map((f) => join('suites', f));
+
+function dataFor(file: string): Record<string, string> {
+  const data = (JSON.parse(readFileSync(file, 'utf8')) as { data?: Record<string, string | null> }).data ?? {};
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v === null).map(([k]) => [k, `/data/${k}`]));
+}
+
+test('the shipped suites are the default one and the ready-to-fill standard benchmarks', () => {
+  assert.equal(suites.map((s) => s.slice('suites/'.length)).sort(), [
+    'coco-karpathy.suite.json', 'default.suite.json', 'flickr30k-retrieval.suite.json', 'flickr30k-zeroshot.suite.json', 'gqa.suite.json',
+    'instructblip-heldout.suite.json', 'nocaps.suite.json', 'okvqa.suite.json', 'vqav2-val.suite.json', 'xinstructblip.suite.json',
+  ]);
+});
+
+for (const file of suites) {
+  test(`${file} validates, with its $schema pointing at the generated schema`, () => {
+    const loaded = loadSuite(file, { models, checkFiles: false, data: dataFor(file) });
+    assert.is((loaded.suite as { $schema?: string }).$schema, './schema/suite.schema.json');
+    assert.ok(loaded.resolved.tasks.length > 0);
+  });
+}
+
+test('a ready-to-fill suite names each data location it still needs', () => {
+  try {
+    loadSuite('suites/coco-karpathy.suite.json', { models, checkFiles: false });
+    assert.unreachable('should ask for data');
+  } catch (error) {
+    assert.instance(error, SuiteError);
+    assert.equal((error as SuiteError).problems.map((p) => p.message), [
+      "data location 'model' is not set: pass --data model=PATH",
+      "data location 'coco' is not set: pass --data coco=PATH",
+    ]);
+  }
+});
+
+test('the default suite covers all five families and every task kind', () => {
+  const { suite } = loadSuite('suites/default.suite.json', { models, checkFiles: false });
+  assert.equal(suite.models, TINY);
+  assert.equal([...new Set(suite.tasks.map((t) => t.kind))].sort(), ['captioning', 'instruction', 'retrieval', 'vqa']);
+});
+
+test('the default suite reads the bundled benchmark without failures', async () => {
+  const { resolved } = loadSuite('suites/default.suite.json', { models, checkFiles: false });
+  const counts: Record<string, number> = {};
+  for (const task of resolved.tasks) {
+    const loader = DATASET_LOADERS.get(task.dataset.loader)!;
+    let n = 0;
+    for await (const item of loader.load({ files: task.dataset.files, mediaRoot: task.dataset.mediaRoot ?? '', options: task.dataset.options ?? {} })) {
+      assert.is.not(item.kind, 'failure', `${task.id}: ${JSON.stringify(item)}`);
+      n += 1;
+    }
+    counts[task.id] = n;
+  }
+  // datasets/bundled/README.md: 100 images, 200 questions, 120 instructions (72 multiple choice +
+  // 48 open), 32 audio clips with 2 questions each, 30 point clouds, 24 videos with 2 questions each.
+  assert.equal(counts, {
+    'synth-retrieval': 100, 'synth-caption': 100, 'synth-vqa': 200, 'synth-heldout-choice': 72, 'synth-heldout-open': 48,
+    'synth-audiocaps': 32, 'synth-clotho-aqa': 64, 'synth-modelnet': 30, 'synth-msvd-qa': 48,
+  });
+});
+
+test.run();
