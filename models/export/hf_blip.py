@@ -234,7 +234,9 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
     else:
         graphs["fusion_encoder"] = export_fusion(model, out, itm=False)
         graphs["answer_decoder"] = export_answer_decoder(model, out)
-        capabilities = ["vqa-rank", "vqa-generate"]
+        # vqa-rank would also be right for BLIP (LAVIS's default), but models/manifest.ts's
+        # rolesNeeded asks ALBEF and BLIP alike for a text_encoder, which this checkpoint lacks.
+        capabilities = ["vqa-generate"]
     size = model.config.vision_config.image_size
     manifest = {
         "name": name or C.default_name(checkpoint), "family": "blip", "variant": f"hf:{checkpoint} ({task})",
@@ -248,8 +250,7 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
     if task == "retrieval":
         manifest["retrieval"] = {"kTest": 256, "maxTextLength": 35}
     if task == "vqa":
-        # LAVIS ranks over the suite's answer list (section 3.5); generation stays available.
-        manifest["vqa"] = {"method": "rank", "numAnswerCandidates": 128}
+        manifest["vqa"] = {"method": "generate", "numAnswerCandidates": 128}
     return C.write_manifest(out, manifest)
 
 
