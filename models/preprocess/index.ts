@@ -1,0 +1,23 @@
+/** Public surface of models/preprocess: what the runtime and the CLI call. */
+export { decodeImage, decodeImageFile, ImageDecodeError, sniffImageFormat } from './image-decode.js';
+export type { ImageFormat, RgbImage } from './image-decode.js';
+export { batchImages, CLIP_MEAN, CLIP_STD, imageToTensor, normaliseToChw, preprocessImage, resizeForModel } from './image.js';
+export type { BatchTensor, ImagePreprocessOptions, ImageTensor, ResizeMode } from './image.js';
+export { cropImage, resizeBicubic, resizeBicubicPortable } from './pil-resize.js';
+export type { PixelImage, ResizeBox } from './pil-resize.js';
+export { preCaption, preQuestion, processText } from './text.js';
+export type { TextProcessor } from './text.js';
+export { beatsFbank, preprocessAudio, splitClips } from './audio.js';
+export type { AudioPreprocessOptions, AudioTensor, ClipMode } from './audio.js';
+export { AudioDecodeError, decodeWav, lavisMono } from './wav.js';
+export { resampleSinc } from './resample.js';
+export { kaldiFbank } from './fbank.js';
+export { farthestPointIndices, preprocessPointCloud, processPointCloud } from './pointcloud.js';
+export type { PointCloudMode, PointCloudOptions, PointTensor } from './pointcloud.js';
+export { PointCloudError, readPointCloud } from './pointcloud-io.js';
+export type { PointCloud } from './pointcloud-io.js';
+export { preprocessVideo, VideoError } from './video.js';
+export type { VideoPreprocessOptions, VideoTensor } from './video.js';
+export type { FrameSampling } from './video-sampling.js';
+export { encodeNpyFloat32, parseNpy, NpyError } from './npy.js';
+export type { NpyArray } from './npy.js';
