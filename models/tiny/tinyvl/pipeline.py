@@ -1,0 +1,81 @@
+"""The training stages, each cached in models/tiny/.cache/ so that a stage is trained once and
+reused by the later ones (frozen parts). `python3 -m tinyvl.train` runs them all in order."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import torch
+
+from . import blip, data, util
+from .tok import BertTokenizer, BpeTokenizer, UnigramTokenizer
+
+TIMINGS: dict = {}
+
+
+def timed(name):
+    def wrap(fn):
+        def run(*args, **kwargs):
+            start = time.time()
+            out = fn(*args, **kwargs)
+            TIMINGS[name] = TIMINGS.get(name, 0.0) + time.time() - start
+            return out
+        return run
+    return wrap
+
+
+_TOKS: dict = {}
+
+
+@timed("tokenizers")
+def tokenizers():
+    if _TOKS:
+        return _TOKS
+    path = util.CACHE / "tokenizers.json"
+    if path.exists():
+        saved = json.loads(path.read_text())
+    else:
+        util.setup(0)
+        texts = data.corpus()
+        bert = BertTokenizer.build(texts)
+        bpe = BpeTokenizer.build(texts)
+        uni = UnigramTokenizer.build(texts)
+        saved = {"bert": bert.vocab, "bpe": [bpe.vocab, bpe.merges], "unigram": uni.pieces}
+        path.write_text(json.dumps(saved))
+    _TOKS["bert"] = BertTokenizer(saved["bert"])
+    _TOKS["bpe"] = BpeTokenizer(*saved["bpe"])
+    _TOKS["unigram"] = UnigramTokenizer([tuple(p) for p in saved["unigram"]])
+    return _TOKS
+
+
+def _blip_like(name: str, albef: bool, total: int, seed: int):
+    tok = tokenizers()["bert"]
+    model = blip.BlipModel(tok, albef=albef)
+    if util.load(model, name):
+        return model.eval()
+    rng = util.setup(seed)
+    model = blip.BlipModel(tok, albef=albef).to(util.DEVICE)
+    gen = torch.Generator().manual_seed(seed)
+    trainer = util.Trainer(model.parameters(), total, lr=5e-4, name=name)
+    model.train()
+    while trainer.running():
+        batch = data.image_batch(rng, 32)
+        trainer.step(blip.train_step(model, batch, rng, gen))
+    util.save(model, name)
+    return model.eval()
+
+
+@timed("blip")
+def train_blip():
+    return _blip_like("blip", False, util.steps(1500), seed=11)
+
+
+@timed("albef")
+def train_albef():
+    return _blip_like("albef", True, util.steps(1500), seed=12)
+
+
+def eval_rng(seed=999):
+    return np.random.default_rng(seed)

@@ -1,0 +1,300 @@
+"""BLIP-2 / InstructBLIP / X-InstructBLIP training stages (each cached; frozen parts shared).
+
+Order: frozen encoders (image ViT, audio, point cloud: contrastive pretraining) and the two
+frozen LMs (pretrained on the world's text) -> Q-Former stage 1 (ITC/ITM/ITG) -> stage 2 per LM
+(projection + Q-Former into the frozen LM) -> InstructBLIP per LM (instruction-aware Q-Former on
+the held-in instruction types) -> X-InstructBLIP per modality (each trained alone, frozen OPT).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import data, encoders, lms, nets, util
+from .data import syn
+from .llm import OptAdapter, T5Adapter
+from .pipeline import timed, tokenizers
+from .qformer import NUM_QUERIES, QFormer, Stage1
+
+QF = {"dim": 64, "layers": 4, "heads": 4, "ffn": 128}
+VIT = {"dim": 64, "layers": 4, "heads": 4, "mlp": 128}
+B2_CAPTION_PROMPT = "a photo of"
+B2_VQA_PROMPT = "Question: {} Short answer:"
+
+
+def dev(m):
+    return m.to(util.DEVICE)
+
+
+def frozen(m):
+    for p in m.parameters():
+        p.requires_grad_(False)
+    return m.eval()
+
+
+def _pick_caption(rng, caps):
+    return data.blip_caption(caps[0] if rng.random() < 0.5 else caps[int(rng.integers(len(caps)))])
+
+
+def _contrastive(name, encoder, sample, total, seed, pool="cls"):
+    bert = tokenizers()["bert"]
+    model = encoders.Contrastive(encoder, len(bert.vocab), pool=pool)
+    if util.load(model, name):
+        return frozen(dev(model.encoder))
+    rng = util.setup(seed)
+    model = dev(encoders.Contrastive(encoder, len(bert.vocab), pool=pool))
+    tr = util.Trainer(model.parameters(), total, lr=1e-3, name=name)
+    while tr.running():
+        x, texts = sample(rng)
+        ids, mask = data.pad_ids([bert.encode(t, 35) for t in texts], bert.pad)
+        tr.step({"itc": model.loss(x, ids, mask, encoders.same_matrix(texts, ids.device))})
+    util.save(model, name)
+    return frozen(model.encoder)
+
+
+@timed("frozen_vit")
+def frozen_vit():
+    def sample(rng):
+        b = data.image_batch(rng, 48, vqa_k=0)
+        return b["pixels"], [_pick_caption(rng, c) for c in b["captions"]]
+    return _contrastive("vit", nets.ViT(final_norm=False, **VIT), sample, util.steps(1500), 21)
+
+
+@timed("frozen_audio")
+def frozen_audio():
+    def sample(rng):
+        x, caps, _ = encoders.audio_batch(rng, 32)
+        return x, [_pick_caption(rng, c) for c in caps]
+    return _contrastive("audio", encoders.AudioEncoder(), sample, util.steps(500), 22, pool="mean")
+
+
+@timed("frozen_points")
+def frozen_points():
+    def sample(rng):
+        x, labels = encoders.pointcloud_batch(rng, 32)
+        return x, [syn_pc_caption(l) for l in labels]
+    return _contrastive("points", encoders.PointEncoder(), sample, util.steps(400), 23, pool="cls")
+
+
+def syn_pc_caption(label):
+    from synthetic import pointcloud
+    return pointcloud.pointcloud_caption(label)
+
+
+# ---------------------------------------------------------------------------------- LMs
+
+def lm_texts(rng, n):
+    """Text-only pretraining samples (prompt, target): captions, QA pairs, held-in instructions."""
+    out = []
+    b = data.image_batch(rng, n, vqa_k=1, inst_types=syn.HELD_IN_TYPES)
+    for caps, qs, inst in zip(b["captions"], b["vqa"], b["inst"]):
+        r = rng.random()
+        if r < 0.35:
+            out.append((B2_CAPTION_PROMPT if rng.random() < 0.5 else "", _pick_caption(rng, caps)))
+        elif r < 0.7:
+            out.append((B2_VQA_PROMPT.format(qs[0]["question"]), qs[0]["answer"]))
+        else:
+            out.append((inst["prompt"], _inst_target(rng, inst)))
+    return out
+
+
+def _inst_target(rng, inst):
+    if inst["choices"]:
+        return inst["choices"][inst["answer_index"]]
+    if inst["type"] == "caption":
+        return _pick_caption(rng, inst["answers"])
+    values, counts = np.unique(inst["answers"], return_counts=True)
+    return str(values[int(np.argmax(counts))])
+
+
+@timed("opt_lm")
+def opt_lm():
+    bpe = tokenizers()["bpe"]
+    lm = lms.OptLM(len(bpe.vocab))
+    if util.load(lm, "opt"):
+        return frozen(dev(lm))
+    rng = util.setup(31)
+    lm = dev(lms.OptLM(len(bpe.vocab)))
+    ad = OptAdapter(lm, bpe)
+    total = util.steps(2000)
+    tr = util.Trainer(lm.parameters(), total, lr=1e-3, name="opt")
+    while tr.running():
+        pairs = lm_texts(rng, 48)
+        # plain causal LM over "</s>prompt target\n" (prompt included in the loss: text pretraining)
+        prefixes = [lm.embed(torch.tensor([bpe.bos], device=util.DEVICE)) for _ in pairs]
+        tr.step({"lm": ad.loss(prefixes, [(p + " " + t).strip() for p, t in pairs])})
+    util.save(lm, "opt")
+    return frozen(lm)
+
+
+@timed("t5_lm")
+def t5_lm():
+    uni = tokenizers()["unigram"]
+    lm = lms.T5LM(len(uni.pieces))
+    if util.load(lm, "t5"):
+        return frozen(dev(lm))
+    rng = util.setup(32)
+    lm = dev(lms.T5LM(len(uni.pieces)))
+    ad = T5Adapter(lm, uni)
+    total = util.steps(2000)
+    tr = util.Trainer(lm.parameters(), total, lr=1e-3, name="t5")
+    empty = torch.zeros(0, lm.dim, device=util.DEVICE)
+    while tr.running():
+        pairs = lm_texts(rng, 48)
+        prompts, targets = [], []
+        for p, t in pairs:
+            if not p:  # prefix-LM split of a caption
+                words = t.split(" ")
+                cut = int(rng.integers(1, max(2, len(words))))
+                p, t = " ".join(words[:cut]), " ".join(words[cut:]) or t
+            prompts.append(p)
+            targets.append(t)
+        tr.step({"lm": ad.loss([empty] * len(pairs), prompts, targets)})
+    util.save(lm, "t5")
+    return frozen(lm)
+
+
+# ------------------------------------------------------------------------------ Q-Former
+
+def bert():
+    return tokenizers()["bert"]
+
+
+def new_stage1():
+    return Stage1(len(bert().vocab), VIT["dim"], **QF)
+
+
+@timed("qformer_stage1")
+def qformer_stage1():
+    vit = frozen_vit()
+    st = new_stage1()
+    if util.load(st, "qf1"):
+        return dev(st).eval(), vit
+    rng = util.setup(41)
+    st = dev(new_stage1())
+    total = util.steps(2000)
+    tr = util.Trainer(st.parameters(), total, lr=5e-4, name="qf1")
+    tok = bert()
+    while tr.running():
+        b = data.image_batch(rng, 32, vqa_k=0)
+        with torch.no_grad():
+            feats = vit(b["pixels"])
+        enc = st.ln_vision(feats)
+        texts = [data.blip_caption(c[int(rng.integers(len(c)))]) for c in b["captions"]]
+        ids, mask = data.pad_ids([tok.encode(t, 35) for t in texts], tok.pad)
+        tr.step(st.losses(enc, ids, mask, encoders.same_matrix(texts, ids.device), tok.dec))
+    util.save(st, "qf1")
+    return st.eval(), vit
+
+
+class LLMBridge(nn.Module):
+    """Q-Former (+ ln of the modality) + projection into a frozen LLM."""
+
+    def __init__(self, enc_dim, llm_dim):
+        super().__init__()
+        self.qformer = QFormer(len(bert().vocab), enc_dim, **QF)
+        self.proj = nn.Linear(QF["dim"], llm_dim)
+
+    def soft(self, enc, ids=None, mask=None):
+        """[B, 32, llm_dim]; instruction-aware when ids are given."""
+        q = self.qformer.queries(enc) if ids is None else self.qformer.joint(enc, ids, mask)[:, :NUM_QUERIES]
+        return self.proj(q)
+
+
+def _bridge_from_stage1(llm_dim):
+    st, _ = qformer_stage1()
+    br = LLMBridge(VIT["dim"], llm_dim)
+    br.qformer.load_state_dict(st.qformer.state_dict())
+    return dev(br)
+
+
+def _train_bridge(name, br, lm_kind, sample_fn, total, seed, lr=5e-4):
+    """sample_fn(rng) -> (enc list / tensor, qformer texts or None, llm prompts, targets)."""
+    if util.load(br, name):
+        return dev(br).eval()
+    rng = util.setup(seed)
+    br = dev(br)
+    lm = opt_lm() if lm_kind == "opt" else t5_lm()
+    ad = OptAdapter(lm, tokenizers()["bpe"]) if lm_kind == "opt" else T5Adapter(lm, tokenizers()["unigram"])
+    tr = util.Trainer(br.parameters(), total, lr=lr, name=name)
+    while tr.running():
+        enc, qtexts, prompts, targets = sample_fn(rng)
+        if qtexts is None:
+            soft = br.soft(enc)
+        else:
+            tok = bert()
+            ids, mask = data.pad_ids([left_trunc(tok, t) for t in qtexts], tok.pad)
+            soft = br.soft(enc, ids, mask)
+        if lm_kind == "opt":
+            bpe = tokenizers()["bpe"]
+            prefixes = ad.prefix(list(soft), [bpe.encode(p) for p in prompts])
+            loss = ad.loss(prefixes, targets)
+        else:
+            loss = ad.loss(list(soft), prompts, targets)
+        tr.step({"lm": loss})
+    util.save(br, name)
+    return br.eval()
+
+
+def left_trunc(tok, text, max_len=128):
+    ids = tok.encode(text)
+    if len(ids) <= max_len:
+        return ids
+    return [ids[0]] + ids[len(ids) - max_len + 1:]  # left truncation keeps [CLS]
+
+
+def vision_embeds():
+    """The frozen image encoder as every BLIP-2-family graph sees it: ViT + stage-1 ln_vision."""
+    st, vit = qformer_stage1()
+    frozen(st)
+
+    def run(pixels):
+        with torch.no_grad():
+            return st.ln_vision(vit(pixels))
+    return run
+
+
+def _image_caption_vqa(rng, embed, n=32):
+    b = data.image_batch(rng, n, vqa_k=1)
+    feats = embed(b["pixels"])
+    prompts, targets = [], []
+    for caps, qs in zip(b["captions"], b["vqa"]):
+        if rng.random() < 0.5:
+            prompts.append(B2_CAPTION_PROMPT)
+            targets.append(_pick_caption(rng, caps))
+        else:
+            prompts.append(B2_VQA_PROMPT.format(data.blip_question(qs[0]["question"])))
+            targets.append(qs[0]["answer"])
+    return feats, prompts, targets
+
+
+@timed("blip2_stage2")
+def stage2(lm_kind):
+    lm = opt_lm() if lm_kind == "opt" else t5_lm()
+    embed = vision_embeds()
+    br = _bridge_from_stage1(lm.dim)
+
+    def sample(rng):
+        feats, prompts, targets = _image_caption_vqa(rng, embed)
+        return feats, None, prompts, targets
+    return _train_bridge(f"qf2_{lm_kind}", br, lm_kind, sample, util.steps(1500), 51 if lm_kind == "opt" else 52)
+
+
+def instruction_sample_fn(embed):
+    def sample(rng):
+        b = data.image_batch(rng, 32, vqa_k=0, inst_types=syn.HELD_IN_TYPES)
+        feats = embed(b["pixels"])
+        prompts = [i["prompt"] for i in b["inst"]]
+        return feats, prompts, prompts, [_inst_target(rng, i) for i in b["inst"]]
+    return sample
+
+
+@timed("instructblip")
+def instruct(lm_kind):
+    s2 = stage2(lm_kind)
+    br = LLMBridge(VIT["dim"], s2.proj.out_features)
+    br.load_state_dict(s2.state_dict())
+    return _train_bridge(f"ib_{lm_kind}", br, lm_kind, instruction_sample_fn(vision_embeds()), util.steps(1500),
+                         61 if lm_kind == "opt" else 62)

@@ -1,0 +1,71 @@
+"""Entry point: `python3 -m tinyvl.train` (run from models/tiny) trains every stage from seeds
+(cached in .cache/), exports all models to ONNX with manifests, evaluates them and writes the
+fidelity fixtures. `--stage NAME` trains one stage; `--parallel` trains independent stages in
+parallel processes (waves), for a machine with many cores."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+from . import pipeline, util
+
+WAVES = [
+    ["blip", "albef", "vit", "opt", "t5", "audio", "points"],
+    ["qf1"],
+    ["qf2_opt", "qf2_t5", "x_image", "x_video", "x_audio", "x_pointcloud"],
+    ["ib_opt", "ib_t5"],
+]
+
+
+def run_stage(name: str) -> None:
+    from . import stages, xstages
+    table = {
+        "blip": pipeline.train_blip, "albef": pipeline.train_albef,
+        "vit": stages.frozen_vit, "opt": stages.opt_lm, "t5": stages.t5_lm,
+        "audio": stages.frozen_audio, "points": stages.frozen_points,
+        "qf1": stages.qformer_stage1,
+        "qf2_opt": lambda: stages.stage2("opt"), "qf2_t5": lambda: stages.stage2("t5"),
+        "ib_opt": lambda: stages.instruct("opt"), "ib_t5": lambda: stages.instruct("t5"),
+        "x_image": lambda: xstages.xinstruct("image"), "x_video": lambda: xstages.xinstruct("video"),
+        "x_audio": lambda: xstages.xinstruct("audio"), "x_pointcloud": lambda: xstages.xinstruct("pointcloud"),
+    }
+    start = time.time()
+    table[name]()
+    (util.CACHE / f"time_{name}.json").write_text(json.dumps({"stage": name, "seconds": time.time() - start}))
+
+
+def train_all(parallel: bool) -> None:
+    pipeline.tokenizers()
+    for wave in WAVES:
+        if parallel:
+            procs = [subprocess.Popen([sys.executable, "-m", "tinyvl.train", "--stage", s]) for s in wave]
+            codes = [p.wait() for p in procs]
+            if any(codes):
+                raise SystemExit(f"stage failed in wave {wave}: {codes}")
+        else:
+            for s in wave:
+                run_stage(s)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--stage")
+    ap.add_argument("--parallel", action="store_true")
+    ap.add_argument("--train-only", action="store_true")
+    args = ap.parse_args()
+    if args.stage:
+        run_stage(args.stage)
+        return
+    train_all(args.parallel)
+    if args.train_only:
+        return
+    from . import release
+    release.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Seeds, threads, optimiser schedule and timing shared by every trainer."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+TINY = Path(__file__).resolve().parents[1]           # models/tiny
+CACHE = Path(os.environ.get("TINY_CACHE", TINY / ".cache"))  # checkpoints (git-ignored)
+DEVICE = os.environ.get("TINY_DEVICE", "cpu")          # "cuda" where a GPU is lent
+
+
+def setup(seed: int) -> np.random.Generator:
+    torch.set_num_threads(1)
+    if DEVICE != "cpu" and hasattr(torch, "set_default_device"):
+        torch.set_default_device(DEVICE)  # factory calls in the trainers follow
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    return np.random.default_rng(seed)
+
+
+def steps(default: int) -> int:
+    """Step budget, scaled by TINY_SCALE (e.g. 0.1 for a smoke run)."""
+    return max(1, int(default * float(os.environ.get("TINY_SCALE", "1"))))
+
+
+class Trainer:
+    """AdamW with linear warm-up and cosine decay; logs loss terms every `every` steps."""
+
+    def __init__(self, params, total: int, lr: float = 5e-4, wd: float = 0.02, name: str = "", every: int = 100):
+        self.params = [p for p in params if p.requires_grad]
+        self.opt = torch.optim.AdamW(self.params, lr=lr, weight_decay=wd)
+        self.total, self.lr, self.step_no, self.name, self.every = total, lr, 0, name, every
+        self.start = time.time()
+        self.acc: dict = {}
+        self.cap = float(os.environ.get("TINY_STAGE_SECONDS", "inf"))
+
+    def running(self) -> bool:
+        """True while steps remain. After 20 steps the budget shrinks (and the cosine schedule with
+        it) so that the stage fits TINY_STAGE_SECONDS, when set."""
+        if self.step_no == 20 and self.cap != math.inf:
+            per_step = self.elapsed() / 20
+            fit = int(self.cap / per_step)
+            if fit < self.total:
+                print(f"[{self.name}] {per_step * 1000:.0f} ms/step: {self.total} -> {fit} steps to fit {self.cap:.0f}s", flush=True)
+                self.total = max(fit, 21)
+        return self.step_no < self.total
+
+    def step(self, losses: dict) -> None:
+        warm = max(1, self.total // 20)
+        s = self.step_no
+        factor = s / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, self.total - warm)))
+        for g in self.opt.param_groups:
+            g["lr"] = self.lr * max(factor, 0.02)
+        loss = sum(losses.values())
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.params, 5.0)
+        self.opt.step()
+        for k, v in losses.items():
+            self.acc[k] = self.acc.get(k, 0.0) + float(v)
+        self.step_no += 1
+        if self.step_no % self.every == 0 or self.step_no == self.total:
+            terms = " ".join(f"{k}={v / self.every:.3f}" for k, v in self.acc.items())
+            print(f"[{self.name}] step {self.step_no}/{self.total} {terms} ({time.time() - self.start:.0f}s)", flush=True)
+            self.acc = {}
+
+    def elapsed(self) -> float:
+        return time.time() - self.start
+
+
+def save(module: torch.nn.Module, name: str) -> None:
+    torch.save({k: v.detach().cpu() for k, v in module.state_dict().items()}, CACHE / f"{name}.pt")
+
+
+def load(module: torch.nn.Module, name: str) -> bool:
+    path = CACHE / f"{name}.pt"
+    if not path.exists():
+        return False
+    module.load_state_dict(torch.load(path, map_location="cpu"))
+    return True
