@@ -5,7 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATASET_LOADERS } from '../../../datasets/registry.js';
 import { loadSuite } from '../../../suites/load.js';
@@ -72,6 +73,16 @@ test('the default suite reads the bundled benchmark without failures', async () 
     'synth-retrieval': 100, 'synth-caption': 100, 'synth-vqa': 200, 'synth-heldout-choice': 72, 'synth-heldout-open': 48,
     'synth-audiocaps': 32, 'synth-clotho-aqa': 64, 'synth-modelnet': 30, 'synth-msvd-qa': 48,
   });
+});
+
+test('the complete example in suites/README.md is a valid suite', () => {
+  const readme = readFileSync('suites/README.md', 'utf8');
+  const example = /```json\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, 'README has a JSON example');
+  const file = join(mkdtempSync(join(tmpdir(), 'vlbench-readme-')), 'my-eval.suite.json');
+  writeFileSync(file, example);
+  const loaded = loadSuite(file, { models, checkFiles: false, data: { coco: '/data/coco' } });
+  assert.equal(loaded.resolved.tasks.map((t) => t.kind), ['retrieval', 'captioning', 'vqa', 'instruction']);
 });
 
 test.run();
