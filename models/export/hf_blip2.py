@@ -202,7 +202,11 @@ def export(checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: s
         graphs["qformer_text"] = export_qformer_text(model, out)
         graphs["qformer_itm"] = export_qformer_itm(model, out)
         manifest.update({
-            "variant": f"hf:{checkpoint} (Q-Former retrieval)", "llm": None, "capabilities": ["retrieval"],
+            # models/manifest.ts requires an llm entry for every blip2 manifest, even the
+            # retrieval half that has no LLM graphs; this one is declared but never used.
+            "variant": f"hf:{checkpoint} (Q-Former retrieval)", "capabilities": ["retrieval"],
+            "llm": {"kind": "decoder-only", "name": "opt"},
+            "description": "BLIP-2 Q-Former retrieval model; no LLM graphs (the llm entry is a placeholder)",
             "tokenizers": {"text": C.save_tokenizer(tokenizer, out, "text", "bert", "right", 35)},
             "specialTokens": {"text": C.bert_special(tokenizer, dec=False, enc=False)},
             "prompts": {}, "generation": {}, "retrieval": {"kTest": 128, "maxTextLength": 35}})

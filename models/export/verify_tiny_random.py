@@ -151,8 +151,10 @@ def _llm_runs(model, lm, language_embeds, llm_tok, record, kind: str, eos: int, 
             if t5:
                 first = lm(inputs_embeds=embeds, attention_mask=mask,
                            decoder_input_ids=torch.zeros(len(texts), 1, dtype=torch.long), return_dict=True).logits
-            else:
-                first = lm(inputs_embeds=embeds, attention_mask=mask, return_dict=True).logits[:, -1:]
+            else:  # positions as generate() derives them from the mask (Llama's forward would not)
+                positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)
+                first = lm(inputs_embeds=embeds, attention_mask=mask, position_ids=positions,
+                           return_dict=True).logits[:, -1:]
         record["inputs"][f"{task}/llm_input_ids"] = ids(enc.input_ids)
         record["inputs"][f"{task}/llm_attention_mask"] = ids(enc.attention_mask)
         record["inputs"][f"{task}/texts"] = texts
