@@ -126,7 +126,9 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
         except TypeError:  # torch < 2.5 has no `dynamo` argument
             torch.onnx.export(module, tuple(example.values()), str(path), **kwargs)
     external = []
-    if large or path.stat().st_size >= EXTERNAL_DATA_BYTES:
+    # torch itself writes a >2 GB graph (ViT-g in fp32, any LLM) with one external file per tensor.
+    spilled = set(os.listdir(path.parent)) - before - {path.name}
+    if large or spilled or path.stat().st_size >= EXTERNAL_DATA_BYTES:
         external = _move_to_external_data(path, before)
     model = onnx.load(str(path), load_external_data=False)
     graph_inputs = {i.name for i in model.graph.input}
