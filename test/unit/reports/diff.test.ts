@@ -1,0 +1,38 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fileURLToPath } from 'node:url';
+import { diffRuns, diffText } from '../../../reports/diff.js';
+
+const runs = fileURLToPath(new URL('../../fixtures/runs/', import.meta.url));
+const diff = diffRuns(`${runs}baseline`, `${runs}regression`);
+
+test('only the regressed pairs change between baseline and regression', () => {
+  // generate.ts changes blip2-opt-tiny captions and instructblip-t5-tiny VQA; latencies do not count.
+  const pairs = [...new Set(diff.changes.map((c) => `${c.model} ${c.task}`))].sort();
+  assert.equal(pairs, ['blip2-opt-tiny shapes-caption', 'instructblip-t5-tiny shapes-vqa']);
+  assert.is(diff.compared.length, 17);
+  assert.equal(diff.onlyInA, []);
+});
+
+test('largest changes first, normalised per metric', () => {
+  const magnitudes = diff.changes.map((c) => c.magnitude);
+  assert.equal(magnitudes, [...magnitudes].sort((a, b) => b - a));
+  const top = diff.changes[0]!;
+  assert.is(top.magnitude, 1); // a VQA answer going from 100 to 0 spans the whole observed range
+  const vqa = top.scores.find((s) => s.metric === 'vqa_accuracy')!;
+  assert.ok(vqa.delta! < 0 && top.predictionChanged);
+});
+
+test('identical runs have no changes', () => {
+  assert.equal(diffRuns(`${runs}baseline`, `${runs}baseline`).changes, []);
+});
+
+test('the text table shows the summary, the rows and what was cut', () => {
+  const text = diffText(diff, 5);
+  const lines = text.split('\n');
+  assert.match(lines[0]!, new RegExp(`^main-2026-11-20 -> pr-regression-2026-11-22: ${diff.changes.length} of \\d+ samples changed`));
+  assert.match(text, /task\s+model\s+sample\s+metric\s+A\s+B\s+delta\s+prediction A -> B/);
+  assert.match(text, new RegExp(`\\.\\.\\. ${diff.changes.length - 5} more`));
+});
+
+test.run();

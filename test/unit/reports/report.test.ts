@@ -1,0 +1,68 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeReport } from '../../../reports/report.js';
+import { shippedPublished, readPublishedFile, findPublished } from '../../../reports/published.js';
+import type { ReportModel, ReportTask } from '../../../reports/report-model.js';
+
+const runs = fileURLToPath(new URL('../../fixtures/runs/', import.meta.url));
+
+test('writeReport writes every format into the output folder', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'vlbench-report-'));
+  const result = await writeReport([`${runs}baseline`], out);
+  const rel = result.files.map((f) => f.slice(out.length + 1)).sort();
+  for (const f of ['report.md', 'report.json', 'report.html', 'results.csv', 'tables.tex', 'tables/overview.csv', 'charts/latency.vl.json', 'charts/latency.svg', 'charts/latency.png', 'charts/breakdowns.png']) {
+    assert.ok(rel.includes(f), f);
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  assert.match(result.markdownTable, /^### Overview/);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /!\[Quality by family and task\]\(charts\/quality-by-task\.png\)/);
+  const spec = JSON.parse(readFileSync(join(out, 'charts/quality-by-task.vl.json'), 'utf8'));
+  assert.match(spec.$schema, /vega-lite\/v6/);
+  const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const scores = JSON.parse(readFileSync(`${runs}baseline/scores.json`, 'utf8'));
+  assert.is(json.results.length, scores.results.length);
+  const blip = json.results.find((r: { model: string; task: string }) => r.model === 'blip-tiny' && r.task === 'shapes-caption');
+  assert.equal(blip.metrics, scores.results.find((r: { model: string; task: string }) => r.model === 'blip-tiny' && r.task === 'shapes-caption').metrics);
+  assert.is(json.notApplicable.length, scores.notApplicable.length);
+});
+
+test('only the requested formats are written; an unknown format is an error', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'vlbench-report-'));
+  const result = await writeReport([`${runs}baseline`], out, ['csv', 'tex']);
+  assert.ok(result.files.every((f) => /\.(csv|tex)$/.test(f)));
+  await writeReport([`${runs}baseline`], out, ['pdf' as 'md']).then(() => assert.unreachable('pdf accepted'), (e: Error) => assert.match(e.message, /unknown report format\(s\) pdf/));
+});
+
+test('a user published-numbers file adds a clearly labelled column', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-pub-'));
+  const file = join(dir, 'pub.json');
+  writeFileSync(file, JSON.stringify({ formatVersion: 1, entries: [{ family: 'blip2', modelPattern: 'opt', benchmarks: ['shapes-vqa'], metric: 'vqa_accuracy', value: 52.3, asPrinted: '52.3', setting: 'zero-shot', source: 'BLIP-2 Table 2' }] }));
+  await writeReport([`${runs}baseline`], dir, ['md'], { publishedFiles: [file] });
+  const md = readFileSync(join(dir, 'report.md'), 'utf8');
+  assert.match(md, /\| vqa_accuracy \(published\) \|/);
+  assert.match(md, /\| blip2-opt-tiny \|[^\n]*\| 52\.3 \[1\] \|/);
+  assert.match(md, /\[1\] BLIP-2 Table 2; zero-shot/);
+});
+
+test('shipped published numbers parse and match real benchmark names', () => {
+  const entries = shippedPublished();
+  assert.ok(entries.length >= 40);
+  const model = (id: string, family: string) => ({ modelId: id, family } as ReportModel);
+  const coco: ReportTask = { id: 'coco-caption', kind: 'captioning', metrics: ['CIDEr'], primaryMetric: 'CIDEr', datasets: ['coco-karpathy-test'] };
+  assert.is(findPublished(entries, model('blip-base', 'blip'), coco, 'CIDEr')!.asPrinted, '133.3');
+  assert.is(findPublished(entries, model('blip-large', 'blip'), coco, 'CIDEr')!.asPrinted, '136.7');
+  assert.is(findPublished(entries, model('blip2-opt-2.7b', 'blip2'), coco, 'CIDEr')!.value, 1.458); // vlbench's scale: fractions
+  assert.is(findPublished(entries, model('albef-base', 'albef'), coco, 'CIDEr'), undefined);
+});
+
+test('a malformed published file is rejected with the JSON pointer', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'vlbench-pub-')), 'bad.json');
+  writeFileSync(file, JSON.stringify({ formatVersion: 1, entries: [{ family: 'blip', benchmarks: [], metric: 'CIDEr', value: 1, asPrinted: '100', setting: 's', source: 's' }] }));
+  assert.throws(() => readPublishedFile(file), /bad\.json#\/entries\/0\/benchmarks: expected a non-empty array/);
+});
+
+test.run();

@@ -1,0 +1,45 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cpSync, mkdtempSync, writeFileSync, appendFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readPredictions, readRun, readSampleScores } from '../../../reports/run-reader.js';
+
+const runs = fileURLToPath(new URL('../../fixtures/runs/', import.meta.url));
+
+function copyOfBaseline(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-run-'));
+  cpSync(`${runs}baseline`, dir, { recursive: true });
+  return dir;
+}
+
+test('reads a run and its per-sample files', () => {
+  const run = readRun(`${runs}baseline`);
+  assert.is(run.manifest.runId, 'main-2026-11-20');
+  assert.is(readPredictions(run, 'blip-tiny', 'shapes-caption').length, 30);
+  assert.is(readSampleScores(run, 'blip-tiny', 'shapes-vqa').length, 90);
+  assert.equal(readPredictions(run, 'albef-tiny', 'shapes-caption'), []);
+});
+
+test('an unknown format version is rejected with the fix', () => {
+  const dir = copyOfBaseline();
+  const scores = JSON.parse(readFileSync(join(dir, 'scores.json'), 'utf8'));
+  writeFileSync(join(dir, 'scores.json'), JSON.stringify({ ...scores, formatVersion: 2 }));
+  assert.throws(() => readRun(dir), /scores\.json: \/formatVersion is 2, this vlbench reads format 1/);
+});
+
+test('a missing file names the file', () => {
+  assert.throws(() => readRun(join(runs, 'media')), /media\/manifest\.json: missing manifest\.json/);
+});
+
+test('a torn last JSONL line is ignored; a broken line in the middle is an error', () => {
+  const dir = copyOfBaseline();
+  const file = join(dir, 'samples/blip-tiny/shapes-vqa.jsonl');
+  appendFileSync(file, '{"sampleId":"q9');
+  assert.is(readSampleScores(readRun(dir), 'blip-tiny', 'shapes-vqa').length, 90);
+  writeFileSync(file, '{"sampleId":"a","scores":{}}\n{broken\n{"sampleId":"b","scores":{}}\n');
+  assert.throws(() => readSampleScores(readRun(dir), 'blip-tiny', 'shapes-vqa'), /shapes-vqa\.jsonl:2: not valid JSON/);
+});
+
+test.run();

@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXIT } from '../../../../runners/exit-codes.js';
+
+const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
+
+async function capture(args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    // cli.ts uses top-level await, which the CommonJS test hook cannot require: import it as ESM.
+    const { main } = await import('../../../../runners/cli.js');
+    return { code: await main(args), stdout };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
+test('vlbench report writes the chosen formats and prints the overview', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'vlbench-report-cli-'));
+  const { code, stdout } = await capture(['report', `${runs}baseline`, `${runs}noise`, '--out', out, '--format', 'md,csv', '--no-published']);
+  assert.is(code, EXIT.ok);
+  assert.match(stdout, /### Overview: headline metric per task/);
+  assert.ok(readdirSync(out).includes('report.md') && readdirSync(out).includes('results.csv'));
+  assert.is((await capture(['report', `${runs}baseline`, '--format', 'pdf'])).code, EXIT.usage);
+  assert.is((await capture(['report'])).code, EXIT.usage);
+});
+
+test('vlbench diff prints a table or JSON', async () => {
+  const text = await capture(['diff', `${runs}baseline`, `${runs}regression`, '--limit', '3', '--task', 'shapes-vqa']);
+  assert.is(text.code, EXIT.ok);
+  assert.match(text.stdout, /instructblip-t5-tiny/);
+  const json = await capture(['diff', `${runs}baseline`, `${runs}regression`, '--json', '--model', 'blip2-opt-tiny']);
+  const parsed = JSON.parse(json.stdout);
+  assert.ok(parsed.changes.length > 0 && parsed.changes.every((c: { model: string }) => c.model === 'blip2-opt-tiny'));
+  assert.is((await capture(['diff', `${runs}baseline`])).code, EXIT.usage);
+});
+
+test.run();
