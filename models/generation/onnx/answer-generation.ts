@@ -7,7 +7,7 @@
  */
 import type * as ort from 'onnxruntime-node';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
-import { expandedRows, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
+import { asInputType, expandedRows, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
 
 export interface AnswerGenerationInputs {
   /** [questions, encSeq, hidden]: the question states of the fusion encoder. */
@@ -41,7 +41,7 @@ class RecomputingStep implements StepDecoder {
     const rowsOf = expandedRows(inputs.promptIds.length, expansion);
     this.rows = rowsOf.length;
     this.sequences = rowsOf.map((r) => [...inputs.promptIds[r]!]);
-    this.states = gatherRows(inputs.questionStates, rowsOf);
+    this.states = gatherRows(asInputType(session, 'encoder_hidden_states', inputs.questionStates), rowsOf);
     this.mask = int64(rowsOf.map((r) => inputs.questionMask[r]!));
   }
 

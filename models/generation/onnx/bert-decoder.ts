@@ -6,7 +6,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
 import { KvCache, type KvCacheLayout } from './kv-cache.js';
-import { expandedRows, float32, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
+import { asInputType, expandedRows, float32, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
 
 export interface BertDecoderGraph {
   readonly session: ort.InferenceSession;
@@ -48,9 +48,10 @@ class BertStepDecoder implements StepDecoder {
   ) {
     const rowsOf = expandedRows(inputs.encoderDims[0], expansion);
     this.rows = rowsOf.length;
-    this.encoder = gatherRows(float32(inputs.encoderHiddenStates, inputs.encoderDims), rowsOf);
+    const states = float32(inputs.encoderHiddenStates, inputs.encoderDims);
+    this.encoder = gatherRows(asInputType(graph.session, 'encoder_hidden_states', states), rowsOf);
     this.prompts = rowsOf.map((r) => [...inputs.promptIds[r]!]);
-    this.cache = new KvCache(graph.kvCache, this.rows, ROLE);
+    this.cache = new KvCache(graph.kvCache, this.rows, ROLE, graph.session);
   }
 
   private async run(ids: number[][]): Promise<StepLogits> {

@@ -10,12 +10,13 @@ import type { AnswerDecoderRun, SequenceLogits } from '../ranking.js';
 import { sumLogLikelihood } from '../ranking.js';
 import { embedIds, type DecoderOnlyGraphs, type EmbeddedPrompt } from './decoder-only.js';
 import type { EncodedInputs, EncoderDecoderGraphs } from './encoder-decoder.js';
+import { asFloat32 } from './float16.js';
 import { KvCache } from './kv-cache.js';
-import { float32, gatherRows, int64, requireOutput } from './tensors.js';
+import { asInputType, floatInput, gatherRows, int64, requireOutput } from './tensors.js';
 
 function asSequenceLogits(tensor: ort.Tensor): SequenceLogits {
   const [rows, length, vocab] = tensor.dims as [number, number, number];
-  return { data: tensor.data as Float32Array, rows, length, vocab };
+  return { data: asFloat32(tensor), rows, length, vocab };
 }
 
 /**
@@ -27,7 +28,7 @@ export function answerDecoderRun(session: ort.InferenceSession, questionStates: 
     const outputs = await session.run({
       input_ids: int64(ids),
       attention_mask: int64(mask),
-      encoder_hidden_states: gatherRows(questionStates, questionOfRow),
+      encoder_hidden_states: gatherRows(asInputType(session, 'encoder_hidden_states', questionStates), questionOfRow),
       encoder_attention_mask: int64(questionOfRow.map((q) => questionMask[q]!)),
     });
     return asSequenceLogits(requireOutput(outputs, 'logits', 'answer_decoder'));
@@ -54,10 +55,10 @@ export async function scoreCandidatesDecoderOnly(
     embeds.set(tokenEmbeds.subarray(r * longest * hidden, (r + 1) * longest * hidden), (r * seq + prefix) * hidden);
   });
   const mask = tokens.map((t) => [...new Array<number>(prefix + t.length).fill(1), ...new Array<number>(longest - t.length).fill(0)]);
-  const cache = new KvCache(graphs.kvCache, candidates.length, 'llm_decoder');
+  const cache = new KvCache(graphs.kvCache, candidates.length, 'llm_decoder', graphs.decoder);
   try {
     const outputs = await graphs.decoder.run({
-      inputs_embeds: float32(embeds, [candidates.length, seq, hidden]),
+      inputs_embeds: floatInput(graphs.decoder, 'inputs_embeds', embeds, [candidates.length, seq, hidden]),
       attention_mask: int64(mask),
       position_ids: int64(tokens.map(() => Array.from({ length: seq }, (_, i) => i))),
       ...cache.feeds(),
@@ -82,11 +83,11 @@ export async function scoreCandidatesEncoderDecoder(
   const longest = Math.max(...labels.map((l) => l.length));
   const decoderIds = candidates.map((c) => [ids.decoderStartId, ...c, ...new Array<number>(longest - c.length - 1).fill(ids.padId)]);
   const rows = candidates.map(() => input);
-  const cache = new KvCache(graphs.kvCache, candidates.length, 'llm_decoder');
+  const cache = new KvCache(graphs.kvCache, candidates.length, 'llm_decoder', graphs.decoder);
   try {
     const outputs = await graphs.decoder.run({
       input_ids: int64(decoderIds),
-      encoder_hidden_states: gatherRows(encoded.states, rows),
+      encoder_hidden_states: gatherRows(asInputType(graphs.decoder, 'encoder_hidden_states', encoded.states), rows),
       encoder_attention_mask: int64(rows.map((r) => encoded.mask[r]!)),
       ...cache.feeds(),
     });

@@ -8,7 +8,8 @@
 import type * as ort from 'onnxruntime-node';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
 import { KvCache, type KvCacheLayout } from './kv-cache.js';
-import { expandedRows, float32, int64, lastPositionLogits, requireOutput } from './tensors.js';
+import { asFloat32 } from './float16.js';
+import { expandedRows, floatInput, int64, lastPositionLogits, requireOutput } from './tensors.js';
 
 export interface DecoderOnlyGraphs {
   /** `llm_embed`: input_ids -> inputs_embeds. */
@@ -29,11 +30,11 @@ export interface EmbeddedPrompt {
 const EMBED = 'llm_embed';
 const ROLE = 'llm_decoder';
 
-/** Runs `llm_embed` on rectangular ids: [rows, seq] -> [rows, seq, hidden] row-major. */
+/** Runs `llm_embed` on rectangular ids: [rows, seq] -> [rows, seq, hidden] row-major float32. */
 export async function embedIds(graphs: DecoderOnlyGraphs | { embed: ort.InferenceSession }, ids: readonly (readonly number[])[]): Promise<Float32Array> {
   if (ids.length === 0 || ids[0]!.length === 0) return new Float32Array(0);
   const outputs = await graphs.embed.run({ input_ids: int64(ids) });
-  return requireOutput(outputs, 'inputs_embeds', EMBED).data as Float32Array;
+  return asFloat32(requireOutput(outputs, 'inputs_embeds', EMBED));
 }
 
 /** HF position ids: cumsum(mask) - 1, pads set to 1. */
@@ -69,7 +70,7 @@ class DecoderOnlyStep implements StepDecoder {
     private readonly expansion: number,
   ) {
     this.rows = prompts.length * expansion;
-    this.cache = new KvCache(graphs.kvCache, this.rows, ROLE);
+    this.cache = new KvCache(graphs.kvCache, this.rows, ROLE, graphs.decoder);
   }
 
   async first(): Promise<StepLogits> {
@@ -91,7 +92,7 @@ class DecoderOnlyStep implements StepDecoder {
       ...new Array<number>(this.prompts[input]!.promptIds.length).fill(1),
     ]);
     this.realCounts = this.masks.map((mask) => mask.reduce((a, b) => a + b, 0));
-    return this.run(float32(embeds, [this.rows, seq, hidden]), this.masks.map(positionIdsFromMask));
+    return this.run(floatInput(this.graphs.decoder, 'inputs_embeds', embeds, [this.rows, seq, hidden]), this.masks.map(positionIdsFromMask));
   }
 
   async next(sourceRows: readonly number[] | null, tokens: readonly number[]): Promise<StepLogits> {
@@ -106,7 +107,7 @@ class DecoderOnlyStep implements StepDecoder {
     this.realCounts = this.realCounts.map((n) => n + 1);
     const embeds = await embedIds(this.graphs, tokens.map((t) => [t]));
     const positions = this.realCounts.map((n) => [n - 1]);
-    return this.run(float32(embeds, [this.rows, 1, this.graphs.hidden]), positions);
+    return this.run(floatInput(this.graphs.decoder, 'inputs_embeds', embeds, [this.rows, 1, this.graphs.hidden]), positions);
   }
 
   private async run(inputsEmbeds: ort.Tensor, positions: number[][]): Promise<StepLogits> {

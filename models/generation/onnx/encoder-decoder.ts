@@ -8,7 +8,7 @@ import type * as ort from 'onnxruntime-node';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
 import { embedIds, type EmbeddedPrompt } from './decoder-only.js';
 import { KvCache, type KvCacheLayout } from './kv-cache.js';
-import { expandedRows, float32, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
+import { asInputType, expandedRows, floatInput, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
 
 export interface EncoderDecoderGraphs {
   readonly embed: ort.InferenceSession;
@@ -42,7 +42,7 @@ export async function encodePrompts(graphs: EncoderDecoderGraphs, prompts: reado
     embeds.set(promptEmbeds.subarray(i * longest * hidden, (i + 1) * longest * hidden), (i * seq + prefix) * hidden);
   });
   const mask = prompts.map((p) => [...new Array<number>(prefix + p.promptIds.length).fill(1), ...new Array<number>(longest - p.promptIds.length).fill(0)]);
-  const outputs = await graphs.encoder.run({ inputs_embeds: float32(embeds, [prompts.length, seq, hidden]), attention_mask: int64(mask) });
+  const outputs = await graphs.encoder.run({ inputs_embeds: floatInput(graphs.encoder, 'inputs_embeds', embeds, [prompts.length, seq, hidden]), attention_mask: int64(mask) });
   return { states: requireOutput(outputs, 'encoder_hidden_states', 'llm_encoder'), mask };
 }
 
@@ -70,9 +70,9 @@ class EncoderDecoderStep implements StepDecoder {
   ) {
     const rowsOf = expandedRows(encoded.mask.length, expansion);
     this.rows = rowsOf.length;
-    this.states = gatherRows(encoded.states, rowsOf);
+    this.states = gatherRows(asInputType(graphs.decoder, 'encoder_hidden_states', encoded.states), rowsOf);
     this.mask = int64(rowsOf.map((r) => encoded.mask[r]!));
-    this.cache = new KvCache(graphs.kvCache, this.rows, 'llm_decoder');
+    this.cache = new KvCache(graphs.kvCache, this.rows, 'llm_decoder', graphs.decoder);
   }
 
   private async run(ids: number[][]): Promise<StepLogits> {

@@ -4,6 +4,7 @@
  * section 1). The first step feeds a zero-length past; beam search reorders rows between steps.
  */
 import * as ort from 'onnxruntime-node';
+import { inputFloatType } from './float16.js';
 import { gatherRows, requireOutput } from './tensors.js';
 
 /** The manifest's kvCache (same shape as models/manifest-types.ts KvCacheSpec). */
@@ -17,16 +18,20 @@ export interface KvCacheLayout {
 export class KvCache {
   private past = new Map<string, ort.Tensor>();
 
+  /** `session` (the decoder) gives the float type of the past inputs; float32 without it. */
   constructor(
     private readonly layout: KvCacheLayout,
     rows: number,
     private readonly role: string,
+    session?: ort.InferenceSession,
   ) {
     if (layout.pairs.length !== 2 * layout.layers) {
       throw new Error(`${role}: kvCache declares ${layout.pairs.length} pairs for ${layout.layers} layers; expected key and value per layer`);
     }
     for (const [pastName] of layout.pairs) {
-      this.past.set(pastName, new ort.Tensor('float32', new Float32Array(0), [rows, layout.heads, 0, layout.headDim]));
+      const dims = [rows, layout.heads, 0, layout.headDim];
+      const half = session !== undefined && inputFloatType(session, pastName) === 'float16';
+      this.past.set(pastName, half ? new ort.Tensor('float16', new Uint16Array(0), dims) : new ort.Tensor('float32', new Float32Array(0), dims));
     }
   }
 

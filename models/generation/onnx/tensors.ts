@@ -4,6 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { StepLogits } from '../decoder.js';
+import { asFloat32, floatTensor, inputFloatType } from './float16.js';
 
 const ZERO = BigInt(0);
 const ONE = BigInt(1);
@@ -28,14 +29,26 @@ export function float32(data: Float32Array, dims: readonly number[]): ort.Tensor
   return new ort.Tensor('float32', data, [...dims]);
 }
 
-/** A new float tensor whose row r (along axis 0) is row `sourceRows[r]` of `tensor`. */
+/** A new tensor (float32 or float16) whose row r (along axis 0) is row `sourceRows[r]` of `tensor`. */
 export function gatherRows(tensor: ort.Tensor, sourceRows: readonly number[]): ort.Tensor {
   const dims = tensor.dims;
   const rowSize = dims.slice(1).reduce((a, b) => a * b, 1);
-  const source = tensor.data as Float32Array;
-  const out = new Float32Array(sourceRows.length * rowSize);
+  if (tensor.type !== 'float32' && tensor.type !== 'float16') throw new Error(`gatherRows: unsupported tensor type ${tensor.type}`);
+  const source = tensor.data as Float32Array | Uint16Array;
+  const out = tensor.type === 'float32' ? new Float32Array(sourceRows.length * rowSize) : new Uint16Array(sourceRows.length * rowSize);
   sourceRows.forEach((s, r) => out.set(source.subarray(s * rowSize, (s + 1) * rowSize), r * rowSize));
-  return new ort.Tensor('float32', out, [sourceRows.length, ...dims.slice(1)]);
+  return new ort.Tensor(tensor.type, out, [sourceRows.length, ...dims.slice(1)]);
+}
+
+/** `tensor` as the float type graph input `name` declares (converted only when they differ). */
+export function asInputType(session: ort.InferenceSession, name: string, tensor: ort.Tensor): ort.Tensor {
+  const want = inputFloatType(session, name);
+  return tensor.type === want ? tensor : floatTensor(asFloat32(tensor), tensor.dims, want);
+}
+
+/** float32 values as the float type graph input `name` declares. */
+export function floatInput(session: ort.InferenceSession, name: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return floatTensor(data, dims, inputFloatType(session, name));
 }
 
 /** torch.repeat_interleave(expansion, dim 0) as row indices: 0,0,..,1,1,.. */
@@ -46,7 +59,7 @@ export function expandedRows(inputs: number, expansion: number): number[] {
 /** The logits of the last position of every row of a [rows, seq, vocab] output. */
 export function lastPositionLogits(logits: ort.Tensor): StepLogits {
   const [rows, seq, vocab] = logits.dims as [number, number, number];
-  const source = logits.data as Float32Array;
+  const source = asFloat32(logits);
   if (seq === 1) return { data: source, rows, vocab };
   const data = new Float32Array(rows * vocab);
   for (let r = 0; r < rows; r++) data.set(source.subarray((r * seq + seq - 1) * vocab, (r * seq + seq) * vocab), r * vocab);
