@@ -173,20 +173,38 @@ def _compare_with_onnxruntime(module, path: Path, examples: list, output_names: 
     except ImportError:
         return
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    worst = {}
-    for example in examples:
+    worst, failures = {}, []
+    for index, example in enumerate(examples):
         with torch.no_grad():
             expected = _as_tuple(module(*example.values()))
         feeds = {name: value.detach().cpu().numpy() for name, value in example.items()}
         got = session.run(output_names, feeds)
         for name, want, have in zip(output_names, expected, got):
+            half = want.dtype == torch.float16
             want = want.detach().float().cpu().numpy()
             if want.shape != have.shape:
                 raise RuntimeError(f"{path.name}: output {name} has shape {have.shape} in onnxruntime, "
-                                   f"{want.shape} in torch (a shape was baked in at trace time)")
-            diff = float(np.abs(want - have.astype(np.float32)).max()) if want.size else 0.0
+                                   f"{want.shape} in torch for example {index} (a shape was baked in at trace time)")
+            diff, scale = _max_abs_diff(want, have.astype(np.float32))
             worst[name] = max(worst.get(name, 0.0), diff)
+            if diff > (3e-2 if half else 1e-3) * max(1.0, scale):
+                failures.append(f"{name} (example {index}, shapes {[tuple(v.shape) for v in feeds.values()][:3]}...): "
+                                f"max |onnxruntime - torch| = {diff:.3g} at scale {scale:.3g}")
     CHECKS[path.name] = worst
+    if failures:
+        raise RuntimeError(f"{path.name} differs from torch: " + "; ".join(failures))
+
+
+def _max_abs_diff(want, have):
+    """Largest difference and largest |want|, ignoring positions that are NaN in both (fully
+    masked padding rows); a NaN on one side only counts as infinite."""
+    import numpy as np
+    if want.size == 0:
+        return 0.0, 0.0
+    both = np.isnan(want) & np.isnan(have)
+    diff = np.where(both, 0.0, np.abs(want - have))
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    return float(diff.max()), float(np.nanmax(np.abs(np.where(both, 0.0, want))))
 
 
 # ---------------------------------------------------------------- dtype

@@ -21,16 +21,28 @@ class LlmEmbed(nn.Module):
         return self.table(input_ids)
 
 
+def causal_4d(attention_mask, seq: int, dtype):
+    """[batch, 1, seq, total] additive mask (0 = attend, dtype min = masked) for the last `seq`
+    positions of a [batch, total] padding mask. transformers passes a 4D mask through unchanged,
+    which sidesteps its mask builders when they do not trace."""
+    total = attention_mask.shape[1]
+    queries = torch.arange(seq) + (total - seq)
+    keys = torch.arange(total)
+    allowed = (keys[None, :] <= queries[:, None])[None, None, :, :] & attention_mask[:, None, None, :].bool()
+    return (~allowed).to(dtype) * torch.finfo(dtype).min
+
+
 class DecoderOnlyStep(nn.Module):
     """OPT adds its learned-position offset (2) to the given position_ids inside
     OPTLearnedPositionalEmbedding; Llama uses them for rotary embeddings as given."""
 
-    def __init__(self, lm, layers):
+    def __init__(self, lm, layers, mask4d: bool = False):
         super().__init__()
-        self.lm, self.layers = lm, layers
+        self.lm, self.layers, self.mask4d = lm, layers, mask4d
 
     def forward(self, inputs_embeds, attention_mask, position_ids, *past):
-        out = self.lm(inputs_embeds=inputs_embeds, attention_mask=attention_mask, position_ids=position_ids,
+        mask = causal_4d(attention_mask, inputs_embeds.shape[1], inputs_embeds.dtype) if self.mask4d else attention_mask
+        out = self.lm(inputs_embeds=inputs_embeds, attention_mask=mask, position_ids=position_ids,
                       past_key_values=C.build_cache(list(past)), use_cache=True, return_dict=True)
         return (out.logits,) + C.flatten_cache(out.past_key_values, self.layers)
 
@@ -48,14 +60,19 @@ class T5DecoderStep(nn.Module):
     """The whole T5ForConditionalGeneration forward from given encoder states, so the tied-embedding
     rescaling before lm_head is transformers' own."""
 
-    def __init__(self, lm, layers):
+    def __init__(self, lm, layers, mask4d: bool = False):
         super().__init__()
-        self.lm, self.layers = lm, layers
+        self.lm, self.layers, self.mask4d = lm, layers, mask4d
 
     def forward(self, input_ids, encoder_hidden_states, encoder_attention_mask, *past):
         from transformers.modeling_outputs import BaseModelOutput
+        decoder_mask = None
+        if self.mask4d:
+            seen = torch.cat([torch.ones_like(past[0][:, 0, :, 0], dtype=torch.long), torch.ones_like(input_ids)], dim=1)
+            decoder_mask = causal_4d(seen, input_ids.shape[1], encoder_hidden_states.dtype)
         out = self.lm(encoder_outputs=BaseModelOutput(last_hidden_state=encoder_hidden_states),
                       attention_mask=encoder_attention_mask, decoder_input_ids=input_ids,
+                      decoder_attention_mask=decoder_mask,
                       past_key_values=C.build_cache(list(past), encoder_decoder=True), use_cache=True,
                       return_dict=True)
         return (out.logits,) + C.flatten_cache(out.past_key_values, self.layers)
@@ -110,9 +127,23 @@ def export_decoder_only(lm, out: Path, dtype: str) -> dict:
     inputs = {"inputs_embeds": (dtype, ["batch", "seq", hidden]), "attention_mask": (C.I64, ["batch", "total_seq"]),
               "position_ids": (C.I64, ["batch", "seq"]), **past_in}
     outputs = {"logits": (dtype, ["batch", "seq", vocab]), **present_out}
-    return C.export_graph(DecoderOnlyStep(lm, layers), make(2, 2, 3), inputs, outputs, out / "llm_decoder.onnx",
-                          kv=kv, checks=[make(2, 5, 0, left_pad=2), make(3, 1, 6, left_pad=1)],
-                          large=_is_large(lm))
+    return with_mask_fallback(
+        lambda mask4d: C.export_graph(DecoderOnlyStep(lm, layers, mask4d), make(2, 2, 3), inputs, outputs,
+                                      out / "llm_decoder.onnx", kv=kv,
+                                      checks=[make(2, 5, 0, left_pad=2), make(3, 1, 6, left_pad=1)],
+                                      large=_is_large(lm)), "llm_decoder.onnx")
+
+
+def with_mask_fallback(export, file: str) -> dict:
+    """Exports with transformers' own 2D-mask handling; if that fails to trace or to match
+    onnxruntime, once more with the causal mask built in the wrapper (recorded in CHECKS)."""
+    try:
+        return export(False)
+    except Exception as error:  # noqa: BLE001 - the retry below raises if it fails too
+        first = f"{type(error).__name__}: {error}"[:2000]
+    entry = export(True)
+    C.CHECKS.setdefault(file, {})["mask"] = f"4d mask built in the wrapper; the 2d path failed with {first}"
+    return entry
 
 
 def export_t5(lm, out: Path) -> dict:
@@ -142,10 +173,11 @@ def export_t5(lm, out: Path) -> dict:
               "encoder_hidden_states": (C.F32, ["batch", "enc_seq", hidden]),
               "encoder_attention_mask": (C.I64, ["batch", "enc_seq"]), **past_in}
     outputs = {"logits": (C.F32, ["batch", "seq", vocab]), **present_out}
-    decoder = C.export_graph(T5DecoderStep(lm, layers), dec_example(2, 2, 3, 6), inputs, outputs,
-                             out / "llm_decoder.onnx", kv=kv,
-                             checks=[dec_example(2, 1, 0, 6), dec_example(3, 1, 5, 4), dec_example(2, 4, 0, 7)],
-                             large=_is_large(lm))
+    decoder = with_mask_fallback(
+        lambda mask4d: C.export_graph(T5DecoderStep(lm, layers, mask4d), dec_example(2, 2, 3, 6), inputs, outputs,
+                                      out / "llm_decoder.onnx", kv=kv,
+                                      checks=[dec_example(2, 1, 0, 6), dec_example(3, 1, 5, 4), dec_example(2, 4, 0, 7)],
+                                      large=_is_large(lm)), "llm_decoder.onnx")
     return {"llm_encoder": encoder, "llm_decoder": decoder}
 
 
