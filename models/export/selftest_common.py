@@ -97,7 +97,19 @@ def main():
                 check(why in str(error), f"{why} not in {error}")
             else:
                 raise AssertionError(f"accepted {bad}")
+    check_causal_4d()
     print("selftest_common: ok")
+
+
+def check_causal_4d():
+    from .hf_llm import causal_4d
+    mask = torch.tensor([[0, 1, 1, 1], [1, 1, 1, 1]])
+    got = causal_4d(mask, 2, torch.float32)
+    check(tuple(got.shape) == (2, 1, 2, 4), f"causal_4d shape {tuple(got.shape)}")
+    allowed = (got == 0).int()[:, 0].tolist()
+    # the last two of four positions: position 2 sees 0..2, position 3 sees 0..3; row 0 never sees its pad
+    check(allowed == [[[0, 1, 1, 0], [0, 1, 1, 1]], [[1, 1, 1, 0], [1, 1, 1, 1]]], f"causal_4d {allowed}")
+    check(float(got.min()) == torch.finfo(torch.float32).min, "masked value is the dtype minimum")
 
 
 if __name__ == "__main__":
