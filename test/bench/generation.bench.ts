@@ -19,14 +19,18 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Milliseconds of each step 1..STEPS (step 0 = the prompt pass) of one cached run. */
-async function cachedRun(graphs: DecoderOnlyGraphs, prompts: EmbeddedPrompt[]): Promise<number[]> {
+/**
+ * Milliseconds of each step 1..STEPS (step 0 = the prompt pass) of one cached run; with
+ * `reorder`, every step first permutes the rows as beam search does (a copy of the whole cache).
+ */
+async function cachedRun(graphs: DecoderOnlyGraphs, prompts: EmbeddedPrompt[], reorder = false): Promise<number[]> {
   const decoder = await decoderOnlyFactory(graphs, prompts, PAD).open(1);
   const times: number[] = [];
+  const swapped = prompts.map((_, r) => (r === 0 ? 1 : r === 1 ? 0 : r));
   await decoder.first();
   for (let step = 1; step <= STEPS; step++) {
     const start = performance.now();
-    await decoder.next(null, prompts.map(() => 10 + (step % 50)));
+    await decoder.next(reorder ? swapped : null, prompts.map(() => 10 + (step % 50)));
     times.push(performance.now() - start);
   }
   decoder.dispose();
@@ -52,10 +56,15 @@ export default async function (): Promise<BenchResult[]> {
   const at64: number[] = [];
   const full4: number[] = [];
   const full64: number[] = [];
+  const beam4: number[] = [];
+  const beam64: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     const times = await cachedRun(graphs, prompts);
     at4.push(times[3]!);
     at64.push(times[63]!);
+    const beamTimes = await cachedRun(graphs, prompts, true);
+    beam4.push(beamTimes[3]!);
+    beam64.push(beamTimes[63]!);
     full4.push(await recomputeAt(graphs, prompts, 4));
     full64.push(await recomputeAt(graphs, prompts, 64));
   }
@@ -68,6 +77,12 @@ export default async function (): Promise<BenchResult[]> {
     { name: 'decode step 4 with KV cache', value: cached4, unit: 'ms', notes },
     { name: 'decode step 64 with KV cache', value: cached64, unit: 'ms', notes },
     { name: 'KV-cache step 64 / step 4', value: cached64 / cached4, unit: 'x', notes: 'should stay near 1' },
+    {
+      name: 'KV-cache step 64 / step 4, rows reordered each step (beam search)',
+      value: median(beam64) / median(beam4),
+      unit: 'x',
+      notes: `${median(beam4).toFixed(3)} ms vs ${median(beam64).toFixed(3)} ms; the reorder copies the cache, as HF's index_select does`,
+    },
     { name: 'no-cache recomputation, length 64 / length 4', value: recompute64 / recompute4, unit: 'x', notes: `for contrast: ${recompute4.toFixed(3)} ms vs ${recompute64.toFixed(3)} ms` },
   ];
 }
