@@ -250,16 +250,39 @@ CASES = {
 }
 
 
-def build_tokenizers(work: Path) -> dict:
-    made = {"bert": TT.bert_wordpiece(with_enc=True), "bert_qformer": TT.bert_wordpiece(with_enc=False),
-            "opt": TT.opt_bpe(), "t5": TT.t5_unigram(), "llama": TT.llama_bpe()}
-    # Round-trip through save_pretrained so every test sees what a hub checkpoint would give.
+class Tokenizers(dict):
+    """A missing tokenizer raises with the error that prevented building it."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors = {}
+
+    def __missing__(self, key):
+        raise RuntimeError(f"tokenizer {key!r} could not be built:\n{self.errors.get(key, 'unknown')}")
+
+
+def build_tokenizers(work: Path) -> Tokenizers:
     from transformers import AutoTokenizer
-    loaded = {}
-    for key, tok in made.items():
-        tok.save_pretrained(str(work / f"tok-{key}"))
-        loaded[key] = AutoTokenizer.from_pretrained(str(work / f"tok-{key}"))
+    builders = {"bert": lambda: TT.bert_wordpiece(with_enc=True), "bert_qformer": lambda: TT.bert_wordpiece(with_enc=False),
+                "opt": TT.opt_bpe, "t5": TT.t5_unigram, "llama": TT.llama_bpe}
+    loaded = Tokenizers()
+    for key, build in builders.items():
+        try:  # round-trip through save_pretrained: what a hub checkpoint would give
+            build().save_pretrained(str(work / f"tok-{key}"))
+            loaded[key] = AutoTokenizer.from_pretrained(str(work / f"tok-{key}"))
+        except Exception:  # noqa: BLE001 - only the cases that need this tokenizer fail
+            loaded.errors[key] = traceback.format_exc()
+            print(f"tokenizer {key}: {loaded.errors[key]}", flush=True)
     return loaded
+
+
+def write_outputs(expected: dict, bundle: Path, out_root: Path) -> Path:
+    (bundle / "expected.json").write_text(json.dumps(expected) + "\n")
+    archive = out_root / "hf-tiny.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(str(bundle), arcname="hf-tiny")
+    shutil.copy(bundle / "expected.json", out_root / "expected.json")
+    return archive
 
 
 def versions() -> dict:
@@ -290,9 +313,10 @@ def main(argv=None) -> int:
         bundle.mkdir()
         try:
             toks = build_tokenizers(work)
-        except Exception:  # noqa: BLE001
-            expected["tokenizers_error"] = traceback.format_exc()
-            print(expected["tokenizers_error"], flush=True)
+            expected["tokenizer_errors"] = toks.errors
+        except Exception:  # noqa: BLE001 - e.g. transformers itself missing
+            expected["tokenizer_errors"] = {"all": traceback.format_exc()}
+            print(expected["tokenizer_errors"]["all"], flush=True)
             toks = None
         for name, case in CASES.items():
             if toks is None or (args.only and name not in args.only):
@@ -312,11 +336,8 @@ def main(argv=None) -> int:
                   flush=True)
             if record["status"] == "error":
                 print(record["traceback"], flush=True)
-        (bundle / "expected.json").write_text(json.dumps(expected) + "\n")
-        archive = out_root / "hf-tiny.tar.gz"
-        with tarfile.open(archive, "w:gz") as tar:
-            tar.add(str(bundle), arcname="hf-tiny")
-        shutil.copy(bundle / "expected.json", out_root / "expected.json")
+            archive = write_outputs(expected, bundle, out_root)  # after every case: a timeout keeps the rest
+        archive = write_outputs(expected, bundle, out_root)
     summary = {n: c["status"] for n, c in expected["cases"].items()}
     print(json.dumps({"archive": str(archive), "bytes": archive.stat().st_size, "cases": summary}), flush=True)
     return 0 if summary and all(s == "ok" for s in summary.values()) else 1
