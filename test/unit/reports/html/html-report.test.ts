@@ -45,7 +45,8 @@ test('in headless Chromium: loads offline with no console error, every chart dra
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('request', (r) => { if (!/^(file|data|blob|about):/.test(r.url())) external.push(r.url()); });
     await page.goto(pathToFileURL(htmlFile).href);
-    await page.waitForFunction(() => [...document.querySelectorAll('figure.chart')].every((f) => f.hasAttribute('data-rendered')), null, { timeout: 60_000 });
+    // A string predicate: it runs in the page (the project's tsconfig has no DOM types).
+    await page.waitForFunction("[...document.querySelectorAll('figure.chart')].every((f) => f.hasAttribute('data-rendered'))", null, { timeout: 60_000 });
     const charts = await page.$$eval('figure.chart', (figures) => figures.map((f) => ({
       name: f.getAttribute('data-chart'),
       state: f.getAttribute('data-rendered'),
@@ -56,7 +57,10 @@ test('in headless Chromium: loads offline with no console error, every chart dra
       assert.is(chart.state, 'true', `${chart.name} rendered`);
       assert.ok(chart.marks > 10, `${chart.name}: ${chart.marks} marks`);
     }
-    const images = await page.$$eval('#samples img', (imgs) => imgs.map((i) => ({ src: (i as HTMLImageElement).src.slice(0, 22), w: (i as HTMLImageElement).naturalWidth })));
+    const images = await page.$$eval('#samples img', (imgs) => imgs.map((i) => {
+      const img = i as unknown as { src: string; naturalWidth: number };
+      return { src: img.src.slice(0, 22), w: img.naturalWidth };
+    }));
     assert.ok(images.length >= 4, `${images.length} sample images`);
     for (const image of images) assert.ok(image.src === 'data:image/png;base64,' && image.w > 0);
     const tables = await page.$$eval('#tables table', (t) => t.length);
