@@ -15,6 +15,7 @@ import { scoresTable } from '../run/summary.js';
 import type { Command } from './command.js';
 import { progressPrinter } from './progress.js';
 import { writeReportIfAvailable } from './start-report.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../reports/report.js';
 
 const HELP = `Usage: vlbench run SUITE... [options]
 
@@ -99,7 +100,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
 
 export const DEFAULT_SUITE = fileURLToPath(new URL('../../suites/default.suite.json', import.meta.url));
 
-export function createStartCommand(deps: RunDependencies = PRODUCTION): Command {
+export function createStartCommand(deps: RunDependencies = PRODUCTION, suite: string = DEFAULT_SUITE, reportFormats: readonly ReportFormat[] = REPORT_FORMATS): Command {
   return {
     summary: 'The main job: the default suite over the bundled benchmark, then the report',
     async run(argv) {
@@ -109,10 +110,10 @@ export function createStartCommand(deps: RunDependencies = PRODUCTION): Command 
         return EXIT.ok;
       }
       const out = resolve(values.out ?? join('runs', timestamp()));
-      const args = [DEFAULT_SUITE, '--out', out, ...(values.device ? ['--device', values.device] : [])];
+      const args = [suite, '--out', out, ...(values.device ? ['--device', values.device] : [])];
       const code = await createRunCommand(deps).run(args);
       if (code !== EXIT.ok) return code;
-      return writeReportIfAvailable(out);
+      return writeReportIfAvailable(out, reportFormats);
     },
   };
 }

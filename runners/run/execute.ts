@@ -89,6 +89,7 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
   const dir = new RunDirectory(options.out);
   prepareDirectory(dir, options.resume);
   const models = await loadModels(refs, options);
+  const disposed = new Set<PlannedModel>();
   try {
     const plan = planRun(suites, models, { limit: options.limit });
     const manifest = await buildManifest(suites, plan, options.limit, options.shard);
@@ -100,10 +101,13 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
         await executeTask({ dir, model, task, session, options });
         if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
       }
+      // Its tasks are done: release its sessions before the next model runs.
+      disposed.add(model);
+      await model.loaded.adapter.dispose();
     }
     return { dir: dir.root, interrupted: false, scores: writeResults(dir, manifestOnDisk(dir, manifest, options.resume)) };
   } finally {
-    for (const model of models) await model.loaded.adapter.dispose();
+    for (const model of models) if (!disposed.has(model)) await model.loaded.adapter.dispose();
   }
 }
 

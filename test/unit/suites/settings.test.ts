@@ -1,0 +1,66 @@
+/**
+ * Settings resolution with provenance, and prompt templates: which value wins (suite over
+ * --limit only when smaller, family default over vlbench/HF default), and LAVIS's option
+ * formatting `(a) x (b) y`.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { HF_DEFAULT_GENERATION } from '../../../models/generation/config.js';
+import { resolveTaskSettings, type ModelFacts } from '../../../suites/settings.js';
+import { applyCandidateTemplate, applyPromptTemplate, formatOptions } from '../../../suites/templates.js';
+import type { TaskSpec } from '../../../suites/schema/suite.js';
+
+const dataset = { loader: 'karpathy-caption', files: {} };
+const blip: ModelFacts = {
+  canRankAnswers: true, canGenerateAnswers: true,
+  defaults: {
+    caption: { prompt: 'a picture of ', generation: { ...HF_DEFAULT_GENERATION, numBeams: 3, maxLength: 20, minLength: 5 } },
+    retrieval: { kTest: 256, maxTextLength: 35 },
+  },
+};
+
+test('captioning: suite overrides, family defaults and HF defaults, each with its source', () => {
+  const task: TaskSpec = { kind: 'captioning', id: 'c', dataset, limit: 100, generation: { numBeams: 5 } };
+  const { effective, record } = resolveTaskSettings(task, blip, { limit: 10 }, 'image');
+  assert.ok(effective.kind === 'captioning');
+  assert.equal([effective.generation.numBeams, effective.generation.maxLength, effective.generation.topP, effective.prompt], [5, 20, 1, 'a picture of ']);
+  assert.equal(record['generation.numBeams'], { value: 5, source: 'suite' });
+  assert.equal(record['generation.minLength'], { value: 5, source: 'family-default' });
+  // The family's generation config is complete (from its manifest), so it is the source even
+  // where its value equals Hugging Face's; without one, HF's default is.
+  assert.equal(record['generation.repetitionPenalty'], { value: 1, source: 'family-default' });
+  const bare = resolveTaskSettings(task, { ...blip, defaults: {} }, { limit: null }, 'image').record;
+  assert.equal(bare['generation.repetitionPenalty'], { value: 1, source: 'default' });
+  assert.equal(bare.prompt, { value: null, source: 'default' });
+  assert.equal(record.prompt, { value: 'a picture of ', source: 'family-default' });
+  assert.equal(record.limit, { value: 10, source: 'cli' });
+  assert.equal(record.tokenize, { value: 'ptb', source: 'default' });
+});
+
+test('--limit larger than the suite limit does not raise it', () => {
+  const task: TaskSpec = { kind: 'retrieval', id: 'r', dataset, limit: 5 };
+  const { record, effective } = resolveTaskSettings(task, blip, { limit: 50 }, 'image');
+  assert.equal(record.limit, { value: 5, source: 'suite' });
+  assert.equal(record.kTest, { value: 256, source: 'family-default' });
+  assert.is(effective.limit, 5);
+});
+
+test('vqa: the method follows the family; ranking records no decoding settings', () => {
+  const rank = resolveTaskSettings({ kind: 'vqa', id: 'v', dataset }, blip, { limit: null }, 'image');
+  assert.equal(rank.record.method, { value: 'rank', source: 'family-default' });
+  assert.is(rank.record['generation.numBeams'], undefined);
+  const generateOnly: ModelFacts = { ...blip, canRankAnswers: false };
+  const generate = resolveTaskSettings({ kind: 'vqa', id: 'v', dataset }, generateOnly, { limit: null }, 'image');
+  assert.equal(generate.record.method, { value: 'generate', source: 'family-default' });
+  assert.equal(generate.record.template, { value: 'question', source: 'default' });
+  assert.equal(generate.record['generation.numBeams'], { value: 1, source: 'default' });
+});
+
+test('prompt templates: named and inline, LAVIS {} alias, options written (a) x (b) y', () => {
+  assert.is(formatOptions(['red', 'blue', 'green']), '(a) red (b) blue (c) green');
+  assert.is(applyPromptTemplate('scienceqa', { question: 'Which?', context: 'Hot day.', choices: ['sun', 'moon'] }), 'Context: Hot day. Question: Which? Options: (a) sun (b) moon. Answer:');
+  assert.is(applyPromptTemplate('Question: {} Short answer:', { question: 'what colour?' }), 'Question: what colour? Short answer:');
+  assert.is(applyCandidateTemplate('a-3d-model-of', 'chair'), 'a 3d model of a chair');
+});
+
+test.run();
