@@ -104,8 +104,9 @@ def blip2_retrieval(bert, folder: Path, seed: int = 0) -> Path:
     import transformers as T
     qcfg = qformer_config(len(bert))
     qcfg["use_qformer_text_input"] = True
+    # No image-token expansion: the retrieval forward then takes plain BERT ids, as the exported graphs do.
     config = T.Blip2Config(vision_config=vision_config(), qformer_config=qcfg, num_query_tokens=N_QUERY,
-                           image_text_hidden_size=16)
+                           image_text_hidden_size=16, image_token_index=None)
     torch.manual_seed(seed)
     model = T.Blip2ForImageTextRetrieval(config).eval()
     sharpen(model, seed)
