@@ -14,15 +14,127 @@
 
 export const MAX_NGRAM_ORDER = 4;
 
-/** Characters for which Python 3's `str.isspace()` is true: what `str.split()` splits on. */
-const PYTHON_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+/** Python 3's `str.isspace()`: the characters `str.split()` splits on. */
+export function isPythonWhitespace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
+  if (code < 0x85) return false;
+  return (
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
 
 /** Python 3 `s.split()`: split on runs of Unicode whitespace, no empty tokens. */
 export function splitPythonWhitespace(text: string): string[] {
-  const parts = text.split(PYTHON_WHITESPACE);
-  if (parts.length > 0 && parts[0] === '') parts.shift();
-  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  return parts;
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (isPythonWhitespace(text.charCodeAt(i))) {
+      if (start >= 0) words.push(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) words.push(text.slice(start));
+  return words;
+}
+
+/**
+ * Interns words straight from a caption's characters (no substring per occurrence): an
+ * open-addressing table of the distinct words, compared character by character.
+ */
+export class WordTable {
+  private readonly words: string[] = [];
+  private hashes = new Int32Array(1024);
+  private slots = new Int32Array(1 << 12).fill(-1);
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** Id of `text.slice(start, end)`, added when new. */
+  intern(text: string, start: number, end: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    const mask = this.slots.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const id = this.slots[slot]!;
+      if (id < 0) break;
+      if (this.hashes[id] === h && this.sameWord(this.words[id]!, text, start, end)) return id;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.words.length;
+    this.words.push(text.slice(start, end));
+    if (id >= this.hashes.length) {
+      const grown = new Int32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[id] = h;
+    this.slots[slot] = id;
+    if (this.words.length * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  private sameWord(word: string, text: string, start: number, end: number): boolean {
+    if (word.length !== end - start) return false;
+    for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = this.slots.length - 1;
+    for (let id = 0; id < this.words.length; id++) {
+      let slot = this.hashes[id]! & mask;
+      while (this.slots[slot]! >= 0) slot = (slot + 1) & mask;
+      this.slots[slot] = id;
+    }
+  }
+}
+
+/** `len(caption.split())` without building the list. */
+function countPythonWords(caption: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < caption.length; i++) {
+    const space = isPythonWhitespace(caption.charCodeAt(i));
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** Python `caption.split()` as word ids written into `out` (grown when needed); returns [out, count]. */
+function internPythonSplit(caption: string, table: WordTable, out: Int32Array): [Int32Array, number] {
+  let count = 0;
+  let start = -1;
+  for (let i = 0; i <= caption.length; i++) {
+    const boundary = i === caption.length || isPythonWhitespace(caption.charCodeAt(i));
+    if (boundary) {
+      if (start >= 0) {
+        if (count >= out.length) {
+          const grown = new Int32Array(out.length * 2);
+          grown.set(out);
+          out = grown;
+        }
+        out[count++] = table.intern(caption, start, i);
+      }
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  return [out, count];
 }
 
 /**
@@ -64,7 +176,7 @@ class PairInterner {
   /** `expected`: a guess of the number of distinct pairs, to avoid rehashing. */
   constructor(expected: number) {
     let capacity = 1 << 12;
-    while (capacity < 2 * expected) capacity *= 2;
+    while (capacity < 1.6 * expected) capacity *= 2;
     this.prefixes = new Int32Array(capacity);
     this.tokens = new Int32Array(capacity);
     this.ids = new Int32Array(capacity).fill(-1);
@@ -117,7 +229,8 @@ class PairInterner {
 }
 
 class NgramInterner {
-  private readonly tokenIds = new Map<string, number>();
+  private readonly words = new WordTable();
+  private wordIds: Int32Array = new Int32Array(256);
   private readonly ngramIds: PairInterner;
   private slotOf: Int32Array;
   private readonly positions: Int32Array[] = [];
@@ -125,12 +238,15 @@ class NgramInterner {
   counts: Int32Array;
   length = 0;
 
-  /** `totalWords`: words in all captions, which bounds the work (4 n-grams per word at most). */
+  /** `totalWords`: how many words all captions have, to size the tables. */
   constructor(totalWords: number) {
     // Distinct n-grams of caption corpora run at about a third of the 4-per-word bound; the
     // table grows if a corpus has more.
-    this.ngramIds = new PairInterner(totalWords + (totalWords >> 1));
-    this.slotOf = new Int32Array(4 * totalWords + 1024).fill(-1);
+    // Caption corpora have about 1.3 distinct n-grams per word (the bound is 4); the tables grow
+    // when a corpus has more.
+    const expectedNgrams = totalWords + (totalWords >> 1);
+    this.ngramIds = new PairInterner(expectedNgrams);
+    this.slotOf = new Int32Array(expectedNgrams + 1024).fill(-1);
     this.ids = new Int32Array(4 * totalWords + 16);
     this.counts = new Int32Array(4 * totalWords + 16);
   }
@@ -140,11 +256,11 @@ class NgramInterner {
   }
 
   /** Appends the caption's distinct n-grams; writes its 5 bounds at `bounds[at..]`, returns its word count. */
-  append(words: readonly string[], bounds: Int32Array, at: number): number {
-    const n = words.length;
+  append(caption: string, bounds: Int32Array, at: number): number {
+    const [tokens, n] = internPythonSplit(caption, this.words, this.wordIds);
+    this.wordIds = tokens;
+    if (this.words.size > TOKEN_ID_LIMIT) throw new RangeError(`caption n-grams: more than ${TOKEN_ID_LIMIT} distinct words`);
     this.reserve(4 * n);
-    const tokens = this.scratch(MAX_NGRAM_ORDER, n);
-    for (let i = 0; i < n; i++) tokens[i] = this.tokenId(words[i]!);
     let current = this.scratch(0, n);
     for (let i = 0; i < n; i++) current[i] = this.ngramId(0, tokens[i]!);
     for (let order = 1; order <= MAX_NGRAM_ORDER; order++) {
@@ -193,16 +309,6 @@ class NgramInterner {
     this.counts = counts;
   }
 
-  private tokenId(word: string): number {
-    let id = this.tokenIds.get(word);
-    if (id === undefined) {
-      id = this.tokenIds.size;
-      if (id >= TOKEN_ID_LIMIT) throw new RangeError(`caption n-grams: more than ${TOKEN_ID_LIMIT} distinct words`);
-      this.tokenIds.set(word, id);
-    }
-    return id;
-  }
-
   /** `prefix` is 0 for unigrams, else the (k-1)-gram id + 1. */
   private ngramId(prefix: number, token: number): number {
     const id = this.ngramIds.intern(prefix, token);
@@ -242,12 +348,12 @@ export function buildNgramCorpus(
     captionCount += references[i]!.length;
   }
   referenceStart[imageCount] = captionCount;
-  const split = [...hypotheses, ...references.flat()].map(splitPythonWhitespace);
-  const interner = new NgramInterner(split.reduce((sum, words) => sum + words.length, 0));
+  const captions = [...hypotheses, ...references.flat()];
+  const interner = new NgramInterner(captions.reduce((sum, caption) => sum + countPythonWords(caption), 0));
   const bounds = new Int32Array(captionCount * BOUNDS_STRIDE);
   const wordCounts = new Int32Array(captionCount);
-  split.forEach((words, caption) => {
-    wordCounts[caption] = interner.append(words, bounds, caption * BOUNDS_STRIDE);
+  captions.forEach((caption, index) => {
+    wordCounts[index] = interner.append(caption, bounds, index * BOUNDS_STRIDE);
   });
   return {
     imageCount,

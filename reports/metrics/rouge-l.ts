@@ -7,6 +7,7 @@
  * - score = ((1 + b^2) P R) / (R + b^2 P) with b = 1.2, or 0 when P or R is 0;
  * - corpus score = np.mean of the per-image scores.
  */
+import { WordTable } from './caption-ngrams.js';
 import { numpyMean } from './numpy-mean.js';
 
 const BETA_SQUARED = 1.2 * 1.2;
@@ -17,22 +18,20 @@ export interface RougeLResult {
   readonly perImage: Float64Array;
 }
 
-class TokenInterner {
-  private readonly ids = new Map<string, number>();
-
-  encode(caption: string): Int32Array {
-    const tokens = caption.split(' ');
-    const out = new Int32Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) {
-      let id = this.ids.get(tokens[i]!);
-      if (id === undefined) {
-        id = this.ids.size;
-        this.ids.set(tokens[i]!, id);
-      }
-      out[i] = id;
+/** `caption.split(" ")` as word ids: single spaces only, empty tokens kept. */
+function encode(caption: string, table: WordTable): Int32Array {
+  let tokens = 1;
+  for (let i = 0; i < caption.length; i++) if (caption.charCodeAt(i) === 0x20) tokens++;
+  const out = new Int32Array(tokens);
+  let start = 0;
+  let next = 0;
+  for (let i = 0; i <= caption.length; i++) {
+    if (i === caption.length || caption.charCodeAt(i) === 0x20) {
+      out[next++] = table.intern(caption, start, i);
+      start = i + 1;
     }
-    return out;
   }
+  return out;
 }
 
 /** Length of the longest common subsequence; `row` must hold at least b.length + 1 entries. */
@@ -69,15 +68,15 @@ export function computeRougeL(references: readonly (readonly string[])[], candid
   if (references.length !== candidates.length) {
     throw new RangeError(`ROUGE-L: ${references.length} reference sets for ${candidates.length} candidates`);
   }
-  const interner = new TokenInterner();
+  const table = new WordTable();
   const perImage = new Float64Array(candidates.length);
   let row = new Int32Array(64);
   for (let i = 0; i < candidates.length; i++) {
     const refs = references[i]!;
     if (refs.length === 0) throw new RangeError(`ROUGE-L: image #${i} has no references`);
-    const candidate = interner.encode(candidates[i]!);
+    const candidate = encode(candidates[i]!, table);
     if (candidate.length + 1 > row.length) row = new Int32Array(candidate.length + 1);
-    perImage[i] = rougeLOfImage(candidate, refs.map((r) => interner.encode(r)), row);
+    perImage[i] = rougeLOfImage(candidate, refs.map((r) => encode(r, table)), row);
   }
   return { corpus: numpyMean(perImage), perImage };
 }
