@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run from the repository root on the machine with transformers 5.x (see models/export/README.md):
-#   bash models/export/gpu-check.sh
+#   bash models/export/gpu-check.sh [--only CASE ...]   (cases: see CASES in verify_tiny_random.py)
 # Writes $OUT/hf-tiny.tar.gz (exported tiny models + expected.json), $OUT/expected.json and
 # $OUT/verify-log.txt. CPU only: the models are tiny; the whole run takes well under 4 minutes.
 set -o pipefail
@@ -17,7 +17,7 @@ PY="${PYTHON:-python3}"
 PKG_ROOT="$(mktemp -d)"
 ln -s "$PWD/models/export" "$PKG_ROOT/vlbench_export"
 PYTHONPATH="$PKG_ROOT${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1 timeout 220 \
-  "$PY" -m vlbench_export.verify_tiny_random --out "$OUT" 2>&1 | tee -a "$OUT/verify-log.txt"
+  "$PY" -m vlbench_export.verify_tiny_random --out "$OUT" "$@" 2>&1 | tee -a "$OUT/verify-log.txt"
 status=$?
 ls -l "$OUT" | tee -a "$OUT/verify-log.txt"
 exit $status
