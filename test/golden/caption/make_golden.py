@@ -256,8 +256,25 @@ def fuzz_captions(seed, count):
     return out
 
 
+def numpy_mean_cases():
+    """np.mean of float64 vectors whose lengths cover numpy's pairwise-summation branches."""
+    import numpy as np
+    rng = random.Random(5)
+    cases = []
+    for n in [1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 100, 127, 128, 129, 200, 255, 256, 257, 300, 513, 700]:
+        values = [rng.random() * 10 ** rng.randint(-6, 6) for _ in range(n)]
+        naive = 0.0
+        for v in values:
+            naive += v
+        cases.append({'values': values, 'mean': float(np.mean(np.array(values))), 'naiveMean': naive / n})
+    return {'numpy': np.__version__, 'cases': cases}
+
+
 def main():
     official = load_official(sys.argv[1])
+    with open(os.path.join(HERE, 'numpy-mean.json'), 'w', encoding='utf-8') as f:
+        json.dump(numpy_mean_cases(), f)
+        f.write('\n')
     corpora = [
         ('spec-golden', 'none', from_triples(SPEC_GOLDEN)),
         ('spec-golden-subset', 'none', from_triples(SPEC_GOLDEN[:2])),
