@@ -95,7 +95,9 @@ export function rolesNeeded(family: FamilyName, capability: Capability, manifest
     case 'captioning':
       return usesLlm ? ['vision_encoder', ...llmRoles] : ['vision_encoder', 'text_decoder'];
     case 'vqa-rank':
-      return usesLlm ? ['vision_encoder', ...llmRoles] : ['vision_encoder', 'text_encoder', 'fusion_encoder', 'answer_decoder'];
+      // ALBEF encodes the question with the text encoder first; BLIP feeds ids to the fusion encoder.
+      if (usesLlm) return ['vision_encoder', ...llmRoles];
+      return family === 'albef' ? ['vision_encoder', 'text_encoder', 'fusion_encoder', 'answer_decoder'] : ['vision_encoder', 'fusion_encoder', 'answer_decoder'];
     case 'vqa-generate':
       return usesLlm ? ['vision_encoder', ...llmRoles] : ['vision_encoder', 'fusion_encoder', 'answer_decoder'];
     case 'instruction-generate':
@@ -124,10 +126,10 @@ function checkSemantics(file: string, m: ModelManifest): void {
       throw new ManifestError(file, `/graphs/${role}`, `family '${m.family}' has no role '${role}'; its roles are ${FAMILY_ROLES[m.family].join(', ')}`);
     }
   }
-  const usesLlm = LLM_FAMILIES.includes(m.family);
-  if (usesLlm !== (m.llm !== null)) {
-    throw new ManifestError(file, '/llm', usesLlm ? `family '${m.family}' needs an 'llm' entry ({kind, name})` : `family '${m.family}' has no LLM; set "llm": null`);
-  }
+  // A BLIP-2 retrieval-only model (the Q-Former checkpoints) has no LLM; every other LLM-family capability needs one.
+  const needsLlm = LLM_FAMILIES.includes(m.family) && m.capabilities.some((c) => c !== 'retrieval');
+  if (!LLM_FAMILIES.includes(m.family) && m.llm !== null) throw new ManifestError(file, '/llm', `family '${m.family}' has no LLM; set "llm": null`);
+  if (needsLlm && m.llm === null) throw new ManifestError(file, '/llm', `family '${m.family}' with capabilities ${m.capabilities.join(', ')} needs an 'llm' entry ({kind, name})`);
   m.capabilities.forEach((capability, index) => {
     if (!FAMILY_CAPABILITIES[m.family].includes(capability)) {
       throw new ManifestError(file, `/capabilities/${index}`, `family '${m.family}' cannot have capability '${capability}'; possible: ${FAMILY_CAPABILITIES[m.family].join(', ')}`);

@@ -79,8 +79,10 @@ test('a role the family does not use is rejected', () => {
 
 test('LLM families need an llm entry; others must not have one', () => {
   assert.match(errorOf(albef({ llm: { kind: 'decoder-only', name: 'opt' } })).message, /has no LLM/);
-  const blip2 = albef({ family: 'blip2', graphs: { vision_encoder: graph, qformer: graph, qformer_text: graph, qformer_itm: graph } });
-  assert.match(errorOf(blip2).message, /needs an 'llm' entry/);
+  const retrievalOnly = albef({ family: 'blip2', graphs: { vision_encoder: graph, qformer: graph, qformer_text: graph, qformer_itm: graph } });
+  assert.is(readManifest(write(retrievalOnly)).manifest.llm, null, 'a Q-Former retrieval model has no LLM');
+  const captioner = albef({ family: 'blip2', capabilities: ['captioning'], graphs: { vision_encoder: graph, qformer: graph, llm_embed: graph, llm_decoder: graph } });
+  assert.match(errorOf(captioner).message, /needs an 'llm' entry/);
 });
 
 test('KV pairs must cover every layer and name declared tensors', () => {
@@ -96,6 +98,11 @@ test('a newer format version is refused with the fix', () => {
 test('invalid JSON and missing files are reported with the path', () => {
   assert.match(errorOf('{ not json').message, /not valid JSON/);
   assert.throws(() => readManifest('/nonexistent/model.json'), /cannot read the manifest/);
+});
+
+test('VQA ranking needs the text encoder for ALBEF only', () => {
+  assert.ok(rolesNeeded('albef', 'vqa-rank', { llm: null }).includes('text_encoder'));
+  assert.not.ok(rolesNeeded('blip', 'vqa-rank', { llm: null }).includes('text_encoder'));
 });
 
 test('roles needed by encoder-decoder captioning include the LLM encoder', () => {
