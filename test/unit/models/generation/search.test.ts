@@ -137,6 +137,28 @@ test('sampling is reproducible from the seed; top-k 1 sampling equals greedy', a
   assert.equal(k1!.ids, [2, 2, 2]);
 });
 
+test('sampling follows the warped distribution (first token over 600 seeds)', async () => {
+  const firstTokens = async (over: Partial<GenerationConfig>) => {
+    const counts = new Map<number, number>();
+    for (let seed = 0; seed < 600; seed++) {
+      const [out] = await generate(markovFactory('decoder-only', []), cfg({ doSample: true, maxLength: 1, topK: 0, seed, ...over }), SPECIAL);
+      counts.set(out!.ids[0]!, (counts.get(out!.ids[0]!) ?? 0) + 1);
+    }
+    return counts;
+  };
+  // Plain: eos 0.1, A 0.5, B 0.4 (binomial sd of a frequency over 600 draws <= 0.021).
+  const plain = await firstTokens({});
+  assert.ok(Math.abs((plain.get(2) ?? 0) / 600 - 0.5) < 0.07, `A: ${plain.get(2)}`);
+  assert.ok(Math.abs((plain.get(1) ?? 0) / 600 - 0.1) < 0.05, `eos: ${plain.get(1)}`);
+  // top-p 0.75 drops eos (cumulative 0.1 <= 0.25): A and B renormalised to 5/9 and 4/9.
+  const nucleus = await firstTokens({ topP: 0.75 });
+  assert.is(nucleus.get(1), undefined);
+  assert.ok(Math.abs((nucleus.get(2) ?? 0) / 600 - 5 / 9) < 0.07, `A: ${nucleus.get(2)}`);
+  // temperature 0.25 sharpens: A's share is 0.5^4 / (0.1^4 + 0.5^4 + 0.4^4) = 0.70.
+  const cold = await firstTokens({ temperature: 0.25 });
+  assert.ok(Math.abs((cold.get(2) ?? 0) / 600 - 0.0625 / (0.0001 + 0.0625 + 0.0256)) < 0.07, `A: ${cold.get(2)}`);
+});
+
 test('half-supported settings are errors', async () => {
   await generate(markovFactory('decoder-only', []), cfg({ doSample: true, numBeams: 3 }), SPECIAL).then(
     () => assert.unreachable('beam sampling must be refused'),
