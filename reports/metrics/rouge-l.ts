@@ -7,7 +7,7 @@
  * - score = ((1 + b^2) P R) / (R + b^2 P) with b = 1.2, or 0 when P or R is 0;
  * - corpus score = np.mean of the per-image scores.
  */
-import { WordTable } from './caption-ngrams.js';
+import { WordTable } from './caption-interning.js';
 import { numpyMean } from './numpy-mean.js';
 
 const BETA_SQUARED = 1.2 * 1.2;
