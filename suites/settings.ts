@@ -99,12 +99,15 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
     case 'vqa': {
       const familyMethod = model.canRankAnswers ? 'rank' : model.canGenerateAnswers ? 'generate' : undefined;
       const method = r.pick<'rank' | 'generate'>('method', task.method, familyMethod, 'generate');
+      // Only the settings the chosen method uses are recorded: a generating model ignores the
+      // answer list, a ranking model the decoding settings.
+      const rank = method === 'rank';
       effective = {
         ...common, kind: 'vqa', method,
         template: r.pick('template', task.template, d.vqa?.promptTemplate, VLBENCH_DEFAULTS.vqaTemplate),
-        numCandidates: r.pick('numCandidates', task.numCandidates, d.vqa?.numAnswerCandidates, VLBENCH_DEFAULTS.numCandidates),
-        answerList: r.pick<string | undefined>('answerList', task.answerList, undefined, undefined),
-        generation: method === 'generate' ? r.generation(task.generation, d.vqa?.generation) : HF_DEFAULT_GENERATION,
+        numCandidates: rank ? r.pick('numCandidates', task.numCandidates, d.vqa?.numAnswerCandidates, VLBENCH_DEFAULTS.numCandidates) : 0,
+        answerList: rank ? r.pick<string | undefined>('answerList', task.answerList, undefined, undefined) : undefined,
+        generation: rank ? HF_DEFAULT_GENERATION : r.generation(task.generation, d.vqa?.generation),
       };
       break;
     }

@@ -62,7 +62,9 @@ export async function executeTask(input: { dir: RunDirectory; model: PlannedMode
     model: model.loaded, plan: task, settings: pair.settings, shard: options.shard, clock: new StageClock(options.signal), writer, done,
     failFast: options.failFast, signal: options.signal, prepareConcurrency: options.prepareConcurrency ?? 4, emit: options.emit,
   };
-  options.emit({ type: 'task-start', model: modelId, task: taskId, total: pair.settings.limit, alreadyDone: done.size });
+  // Retrieval counts queries (images and captions), which the sample limit does not give.
+  const total = pair.settings.kind === 'retrieval' ? null : pair.settings.limit;
+  options.emit({ type: 'task-start', model: modelId, task: taskId, total, alreadyDone: done.size });
   const started = performance.now();
   try {
     const result = await dispatch(ctx);

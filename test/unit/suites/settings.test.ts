@@ -54,6 +54,8 @@ test('vqa: the method follows the family; ranking records no decoding settings',
   assert.equal(generate.record.method, { value: 'generate', source: 'family-default' });
   assert.equal(generate.record.template, { value: 'question', source: 'default' });
   assert.equal(generate.record['generation.numBeams'], { value: 1, source: 'default' });
+  assert.is(generate.record.answerList, undefined);
+  assert.is(generate.record.numCandidates, undefined);
 });
 
 test('prompt templates: named and inline, LAVIS {} alias, options written (a) x (b) y', () => {
