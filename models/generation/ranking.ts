@@ -91,6 +91,11 @@ export interface RankAnswersInput {
   readonly padId: number;
   /** LAVIS: 0.1. */
   readonly labelSmoothing: number;
+  /**
+   * Rows per teacher-forced decoder call in stage 2 (default 64): LAVIS scores questions x k rows
+   * at once on a GPU; on a CPU the logits of all of them (x length x vocab) would not fit.
+   */
+  readonly rowsPerCall?: number;
 }
 
 /** ALBEF/BLIP two-stage answer ranking (rank_answers). */
@@ -104,10 +109,16 @@ export async function rankAnswers(run: AnswerDecoderRun, input: RankAnswersInput
   const topk = questionRows.map((q) => topAnswersByFirstToken(first.data.subarray(q * first.length * first.vocab, q * first.length * first.vocab + first.vocab), firstTokens, input.k));
   const rowsQuestion = topk.flatMap((indices, q) => indices.map(() => q));
   const rowsAnswer = topk.flat();
-  const logits = await run(rowsQuestion, rowsAnswer.map((a) => answerIds[a]!), rowsAnswer.map((a) => answerMask[a]!));
+  const scores: number[] = [];
+  const chunk = input.rowsPerCall ?? 64;
+  for (let start = 0; start < rowsAnswer.length; start += chunk) {
+    const answers = rowsAnswer.slice(start, start + chunk);
+    const logits = await run(rowsQuestion.slice(start, start + chunk), answers.map((a) => answerIds[a]!), answers.map((a) => answerMask[a]!));
+    answers.forEach((a, row) => scores.push(labelSmoothedScore(logits, row, answerIds[a]!, input.padId, input.labelSmoothing)));
+  }
   return topk.map((indices, q) => {
     const offset = topk.slice(0, q).reduce((n, list) => n + list.length, 0);
-    const candidates = indices.map((index, i) => ({ index, score: labelSmoothedScore(logits, offset + i, answerIds[index]!, input.padId, input.labelSmoothing) }));
+    const candidates = indices.map((index, i) => ({ index, score: scores[offset + i]! }));
     // torch argmax: the first maximum in stage-1 order.
     let best = candidates[0]!;
     for (const c of candidates) if (c.score > best.score) best = c;

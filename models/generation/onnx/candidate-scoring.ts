@@ -35,8 +35,27 @@ export function answerDecoderRun(session: ort.InferenceSession, questionStates: 
   };
 }
 
+/** Candidates per graph call: the logits (candidates x length x vocab) of a call must fit in memory. */
+const CANDIDATES_PER_CALL = 16;
+
+async function inChunks(candidates: readonly (readonly number[])[], perCall: number, score: (chunk: readonly (readonly number[])[]) => Promise<number[]>): Promise<number[]> {
+  const scores: number[] = [];
+  for (let start = 0; start < candidates.length; start += perCall) scores.push(...(await score(candidates.slice(start, start + perCall))));
+  return scores;
+}
+
 /** Summed log-likelihood of each candidate after [prefix ; prompt] (Vicuna: no BOS, no EOS in the candidate). */
-export async function scoreCandidatesDecoderOnly(
+export function scoreCandidatesDecoderOnly(
+  graphs: DecoderOnlyGraphs,
+  prompt: EmbeddedPrompt,
+  candidates: readonly (readonly number[])[],
+  padId: number,
+  candidatesPerCall = CANDIDATES_PER_CALL,
+): Promise<number[]> {
+  return inChunks(candidates, candidatesPerCall, (chunk) => scoreDecoderOnlyCall(graphs, prompt, chunk, padId));
+}
+
+async function scoreDecoderOnlyCall(
   graphs: DecoderOnlyGraphs,
   prompt: EmbeddedPrompt,
   candidates: readonly (readonly number[])[],
@@ -72,7 +91,18 @@ export async function scoreCandidatesDecoderOnly(
 }
 
 /** Summed log-likelihood of candidate + EOS under the T5 decoder, for input `input` of `encoded`. */
-export async function scoreCandidatesEncoderDecoder(
+export function scoreCandidatesEncoderDecoder(
+  graphs: EncoderDecoderGraphs,
+  encoded: EncodedInputs,
+  input: number,
+  candidates: readonly (readonly number[])[],
+  ids: { readonly decoderStartId: number; readonly eosId: number; readonly padId: number },
+  candidatesPerCall = CANDIDATES_PER_CALL,
+): Promise<number[]> {
+  return inChunks(candidates, candidatesPerCall, (chunk) => scoreEncoderDecoderCall(graphs, encoded, input, chunk, ids));
+}
+
+async function scoreEncoderDecoderCall(
   graphs: EncoderDecoderGraphs,
   encoded: EncodedInputs,
   input: number,

@@ -34,7 +34,8 @@ test('ALBEF/BLIP two-stage answer ranking: same top-k, scores within 1e-4, same 
   const a = g.answerRanking;
   const run = answerDecoderRun(await session('bert_answer_decoder.onnx'), float32(Float32Array.from(a.questionStates), a.questionDims), a.questionMask);
   const answerMask = a.answerIds.map((ids) => ids.map((id) => (id === a.pad ? 0 : 1)));
-  const ranked = await rankAnswers(run, { questions: a.questionDims[0], answerIds: a.answerIds, answerMask, k: a.k, padId: a.pad, labelSmoothing: a.labelSmoothing });
+  // rowsPerCall 4 splits the 15 stage-2 rows across calls, as for a real answer list.
+  const ranked = await rankAnswers(run, { questions: a.questionDims[0], answerIds: a.answerIds, answerMask, k: a.k, padId: a.pad, labelSmoothing: a.labelSmoothing, rowsPerCall: 4 });
   assert.equal(
     ranked.map((r) => r.best),
     a.best,
@@ -53,7 +54,8 @@ test('decoder-only candidate log-likelihoods (Vicuna predict_class) within 1e-4'
   const graphs = await decoderOnlyGraphs();
   const prompts = embeddedPrompts(golden<GoldenKind>('decoder-only'), d.prompts);
   const scores: number[] = [];
-  for (const [i, prompt] of prompts.entries()) scores.push(...(await scoreCandidatesDecoderOnly(graphs, prompt, d.candidates[i]!, 1)));
+  // 3 candidates per call: the 4 candidates of a prompt span two calls of different lengths.
+  for (const [i, prompt] of prompts.entries()) scores.push(...(await scoreCandidatesDecoderOnly(graphs, prompt, d.candidates[i]!, 1, 3)));
   const diff = maxAbsDiff(scores, d.scores);
   assert.ok(diff < 1e-4, `max difference ${diff}`);
 });
@@ -66,7 +68,7 @@ test('encoder-decoder candidate log-likelihoods (T5 predict_class, candidate + <
   const encoded = await encodePrompts(graphs, embeddedPrompts(kind, e.prompts), kind.pad);
   const scores: number[] = [];
   for (const i of e.prompts.keys()) {
-    scores.push(...(await scoreCandidatesEncoderDecoder(graphs, encoded, i, e.candidates[i]!, { decoderStartId: 0, eosId: 1, padId: 0 })));
+    scores.push(...(await scoreCandidatesEncoderDecoder(graphs, encoded, i, e.candidates[i]!, { decoderStartId: 0, eosId: 1, padId: 0 }, 3)));
   }
   const diff = maxAbsDiff(scores, e.scores);
   assert.ok(diff < 1e-4, `max difference ${diff}`);
