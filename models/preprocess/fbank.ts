@@ -113,6 +113,8 @@ function nextPowerOfTwo(x: number): number {
   return p;
 }
 
+const tableCache = new Map<string, { window: Float64Array; filters: MelFilter[] }>();
+
 /** Log-mel filterbank of a mono waveform (already scaled as the caller wants, e.g. × 2^15). */
 export function kaldiFbank(waveform: Float32Array, options: FbankOptions = BEATS_FBANK): Fbank {
   const shift = Math.trunc(options.sampleFrequency * options.frameShift * 0.001);
@@ -122,8 +124,13 @@ export function kaldiFbank(waveform: Float32Array, options: FbankOptions = BEATS
     throw new RangeError(`fbank: waveform has ${waveform.length} samples, fewer than one ${size}-sample frame (${options.frameLength} ms)`);
   }
   const frames = 1 + Math.floor((waveform.length - size) / shift);
-  const window = poveyWindow(size);
-  const filters = melFilters(options.numMelBins, padded, options.sampleFrequency);
+  const key = `${options.numMelBins}:${padded}:${options.sampleFrequency}:${size}`;
+  let tables = tableCache.get(key);
+  if (tables === undefined) {
+    tables = { window: poveyWindow(size), filters: melFilters(options.numMelBins, padded, options.sampleFrequency) };
+    tableCache.set(key, tables);
+  }
+  const { window, filters } = tables;
   const out = new Float32Array(frames * options.numMelBins);
   const re = new Float64Array(padded);
   const im = new Float64Array(padded);

@@ -29,6 +29,9 @@ export interface ResampleKernel {
   readonly taps: number;
   /** newStep × taps float32 weights. */
   readonly weights: Float32Array;
+  /** Per phase, the first and one-past-last non-zero tap (taps clamped to ±width are 0 in float32). */
+  readonly nonZeroStart: Int32Array;
+  readonly nonZeroEnd: Int32Array;
 }
 
 export function sincResampleKernel(origFreq: number, newFreq: number, options: ResampleOptions = {}): ResampleKernel {
@@ -56,14 +59,32 @@ export function sincResampleKernel(origFreq: number, newFreq: number, options: R
       weights[j * taps + k] = sinc * (window * scale);
     }
   }
-  return { origStep: o, newStep: n, width, taps, weights };
+  const nonZeroStart = new Int32Array(n);
+  const nonZeroEnd = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    let first = 0;
+    let end = taps;
+    while (first < end && weights[j * taps + first] === 0) first++;
+    while (end > first && weights[j * taps + end - 1] === 0) end--;
+    nonZeroStart[j] = first;
+    nonZeroEnd[j] = end;
+  }
+  return { origStep: o, newStep: n, width, taps, weights, nonZeroStart, nonZeroEnd };
 }
+
+const kernelCache = new Map<string, ResampleKernel>();
 
 /** Resample a mono waveform from `origFreq` to `newFreq` Hz (identity when they are equal). */
 export function resampleSinc(waveform: Float32Array, origFreq: number, newFreq: number, options: ResampleOptions = {}): Float32Array {
   if (origFreq === newFreq) return waveform;
-  const kernel = sincResampleKernel(origFreq, newFreq, options);
-  const { origStep: o, newStep: n, width, taps, weights } = kernel;
+  const key = `${origFreq}:${newFreq}:${options.lowpassFilterWidth ?? 6}:${options.rolloff ?? 0.99}`;
+  let kernel = kernelCache.get(key);
+  if (kernel === undefined) {
+    kernel = sincResampleKernel(origFreq, newFreq, options);
+    if (kernelCache.size >= 16) kernelCache.clear();
+    kernelCache.set(key, kernel);
+  }
+  const { origStep: o, newStep: n, width, taps, weights, nonZeroStart, nonZeroEnd } = kernel;
   const length = waveform.length;
   const outLength = Math.ceil((n * length) / o);
   const out = new Float32Array(outLength);
@@ -74,8 +95,9 @@ export function resampleSinc(waveform: Float32Array, origFreq: number, newFreq: 
     const first = block * o - width;
     const kBase = j * taps;
     let acc = 0;
-    const kStart = Math.max(0, -first);
-    const kEnd = Math.min(taps, length - first);
+    // Zero taps add exactly 0 to the sum, so only the non-zero span of this phase is visited.
+    const kStart = Math.max(nonZeroStart[j]!, -first);
+    const kEnd = Math.min(nonZeroEnd[j]!, length - first);
     for (let k = kStart; k < kEnd; k++) acc += waveform[first + k]! * weights[kBase + k]!;
     out[index] = acc;
   }
