@@ -80,4 +80,25 @@ test('a run killed with SIGKILL and resumed gives the scores of an uninterrupted
   }
 });
 
+test('Ctrl-C (an abort) finishes the current batch, writes it, and a resume completes the same scores', async () => {
+  const reference = new RunDirectory((await runDouble({ models: ['double-blip'] })).dir);
+  const out = join(tempDir('abort'), 'run');
+  const controller = new AbortController();
+  let progressEvents = 0;
+  const stopped = await runDouble({
+    models: ['double-blip'], out, signal: controller.signal,
+    emit: (event) => {
+      if (event.type === 'progress' && event.task === 'captioning' && ++progressEvents === 2) controller.abort();
+    },
+  });
+  assert.ok(stopped.interrupted);
+  assert.not.ok(existsSync(join(out, 'scores.json')));
+  const written = readJsonl<PredictionRecord>(new RunDirectory(out).predictions('tiny-blip-double', 'captioning')).records;
+  // Batches of 3: the batch in flight when the abort came is written too; nothing is half-written.
+  assert.ok(written.length >= 6 && written.length < 13, `${written.length} captioning predictions written`);
+  await runDouble({ models: ['double-blip'], out, resume: true });
+  const resumed = new RunDirectory(out);
+  assert.equal(resumed.readJson<ScoresFile>(resumed.scores), reference.readJson<ScoresFile>(reference.scores));
+});
+
 test.run();
