@@ -13,7 +13,8 @@
  *
  * Identity: text that is already lowercase words separated by single spaces comes back
  * unchanged, with one exception the Java tokenizer forces: the assimilations "cannot", "gonna",
- * "gotta", "lemme", "gimme" and "wanna" are split as above. Tokenizer output is a fixed point.
+ * "gotta", "lemme", "gimme" and "wanna" are split as above. (Tokenizer output in general is not
+ * a fixed point, in Java either: "y' all" loses its apostrophe token on a second pass.)
  *
  * Known differences from the Java tokenizer run through pycocoevalcap:
  * 1. Line breaks. The wrapper only replaces "\n"; the other characters the 3.4.1 lexer treats as
