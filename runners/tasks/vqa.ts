@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { Sample, VqaSample } from '../../datasets/samples.js';
 import type { VqaPrediction } from '../../reports/records.js';
-import { applyPromptTemplate, templateText } from '../../suites/templates.js';
+import type { VqaRequest } from '../../models/capabilities.js';
+import { templateText } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
 import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
 
@@ -46,10 +47,9 @@ export function vqaTask(ctx: TaskContext): SampleTask<VqaSample> {
     accept: (item: Sample) => (item.kind === 'vqa' ? item : { unusable: `a vqa task needs vqa samples, the loader gave ${item.kind}` }),
     media: (sample) => [sample.media],
     async infer(batch, taskCtx) {
-      // `prompt` is the filled template; `question` + `template` let the adapter apply the family's
-      // question processor before filling it (LAVIS blip_question).
+      // The adapter applies the family's question processor (LAVIS blip_question), then fills the template.
       const template = templateText(settings.template).replace(/\{\}/g, '{question}');
-      const requests = batch.map((b) => ({ image: b.media[0]!, question: b.sample.question, template, prompt: applyPromptTemplate(settings.template, { question: b.sample.question }) }));
+      const requests: VqaRequest[] = batch.map((b) => ({ image: b.media[0]!, question: b.sample.question, template }));
       if (settings.method === 'rank') {
         const ranked = await adapter.answerRanking!.rankAnswers(requests, answerList, settings.numCandidates, taskCtx.clock);
         return batch.map((b, i) => output(ctx, b, ranked[i]!.answer, 0));
