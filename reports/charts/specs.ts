@@ -24,7 +24,7 @@ export const CHART_CONFIG = {
   title: { fontSize: 15, anchor: 'start', offset: 12 },
   axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 180, titlePadding: 8 },
   header: { labelFontSize: 12, titleFontSize: 12, labelLimit: 260 },
-  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 220 },
+  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 360 },
   view: { stroke: '#dddddd' },
 } as const;
 
@@ -41,7 +41,7 @@ function modelOrder(data: ReportData): string[] {
 /** Facet headers split at ' · ' onto two lines, so narrow facets do not run into each other. */
 const TWO_LINE_HEADER = { labelExpr: "split(datum.label, ' · ')", labelFontSize: 12 } as const;
 
-const modelAxis = (data: ReportData) => ({ field: 'model', type: 'nominal', title: null, sort: modelOrder(data), axis: { labelAngle: -40, labelAlign: 'right' } } as const);
+const modelAxis = (data: ReportData) => ({ field: 'model', type: 'nominal', title: null, sort: modelOrder(data), axis: { labelAngle: -40, labelAlign: 'right', labelLimit: 600 } } as const);
 
 function qualityChart(data: ReportData): ChartSpec {
   const values = data.results.flatMap((r) => {
@@ -124,17 +124,26 @@ function paretoFlags(points: readonly { quality: number; throughput: number }[])
 }
 
 function paretoChart(data: ReportData): ChartSpec {
+  const multiRun = data.runs.length > 1;
   const values = data.tasks.flatMap((task) => {
     const points = data.results.filter((r) => r.task === task.id && r.timing && r.scores.metrics[task.primaryMetric] !== undefined).map((r) => ({
-      model: r.model.label, family: r.model.familyLabel, task: `${task.id} · ${task.primaryMetric}`, quality: r.scores.metrics[task.primaryMetric]!, throughput: r.timing!.samplesPerSecond,
+      model: r.model.label, modelId: r.model.modelId, run: r.model.run.label, family: r.model.familyLabel, task: `${task.id} · ${task.primaryMetric}`,
+      quality: r.scores.metrics[task.primaryMetric]!, throughput: r.timing!.samplesPerSecond,
     }));
     const flags = paretoFlags(points);
+    // One text label per model and spot: a model unchanged between runs sits on one point.
+    const near = (a: (typeof points)[number], b: (typeof points)[number]): boolean =>
+      Math.abs(Math.log(a.throughput / b.throughput)) < 0.03 && Math.abs(a.quality - b.quality) <= 0.01 * Math.max(1, Math.abs(a.quality));
     // The frontier line reads its own field (null off the frontier) rather than a filtered copy of
     // the data: a filter forks the data source, which breaks faceted independent scales.
-    return points.map((p, i) => ({ ...p, frontier: flags[i]!, frontierQuality: flags[i] ? p.quality : null }));
+    return points.map((p, i) => ({
+      ...p, frontier: flags[i]!, frontierQuality: flags[i] ? p.quality : null,
+      label: points.slice(0, i).some((q) => q.modelId === p.modelId && near(p, q)) ? '' : p.modelId,
+    }));
   });
-  const x = { field: 'throughput', type: 'quantitative', title: 'samples/s (log)', scale: { type: 'log', nice: false, padding: 16 } } as const;
+  const x = { field: 'throughput', type: 'quantitative', title: 'samples/s (log)', scale: { type: 'log', nice: false, padding: 24 } } as const;
   const y = { field: 'quality', type: 'quantitative', title: 'headline metric', scale: { zero: false, padding: 16 } } as const;
+  const shape = multiRun ? { shape: { field: 'run', type: 'nominal', title: 'Run' } } : {};
   return {
     name: 'quality-vs-throughput',
     title: 'Quality versus throughput (Pareto view)',
@@ -146,12 +155,12 @@ function paretoChart(data: ReportData): ChartSpec {
       facet: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER },
       columns: 2,
       spec: {
-        width: 300,
+        width: 320,
         height: 240,
         layer: [
           { mark: { type: 'line', color: '#888888', strokeDash: [4, 3] }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
-          { mark: { type: 'point', filled: true, size: 90, opacity: 0.9 }, encoding: { x, y, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }] } },
-          { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10 }, encoding: { x, y, text: { field: 'model' } } },
+          { mark: { type: 'point', filled: true, size: 90, opacity: 0.9 }, encoding: { x, y, color: colourEncoding(data), ...shape, tooltip: [{ field: 'model' }, { field: 'run' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }] } },
+          { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10 }, encoding: { x, y, text: { field: 'label' } } },
         ],
       },
       resolve: { scale: { x: 'independent', y: 'independent' } },
@@ -159,35 +168,36 @@ function paretoChart(data: ReportData): ChartSpec {
   };
 }
 
-function breakdownChart(data: ReportData): ChartSpec | undefined {
-  const values = data.results.flatMap((r) => Object.entries(r.scores.breakdowns).flatMap(([name, categories]) => Object.entries(categories).map(([category, value]) => ({
-    model: r.model.label, family: r.model.familyLabel, group: `${r.task} · ${humaniseBreakdown(name)}`, category, value,
-  }))));
-  if (values.length === 0) return undefined;
-  return {
-    name: 'breakdowns',
-    title: 'Per-category breakdowns',
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: 'Per-category breakdowns', subtitle: 'VQA per answer type, instruction tasks per held-out category' },
-      config: CHART_CONFIG,
-      data: { values },
-      facet: { column: { field: 'group', type: 'nominal', title: null, header: TWO_LINE_HEADER } },
-      spec: {
-        width: { step: 14 },
-        height: 220,
-        mark: 'bar',
-        encoding: {
-          x: { field: 'category', type: 'nominal', title: null, axis: { labelAngle: 0 } },
-          xOffset: { field: 'model', type: 'nominal', sort: modelOrder(data) },
-          y: { field: 'value', type: 'quantitative', title: 'accuracy (%)' },
-          color: colourEncoding(data),
-          tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
-        },
-      },
-      resolve: { scale: { x: 'independent', xOffset: 'independent' } },
-    } as TopLevelSpec,
-  };
+/** One chart per (task, breakdown): categories differ between tasks, so no shared facet scales. */
+function breakdownCharts(data: ReportData): ChartSpec[] {
+  return data.tasks.flatMap((task) => {
+    const results = data.results.filter((r) => r.task === task.id);
+    const names = [...new Set(results.flatMap((r) => Object.keys(r.scores.breakdowns)))];
+    return names.map((name): ChartSpec => {
+      const values = results.flatMap((r) => Object.entries(r.scores.breakdowns[name] ?? {}).map(([category, value]) => ({ model: r.model.label, family: r.model.familyLabel, category, value })));
+      const title = `${task.id}: ${task.primaryMetric} ${humaniseBreakdown(name)}`;
+      return {
+        name: `breakdown-${task.id}-${name}`,
+        title,
+        spec: {
+          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          title: { text: title, subtitle: 'per-category breakdown; bars in model order within each category' },
+          config: CHART_CONFIG,
+          data: { values },
+          width: { step: 16, for: 'offset' },
+          height: 220,
+          mark: 'bar',
+          encoding: {
+            x: { field: 'category', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+            xOffset: { field: 'model', type: 'nominal', sort: modelOrder(data).filter((m) => values.some((v) => v.model === m)) },
+            y: { field: 'value', type: 'quantitative', title: task.primaryMetric },
+            color: colourEncoding(data),
+            tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
+          },
+        } as TopLevelSpec,
+      };
+    });
+  });
 }
 
 /** 'perAnswerType' -> 'per answer type'. */
@@ -196,6 +206,5 @@ export function humaniseBreakdown(name: string): string {
 }
 
 export function buildCharts(data: ReportData): ChartSpec[] {
-  const breakdowns = breakdownChart(data);
-  return [qualityChart(data), throughputChart(data, 'samplesPerSecond'), throughputChart(data, 'tokensPerSecond'), latencyChart(data), paretoChart(data), ...(breakdowns ? [breakdowns] : [])];
+  return [qualityChart(data), throughputChart(data, 'samplesPerSecond'), throughputChart(data, 'tokensPerSecond'), latencyChart(data), paretoChart(data), ...breakdownCharts(data)];
 }

@@ -14,7 +14,7 @@ test('writeReport writes every format into the output folder', async () => {
   const out = mkdtempSync(join(tmpdir(), 'vlbench-report-'));
   const result = await writeReport([`${runs}baseline`], out);
   const rel = result.files.map((f) => f.slice(out.length + 1)).sort();
-  for (const f of ['report.md', 'report.json', 'report.html', 'results.csv', 'tables.tex', 'tables/overview.csv', 'charts/latency.vl.json', 'charts/latency.svg', 'charts/latency.png', 'charts/breakdowns.png']) {
+  for (const f of ['report.md', 'report.json', 'report.html', 'results.csv', 'tables.tex', 'tables/overview.csv', 'charts/latency.vl.json', 'charts/latency.svg', 'charts/latency.png', 'charts/breakdown-shapes-vqa-perAnswerType.png']) {
     assert.ok(rel.includes(f), f);
     assert.ok(existsSync(join(out, f)), f);
   }

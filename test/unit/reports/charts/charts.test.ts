@@ -12,7 +12,7 @@ const data = buildReportData([readRun(`${runs}baseline`), readRun(`${runs}improv
 const charts = buildCharts(data);
 
 test('the expected charts exist', () => {
-  assert.equal(charts.map((c) => c.name), ['quality-by-task', 'throughput-samples', 'throughput-tokens', 'latency', 'quality-vs-throughput', 'breakdowns']);
+  assert.equal(charts.map((c) => c.name), ['quality-by-task', 'throughput-samples', 'throughput-tokens', 'latency', 'quality-vs-throughput', 'breakdown-shapes-vqa-perAnswerType', 'breakdown-shapes-instruct-perCategory']);
 });
 
 test('every spec compiles with vega-lite and renders to an SVG with marks', async () => {

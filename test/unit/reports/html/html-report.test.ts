@@ -52,7 +52,7 @@ test('in headless Chromium: loads offline with no console error, every chart dra
       state: f.getAttribute('data-rendered'),
       marks: f.querySelectorAll('svg g[class^="mark-"] path, svg g[class^="mark-"] line, svg g[class^="mark-"] rect').length,
     })));
-    assert.equal(charts.map((c) => c.name), ['quality-by-task', 'throughput-samples', 'throughput-tokens', 'latency', 'quality-vs-throughput', 'breakdowns']);
+    assert.equal(charts.map((c) => c.name), ['quality-by-task', 'throughput-samples', 'throughput-tokens', 'latency', 'quality-vs-throughput', 'breakdown-shapes-vqa-perAnswerType', 'breakdown-shapes-instruct-perCategory']);
     for (const chart of charts) {
       assert.is(chart.state, 'true', `${chart.name} rendered`);
       assert.ok(chart.marks > 10, `${chart.name}: ${chart.marks} marks`);
