@@ -143,6 +143,14 @@ function checkDataset(task: TaskSpec, at: string, ctx: CheckContext, report: Rep
     const fitting = [...ctx.loaders.values()].filter((l) => l.produces.some((k) => consumes.includes(k))).map((l) => l.name);
     report(`${at}/dataset/loader`, `loader '${loader.name}' yields ${yields.join('/')} samples; a ${task.kind} task needs one of: ${fitting.join(', ')}`);
   }
+  if (task.kind === 'instruction' && task.modality !== undefined) {
+    const option = spec.options?.modality;
+    const yieldsModality = loader.modality !== 'configurable' ? loader.modality : typeof option === 'string' ? option : 'image';
+    if (task.modality !== yieldsModality) {
+      const fix = loader.modality === 'configurable' ? `set dataset.options.modality to '${task.modality}'` : `remove 'modality' or use a loader of ${task.modality} data`;
+      report(`${at}/modality`, `loader '${loader.name}' yields ${yieldsModality} media, not ${task.modality}; ${fix}`);
+    }
+  }
   const roles = Object.keys(loader.files);
   for (const role of Object.keys(spec.files)) {
     if (!roles.includes(role)) report(`${at}/dataset/files/${role}`, `loader '${loader.name}' has no file role '${role}'${didYouMean(role, roles)}; roles: ${roles.join(', ')}`);

@@ -88,6 +88,8 @@ const cases: [string, (s: Json) => void, string[]][] = [
   ['max-drop with both tolerances', (s) => { s.gates[1].maxDropPercent = 5; }, ["/gates/1: a 'max-drop' gate needs exactly one of 'maxDrop' (metric units) or 'maxDropPercent'"]],
   ['gate of an unknown kind', (s) => { s.gates[2].kind = 'max-latency'; }, [
     "/gates/2/kind: expected one of 'floor', 'ceiling', 'max-drop', 'max-throughput-drop', 'max-latency-increase'; got 'max-latency'"]],
+  ['a modality the loader does not yield', (s) => { s.tasks[3].modality = 'audio'; }, [
+    "/tasks/3/modality: loader 'scienceqa' yields image media, not audio; remove 'modality' or use a loader of audio data"]],
   ['misspelled data variable', (s) => { s.tasks[0].dataset.mediaRoot = '${data.xf}/flickr30k/images'; }, [
     "/tasks/0/dataset/mediaRoot: unknown data location 'xf' (did you mean 'fx'?); define it in 'data' or pass --data xf=PATH"]],
 ];
