@@ -6,7 +6,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
 import { KvCache, type KvCacheLayout } from './kv-cache.js';
-import { asInputType, expandedRows, float32, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
+import { asInputType, expandedRows, float32, gatherLogitRows, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
 
 export interface BertDecoderGraph {
   readonly session: ort.InferenceSession;
@@ -37,43 +37,47 @@ export function bertDecoderFactory(graph: BertDecoderGraph, inputs: BertDecoderI
 class BertStepDecoder implements StepDecoder {
   readonly rows: number;
   private readonly cache: KvCache;
+  private readonly inputStates: ort.Tensor;
   private readonly encoder: ort.Tensor;
-  private readonly prompts: number[][];
+  private readonly rowsOf: number[];
   private total = 0;
 
   constructor(
     private readonly graph: BertDecoderGraph,
-    inputs: BertDecoderInputs,
+    private readonly inputs: BertDecoderInputs,
     expansion: number,
   ) {
-    const rowsOf = expandedRows(inputs.encoderDims[0], expansion);
-    this.rows = rowsOf.length;
+    this.rowsOf = expandedRows(inputs.encoderDims[0], expansion);
+    this.rows = this.rowsOf.length;
     const states = float32(inputs.encoderHiddenStates, inputs.encoderDims);
-    this.encoder = gatherRows(asInputType(graph.session, 'encoder_hidden_states', states), rowsOf);
-    this.prompts = rowsOf.map((r) => [...inputs.promptIds[r]!]);
-    this.cache = new KvCache(graph.kvCache, this.rows, ROLE, graph.session);
+    this.inputStates = asInputType(graph.session, 'encoder_hidden_states', states);
+    this.encoder = gatherRows(this.inputStates, this.rowsOf);
+    // The prompt pass runs once per input; the cache is then repeated for the beams.
+    this.cache = new KvCache(graph.kvCache, inputs.encoderDims[0], ROLE, graph.session);
   }
 
-  private async run(ids: number[][]): Promise<StepLogits> {
+  private async run(ids: readonly (readonly number[])[], encoder: ort.Tensor): Promise<StepLogits> {
     this.total += ids[0]!.length;
-    const mask = Array.from({ length: this.rows }, () => new Array<number>(this.total).fill(1));
+    const mask = ids.map(() => new Array<number>(this.total).fill(1));
     const outputs = await this.graph.session.run({
       input_ids: int64(ids),
       attention_mask: int64(mask),
-      encoder_hidden_states: this.encoder,
+      encoder_hidden_states: encoder,
       ...this.cache.feeds(),
     });
     this.cache.update(outputs);
     return lastPositionLogits(requireOutput(outputs, 'logits', ROLE));
   }
 
-  first(): Promise<StepLogits> {
-    return this.run(this.prompts);
+  async first(): Promise<StepLogits> {
+    const logits = await this.run(this.inputs.promptIds, this.inputStates);
+    this.cache.reorder(this.rowsOf);
+    return gatherLogitRows(logits, this.rowsOf);
   }
 
   next(sourceRows: readonly number[] | null, tokens: readonly number[]): Promise<StepLogits> {
     if (sourceRows !== null) this.cache.reorder(sourceRows);
-    return this.run(tokens.map((t) => [t]));
+    return this.run(tokens.map((t) => [t]), this.encoder);
   }
 
   dispose(): void {

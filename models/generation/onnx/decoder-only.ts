@@ -9,7 +9,7 @@ import type * as ort from 'onnxruntime-node';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
 import { KvCache, type KvCacheLayout } from './kv-cache.js';
 import { asFloat32 } from './float16.js';
-import { expandedRows, floatInput, int64, lastPositionLogits, requireOutput } from './tensors.js';
+import { expandedRows, floatInput, gatherLogitRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
 
 export interface DecoderOnlyGraphs {
   /** `llm_embed`: input_ids -> inputs_embeds. */
@@ -70,29 +70,35 @@ class DecoderOnlyStep implements StepDecoder {
     private readonly expansion: number,
   ) {
     this.rows = prompts.length * expansion;
-    this.cache = new KvCache(graphs.kvCache, this.rows, ROLE, graphs.decoder);
+    // The prompt pass runs once per input; the cache is then repeated for the beams.
+    this.cache = new KvCache(graphs.kvCache, prompts.length, ROLE, graphs.decoder);
   }
 
   async first(): Promise<StepLogits> {
     const { hidden } = this.graphs;
+    const inputs = this.prompts.length;
     const longest = Math.max(...this.prompts.map((p) => p.promptIds.length));
-    const padded = this.prompts.map((p) => [...new Array<number>(longest - p.promptIds.length).fill(this.padId), ...p.promptIds]);
-    const promptEmbeds = await embedIds(this.graphs, padded);
     const prefix = this.prompts[0]!.prefixEmbeds.length / hidden;
     const seq = prefix + longest;
-    const rowsOf = expandedRows(this.prompts.length, this.expansion);
-    const embeds = new Float32Array(this.rows * seq * hidden);
-    rowsOf.forEach((input, row) => {
-      embeds.set(this.prompts[input]!.prefixEmbeds, row * seq * hidden);
-      embeds.set(promptEmbeds.subarray(input * longest * hidden, (input + 1) * longest * hidden), (row * seq + prefix) * hidden);
+    if (seq === 0) throw new Error(`${ROLE}: nothing to decode from: the prefix embeddings and the prompt ids are both empty`);
+    const padded = this.prompts.map((p) => [...new Array<number>(longest - p.promptIds.length).fill(this.padId), ...p.promptIds]);
+    const promptEmbeds = await embedIds(this.graphs, padded);
+    const embeds = new Float32Array(inputs * seq * hidden);
+    this.prompts.forEach((p, input) => {
+      embeds.set(p.prefixEmbeds, input * seq * hidden);
+      embeds.set(promptEmbeds.subarray(input * longest * hidden, (input + 1) * longest * hidden), (input * seq + prefix) * hidden);
     });
-    this.masks = rowsOf.map((input) => [
+    this.masks = this.prompts.map((p) => [
       ...new Array<number>(prefix).fill(1),
-      ...new Array<number>(longest - this.prompts[input]!.promptIds.length).fill(0),
-      ...new Array<number>(this.prompts[input]!.promptIds.length).fill(1),
+      ...new Array<number>(longest - p.promptIds.length).fill(0),
+      ...new Array<number>(p.promptIds.length).fill(1),
     ]);
+    const logits = await this.run(floatInput(this.graphs.decoder, 'inputs_embeds', embeds, [inputs, seq, hidden]), this.masks.map(positionIdsFromMask));
+    const rowsOf = expandedRows(inputs, this.expansion);
+    this.cache.reorder(rowsOf);
+    this.masks = rowsOf.map((input) => [...this.masks[input]!]);
     this.realCounts = this.masks.map((mask) => mask.reduce((a, b) => a + b, 0));
-    return this.run(floatInput(this.graphs.decoder, 'inputs_embeds', embeds, [this.rows, seq, hidden]), this.masks.map(positionIdsFromMask));
+    return gatherLogitRows(logits, rowsOf);
   }
 
   async next(sourceRows: readonly number[] | null, tokens: readonly number[]): Promise<StepLogits> {

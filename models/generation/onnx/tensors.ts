@@ -56,6 +56,15 @@ export function expandedRows(inputs: number, expansion: number): number[] {
   return Array.from({ length: inputs * expansion }, (_, r) => Math.floor(r / expansion));
 }
 
+/** Step logits with row r taken from row `sourceRows[r]` (expanding a per-input pass to beams). */
+export function gatherLogitRows(logits: StepLogits, sourceRows: readonly number[]): StepLogits {
+  if (sourceRows.length === logits.rows && sourceRows.every((s, r) => s === r)) return logits;
+  const { vocab } = logits;
+  const data = new Float32Array(sourceRows.length * vocab);
+  sourceRows.forEach((s, r) => data.set(logits.data.subarray(s * vocab, (s + 1) * vocab), r * vocab));
+  return { data, rows: sourceRows.length, vocab };
+}
+
 /** The logits of the last position of every row of a [rows, seq, vocab] output. */
 export function lastPositionLogits(logits: ort.Tensor): StepLogits {
   const [rows, seq, vocab] = logits.dims as [number, number, number];
