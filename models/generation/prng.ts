@@ -2,6 +2,8 @@
  * The seeded generator used for sampling (mulberry32). Sampled runs are reproducible from the
  * seed, but they cannot reproduce PyTorch's sampled tokens: torch.multinomial draws from its own
  * Philox/MT19937 streams, so only greedy and beam search are compared with PyTorch token for token.
+ * One stream serves all rows of a call (as torch's does), so a sampled row depends on the batch
+ * it was decoded in; greedy and beam search do not.
  */
 export interface Prng {
   /** Uniform in [0, 1). */

@@ -4,7 +4,7 @@
  */
 import { BeamHypotheses } from './beam-hypotheses.js';
 import { checkGenerationConfig, type GenerationConfig } from './config.js';
-import type { StepDecoder, StepDecoderFactory, StepLogits } from './decoder.js';
+import type { StepDecoderFactory, StepLogits } from './decoder.js';
 import { applyAll, buildProcessors, buildWarpers, logSoftmaxRows, softmax, type LogitsProcessor } from './logits-processors.js';
 import { createPrng, type Prng } from './prng.js';
 
@@ -247,4 +247,3 @@ function finalizeBeams(state: BeamState, factory: StepDecoderFactory, special: S
   });
 }
 
-export type { StepDecoder };
