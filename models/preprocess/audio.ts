@@ -7,10 +7,14 @@
  *   nClips × 512 frames, giving exactly nClips clips (2 by default: the first 10.24 s);
  * - `lavis-is-eval` (is_eval: true): LAVIS pads by (frames % 512) zero rows — not up to a multiple
  *   of 512, a LAVIS quirk reproduced as is — then keeps floor(frames / 512) full clips.
+ * `.mp4` inputs are read as LAVIS reads them, through moviepy: ffmpeg decodes the audio track as
+ * 16-bit stereo at 16 kHz (ffmpeg does the resampling), samples / 2^15, channel mean; no
+ * torchaudio resampling follows. That path needs the ffmpeg program.
  * LAVIS turns any load or fbank failure (including audio shorter than one 25 ms frame) into an
  * all-zero input; here that is an error unless `onInvalid: 'zeros'` asks for LAVIS's behaviour.
  */
 import { readFile } from 'node:fs/promises';
+import { runFfmpegTool } from './ffmpeg.js';
 import { AudioDecodeError, decodeWav, lavisMono } from './wav.js';
 import type { DecodedAudio } from './wav.js';
 import { resampleSinc } from './resample.js';
@@ -77,17 +81,33 @@ export function splitClips(fbank: { frames: number; data: Float32Array }, bins: 
   return { data, dims: [clips, clipFrames, bins], sourceFrames: fbank.frames };
 }
 
-/** Read a WAV file and produce the BEATs input clips X-InstructBLIP feeds its audio encoder. */
+/**
+ * moviepy's `VideoFileClip(path).audio.to_soundarray(fps=16000)` then `.mean(axis=1)`: ffmpeg
+ * decodes to s16le stereo at 16 kHz; moviepy divides by 2^15 and averages in float64.
+ */
+export async function decodeMp4Audio(path: string): Promise<DecodedAudio> {
+  const args = ['-v', 'error', '-i', path, '-vn', '-f', 's16le', '-acodec', 'pcm_s16le', '-ar', String(BEATS_SAMPLE_RATE), '-ac', '2', 'pipe:1'];
+  const raw = await runFfmpegTool('ffmpeg', args, path, 'extract the audio to a WAV file first');
+  const samples = new Int16Array(raw.buffer, raw.byteOffset, Math.floor(raw.byteLength / 4) * 2);
+  const mono = new Float32Array(samples.length / 2);
+  for (let i = 0; i < mono.length; i++) mono[i] = (samples[2 * i]! / 32768 + samples[2 * i + 1]! / 32768) / 2;
+  if (mono.length === 0) throw new AudioDecodeError(path, 'the file has no audio samples');
+  return { sampleRate: BEATS_SAMPLE_RATE, channels: [mono] };
+}
+
+async function readAudioFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new AudioDecodeError(path, `cannot read the file (${(error as Error).message})`);
+  }
+}
+
+/** Read a WAV (or, with ffmpeg, .mp4) file and produce the BEATs input clips X-InstructBLIP feeds its audio encoder. */
 export async function preprocessAudio(path: string, options: AudioPreprocessOptions = {}): Promise<AudioTensor> {
   const bins = BEATS_FBANK.numMelBins;
   try {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw new AudioDecodeError(path, `cannot read the file (${(error as Error).message})`);
-    }
-    const audio = decodeWav(bytes, path);
+    const audio = path.endsWith('.mp4') ? await decodeMp4Audio(path) : decodeWav(await readAudioFile(path), path);
     let fbank: { frames: number; data: Float32Array };
     try {
       fbank = beatsFbank(audio);

@@ -11,10 +11,9 @@
  * - channel order is RGB unless `channels: 'bgr'` asks for HEAD's quirk (OpenCV BGR frames
  *   normalised with the RGB mean/std).
  */
-import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { FfmpegError, runFfmpegTool } from './ffmpeg.js';
 import { decodeImageFile } from './image-decode.js';
 import type { RgbImage } from './image-decode.js';
 import { CLIP_MEAN, CLIP_STD, normaliseToChw } from './image.js';
@@ -22,8 +21,6 @@ import { resizeBicubic } from './pil-resize.js';
 import type { PixelImage } from './pil-resize.js';
 import { framesActuallyRead, sampleFrameIndices } from './video-sampling.js';
 import type { FrameSampling } from './video-sampling.js';
-
-const run = promisify(execFile);
 
 export interface VideoPreprocessOptions {
   readonly size: number;
@@ -106,14 +103,9 @@ interface ProbeResult {
 
 async function ffmpegTool(tool: 'ffmpeg' | 'ffprobe', args: string[], path: string): Promise<Buffer> {
   try {
-    const { stdout } = await run(tool, args, { encoding: 'buffer', maxBuffer: 1 << 30 });
-    return stdout;
+    return await runFfmpegTool(tool, args, path, 'pass a folder of frame images instead');
   } catch (error) {
-    const e = error as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (e.code === 'ENOENT') {
-      throw new VideoError(`${path}: decoding a video file needs ${tool} on PATH; install ffmpeg (e.g. apt-get install ffmpeg) or pass a folder of frame images instead`);
-    }
-    throw new VideoError(`${path}: ${tool} failed: ${(e.stderr?.toString() ?? e.message).trim()}`);
+    throw error instanceof FfmpegError ? new VideoError(error.message) : error;
   }
 }
 

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { beatsFbank, preprocessAudio, splitClips } from '../../../../models/preprocess/audio.js';
+import { beatsFbank, decodeMp4Audio, preprocessAudio, splitClips } from '../../../../models/preprocess/audio.js';
 import { parseNpy } from '../../../../models/preprocess/npy.js';
 import { resampleSinc } from '../../../../models/preprocess/resample.js';
 import { AudioDecodeError, decodeWav, lavisMono } from '../../../../models/preprocess/wav.js';
@@ -104,6 +106,37 @@ test('audio shorter than one frame is an error naming the file, or zeros on requ
 
 test('a non-WAV file is rejected with the fix', () => {
   assert.throws(() => decodeWav(new TextEncoder().encode('ID3 not a wav file'), 'song.mp3'), /song\.mp3: not a RIFF\/WAVE file/);
+});
+
+let hasFfmpeg = true;
+try {
+  execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+} catch {
+  hasFfmpeg = false;
+}
+
+test(`.mp4 audio as moviepy reads it (${hasFfmpeg ? 'ffmpeg present' : 'ffmpeg absent: clear error'})`, async () => {
+  const mp4 = join(mkdtempSync(join(tmpdir(), 'vlbench-audio-')), 'clip.mp4');
+  if (!hasFfmpeg) {
+    await decodeMp4Audio(mp4).then(
+      () => assert.unreachable(),
+      (e: Error) => assert.match(e.message, /needs ffmpeg on PATH; install ffmpeg .* or extract the audio to a WAV file first/),
+    );
+    return;
+  }
+  // Lossless ALAC in MP4; moviepy asks ffmpeg for 2 channels, so a mono track comes back upmixed
+  // at -3 dB (x 1/sqrt 2) in both channels and the channel mean keeps that factor.
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', join(FIXTURES, 'mono_16k_pcm16.wav'), '-c:a', 'alac', mp4]);
+  const decoded = await decodeMp4Audio(mp4);
+  const original = wav('mono_16k_pcm16').channels[0]!;
+  assert.is(decoded.sampleRate, 16000);
+  assert.is(decoded.channels[0]!.length, original.length);
+  for (let i = 0; i < original.length; i++) {
+    assert.ok(Math.abs(decoded.channels[0]![i]! - original[i]! * Math.SQRT1_2) <= 1 / 32768, `sample ${i}`);
+  }
+  const tensor = await preprocessAudio(mp4);
+  assert.equal([...tensor.dims], [2, 512, 128]);
+  assert.is(tensor.sourceFrames, 58);
 });
 
 test.run();
