@@ -38,7 +38,10 @@ export interface RunOptions {
   readonly loadModel: ModelLoader;
   readonly registeredModels: ReadonlyMap<string, string>;
   readonly verifyDigests?: boolean;
+  /** Media prepared at once (default 4). */
   readonly prepareConcurrency?: number;
+  /** Batches inside the model at once (default 1; ONNX Runtime sessions accept concurrent runs). */
+  readonly decodeConcurrency?: number;
 }
 
 export interface RunResult {

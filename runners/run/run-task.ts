@@ -60,7 +60,7 @@ export async function executeTask(input: { dir: RunDirectory; model: PlannedMode
   const done = donePredictions(dir, modelId, taskId);
   const ctx: TaskContext = {
     model: model.loaded, plan: task, settings: pair.settings, shard: options.shard, clock: new StageClock(options.signal), writer, done,
-    failFast: options.failFast, signal: options.signal, prepareConcurrency: options.prepareConcurrency ?? 4, emit: options.emit,
+    failFast: options.failFast, signal: options.signal, prepareConcurrency: options.prepareConcurrency ?? 4, decodeConcurrency: options.decodeConcurrency ?? 1, emit: options.emit,
   };
   // Retrieval counts queries (images and captions), which the sample limit does not give.
   const total = pair.settings.kind === 'retrieval' ? null : pair.settings.limit;

@@ -25,6 +25,8 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** How many media files are prepared (decoded, resized) at once. */
   readonly prepareConcurrency: number;
+  /** How many batches may be inside the model at once (1: one decodes while the next is prepared). */
+  readonly decodeConcurrency: number;
   readonly emit: (event: RunEvent) => void;
 }
 

@@ -77,9 +77,13 @@ export async function runSampleTask<S extends { readonly id: string }>(task: Sam
     };
   };
 
-  const finish = async (prepared: Awaited<ReturnType<typeof prepare>>): Promise<void> => {
-    const outputs = prepared.ready.length > 0 ? await task.infer(prepared.ready, ctx) : [];
-    const wallMs = performance.now() - prepared.started;
+  const decodeLimit = pLimit(ctx.decodeConcurrency);
+  const infer = async (prepared: Awaited<ReturnType<typeof prepare>>) => {
+    const outputs = prepared.ready.length > 0 ? await decodeLimit(() => task.infer(prepared.ready, ctx)) : [];
+    return { prepared, outputs, wallMs: performance.now() - prepared.started };
+  };
+
+  const write = ({ prepared, outputs, wallMs }: Awaited<ReturnType<typeof infer>>): void => {
     const perSample = prepared.ready.length > 0 ? wallMs / prepared.ready.length : 0;
     const records = [...outputs.map((o) => o.record(perSample)), ...prepared.failures];
     records.sort((a, b) => (a.sampleIndex ?? 0) - (b.sampleIndex ?? 0));
@@ -93,14 +97,24 @@ export async function runSampleTask<S extends { readonly id: string }>(task: Sam
     ctx.emit({ type: 'progress', model: ctx.model.id, task: ctx.plan.task.id, done: state.done, failed: state.failed });
   };
 
+  // Batch n+1 is prepared while batch n decodes; up to decodeConcurrency batches decode at once.
+  // Writes stay in batch order. Each chain is awaited below; the empty catch only keeps Node from
+  // reporting a rejection before that await reaches it.
   let batch: Pending<S>[] = [];
-  let inFlight: Promise<void> = Promise.resolve();
+  let lastWrite: Promise<void> = Promise.resolve();
+  const pending: Promise<void>[] = [];
   const flush = async (): Promise<void> => {
     const current = batch;
     batch = [];
-    const preparing = prepare(current);
-    await inFlight;
-    inFlight = preparing.then(finish);
+    const previous = lastWrite;
+    const written = prepare(current).then(infer).then(async (result) => {
+      await previous;
+      write(result);
+    });
+    written.catch(() => {});
+    lastWrite = written;
+    pending.push(written);
+    while (pending.length > ctx.decodeConcurrency) await pending.shift();
   };
 
   for await (const { index, item } of taskItems(ctx.plan, ctx.settings.limit, ctx.shard)) {
@@ -109,7 +123,7 @@ export async function runSampleTask<S extends { readonly id: string }>(task: Sam
     if (ctx.done.has(item.id)) continue;
     if (item.kind === 'failure') {
       const record = fail(failedRecord(ctx, index, item.id, item.reason, describeSource(item)));
-      await inFlight;
+      await lastWrite;
       ctx.writer.write([record], { phase: 'batch', samples: 0, failed: 1, wallMs: 0, generatedTokens: 0, latenciesMs: [], stagesMs: ctx.clock.take() });
       state.failed += 1;
       continue;
@@ -120,6 +134,6 @@ export async function runSampleTask<S extends { readonly id: string }>(task: Sam
     if (batch.length >= ctx.settings.batchSize) await flush();
   }
   if (batch.length > 0 && !ctx.signal.aborted) await flush();
-  await inFlight;
+  for (const written of pending) await written;
   return { ...state, interrupted: ctx.signal.aborted };
 }

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FailedPrediction, RunManifest, ScoresFile, TimingsFile } from '../../../reports/records.js';
+import type { FailedPrediction, PredictionRecord, RunManifest, ScoresFile, TimingsFile } from '../../../reports/records.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { SampleFailedError } from '../../../runners/tasks/context.js';
@@ -90,6 +90,13 @@ test('timings exist for every scored pair, warm-up excluded', () => {
   assert.is(caption.latencySamplesMs.length, 9);
   assert.is(caption.provider, 'cpu');
   assert.ok(caption.samplesPerSecond > 0 && caption.latencyMs.p95 >= caption.latencyMs.p50);
+});
+
+test('decoding several batches at once changes nothing in the results', async () => {
+  const concurrent = new RunDirectory((await runDouble({ decodeConcurrency: 3, prepareConcurrency: 1 })).dir);
+  assert.equal(concurrent.readJson<ScoresFile>(concurrent.scores), scores);
+  const order = (d: RunDirectory) => readJsonl<PredictionRecord>(d.predictions('tiny-blip-double', 'captioning')).records.map((r) => r.sampleId);
+  assert.equal(order(concurrent), order(dir));
 });
 
 test('--fail-fast stops at the corrupt image instead of recording it', async () => {
