@@ -37,6 +37,17 @@ def main():
     for w, h, tw, th in sizes:
         out = pattern(w, h).resize((tw, th), Image.BICUBIC)
         cases.append({"width": w, "height": h, "outWidth": tw, "outHeight": th, "sha256": hashlib.sha256(out.tobytes()).hexdigest()})
+    # Source boxes (PIL's box argument), including fractional ones (stored as C floats by Pillow).
+    for _ in range(20):
+        w, h = rng.randint(8, 300), rng.randint(8, 300)
+        x0, y0 = rng.uniform(0, w / 2), rng.uniform(0, h / 2)
+        x1, y1 = rng.uniform(x0 + 1, w), rng.uniform(y0 + 1, h)
+        if rng.random() < 0.3:
+            x0, y0, x1, y1 = int(x0), int(y0), int(x1), int(y1)
+        tw, th = rng.randint(1, 200), rng.randint(1, 200)
+        box = [x0, y0, x1, y1]
+        out = pattern(w, h).resize((tw, th), Image.BICUBIC, box=box)
+        cases.append({"width": w, "height": h, "outWidth": tw, "outHeight": th, "box": box, "sha256": hashlib.sha256(out.tobytes()).hexdigest()})
     with open(os.path.join(HERE, "resize-fuzz.json"), "w") as f:
         json.dump(cases, f, indent=0)
     print(len(cases), "cases")

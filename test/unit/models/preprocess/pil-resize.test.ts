@@ -10,6 +10,7 @@ interface FuzzCase {
   height: number;
   outWidth: number;
   outHeight: number;
+  box?: [number, number, number, number];
   sha256: string;
 }
 const cases = JSON.parse(readFileSync('test/golden/preprocess/resize-fuzz.json', 'utf8')) as FuzzCase[];
@@ -29,13 +30,14 @@ function pattern(w: number, h: number): PixelImage {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-test('150 random up/down/one-axis resizes of a high-frequency pattern: SIMD and portable both equal PIL', () => {
+test('150 random up/down/one-axis resizes and 20 source boxes of a high-frequency pattern: SIMD and portable both equal PIL', () => {
   assert.ok(cases.length >= 150);
   for (const c of cases) {
     const image = pattern(c.width, c.height);
-    const label = `${c.width}x${c.height} -> ${c.outWidth}x${c.outHeight}`;
-    assert.is(sha256(resizeBicubic(image, c.outWidth, c.outHeight).data), c.sha256, `SIMD ${label}`);
-    if (c.width * c.height <= 120_000) assert.is(sha256(resizeBicubicPortable(image, c.outWidth, c.outHeight).data), c.sha256, `portable ${label}`);
+    const box = c.box ? { x0: c.box[0], y0: c.box[1], x1: c.box[2], y1: c.box[3] } : undefined;
+    const label = `${c.width}x${c.height} -> ${c.outWidth}x${c.outHeight}${c.box ? ` box ${c.box.join(',')}` : ''}`;
+    assert.is(sha256(resizeBicubic(image, c.outWidth, c.outHeight, box).data), c.sha256, `SIMD ${label}`);
+    if (c.width * c.height <= 120_000) assert.is(sha256(resizeBicubicPortable(image, c.outWidth, c.outHeight, box).data), c.sha256, `portable ${label}`);
   }
 });
 
