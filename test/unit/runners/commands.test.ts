@@ -1,0 +1,56 @@
+/**
+ * The small commands as a user meets them: `vlbench validate` (exit codes and the printed
+ * problems), `vlbench ls`, and strict flag parsing (an unknown flag is a usage error).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lsCommand } from '../../../runners/commands/ls.js';
+import { validateCommand } from '../../../runners/commands/validate.js';
+import { UsageError } from '../../../runners/errors.js';
+import type { Command } from '../../../runners/commands/command.js';
+import { tempDir } from './helpers/run-double.js';
+
+async function capture(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string) => out.push(String(c)) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((c: string) => err.push(String(c)) > 0) as typeof process.stderr.write;
+  try {
+    return { code: await command.run(argv), out: out.join(''), err: err.join('') };
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+  }
+}
+
+test('validate: a good suite exits 0, a broken one exits 1 and prints file, pointer and fix', async () => {
+  const ok = await capture(validateCommand, ['suites/gqa.suite.json', '--no-files', '--data', 'model=/m/model.json', '--data', 'gqa=/data/gqa']);
+  assert.is(ok.code, 0);
+  assert.is(ok.out, "ok suites/gqa.suite.json: suite 'gqa', 1 task(s), 1 model(s)\n");
+  const bad = join(tempDir('validate'), 'bad.suite.json');
+  writeFileSync(bad, JSON.stringify({ name: 'bad', models: ['x/model.json'], tasks: [{ kind: 'vqa', id: 'q', dataset: { loader: 'vqa2', files: {} } }] }));
+  const failed = await capture(validateCommand, [bad, '--no-files']);
+  assert.is(failed.code, 1);
+  assert.match(failed.err, `${bad}: /tasks/0/dataset/loader: unknown loader 'vqa2' (did you mean 'vqav2'?)`);
+});
+
+test('ls datasets lists every registered loader with its roles and options', async () => {
+  const { code, out } = await capture(lsCommand, ['datasets']);
+  assert.is(code, 0);
+  for (const name of ['karpathy-caption', 'vqav2', 'scienceqa', 'msvd-qa', 'jsonl', 'csv']) assert.match(out, new RegExp(`^${name} `, 'm'));
+  assert.match(out, /option imageTemplate: string = "COCO_val2014_\{image_id:012\}\.jpg"/);
+});
+
+test('unknown flags and subjects are usage errors', async () => {
+  const error = async (run: () => Promise<number>): Promise<unknown> => run().then(() => undefined, (e: unknown) => e);
+  const flag = await error(() => validateCommand.run(['x.json', '--no-file']));
+  assert.instance(flag, UsageError);
+  assert.match((flag as Error).message, "Unknown option '--no-file'");
+  assert.instance(await error(() => lsCommand.run(['suites'])), UsageError);
+});
+
+test.run();
