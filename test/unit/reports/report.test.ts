@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,21 @@ import { writeReport } from '../../../reports/report.js';
 import { shippedPublished, readPublishedFile, findPublished } from '../../../reports/published.js';
 import type { ReportModel, ReportTask } from '../../../reports/report-model.js';
 
+const madeDirs: string[] = [];
+/** A temporary folder, removed when this file's tests end. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(prefix);
+  madeDirs.push(dir);
+  return dir;
+}
+test.after(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 const runs = fileURLToPath(new URL('../../fixtures/runs/', import.meta.url));
 
 test('writeReport writes every format into the output folder', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'vlbench-report-'));
+  const out = tempDir(join(tmpdir(), 'vlbench-report-'));
   const result = await writeReport([`${runs}baseline`], out);
   const rel = result.files.map((f) => f.slice(out.length + 1)).sort();
   for (const f of ['report.md', 'report.json', 'report.html', 'results.csv', 'tables.tex', 'tables/overview.csv', 'charts/latency.vl.json', 'charts/latency.svg', 'charts/latency.png', 'charts/breakdown-shapes-vqa-perAnswerType.png']) {
@@ -31,14 +42,14 @@ test('writeReport writes every format into the output folder', async () => {
 });
 
 test('only the requested formats are written; an unknown format is an error', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'vlbench-report-'));
+  const out = tempDir(join(tmpdir(), 'vlbench-report-'));
   const result = await writeReport([`${runs}baseline`], out, ['csv', 'tex']);
   assert.ok(result.files.every((f) => /\.(csv|tex)$/.test(f)));
   await writeReport([`${runs}baseline`], out, ['pdf' as 'md']).then(() => assert.unreachable('pdf accepted'), (e: Error) => assert.match(e.message, /unknown report format\(s\) pdf/));
 });
 
 test('a user published-numbers file adds a clearly labelled column', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-pub-'));
+  const dir = tempDir(join(tmpdir(), 'vlbench-pub-'));
   const file = join(dir, 'pub.json');
   writeFileSync(file, JSON.stringify({ formatVersion: 1, entries: [{ family: 'blip2', modelPattern: 'opt', benchmarks: ['shapes-vqa'], metric: 'vqa_accuracy', value: 52.3, asPrinted: '52.3', setting: 'zero-shot', source: 'BLIP-2 Table 2' }] }));
   await writeReport([`${runs}baseline`], dir, ['md'], { publishedFiles: [file] });
@@ -60,7 +71,7 @@ test('shipped published numbers parse and match real benchmark names', () => {
 });
 
 test('a malformed published file is rejected with the JSON pointer', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'vlbench-pub-')), 'bad.json');
+  const file = join(tempDir(join(tmpdir(), 'vlbench-pub-')), 'bad.json');
   writeFileSync(file, JSON.stringify({ formatVersion: 1, entries: [{ family: 'blip', benchmarks: [], metric: 'CIDEr', value: 1, asPrinted: '100', setting: 's', source: 's' }] }));
   assert.throws(() => readPublishedFile(file), /bad\.json#\/entries\/0\/benchmarks: expected a non-empty array/);
 });

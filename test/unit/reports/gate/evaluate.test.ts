@@ -1,11 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baselineJson, runGate } from '../../../../reports/gate/run-gate.js';
 import type { GateReport } from '../../../../reports/gate/evaluate.js';
+
+const madeDirs: string[] = [];
+/** A temporary folder, removed when this file's tests end. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(prefix);
+  madeDirs.push(dir);
+  return dir;
+}
+test.after(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 const failures = (report: GateReport): string[] => report.verdicts.filter((v) => v.status === 'fail').map((v) => `${v.kind} ${v.metric} ${v.model} ${v.task}`).sort();
@@ -57,7 +68,7 @@ test('unchanged pairs have a zero difference and a [0, 0] interval (paired)', ()
 });
 
 test('a baseline JSON gives the same verdicts as the baseline run directory', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'vlbench-gate-')), 'baseline.json');
+  const file = join(tempDir(join(tmpdir(), 'vlbench-gate-')), 'baseline.json');
   writeFileSync(file, baselineJson(`${runs}baseline`));
   const fromJson = runGate(`${runs}regression`, { baseline: file, ...FAST });
   assert.equal(fromJson.verdicts, regression.verdicts);
@@ -70,7 +81,7 @@ test('seeded: the same seed reproduces the intervals exactly', () => {
 });
 
 test('a gate file replaces the manifest gates; floors need no baseline', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-gates-'));
+  const dir = tempDir(join(tmpdir(), 'vlbench-gates-'));
   writeFileSync(join(dir, 'gates.json'), JSON.stringify({ gates: [{ kind: 'floor', metric: 'vqa_accuracy', min: 80 }, { kind: 'ceiling', metric: 'latencyMs.p95', family: 'blip', max: 1000 }] }));
   const report = runGate(`${runs}baseline`, { gatesFile: join(dir, 'gates.json') });
   // Baseline VQA accuracy per generate.ts skills: only blip2-t5-tiny, instructblip-t5-tiny and xinstructblip-tiny reach 80.
@@ -81,7 +92,7 @@ test('a gate file replaces the manifest gates; floors need no baseline', () => {
 
 test('errors: baseline-relative gates without a baseline, and gates that match nothing', () => {
   assert.throws(() => runGate(`${runs}regression`, {}), /pass --baseline/);
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-gates-'));
+  const dir = tempDir(join(tmpdir(), 'vlbench-gates-'));
   writeFileSync(join(dir, 'gates.json'), JSON.stringify([{ kind: 'max-drop', metric: 'CIDEr', model: 'blip3-tiny', maxDrop: 0.1 }]));
   assert.throws(() => runGate(`${runs}regression`, { baseline: `${runs}baseline`, gatesFile: join(dir, 'gates.json'), ...FAST }), /model 'blip3-tiny'.*matches nothing/);
 });

@@ -1,10 +1,21 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../../../runners/exit-codes.js';
+
+const madeDirs: string[] = [];
+/** A temporary folder, removed when this file's tests end. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(prefix);
+  madeDirs.push(dir);
+  return dir;
+}
+test.after(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 
@@ -30,7 +41,7 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 }
 
 test('exit 3 on a failed gate, with Markdown, JUnit and JSON outputs and the CI job summary', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-gate-cli-'));
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, '');
   const { code, stdout } = await cli(['gate', `${runs}regression`, '--baseline', `${runs}baseline`, '--out', dir, '--replicates', '200'], { GITHUB_STEP_SUMMARY: summary });
@@ -46,7 +57,7 @@ test('exit 3 on a failed gate, with Markdown, JUnit and JSON outputs and the CI 
 });
 
 test('exit 0 when every gate passes; --write-baseline writes a baseline usable by --baseline', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-gate-cli-'));
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
   const file = join(dir, 'baseline.json');
   assert.is((await cli(['gate', `${runs}baseline`, '--write-baseline', file])).code, EXIT.ok);
   assert.ok(existsSync(file));

@@ -1,10 +1,21 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../../../runners/exit-codes.js';
+
+const madeDirs: string[] = [];
+/** A temporary folder, removed when this file's tests end. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(prefix);
+  madeDirs.push(dir);
+  return dir;
+}
+test.after(() => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 
@@ -25,7 +36,7 @@ async function capture(args: string[]): Promise<{ code: number; stdout: string }
 }
 
 test('vlbench report writes the chosen formats and prints the overview', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'vlbench-report-cli-'));
+  const out = tempDir(join(tmpdir(), 'vlbench-report-cli-'));
   const { code, stdout } = await capture(['report', `${runs}baseline`, `${runs}noise`, '--out', out, '--format', 'md,csv', '--no-published']);
   assert.is(code, EXIT.ok);
   assert.match(stdout, /### Overview: headline metric per task/);
