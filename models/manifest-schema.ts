@@ -121,8 +121,8 @@ export const MANIFEST_SCHEMA = closed(
     ),
     prompts: { type: 'object', additionalProperties: { type: 'string' } },
     generation: { type: 'object', propertyNames: { enum: ['caption', 'vqa', 'instruction'] }, additionalProperties: generation },
-    retrieval: closed({ kTest: { type: 'integer', minimum: 1 }, maxTextLength: { type: 'integer', minimum: 1 } }, ['kTest', 'maxTextLength']),
-    vqa: closed({ method: { enum: ['rank', 'generate'] }, numAnswerCandidates: { type: 'integer', minimum: 1 } }, ['method', 'numAnswerCandidates']),
+    retrieval: { anyOf: [{ type: 'null' }, closed({ kTest: { type: 'integer', minimum: 1 }, maxTextLength: { type: 'integer', minimum: 1 } }, ['kTest', 'maxTextLength'])] },
+    vqa: { anyOf: [{ type: 'null' }, closed({ method: { enum: ['rank', 'generate'] }, numAnswerCandidates: { type: 'integer', minimum: 1 } }, ['method', 'numAnswerCandidates'])] },
     xinstruct: {
       anyOf: [
         { type: 'null' },
@@ -133,6 +133,7 @@ export const MANIFEST_SCHEMA = closed(
             addSpace: { type: 'boolean' },
             prefix: { type: 'string' },
             postfix: { type: 'string' },
+            qformerText: { type: 'string', minLength: 1 },
           },
           ['cues', 'cleanTokenization', 'addSpace', 'prefix', 'postfix'],
         ),

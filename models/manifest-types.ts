@@ -111,6 +111,11 @@ export interface XInstructSpec {
   readonly addSpace: boolean;
   readonly prefix: string;
   readonly postfix: string;
+  /**
+   * What the Q-Formers read: "prompt" (default, LAVIS) = the instruction itself; any other text is
+   * used verbatim for every input (LAVIS `special_qformer_input_prompt`).
+   */
+  readonly qformerText?: string;
 }
 
 export interface ModelManifest {
@@ -136,7 +141,7 @@ export interface ModelManifest {
   };
   readonly prompts: Readonly<Record<string, string>>;
   readonly generation: Readonly<Record<string, Partial<GenerationConfig>>>;
-  readonly retrieval?: { readonly kTest: number; readonly maxTextLength: number };
-  readonly vqa?: { readonly method: 'rank' | 'generate'; readonly numAnswerCandidates: number };
+  readonly retrieval?: { readonly kTest: number; readonly maxTextLength: number } | null;
+  readonly vqa?: { readonly method: 'rank' | 'generate'; readonly numAnswerCandidates: number } | null;
   readonly xinstruct?: XInstructSpec | null;
 }

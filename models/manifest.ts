@@ -116,7 +116,7 @@ const FAMILY_CAPABILITIES: Record<FamilyName, readonly Capability[]> = {
   blip: ['retrieval', 'captioning', 'vqa-rank', 'vqa-generate'],
   blip2: ['retrieval', 'captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank'],
   instructblip: ['captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank'],
-  xinstructblip: ['captioning', 'instruction-generate', 'instruction-rank'],
+  xinstructblip: ['captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank'],
 };
 
 function checkSemantics(file: string, m: ModelManifest): void {

@@ -16,6 +16,7 @@ import { gatherRows } from '../generation/onnx/tensors.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import type { ImageStateCache } from './image-state-cache.js';
 import { chunks, int64Tensor } from './tensors.js';
+import { BLIP_ERA } from './blip-caption.js';
 
 export interface QuestionEncoderParts {
   readonly text: GraphSession;
@@ -93,7 +94,7 @@ export function answerGeneration(parts: QuestionEncoderParts): AnswerGenerationC
           questionMask: q.masks.map((m) => m.map(() => 1)),
           promptIds: batch.map(() => [parts.answerStartId]),
         });
-        const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }));
+        const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }, BLIP_ERA));
         for (const s of sequences) out.push({ text: parts.tokenizer.decode(s.ids, { skipSpecialTokens: true }).trim(), tokenIds: s.newIds });
       }
       return out;

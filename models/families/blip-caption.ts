@@ -12,6 +12,9 @@ import type { TextTokenizer } from '../tokenizers/types.js';
 import type { ImageStateCache } from './image-state-cache.js';
 import { chunks } from './tensors.js';
 
+/** BLIP ran under transformers < 4.27 (LAVIS asserts it), whose beam search stops one step differently. */
+export const BLIP_ERA = { transformersEra: 'pre-4.27' } as const;
+
 export interface BlipCaptionParts {
   readonly decoder: GraphSession;
   readonly tokenizer: TextTokenizer;
@@ -44,7 +47,7 @@ export function blipCaptioning(parts: BlipCaptionParts): CaptionCapability {
           { session: parts.decoder.session, kvCache },
           { encoderHiddenStates: states.data as Float32Array, encoderDims: states.dims as [number, number, number], promptIds: batch.map(() => ids) },
         );
-        const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }));
+        const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }, BLIP_ERA));
         for (const s of sequences) {
           const decoded = parts.tokenizer.decode(s.ids, { skipSpecialTokens: true });
           out.push({ text: decoded.slice(prompt.length).trim(), tokenIds: s.newIds });

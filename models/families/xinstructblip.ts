@@ -4,7 +4,7 @@
  * modality in order, [cue tokens][soft tokens][space token], then the prompt (+ postfix).
  */
 import type * as ort from 'onnxruntime-node';
-import type { CaptionCapability, InferenceContext, InstructionCapability, MediaModality, PreparedMedia } from '../capabilities.js';
+import type { AnswerGenerationCapability, CaptionCapability, InferenceContext, InstructionCapability, MediaModality, PreparedMedia } from '../capabilities.js';
 import type { GraphRole, XInstructSpec } from '../manifest-types.js';
 import type { EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
 import { embedIds } from '../generation/onnx/decoder-only.js';
@@ -15,6 +15,8 @@ import { baseParts, has, refuseUnwired } from './base.js';
 import { graph, specialId, textTokenizer, type FamilyContext } from './context.js';
 import { generateText, llmParts, scoreContinuations, type LlmParts } from './llm-bridge.js';
 import { float32Tensor, int64Tensor, outputData } from './tensors.js';
+import { fillTemplate } from './prompts.js';
+import { preQuestion } from '../preprocess/text.js';
 
 const QFORMER_ROLE: Record<MediaModality, GraphRole> = { image: 'qformer', video: 'qformer_video', audio: 'qformer_audio', pointcloud: 'qformer_pointcloud' };
 const ENCODER: Record<MediaModality, { role: GraphRole; input: string; output: string }> = {
@@ -83,13 +85,19 @@ async function assemble(x: XParts, media: readonly PreparedMedia[], prompt: stri
   return { prefixEmbeds, promptIds: x.llm.tokenizer.encode(text, { addSpecialTokens: !x.spec.cleanTokenization }).ids };
 }
 
+/** The Q-Former text: the instruction (before strip), unless the manifest fixes a special one (§6.2). */
+function qformerTextOf(x: XParts, request: { readonly prompt: string; readonly qformerText?: string | undefined }): string {
+  const special = x.spec.qformerText;
+  return special === undefined || special === 'prompt' ? (request.qformerText ?? request.prompt) : special;
+}
+
 function instruction(x: XParts): InstructionCapability {
   return {
     async generate(requests, config, ctx) {
       const out = [];
       // One request per call: inputs with different modality layouts have different prefix lengths.
       for (const r of requests) {
-        const prompt = await assemble(x, r.media, r.prompt, r.qformerText ?? r.prompt, ctx);
+        const prompt = await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx);
         out.push(...(await generateText(x.llm, [prompt], config, ctx)));
       }
       return out;
@@ -97,7 +105,7 @@ function instruction(x: XParts): InstructionCapability {
     async scoreCandidates(requests, candidates, ctx) {
       const out: number[][] = [];
       for (const [i, r] of requests.entries()) {
-        const prompt = await assemble(x, r.media, r.prompt, r.qformerText ?? r.prompt, ctx);
+        const prompt = await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx);
         out.push(await scoreContinuations(x.llm, prompt, candidates[i] ?? [], ctx));
       }
       return out;
@@ -112,8 +120,20 @@ function captioning(x: XParts, defaultPrompt: string): CaptionCapability {
   };
 }
 
+/** `predict_answers`: the template filled with the processed question; empty answers become "unanswerable" (§6.2). */
+function answerGeneration(x: XParts): AnswerGenerationCapability {
+  const inner = instruction(x);
+  return {
+    async answer(requests, config, ctx) {
+      const prompts = requests.map((r) => ({ media: [r.image], prompt: fillTemplate(r.template, preQuestion(r.question)) }));
+      const generations = await inner.generate(prompts, config, ctx);
+      return generations.map((g) => (g.text === '' ? { ...g, text: 'unanswerable' } : g));
+    },
+  };
+}
+
 export function xInstructBlipAdapter(ctx: FamilyContext): AdapterParts {
-  refuseUnwired(ctx, ['captioning', 'instruction-generate', 'instruction-rank']);
+  refuseUnwired(ctx, ['captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank']);
   const spec = ctx.manifest.xinstruct;
   if (!spec) throw new Error(`${ctx.manifestPath}: /xinstruct (cues, cleanTokenization, addSpace, prefix, postfix) is required for xinstructblip`);
   if (ctx.manifest.llm?.kind !== 'decoder-only') throw new Error(`${ctx.manifestPath}: X-InstructBLIP runs a decoder-only LLM (Vicuna); /llm/kind must be decoder-only`);
@@ -122,6 +142,7 @@ export function xInstructBlipAdapter(ctx: FamilyContext): AdapterParts {
   return {
     ...base,
     captioning: has(ctx, 'captioning') ? captioning(x, base.defaults.caption?.prompt ?? '') : undefined,
+    answerGeneration: has(ctx, 'vqa-generate') ? answerGeneration(x) : undefined,
     instruction: has(ctx, 'instruction-generate') || has(ctx, 'instruction-rank') ? instruction(x) : undefined,
   };
 }
