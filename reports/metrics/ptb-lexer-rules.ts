@@ -69,7 +69,8 @@ const THING = `(?:[dDoOlL]${APOSETCETERA}${LD})?${LD}+(?:${HYPHEN}(?:[dDoOlL]${A
 const THINGA = `[A-Z]+(?:(?:[+&]|${SPAMP})[A-Z]+)+`;
 const THING3 = String.raw`[A-Za-z0-9]+(?:-[A-Za-z]+){0,2}(?:\\?\/[A-Za-z0-9]+(?:-[A-Za-z]+){0,2}){1,2}`;
 const ACRO2 = String.raw`(?:[A-Za-z](?:\.[A-Za-z])+|(?:Canada|Sino|Korean|EU|Japan|non)-U\.S|U\.S\.-(?:U\.K|U\.S\.S\.R))`;
-const HTHING = `[A-Za-z0-9][A-Za-z0-9.,\\u00AD]*(?:-(?:[A-Za-z0-9\\u00AD]+|${ACRO2}\\.))+`;
+// ACRO2 first: the JavaScript alternation must try the longer alternative first.
+const HTHING = `[A-Za-z0-9][A-Za-z0-9.,\\u00AD]*(?:-(?:${ACRO2}\\.|[A-Za-z0-9\\u00AD]+))+`;
 const REDAUX = `${APOS}(?:[msdMSD]|re|ve|ll)`;
 const SWORD = String.raw`[A-Za-z\u00AD]*[A-MO-Za-mo-z]\u00AD*`;
 const SREDAUX = `n${APOSETCETERA}t`;

@@ -26,9 +26,10 @@
  *    next caption starts with one of ~50 common words ("A", "The", "In", ...), when it becomes
  *    "c". `ptbTokenizeBatch` lexes its captions joined the same way, so it reproduces this when
  *    given the captions in the official order; `ptbTokenize` is a batch of one.
- * 3. Characters outside the Basic Multilingual Plane. The 3.4.1 lexer sees UTF-16 halves and
- *    deletes them (so emoji vanish, as here), but it also deletes astral letters and digits
- *    (e.g. U+1D400 MATHEMATICAL BOLD A) which this port keeps as word characters.
+ * 3. Characters outside the Basic Multilingual Plane are handled as the Java lexer sees them,
+ *    as two UTF-16 halves that only "any character but ..." classes match (so emoji and astral
+ *    letters are deleted between words but kept inside a URL). Where the Java lexer would cut a
+ *    token between the two halves, its output has a broken character; this port keeps the pair.
  * 4. Unicode tables. Letter, digit and uppercase classes use the JavaScript engine's Unicode
  *    version instead of the (older) one JFlex and Java used for the 3.4.1 build; characters
  *    assigned since differ.
@@ -38,7 +39,11 @@
  *    kept.
  * 6. The warning that the Java tokenizer prints for the first untokenizable character is not
  *    reproduced (the character is deleted, as there).
+ * 7. Greek capital sigma. Java's `toLowerCase` decides final sigma (U+03C2) by word boundaries
+ *    and JavaScript's by the Unicode Final_Sigma rule; next to digits ("N1Σ") they differ.
+ *    Seen only in a character-level fuzz (17 of 4,000 strings, all of them this case).
  */
+import { isPythonWhitespace } from './caption-interning.js';
 import type { PtbRule } from './ptb-lexer-rules.js';
 import { PTB_RULES } from './ptb-lexer-rules.js';
 
@@ -48,6 +53,12 @@ export const PTB_REMOVED_TOKENS: ReadonlySet<string> = new Set([
 ]);
 
 const LINE_BREAKERS = /[\n\r\u000B\u000C\u2028\u2029]/g;
+// The 3.4.1 lexer reads UTF-16 code units: a character outside the Basic Multilingual Plane is
+// two halves that no letter class matches (deleted alone, kept inside e.g. a URL). Swapping the
+// halves makes them two lone surrogates for the Unicode-mode expressions too; swapped back after.
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const SWAPPED_PAIR = /[\uDC00-\uDFFF][\uD800-\uDBFF]/g;
+const swapPair = (pair: string): string => pair.charAt(1) + pair.charAt(0);
 // Fast paths, valid because no other rule can match longer at these positions: ASCII letters
 // followed by a space or line end are a WORD (unless an assimilation), spaces only ever start
 // the SPACES rule, and "\n" only the NEWLINE rule.
@@ -141,7 +152,7 @@ function applyRule({ rule, text }: LongestMatch, lines: string[][]): number {
  * written one per line, the last one without a final newline, as ptbtokenizer.py writes them.
  */
 export function ptbLexLines(captions: readonly string[]): string[][] {
-  const input = captions.map((c) => c.replace(LINE_BREAKERS, ' ')).join('\n');
+  const input = captions.map((c) => c.replace(LINE_BREAKERS, ' ').replace(SURROGATE_PAIR, swapPair)).join('\n');
   const lines: string[][] = [[]];
   let position = 0;
   while (position < input.length) {
@@ -167,7 +178,7 @@ export function ptbLexLines(captions: readonly string[]): string[][] {
     if (match === undefined) throw new Error(`PTB lexer: no rule matches at offset ${position}`);
     position += applyRule(match, lines);
   }
-  return lines;
+  return lines.map((tokens) => tokens.map((token) => token.replace(SWAPPED_PAIR, swapPair)));
 }
 
 /**
@@ -180,14 +191,22 @@ export function ptbTokenizeBatch(captions: readonly string[]): string[] {
   if (lines.length !== captions.length) {
     throw new Error(`PTB lexer: ${lines.length} output lines for ${captions.length} captions`);
   }
+  // ptbtokenizer.py: `line.rstrip().split(' ')`, then the removal; rstrip also takes a no-break
+  // space that ends the last token (a URL, say).
   return lines.map((tokens) => {
-    const kept: string[] = [];
-    for (const token of tokens) {
-      const lower = token.toLowerCase();
-      if (!PTB_REMOVED_TOKENS.has(lower)) kept.push(lower);
-    }
-    return kept.join(' ');
+    const line = pythonRstrip(tokens.map((token) => token.toLowerCase()).join(' '));
+    return line
+      .split(' ')
+      .filter((token) => !PTB_REMOVED_TOKENS.has(token))
+      .join(' ');
   });
+}
+
+/** Python's `str.rstrip()` (Unicode whitespace). */
+function pythonRstrip(text: string): string {
+  let end = text.length;
+  while (end > 0 && isPythonWhitespace(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
 }
 
 /** One caption tokenized on its own (as a one-caption PTBTokenizer call). */

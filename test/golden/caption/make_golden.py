@@ -270,6 +270,32 @@ def numpy_mean_cases():
     return {'numpy': np.__version__, 'cases': cases}
 
 
+# Character-level fuzz: raw characters and entities, no Greek capital sigma (whose Java
+# lowercasing differs from JavaScript's; see ptb-tokenize.ts, known difference 7).
+CHAR_FUZZ_A = list("abcdeABCDEnNtTsS'\u2019`\"\u201c\u201d\u2018.,;:!?-\u2013\u2014()[]{}<>/\\*&#$%@_=+~^|0123456789  ") + [
+    '&amp;', '&quot;', '...', '\u00a0', '\u00e9', '\u00df', '\u0436', '\u65e5', '\u00bd', '\u00a3', '\u20ac', '\u00b0',
+    'http://', 'www.', '.com', "n't", "'s", "'ll", 'Mr.', 'U.S.', 'etc.', 'gonna', 'cannot', '\u2026', '\u00ad']
+CHAR_FUZZ_B = list("abcxyzABCXYZmMsSdDlLoOyY'\u2019`\".,;:!?-()/&#$%@_*0123456789    ") + [
+    '\u00a0', '\u201c', '\u201d', '\u00ab', '\u00bb', '\u2039', '\u203a', '\u0091', '\u0092', '\u0093', '\u0094',
+    '\u0096', '\u0097', '\u2010', '\u2011', '\u058a', '\u2044', '\u00bc', '\u00be', '\u2153', '\u00a2', '\u00a5',
+    '\u20ac', '\u0080', '\u00b2', '\u2075', '\u2082', '\u00a9', '\u00ae', '\u00d7', '\u2022', '\u00b7', '\u3001',
+    '\u3002', '\uff01', '\uff0c', '\u2013', '\u2014', '\u2015', '\u200b', '\ufeff', '\u0301', '\u00e9', '\u00f1',
+    '\u00c5', '\u0130', '\u0131', '\u00df', '\u4e00', '\u3042', '\u0627', '\u05d0', '\u0905', '\U0001F600',
+    '\U0001D400', '&lt;', '&gt;', '&apos;', '&nbsp;', '&mdash;', '&eacute;', '<p>', '</p>', '<a href="x">', ':-)', ';)',
+    '=D', '^_^', '(^_^)', 'x.x', 'o_O', 'C++', 'c#', 'F#', 'e.g.', 'i.e.', 'a.k.a.', 'Inc.', 'Corp.', 'Jan.', 'Feb.',
+    'Calif.', 'Mass.', 'Ph.D.', 'vs.', 'No.', 'fig.', 'ca.', 'pp.', 'Pty. Ltd.', 'Co. Ltd.', '5-6', '1/2', '10/20/2020',
+    '+1', '-5', '3.14', '1,000,000', '(555) 123-4567', '555-123-4567', '.5', '..', '....', '. . .', '--', '---',
+    "y'know", "o'clock", "O'Neil", "d'Artagnan", "l'avion", "'em", "'cause", "'til", "'90s", "'n'", "rock'n'roll",
+    "ain't", "y'all", "cont'd", "nor'easter", "li'l", "c'mon", "Cap'n", "c'est", 'S&P-500', 'AT&T', 'R&D', 'pro-',
+    'anti-', '-LRB-', 'file.pdf', 'x.jpg', 'a@b.co', '@me', '#yes', 'https://a.b/c?d=e', 'www.x.org', 'x.com/y']
+
+
+def char_fuzz(seed, count, alphabet, max_pieces, separators):
+    rng = random.Random(seed)
+    return [''.join(rng.choice(alphabet) + rng.choice(separators) for _ in range(rng.randint(1, max_pieces)))
+            for _ in range(count)]
+
+
 def main():
     official = load_official(sys.argv[1])
     with open(os.path.join(HERE, 'numpy-mean.json'), 'w', encoding='utf-8') as f:
@@ -295,7 +321,8 @@ def main():
             f.write('\n')
     # tokenizer pairs: one wrapper call over all inputs, as eval.py does it
     PTBTokenizer = official[3]
-    inputs = PTB_EXTRA_INPUTS + fuzz_captions(11, 1500)
+    inputs = (PTB_EXTRA_INPUTS + fuzz_captions(11, 1500) + char_fuzz(99, 1500, CHAR_FUZZ_A, 25, [''])
+              + char_fuzz(2024, 1500, CHAR_FUZZ_B, 10, ['', ' ', ' ', ' ']))
     toks = PTBTokenizer().tokenize({str(i): [{'caption': s}] for i, s in enumerate(inputs)})
     pairs = [{'input': s, 'output': toks[str(i)][0]} for i, s in enumerate(inputs)]
     with open(os.path.join(HERE, 'ptb-tokenization.json'), 'w', encoding='utf-8') as f:
