@@ -7,7 +7,7 @@ finished hypothesis scores sum / len**length_penalty with len = the sequence `ge
 EOS excluded; early_stopping=False (stop when the best running beam cannot beat the worst kept
 hypothesis at the current length).
 
-`step(seqs)` returns next-token log-probs [N, V] for N sequences (each a list of the ids
+`step(seqs)` returns next-token LOGITS [N, V] for N sequences (each a list of the ids
 `generate` holds, i.e. the sequence the processors see; `prefix_len` of them are the prompt ids
 for the BERT decoder or the T5 start token).
 """
@@ -31,10 +31,14 @@ def process(logp: torch.Tensor, seq: list, cur_len: int, eos: int, min_length: i
 
 
 def greedy(step, start: list, eos: int, max_length: int, min_length: int = 0, rep: float = 1.0) -> list:
-    """Returns the full held sequence (start + generated, EOS included when produced)."""
+    """Returns the full held sequence (start + generated, EOS included when produced).
+
+    HF greedy_search runs the processors on the raw logits (not log-softmax), which matters for
+    the repetition penalty: a positive logit is divided by the penalty, a negative one multiplied.
+    """
     seq = list(start)
     while len(seq) < max_length:
-        logp = process(step([seq])[0], seq, len(seq), eos, min_length, rep)
+        logp = process(step([seq])[0].float(), seq, len(seq), eos, min_length, rep)
         nxt = int(torch.argmax(logp))
         seq.append(nxt)
         if nxt == eos:
@@ -64,14 +68,18 @@ class _Hyps:
 
 
 def beam_search(step, start: list, eos: int, max_length: int, num_beams: int = 3,
-                min_length: int = 0, rep: float = 1.0, length_penalty: float = 1.0):
-    """Returns (best full sequence incl. EOS if it finished with one, its score)."""
+                min_length: int = 0, rep: float = 1.0, length_penalty: float = 1.0, done_offset: int = 1):
+    """Returns (best full sequence incl. EOS if it finished with one, its score).
+
+    `done_offset`: the stopping test normalises the best running score by the held length + 1 in
+    transformers 4.29-4.35 (BLIP-2, InstructBLIP, X-InstructBLIP: LAVIS pinned 4.33.2) and by the
+    held length before 4.27 (BLIP's LAVIS asserted transformers < 4.27): pass 0 for BLIP."""
     beams = [list(start)]
     scores = torch.tensor([0.0])
     hyps = _Hyps(num_beams, length_penalty)
     while True:
         cur_len = len(beams[0])
-        logp = step(beams)
+        logp = step(beams).float().log_softmax(-1)
         processed = torch.stack([process(logp[i], beams[i], cur_len, eos, min_length, rep) for i in range(len(beams))])
         total = processed + scores[:, None]
         if len(beams) < num_beams:  # first step: only beam 0 is live (HF gives others -1e9)
@@ -91,7 +99,7 @@ def beam_search(step, start: list, eos: int, max_length: int, num_beams: int = 3
                 next_scores.append(sc)
             if len(next_beams) == num_beams:
                 break
-        done = hyps.done(float(top_scores.max()), cur_len)
+        done = hyps.done(float(top_scores.max()), cur_len + done_offset)
         beams, scores = next_beams, torch.tensor(next_scores)
         if done or len(beams[0]) >= max_length:
             break

@@ -57,7 +57,7 @@ class OptAdapter:
             x = torch.stack(embs)
             mask = torch.ones(x.shape[0], x.shape[1], dtype=torch.long, device=x.device)
             logits, _ = self.lm(x, mask, lms.positions_from_mask(mask))
-            return logits[:, -1].float().log_softmax(-1).cpu()
+            return logits[:, -1].float().cpu()
         return step
 
     def candidate_nll(self, prefix, candidate: str) -> float:
@@ -108,7 +108,7 @@ class T5Adapter:
         def step(seqs):
             ids = torch.tensor(seqs, device=x.device)
             logits, _ = self.lm.decode(ids, enc.expand(len(seqs), -1, -1), mask.expand(len(seqs), -1))
-            return logits[:, -1].float().log_softmax(-1).cpu()
+            return logits[:, -1].float().cpu()
         return step, enc, mask
 
     def candidate_nll(self, soft, prompt, candidate: str) -> float:

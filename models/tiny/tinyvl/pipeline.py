@@ -77,5 +77,34 @@ def train_albef():
     return _blip_like("albef", True, util.steps(1500), seed=12)
 
 
+def _continue(name: str, albef: bool, total: int, seed: int):
+    """Second training phase on CPU, from the first phase's checkpoint (lower peak LR)."""
+    tok = tokenizers()["bert"]
+    model = blip.BlipModel(tok, albef=albef)
+    if util.load(model, name + "_more"):
+        return model.eval()
+    if not util.load(model, name):
+        raise SystemExit(f"{name}_more needs the {name} stage first")
+    rng = util.setup(seed)
+    model = model.to(util.DEVICE)
+    gen = torch.Generator().manual_seed(seed)
+    trainer = util.Trainer(model.parameters(), total, lr=3e-4, name=name + "_more", every=50)
+    model.train()
+    while trainer.running():
+        trainer.step(blip.train_step(model, data.image_batch(rng, 32), rng, gen))
+    util.save(model, name + "_more")
+    return model.eval()
+
+
+@timed("blip_more")
+def continue_blip():
+    return _continue("blip", False, util.steps(600), seed=13)
+
+
+@timed("albef_more")
+def continue_albef():
+    return _continue("albef", True, util.steps(600), seed=14)
+
+
 def eval_rng(seed=999):
     return np.random.default_rng(seed)

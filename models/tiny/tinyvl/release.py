@@ -146,9 +146,9 @@ def export_xinstruct():
         "specialTokens": {"text": bert_special(toks["bert"]), "llm": opt_special(toks["bpe"])},
         "preprocess": {
             "image": image_preprocess("crop"),
-            "video": {"frames": 4, "sampling": "uniform", "size": 64, "resize": "stretch", "channelOrder": "rgb"},
-            "audio": {"sampleRate": 16000, "clips": 1, "clipSeconds": 5.12, "melBins": 128},
-            "pointcloud": {"points": 1024, "normalize": "unit-sphere"},
+            "video": {"frames": 4, "sampling": "uniform", "size": 64, "channelOrder": "rgb"},
+            "audio": {"sampleRate": 16000, "clips": 1, "clipSeconds": 5.12, "melBins": 128, "framesPerClip": 512},
+            "pointcloud": {"points": 1024, "mode": "modelnet", "seed": 0},
         },
         "prompts": {"caption": xstages.CAPTION_PROMPT, "vqa": xstages.QA_PROMPT.replace("{}", "{question}"),
                     "instruction": "{question}"},
@@ -163,8 +163,8 @@ def export_xinstruct():
 
 def export_all():
     toks = pipeline.tokenizers()
-    export_blip(pipeline.train_blip().cpu().eval(), _fresh("tiny-blip"), "tiny-blip")
-    export_blip(pipeline.train_albef().cpu().eval(), _fresh("tiny-albef"), "tiny-albef")
+    export_blip(pipeline.continue_blip().cpu().eval(), _fresh("tiny-blip"), "tiny-blip")
+    export_blip(pipeline.continue_albef().cpu().eval(), _fresh("tiny-albef"), "tiny-albef")
     for kind in ("opt", "t5"):
         export_blip2(kind)
         export_instruct(kind)
