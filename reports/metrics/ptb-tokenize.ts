@@ -39,9 +39,11 @@
  *    kept.
  * 6. The warning that the Java tokenizer prints for the first untokenizable character is not
  *    reproduced (the character is deleted, as there).
- * 7. Greek capital sigma. Java's `toLowerCase` decides final sigma (U+03C2) by word boundaries
- *    and JavaScript's by the Unicode Final_Sigma rule; next to digits ("N1Σ") they differ.
- *    Seen only in a character-level fuzz (17 of 4,000 strings, all of them this case).
+ * 7. Greek capital sigma. Java's `toLowerCase` picks final sigma (U+03C2) with its word
+ *    BreakIterator, JavaScript's with the Unicode Final_Sigma rule (they differ next to digits,
+ *    "N1Σ"). This port follows Java with an approximation of the JDK 17 word-boundary rules
+ *    (letters, marks and digits; dashes, soft hyphen, quotes, period and underscore between
+ *    letters; ideographs alone); the Java result also depends on the JDK that runs the jar.
  */
 import { isPythonWhitespace } from './caption-interning.js';
 import type { PtbRule } from './ptb-lexer-rules.js';
@@ -194,12 +196,58 @@ export function ptbTokenizeBatch(captions: readonly string[]): string[] {
   // ptbtokenizer.py: `line.rstrip().split(' ')`, then the removal; rstrip also takes a no-break
   // space that ends the last token (a URL, say).
   return lines.map((tokens) => {
-    const line = pythonRstrip(tokens.map((token) => token.toLowerCase()).join(' '));
+    const line = pythonRstrip(tokens.map(javaLowerCase).join(' '));
     return line
       .split(' ')
       .filter((token) => !PTB_REMOVED_TOKENS.has(token))
       .join(' ');
   });
+}
+
+const CAPITAL_SIGMA = '\u03a3';
+const WORD_CHAR = /[\p{L}\p{M}\p{Nd}]/u;
+const LETTER = /\p{L}/u;
+const MID_WORD = /[\p{Pd}\u00ad'"._]/u;
+const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
+const IDEOGRAPHIC = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u;
+
+/** Whether Java's word BreakIterator (JDK 17 rules, approximated) puts a boundary before `at`. */
+function isWordBoundary(text: string, at: number): boolean {
+  if (at <= 0 || at >= text.length) return true;
+  const before = text[at - 1]!;
+  const after = text[at]!;
+  if (IDEOGRAPHIC.test(before) || IDEOGRAPHIC.test(after)) return true;
+  if (WORD_CHAR.test(before) && WORD_CHAR.test(after)) return false;
+  if (MID_WORD.test(after) && LETTER.test(before) && LETTER.test(text[at + 1] ?? '')) return false;
+  if (MID_WORD.test(before) && LETTER.test(text[at - 2] ?? '') && LETTER.test(after)) return false;
+  return true;
+}
+
+/** Java's final-sigma condition: a cased letter before, none after, within the word. */
+function isFinalSigma(text: string, at: number): boolean {
+  for (let i = at; !isWordBoundary(text, i); i--) {
+    if (!CASED.test(text[i - 1]!)) continue;
+    for (let j = at + 1; !isWordBoundary(text, j); j++) if (CASED.test(text[j]!)) return false;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * `token.toLowerCase(Locale.ENGLISH)` as Java does it. Only capital sigma differs from
+ * JavaScript: Java picks final sigma by word boundaries (digits do not end a word), JavaScript by
+ * the Unicode Final_Sigma rule.
+ */
+function javaLowerCase(token: string): string {
+  if (!token.includes(CAPITAL_SIGMA)) return token.toLowerCase();
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < token.length; i++) {
+    if (token[i] !== CAPITAL_SIGMA) continue;
+    out += token.slice(start, i).toLowerCase() + (isFinalSigma(token, i) ? '\u03c2' : '\u03c3');
+    start = i + 1;
+  }
+  return out + token.slice(start).toLowerCase();
 }
 
 /** Python's `str.rstrip()` (Unicode whitespace). */

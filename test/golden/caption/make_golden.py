@@ -270,10 +270,10 @@ def numpy_mean_cases():
     return {'numpy': np.__version__, 'cases': cases}
 
 
-# Character-level fuzz: raw characters and entities, no Greek capital sigma (whose Java
-# lowercasing differs from JavaScript's; see ptb-tokenize.ts, known difference 7).
+# Character-level fuzz: raw characters and entities (Greek capital sigma included: Java picks
+# its final form by word boundaries; see ptb-tokenize.ts, known difference 7).
 CHAR_FUZZ_A = list("abcdeABCDEnNtTsS'\u2019`\"\u201c\u201d\u2018.,;:!?-\u2013\u2014()[]{}<>/\\*&#$%@_=+~^|0123456789  ") + [
-    '&amp;', '&quot;', '...', '\u00a0', '\u00e9', '\u00df', '\u0436', '\u65e5', '\u00bd', '\u00a3', '\u20ac', '\u00b0',
+    '&amp;', '&quot;', '...', '\u00a0', '\u00e9', '\u00df', '\u03a3', '\u0436', '\u65e5', '\u00bd', '\u00a3', '\u20ac', '\u00b0',
     'http://', 'www.', '.com', "n't", "'s", "'ll", 'Mr.', 'U.S.', 'etc.', 'gonna', 'cannot', '\u2026', '\u00ad']
 CHAR_FUZZ_B = list("abcxyzABCXYZmMsSdDlLoOyY'\u2019`\".,;:!?-()/&#$%@_*0123456789    ") + [
     '\u00a0', '\u201c', '\u201d', '\u00ab', '\u00bb', '\u2039', '\u203a', '\u0091', '\u0092', '\u0093', '\u0094',
