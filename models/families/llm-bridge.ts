@@ -77,13 +77,22 @@ export async function generateText(llm: LlmParts, prompts: readonly EmbeddedProm
  * EOS. Encoder-decoder: candidate tokens + `</s>` as decoder labels.
  */
 export async function scoreContinuations(llm: LlmParts, prompt: EmbeddedPrompt, candidates: readonly string[], ctx: InferenceContext): Promise<number[]> {
-  const candidateIds = candidates.map((c) => llm.tokenizer.encode(c, { addSpecialTokens: false }).ids);
+  const candidateIds = candidates.map((c) => llm.tokenizer.encode(continuationText(llm, c), { addSpecialTokens: false }).ids);
   return ctx.time('decode', async () => {
     if (llm.kind === 'decoder-only') return scoreCandidatesDecoderOnly(llm, prompt, candidateIds, llm.padId);
     const graphs = encoderDecoderGraphs(llm);
     const encoded = await encodePrompts(graphs, [prompt], llm.padId);
     return scoreCandidatesEncoderDecoder(graphs, encoded, 0, candidateIds, { decoderStartId: llm.padId, eosId: llm.eosId, padId: llm.padId });
   });
+}
+
+/**
+ * A candidate continues the prompt after a space. SentencePiece tokenizers (Llama, T5) mark the
+ * word start themselves; byte-level BPE (OPT) needs the space in the text, else "red" and " red"
+ * are different tokens and the candidate is scored as glued to the prompt's last word.
+ */
+function continuationText(llm: LlmParts, candidate: string): string {
+  return llm.tokenizer.kind === 'gpt2-bpe' && !/^\s/.test(candidate) ? ` ${candidate}` : candidate;
 }
 
 function encoderDecoderGraphs(llm: LlmParts): EncoderDecoderGraphs {
