@@ -118,6 +118,9 @@ function latencyChart(data: ReportData): ChartSpec {
   };
 }
 
+/** Where a point's label sits: left or right of it (inside the plot), above or below. */
+const LABEL_SLOTS = ['LeftUp', 'LeftDown', 'RightUp', 'RightDown'] as const;
+
 /** Points not beaten on both quality and throughput by another model of the same task. */
 function paretoFlags(points: readonly { quality: number; throughput: number }[]): boolean[] {
   return points.map((p) => !points.some((q) => q !== p && q.quality >= p.quality && q.throughput >= p.throughput && (q.quality > p.quality || q.throughput > p.throughput)));
@@ -136,13 +139,22 @@ function paretoChart(data: ReportData): ChartSpec {
       Math.abs(Math.log(a.throughput / b.throughput)) < 0.03 && Math.abs(a.quality - b.quality) <= 0.01 * Math.max(1, Math.abs(a.quality));
     // The frontier line reads its own field (null off the frontier) rather than a filtered copy of
     // the data: a filter forks the data source, which breaks faceted independent scales.
-    return points.map((p, i) => ({
-      ...p, frontier: flags[i]!, frontierQuality: flags[i] ? p.quality : null,
-      label: points.slice(0, i).some((q) => q.modelId === p.modelId && near(p, q)) ? '' : p.modelId,
-    }));
+    // Labels of points in the right part of the plot go to their left, so they stay inside it.
+    // Neighbours along the x axis alternate above and below their point.
+    const logs = points.map((p) => Math.log(p.throughput));
+    const [lo, hi] = [Math.min(...logs), Math.max(...logs)];
+    const rank = points.map((_, i) => i).sort((a, b) => logs[a]! - logs[b]!);
+    return points.map((p, i) => {
+      const label = points.slice(0, i).some((q) => q.modelId === p.modelId && near(p, q)) ? '' : p.modelId;
+      const side = hi > lo && (logs[i]! - lo) / (hi - lo) > 0.6 ? 'Right' : 'Left';
+      const level = rank.indexOf(i) % 2 === 0 ? 'Up' : 'Down';
+      const labels = Object.fromEntries(LABEL_SLOTS.map((slot) => [`label${slot}`, slot === `${side}${level}` ? label : '']));
+      return { ...p, frontier: flags[i]!, frontierQuality: flags[i] ? p.quality : null, ...labels };
+    });
   });
-  const x = { field: 'throughput', type: 'quantitative', title: 'samples/s (log)', scale: { type: 'log', nice: false, padding: 24 } } as const;
-  const y = { field: 'quality', type: 'quantitative', title: 'headline metric', scale: { zero: false, padding: 16 } } as const;
+  // '.4~g' keeps tick labels short even when every point has the same value (a zero-span domain).
+  const x = { field: 'throughput', type: 'quantitative', title: 'samples/s (log)', scale: { type: 'log', nice: false, padding: 24 }, axis: { format: '.4~g' } } as const;
+  const y = { field: 'quality', type: 'quantitative', title: 'headline metric', scale: { zero: false, padding: 16 }, axis: { format: '.4~g' } } as const;
   const shape = multiRun ? { shape: { field: 'run', type: 'nominal', title: 'Run' } } : {};
   return {
     name: 'quality-vs-throughput',
@@ -160,7 +172,10 @@ function paretoChart(data: ReportData): ChartSpec {
         layer: [
           { mark: { type: 'line', color: '#888888', strokeDash: [4, 3] }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
           { mark: { type: 'point', filled: true, size: 90, opacity: 0.9 }, encoding: { x, y, color: colourEncoding(data), ...shape, tooltip: [{ field: 'model' }, { field: 'run' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }] } },
-          { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10 }, encoding: { x, y, text: { field: 'label' } } },
+          ...LABEL_SLOTS.map((slot) => ({
+            mark: { type: 'text', align: slot.startsWith('Left') ? 'left' : 'right', dx: slot.startsWith('Left') ? 7 : -7, dy: slot.endsWith('Up') ? -8 : 14, fontSize: 10 },
+            encoding: { x, y, text: { field: `label${slot}` } },
+          })),
         ],
       },
       resolve: { scale: { x: 'independent', y: 'independent' } },
