@@ -76,4 +76,18 @@ test('a caption ending in a letter and a period depends on the next caption, as 
   assert.equal(ptbTokenizeBatch(['vitamin C.', 'dogs']), ['vitamin c.', 'dogs']);
 });
 
+// Java side: "x".toLowerCase(Locale.ENGLISH) on OpenJDK 17.0.15 (each input is one lexer token).
+test('capital sigma lowercases as Java does (final form by word boundaries, digits inside words)', () => {
+  const java: Record<string, string> = {
+    't\u03a3-ca': 't\u03c3-ca',
+    'n1\u03a3': 'n1\u03c2',
+    'c\u03a36E': 'c\u03c36e',
+    'A\u03a31': 'a\u03c21',
+    '1\u03a3': '1\u03c3',
+    'A\u03a3.b': 'a\u03c3.b',
+    'A\u03a3': 'a\u03c2',
+  };
+  for (const [input, output] of Object.entries(java)) assert.is(ptbTokenize(input), output, input);
+});
+
 test.run();
