@@ -111,7 +111,7 @@ function latencyChart(data: ReportData): ChartSpec {
         width: { step: 30 },
         height: 240,
         mark: { type: 'boxplot', extent: 1.5, size: 16 },
-        encoding: { x: modelAxis(data), y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log', nice: false } }, color: colourEncoding(data) },
+        encoding: { x: modelAxis(data), y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log', nice: false, padding: 8 } }, color: colourEncoding(data) },
       },
       resolve: { scale: { x: 'independent' } },
     } as TopLevelSpec,
