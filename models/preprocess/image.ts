@@ -10,6 +10,7 @@
 import { decodeImageFile } from './image-decode.js';
 import type { RgbImage } from './image-decode.js';
 import { cropImage, resizeBicubic } from './pil-resize.js';
+import { KernelArena, simdKernels } from './resize-kernels.js';
 import type { PixelImage } from './pil-resize.js';
 
 export type ResizeMode = 'stretch' | 'crop';
@@ -88,21 +89,52 @@ export function normalisationTable(mean: readonly number[], std: readonly number
 
 const clipTables = normalisationTable(CLIP_MEAN, CLIP_STD);
 
-/** HWC uint8 RGB -> CHW float32, normalised; writes into `out` at `offset` when given. */
+/** A float32 array without the zero-fill (every element is written before use). */
+function uninitialisedFloat32(length: number): Float32Array {
+  return new Float32Array(Buffer.allocUnsafeSlow(length * 4).buffer, 0, length);
+}
+
+/**
+ * HWC uint8 RGB -> CHW float32, normalised; writes into `out` at `offset` when given. Runs on the
+ * WebAssembly SIMD kernel when available (same floats: see normaliseKernel), the lookup tables
+ * otherwise and for the last plane % 4 pixels.
+ */
 export function normaliseToChw(image: PixelImage, mean = CLIP_MEAN, std = CLIP_STD, out?: Float32Array, offset = 0): Float32Array {
   if (image.channels !== 3) throw new RangeError(`normaliseToChw: expected 3 channels, got ${image.channels}`);
   const tables = mean === CLIP_MEAN && std === CLIP_STD ? clipTables : normalisationTable(mean, std);
   const plane = image.width * image.height;
-  const target = out ?? new Float32Array(plane * 3);
+  const target = out ?? uninitialisedFloat32(plane * 3);
+  const kernels = simdKernels();
+  const first = kernels ? normaliseSimd(kernels, image, mean, std, target, offset) : 0;
   const src = image.data;
   const [red, green, blue] = tables as [Float32Array, Float32Array, Float32Array];
   // One pass over the interleaved bytes, writing the three planes together.
-  for (let i = 0, p = 0, o = offset; i < plane; i++, p += 3, o++) {
+  for (let i = first, p = first * 3, o = offset + first; i < plane; i++, p += 3, o++) {
     target[o] = red[src[p]!]!;
     target[o + plane] = green[src[p + 1]!]!;
     target[o + 2 * plane] = blue[src[p + 2]!]!;
   }
   return target;
+}
+
+/** SIMD normalisation of the first plane - plane % 4 pixels; returns how many it did. */
+function normaliseSimd(k: NonNullable<ReturnType<typeof simdKernels>>, image: PixelImage, mean: readonly number[], std: readonly number[], target: Float32Array, offset: number): number {
+  const plane = image.width * image.height;
+  const groups = Math.floor(plane / 4);
+  if (groups === 0) return 0;
+  const consts = new Float32Array(28);
+  [255, mean[0]!, mean[1]!, mean[2]!, std[0]!, std[1]!, std[2]!].forEach((v, i) => consts.fill(v, i * 4, i * 4 + 4));
+  const arena = new KernelArena(k);
+  const src = arena.reserve(image.data.length, image.data);
+  const constants = arena.reserve(consts.byteLength, consts);
+  const dst = arena.reserve(plane * 3 * 4);
+  const heap = arena.commit();
+  k.normalise(src, groups, dst, plane * 4, constants);
+  const done = groups * 4;
+  for (let c = 0; c < 3; c++) {
+    target.set(new Float32Array(heap.buffer, dst + c * plane * 4, done), offset + c * plane);
+  }
+  return done;
 }
 
 /** Decoded RGB image -> the [3, S, S] float32 tensor LAVIS's eval processor produces. */

@@ -132,10 +132,46 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 
+/**
+ * ToTensor + Normalize for groups of 4 RGB pixels: bytes are shuffled into one i32x4 per channel,
+ * converted to f32 and put through (x / 255 - mean) / std with f32x4 operations. Each is an
+ * IEEE single-precision operation, exactly what torch does per element, so the floats are
+ * bit-identical. `consts` holds seven splatted f32x4: 255, the three means, the three stds.
+ */
+function normaliseKernel(): FunctionDef {
+  const [src, groups, dst, planeBytes, consts] = [0, 1, 2, 3, 4];
+  const [g, p, q, v, c255, mean0, , , std0] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const Z = 16;
+  const laneBytes = (c: number): Bytes => [c, Z, Z, Z, c + 3, Z, Z, Z, c + 6, Z, Z, Z, c + 9, Z, Z, Z];
+  const zero = op.v128Const(Array<number>(16).fill(0));
+  const channel = (c: number): Bytes => [
+    ...op.get(q), ...(c === 0 ? [] : [...op.get(planeBytes), ...op.i32(c), ...op.i32Mul(), ...op.i32Add()]),
+    ...op.get(v), ...zero, ...op.i8x16Shuffle(laneBytes(c)), ...op.f32x4ConvertI32x4U(),
+    ...op.get(c255), ...op.f32x4Div(), ...op.get(mean0 + c), ...op.f32x4Sub(), ...op.get(std0 + c), ...op.f32x4Div(),
+    ...op.v128Store(),
+  ];
+  const loadConst = (local: number, index: number): Bytes => set(local, op.get(consts), op.i32(index * 16), op.i32Add(), op.v128Load());
+  return {
+    name: 'normalise',
+    params: 5,
+    locals: [[3, I32], [8, V128]],
+    body: [
+      ...[0, 1, 2, 3, 4, 5, 6].flatMap((i) => loadConst(c255 + i, i)),
+      ...set(g, op.i32(0)), ...set(p, op.get(src)), ...set(q, op.get(dst)),
+      ...loopWhile(ge(g, groups), [
+        set(v, op.get(p), op.v128Load()),
+        channel(0), channel(1), channel(2),
+        add(p, op.i32(12)), add(q, op.i32(16)), add(g, op.i32(1)),
+      ]),
+    ],
+  };
+}
+
 interface Kernels {
   readonly memory: WasmMemory;
   horizontal(...args: number[]): void;
   vertical(...args: number[]): void;
+  normalise(...args: number[]): void;
 }
 
 let kernels: Kernels | null | undefined;
@@ -145,7 +181,7 @@ export function simdKernels(): Kernels | null {
   if (kernels !== undefined) return kernels;
   try {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const module = new wasm.Module(assembleModule([horizontalKernel(), verticalKernel()]));
+    const module = new wasm.Module(assembleModule([horizontalKernel(), verticalKernel(), normaliseKernel()]));
     kernels = new wasm.Instance(module).exports as unknown as Kernels;
   } catch {
     kernels = null;
@@ -195,10 +231,10 @@ export function pairedCoefficients(c: AxisCoefficients): KernelCoefficients {
 /** Bump allocator over the kernels' memory for one resize call. */
 export class KernelArena {
   private next = 16;
-  private readonly blocks: { offset: number; bytes: Uint8Array | Int32Array }[] = [];
+  private readonly blocks: { offset: number; bytes: Uint8Array | Int32Array | Float32Array }[] = [];
   constructor(private readonly k: Kernels) {}
 
-  reserve(byteLength: number, contents?: Uint8Array | Int32Array): number {
+  reserve(byteLength: number, contents?: Uint8Array | Int32Array | Float32Array): number {
     const offset = this.next;
     this.next = (offset + byteLength + 32 + 15) & ~15;
     if (contents) this.blocks.push({ offset, bytes: contents });

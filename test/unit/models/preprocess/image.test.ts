@@ -7,7 +7,7 @@ import { decodeImageFile } from '../../../../models/preprocess/image-decode.js';
 import type { RgbImage } from '../../../../models/preprocess/image-decode.js';
 import { resizeBicubic, resizeBicubicPortable } from '../../../../models/preprocess/pil-resize.js';
 import { simdKernels } from '../../../../models/preprocess/resize-kernels.js';
-import { CLIP_MEAN, CLIP_STD, imageToTensor, normalisationTable, resizeForModel, roundHalfEven, shorterSideSize } from '../../../../models/preprocess/image.js';
+import { CLIP_MEAN, CLIP_STD, imageToTensor, normalisationTable, normaliseToChw, resizeForModel, roundHalfEven, shorterSideSize } from '../../../../models/preprocess/image.js';
 import { parseNpy } from '../../../../models/preprocess/npy.js';
 
 const FIXTURES = 'test/fixtures/images';
@@ -94,6 +94,26 @@ test('normalisation table equals torch ToTensor + Normalize for every byte value
   for (let c = 0; c < 3; c++) {
     for (let v = 0; v < 256; v++) assert.is(tables[c]![v], lut.data[c * 256 + v], `channel ${c} value ${v}`);
   }
+});
+
+test('normaliseToChw (SIMD body + scalar tail) gives torch\'s float32 bits for every byte value and channel', () => {
+  const lut = parseNpy(readFileSync(join(GOLDEN, 'normalize_lut_3x256.npy')), 'lut');
+  // 259 pixels (not a multiple of 4): pixel i holds values (i, i*7, i*13) mod 256 in R, G, B.
+  const width = 37;
+  const height = 7;
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    data[i * 3] = i % 256;
+    data[i * 3 + 1] = (i * 7) % 256;
+    data[i * 3 + 2] = (i * 13) % 256;
+  }
+  const out = normaliseToChw({ width, height, channels: 3, data });
+  const plane = width * height;
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) assert.is(out[c * plane + i], lut.data[c * 256 + data[i * 3 + c]!], `pixel ${i} channel ${c}`);
+  }
+  const values = new Set(Array.from({ length: plane }, (_, i) => data[i * 3]));
+  assert.is(values.size, 256);
 });
 
 for (const [file, fixture, kind] of [
