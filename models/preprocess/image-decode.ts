@@ -7,7 +7,8 @@
  *   copies the colour channels and ignores alpha, so fully transparent pixels keep their colour;
  * - embedded ICC profiles are ignored (PIL does not colour-manage on open);
  * - EXIF orientation is not applied (PIL does not rotate on open);
- * - 16-bit grayscale PNGs open in PIL as mode "I" with the full 16-bit value, and I -> RGB
+ * - 16-bit grayscale PNGs (with or without a tRNS colour) open in PIL as mode "I" with the full
+ *   16-bit value, and I -> RGB
  *   CLAMPS to 0..255 (so most of such an image becomes white); 16-bit RGB/RGBA/LA PNGs keep the
  *   high byte of each sample, as libvips also does;
  * - CMYK JPEGs (Adobe, stored inverted) convert with PIL's naive formula
@@ -69,7 +70,8 @@ export async function decodeImage(bytes: Uint8Array, source: string): Promise<Rg
     const special = format === 'jpeg' ? jpegComponents(bytes) === 4 : format === 'png' && isGray16Png(bytes);
     const meta = special ? await open(bytes).metadata() : undefined;
     if (meta?.space === 'cmyk') return cmykToRgb(await rawPixels(open(bytes).pipelineColourspace('cmyk').toColourspace('cmyk'), 'uchar'));
-    if (meta?.space === 'grey16' && meta.channels === 1) return clampGray16(await rawPixels(open(bytes).toColourspace('grey16'), 'ushort'));
+    // PNG colour type 0 at 16 bits is PIL mode "I" with or without a tRNS colour (libvips adds alpha).
+    if (meta?.space === 'grey16') return clampGray16(await rawPixels(open(bytes).toColourspace('grey16'), 'ushort'));
     return toRgb(await rawPixels(open(bytes), 'uchar'));
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
@@ -145,12 +147,12 @@ function toRgb(raw: RawPixels): RgbImage {
   return { width, height, channels: 3, data: out };
 }
 
-/** PIL mode "I" -> RGB (Convert.c i2rgb): clamp each value to 0..255. */
+/** PIL mode "I" -> RGB (Convert.c i2rgb): clamp each gray value to 0..255 (alpha ignored). */
 function clampGray16(raw: RawPixels): RgbImage {
-  const { width, height, samples } = raw;
+  const { width, height, channels, samples } = raw;
   const out = new Uint8Array(width * height * 3);
   for (let i = 0, o = 0; i < width * height; i++) {
-    const v = Math.min(samples[i]!, 255);
+    const v = Math.min(samples[i * channels]!, 255);
     out[o++] = v;
     out[o++] = v;
     out[o++] = v;
