@@ -50,40 +50,69 @@ export interface LoopResult {
   readonly interrupted: boolean;
 }
 
-export async function runSampleTask<S extends { readonly id: string }>(task: SampleTask<S>, ctx: TaskContext): Promise<LoopResult> {
-  const state = { done: 0, failed: 0, requested: 0 };
-  const prepareLimit = pLimit(ctx.prepareConcurrency);
-  const fail = (record: FailedPrediction): FailedPrediction => {
+interface PreparedBatch<S> {
+  readonly ready: Prepared<S>[];
+  readonly failures: FailedPrediction[];
+  readonly started: number;
+}
+
+interface InferredBatch<S> {
+  readonly prepared: PreparedBatch<S>;
+  readonly outputs: Output[];
+  readonly wallMs: number;
+}
+
+/**
+ * Batch n+1 is prepared while batch n decodes; up to `decodeConcurrency` batches decode at once;
+ * writes stay in batch order.
+ */
+class SampleLoop<S extends { readonly id: string }> {
+  private readonly state = { done: 0, failed: 0, requested: 0 };
+  private readonly prepareLimit: ReturnType<typeof pLimit>;
+  private readonly decodeLimit: ReturnType<typeof pLimit>;
+  private batch: Pending<S>[] = [];
+  private lastWrite: Promise<void> = Promise.resolve();
+  private readonly pending: Promise<void>[] = [];
+
+  constructor(private readonly task: SampleTask<S>, private readonly ctx: TaskContext) {
+    this.prepareLimit = pLimit(ctx.prepareConcurrency);
+    this.decodeLimit = pLimit(ctx.decodeConcurrency);
+  }
+
+  private fail(record: FailedPrediction): FailedPrediction {
+    const ctx = this.ctx;
     if (ctx.failFast) throw new SampleFailedError(`${ctx.plan.task.id}, sample ${record.sampleId} (${record.location}): ${record.reason}`);
     ctx.emit({ type: 'sample-failed', model: ctx.model.id, task: ctx.plan.task.id, sampleId: record.sampleId, reason: record.reason });
     return record;
-  };
+  }
 
-  const prepare = async (batch: readonly Pending<S>[]): Promise<{ ready: Prepared<S>[]; failures: FailedPrediction[]; started: number }> => {
+  private async prepareOne(p: Pending<S>): Promise<{ ok: true; prepared: Prepared<S> } | { ok: false; failure: FailedPrediction }> {
+    const media = this.task.media(p.sample);
+    try {
+      return { ok: true, prepared: { ...p, media: await Promise.all(media.map((m) => this.ctx.model.adapter.prepare(m, this.ctx.clock))) } };
+    } catch (error) {
+      const paths = media.map((m) => m.path).join(', ');
+      return { ok: false, failure: failedRecord(this.ctx, p.index, p.sample.id, `cannot prepare ${paths}: ${(error as Error).message}`, paths) };
+    }
+  }
+
+  private async prepare(batch: readonly Pending<S>[]): Promise<PreparedBatch<S>> {
     const started = performance.now();
-    const results = await Promise.all(batch.map((p) => prepareLimit(async () => {
-      try {
-        const media = await Promise.all(task.media(p.sample).map((m) => ctx.model.adapter.prepare(m, ctx.clock)));
-        return { ok: true as const, prepared: { ...p, media } };
-      } catch (error) {
-        const paths = task.media(p.sample).map((m) => m.path).join(', ');
-        return { ok: false as const, failure: failedRecord(ctx, p.index, p.sample.id, `cannot prepare ${paths}: ${(error as Error).message}`, paths) };
-      }
-    })));
+    const results = await Promise.all(batch.map((p) => this.prepareLimit(() => this.prepareOne(p))));
     return {
       ready: results.flatMap((r) => (r.ok ? [r.prepared] : [])),
-      failures: results.flatMap((r) => (r.ok ? [] : [fail(r.failure)])),
+      failures: results.flatMap((r) => (r.ok ? [] : [this.fail(r.failure)])),
       started,
     };
-  };
+  }
 
-  const decodeLimit = pLimit(ctx.decodeConcurrency);
-  const infer = async (prepared: Awaited<ReturnType<typeof prepare>>) => {
-    const outputs = prepared.ready.length > 0 ? await decodeLimit(() => task.infer(prepared.ready, ctx)) : [];
+  private async infer(prepared: PreparedBatch<S>): Promise<InferredBatch<S>> {
+    const outputs = prepared.ready.length > 0 ? await this.decodeLimit(() => this.task.infer(prepared.ready, this.ctx)) : [];
     return { prepared, outputs, wallMs: performance.now() - prepared.started };
-  };
+  }
 
-  const write = ({ prepared, outputs, wallMs }: Awaited<ReturnType<typeof infer>>): void => {
+  private write({ prepared, outputs, wallMs }: InferredBatch<S>): void {
+    const ctx = this.ctx;
     const perSample = prepared.ready.length > 0 ? wallMs / prepared.ready.length : 0;
     const records = [...outputs.map((o) => o.record(perSample)), ...prepared.failures];
     records.sort((a, b) => (a.sampleIndex ?? 0) - (b.sampleIndex ?? 0));
@@ -92,48 +121,54 @@ export async function runSampleTask<S extends { readonly id: string }>(task: Sam
       generatedTokens: outputs.reduce((sum, o) => sum + o.generatedTokens, 0),
       latenciesMs: prepared.ready.map(() => perSample), stagesMs: ctx.clock.take(),
     });
-    state.done += prepared.ready.length;
-    state.failed += prepared.failures.length;
-    ctx.emit({ type: 'progress', model: ctx.model.id, task: ctx.plan.task.id, done: state.done, failed: state.failed });
-  };
-
-  // Batch n+1 is prepared while batch n decodes; up to decodeConcurrency batches decode at once.
-  // Writes stay in batch order. Each chain is awaited below; the empty catch only keeps Node from
-  // reporting a rejection before that await reaches it.
-  let batch: Pending<S>[] = [];
-  let lastWrite: Promise<void> = Promise.resolve();
-  const pending: Promise<void>[] = [];
-  const flush = async (): Promise<void> => {
-    const current = batch;
-    batch = [];
-    const previous = lastWrite;
-    const written = prepare(current).then(infer).then(async (result) => {
-      await previous;
-      write(result);
-    });
-    written.catch(() => {});
-    lastWrite = written;
-    pending.push(written);
-    while (pending.length > ctx.decodeConcurrency) await pending.shift();
-  };
-
-  for await (const { index, item } of taskItems(ctx.plan, ctx.settings.limit, ctx.shard)) {
-    if (ctx.signal.aborted) break;
-    state.requested += 1;
-    if (ctx.done.has(item.id)) continue;
-    if (item.kind === 'failure') {
-      const record = fail(failedRecord(ctx, index, item.id, item.reason, describeSource(item)));
-      await lastWrite;
-      ctx.writer.write([record], { phase: 'batch', samples: 0, failed: 1, wallMs: 0, generatedTokens: 0, latenciesMs: [], stagesMs: ctx.clock.take() });
-      state.failed += 1;
-      continue;
-    }
-    const accepted = task.accept(item);
-    if ('unusable' in accepted) throw new SampleFailedError(`${ctx.plan.task.id}: ${describeSource(item)}: ${accepted.unusable}`);
-    batch.push({ index, sample: accepted });
-    if (batch.length >= ctx.settings.batchSize) await flush();
+    this.state.done += prepared.ready.length;
+    this.state.failed += prepared.failures.length;
+    ctx.emit({ type: 'progress', model: ctx.model.id, task: ctx.plan.task.id, done: this.state.done, failed: this.state.failed });
   }
-  if (batch.length > 0 && !ctx.signal.aborted) await flush();
-  for (const written of pending) await written;
-  return { ...state, interrupted: ctx.signal.aborted };
+
+  private async flush(): Promise<void> {
+    const current = this.batch;
+    this.batch = [];
+    const previous = this.lastWrite;
+    const written = this.prepare(current).then((p) => this.infer(p)).then(async (result) => {
+      await previous;
+      this.write(result);
+    });
+    // Awaited below or at the end; this only keeps Node from reporting the rejection earlier.
+    written.catch(() => {});
+    this.lastWrite = written;
+    this.pending.push(written);
+    while (this.pending.length > this.ctx.decodeConcurrency) await this.pending.shift();
+  }
+
+  private async recordLoaderFailure(index: number, item: LoaderItem & { kind: 'failure' }): Promise<void> {
+    const record = this.fail(failedRecord(this.ctx, index, item.id, item.reason, describeSource(item)));
+    await this.lastWrite;
+    this.ctx.writer.write([record], { phase: 'batch', samples: 0, failed: 1, wallMs: 0, generatedTokens: 0, latenciesMs: [], stagesMs: this.ctx.clock.take() });
+    this.state.failed += 1;
+  }
+
+  async run(): Promise<LoopResult> {
+    const ctx = this.ctx;
+    for await (const { index, item } of taskItems(ctx.plan, ctx.settings.limit, ctx.shard)) {
+      if (ctx.signal.aborted) break;
+      this.state.requested += 1;
+      if (ctx.done.has(item.id)) continue;
+      if (item.kind === 'failure') {
+        await this.recordLoaderFailure(index, item);
+        continue;
+      }
+      const accepted = this.task.accept(item);
+      if ('unusable' in accepted) throw new SampleFailedError(`${ctx.plan.task.id}: ${describeSource(item)}: ${accepted.unusable}`);
+      this.batch.push({ index, sample: accepted });
+      if (this.batch.length >= ctx.settings.batchSize) await this.flush();
+    }
+    if (this.batch.length > 0 && !ctx.signal.aborted) await this.flush();
+    for (const written of this.pending) await written;
+    return { ...this.state, interrupted: ctx.signal.aborted };
+  }
+}
+
+export function runSampleTask<S extends { readonly id: string }>(task: SampleTask<S>, ctx: TaskContext): Promise<LoopResult> {
+  return new SampleLoop(task, ctx).run();
 }
