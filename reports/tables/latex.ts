@@ -1,6 +1,8 @@
 /**
  * LaTeX tables ready to paste into a paper: booktabs rules (needs \usepackage{booktabs}),
- * every special character escaped, published columns in italics and labelled, notes below.
+ * every special character escaped, published columns in italics and labelled, notes below;
+ * tables with many columns are scaled to the text width (needs \usepackage{graphicx}).
+ * Checked by compiling the fixture tables with pdflatex (TeX Live 2022) once by hand.
  */
 import type { Table } from './build-tables.js';
 
@@ -13,7 +15,11 @@ export function escapeLatex(text: string): string {
   return text.replace(/[\\&%$#_{}~^<>—]/g, (ch) => LATEX_SPECIALS[ch]!);
 }
 
+/** Tables wider than this many columns are scaled to the text width (graphicx's \resizebox). */
+const RESIZE_ABOVE_COLUMNS = 6;
+
 export function tableToLatex(table: Table): string {
+  const resize = table.columns.length > RESIZE_ABOVE_COLUMNS;
   const spec = table.columns.map((c) => (c.align === 'right' ? 'r' : 'l')).join('');
   const head = table.columns.map((c) => (c.published ? `\\textit{${escapeLatex(c.label)}}` : escapeLatex(c.label))).join(' & ');
   const body = table.rows.map((row) => row.map((cell, i) => (table.columns[i]?.published && cell.value !== null ? `\\textit{${escapeLatex(cell.text)}}` : escapeLatex(cell.text))).join(' & ') + ' \\\\');
@@ -24,6 +30,7 @@ export function tableToLatex(table: Table): string {
     '\\small',
     `\\caption{${escapeLatex(table.title)}}`,
     `\\label{tab:${table.id.replace(/[^A-Za-z0-9:-]/g, '-')}}`,
+    ...(resize ? ['\\resizebox{\\linewidth}{!}{%'] : []),
     `\\begin{tabular}{${spec}}`,
     '\\toprule',
     `${head} \\\\`,
@@ -31,6 +38,7 @@ export function tableToLatex(table: Table): string {
     ...body,
     '\\bottomrule',
     '\\end{tabular}',
+    ...(resize ? ['}'] : []),
     ...notes,
     '\\end{table}',
     '',
@@ -38,5 +46,5 @@ export function tableToLatex(table: Table): string {
 }
 
 export function tablesToLatex(tables: readonly Table[]): string {
-  return ['% vlbench tables; needs \\usepackage{booktabs} in the preamble', '', ...tables.map(tableToLatex)].join('\n');
+  return ['% vlbench tables; needs \\usepackage{booktabs} and \\usepackage{graphicx} (wide tables use \\resizebox) in the preamble', '', ...tables.map(tableToLatex)].join('\n');
 }

@@ -86,6 +86,9 @@ test('LaTeX: booktabs rules, escaped specials, published column in italics', () 
   assert.match(tex, /\\begin\{tabular\}\{llll*rrrrrrrrrrrr\}/);
   assert.is(escapeLatex('50% of $x_1 & y#{z}~^\\'), '50\\% of \\$x\\_1 \\& y\\#\\{z\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}');
   assert.match(tablesToLatex(tables), /usepackage\{booktabs\}/);
+  // Wide tables are scaled to the text width; narrow ones are left alone.
+  assert.match(tex, /\\resizebox\{\\linewidth\}\{!\}\{%\n\\begin\{tabular\}[\s\S]*\\end\{tabular\}\n\}/);
+  assert.not.match(tableToLatex({ id: 'n', title: 't', columns: [{ label: 'a', align: 'left' }], rows: [], notes: [] }), /resizebox/);
 });
 
 test('several runs: a Run column, the model id in each row', () => {
