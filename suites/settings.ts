@@ -47,7 +47,7 @@ export type EffectiveSettings = CommonSettings & (
   | { readonly kind: 'retrieval'; readonly kTest: number; readonly maxTextLength: number }
   | { readonly kind: 'captioning'; readonly prompt: string | undefined; readonly generation: GenerationConfig; readonly tokenize: 'ptb' | 'none' }
   | { readonly kind: 'vqa'; readonly method: 'rank' | 'generate'; readonly template: string; readonly numCandidates: number; readonly answerList: string | undefined; readonly generation: GenerationConfig }
-  | { readonly kind: 'instruction'; readonly mode: 'open' | 'multiple-choice'; readonly template: string; readonly candidateTemplate: string; readonly generation: GenerationConfig; readonly modality: MediaModality }
+  | { readonly kind: 'instruction'; readonly mode: 'open' | 'multiple-choice'; readonly template: string; readonly candidateTemplate: string; readonly generation: GenerationConfig; readonly modality: MediaModality; readonly questionProcessor: 'none' | 'blip_question' | 'blip_caption' }
 );
 
 export interface ResolvedTaskSettings {
@@ -118,6 +118,7 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
         candidateTemplate: r.pick('candidateTemplate', task.candidateTemplate, undefined, VLBENCH_DEFAULTS.candidateTemplate),
         generation: task.mode === 'open' ? r.generation(task.generation, d.instruction?.generation) : HF_DEFAULT_GENERATION,
         modality: r.pick('modality', task.modality, undefined, datasetModality),
+        questionProcessor: r.pick('questionProcessor', task.questionProcessor, undefined, 'none'),
       };
       break;
     default: {

@@ -6,6 +6,7 @@
  */
 import type { InstructionSample, Sample } from '../../datasets/samples.js';
 import type { InstructionPrediction } from '../../reports/records.js';
+import { processText } from '../../models/preprocess/text.js';
 import { applyCandidateTemplate, applyPromptTemplate } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
 import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
@@ -54,7 +55,8 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
     },
     media: (sample) => sample.media,
     async infer(batch, taskCtx) {
-      const prompts = batch.map((b) => applyPromptTemplate(settings.template, { question: b.sample.question, context: b.sample.context, choices: b.sample.choices }));
+      const question = (text: string): string => (settings.questionProcessor === 'none' ? text : processText({ kind: settings.questionProcessor }, text));
+      const prompts = batch.map((b) => applyPromptTemplate(settings.template, { question: question(b.sample.question), context: b.sample.context, choices: b.sample.choices }));
       const requests = batch.map((b, i) => ({ media: b.media, prompt: prompts[i]! }));
       if (settings.mode === 'multiple-choice') {
         const candidates = batch.map((b) => b.sample.choices.map((c) => applyCandidateTemplate(settings.candidateTemplate, c)));

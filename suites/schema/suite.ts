@@ -143,6 +143,12 @@ export interface InstructionTaskSpec extends TaskCommon {
   candidateTemplate?: string;
   /** The modality the dataset provides; models that cannot read it are not applicable. */
   modality?: 'image' | 'audio' | 'video' | 'pointcloud';
+  /**
+   * LAVIS text processor applied to the question before the template (the dataset's eval
+   * `text_processor`): `blip_question` (QA datasets), `blip_caption` (LAVIS's MSVD/MSRVTT-QA),
+   * or `none` (default: the question as the dataset writes it).
+   */
+  questionProcessor?: 'none' | 'blip_question' | 'blip_caption';
   generation?: GenerationOverrides;
 }
 

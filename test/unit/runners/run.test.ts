@@ -92,6 +92,14 @@ test('timings exist for every scored pair, warm-up excluded', () => {
   assert.ok(caption.samplesPerSecond > 0 && caption.latencyMs.p95 >= caption.latencyMs.p50);
 });
 
+test('instruction prompts: LAVIS blip_question on the question, options written (a) x (b) y', () => {
+  const [first] = readJsonl<PredictionRecord>(dir.predictions('tiny-instructblip-double', 'choice')).records;
+  assert.ok(first?.kind === 'instruction');
+  // pre_question lowercases and deletes . ! " ( ) * # : ; ~ but keeps '?'.
+  assert.is(first.prompt, 'Question: which colour is shown? Options: (a) red (b) yellow (c) green. Answer:');
+  assert.equal([first.chosenIndex, first.answerIndex, first.answer], [0, 0, 'red']);
+});
+
 test('decoding several batches at once changes nothing in the results', async () => {
   const concurrent = new RunDirectory((await runDouble({ decodeConcurrency: 3, prepareConcurrency: 1 })).dir);
   assert.equal(concurrent.readJson<ScoresFile>(concurrent.scores), scores);
