@@ -101,4 +101,26 @@ test('Ctrl-C (an abort) finishes the current batch, writes it, and a resume comp
   assert.equal(resumed.readJson<ScoresFile>(resumed.scores), reference.readJson<ScoresFile>(reference.scores));
 });
 
+test('retrieval stopped between re-ranking batches resumes with only the missing queries', async () => {
+  const models = ['double-blip2'];
+  const reference = new RunDirectory((await runDouble({ models })).dir);
+  const out = join(tempDir('abort-retrieval'), 'run');
+  const controller = new AbortController();
+  const stopped = await runDouble({
+    models, out, signal: controller.signal,
+    emit: (event) => {
+      if (event.type === 'progress' && event.task === 'retrieval' && event.done >= 8) controller.abort();
+    },
+  });
+  assert.ok(stopped.interrupted);
+  const file = new RunDirectory(out).predictions('tiny-blip2-double', 'retrieval');
+  const before = readJsonl<PredictionRecord>(file).records.filter((r) => r.kind === 'retrieval').length;
+  assert.ok(before >= 8 && before < 48, `${before} queries written before the stop`);
+  await runDouble({ models, out, resume: true });
+  const keys = readJsonl<PredictionRecord>(file).records.map(predictionKey);
+  assert.is(new Set(keys).size, keys.length, 'no query answered twice');
+  const resumed = new RunDirectory(out);
+  assert.equal(resumed.readJson<ScoresFile>(resumed.scores), reference.readJson<ScoresFile>(reference.scores));
+});
+
 test.run();
