@@ -25,7 +25,7 @@ export type ModelLoader = (manifestPath: string, options: LoadOptions) => Promis
 export interface RunOptions {
   readonly suites: readonly string[];
   readonly data: Readonly<Record<string, string>>;
-  /** `--models`: names as the suites write them, or model ids; null = all. */
+  /** `--models`: names as the suites write them (registered names or paths); null = all. */
   readonly models: readonly string[] | null;
   readonly device: DeviceRequest;
   readonly limit: number | null;
