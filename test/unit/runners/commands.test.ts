@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lsCommand } from '../../../runners/commands/ls.js';
+import { progressPrinter } from '../../../runners/commands/progress.js';
 import { validateCommand } from '../../../runners/commands/validate.js';
 import { UsageError } from '../../../runners/errors.js';
 import type { Command } from '../../../runners/commands/command.js';
@@ -51,6 +52,25 @@ test('unknown flags and subjects are usage errors', async () => {
   assert.instance(flag, UsageError);
   assert.match((flag as Error).message, "Unknown option '--no-file'");
   assert.instance(await error(() => lsCommand.run(['suites'])), UsageError);
+});
+
+test('progress: a redrawn bar on a terminal, plain lines elsewhere', () => {
+  const sink = (tty: boolean) => {
+    const chunks: string[] = [];
+    return { chunks, stream: { isTTY: tty, write: (c: string) => chunks.push(c) > 0 } as unknown as NodeJS.WriteStream };
+  };
+  const events = (print: ReturnType<typeof progressPrinter>) => {
+    print({ type: 'task-start', model: 'm', task: 't', total: 10, alreadyDone: 0 });
+    print({ type: 'progress', model: 'm', task: 't', done: 5, failed: 1 });
+    print({ type: 'task-end', model: 'm', task: 't', done: 10, failed: 1, seconds: 2 });
+  };
+  const terminal = sink(true);
+  events(progressPrinter(terminal.stream));
+  assert.ok(terminal.chunks.some((c) => c.startsWith('\r\x1b[2Km / t [############............] 5/10 ')), 'bar redrawn in place');
+  const log = sink(false);
+  events(progressPrinter(log.stream));
+  assert.ok(log.chunks.every((c) => !c.includes('\r')), 'no carriage returns in logs');
+  assert.equal(log.chunks.filter((c) => c.endsWith('\n')).map((c) => c.trim()).filter((c) => !c.includes('/s')), ['m / t: started', 'm / t: 10 done, 1 failed in 2.0 s']);
 });
 
 test.run();
