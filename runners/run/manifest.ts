@@ -21,13 +21,19 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+function datasetFiles(t: RunPlan['tasks'][number]): string[] {
+  const files = Object.values(t.task.dataset.files);
+  return t.task.kind === 'vqa' && t.task.answerList !== undefined ? [...files, t.task.answerList] : files;
+}
+
 async function tasksSection(plan: RunPlan): Promise<RunManifest['tasks']> {
   return Promise.all(plan.tasks.map(async (t) => ({
     id: t.task.id,
     kind: t.task.kind,
     dataset: {
       name: t.task.dataset.loader,
-      files: await Promise.all(Object.values(t.task.dataset.files).map(async (path) => ({ path, sha256: await sha256File(path) }))),
+      // The answer list decides what ranking can answer: it is part of the data.
+      files: await Promise.all(datasetFiles(t).map(async (path) => ({ path, sha256: await sha256File(path) }))),
     },
     perModel: Object.fromEntries([...t.perModel].map(([model, pair]) => [model, pair.applicable ? { applicable: true as const, settings: pair.record } : pair])),
     metrics: t.metrics,

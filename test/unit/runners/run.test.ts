@@ -73,7 +73,7 @@ test('the manifest describes the run: suite hash, models, dataset digests, envir
   assert.is(manifest.suites[0]!.sha256.length, 64);
   assert.equal(manifest.models.map((m) => m.id), ['tiny-albef-double', 'tiny-blip-double', 'tiny-blip2-double', 'tiny-instructblip-double']);
   const files = manifest.tasks.find((t) => t.id === 'vqa')!.dataset.files;
-  assert.equal(files.map((f) => f.path.split('/').at(-1)), ['questions.json', 'annotations.json']);
+  assert.equal(files.map((f) => f.path.split('/').at(-1)), ['questions.json', 'annotations.json', 'answer_list.json']);
   assert.ok(files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256)));
   assert.match(manifest.environment.onnxruntime, /^\d+\.\d+\.\d+/);
   assert.equal(manifest.seeds, { 'runner-fixture': 7 });
