@@ -12,7 +12,7 @@ import type { LoadedManifest } from '../manifest.js';
 import { ManifestError } from '../manifest.js';
 import { sha256File } from './digest.js';
 import { checkGraphIo, formatIoProblems } from './io-check.js';
-import { candidateProviders, explainUnavailable, ProviderError, shortReason, type ProviderName } from './providers.js';
+import { autoSkipReason, candidateProviders, explainUnavailable, ProviderError, shortReason, type ProviderName } from './providers.js';
 import type { SessionPool } from './session-pool.js';
 
 export class GraphSession {
@@ -113,6 +113,11 @@ async function acquireOn(pool: SessionPool, file: string, provider: ProviderName
 async function chooseProvider(probeFile: string, options: OpenOptions): Promise<{ provider: ProviderName; report: ProviderReport }> {
   const skipped: { provider: string; reason: string }[] = [];
   for (const provider of candidateProviders(options.device)) {
+    const noDevice = options.device === 'auto' ? autoSkipReason(provider) : null;
+    if (noDevice !== null) {
+      skipped.push({ provider, reason: noDevice });
+      continue;
+    }
     try {
       await options.pool.acquire(probeFile, provider);
       return { provider, report: { requested: options.device, used: provider, skipped } };

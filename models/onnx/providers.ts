@@ -4,6 +4,7 @@
  * order, keep the first that opens, and record why the others were skipped. An explicitly
  * requested provider that cannot load is an error, never a silent CPU run.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { DeviceRequest } from '../load.js';
 
@@ -61,4 +62,18 @@ export function explainUnavailable(provider: ProviderName, reason: string): stri
       return String(never);
     }
   }
+}
+
+/**
+ * Why `auto` need not even try a GPU provider here, or null when it should try. Probing WebGPU
+ * without a GPU makes Dawn print Vulkan errors to stderr that no log level silences, so `auto`
+ * first looks for a GPU device node (an explicit --device always tries).
+ */
+export function autoSkipReason(provider: ProviderName): string | null {
+  if (provider === 'cpu') return null;
+  const nvidia = existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl');
+  const render = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  if (provider === 'cuda' && !nvidia) return 'no NVIDIA device node (/dev/nvidia0) on this machine';
+  if (provider === 'webgpu' && !nvidia && !render) return 'no GPU device node (/dev/nvidia0 or /dev/dri/renderD*) on this machine';
+  return null;
 }
