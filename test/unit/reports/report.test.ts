@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tempDirFactory } from '../helpers/temp-dirs.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,16 +9,7 @@ import { writeReport } from '../../../reports/report.js';
 import { shippedPublished, readPublishedFile, findPublished } from '../../../reports/published.js';
 import type { ReportModel, ReportTask } from '../../../reports/report-model.js';
 
-const madeDirs: string[] = [];
-/** A temporary folder, removed when this file's tests end. */
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(prefix);
-  madeDirs.push(dir);
-  return dir;
-}
-test.after(() => {
-  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirFactory(test);
 
 const runs = fileURLToPath(new URL('../../fixtures/runs/', import.meta.url));
 

@@ -1,22 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tempDirFactory } from '../../helpers/temp-dirs.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baselineJson, runGate } from '../../../../reports/gate/run-gate.js';
 import type { GateReport } from '../../../../reports/gate/evaluate.js';
 
-const madeDirs: string[] = [];
-/** A temporary folder, removed when this file's tests end. */
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(prefix);
-  madeDirs.push(dir);
-  return dir;
-}
-test.after(() => {
-  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirFactory(test);
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 const failures = (report: GateReport): string[] => report.verdicts.filter((v) => v.status === 'fail').map((v) => `${v.kind} ${v.metric} ${v.model} ${v.task}`).sort();

@@ -4,23 +4,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tempDirFactory } from '../../helpers/temp-dirs.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { writeReport } from '../../../../reports/report.js';
 
-const madeDirs: string[] = [];
-/** A temporary folder, removed when this file's tests end. */
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(prefix);
-  madeDirs.push(dir);
-  return dir;
-}
-test.after(() => {
-  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirFactory(test);
 
 const CHROMIUM = '/usr/bin/chromium';
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));

@@ -1,21 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tempDirFactory } from '../../helpers/temp-dirs.js';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../../../runners/exit-codes.js';
 
-const madeDirs: string[] = [];
-/** A temporary folder, removed when this file's tests end. */
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(prefix);
-  madeDirs.push(dir);
-  return dir;
-}
-test.after(() => {
-  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirFactory(test);
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 
