@@ -42,6 +42,8 @@ export interface LoadedModel {
   readonly manifestSha256: string;
   /** Graph role -> sha256 of its ONNX file. */
   readonly graphs: Readonly<Record<string, string>>;
+  /** False when the user opted out of the sha256 check (--no-verify-digests). */
+  readonly digestsVerified: boolean;
   readonly provider: ProviderReport;
 }
 
@@ -73,6 +75,7 @@ export async function loadModel(manifestPath: string, options: LoadOptions): Pro
       manifestPath: loaded.path,
       manifestSha256: loaded.sha256,
       graphs: opened.digests,
+      digestsVerified: options.verifyDigests,
       provider: opened.provider,
     };
   } catch (error) {

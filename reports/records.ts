@@ -52,6 +52,8 @@ export interface RunManifest {
     readonly manifestSha256: string;
     /** Graph role -> sha256 of the ONNX file. */
     readonly graphs: Readonly<Record<string, string>>;
+    /** False when the graph files were not checked against these digests (--no-verify-digests). */
+    readonly digestsVerified?: boolean;
     /** The execution provider that actually ran, and why others were skipped. */
     readonly provider: { readonly requested: string; readonly used: string; readonly skipped: readonly { readonly provider: string; readonly reason: string }[] };
   }[];

@@ -26,7 +26,8 @@ const HELP = `Usage: vlbench run SUITE... [options]
   --resume              continue the run in --out; nothing already written is recomputed
   --shard i/N           run shard i of N (0-based); merge the shards with \`vlbench merge\`
   --fail-fast           stop at the first failed sample instead of recording it
-  --data NAME=PATH      set a data location used as \${data.NAME} in the suites (repeatable)`;
+  --data NAME=PATH      set a data location used as \${data.NAME} in the suites (repeatable)
+  --no-verify-digests   skip the sha256 check of every model file (recorded in the run manifest)`;
 
 const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
 
@@ -77,7 +78,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       const { values, positionals } = parse('run', argv, {
         models: { type: 'string' }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
         resume: { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
-        data: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+        data: { type: 'string', multiple: true }, 'no-verify-digests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       });
       if (values.help) {
         process.stdout.write(HELP + '\n');
@@ -92,6 +93,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
         device, limit: parsePositiveInt('--limit', values.limit), out: resolve(values.out ?? join('runs', timestamp())),
         resume: values.resume ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
         signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels: deps.registeredModels(),
+        verifyDigests: !(values['no-verify-digests'] ?? false),
       }));
       return report(result);
     },

@@ -4,6 +4,7 @@
  * (corpus metrics from the written predictions) -> write scores.json, samples/, timings.json.
  * Progress goes out as events; nothing here prints.
  */
+import { SessionPool } from '../../models/onnx/session-pool.js';
 import { existsSync, readdirSync } from 'node:fs';
 import type { DeviceRequest, LoadedModel, LoadOptions } from '../../models/load.js';
 import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
@@ -68,10 +69,10 @@ function prepareDirectory(dir: RunDirectory, resume: boolean): void {
   }
 }
 
-async function loadModels(refs: readonly { reference: string; manifestPath: string }[], options: RunOptions): Promise<PlannedModel[]> {
+async function loadModels(refs: readonly { reference: string; manifestPath: string }[], options: RunOptions, pool: SessionPool): Promise<PlannedModel[]> {
   const models: PlannedModel[] = [];
   for (const ref of refs) {
-    const loaded = await options.loadModel(ref.manifestPath, { device: options.device, verifyDigests: options.verifyDigests ?? true });
+    const loaded = await options.loadModel(ref.manifestPath, { device: options.device, verifyDigests: options.verifyDigests ?? true, pool });
     options.emit({ type: 'model-loaded', model: loaded.id, provider: loaded.provider.used });
     models.push({ reference: ref.reference, loaded });
   }
@@ -91,7 +92,12 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
   const refs = selectModelRefs(suites, options.models);
   const dir = new RunDirectory(options.out);
   prepareDirectory(dir, options.resume);
-  const models = await loadModels(refs, options);
+  // One pool for the run: models that share a graph file share its session; closed at the end.
+  const pool = new SessionPool();
+  const models = await loadModels(refs, options, pool).catch(async (error: unknown) => {
+    await pool.close();
+    throw error;
+  });
   const disposed = new Set<PlannedModel>();
   try {
     const plan = planRun(suites, models, { limit: options.limit });
@@ -111,6 +117,7 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
     return { dir: dir.root, interrupted: false, scores: writeResults(dir, manifestOnDisk(dir, manifest, options.resume)) };
   } finally {
     for (const model of models) if (!disposed.has(model)) await model.loaded.adapter.dispose();
+    await pool.close();
   }
 }
 

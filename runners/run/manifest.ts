@@ -49,7 +49,7 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
     suites: suites.map((s) => ({ name: s.suite.name, file: s.file, sha256: s.sha256, resolved: s.resolved })),
     models: plan.models.map(({ loaded }) => ({
       id: loaded.id, family: loaded.family, variant: loaded.variant, manifestPath: loaded.manifestPath,
-      manifestSha256: loaded.manifestSha256, graphs: loaded.graphs, provider: loaded.provider,
+      manifestSha256: loaded.manifestSha256, graphs: loaded.graphs, digestsVerified: loaded.digestsVerified, provider: loaded.provider,
     })),
     tasks: await tasksSection(plan),
     environment: describeEnvironment(),
