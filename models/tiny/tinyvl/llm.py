@@ -24,17 +24,19 @@ class OptAdapter:
             out.append(torch.cat(parts))
         return out
 
-    def loss(self, prefixes, targets):
-        """prefixes: list of [P_i, H]; targets: list of strings (newline appended)."""
+    def loss(self, prefixes, targets, offsets=None):
+        """prefixes: list of [P_i, H]; targets: list of strings (newline appended). `offsets`
+        (LM pretraining only) shift each sample's position ids, so that every position the
+        BLIP-2 family later reaches (soft prompts come first) is trained."""
         seqs, labels = [], []
         for p, t in zip(prefixes, targets):
             ids = self.tok.encode(t + "\n", bos=False)
             emb = self.lm.embed(torch.tensor(ids, device=p.device))
             seqs.append(torch.cat([p, emb]))
             labels.append([-100] * (p.shape[0] - 1) + ids + [-100])
-        return self._run(seqs, labels)
+        return self._run(seqs, labels, offsets)
 
-    def _run(self, seqs, labels):
+    def _run(self, seqs, labels, offsets=None):
         n = max(s.shape[0] for s in seqs)
         h = seqs[0].shape[1]
         x = torch.zeros(len(seqs), n, h, device=seqs[0].device)
@@ -44,7 +46,10 @@ class OptAdapter:
             x[i, : s.shape[0]] = s
             mask[i, : s.shape[0]] = 1
             lab[i, : len(l)] = torch.tensor(l[: s.shape[0]], device=x.device)
-        logits, _ = self.lm(x, mask, lms.positions_from_mask(mask))
+        pos = lms.positions_from_mask(mask)
+        if offsets is not None:
+            pos = pos + torch.tensor(offsets, device=x.device)[:, None] * mask
+        logits, _ = self.lm(x, mask, pos)
         return lms.lm_loss(logits, lab)
 
     def step_fn(self, prefix):

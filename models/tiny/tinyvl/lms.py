@@ -39,6 +39,7 @@ class OptLM(nn.Module):
         self.layers = nn.ModuleList([OptLayer(dim, heads, ffn) for _ in range(layers)])
         self.final_ln = nn.LayerNorm(dim)
         self.dim, self.heads, self.n_layers = dim, heads, layers
+        nn.init.normal_(self.pos.weight, std=0.02)  # OPT's init (PyTorch's default is std 1)
 
     def forward(self, inputs_embeds, attention_mask, position_ids, pasts=None):
         x = inputs_embeds + self.pos(position_ids + OPT_POS_OFFSET)

@@ -77,22 +77,24 @@ def train_albef():
     return _blip_like("albef", True, util.steps(1500), seed=12)
 
 
-def _continue(name: str, albef: bool, total: int, seed: int):
-    """Second training phase on CPU, from the first phase's checkpoint (lower peak LR)."""
+def _continue(name: str, albef: bool, total: int, seed: int, source: str | None = None, target: str | None = None):
+    """A further training phase on CPU, from the previous phase's checkpoint (lower peak LR)."""
     tok = tokenizers()["bert"]
     model = blip.BlipModel(tok, albef=albef)
-    if util.load(model, name + "_more"):
+    source = source or name
+    target = target or name + "_more"
+    if util.load(model, target):
         return model.eval()
-    if not util.load(model, name):
-        raise SystemExit(f"{name}_more needs the {name} stage first")
+    if not util.load(model, source):
+        raise SystemExit(f"{target} needs the {source} stage first")
     rng = util.setup(seed)
     model = model.to(util.DEVICE)
     gen = torch.Generator().manual_seed(seed)
-    trainer = util.Trainer(model.parameters(), total, lr=3e-4, name=name + "_more", every=50)
+    trainer = util.Trainer(model.parameters(), total, lr=3e-4, name=target, every=50)
     model.train()
     while trainer.running():
         trainer.step(blip.train_step(model, data.image_batch(rng, 32), rng, gen))
-    util.save(model, name + "_more")
+    util.save(model, target)
     return model.eval()
 
 
@@ -104,6 +106,19 @@ def continue_blip():
 @timed("albef_more")
 def continue_albef():
     return _continue("albef", True, util.steps(600), seed=14)
+
+
+@timed("blip_more2")
+def final_blip():
+    """Third phase (the committed tiny-blip)."""
+    continue_blip()
+    return _continue("blip", False, util.steps(500), seed=15, source="blip_more", target="blip_more2")
+
+
+@timed("albef_more2")
+def final_albef():
+    continue_albef()
+    return _continue("albef", True, util.steps(500), seed=16, source="albef_more", target="albef_more2")
 
 
 def eval_rng(seed=999):

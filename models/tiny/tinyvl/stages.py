@@ -124,7 +124,8 @@ def opt_lm():
         pairs = lm_texts(rng, 48)
         # plain causal LM over "</s>prompt target\n" (prompt included in the loss: text pretraining)
         prefixes = [lm.embed(torch.tensor([bpe.bos], device=util.DEVICE)) for _ in pairs]
-        tr.step({"lm": ad.loss(prefixes, [(p + " " + t).strip() for p, t in pairs])})
+        offsets = [int(o) for o in rng.integers(0, 140, size=len(pairs))]
+        tr.step({"lm": ad.loss(prefixes, [(p + " " + t).strip() for p, t in pairs], offsets)})
     util.save(lm, "opt")
     return frozen(lm)
 

@@ -19,6 +19,7 @@ WAVES = [
     ["qf2_opt", "qf2_t5", "x_image", "x_video", "x_audio", "x_pointcloud"],
     ["ib_opt", "ib_t5"],
     ["blip_more", "albef_more"],
+    ["blip_more2", "albef_more2"],
 ]
 
 
@@ -27,6 +28,7 @@ def run_stage(name: str) -> None:
     table = {
         "blip": pipeline.train_blip, "albef": pipeline.train_albef,
         "blip_more": pipeline.continue_blip, "albef_more": pipeline.continue_albef,
+        "blip_more2": pipeline.final_blip, "albef_more2": pipeline.final_albef,
         "vit": stages.frozen_vit, "opt": stages.opt_lm, "t5": stages.t5_lm,
         "audio": stages.frozen_audio, "points": stages.frozen_points,
         "qf1": stages.qformer_stage1,
