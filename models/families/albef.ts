@@ -6,7 +6,7 @@ import type { AdapterParts } from './registry.js';
 import { baseParts, DEFAULT_BATCH, has, refuseUnwired } from './base.js';
 import { graph, specialId, textTokenizer, type FamilyContext } from './context.js';
 import { ImageStateCache } from './image-state-cache.js';
-import { itcRetrieval } from './itc-retrieval.js';
+import { itcRetrievalOf } from './itc-retrieval.js';
 import { answerRanking } from './answer-ranking.js';
 
 /** `AlbefVQA.from_config` default max_txt_len (the YAML does not set it). */
@@ -19,18 +19,7 @@ export function albefAdapter(ctx: FamilyContext): AdapterParts {
   const base = baseParts(ctx);
   return {
     ...base,
-    retrieval: has(ctx, 'retrieval')
-      ? itcRetrieval({
-          vision: graph(ctx, 'vision_encoder'),
-          text: graph(ctx, 'text_encoder'),
-          fusion: graph(ctx, 'fusion_encoder'),
-          tokenizer,
-          maxTextLength: base.defaults.retrieval!.maxTextLength,
-          fusionInput: { kind: 'text-states' },
-          batchSize: DEFAULT_BATCH,
-          imageStates,
-        })
-      : undefined,
+    retrieval: has(ctx, 'retrieval') ? itcRetrievalOf(ctx, imageStates, base.defaults.retrieval!.maxTextLength, { kind: 'text-states' }) : undefined,
     answerRanking: has(ctx, 'vqa-rank')
       ? answerRanking({
           text: graph(ctx, 'text_encoder'),

@@ -6,7 +6,7 @@ import type { AdapterParts } from './registry.js';
 import { baseParts, DEFAULT_BATCH, has, refuseUnwired } from './base.js';
 import { graph, specialId, textTokenizer, type FamilyContext } from './context.js';
 import { ImageStateCache } from './image-state-cache.js';
-import { itcRetrieval } from './itc-retrieval.js';
+import { itcRetrievalOf } from './itc-retrieval.js';
 import { answerGeneration, answerRanking, type QuestionEncoderParts } from './answer-ranking.js';
 import { blipCaptioning } from './blip-caption.js';
 
@@ -37,18 +37,7 @@ export function blipAdapter(ctx: FamilyContext): AdapterParts {
   });
   return {
     ...base,
-    retrieval: has(ctx, 'retrieval')
-      ? itcRetrieval({
-          vision: graph(ctx, 'vision_encoder'),
-          text: graph(ctx, 'text_encoder'),
-          fusion: graph(ctx, 'fusion_encoder'),
-          tokenizer,
-          maxTextLength: base.defaults.retrieval!.maxTextLength,
-          fusionInput: { kind: 'ids', firstTokenId: encId },
-          batchSize: DEFAULT_BATCH,
-          imageStates,
-        })
-      : undefined,
+    retrieval: has(ctx, 'retrieval') ? itcRetrievalOf(ctx, imageStates, base.defaults.retrieval!.maxTextLength, { kind: 'ids', firstTokenId: encId }) : undefined,
     captioning: has(ctx, 'captioning')
       ? blipCaptioning({ decoder: graph(ctx, 'text_decoder'), tokenizer, imageStates, defaultPrompt: base.defaults.caption!.prompt, decId, sepId, padId, batchSize: DEFAULT_BATCH })
       : undefined,

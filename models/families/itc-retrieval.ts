@@ -10,6 +10,8 @@ import { preCaption } from '../preprocess/text.js';
 import type { GraphSession } from '../onnx/graphs.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import { ImageStateCache } from './image-state-cache.js';
+import { graph, textTokenizer, type FamilyContext } from './context.js';
+import { DEFAULT_BATCH } from './base.js';
 import { chunks, dot, int64Tensor, outputData, row, stackMedia } from './tensors.js';
 
 export interface ItcRetrievalParts {
@@ -23,6 +25,20 @@ export interface ItcRetrievalParts {
   readonly fusionInput: { readonly kind: 'text-states' } | { readonly kind: 'ids'; readonly firstTokenId: number };
   readonly batchSize: number;
   readonly imageStates: ImageStateCache;
+}
+
+/** The retrieval capability of an ALBEF or BLIP manifest: its three graphs and its retrieval settings. */
+export function itcRetrievalOf(ctx: FamilyContext, imageStates: ImageStateCache, maxTextLength: number, fusionInput: ItcRetrievalParts['fusionInput']): RetrievalCapability {
+  return itcRetrieval({
+    vision: graph(ctx, 'vision_encoder'),
+    text: graph(ctx, 'text_encoder'),
+    fusion: graph(ctx, 'fusion_encoder'),
+    tokenizer: textTokenizer(ctx),
+    maxTextLength,
+    fusionInput,
+    batchSize: DEFAULT_BATCH,
+    imageStates,
+  });
 }
 
 export function itcRetrieval(parts: ItcRetrievalParts): RetrievalCapability {

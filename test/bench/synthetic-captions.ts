@@ -10,23 +10,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '../../models/preprocess/pointcloud.js';
 
 export interface SyntheticCaptionCorpus {
   readonly references: Map<string, string[]>;
   readonly predictions: Map<string, string>;
 }
 
-/** mulberry32: small, fast, good enough for test data. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 const SYLLABLES = ['ba', 'ko', 'ri', 'ta', 'ne', 'mu', 'lo', 'si', 'de', 'pa', 'gu', 've', 'zo', 'chi', 'wa', 'ly', 'ra', 'en'];
 
