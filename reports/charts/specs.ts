@@ -62,7 +62,7 @@ function qualityChart(data: ReportData): ChartSpec {
         width: { step: 30 },
         height: 220,
         layer: [
-          { mark: { type: 'bar' }, encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: null }, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.3f' }] } },
+          { mark: { type: 'bar' }, encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.4~g' } }, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.3f' }] } },
         ],
       },
       resolve: { scale: { y: 'independent', x: 'independent' } },
