@@ -18,11 +18,12 @@ import { nocaps } from './loaders/nocaps.js';
 import { okvqa } from './loaders/okvqa.js';
 import { scienceqa } from './loaders/scienceqa.js';
 import { vizwiz } from './loaders/vizwiz.js';
+import { videoCaption } from './loaders/video-caption.js';
 import { vqav2 } from './loaders/vqav2.js';
 
 export type LoaderName =
   | 'karpathy-caption' | 'karpathy-retrieval' | 'nocaps' | 'vqav2' | 'okvqa' | 'gqa' | 'scienceqa' | 'iconqa'
-  | 'vizwiz' | 'jsonl' | 'csv' | 'audiocaps' | 'clotho-caption' | 'clotho-aqa' | 'modelnet' | 'msvd-qa';
+  | 'vizwiz' | 'jsonl' | 'csv' | 'audiocaps' | 'clotho-caption' | 'clotho-aqa' | 'modelnet' | 'msvd-qa' | 'video-caption';
 
 const LOADERS: Record<LoaderName, DatasetLoader> = {
   'karpathy-caption': karpathyCaption,
@@ -41,6 +42,7 @@ const LOADERS: Record<LoaderName, DatasetLoader> = {
   'clotho-aqa': clothoAqa,
   modelnet,
   'msvd-qa': msvdQa,
+  'video-caption': videoCaption,
 };
 
 export const DATASET_LOADERS: ReadonlyMap<string, DatasetLoader> = new Map(Object.entries(LOADERS));

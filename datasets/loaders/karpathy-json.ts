@@ -25,29 +25,36 @@ export function karpathyImageId(image: string): string {
   return /^\d+$/.test(last) ? String(Number(last)) : stem;
 }
 
-export async function readKarpathy(file: string): Promise<KarpathyEntry[]> {
+/**
+ * @param mediaKey the entry's media field: "image" (COCO, Flickr30k) or "video" (LAVIS's MSVD /
+ *   MSR-VTT caption annotations, same layout).
+ */
+export async function readKarpathy(file: string, mediaKey: 'image' | 'video' = 'image'): Promise<KarpathyEntry[]> {
+  // Video ids are the file stem as is (MSVD's "-4wsuPCjDBc_5_15"); only COCO/Flickr names carry a number.
+  const idOf = mediaKey === 'image' ? karpathyImageId : (media: string) => basename(media, extname(media));
   const document = await readJsonDocument(file);
-  if (!Array.isArray(document)) throw new DatasetError(`${file}: expected a JSON list of {"image", "caption"} entries (LAVIS/Karpathy format), got ${typeof document}`);
+  if (!Array.isArray(document)) throw new DatasetError(`${file}: expected a JSON list of {"${mediaKey}", "caption"} entries (LAVIS/Karpathy format), got ${typeof document}`);
   const byImage = new Map<string, KarpathyImage>();
   const entries: KarpathyEntry[] = [];
   document.forEach((entry: unknown, index) => {
     const source = { file, at: `/${index}` };
-    if (!isRecord(entry) || typeof entry.image !== 'string') {
-      entries.push({ failure: `entry has no "image" string`, source, id: `row:${index}` });
+    const media = isRecord(entry) ? entry[mediaKey] : undefined;
+    if (!isRecord(entry) || typeof media !== 'string') {
+      entries.push({ failure: `entry has no "${mediaKey}" string`, source, id: `row:${index}` });
       return;
     }
     const captions = typeof entry.caption === 'string' ? [entry.caption] : entry.caption;
     if (!isStringArray(captions) || captions.length === 0) {
-      entries.push({ failure: `entry for ${entry.image} has no "caption" string or list of strings`, source, id: karpathyImageId(entry.image) });
+      entries.push({ failure: `entry for ${media} has no "caption" string or list of strings`, source, id: idOf(media) });
       return;
     }
-    const known = byImage.get(entry.image);
+    const known = byImage.get(media);
     if (known !== undefined) {
       known.captions.push(...captions);
       return;
     }
-    const image: KarpathyImage = { id: karpathyImageId(entry.image), image: entry.image, captions: [...captions], source };
-    byImage.set(entry.image, image);
+    const image: KarpathyImage = { id: idOf(media), image: media, captions: [...captions], source };
+    byImage.set(media, image);
     entries.push(image);
   });
   return entries;

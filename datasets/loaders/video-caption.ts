@@ -1,0 +1,30 @@
+/**
+ * Video captioning in LAVIS's MSVD / MSR-VTT caption annotation JSON: a list of
+ * `{ "video": "video7010.mp4", "caption": "..." | [...] }`, entries of one video merged in file
+ * order. The video is a file (decoded with ffmpeg) or a folder of frames under the media root.
+ */
+import { failure, mediaOrFailure, mediaPath } from '../io.js';
+import { requiredFile, type DatasetLoader } from '../loader.js';
+import type { CaptionSample, LoaderItem } from '../samples.js';
+import { readKarpathy } from './karpathy-json.js';
+
+export const videoCaption: DatasetLoader = {
+  name: 'video-caption',
+  description: 'MSVD / MSR-VTT / VATEX-style video captioning, LAVIS annotation JSON (list of {video, caption}): videos (files or frame folders) with their reference captions',
+  produces: ['caption'],
+  modality: 'video',
+  files: { annotations: { required: true, description: 'the LAVIS caption annotation JSON (list of {video, caption})' } },
+  options: {},
+  mediaRoot: 'required',
+  async *load(input): AsyncGenerator<LoaderItem> {
+    for (const entry of await readKarpathy(requiredFile(input, videoCaption, 'annotations'), 'video')) {
+      if ('failure' in entry) {
+        yield failure(entry.id, entry.failure, entry.source);
+        continue;
+      }
+      const media = await mediaOrFailure(entry.id, 'video', mediaPath(input.mediaRoot, entry.image), entry.source);
+      if ('kind' in media) yield media;
+      else yield { kind: 'caption', id: entry.id, media, references: entry.captions, source: entry.source } satisfies CaptionSample;
+    }
+  },
+};
