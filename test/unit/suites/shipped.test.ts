@@ -71,7 +71,7 @@ test('the default suite reads the bundled benchmark without failures', async () 
   // 48 open), 32 audio clips with 2 questions each, 30 point clouds, 24 videos with 2 questions each.
   assert.equal(counts, {
     'synth-retrieval': 100, 'synth-caption': 100, 'synth-vqa': 200, 'synth-heldout-choice': 72, 'synth-heldout-open': 48,
-    'synth-audiocaps': 32, 'synth-clotho-aqa': 64, 'synth-modelnet': 30, 'synth-msvd-qa': 48,
+    'synth-audiocaps': 32, 'synth-clotho-aqa': 64, 'synth-modelnet': 30, 'synth-msvd-qa': 48, 'synth-video-caption': 24,
   });
 });
 
