@@ -8,7 +8,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { AnswerDecoderRun, SequenceLogits } from '../ranking.js';
 import { sumLogLikelihood } from '../ranking.js';
-import { embedIds, type DecoderOnlyGraphs, type EmbeddedPrompt } from './decoder-only.js';
+import { rightPaddedPrefixEmbeds, type DecoderOnlyGraphs, type EmbeddedPrompt } from './decoder-only.js';
 import type { EncodedInputs, EncoderDecoderGraphs } from './encoder-decoder.js';
 import { asFloat32 } from './float16.js';
 import { KvCache } from './kv-cache.js';
@@ -62,24 +62,14 @@ async function scoreDecoderOnlyCall(
   padId: number,
 ): Promise<number[]> {
   const { hidden } = graphs;
-  const prefix = prompt.prefixEmbeds.length / hidden;
-  const tokens = candidates.map((c) => [...prompt.promptIds, ...c]);
-  const longest = Math.max(...tokens.map((t) => t.length));
-  const padded = tokens.map((t) => [...t, ...new Array<number>(longest - t.length).fill(padId)]);
-  const tokenEmbeds = await embedIds(graphs, padded);
-  const seq = prefix + longest;
-  const embeds = new Float32Array(candidates.length * seq * hidden);
-  padded.forEach((_, r) => {
-    embeds.set(prompt.prefixEmbeds, r * seq * hidden);
-    embeds.set(tokenEmbeds.subarray(r * longest * hidden, (r + 1) * longest * hidden), (r * seq + prefix) * hidden);
-  });
-  const mask = tokens.map((t) => [...new Array<number>(prefix + t.length).fill(1), ...new Array<number>(longest - t.length).fill(0)]);
+  const rows = candidates.map((c) => ({ prefixEmbeds: prompt.prefixEmbeds, ids: [...prompt.promptIds, ...c] }));
+  const { embeds, seq, prefix, mask } = await rightPaddedPrefixEmbeds(graphs, rows, padId);
   const cache = new KvCache(graphs.kvCache, candidates.length, 'llm_decoder', graphs.decoder);
   try {
     const outputs = await graphs.decoder.run({
       inputs_embeds: floatInput(graphs.decoder, 'inputs_embeds', embeds, [candidates.length, seq, hidden]),
       attention_mask: int64(mask),
-      position_ids: int64(tokens.map(() => Array.from({ length: seq }, (_, i) => i))),
+      position_ids: int64(rows.map(() => Array.from({ length: seq }, (_, i) => i))),
       ...cache.feeds(),
     });
     const logits = asSequenceLogits(requireOutput(outputs, 'logits', 'llm_decoder'));

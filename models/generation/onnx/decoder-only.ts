@@ -37,6 +37,32 @@ export async function embedIds(graphs: DecoderOnlyGraphs | { embed: ort.Inferenc
   return asFloat32(requireOutput(outputs, 'inputs_embeds', EMBED));
 }
 
+/**
+ * [prefix embeddings ; embeddings of the ids] per row, the ids right-padded with `padId` to the
+ * longest row: the layout of the T5 encoder input and of teacher-forced candidate scoring.
+ * All prefixes must share a length. Returns the row-major embeddings and the attention mask.
+ */
+export async function rightPaddedPrefixEmbeds(
+  graphs: { readonly embed: ort.InferenceSession; readonly hidden: number },
+  rows: readonly { readonly prefixEmbeds: Float32Array; readonly ids: readonly number[] }[],
+  padId: number,
+): Promise<{ embeds: Float32Array; seq: number; prefix: number; mask: number[][] }> {
+  const { hidden } = graphs;
+  const prefix = rows[0]!.prefixEmbeds.length / hidden;
+  if (rows.some((r) => r.prefixEmbeds.length !== prefix * hidden)) throw new Error('prefix embeddings of one call must share a length');
+  const longest = Math.max(...rows.map((r) => r.ids.length));
+  const padded = rows.map((r) => [...r.ids, ...new Array<number>(longest - r.ids.length).fill(padId)]);
+  const tokenEmbeds = await embedIds(graphs, padded);
+  const seq = prefix + longest;
+  const embeds = new Float32Array(rows.length * seq * hidden);
+  rows.forEach((r, i) => {
+    embeds.set(r.prefixEmbeds, i * seq * hidden);
+    embeds.set(tokenEmbeds.subarray(i * longest * hidden, (i + 1) * longest * hidden), (i * seq + prefix) * hidden);
+  });
+  const mask = rows.map((r) => [...new Array<number>(prefix + r.ids.length).fill(1), ...new Array<number>(longest - r.ids.length).fill(0)]);
+  return { embeds, seq, prefix, mask };
+}
+
 /** HF position ids: cumsum(mask) - 1, pads set to 1. */
 export function positionIdsFromMask(mask: readonly number[]): number[] {
   let seen = 0;

@@ -6,7 +6,7 @@
  */
 import type * as ort from 'onnxruntime-node';
 import type { StepDecoder, StepDecoderFactory, StepLogits } from '../decoder.js';
-import { embedIds, type EmbeddedPrompt } from './decoder-only.js';
+import { rightPaddedPrefixEmbeds, type EmbeddedPrompt } from './decoder-only.js';
 import { KvCache, type KvCacheLayout } from './kv-cache.js';
 import { asInputType, expandedRows, floatInput, gatherRows, int64, lastPositionLogits, requireOutput } from './tensors.js';
 
@@ -30,18 +30,8 @@ export interface EncodedInputs {
 /** Runs the encoder over [prefix ; prompt] for every input, prompts right-padded with padId. */
 export async function encodePrompts(graphs: EncoderDecoderGraphs, prompts: readonly EmbeddedPrompt[], padId: number): Promise<EncodedInputs> {
   const { hidden } = graphs;
-  const prefix = prompts[0]!.prefixEmbeds.length / hidden;
-  if (prompts.some((p) => p.prefixEmbeds.length !== prefix * hidden)) throw new Error('llm_encoder: prefix embeddings of one call must share a length');
-  const longest = Math.max(...prompts.map((p) => p.promptIds.length));
-  const padded = prompts.map((p) => [...p.promptIds, ...new Array<number>(longest - p.promptIds.length).fill(padId)]);
-  const promptEmbeds = await embedIds(graphs, padded);
-  const seq = prefix + longest;
-  const embeds = new Float32Array(prompts.length * seq * hidden);
-  prompts.forEach((p, i) => {
-    embeds.set(p.prefixEmbeds, i * seq * hidden);
-    embeds.set(promptEmbeds.subarray(i * longest * hidden, (i + 1) * longest * hidden), (i * seq + prefix) * hidden);
-  });
-  const mask = prompts.map((p) => [...new Array<number>(prefix + p.promptIds.length).fill(1), ...new Array<number>(longest - p.promptIds.length).fill(0)]);
+  const rows = prompts.map((p) => ({ prefixEmbeds: p.prefixEmbeds, ids: p.promptIds }));
+  const { embeds, seq, mask } = await rightPaddedPrefixEmbeds(graphs, rows, padId);
   const outputs = await graphs.encoder.run({ inputs_embeds: floatInput(graphs.encoder, 'inputs_embeds', embeds, [prompts.length, seq, hidden]), attention_mask: int64(mask) });
   return { states: requireOutput(outputs, 'encoder_hidden_states', 'llm_encoder'), mask };
 }
