@@ -5,10 +5,10 @@
  * present, else the question type.
  */
 import { join } from 'node:path';
-import { failure, isStringArray, mediaOrFailure } from '../io.js';
+import { failure, mediaOrFailure } from '../io.js';
 import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
-import { readProblems } from './problems-json.js';
+import { choiceFields, missingProblemReason, readProblems } from './problems-json.js';
 
 export const iconqa: DatasetLoader = {
   name: 'iconqa',
@@ -27,13 +27,14 @@ export const iconqa: DatasetLoader = {
     for await (const problem of readProblems(file, input.files.splits, split)) {
       const source = { file, at: `/${problem.pid}` };
       if ('missing' in problem) {
-        yield failure(problem.pid, `problem ${problem.pid} is listed in the splits file but not in problems.json`, source);
+        yield failure(problem.pid, missingProblemReason(problem.pid), source);
         continue;
       }
       const f = problem.fields;
       if (f.ques_type !== undefined && f.ques_type !== 'choose_txt') continue;
-      if (typeof f.question !== 'string' || !isStringArray(f.choices) || typeof f.answer !== 'number' || f.answer < 0 || f.answer >= f.choices.length) {
-        yield failure(problem.pid, 'problem needs "question", "choices" (strings) and "answer" (an index into choices)', source);
+      const choice = choiceFields(f);
+      if (typeof choice === 'string') {
+        yield failure(problem.pid, choice, source);
         continue;
       }
       const media = await mediaOrFailure(problem.pid, 'image', join(input.mediaRoot, split, 'choose_txt', problem.pid, 'image.png'), source);
@@ -42,8 +43,8 @@ export const iconqa: DatasetLoader = {
         continue;
       }
       yield {
-        kind: 'instruction', id: problem.pid, media: [media], question: f.question, context: '',
-        choices: f.choices, answerIndex: f.answer, answers: [f.choices[f.answer] ?? ''],
+        kind: 'instruction', id: problem.pid, media: [media], question: choice.question, context: '',
+        choices: choice.choices, answerIndex: choice.answer, answers: [choice.choices[choice.answer] ?? ''],
         category: typeof f.label === 'string' ? f.label : 'choose_txt', source,
       } satisfies InstructionSample;
     }

@@ -30,3 +30,23 @@ export async function* readProblems(problemsFile: string, splitsFile: string | u
     else yield { pid, missing: true };
   }
 }
+
+/** Why a split lists a problem that problems.json lacks. */
+export function missingProblemReason(pid: string): string {
+  return `problem ${pid} is listed in the splits file but not in problems.json`;
+}
+
+export interface ChoiceFields {
+  readonly question: string;
+  readonly choices: string[];
+  readonly answer: number;
+}
+
+/** The multiple-choice fields of a problem, or the reason it cannot be used. */
+export function choiceFields(fields: Readonly<Record<string, unknown>>): ChoiceFields | string {
+  const { question, choices, answer } = fields;
+  if (typeof question !== 'string' || !isStringArray(choices) || typeof answer !== 'number' || answer < 0 || answer >= choices.length) {
+    return 'problem needs "question", "choices" (strings) and "answer" (an index into choices)';
+  }
+  return { question, choices, answer };
+}

@@ -4,10 +4,10 @@
  * Images: `<mediaRoot>/<split>/<pid>/image.png`. Category: the problem's subject.
  */
 import { join } from 'node:path';
-import { failure, isStringArray, mediaOrFailure } from '../io.js';
+import { failure, mediaOrFailure } from '../io.js';
 import { optionBoolean, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
-import { readProblems } from './problems-json.js';
+import { choiceFields, missingProblemReason, readProblems } from './problems-json.js';
 
 export const scienceqa: DatasetLoader = {
   name: 'scienceqa',
@@ -30,13 +30,14 @@ export const scienceqa: DatasetLoader = {
     for await (const problem of readProblems(file, input.files.splits, split)) {
       const source = { file, at: `/${problem.pid}` };
       if ('missing' in problem) {
-        yield failure(problem.pid, `problem ${problem.pid} is listed in the splits file but not in problems.json`, source);
+        yield failure(problem.pid, missingProblemReason(problem.pid), source);
         continue;
       }
       const f = problem.fields;
       if (typeof f.image !== 'string' && imageOnly) continue;
-      if (typeof f.question !== 'string' || !isStringArray(f.choices) || typeof f.answer !== 'number' || f.answer < 0 || f.answer >= f.choices.length) {
-        yield failure(problem.pid, 'problem needs "question", "choices" (strings) and "answer" (an index into choices)', source);
+      const choice = choiceFields(f);
+      if (typeof choice === 'string') {
+        yield failure(problem.pid, choice, source);
         continue;
       }
       const media = [];
@@ -49,8 +50,8 @@ export const scienceqa: DatasetLoader = {
         media.push(ref);
       }
       yield {
-        kind: 'instruction', id: problem.pid, media, question: f.question, context: typeof f.hint === 'string' ? f.hint : '',
-        choices: f.choices, answerIndex: f.answer, answers: [f.choices[f.answer] ?? ''],
+        kind: 'instruction', id: problem.pid, media, question: choice.question, context: typeof f.hint === 'string' ? f.hint : '',
+        choices: choice.choices, answerIndex: choice.answer, answers: [choice.choices[choice.answer] ?? ''],
         category: typeof f.subject === 'string' ? f.subject : '', source,
       } satisfies InstructionSample;
     }
