@@ -82,12 +82,31 @@ class TextDecoder(nn.Module):
         return (out.logits,) + C.flatten_cache(out.past_key_values, self.layers)
 
 
+def honour_cross_attention_mask(text_model: nn.Module) -> None:
+    """transformers 5.17's BlipTextLayer hands the encoder mask to cross-attention as `attention_mask`,
+    and BlipTextSelfAttention then reads `encoder_attention_mask` (None), so padded question tokens
+    are attended to. LAVIS (and transformers 4.x) mask them; the hook restores that, and is a no-op
+    where the mask already arrives (4.x passes it positionally)."""
+
+    def move_mask(_module, args, kwargs):
+        if kwargs.get("encoder_hidden_states") is not None and kwargs.get("encoder_attention_mask") is None \
+                and kwargs.get("attention_mask") is not None:
+            kwargs = {**kwargs, "encoder_attention_mask": kwargs["attention_mask"]}
+        return args, kwargs
+
+    for name, module in text_model.named_modules():
+        if name.endswith("crossattention.self") and not getattr(module, "_vlbench_mask_hook", False):
+            module.register_forward_pre_hook(move_mask, with_kwargs=True)
+            module._vlbench_mask_hook = True
+
+
 class AnswerDecoder(nn.Module):
     """Teacher-forced answer decoder over the question states (no cache)."""
 
     def __init__(self, text_decoder):
         super().__init__()
         self.text_decoder = text_decoder
+        honour_cross_attention_mask(text_decoder)
 
     def forward(self, input_ids, attention_mask, encoder_hidden_states, encoder_attention_mask):
         return self.text_decoder(input_ids=input_ids, attention_mask=attention_mask,

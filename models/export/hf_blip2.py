@@ -81,9 +81,11 @@ class QFormerItm(nn.Module):
         n_query = queries.shape[1]
         mask = torch.cat([torch.ones_like(queries[:, :, 0], dtype=torch.long), attention_mask], dim=1)
         embeds = self.embeddings(input_ids=input_ids, query_embeds=queries)
+        # No encoder_attention_mask: image tokens are never padded, and transformers 5.17 builds that
+        # mask over the query+text length (38 x 17 here), which only its mask-skipping hides in eager
+        # mode; under tracing nothing is skipped and cross-attention fails on the shape.
         states = self.qformer(query_embeds=embeds, query_length=n_query, attention_mask=mask,
-                              encoder_hidden_states=encoder_embeds, encoder_attention_mask=_ones(encoder_embeds),
-                              return_dict=True).last_hidden_state
+                              encoder_hidden_states=encoder_embeds, return_dict=True).last_hidden_state
         return self.itm_head(states[:, :n_query, :]).mean(dim=1)[:, 1]
 
 

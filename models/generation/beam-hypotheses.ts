@@ -1,7 +1,8 @@
 /**
  * Finished-hypothesis bookkeeping of one input's beam search, as transformers 4.33's
- * BeamHypotheses: score = sum of (processed) log-probs / len^lengthPenalty, where len is the
- * length of the sequence `generate` holds when the hypothesis ends (EOS not counted).
+ * BeamHypotheses: score = sum of (processed) log-probs / len^lengthPenalty, where len is by
+ * default the length of the sequence `generate` holds when the hypothesis ends (EOS not counted);
+ * callers following another transformers release pass the length that release uses (beam-era.ts).
  */
 
 export interface Hypothesis {
@@ -36,8 +37,8 @@ export class BeamHypotheses {
     return sumLogProbs / denominator;
   }
 
-  add(ids: readonly number[], sumLogProbs: number): void {
-    const score = BeamHypotheses.lengthNormalised(sumLogProbs, ids.length, this.lengthPenalty);
+  add(ids: readonly number[], sumLogProbs: number, normalisedLength: number = ids.length): void {
+    const score = BeamHypotheses.lengthNormalised(sumLogProbs, normalisedLength, this.lengthPenalty);
     if (this.beams.length < this.numBeams || score > this.worstScore) {
       this.beams.push({ score, ids: [...ids] });
       if (this.beams.length > this.numBeams) {

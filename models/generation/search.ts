@@ -2,6 +2,7 @@
  * Greedy search, sampling and beam search over a StepDecoder, following transformers 4.33's
  * `greedy_search`, `sample` and `beam_search` step by step (model-contracts §0).
  */
+import { beamEraRules, type BeamEraRules, type TransformersEra } from './beam-era.js';
 import { BeamHypotheses } from './beam-hypotheses.js';
 import { checkGenerationConfig, type GenerationConfig } from './config.js';
 import type { StepDecoderFactory, StepLogits } from './decoder.js';
@@ -24,31 +25,11 @@ export interface GeneratedSequence {
   readonly score?: number;
 }
 
-/**
- * Which transformers release's beam-search stopping rule to follow. They differ only in the
- * length `is_done` normalises the best running score with: 'pre-4.27' (BLIP's LAVIS asserted
- * transformers < 4.27) uses the held length; '4.29-4.35' (BLIP-2/InstructBLIP; LAVIS pinned 4.33.2)
- * the held length + 1 (PRs #21993, #23127). 4.27-4.28 added the 1 once per batch member, a bug
- * that made stopping depend on batch position; it is not reproduced.
- */
-export type TransformersEra = 'pre-4.27' | '4.29-4.35';
+export type { TransformersEra } from './beam-era.js';
 
 export interface GenerateOptions {
-  /** Default '4.29-4.35'. */
+  /** Which release's beam-search rules to follow (beam-era.ts). Default '4.29-4.35'. */
   readonly transformersEra?: TransformersEra;
-}
-
-function isDoneLengthOffset(era: TransformersEra): number {
-  switch (era) {
-    case 'pre-4.27':
-      return 0;
-    case '4.29-4.35':
-      return 1;
-    default: {
-      const never: never = era;
-      throw new Error(`unknown transformers era ${String(never)}`);
-    }
-  }
 }
 
 /** HF: max_new_tokens counts from the initial ids; otherwise max_length counts everything. */
@@ -69,8 +50,8 @@ export async function generate(factory: StepDecoderFactory, config: GenerationCo
   const maxLength = effectiveMaxLength(config, initialLength);
   const processors = buildProcessors({ ...config, eosIds: special.eosIds });
   if (config.numBeams > 1) {
-    const offset = isDoneLengthOffset(options.transformersEra ?? '4.29-4.35');
-    return beamSearch(factory, config, special, processors, maxLength, offset);
+    const rules = beamEraRules(options.transformersEra ?? '4.29-4.35');
+    return beamSearch(factory, config, special, processors, maxLength, rules);
   }
   const warpers = config.doSample ? buildWarpers(config) : null;
   return greedyOrSample(factory, special, processors, warpers, maxLength, createPrng(config.seed));
@@ -168,7 +149,7 @@ async function beamSearch(
   special: SpecialIds,
   processors: readonly LogitsProcessor[],
   maxLength: number,
-  isDoneOffset: number,
+  rules: BeamEraRules,
 ): Promise<GeneratedSequence[]> {
   const beams = config.numBeams;
   const decoder = await factory.open(beams);
@@ -180,9 +161,11 @@ async function beamSearch(
       hypotheses: factory.initialIds.map(() => new BeamHypotheses(beams, config.lengthPenalty, config.earlyStopping)),
       done: factory.initialIds.map(() => false),
     };
+    const initialLength = factory.initialIds[0]?.length ?? 0;
+    const lengths: StepLengths = { initial: initialLength, max: maxLength };
     let logits = await decoder.first();
     for (;;) {
-      const { sourceRows, tokens } = beamStep(state, logits, processors, special, beams, isDoneOffset);
+      const { sourceRows, tokens } = beamStep(state, logits, processors, special, beams, rules, lengths);
       state.sequences = sourceRows.map((source, row) => [...state.sequences[source]!, tokens[row]!]);
       if (state.done.every(Boolean) || state.sequences[0]!.length >= maxLength) break;
       logits = await decoder.next(sourceRows, tokens);
@@ -193,8 +176,13 @@ async function beamSearch(
   }
 }
 
-/** One step of HF's beam_search + BeamSearchScorer.process; updates scores, hypotheses, done flags. */
-function beamStep(state: BeamState, logits: StepLogits, processors: readonly LogitsProcessor[], special: SpecialIds, beams: number, isDoneOffset: number) {
+interface StepLengths {
+  readonly initial: number;
+  readonly max: number;
+}
+
+/** One step of HF's beam search (4.x BeamSearchScorer.process, 5.x _update_finished_beams); updates scores, hypotheses, done flags. */
+function beamStep(state: BeamState, logits: StepLogits, processors: readonly LogitsProcessor[], special: SpecialIds, beams: number, rules: BeamEraRules, lengths: StepLengths) {
   const vocab = logits.vocab;
   const scores = Float32Array.from(logits.data);
   logSoftmaxRows(scores, vocab);
@@ -203,7 +191,9 @@ function beamStep(state: BeamState, logits: StepLogits, processors: readonly Log
     const add = state.beamScores[row]!;
     for (let i = row * vocab; i < (row + 1) * vocab; i++) scores[i] = scores[i]! + add;
   }
-  const currentLength = state.sequences[0]!.length + isDoneOffset;
+  const held = state.sequences[0]!.length;
+  const finishedLength = rules.finishedLength(held, lengths.initial);
+  const reachesMax = rules.topRanksFinishAtMaxLength && held + 1 >= lengths.max;
   const k = Math.max(2, 1 + special.eosIds.length) * beams;
   const sourceRows: number[] = [];
   const tokens: number[] = [];
@@ -217,10 +207,12 @@ function beamStep(state: BeamState, logits: StepLogits, processors: readonly Log
     const candidates = topCandidates(scores, firstRow, beams, vocab, k);
     let kept = 0;
     for (const [rank, candidate] of candidates.entries()) {
+      const sequence = state.sequences[firstRow + candidate.beam]!;
       if (special.eosIds.includes(candidate.token)) {
         if (rank >= beams) continue;
-        hypotheses.add(state.sequences[firstRow + candidate.beam]!, candidate.score);
+        hypotheses.add(sequence, candidate.score, finishedLength);
       } else {
+        if (reachesMax && rank < beams) hypotheses.add([...sequence, candidate.token], candidate.score, finishedLength);
         nextScores[firstRow + kept] = candidate.score;
         sourceRows.push(firstRow + candidate.beam);
         tokens.push(candidate.token);
@@ -229,7 +221,8 @@ function beamStep(state: BeamState, logits: StepLogits, processors: readonly Log
       if (kept === beams) break;
     }
     if (kept < beams) throw new Error(`beam search: only ${kept} of ${beams} beams continue; the vocabulary is too small for ${beams} beams`);
-    state.done[input] = hypotheses.isDone(candidates[0]!.score, currentLength);
+    const best = rules.doneFromContinuingBeam ? nextScores[firstRow]! : candidates[0]!.score;
+    state.done[input] = reachesMax || hypotheses.isDone(best, rules.doneLength(held, lengths.initial));
   });
   state.beamScores = nextScores;
   return { sourceRows, tokens };

@@ -186,4 +186,39 @@ test('invalid settings are errors naming the field', async () => {
   }
 });
 
+/** Sum of the scripted log-probs of the new ids (the first from 'start', then each from its predecessor). */
+function newIdsLogProb(newIds: readonly number[]): number {
+  let sum = 0;
+  let prev: number | null = null;
+  for (const id of newIds) {
+    const row = prev === null || TABLE[prev] === undefined ? TABLE['start']! : TABLE[prev]!;
+    sum += Math.log(row[id]! / row.reduce((a, b) => a + b, 0));
+    prev = id;
+  }
+  return sum;
+}
+
+test('beam score normalisation per transformers era: held length (4.x) vs generated length incl. EOS (5.x)', async () => {
+  const prompt = [4, 4, 4];
+  for (const [era, length] of [
+    ['4.29-4.35', (ids: number[]) => ids.length - 1],
+    ['pre-4.27', (ids: number[]) => ids.length - 1],
+    ['5.x', (ids: number[]) => ids.length - prompt.length],
+  ] as const) {
+    const [out] = await generate(markovFactory('bert-decoder', prompt), cfg({ numBeams: 2, maxLength: 12, lengthPenalty: 1 }), SPECIAL, { transformersEra: era });
+    assert.is(out!.ids[out!.ids.length - 1], 1, `${era}: ends on EOS`);
+    const want = newIdsLogProb(out!.newIds) / length(out!.ids);
+    assert.ok(Math.abs(out!.score! - want) < 1e-5, `${era}: score ${out!.score} vs ${want}`);
+  }
+});
+
+test('5.x: at max length the top numBeams candidates finish with their token, normalised by the generated length', async () => {
+  // maxLength 4 with a 3-id prompt: one step; the best candidate is A (0.5), which cannot end on EOS.
+  const [out] = await generate(markovFactory('bert-decoder', [4, 4, 4]), cfg({ numBeams: 2, maxLength: 4, lengthPenalty: 1 }), SPECIAL, { transformersEra: '5.x' });
+  assert.equal(out!.newIds, [2]);
+  assert.ok(Math.abs(out!.score! - Math.log(0.5 / (1 + 2 * EPS)) / 1) < 1e-5);
+  const [old] = await generate(markovFactory('bert-decoder', [4, 4, 4]), cfg({ numBeams: 2, maxLength: 4, lengthPenalty: 1 }), SPECIAL, { transformersEra: '4.29-4.35' });
+  assert.ok(Math.abs(old!.score! - Math.log(0.5 / (1 + 2 * EPS)) / 4) < 1e-5, '4.x divides by the whole held length');
+});
+
 test.run();
