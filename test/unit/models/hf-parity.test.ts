@@ -1,0 +1,309 @@
+/**
+ * Parity with transformers on tiny random BLIP / BLIP-2 / InstructBLIP models exported by
+ * models/export (the real-checkpoint path): transformers' own outputs (verify_tiny_random.py,
+ * transformers 5.17, see test/fixtures/models/hf-tiny/PROVENANCE.md) must come out of vlbench.
+ *   - every exported model loads through models/load.ts with digests verified;
+ *   - vision / Q-Former tensors within 1e-4;
+ *   - first-step logits within 1e-4;
+ *   - greedy and 3-beam generate() sequences identical (beam scores within 1e-4), driven through
+ *     the generation engine on the fixture's tensors, and greedy also through the family adapter.
+ * Beam search follows transformers 5.x's rules here (transformersEra '5.x', generation/beam-era.ts);
+ * the families keep LAVIS's releases. Regenerate the fixtures with models/export/gpu-check.sh.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { InferenceContext, PreparedMedia } from '../../../models/capabilities.js';
+import { HF_DEFAULT_GENERATION, type GenerationConfig } from '../../../models/generation/config.js';
+import type { StepDecoderFactory } from '../../../models/generation/decoder.js';
+import { answerGenerationFactory } from '../../../models/generation/onnx/answer-generation.js';
+import { bertDecoderFactory } from '../../../models/generation/onnx/bert-decoder.js';
+import { decoderOnlyFactory, type EmbeddedPrompt } from '../../../models/generation/onnx/decoder-only.js';
+import { encodePrompts, encoderDecoderFactory } from '../../../models/generation/onnx/encoder-decoder.js';
+import { generate } from '../../../models/generation/search.js';
+import { loadModel } from '../../../models/load.js';
+import type { ModelManifest } from '../../../models/manifest-types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(here, '../../fixtures/models/hf-tiny');
+const TOL = 1e-4;
+
+interface Tensor {
+  shape: number[];
+  data: number[];
+}
+interface GenerateRecord {
+  generate_kwargs: Record<string, unknown>;
+  sequences: number[][];
+  sequences_scores?: number[];
+}
+interface CaseRecord {
+  status: 'ok' | 'error';
+  traceback?: string;
+  model?: string;
+  inputs: Record<string, unknown>;
+  tensors: Record<string, Tensor>;
+  generate?: Record<string, GenerateRecord>;
+}
+interface Expected {
+  versions: Record<string, string>;
+  cases: Record<string, CaseRecord>;
+}
+
+const expected = JSON.parse(readFileSync(resolve(ROOT, 'expected.json'), 'utf8')) as Expected;
+const ctx: InferenceContext = { time: (_stage, fn) => fn() };
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+function manifestOf(name: string): { path: string; dir: string; manifest: ModelManifest } {
+  const path = resolve(ROOT, expected.cases[name]!.model!);
+  return { path, dir: dirname(path), manifest: JSON.parse(readFileSync(path, 'utf8')) as ModelManifest };
+}
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+function session(dir: string, manifest: ModelManifest, role: keyof ModelManifest['graphs']): Promise<ort.InferenceSession> {
+  const file = resolve(dir, manifest.graphs[role]!.file);
+  let s = sessions.get(file);
+  if (s === undefined) {
+    s = ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    sessions.set(file, s);
+  }
+  return s;
+}
+
+function kvOf(manifest: ModelManifest, role: 'text_decoder' | 'llm_decoder') {
+  const kv = manifest.graphs[role]!.kvCache!;
+  return { layers: kv.layers, heads: kv.heads, headDim: kv.headDim, pairs: kv.pairs };
+}
+
+/** Row `i` of a [B, ...] fixture tensor. */
+function row(t: Tensor, i: number): Float32Array {
+  const size = t.data.length / t.shape[0]!;
+  return Float32Array.from(t.data.slice(i * size, (i + 1) * size));
+}
+
+/** transformers generate() kwargs -> vlbench GenerationConfig for the decoder kind (CONTRACT section 6). */
+function configFrom(kwargs: Record<string, unknown>, kind: 'bert-decoder' | 'decoder-only' | 'encoder-decoder'): GenerationConfig {
+  const n = (key: string, fallback: number) => (typeof kwargs[key] === 'number' ? (kwargs[key] as number) : fallback);
+  const common = {
+    ...HF_DEFAULT_GENERATION,
+    numBeams: n('num_beams', 1),
+    lengthPenalty: n('length_penalty', 1),
+    repetitionPenalty: n('repetition_penalty', 1),
+  };
+  switch (kind) {
+    case 'bert-decoder':
+      return { ...common, maxLength: n('max_length', 20), minLength: n('min_length', 0) };
+    case 'decoder-only': // inputs_embeds only: generated tokens are what max/min count
+      return { ...common, maxLength: n('max_new_tokens', 20), minLength: n('min_new_tokens', 0) };
+    case 'encoder-decoder':
+      return { ...common, maxNewTokens: n('max_new_tokens', 20), maxLength: n('max_new_tokens', 20), minLength: n('min_length', 0) };
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown kind ${String(never)}`);
+    }
+  }
+}
+
+/** A transformers row up to and including its first EOS after `start` (drops the batch padding). */
+function cut(ids: readonly number[], start: number, eos: number): number[] {
+  const at = ids.indexOf(eos, start);
+  return at < 0 ? [...ids] : ids.slice(0, at + 1);
+}
+
+function image(t: Tensor, i: number): PreparedMedia {
+  return { modality: 'image', data: row(t, i), dims: t.shape.slice(1), path: `fixture-image-${i}` };
+}
+
+function checkGenerations(
+  test: ReturnType<typeof suite>,
+  c: CaseRecord,
+  task: string,
+  kind: 'bert-decoder' | 'decoder-only' | 'encoder-decoder',
+  factory: () => Promise<StepDecoderFactory>,
+  start: number,
+): void {
+  for (const label of ['greedy', 'beam3', 'beam3-lp0']) {
+    const record = c.generate?.[`${task}/${label}`];
+    if (!record) continue;
+    test(`${task}/${label}: sequences identical to transformers`, async () => {
+      const eos = record.generate_kwargs['eos_token_id'] as number;
+      const pad = record.generate_kwargs['pad_token_id'] as number;
+      const out = await generate(await factory(), configFrom(record.generate_kwargs, kind), { eosIds: [eos], padId: pad }, { transformersEra: '5.x' });
+      assert.equal(
+        out.map((o) => o.ids),
+        record.sequences.map((s) => cut(s, start, eos)),
+      );
+      record.sequences_scores?.forEach((want, i) => {
+        const got = out[i]!.score!;
+        assert.ok(Math.abs(got - want) < TOL, `row ${i}: beam score ${got} vs transformers ${want}`);
+      });
+    });
+  }
+}
+
+function tensorTest(test: ReturnType<typeof suite>, name: string, got: () => Promise<ArrayLike<number>>, want: Tensor): void {
+  test(`${name} within ${TOL} of transformers`, async () => {
+    const diff = maxAbsDiff(await got(), want.data);
+    assert.ok(diff < TOL, `${name}: max |vlbench - transformers| = ${diff}`);
+  });
+}
+
+async function run(dir: string, m: ModelManifest, role: keyof ModelManifest['graphs'], feeds: Record<string, ort.Tensor>, output: string) {
+  const s = await session(dir, m, role);
+  return (await s.run(feeds))[output]!.data as Float32Array;
+}
+
+const f32 = (t: Tensor) => new ort.Tensor('float32', Float32Array.from(t.data), t.shape);
+const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
+
+for (const [name, c] of Object.entries(expected.cases)) {
+  const test = suite(`hf-tiny ${name}`);
+  test('exported by verify_tiny_random without error', () => {
+    assert.equal(c.status, 'ok', c.traceback);
+  });
+  if (c.status !== 'ok') {
+    test.run();
+    continue;
+  }
+  const { path, dir, manifest } = manifestOf(name);
+  test('loads through vlbench with digests verified', async () => {
+    assert.ok(existsSync(path));
+    const loaded = await loadModel(path, { device: 'cpu', verifyDigests: true });
+    assert.equal(loaded.family, manifest.family);
+    await loaded.adapter.dispose();
+  });
+  const pixels = c.inputs['pixel_values'] as Tensor;
+  if (c.tensors['image_embeds']) {
+    tensorTest(test, 'vision_encoder image_embeds', () => run(dir, manifest, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_embeds'), c.tensors['image_embeds']);
+  }
+  if (name === 'blip-retrieval') {
+    test('itm_logits (vision_encoder -> fusion_encoder with [ENC] ids) within 1e-4 of transformers', async () => {
+      const image = await run(dir, manifest, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_embeds');
+      const vis = manifest.graphs.vision_encoder!.outputs['image_embeds']!.shape;
+      const feeds = {
+        input_ids: i64(c.inputs['itm_input_ids'] as number[][]),
+        attention_mask: i64(c.inputs['attention_mask'] as number[][]),
+        image_embeds: new ort.Tensor('float32', image, [pixels.shape[0]!, vis[1] as number, vis[2] as number]),
+      };
+      const diff = maxAbsDiff(await run(dir, manifest, 'fusion_encoder', feeds, 'itm_logits'), c.tensors['itm_logits']!.data);
+      assert.ok(diff < TOL, `itm_logits: max diff ${diff}`);
+    });
+    test('itc_cosine (image_feat . text_feat with [CLS] ids) within 1e-4 of transformers', async () => {
+      const imageFeat = await run(dir, manifest, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_feat');
+      const text = { input_ids: i64(c.inputs['input_ids'] as number[][]), attention_mask: i64(c.inputs['attention_mask'] as number[][]) };
+      const textFeat = await run(dir, manifest, 'text_encoder', text, 'text_feat');
+      const dim = imageFeat.length / pixels.shape[0]!;
+      const texts = textFeat.length / dim;
+      const cosine: number[] = [];
+      for (let i = 0; i < pixels.shape[0]!; i++) {
+        for (let t = 0; t < texts; t++) {
+          let dot = 0;
+          for (let d = 0; d < dim; d++) dot += imageFeat[i * dim + d]! * textFeat[t * dim + d]!;
+          cosine.push(dot);
+        }
+      }
+      const diff = maxAbsDiff(cosine, c.tensors['itc_cosine']!.data);
+      assert.ok(diff < TOL, `itc_cosine: max diff ${diff}`);
+    });
+  }
+  if (name === 'blip2-itm') {
+    test('qformer image_feat, qformer_text text_feat and qformer_itm score within 1e-4 of transformers', async () => {
+      const image = await run(dir, manifest, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_embeds');
+      const vis = manifest.graphs.vision_encoder!.outputs['image_embeds']!.shape;
+      const states = new ort.Tensor('float32', image, [pixels.shape[0]!, vis[1] as number, vis[2] as number]);
+      const text = { input_ids: i64(c.inputs['input_ids'] as number[][]), attention_mask: i64(c.inputs['attention_mask'] as number[][]) };
+      const feat = await run(dir, manifest, 'qformer', { encoder_embeds: states }, 'image_feat');
+      assert.ok(maxAbsDiff(feat, c.tensors['image_feat']!.data) < TOL, 'image_feat');
+      const textFeat = await run(dir, manifest, 'qformer_text', text, 'text_feat');
+      assert.ok(maxAbsDiff(textFeat, c.tensors['text_feat']!.data) < TOL, 'text_feat');
+      const score = await run(dir, manifest, 'qformer_itm', { encoder_embeds: states, ...text }, 'itm_score');
+      const logits = c.tensors['itm_logits_per_image']!;
+      const class1 = [0, 1].map((i) => logits.data[i * 2 + 1]!);
+      assert.ok(maxAbsDiff(score, class1) < TOL, `itm_score ${Array.from(score)} vs ${class1}`);
+    });
+  }
+  if (name === 'blip-vqa') {
+    const questionStates = c.tensors['question_states']!;
+    test('question_states (vision_encoder -> fusion_encoder with [ENC] ids) within 1e-4 of transformers', async () => {
+      const image = await run(dir, manifest, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_embeds');
+      const vis = manifest.graphs.vision_encoder!.outputs['image_embeds']!.shape;
+      const feeds = {
+        input_ids: i64(c.inputs['question_ids'] as number[][]),
+        attention_mask: i64(c.inputs['question_mask'] as number[][]),
+        image_embeds: new ort.Tensor('float32', image, [pixels.shape[0]!, vis[1] as number, vis[2] as number]),
+      };
+      const diff = maxAbsDiff(await run(dir, manifest, 'fusion_encoder', feeds, 'multimodal_embeds'), questionStates.data);
+      assert.ok(diff < TOL, `question_states: max diff ${diff}`);
+    });
+    const dec = manifest.specialTokens.text!['dec'] as number;
+    const factory = async () =>
+      answerGenerationFactory(await session(dir, manifest, 'answer_decoder'), {
+        questionStates: f32(questionStates),
+        // all ones, as verify_tiny_random passes to transformers (and LAVIS's generate does)
+        questionMask: Array.from({ length: questionStates.shape[0]! }, () => Array<number>(questionStates.shape[1]!).fill(1)),
+        promptIds: Array.from({ length: questionStates.shape[0]! }, () => [dec]),
+      });
+    checkGenerations(test, c, 'vqa', 'bert-decoder', factory, 1);
+  }
+  if (manifest.family === 'blip' && c.generate && name !== 'blip-vqa') {
+    const states = c.tensors['image_embeds']!;
+    const prompt = (c.inputs['decoder_input_ids'] as number[][] | undefined) ?? null;
+    if (prompt) {
+      const graph = async () => ({ session: await session(dir, manifest, 'text_decoder'), kvCache: kvOf(manifest, 'text_decoder') });
+      const factory = async () =>
+        bertDecoderFactory(await graph(), { encoderHiddenStates: Float32Array.from(states.data), encoderDims: states.shape as [number, number, number], promptIds: prompt });
+      checkGenerations(test, c, 'caption', 'bert-decoder', factory, prompt[0]!.length);
+      test('caption greedy through the blip adapter', async () => {
+        const record = c.generate!['caption/greedy']!;
+        const loaded = await loadModel(path, { device: 'cpu', verifyDigests: false });
+        const out = await loaded.adapter.captioning!.caption([0, 1].map((i) => ({ image: image(pixels, i) })), configFrom(record.generate_kwargs, 'bert-decoder'), ctx);
+        const eos = record.generate_kwargs['eos_token_id'] as number;
+        const strip = (ids: readonly number[]) => ids.filter((id) => id !== eos);
+        assert.equal(out.map((g) => strip(g.tokenIds)), record.sequences.map((s) => strip(cut(s, prompt[0]!.length, eos).slice(prompt[0]!.length))));
+        await loaded.adapter.dispose();
+      });
+    }
+  }
+  if (manifest.llm !== null && c.tensors['language_embeds'] !== undefined) { // blip2-itm carries a placeholder llm entry
+    const queries = c.tensors['language_embeds']!;
+    if (c.inputs['qformer_input_ids']) {
+      const feeds = { encoder_embeds: f32(c.tensors['image_embeds']!), qformer_input_ids: i64(c.inputs['qformer_input_ids'] as number[][]), qformer_attention_mask: i64(c.inputs['qformer_attention_mask'] as number[][]) };
+      tensorTest(test, 'qformer language_embeds', () => run(dir, manifest, 'qformer', feeds, 'language_embeds'), queries);
+    } else {
+      tensorTest(test, 'qformer language_embeds', () => run(dir, manifest, 'qformer', { encoder_embeds: f32(c.tensors['image_embeds']!) }, 'language_embeds'), queries);
+    }
+    const hidden = queries.shape[2]!;
+    const t5 = manifest.llm.kind === 'encoder-decoder';
+    for (const task of ['caption', 'vqa', 'instruction']) {
+      const ids = c.inputs[`${task}/llm_input_ids`] as number[][] | undefined;
+      if (!ids) continue;
+      const mask = c.inputs[`${task}/llm_attention_mask`] as number[][];
+      const prompts: EmbeddedPrompt[] = ids.map((r, i) => ({ prefixEmbeds: row(queries, i), promptIds: r.filter((_, j) => mask[i]![j] === 1) }));
+      const pad = manifest.specialTokens.llm!['pad'] as number;
+      const factory = async (): Promise<StepDecoderFactory> => {
+        const embed = await session(dir, manifest, 'llm_embed');
+        const decoder = await session(dir, manifest, 'llm_decoder');
+        if (!t5) return decoderOnlyFactory({ embed, decoder, kvCache: kvOf(manifest, 'llm_decoder'), hidden }, prompts, pad);
+        const graphs = { embed, encoder: await session(dir, manifest, 'llm_encoder'), decoder, kvCache: kvOf(manifest, 'llm_decoder'), hidden };
+        return encoderDecoderFactory(graphs, await encodePrompts(graphs, prompts, pad), manifest.specialTokens.llm!['decoderStart'] as number);
+      };
+      tensorTest(test, `${task} first-step logits`, async () => {
+        const decoder = await (await factory()).open(1);
+        const logits = await decoder.first();
+        decoder.dispose();
+        return logits.data;
+      }, c.tensors[`${task}/first_step_logits`]!);
+      checkGenerations(test, c, task, t5 ? 'encoder-decoder' : 'decoder-only', factory, t5 ? 1 : 0);
+    }
+  }
+  test.run();
+}
