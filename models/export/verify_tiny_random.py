@@ -243,10 +243,36 @@ def case_blip2_retrieval(work: Path, out: Path, toks: dict) -> dict:
                         "text_feat": tensor(itc.text_embeds), "itc_logits_per_image": tensor(itc.logits_per_image)}}
 
 
+def case_blip2_opt_fp16(work: Path, out: Path, toks: dict) -> dict:
+    """The blip2-opt checkpoint again with `--dtype fp16` (LLM roles in float16, self-checked by
+    onnxruntime against the fp16 torch module); compared with blip2-opt's fp32 transformers outputs."""
+    ckpt = work / "ckpt-blip2-opt"
+    if not ckpt.exists():
+        ckpt = TC.blip2("opt", toks["opt"], toks["bert"], ckpt)
+    hf_blip2.export(str(ckpt), "llm", out, "opt", dtype=C.F16, name="hf-tiny-blip2-opt-fp16")
+    return {"derived_from": "blip2-opt", "dtype": C.F16, "inputs": {}, "tensors": {}}
+
+
+def case_blip_caption_external(work: Path, out: Path, toks: dict) -> dict:
+    """The blip-caption checkpoint with every graph's weights in an external-data file (what
+    graphs of 1.5 GB and more get), compared with blip-caption's transformers outputs."""
+    ckpt = work / "ckpt-blip-caption"
+    if not ckpt.exists():
+        ckpt = TC.blip("caption", toks["bert"], ckpt)
+    threshold = C.EXTERNAL_DATA_BYTES
+    C.EXTERNAL_DATA_BYTES = 0
+    try:
+        hf_blip.export(str(ckpt), "caption", out, name="hf-tiny-blip-caption-external")
+    finally:
+        C.EXTERNAL_DATA_BYTES = threshold
+    return {"derived_from": "blip-caption", "external_data": True, "inputs": {}, "tensors": {}}
+
+
 CASES = {
     "blip-caption": case_blip_caption, "blip-retrieval": case_blip_retrieval, "blip-vqa": case_blip_vqa,
     "blip2-opt": _blip2_case("opt"), "blip2-t5": _blip2_case("t5"), "blip2-itm": case_blip2_retrieval,
     "instructblip-vicuna": _instruct_case("vicuna"), "instructblip-t5": _instruct_case("t5"),
+    "blip2-opt-fp16": case_blip2_opt_fp16, "blip-caption-external": case_blip_caption_external,
 }
 
 

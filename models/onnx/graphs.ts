@@ -89,14 +89,15 @@ export async function openGraphs(loaded: LoadedManifest, options: OpenOptions): 
 }
 
 async function verifyFiles(manifestPath: string, base: string, role: GraphRole, spec: GraphSpec, verify: boolean): Promise<string> {
-  const files = [{ file: spec.file, sha256: spec.sha256, pointer: `/graphs/${role}/file` }, ...(spec.externalData ?? []).map((d, i) => ({ ...d, pointer: `/graphs/${role}/externalData/${i}` }))];
-  for (const { file, sha256, pointer } of files) {
+  // `at`: the JSON pointer of the object holding `file` and `sha256` (the graph, or one external-data entry).
+  const files = [{ file: spec.file, sha256: spec.sha256, at: `/graphs/${role}` }, ...(spec.externalData ?? []).map((d, i) => ({ ...d, at: `/graphs/${role}/externalData/${i}` }))];
+  for (const { file, sha256, at } of files) {
     const path = resolve(base, file);
-    if (!existsSync(path)) throw new ManifestError(manifestPath, pointer, `file ${path} does not exist`);
+    if (!existsSync(path)) throw new ManifestError(manifestPath, `${at}/file`, `file ${path} does not exist`);
     if (!verify) continue;
     const actual = await sha256File(path);
     if (actual !== sha256) {
-      throw new ManifestError(manifestPath, pointer.replace(/file$/, 'sha256'), `sha256 of ${path} is ${actual}, the manifest says ${sha256}. The file changed or is corrupt; re-export it, fix the digest, or pass --no-verify-digests to skip the check deliberately`);
+      throw new ManifestError(manifestPath, `${at}/sha256`, `sha256 of ${path} is ${actual}, the manifest says ${sha256}. The file changed or is corrupt; re-export it, fix the digest, or pass --no-verify-digests to skip the check deliberately`);
     }
   }
   return spec.sha256;

@@ -30,6 +30,8 @@ import type { ModelManifest } from '../../../models/manifest-types.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../../fixtures/models/hf-tiny');
 const TOL = 1e-4;
+/** fp16 LLM graphs against transformers' fp32 outputs: float16 keeps ~3 significant digits. */
+const TOL_FP16 = 5e-2;
 
 interface Tensor {
   shape: number[];
@@ -42,6 +44,9 @@ interface GenerateRecord {
 }
 interface CaseRecord {
   status: 'ok' | 'error';
+  derived_from?: string;
+  dtype?: string;
+  external_data?: boolean;
   traceback?: string;
   model?: string;
   inputs: Record<string, unknown>;
@@ -63,8 +68,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-function manifestOf(name: string): { path: string; dir: string; manifest: ModelManifest } {
-  const path = resolve(ROOT, expected.cases[name]!.model!);
+function manifestOf(caseName: string): { path: string; dir: string; manifest: ModelManifest } {
+  const path = resolve(ROOT, expected.cases[caseName]!.model!);
   return { path, dir: dirname(path), manifest: JSON.parse(readFileSync(path, 'utf8')) as ModelManifest };
 }
 
@@ -130,6 +135,7 @@ function checkGenerations(
   kind: 'bert-decoder' | 'decoder-only' | 'encoder-decoder',
   factory: () => Promise<StepDecoderFactory>,
   start: number,
+  tol: number,
 ): void {
   for (const label of ['greedy', 'beam3', 'beam3-lp0']) {
     const record = c.generate?.[`${task}/${label}`];
@@ -144,16 +150,16 @@ function checkGenerations(
       );
       record.sequences_scores?.forEach((want, i) => {
         const got = out[i]!.score!;
-        assert.ok(Math.abs(got - want) < TOL, `row ${i}: beam score ${got} vs transformers ${want}`);
+        assert.ok(Math.abs(got - want) < tol, `row ${i}: beam score ${got} vs transformers ${want}`);
       });
     });
   }
 }
 
-function tensorTest(test: ReturnType<typeof suite>, name: string, got: () => Promise<ArrayLike<number>>, want: Tensor): void {
-  test(`${name} within ${TOL} of transformers`, async () => {
+function tensorTest(test: ReturnType<typeof suite>, name: string, got: () => Promise<ArrayLike<number>>, want: Tensor, tol = TOL): void {
+  test(`${name} within ${tol} of transformers`, async () => {
     const diff = maxAbsDiff(await got(), want.data);
-    assert.ok(diff < TOL, `${name}: max |vlbench - transformers| = ${diff}`);
+    assert.ok(diff < tol, `${name}: max |vlbench - transformers| = ${diff}`);
   });
 }
 
@@ -165,16 +171,40 @@ async function run(dir: string, m: ModelManifest, role: keyof ModelManifest['gra
 const f32 = (t: Tensor) => new ort.Tensor('float32', Float32Array.from(t.data), t.shape);
 const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
 
-for (const [name, c] of Object.entries(expected.cases)) {
-  const test = suite(`hf-tiny ${name}`);
+/** A derived case (the same checkpoint exported another way) is checked against its base case's records. */
+function recordsOf(raw: CaseRecord): CaseRecord {
+  if (raw.derived_from === undefined) return raw;
+  const base = expected.cases[raw.derived_from]!;
+  return { ...base, status: raw.status, traceback: raw.traceback, model: raw.model };
+}
+
+for (const [caseName, raw] of Object.entries(expected.cases)) {
+  const test = suite(`hf-tiny ${caseName}`);
   test('exported by verify_tiny_random without error', () => {
-    assert.equal(c.status, 'ok', c.traceback);
+    assert.equal(raw.status, 'ok', raw.traceback);
   });
-  if (c.status !== 'ok') {
+  if (raw.status !== 'ok') {
     test.run();
     continue;
   }
-  const { path, dir, manifest } = manifestOf(name);
+  const c = recordsOf(raw);
+  const name = raw.derived_from ?? caseName;
+  const llmTol = raw.dtype === 'float16' ? TOL_FP16 : TOL;
+  const { path, dir, manifest } = manifestOf(caseName);
+  if (raw.dtype === 'float16') {
+    test('LLM graphs declared and stored in float16', () => {
+      assert.is(manifest.graphs.llm_decoder!.inputs['inputs_embeds']!.dtype, 'float16');
+      assert.is(manifest.graphs.llm_decoder!.outputs['logits']!.dtype, 'float16');
+    });
+  }
+  if (raw.external_data) {
+    test('every graph keeps its weights in a declared external-data file', () => {
+      for (const [role, graph] of Object.entries(manifest.graphs)) {
+        assert.ok((graph?.externalData ?? []).length > 0, `${role} has no externalData entry`);
+        for (const data of graph!.externalData!) assert.ok(existsSync(resolve(dir, data.file)), `${role}: ${data.file} missing`);
+      }
+    });
+  }
   test('loads through vlbench with digests verified', async () => {
     assert.ok(existsSync(path));
     const loaded = await loadModel(path, { device: 'cpu', verifyDigests: true });
@@ -252,7 +282,7 @@ for (const [name, c] of Object.entries(expected.cases)) {
         questionMask: Array.from({ length: questionStates.shape[0]! }, () => Array<number>(questionStates.shape[1]!).fill(1)),
         promptIds: Array.from({ length: questionStates.shape[0]! }, () => [dec]),
       });
-    checkGenerations(test, c, 'vqa', 'bert-decoder', factory, 1);
+    checkGenerations(test, c, 'vqa', 'bert-decoder', factory, 1, TOL);
   }
   if (manifest.family === 'blip' && c.generate && name !== 'blip-vqa') {
     const states = c.tensors['image_embeds']!;
@@ -261,7 +291,7 @@ for (const [name, c] of Object.entries(expected.cases)) {
       const graph = async () => ({ session: await session(dir, manifest, 'text_decoder'), kvCache: kvOf(manifest, 'text_decoder') });
       const factory = async () =>
         bertDecoderFactory(await graph(), { encoderHiddenStates: Float32Array.from(states.data), encoderDims: states.shape as [number, number, number], promptIds: prompt });
-      checkGenerations(test, c, 'caption', 'bert-decoder', factory, prompt[0]!.length);
+      checkGenerations(test, c, 'caption', 'bert-decoder', factory, prompt[0]!.length, TOL);
       test('caption greedy through the blip adapter', async () => {
         const record = c.generate!['caption/greedy']!;
         const loaded = await loadModel(path, { device: 'cpu', verifyDigests: false });
@@ -301,8 +331,8 @@ for (const [name, c] of Object.entries(expected.cases)) {
         const logits = await decoder.first();
         decoder.dispose();
         return logits.data;
-      }, c.tensors[`${task}/first_step_logits`]!);
-      checkGenerations(test, c, task, t5 ? 'encoder-decoder' : 'decoder-only', factory, t5 ? 1 : 0);
+      }, c.tensors[`${task}/first_step_logits`]!, llmTol);
+      checkGenerations(test, c, task, t5 ? 'encoder-decoder' : 'decoder-only', factory, t5 ? 1 : 0, llmTol);
     }
   }
   test.run();

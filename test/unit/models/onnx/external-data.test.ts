@@ -1,0 +1,94 @@
+/**
+ * Graphs whose weights live in an external-data file (what exports of 1.5 GB and more get,
+ * models/CONTRACT.md section 4): tiny-blip's text_encoder saved that way by onnx
+ * (test/fixtures/models/external-data/README.md) must load through the manifest, have every
+ * file's digest checked, and compute exactly what the single-file graph computes.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { InferenceContext } from '../../../../models/capabilities.js';
+import { loadModel } from '../../../../models/load.js';
+import { ManifestError } from '../../../../models/manifest.js';
+import { sha256File } from '../../../../models/onnx/digest.js';
+import { tempDirFactory } from '../../helpers/temp-dirs.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const TINY_BLIP = resolve(here, '../../../../models/tiny/tiny-blip');
+const EXTERNAL = resolve(here, '../../../fixtures/models/external-data');
+const ctx: InferenceContext = { time: (_stage, fn) => fn() };
+const tempDir = tempDirFactory(test);
+const TEXTS = ['a red circle on the left', 'two shapes on a striped background', 'a big violet rhombus'];
+
+interface Options {
+  readonly dataDigest?: string;
+  readonly copyData?: boolean;
+}
+
+/** tiny-blip's manifest in a temp folder: other roles point at the committed graphs, text_encoder at the external-data copy. */
+async function externalModel(options: Options = {}): Promise<string> {
+  const dir = tempDir(join(tmpdir(), 'vlbench-external-'));
+  const manifest = JSON.parse(readFileSync(join(TINY_BLIP, 'model.json'), 'utf8'));
+  for (const graph of Object.values(manifest.graphs) as { file: string }[]) graph.file = join(TINY_BLIP, graph.file);
+  for (const [key, tokenizer] of Object.entries(manifest.tokenizers) as [string, { file: string }][]) manifest.tokenizers[key].file = join(TINY_BLIP, tokenizer.file);
+  copyFileSync(join(EXTERNAL, 'text_encoder.onnx'), join(dir, 'text_encoder.onnx'));
+  if (options.copyData !== false) copyFileSync(join(EXTERNAL, 'text_encoder.onnx.data'), join(dir, 'text_encoder.onnx.data'));
+  manifest.graphs.text_encoder.file = 'text_encoder.onnx';
+  manifest.graphs.text_encoder.sha256 = await sha256File(join(EXTERNAL, 'text_encoder.onnx'));
+  const dataDigest = options.dataDigest ?? (await sha256File(join(EXTERNAL, 'text_encoder.onnx.data')));
+  manifest.graphs.text_encoder.externalData = [{ file: 'text_encoder.onnx.data', sha256: dataDigest }];
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest, null, 2));
+  return join(dir, 'model.json');
+}
+
+async function textEmbeddings(path: string): Promise<number[][]> {
+  const loaded = await loadModel(path, { device: 'cpu', verifyDigests: true });
+  try {
+    return (await loaded.adapter.retrieval!.embedTexts(TEXTS, ctx)).map((e) => Array.from(e));
+  } finally {
+    await loaded.adapter.dispose();
+  }
+}
+
+test('the fixture really keeps its weights outside the graph file', () => {
+  const graph = readFileSync(join(EXTERNAL, 'text_encoder.onnx'));
+  const data = readFileSync(join(EXTERNAL, 'text_encoder.onnx.data'));
+  assert.ok(graph.length < data.length / 5, `graph ${graph.length} bytes, data ${data.length} bytes`);
+  assert.ok(graph.includes(Buffer.from('text_encoder.onnx.data')), 'the graph names its data file');
+});
+
+test('a graph with external data loads through the manifest and matches the single-file graph exactly', async () => {
+  const external = await textEmbeddings(await externalModel());
+  const single = await textEmbeddings(join(TINY_BLIP, 'model.json'));
+  assert.equal(external, single);
+  assert.is(external.length, TEXTS.length);
+});
+
+test('a wrong external-data digest names its JSON pointer', async () => {
+  const path = await externalModel({ dataDigest: 'c'.repeat(64) });
+  try {
+    await loadModel(path, { device: 'cpu', verifyDigests: true });
+    assert.unreachable('the digest mismatch must fail');
+  } catch (error) {
+    assert.instance(error, ManifestError);
+    assert.match(String((error as Error).message), '/graphs/text_encoder/externalData/0/sha256');
+    assert.match(String((error as Error).message), 'text_encoder.onnx.data');
+  }
+});
+
+test('a missing external-data file is an error naming the file', async () => {
+  const path = await externalModel({ copyData: false });
+  try {
+    await loadModel(path, { device: 'cpu', verifyDigests: false });
+    assert.unreachable('the missing file must fail');
+  } catch (error) {
+    assert.instance(error, ManifestError);
+    assert.match(String((error as Error).message), '/graphs/text_encoder/externalData/0');
+    assert.match(String((error as Error).message), 'does not exist');
+  }
+});
+
+test.run();
