@@ -171,6 +171,14 @@ async function run(dir: string, m: ModelManifest, role: keyof ModelManifest['gra
 const f32 = (t: Tensor) => new ort.Tensor('float32', Float32Array.from(t.data), t.shape);
 const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
 
+/** vision_encoder on the pixels, then fusion_encoder on (ids, mask, image_embeds): BLIP's ITM / question encoder. */
+async function fusionOutput(dir: string, m: ModelManifest, pixels: Tensor, ids: number[][], mask: number[][], output: string): Promise<Float32Array> {
+  const image = await run(dir, m, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_embeds');
+  const vis = m.graphs.vision_encoder!.outputs['image_embeds']!.shape;
+  const imageEmbeds = new ort.Tensor('float32', image, [pixels.shape[0]!, vis[1] as number, vis[2] as number]);
+  return run(dir, m, 'fusion_encoder', { input_ids: i64(ids), attention_mask: i64(mask), image_embeds: imageEmbeds }, output);
+}
+
 /** A derived case (the same checkpoint exported another way) is checked against its base case's records. */
 function recordsOf(raw: CaseRecord): CaseRecord {
   if (raw.derived_from === undefined) return raw;
@@ -217,14 +225,8 @@ for (const [caseName, raw] of Object.entries(expected.cases)) {
   }
   if (name === 'blip-retrieval') {
     test('itm_logits (vision_encoder -> fusion_encoder with [ENC] ids) within 1e-4 of transformers', async () => {
-      const image = await run(dir, manifest, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_embeds');
-      const vis = manifest.graphs.vision_encoder!.outputs['image_embeds']!.shape;
-      const feeds = {
-        input_ids: i64(c.inputs['itm_input_ids'] as number[][]),
-        attention_mask: i64(c.inputs['attention_mask'] as number[][]),
-        image_embeds: new ort.Tensor('float32', image, [pixels.shape[0]!, vis[1] as number, vis[2] as number]),
-      };
-      const diff = maxAbsDiff(await run(dir, manifest, 'fusion_encoder', feeds, 'itm_logits'), c.tensors['itm_logits']!.data);
+      const fused = await fusionOutput(dir, manifest, pixels, c.inputs['itm_input_ids'] as number[][], c.inputs['attention_mask'] as number[][], 'itm_logits');
+      const diff = maxAbsDiff(fused, c.tensors['itm_logits']!.data);
       assert.ok(diff < TOL, `itm_logits: max diff ${diff}`);
     });
     test('itc_cosine (image_feat . text_feat with [CLS] ids) within 1e-4 of transformers', async () => {
@@ -264,14 +266,8 @@ for (const [caseName, raw] of Object.entries(expected.cases)) {
   if (name === 'blip-vqa') {
     const questionStates = c.tensors['question_states']!;
     test('question_states (vision_encoder -> fusion_encoder with [ENC] ids) within 1e-4 of transformers', async () => {
-      const image = await run(dir, manifest, 'vision_encoder', { pixel_values: f32(pixels) }, 'image_embeds');
-      const vis = manifest.graphs.vision_encoder!.outputs['image_embeds']!.shape;
-      const feeds = {
-        input_ids: i64(c.inputs['question_ids'] as number[][]),
-        attention_mask: i64(c.inputs['question_mask'] as number[][]),
-        image_embeds: new ort.Tensor('float32', image, [pixels.shape[0]!, vis[1] as number, vis[2] as number]),
-      };
-      const diff = maxAbsDiff(await run(dir, manifest, 'fusion_encoder', feeds, 'multimodal_embeds'), questionStates.data);
+      const fused = await fusionOutput(dir, manifest, pixels, c.inputs['question_ids'] as number[][], c.inputs['question_mask'] as number[][], 'multimodal_embeds');
+      const diff = maxAbsDiff(fused, questionStates.data);
       assert.ok(diff < TOL, `question_states: max diff ${diff}`);
     });
     const dec = manifest.specialTokens.text!['dec'] as number;
