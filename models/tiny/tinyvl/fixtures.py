@@ -256,8 +256,8 @@ def torchaudio_fbank(file_name):
 
 
 def write_all():
-    blip_fixture(pipeline.final_blip().cpu().eval(), "tiny-blip")
-    blip_fixture(pipeline.final_albef().cpu().eval(), "tiny-albef")
+    blip_fixture(pipeline.itm_blip().cpu().eval(), "tiny-blip")
+    blip_fixture(pipeline.itm_albef().cpu().eval(), "tiny-albef")
     for kind in ("opt", "t5"):
         blip2_fixture(kind)
         instruct_fixture(kind)

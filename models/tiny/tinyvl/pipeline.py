@@ -77,7 +77,8 @@ def train_albef():
     return _blip_like("albef", True, util.steps(1500), seed=12)
 
 
-def _continue(name: str, albef: bool, total: int, seed: int, source: str | None = None, target: str | None = None):
+def _continue(name: str, albef: bool, total: int, seed: int, source: str | None = None, target: str | None = None,
+              **trainer_options):
     """A further training phase on CPU, from the previous phase's checkpoint (lower peak LR)."""
     tok = tokenizers()["bert"]
     model = blip.BlipModel(tok, albef=albef)
@@ -90,7 +91,7 @@ def _continue(name: str, albef: bool, total: int, seed: int, source: str | None 
     rng = util.setup(seed)
     model = model.to(util.DEVICE)
     gen = torch.Generator().manual_seed(seed)
-    trainer = util.Trainer(model.parameters(), total, lr=3e-4, name=target, every=50)
+    trainer = util.Trainer(model.parameters(), total, lr=3e-4, name=target, every=50, **trainer_options)
     model.train()
     while trainer.running():
         trainer.step(blip.train_step(model, data.image_batch(rng, 32), rng, gen))
@@ -110,7 +111,7 @@ def continue_albef():
 
 @timed("blip_more2")
 def final_blip():
-    """Third phase (the committed tiny-blip)."""
+    """Third phase."""
     continue_blip()
     return _continue("blip", False, util.steps(500), seed=15, source="blip_more", target="blip_more2")
 
@@ -119,6 +120,26 @@ def final_blip():
 def final_albef():
     continue_albef()
     return _continue("albef", True, util.steps(500), seed=16, source="albef_more", target="albef_more2")
+
+
+# The ITM gradient is 1-2 % of the others on the shared layers (tinyvl.diag_grad), so under Adam
+# the head stayed at the class prior through the first three phases; weighting ITM 40x without
+# clipping lets it leave the prior (and the fusion layers it trains then ground VQA).
+ITM_PHASE = {"weights": {"itm": 40.0}, "clip": None}
+
+
+@timed("blip_more3")
+def itm_blip():
+    """Fourth phase (the committed tiny-blip): ITM weighted."""
+    final_blip()
+    return _continue("blip", False, util.steps(4000), seed=17, source="blip_more2", target="blip_more3", **ITM_PHASE)
+
+
+@timed("albef_more3")
+def itm_albef():
+    """Fourth phase (the committed tiny-albef): ITM weighted."""
+    final_albef()
+    return _continue("albef", True, util.steps(4000), seed=18, source="albef_more2", target="albef_more3", **ITM_PHASE)
 
 
 def eval_rng(seed=999):

@@ -331,8 +331,8 @@ def eval_xinstruct():
 
 def evaluate_all() -> dict:
     results = {}
-    results["tiny-blip"] = eval_blip_like(pipeline.final_blip().cpu().eval(), "blip")
-    results["tiny-albef"] = eval_blip_like(pipeline.final_albef().cpu().eval(), "albef")
+    results["tiny-blip"] = eval_blip_like(pipeline.itm_blip().cpu().eval(), "blip")
+    results["tiny-albef"] = eval_blip_like(pipeline.itm_albef().cpu().eval(), "albef")
     for kind in ("opt", "t5"):
         results[f"tiny-blip2-{kind}"] = eval_blip2(kind)
         results[f"tiny-instructblip-{kind}"] = eval_instruct(kind)

@@ -163,8 +163,8 @@ def export_xinstruct():
 
 def export_all():
     toks = pipeline.tokenizers()
-    export_blip(pipeline.final_blip().cpu().eval(), _fresh("tiny-blip"), "tiny-blip")
-    export_blip(pipeline.final_albef().cpu().eval(), _fresh("tiny-albef"), "tiny-albef")
+    export_blip(pipeline.itm_blip().cpu().eval(), _fresh("tiny-blip"), "tiny-blip")
+    export_blip(pipeline.itm_albef().cpu().eval(), _fresh("tiny-albef"), "tiny-albef")
     for kind in ("opt", "t5"):
         export_blip2(kind)
         export_instruct(kind)

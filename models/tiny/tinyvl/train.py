@@ -20,6 +20,7 @@ WAVES = [
     ["ib_opt", "ib_t5"],
     ["blip_more", "albef_more"],
     ["blip_more2", "albef_more2"],
+    ["blip_more3", "albef_more3"],
 ]
 
 
@@ -29,6 +30,7 @@ def run_stage(name: str) -> None:
         "blip": pipeline.train_blip, "albef": pipeline.train_albef,
         "blip_more": pipeline.continue_blip, "albef_more": pipeline.continue_albef,
         "blip_more2": pipeline.final_blip, "albef_more2": pipeline.final_albef,
+        "blip_more3": pipeline.itm_blip, "albef_more3": pipeline.itm_albef,
         "vit": stages.frozen_vit, "opt": stages.opt_lm, "t5": stages.t5_lm,
         "audio": stages.frozen_audio, "points": stages.frozen_points,
         "qf1": stages.qformer_stage1,

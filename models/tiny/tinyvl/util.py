@@ -33,9 +33,12 @@ def steps(default: int) -> int:
 
 
 class Trainer:
-    """AdamW with linear warm-up and cosine decay; logs loss terms every `every` steps."""
+    """AdamW with linear warm-up and cosine decay; logs the (unweighted) loss terms every `every`
+    steps. `weights` scale terms in the summed loss; `clip` None disables gradient clipping."""
 
-    def __init__(self, params, total: int, lr: float = 5e-4, wd: float = 0.02, name: str = "", every: int = 100):
+    def __init__(self, params, total: int, lr: float = 5e-4, wd: float = 0.02, name: str = "", every: int = 100,
+                 weights: dict | None = None, clip: float | None = 5.0):
+        self.weights, self.clip = weights or {}, clip
         self.params = [p for p in params if p.requires_grad]
         self.opt = torch.optim.AdamW(self.params, lr=lr, weight_decay=wd)
         self.total, self.lr, self.step_no, self.name, self.every = total, lr, 0, name, every
@@ -60,10 +63,11 @@ class Trainer:
         factor = s / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, self.total - warm)))
         for g in self.opt.param_groups:
             g["lr"] = self.lr * max(factor, 0.02)
-        loss = sum(losses.values())
+        loss = sum(v * self.weights.get(k, 1.0) for k, v in losses.items())
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(self.params, 5.0)
+        if self.clip is not None:
+            torch.nn.utils.clip_grad_norm_(self.params, self.clip)
         self.opt.step()
         for k, v in losses.items():
             self.acc[k] = self.acc.get(k, 0.0) + float(v)
