@@ -111,7 +111,7 @@ def blip2_fixture(kind):
     st, _ = stages.qformer_stage1()
     st = st.cpu().eval()
     embed = cpu_embed()
-    br = stages.stage2(kind).cpu().eval()
+    br = stages.stage2_final(kind).cpu().eval()
     ad = llm_adapter(kind)
     tok = stages.bert()
     lp = 0.0 if kind == "opt" else -1.0
@@ -156,7 +156,7 @@ def _llm_settings(kind, tasks):
 def instruct_fixture(kind):
     name = f"tiny-instructblip-{kind}"
     embed = cpu_embed()
-    br = stages.instruct(kind).cpu().eval()
+    br = stages.instruct_final(kind).cpu().eval()
     ad = llm_adapter(kind)
     insts = bundled.instructions("test")
     by_type = {}

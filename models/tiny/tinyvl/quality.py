@@ -238,7 +238,7 @@ def eval_blip2(kind):
     embed = cpu_embed()
     items = bundled.karpathy(SPLIT)
     out = {"retrieval": b2_retrieval(st, embed, items)}
-    br = stages.stage2(kind).cpu().eval()
+    br = stages.stage2_final(kind).cpu().eval()
     out["cider_d"], out["vqa_acc"] = b2_caption_vqa(br, kind, embed, items[:150], bundled.vqa(SPLIT)[:300],
                                                     stages.B2_CAPTION_PROMPT, False)
     return out
@@ -246,7 +246,7 @@ def eval_blip2(kind):
 
 def eval_instruct(kind):
     embed = cpu_embed()
-    br = stages.instruct(kind).cpu().eval()
+    br = stages.instruct_final(kind).cpu().eval()
     out = {}
     out["cider_d"], out["vqa_acc"] = b2_caption_vqa(br, kind, embed, bundled.karpathy(SPLIT)[:100],
                                                     bundled.vqa(SPLIT)[:200], "A short image caption.", True, 1.5)

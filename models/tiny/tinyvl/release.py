@@ -60,7 +60,7 @@ def export_blip2(kind):
     out = _fresh(name)
     st, vit = stages.qformer_stage1()
     st, vit = st.cpu().eval(), vit.cpu().eval()
-    bridge = stages.stage2(kind).cpu().eval()
+    bridge = stages.stage2_final(kind).cpu().eval()
     graphs = {"vision_encoder": xb.export_vision(vit, st.ln_vision, out),
               "qformer": xb.export_qformer(out, "qformer.onnx", 64, xb.PATCHES, retrieval=st, bridge=bridge)}
     graphs.update(xb.export_retrieval_text(st, out))
@@ -93,7 +93,7 @@ def export_instruct(kind):
     name = f"tiny-instructblip-{kind}"
     out = _fresh(name)
     st, vit = stages.qformer_stage1()
-    bridge = stages.instruct(kind).cpu().eval()
+    bridge = stages.instruct_final(kind).cpu().eval()
     graphs = {"vision_encoder": xb.export_vision(vit.cpu().eval(), st.cpu().ln_vision, out),
               "qformer": xb.export_qformer(out, "qformer.onnx", 64, xb.PATCHES, bridge=bridge, instruct=True)}
     graphs.update(_llm_graphs(kind, out))

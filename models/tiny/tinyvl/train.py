@@ -21,6 +21,7 @@ WAVES = [
     ["blip_more", "albef_more"],
     ["blip_more2", "albef_more2"],
     ["blip_more3", "albef_more3"],
+    ["qf2_t5_more", "ib_t5_more"],
 ]
 
 
@@ -31,6 +32,7 @@ def run_stage(name: str) -> None:
         "blip_more": pipeline.continue_blip, "albef_more": pipeline.continue_albef,
         "blip_more2": pipeline.final_blip, "albef_more2": pipeline.final_albef,
         "blip_more3": pipeline.itm_blip, "albef_more3": pipeline.itm_albef,
+        "qf2_t5_more": lambda: stages.stage2_final("t5"), "ib_t5_more": lambda: stages.instruct_final("t5"),
         "vit": stages.frozen_vit, "opt": stages.opt_lm, "t5": stages.t5_lm,
         "audio": stages.frozen_audio, "points": stages.frozen_points,
         "qf1": stages.qformer_stage1,
