@@ -289,7 +289,7 @@ def stage2(lm_kind):
 # A second phase (peak LR 3e-4) from the first, so far for the FlanT5-style chain only: its first
 # phases ran 267 (stage 2) and 422 (InstructBLIP) steps under a 58 s GPU cap. The OPT-style chain's
 # weak link is its LM (README), which more bridge steps do not fix.
-SECOND_PHASE_STEPS = {"t5": 3000}
+SECOND_PHASE_STEPS = {("qf2", "t5"): 6000, ("ib", "t5"): 3000}
 
 
 def _copy_bridge(trained):
@@ -299,10 +299,11 @@ def _copy_bridge(trained):
 
 
 def _second_phase(prefix, first, lm_kind, sample_fn, seed):
-    if lm_kind not in SECOND_PHASE_STEPS:
+    steps = SECOND_PHASE_STEPS.get((prefix, lm_kind))
+    if steps is None:
         return first
     return _train_bridge(f"{prefix}_{lm_kind}_more", _copy_bridge(first), lm_kind, sample_fn,
-                         util.steps(SECOND_PHASE_STEPS[lm_kind]), seed, lr=3e-4)
+                         util.steps(steps), seed, lr=3e-4)
 
 
 @timed("blip2_stage2")
