@@ -27,17 +27,23 @@ def blip_image_embeds(m, pixels):
     return torch.cat([m.vit(pixels[i:i + 64]) for i in range(0, len(pixels), 64)])
 
 
-@torch.no_grad()
-def blip_retrieval(m, items):
-    pixels = _t(np.stack([p for _, p, _ in items]))
-    img = blip_image_embeds(m, pixels)
-    img_f = m.image_feat(img)
+def _retrieval_texts(items):
+    """Karpathy items -> (processed captions, caption -> image index, image -> caption indices)."""
     texts, txt2img, img2txt = [], [], []
     for i, (_, _, caps) in enumerate(items):
         img2txt.append(list(range(len(texts), len(texts) + len(caps))))
         for c in caps:
             texts.append(data.blip_caption(c))
             txt2img.append(i)
+    return texts, txt2img, img2txt
+
+
+@torch.no_grad()
+def blip_retrieval(m, items):
+    pixels = _t(np.stack([p for _, p, _ in items]))
+    img = blip_image_embeds(m, pixels)
+    img_f = m.image_feat(img)
+    texts, txt2img, img2txt = _retrieval_texts(items)
     ids, mask = m.encode_texts(texts)
     ids, mask = _pad35(ids, mask, m.tok.pad)
     temb = torch.cat([m.text.text(ids[i:i + 256], mask[i:i + 256]) for i in range(0, len(texts), 256)])
@@ -135,12 +141,7 @@ def b2_retrieval(st, embed, items):
     enc = torch.cat([embed(pixels[i:i + 64]) for i in range(0, len(pixels), 64)])
     img_f = st.image_feat(enc)
     tok = stages.bert()
-    texts, txt2img, img2txt = [], [], []
-    for i, (_, _, caps) in enumerate(items):
-        img2txt.append(list(range(len(texts), len(texts) + len(caps))))
-        for c in caps:
-            texts.append(data.blip_caption(c))
-            txt2img.append(i)
+    texts, txt2img, img2txt = _retrieval_texts(items)
     ids, mask = data.pad_ids([tok.encode(t, 35) for t in texts], tok.pad)
     ids, mask = _pad35(ids, mask, tok.pad)
     txt_f = torch.cat([st.text_feat(ids[i:i + 256], mask[i:i + 256]) for i in range(0, len(texts), 256)])

@@ -204,6 +204,12 @@ class LLMBridge(nn.Module):
         return self.proj(q)
 
 
+def _copy_bridge(trained):
+    br = LLMBridge(VIT["dim"], trained.proj.out_features)
+    br.load_state_dict(trained.state_dict())
+    return br
+
+
 def _bridge_from_stage1(llm_dim):
     st, _ = qformer_stage1()
     br = LLMBridge(VIT["dim"], llm_dim)
@@ -292,12 +298,6 @@ def stage2(lm_kind):
 SECOND_PHASE_STEPS = {("qf2", "t5"): 6000, ("ib", "t5"): 3000}
 
 
-def _copy_bridge(trained):
-    br = LLMBridge(VIT["dim"], trained.proj.out_features)
-    br.load_state_dict(trained.state_dict())
-    return br
-
-
 def _second_phase(prefix, first, lm_kind, sample_fn, seed):
     steps = SECOND_PHASE_STEPS.get((prefix, lm_kind))
     if steps is None:
@@ -306,7 +306,7 @@ def _second_phase(prefix, first, lm_kind, sample_fn, seed):
                          util.steps(steps), seed, lr=3e-4)
 
 
-@timed("blip2_stage2")
+@timed("blip2_stage2_final")
 def stage2_final(lm_kind):
     """The stage-2 bridge the BLIP-2 models ship: the second phase where there is one."""
     return _second_phase("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53)
@@ -323,14 +323,11 @@ def instruction_sample_fn(embed):
 
 @timed("instructblip")
 def instruct(lm_kind):
-    s2 = stage2(lm_kind)
-    br = LLMBridge(VIT["dim"], s2.proj.out_features)
-    br.load_state_dict(s2.state_dict())
-    return _train_bridge(f"ib_{lm_kind}", br, lm_kind, instruction_sample_fn(vision_embeds()), util.steps(1500),
-                         61 if lm_kind == "opt" else 62)
+    return _train_bridge(f"ib_{lm_kind}", _copy_bridge(stage2(lm_kind)), lm_kind, instruction_sample_fn(vision_embeds()),
+                         util.steps(1500), 61 if lm_kind == "opt" else 62)
 
 
-@timed("instructblip")
+@timed("instructblip_final")
 def instruct_final(lm_kind):
     """The InstructBLIP bridge the models ship: the second phase where there is one."""
     return _second_phase("ib", instruct(lm_kind), lm_kind, instruction_sample_fn(vision_embeds()), 63)
