@@ -1,6 +1,8 @@
 /**
  * Greedy search, sampling and beam search over a StepDecoder, following transformers 4.33's
- * `greedy_search`, `sample` and `beam_search` step by step (model-contracts §0).
+ * `greedy_search`, `sample` and `beam_search` step by step (model-contracts §0); the beam rules
+ * that later releases changed come from beam-era.ts. `finalizeBeams` only runs for inputs a 4.x
+ * era leaves unfinished at max length: under '5.x' the max-length step finishes every input.
  */
 import { beamEraRules, type BeamEraRules, type TransformersEra } from './beam-era.js';
 import { BeamHypotheses } from './beam-hypotheses.js';
