@@ -108,11 +108,14 @@ def _as_tuple(value):
 
 
 def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, path: Path,
-                 kv: dict | None = None, checks: list | None = None, large: bool = False) -> dict:
+                 kv: dict | None = None, checks: list | None = None, large: bool = False,
+                 unread=None) -> dict:
     """Exports `module(*example.values())` to `path` with the contract's names and symbolic axes;
     `inputs`/`outputs` map name -> (dtype, shape). `checks` are further example dicts (other
     sequence/past lengths) run through onnxruntime and compared with torch, when onnxruntime is
-    importable, so a shape baked in at trace time shows up at export. Returns the manifest entry."""
+    importable, so a shape baked in at trace time shows up at export. `unread(example, output)`
+    may return a boolean array (broadcastable to that output) of positions no consumer reads,
+    e.g. left-padding rows, which the comparison skips. Returns the manifest entry."""
     import onnx
     path = Path(path)
     module.eval()
@@ -139,7 +142,7 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
                            f"(unused by the traced module), extra {extra}")
     onnx.checker.check_model(str(path))
     if not external:  # a multi-GB graph would need its weights twice in memory for the check
-        _compare_with_onnxruntime(module, path, [example] + list(checks or []), list(outputs))
+        _compare_with_onnxruntime(module, path, [example] + list(checks or []), list(outputs), unread)
     entry = {"file": path.name, "sha256": sha256(path), "externalData": external,
              "inputs": {n: {"dtype": d, "shape": list(s)} for n, (d, s) in inputs.items()},
              "outputs": {n: {"dtype": d, "shape": list(s)} for n, (d, s) in outputs.items()}}
@@ -166,7 +169,7 @@ def _move_to_external_data(path: Path, before: set) -> list:
     return [{"file": data_name, "sha256": sha256(path.parent / data_name)}]
 
 
-def _compare_with_onnxruntime(module, path: Path, examples: list, output_names: list) -> None:
+def _compare_with_onnxruntime(module, path: Path, examples: list, output_names: list, unread=None) -> None:
     try:
         import numpy as np
         import onnxruntime as ort
@@ -185,7 +188,11 @@ def _compare_with_onnxruntime(module, path: Path, examples: list, output_names: 
             if want.shape != have.shape:
                 raise RuntimeError(f"{path.name}: output {name} has shape {have.shape} in onnxruntime, "
                                    f"{want.shape} in torch for example {index} (a shape was baked in at trace time)")
-            diff, scale = _max_abs_diff(want, have.astype(np.float32))
+            have = have.astype(np.float32)
+            skipped = None if unread is None else unread(example, name)
+            if skipped is not None:
+                want, have = np.where(skipped, 0.0, want), np.where(skipped, 0.0, have)
+            diff, scale = _max_abs_diff(want, have)
             worst[name] = max(worst.get(name, 0.0), diff)
             if diff > (3e-2 if half else 1e-3) * max(1.0, scale):
                 failures.append(f"{name} (example {index}, shapes {[tuple(v.shape) for v in feeds.values()][:3]}...): "

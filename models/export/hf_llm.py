@@ -111,6 +111,16 @@ def _positions(mask, seq):
     return pos[:, -seq:]
 
 
+def _padding_positions(example: dict, output: str):
+    """Left-padding query rows attend to nothing; their logits and cache entries are never read
+    (later queries mask those keys), and in float16 torch and onnxruntime fill such fully masked
+    rows differently (-65504 vs -inf after overflow), so the export self-check skips them."""
+    pad = example["attention_mask"].numpy() == 0  # [batch, total]
+    if output == "logits":  # [batch, seq, vocab]: the last seq positions of the mask
+        return pad[:, pad.shape[1] - example["inputs_embeds"].shape[1]:, None]
+    return pad[:, None, :, None]  # present.*: [batch, heads, total, head_dim]
+
+
 def export_decoder_only(lm, out: Path, dtype: str) -> dict:
     layers, heads, head_dim = _kv_shape(lm.config)
     hidden, vocab = lm.config.hidden_size, lm.get_output_embeddings().out_features
@@ -131,7 +141,7 @@ def export_decoder_only(lm, out: Path, dtype: str) -> dict:
         lambda mask4d: C.export_graph(DecoderOnlyStep(lm, layers, mask4d), make(2, 2, 3), inputs, outputs,
                                       out / "llm_decoder.onnx", kv=kv,
                                       checks=[make(2, 5, 0, left_pad=2), make(3, 1, 6, left_pad=1)],
-                                      large=_is_large(lm)), "llm_decoder.onnx")
+                                      large=_is_large(lm), unread=_padding_positions), "llm_decoder.onnx")
 
 
 def with_mask_fallback(export, file: str) -> dict:

@@ -181,6 +181,10 @@ def _vision_qformer(model, pixels, qformer_ids=None, qformer_mask=None):
         return image_embeds, states, model.language_projection(states)
 
 
+BLIP2_PROMPTS = {"caption": ["a photo of", "a photo of"],
+                 "vqa": ["Question: what colour is the circle? Short answer:", "Question: how many? Short answer:"]}
+
+
 def _blip2_case(kind: str):
     def case(work: Path, out: Path, toks: dict) -> dict:
         import transformers as T
@@ -194,9 +198,7 @@ def _blip2_case(kind: str):
                   "tensors": {"image_embeds": tensor(image_embeds), "query_output": tensor(query_output),
                               "language_embeds": tensor(language_embeds)}}
         eos = C.newline_id(llm_tok) if kind == "opt" else llm_tok.eos_token_id
-        prompts = {"caption": ["a photo of", "a photo of"],
-                   "vqa": ["Question: what colour is the circle? Short answer:", "Question: how many? Short answer:"]}
-        _llm_runs(model, hf_llm.causal_lm(model), language_embeds, llm_tok, record, kind, eos, prompts,
+        _llm_runs(model, hf_llm.causal_lm(model), language_embeds, llm_tok, record, kind, eos, BLIP2_PROMPTS,
                   length_penalty=1.0, repetition_penalty=1.0)
         return record
     return case
@@ -245,12 +247,20 @@ def case_blip2_retrieval(work: Path, out: Path, toks: dict) -> dict:
 
 def case_blip2_opt_fp16(work: Path, out: Path, toks: dict) -> dict:
     """The blip2-opt checkpoint again with `--dtype fp16` (LLM roles in float16, self-checked by
-    onnxruntime against the fp16 torch module); compared with blip2-opt's fp32 transformers outputs."""
+    onnxruntime against the fp16 torch module). Its LLM records come from transformers with the LLM
+    in float16 too (a near-tie may resolve differently in fp32); the rest are blip2-opt's."""
+    import transformers as T
     ckpt = work / "ckpt-blip2-opt"
     if not ckpt.exists():
         ckpt = TC.blip2("opt", toks["opt"], toks["bert"], ckpt)
     hf_blip2.export(str(ckpt), "llm", out, "opt", dtype=C.F16, name="hf-tiny-blip2-opt-fp16")
-    return {"derived_from": "blip2-opt", "dtype": C.F16, "inputs": {}, "tensors": {}}
+    model = _eager(T.Blip2ForConditionalGeneration, ckpt)
+    _, _, language_embeds = _vision_qformer(model, images())
+    record = {"derived_from": "blip2-opt", "dtype": C.F16, "inputs": {}, "tensors": {}}
+    # vlbench casts the float32 Q-Former output to the LLM's float16 input, as .half() does here
+    _llm_runs(model, hf_llm.causal_lm(model).half(), language_embeds.half(), toks["opt"], record, "opt",
+              C.newline_id(toks["opt"]), BLIP2_PROMPTS, length_penalty=1.0, repetition_penalty=1.0)
+    return record
 
 
 def case_blip_caption_external(work: Path, out: Path, toks: dict) -> dict:
