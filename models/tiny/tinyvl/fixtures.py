@@ -108,7 +108,7 @@ def _blip_answer_generate(m, q, img):
 @torch.no_grad()
 def blip2_fixture(kind):
     name = f"tiny-blip2-{kind}"
-    st, _ = stages.qformer_stage1()
+    st, _ = stages.qformer_retrieval()
     st = st.cpu().eval()
     embed = cpu_embed()
     br = stages.stage2_final(kind).cpu().eval()

@@ -234,7 +234,7 @@ def instruction_eval(br, kind, embed, samples):
 
 
 def eval_blip2(kind):
-    st, _ = stages.qformer_stage1()
+    st, _ = stages.qformer_retrieval()
     st = st.cpu().eval()
     embed = cpu_embed()
     items = bundled.karpathy(SPLIT)

@@ -58,7 +58,7 @@ def export_blip2(kind):
     toks = pipeline.tokenizers()
     name = f"tiny-blip2-{kind}"
     out = _fresh(name)
-    st, vit = stages.qformer_stage1()
+    st, vit = stages.qformer_retrieval()
     st, vit = st.cpu().eval(), vit.cpu().eval()
     bridge = stages.stage2_final(kind).cpu().eval()
     graphs = {"vision_encoder": xb.export_vision(vit, st.ln_vision, out),

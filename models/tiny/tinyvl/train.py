@@ -15,13 +15,14 @@ from . import pipeline, util
 
 WAVES = [
     ["blip", "albef", "vit", "opt", "t5", "audio", "points"],
-    ["qf1"],
+    ["qf1", "opt_more"],
     ["qf2_opt", "qf2_t5", "x_image", "x_video", "x_audio", "x_pointcloud"],
+    ["qf2_opt_more", "qf2_t5_more"],
     ["ib_opt", "ib_t5"],
+    ["ib_opt_more", "ib_t5_more", "qf1_more"],
     ["blip_more", "albef_more"],
     ["blip_more2", "albef_more2"],
     ["blip_more3", "albef_more3"],
-    ["qf2_t5_more", "ib_t5_more"],
 ]
 
 
@@ -33,9 +34,10 @@ def run_stage(name: str) -> None:
         "blip_more2": pipeline.final_blip, "albef_more2": pipeline.final_albef,
         "blip_more3": pipeline.itm_blip, "albef_more3": pipeline.itm_albef,
         "qf2_t5_more": lambda: stages.stage2_final("t5"), "ib_t5_more": lambda: stages.instruct_final("t5"),
-        "vit": stages.frozen_vit, "opt": stages.opt_lm, "t5": stages.t5_lm,
+        "qf2_opt_more": lambda: stages.stage2_final("opt"), "ib_opt_more": lambda: stages.instruct_final("opt"),
+        "vit": stages.frozen_vit, "opt": stages.opt_lm_pretrain, "opt_more": stages.opt_lm, "t5": stages.t5_lm,
         "audio": stages.frozen_audio, "points": stages.frozen_points,
-        "qf1": stages.qformer_stage1,
+        "qf1": stages.qformer_stage1, "qf1_more": stages.qformer_retrieval,
         "qf2_opt": lambda: stages.stage2("opt"), "qf2_t5": lambda: stages.stage2("t5"),
         "ib_opt": lambda: stages.instruct("opt"), "ib_t5": lambda: stages.instruct("t5"),
         "x_image": lambda: xstages.xinstruct("image"), "x_video": lambda: xstages.xinstruct("video"),

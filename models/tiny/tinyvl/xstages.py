@@ -11,7 +11,8 @@ from .data import syn
 from .llm import OptAdapter
 from .pipeline import timed, tokenizers
 from .stages import (VIT, _inst_target, _pick_caption, _bridge_from_stage1, bert, dev,
-                     frozen_audio, frozen_points, left_trunc, opt_lm, vision_embeds)
+                     frozen_audio, frozen_points, instruction_train_prompt, left_trunc, opt_lm,
+                     vision_embeds)
 
 CUES = {"image": "image: ", "video": "video: ", "audio": "audio: ", "pointcloud": "3d: "}
 CAPTION_PROMPT = "a short description"
@@ -42,7 +43,7 @@ def _sampler(modality):
 
         def sample(rng):
             b = data.image_batch(rng, 32, vqa_k=0, inst_types=syn.HELD_IN_TYPES)
-            prompts = [CAPTION_PROMPT if i["type"] == "caption" else i["prompt"] for i in b["inst"]]
+            prompts = [CAPTION_PROMPT if i["type"] == "caption" else instruction_train_prompt(i) for i in b["inst"]]
             return [embed(b["pixels"])], prompts, [_inst_target(rng, i) for i in b["inst"]]
         return sample
     if modality == "video":
