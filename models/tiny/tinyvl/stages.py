@@ -113,15 +113,15 @@ def _inst_target(rng, inst):
     return str(values[int(np.argmax(counts))])
 
 
-def _train_opt_lm(lm, name, total, seed_rng, lr, processed_share=0.0):
+def _train_opt_lm(lm, name, total, rng, lr, processed_share=0.0):
     bpe = tokenizers()["bpe"]
     ad = OptAdapter(lm, bpe)
     tr = util.Trainer(lm.parameters(), total, lr=lr, name=name)
     while tr.running():
-        pairs = lm_texts(seed_rng, 48, processed_share)
+        pairs = lm_texts(rng, 48, processed_share)
         # plain causal LM over "</s>prompt target\n" (prompt included in the loss: text pretraining)
         prefixes = [lm.embed(torch.tensor([bpe.bos], device=util.DEVICE)) for _ in pairs]
-        offsets = [int(o) for o in seed_rng.integers(0, 140, size=len(pairs))]
+        offsets = [int(o) for o in rng.integers(0, 140, size=len(pairs))]
         tr.step({"lm": ad.loss(prefixes, [(p + " " + t).strip() for p, t in pairs], offsets)})
     util.save(lm, name)
     return frozen(lm)
@@ -152,9 +152,7 @@ def opt_lm():
     lm = lms.OptLM(len(bpe.vocab))
     if util.load(lm, "opt_more"):
         return frozen(dev(lm))
-    lm.load_state_dict(opt_lm_pretrain().state_dict())
-    for param in lm.parameters():
-        param.requires_grad_(True)
+    lm.load_state_dict(opt_lm_pretrain().state_dict())  # values only: lm's own parameters stay trainable
     rng = util.setup(33)
     return _train_opt_lm(dev(lm).train(), "opt_more", util.steps(OPT_LM_SECOND_PHASE_STEPS), rng, 5e-4,
                          processed_share=0.5)
@@ -241,10 +239,9 @@ def qformer_retrieval():
         return dev(st).eval(), vit
     st.load_state_dict(first.state_dict())
     st = dev(st).train()
-    st.ln_vision.requires_grad_(False)
+    st.ln_vision.requires_grad_(False)  # the Trainer optimises only parameters that require grad
     rng = util.setup(42)
-    params = [p for n, p in st.named_parameters() if not n.startswith("ln_vision.")]
-    tr = util.Trainer(params, util.steps(QF1_SECOND_PHASE_STEPS), lr=3e-4, name="qf1_more",
+    tr = util.Trainer(st.parameters(), util.steps(QF1_SECOND_PHASE_STEPS), lr=3e-4, name="qf1_more",
                       weights={"itm": 40.0}, clip=None)
     return _train_stage1(st, vit, "qf1_more", tr, rng), vit
 

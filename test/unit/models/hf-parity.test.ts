@@ -182,7 +182,10 @@ async function greedyWithinTies(factory: StepDecoderFactory, record: GenerateRec
       rows.forEach((seq, r) => {
         if (seq.slice(0, step).includes(eos)) return; // finished: the rest is padding
         const scores = logits.data.subarray(r * logits.vocab, (r + 1) * logits.vocab);
-        const best = Math.max(...Array.from(scores).filter((_, id) => step >= minNew || id !== eos));
+        let best = -Infinity;
+        scores.forEach((score, id) => {
+          if (step >= minNew || id !== eos) best = Math.max(best, score);
+        });
         const chosen = scores[seq[step]!]!;
         assert.ok(chosen >= best - tie, `row ${r} step ${step}: transformers chose ${seq[step]} at ${chosen}, vlbench's best scores ${best}`);
       });
