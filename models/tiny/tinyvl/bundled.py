@@ -93,6 +93,11 @@ def video_qa(split="test"):
     return _json(f"video/msvd_qa_{split}.json")
 
 
+def video_captions(split="test"):
+    """[(video folder, [captions])]."""
+    return [(v["video"], v["caption"]) for v in _json(f"video/video_captions_{split}.json")]
+
+
 def video_frames(video):
     folder = ROOT / "video/frames" / video
     files = sorted(folder.glob("frame_*.png"))

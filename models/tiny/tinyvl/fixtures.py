@@ -193,7 +193,7 @@ def instruct_fixture(kind):
 @torch.no_grad()
 def xinstruct_fixture():
     name = "tiny-xinstructblip"
-    ad = llm_adapter("opt")
+    ad = llm_adapter("opt_x")
     bpe = ad.tok
     embed = cpu_embed()
     samples = []

@@ -154,7 +154,10 @@ def b2_retrieval(st, embed, items):
 
 
 def llm_adapter(kind):
+    """kind: "opt" / "t5" (the BLIP-2 and InstructBLIP LMs) or "opt_x" (X-InstructBLIP's LM)."""
     toks = pipeline.tokenizers()
+    if kind == "opt_x":
+        return OptAdapter(xstages.x_lm().cpu(), toks["bpe"])
     if kind == "opt":
         return OptAdapter(stages.opt_lm().cpu(), toks["bpe"])
     return T5Adapter(stages.t5_lm().cpu(), toks["unigram"])
@@ -272,62 +275,82 @@ def x_soft(br, chunks, prompt):
     return xstages.soft_tokens(br, chunks, [prompt])[0]
 
 
+def _x_caption(ad, br, modality, chunks):
+    soft = x_soft(br, chunks, xstages.CAPTION_PROMPT)
+    parts = xstages.assemble(ad.tok, [(modality, soft)], xstages.CAPTION_PROMPT)
+    return llm_generate(ad, "opt", None, None, 5, 30, 1, 1.0, 1.5, parts)[1]
+
+
+def _x_answer(ad, br, modality, chunks, prompt):
+    parts = xstages.assemble(ad.tok, [(modality, x_soft(br, chunks, prompt))], prompt)
+    return llm_generate(ad, "opt", None, None, 5, 10, 1, -1.0, 1.5, parts)[1]
+
+
 @torch.no_grad()
-def eval_xinstruct():
-    ad = llm_adapter("opt")
-    bpe = ad.tok
-    out = {}
+def eval_x_audio(ad):
     audio_enc = stages.frozen_audio().cpu().eval()
     br = xstages.xinstruct("audio").cpu().eval()
     preds, refs = {}, {}
     for f, caps in bundled.audio_captions(SPLIT):
-        feats = audio_enc(_t(bundled.audio_fbank(f))[None])
-        soft = x_soft(br, [feats], xstages.CAPTION_PROMPT)
-        parts = xstages.assemble(bpe, [("audio", soft)], xstages.CAPTION_PROMPT)
-        preds[f] = llm_generate(ad, "opt", None, None, 5, 30, 1, 1.0, 1.5, parts)[1]
+        preds[f] = _x_caption(ad, br, "audio", [audio_enc(_t(bundled.audio_fbank(f))[None])])
         refs[f] = caps
-    out["audio_cider_d"] = evaluate.cider_d(preds, refs)
     accs = []
     for f, q, answers in bundled.audio_qa(SPLIT):
         feats = audio_enc(_t(bundled.audio_fbank(f))[None])
-        prompt = xstages.QA_PROMPT.format(data.blip_question(q))
-        parts = xstages.assemble(bpe, [("audio", x_soft(br, [feats], prompt))], prompt)
-        ans = llm_generate(ad, "opt", None, None, 5, 10, 1, -1.0, 1.5, parts)[1]
+        ans = _x_answer(ad, br, "audio", [feats], xstages.QA_PROMPT.format(data.blip_question(q)))
         accs.append(float(evaluate.vqa_normalise(ans) in {evaluate.vqa_normalise(a) for a in answers}))
-    out["audio_qa_acc"] = evaluate.pct(accs)
+    return {"audio_cider_d": evaluate.cider_d(preds, refs), "audio_qa_acc": evaluate.pct(accs)}
+
+
+@torch.no_grad()
+def eval_x_pointcloud(ad):
     pc_enc = stages.frozen_points().cpu().eval()
     br = xstages.xinstruct("pointcloud").cpu().eval()
     clouds, names = bundled.pointclouds(SPLIT)
     accs = []
     for _, label, pts in clouds:
         feats = pc_enc(_t(pts)[None])
-        parts = xstages.assemble(bpe, [("pointcloud", x_soft(br, [feats], xstages.PC_PROMPT))], xstages.PC_PROMPT)
+        parts = xstages.assemble(ad.tok, [("pointcloud", x_soft(br, [feats], xstages.PC_PROMPT))], xstages.PC_PROMPT)
         prefix = ad.prefix([parts], [None])[0]
         scores = [-ad.candidate_nll(prefix, xstages.PC_CANDIDATE.format(n)) for n in names]
         accs.append(float(names[int(np.argmax(scores))] == label))
-    out["pointcloud_cls_acc"] = evaluate.pct(accs)
-    out["pointcloud_classes"] = len(names)
-    embed = cpu_embed()
+    return {"pointcloud_cls_acc": evaluate.pct(accs), "pointcloud_classes": len(names)}
+
+
+@torch.no_grad()
+def eval_x_video(ad, embed):
     br = xstages.xinstruct("video").cpu().eval()
+
+    def chunks(video):
+        frames = _t(bundled.video_frames(video))
+        return [embed(frames[i:i + 1]) for i in range(frames.shape[0])]
     accs = []
     for v in bundled.video_qa(SPLIT):
-        frames = _t(bundled.video_frames(v["video"]))
-        chunks = [embed(frames[i:i + 1]) for i in range(frames.shape[0])]
-        prompt = xstages.QA_PROMPT.format(data.blip_question(v["question"]))
-        parts = xstages.assemble(bpe, [("video", x_soft(br, chunks, prompt))], prompt)
-        ans = llm_generate(ad, "opt", None, None, 5, 10, 1, -1.0, 1.5, parts)[1]
+        ans = _x_answer(ad, br, "video", chunks(v["video"]), xstages.QA_PROMPT.format(data.blip_question(v["question"])))
         accs.append(float(evaluate.vqa_normalise(ans) == evaluate.vqa_normalise(v["answer"])))
-    out["video_qa_acc"] = evaluate.pct(accs)
+    captions = bundled.video_captions(SPLIT)
+    preds = {video: _x_caption(ad, br, "video", chunks(video)) for video, _ in captions}
+    return {"video_qa_acc": evaluate.pct(accs), "video_cider_d": evaluate.cider_d(preds, dict(captions))}
+
+
+@torch.no_grad()
+def eval_x_image(ad, embed):
     br = xstages.xinstruct("image").cpu().eval()
     accs = []
     for q in bundled.vqa(SPLIT)[:200]:
         enc = embed(_t(bundled.image_pixels(q["image"], "crop"))[None])
         prompt = stages.B2_VQA_PROMPT.format(data.blip_question(q["question"]))
-        parts = xstages.assemble(bpe, [("image", x_soft(br, [enc], prompt))], prompt)
-        ans = llm_generate(ad, "opt", None, None, 5, 10, 1, -1.0, 1.5, parts)[1]
-        accs.append(evaluate.vqa_accuracy(ans, q["answers"]))
-    out["image_vqa_acc"] = evaluate.pct(accs)
-    return out
+        accs.append(evaluate.vqa_accuracy(_x_answer(ad, br, "image", [enc], prompt), q["answers"]))
+    items = bundled.karpathy(SPLIT)[:100]
+    preds = {rel: _x_caption(ad, br, "image", [embed(_t(bundled.image_pixels(rel, "crop"))[None])]) for rel, _, _ in items}
+    return {"image_vqa_acc": evaluate.pct(accs), "image_cider_d": evaluate.cider_d(preds, {rel: c for rel, _, c in items})}
+
+
+def eval_xinstruct():
+    """Every modality with the manifest's decoding settings (captions: 5 beams, max 30, rep 1.5;
+    answers: 5 beams, max 10, length penalty -1, rep 1.5)."""
+    ad, embed = llm_adapter("opt_x"), cpu_embed()
+    return {**eval_x_audio(ad), **eval_x_pointcloud(ad), **eval_x_video(ad, embed), **eval_x_image(ad, embed)}
 
 
 def evaluate_all() -> dict:

@@ -134,10 +134,10 @@ def export_xinstruct():
     for modality, role in files.items():
         br = xstages.xinstruct(modality).cpu().eval()
         graphs[role] = xb.export_qformer(out, f"{role}.onnx", 64, lens[modality], bridge=br, instruct=True)
-    graphs.update(_llm_graphs("opt", out))
+    graphs.update(xb.export_opt(xstages.x_lm().cpu(), out))  # its own LM: the OPT-style one + every modality's text
     manifest = {
         "name": name, "family": "xinstructblip",
-        "variant": "tiny, OPT-style decoder-only LM instead of Vicuna; audio: 1 clip; point cloud: PointNet-style encoder",
+        "variant": "tiny, OPT-style decoder-only LM (with a phase on every modality's text) instead of Vicuna; audio: 1 clip; point cloud: PointNet-style encoder",
         "llm": {"kind": "decoder-only", "name": "opt"},
         "modalities": ["image", "audio", "video", "pointcloud"],
         "capabilities": ["captioning", "vqa-generate", "instruction-generate", "instruction-rank"],

@@ -113,12 +113,13 @@ def _inst_target(rng, inst):
     return str(values[int(np.argmax(counts))])
 
 
-def _train_opt_lm(lm, name, total, rng, lr, processed_share=0.0):
+def _train_opt_lm(lm, name, total, rng, lr, texts):
+    """`texts(rng)` -> a batch of (prompt, target) pairs."""
     bpe = tokenizers()["bpe"]
     ad = OptAdapter(lm, bpe)
     tr = util.Trainer(lm.parameters(), total, lr=lr, name=name)
     while tr.running():
-        pairs = lm_texts(rng, 48, processed_share)
+        pairs = texts(rng)
         # plain causal LM over "</s>prompt target\n" (prompt included in the loss: text pretraining)
         prefixes = [lm.embed(torch.tensor([bpe.bos], device=util.DEVICE)) for _ in pairs]
         offsets = [int(o) for o in rng.integers(0, 140, size=len(pairs))]
@@ -134,7 +135,8 @@ def opt_lm_pretrain():
     if util.load(lm, "opt"):
         return frozen(dev(lm))
     rng = util.setup(31)
-    return _train_opt_lm(dev(lms.OptLM(len(bpe.vocab))), "opt", util.steps(2000), rng, 1e-3)
+    return _train_opt_lm(dev(lms.OptLM(len(bpe.vocab))), "opt", util.steps(2000), rng, 1e-3,
+                         lambda r: lm_texts(r, 48))
 
 
 # The first phase stopped at 698 steps under a 150 s cap and left an LM that loops and answers
@@ -155,7 +157,7 @@ def opt_lm():
     lm.load_state_dict(opt_lm_pretrain().state_dict())  # values only: lm's own parameters stay trainable
     rng = util.setup(33)
     return _train_opt_lm(dev(lm).train(), "opt_more", util.steps(OPT_LM_SECOND_PHASE_STEPS), rng, 5e-4,
-                         processed_share=0.5)
+                         lambda r: lm_texts(r, 48, processed_share=0.5))
 
 
 @timed("t5_lm")
@@ -348,23 +350,33 @@ def stage2(lm_kind):
                          51 if lm_kind == "opt" else 52)
 
 
-# A second phase (peak LR 3e-4) from the first: the first phases were capped at a few hundred
-# steps (time caps) or 1500, and the bridges' losses were still falling.
-SECOND_PHASE_STEPS = {("qf2", "t5"): 6000, ("ib", "t5"): 3000, ("qf2", "opt"): 3000, ("ib", "opt"): 3000}
+# Later phases (peak LR 3e-4), each continuing the one before with the same objectives: the first
+# phases were capped at a few hundred steps (time caps) or 1500, and the bridges' losses were still
+# falling after each. The third phases were added after InstructBLIP had been tuned from stage 2's
+# second phase, and trained beside it (the two need not wait for each other).
+LATER_PHASE_STEPS = {("qf2", "t5"): (6000, 3000), ("ib", "t5"): (3000, 3000),
+                     ("qf2", "opt"): (3000, 3000), ("ib", "opt"): (3000, 3000)}
 
 
-def _second_phase(prefix, first, lm_kind, sample_fn, seed):
-    steps = SECOND_PHASE_STEPS.get((prefix, lm_kind))
-    if steps is None:
-        return first
-    return _train_bridge(f"{prefix}_{lm_kind}_more", _copy_bridge(first), lm_kind, sample_fn,
-                         util.steps(steps), seed, lr=3e-4)
+def _later_phases(prefix, first, lm_kind, sample_fn, seed, count=None):
+    """The bridge after `count` later phases (all when None): `{prefix}_{lm}_more`, `..._more2`."""
+    bridge = first
+    for index, steps in enumerate(LATER_PHASE_STEPS.get((prefix, lm_kind), ())[:count]):
+        name = f"{prefix}_{lm_kind}_more" + (str(index + 1) if index else "")
+        bridge = _train_bridge(name, _copy_bridge(bridge), lm_kind, sample_fn, util.steps(steps),
+                               seed + 100 * index, lr=3e-4)
+    return bridge
+
+
+def stage2_second_phase(lm_kind):
+    """Stage 2 after its second phase: the BLIP-2 model InstructBLIP is tuned from."""
+    return _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53, count=1)
 
 
 @timed("blip2_stage2_final")
 def stage2_final(lm_kind):
-    """The stage-2 bridge the BLIP-2 models ship: the second phase where there is one."""
-    return _second_phase("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53)
+    """The stage-2 bridge the BLIP-2 models ship: its last phase."""
+    return _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53)
 
 
 def instruction_train_prompt(inst):
@@ -387,13 +399,13 @@ def instruction_sample_fn(embed):
 
 @timed("instructblip")
 def instruct(lm_kind):
-    """Instruction tuning starts from the BLIP-2 model the family ships (stage 2's last phase), as
-    InstructBLIP starts from pretrained BLIP-2."""
-    return _train_bridge(f"ib_{lm_kind}", _copy_bridge(stage2_final(lm_kind)), lm_kind, instruction_sample_fn(vision_embeds()),
+    """Instruction tuning starts from a pretrained BLIP-2 model (stage 2 after its second phase),
+    as InstructBLIP starts from pretrained BLIP-2."""
+    return _train_bridge(f"ib_{lm_kind}", _copy_bridge(stage2_second_phase(lm_kind)), lm_kind, instruction_sample_fn(vision_embeds()),
                          util.steps(1500), 61 if lm_kind == "opt" else 62)
 
 
 @timed("instructblip_final")
-def instruct_final(lm_kind):
-    """The InstructBLIP bridge the models ship: the second phase where there is one."""
-    return _second_phase("ib", instruct(lm_kind), lm_kind, instruction_sample_fn(vision_embeds()), 63)
+def instruct_final(lm_kind, count=None):
+    """The InstructBLIP bridge the models ship: its last phase (or the one after `count` later phases)."""
+    return _later_phases("ib", instruct(lm_kind), lm_kind, instruction_sample_fn(vision_embeds()), 63, count)

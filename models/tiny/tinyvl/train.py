@@ -1,7 +1,8 @@
 """Entry point: `python3 -m tinyvl.train` (run from models/tiny) trains every stage from seeds
 (cached in .cache/), exports all models to ONNX with manifests, evaluates them and writes the
-fidelity fixtures. `--stage NAME` trains one stage; `--parallel` trains independent stages in
-parallel processes (waves), for a machine with many cores."""
+fidelity fixtures. `--stage NAME` trains one stage; `--jobs N` trains up to N independent stages of a
+wave at once (one process and one thread each: `--jobs 2` on a 2-core machine); `--parallel`
+trains every stage of a wave at once, for a machine with many cores."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from . import pipeline, util
 WAVES = [
     ["blip", "albef", "vit", "opt", "t5", "audio", "points"],
     ["qf1", "opt_more"],
-    ["qf2_opt", "qf2_t5", "x_image", "x_video", "x_audio", "x_pointcloud"],
-    ["qf2_opt_more", "qf2_t5_more"],
-    ["ib_opt", "ib_t5"],
-    ["ib_opt_more", "ib_t5_more", "qf1_more"],
+    ["qf2_opt", "qf2_t5", "opt_x"],
+    ["qf2_opt_more", "qf2_t5_more", "x_image", "x_video", "x_audio", "x_pointcloud"],
+    ["ib_opt", "ib_t5", "x_image_more", "x_video_more"],
+    ["ib_opt_more", "ib_t5_more", "qf1_more", "qf2_opt_more2", "qf2_t5_more2"],
+    ["ib_opt_more2", "ib_t5_more2"],
     ["blip_more", "albef_more"],
     ["blip_more2", "albef_more2"],
     ["blip_more3", "albef_more3"],
@@ -33,14 +35,18 @@ def run_stage(name: str) -> None:
         "blip_more": pipeline.continue_blip, "albef_more": pipeline.continue_albef,
         "blip_more2": pipeline.final_blip, "albef_more2": pipeline.final_albef,
         "blip_more3": pipeline.itm_blip, "albef_more3": pipeline.itm_albef,
-        "qf2_t5_more": lambda: stages.stage2_final("t5"), "ib_t5_more": lambda: stages.instruct_final("t5"),
-        "qf2_opt_more": lambda: stages.stage2_final("opt"), "ib_opt_more": lambda: stages.instruct_final("opt"),
+        "qf2_t5_more": lambda: stages.stage2_second_phase("t5"), "qf2_opt_more": lambda: stages.stage2_second_phase("opt"),
+        "qf2_t5_more2": lambda: stages.stage2_final("t5"), "qf2_opt_more2": lambda: stages.stage2_final("opt"),
+        "ib_t5_more": lambda: stages.instruct_final("t5", 1), "ib_opt_more": lambda: stages.instruct_final("opt", 1),
+        "ib_t5_more2": lambda: stages.instruct_final("t5"), "ib_opt_more2": lambda: stages.instruct_final("opt"),
         "vit": stages.frozen_vit, "opt": stages.opt_lm_pretrain, "opt_more": stages.opt_lm, "t5": stages.t5_lm,
         "audio": stages.frozen_audio, "points": stages.frozen_points,
         "qf1": stages.qformer_stage1, "qf1_more": stages.qformer_retrieval,
         "qf2_opt": lambda: stages.stage2("opt"), "qf2_t5": lambda: stages.stage2("t5"),
         "ib_opt": lambda: stages.instruct("opt"), "ib_t5": lambda: stages.instruct("t5"),
-        "x_image": lambda: xstages.xinstruct("image"), "x_video": lambda: xstages.xinstruct("video"),
+        "opt_x": xstages.x_lm,
+        "x_image": lambda: xstages.xinstruct_first("image"), "x_video": lambda: xstages.xinstruct_first("video"),
+        "x_image_more": lambda: xstages.xinstruct("image"), "x_video_more": lambda: xstages.xinstruct("video"),
         "x_audio": lambda: xstages.xinstruct("audio"), "x_pointcloud": lambda: xstages.xinstruct("pointcloud"),
     }
     start = time.time()
@@ -48,29 +54,37 @@ def run_stage(name: str) -> None:
     (util.CACHE / f"time_{name}.json").write_text(json.dumps({"stage": name, "seconds": time.time() - start}))
 
 
-def train_all(parallel: bool) -> None:
+def train_all(jobs: int) -> None:
+    """Wave by wave; within a wave up to `jobs` stages train at once, each in its own process."""
     pipeline.tokenizers()
     for wave in WAVES:
-        if parallel:
-            procs = [subprocess.Popen([sys.executable, "-m", "tinyvl.train", "--stage", s]) for s in wave]
-            codes = [p.wait() for p in procs]
-            if any(codes):
-                raise SystemExit(f"stage failed in wave {wave}: {codes}")
-        else:
+        if jobs <= 1:
             for s in wave:
                 run_stage(s)
+            continue
+        pending, running = list(wave), []
+        while pending or running:
+            while pending and len(running) < jobs:
+                stage = pending.pop(0)
+                running.append((stage, subprocess.Popen([sys.executable, "-m", "tinyvl.train", "--stage", stage])))
+            time.sleep(1)
+            for stage, proc in [r for r in running if r[1].poll() is not None]:
+                running.remove((stage, proc))
+                if proc.returncode:
+                    raise SystemExit(f"stage {stage} failed (exit {proc.returncode}) in wave {wave}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--stage")
-    ap.add_argument("--parallel", action="store_true")
+    ap.add_argument("--jobs", type=int, default=1, help="stages of a wave trained at once (processes)")
+    ap.add_argument("--parallel", action="store_true", help="every stage of a wave at once (many cores)")
     ap.add_argument("--train-only", action="store_true")
     args = ap.parse_args()
     if args.stage:
         run_stage(args.stage)
         return
-    train_all(args.parallel)
+    train_all(max(len(w) for w in WAVES) if args.parallel else args.jobs)
     if args.train_only:
         return
     from . import release

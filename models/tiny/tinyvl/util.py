@@ -42,19 +42,27 @@ class Trainer:
         self.params = [p for p in params if p.requires_grad]
         self.opt = torch.optim.AdamW(self.params, lr=lr, weight_decay=wd)
         self.total, self.lr, self.step_no, self.name, self.every = total, lr, 0, name, every
+        self.budget = total  # the uncapped step count: a cap only ever shrinks it
         self.start = time.time()
         self.acc: dict = {}
         self.cap = float(os.environ.get("TINY_STAGE_SECONDS", "inf"))
 
     def running(self) -> bool:
-        """True while steps remain. After 20 steps the budget shrinks (and the cosine schedule with
-        it) so that the stage fits TINY_STAGE_SECONDS, when set."""
-        if self.step_no == 20 and self.cap != math.inf:
-            per_step = self.elapsed() / 20
-            fit = int(self.cap / per_step)
-            if fit < self.total:
-                print(f"[{self.name}] {per_step * 1000:.0f} ms/step: {self.total} -> {fit} steps to fit {self.cap:.0f}s", flush=True)
-                self.total = max(fit, 21)
+        """True while steps remain. Under TINY_STAGE_SECONDS the budget shrinks (and the cosine
+        schedule with it) so that the stage fits: first from the pace of steps 1-20, then again
+        at step 120 from the pace of steps 20-120 (the first steps also pay for warm-up, e.g. a
+        GPU's, and would leave time unused)."""
+        if self.cap != math.inf and self.step_no in (20, 120):
+            if self.step_no == 20:
+                self.mark = self.elapsed()
+                fit = int(self.cap / (self.mark / 20))
+            else:
+                pace = (self.elapsed() - self.mark) / 100
+                fit = 120 + int((self.cap - self.elapsed()) / pace)
+            fit = min(max(fit, self.step_no + 1), self.budget)
+            if fit != self.total:
+                print(f"[{self.name}] step {self.step_no}: {self.total} -> {fit} steps to fit {self.cap:.0f}s", flush=True)
+                self.total = fit
         return self.step_no < self.total
 
     def step(self, losses: dict) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import torch
 
-from . import data, encoders, util
+from . import data, encoders, lms, util
 from .data import syn
 from .llm import OptAdapter
 from .pipeline import timed, tokenizers
-from .stages import (VIT, _inst_target, _pick_caption, _bridge_from_stage1, bert, dev,
-                     frozen_audio, frozen_points, instruction_train_prompt, left_trunc, opt_lm,
-                     vision_embeds)
+from .stages import (VIT, _copy_bridge, _inst_target, _pick_caption, _bridge_from_stage1, _train_opt_lm, bert, dev,
+                     frozen, frozen_audio, frozen_points, instruction_train_prompt, left_trunc, lm_texts,
+                     opt_lm, vision_embeds)
 
 CUES = {"image": "image: ", "video": "video: ", "audio": "audio: ", "pointcloud": "3d: "}
 CAPTION_PROMPT = "a short description"
@@ -88,25 +88,76 @@ def _cap_or_qa(rng, caps, qas):
     return prompts, targets
 
 
+def modality_texts(rng, n):
+    """Text of the audio, video and 3D worlds as X-InstructBLIP asks for it: captions (alone or
+    after its caption prompt), QA pairs in its QA prompt, the 3D description. No signal is made."""
+    from synthetic import audio, pointcloud, video
+    out = []
+    for _ in range(n):
+        kind = ("audio", "video", "pointcloud")[int(rng.integers(3))]
+        if kind == "pointcloud":
+            label = pointcloud.SHAPE_NAMES[int(rng.integers(len(pointcloud.SHAPE_NAMES)))]
+            out.append((PC_PROMPT if rng.random() < 0.5 else "", PC_CANDIDATE.format(label).strip()))
+            continue
+        sample_meta, captions, questions = {
+            "audio": (audio.sample_audio_meta, audio.audio_captions, audio.audio_questions),
+            "video": (video.sample_video_meta, video.video_captions, video.video_questions)}[kind]
+        meta = sample_meta(rng)
+        caps, qas = captions(meta, rng), questions(meta, rng)
+        r = rng.random()
+        if r < 0.25:
+            out.append(("", _pick_caption(rng, caps)))
+        elif r < 0.6:
+            out.append((CAPTION_PROMPT, _pick_caption(rng, caps)))
+        else:
+            qa = qas[int(rng.integers(len(qas)))]
+            out.append((QA_PROMPT.format(data.blip_question(qa["question"])), qa["answer"]))
+    return out
+
+
+# The shared OPT-style LM was pretrained on the image world's text only, so X-InstructBLIP's
+# audio captions came out as loops of image words (CIDEr-D ~0): the LM had never read "beep" or
+# "pitched". X-InstructBLIP's frozen LM is that LM after a third phase on every modality's text
+# (half of each batch still the image world's, so it keeps what it knew), as the real one's LLM
+# has read about sounds and motion long before it meets a Q-Former.
+X_LM_PHASE_STEPS = 3000
+
+
+@timed("opt_lm_all_modalities")
+def x_lm():
+    bpe = tokenizers()["bpe"]
+    lm = lms.OptLM(len(bpe.vocab))
+    if util.load(lm, "opt_x"):
+        return frozen(dev(lm))
+    lm.load_state_dict(opt_lm().state_dict())
+    rng = util.setup(34)
+    return _train_opt_lm(dev(lm).train(), "opt_x", util.steps(X_LM_PHASE_STEPS), rng, 3e-4,
+                         lambda r: lm_texts(r, 24, processed_share=0.5) + modality_texts(r, 24))
+
+
 def soft_tokens(br, chunks, prompts):
     """Per-chunk (video frame / clip) instruction-aware Q-Former outputs, concatenated: [B, n*32, H]."""
     ids, mask = _qf_ids(prompts)
     return torch.cat([br.soft(c, ids, mask) for c in chunks], dim=1)
 
 
-@timed("xinstructblip")
-def xinstruct(modality):
-    lm = opt_lm()
-    name = f"x_{modality}"
-    br = _bridge_from_stage1(lm.dim)  # every modality's Q-Former starts from stage 1 (widths agree)
-    if util.load(br, name):
-        return dev(br).eval()
-    rng = util.setup({"image": 71, "video": 72, "audio": 73, "pointcloud": 74}[modality])
+# Steps per modality at full scale; the committed weights ran fewer (a time cap; models/tiny/README.md).
+X_STEPS = {"image": 4000, "video": 3000, "audio": 2000, "pointcloud": 1000}
+X_SEEDS = {"image": 71, "video": 72, "audio": 73, "pointcloud": 74}
+# Image and video losses were still falling when the first phases' cosine schedules ran out
+# (video 1.47 -> 1.08 -> 0.91 -> 0.84 at steps 500/1000/1500/2000), so those two get a second
+# phase (peak LR 3e-4) as the stage-2 and InstructBLIP bridges did.
+X_SECOND_PHASE_STEPS = {"image": 2500, "video": 2000}
+
+
+def _train_x(name, br, modality, total, seed, lr):
+    lm = x_lm()
+    rng = util.setup(seed)
     sample = _sampler(modality)
     bpe = tokenizers()["bpe"]
     ad = OptAdapter(lm, bpe)
-    total = util.steps({"image": 1200, "video": 800, "audio": 1000, "pointcloud": 600}[modality])
-    tr = util.Trainer(br.parameters(), total, lr=5e-4, name=name)
+    br = dev(br).train()
+    tr = util.Trainer(br.parameters(), total, lr=lr, name=name)
     while tr.running():
         chunks, prompts, targets = sample(rng)
         soft = soft_tokens(br, chunks, prompts)
@@ -114,3 +165,25 @@ def xinstruct(modality):
         tr.step({"lm": ad.loss(prefixes, targets)})
     util.save(br, name)
     return br.eval()
+
+
+@timed("xinstructblip")
+def xinstruct_first(modality):
+    """A modality's first phase: every modality's Q-Former starts from stage 1 (widths agree)."""
+    br = _bridge_from_stage1(x_lm().dim)
+    if util.load(br, f"x_{modality}"):
+        return dev(br).eval()
+    return _train_x(f"x_{modality}", br, modality, util.steps(X_STEPS[modality]), X_SEEDS[modality], 5e-4)
+
+
+@timed("xinstructblip_final")
+def xinstruct(modality):
+    """The bridge X-InstructBLIP ships for a modality: its last phase."""
+    first = xinstruct_first(modality)
+    if modality not in X_SECOND_PHASE_STEPS:
+        return first
+    br = _copy_bridge(first)
+    if util.load(br, f"x_{modality}_more"):
+        return dev(br).eval()
+    return _train_x(f"x_{modality}_more", br, modality, util.steps(X_SECOND_PHASE_STEPS[modality]),
+                    X_SEEDS[modality] + 100, 3e-4)
