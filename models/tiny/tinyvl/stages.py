@@ -150,14 +150,19 @@ OPT_LM_SECOND_PHASE_STEPS = 4000
 @timed("opt_lm_final")
 def opt_lm():
     """The frozen OPT-style LM every OPT-chain model shares: pretraining + a second phase."""
+    return opt_lm_phase("opt_more", opt_lm_pretrain, 33, OPT_LM_SECOND_PHASE_STEPS, 5e-4,
+                        lambda r: lm_texts(r, 48, processed_share=0.5))
+
+
+def opt_lm_phase(name, start, seed, steps, lr, texts):
+    """An OPT-style LM phase continuing `start()` (called only when `name` is not cached)."""
     bpe = tokenizers()["bpe"]
     lm = lms.OptLM(len(bpe.vocab))
-    if util.load(lm, "opt_more"):
+    if util.load(lm, name):
         return frozen(dev(lm))
-    lm.load_state_dict(opt_lm_pretrain().state_dict())  # values only: lm's own parameters stay trainable
-    rng = util.setup(33)
-    return _train_opt_lm(dev(lm).train(), "opt_more", util.steps(OPT_LM_SECOND_PHASE_STEPS), rng, 5e-4,
-                         lambda r: lm_texts(r, 48, processed_share=0.5))
+    lm.load_state_dict(start().state_dict())  # values only: lm's own parameters stay trainable
+    rng = util.setup(seed)
+    return _train_opt_lm(dev(lm).train(), name, util.steps(steps), rng, lr, texts)
 
 
 @timed("t5_lm")

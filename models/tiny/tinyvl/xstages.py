@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import torch
 
-from . import data, encoders, lms, util
+from . import data, encoders, util
 from .data import syn
 from .llm import OptAdapter
 from .pipeline import timed, tokenizers
-from .stages import (VIT, _copy_bridge, _inst_target, _pick_caption, _bridge_from_stage1, _train_opt_lm, bert, dev,
-                     frozen, frozen_audio, frozen_points, instruction_train_prompt, left_trunc, lm_texts,
-                     opt_lm, vision_embeds)
+from .stages import (VIT, _copy_bridge, _inst_target, _pick_caption, _bridge_from_stage1, bert, dev,
+                     frozen_audio, frozen_points, instruction_train_prompt, left_trunc, lm_texts, opt_lm,
+                     opt_lm_phase, vision_embeds)
 
 CUES = {"image": "image: ", "video": "video: ", "audio": "audio: ", "pointcloud": "3d: "}
 CAPTION_PROMPT = "a short description"
@@ -125,14 +125,8 @@ X_LM_PHASE_STEPS = 3000
 
 @timed("opt_lm_all_modalities")
 def x_lm():
-    bpe = tokenizers()["bpe"]
-    lm = lms.OptLM(len(bpe.vocab))
-    if util.load(lm, "opt_x"):
-        return frozen(dev(lm))
-    lm.load_state_dict(opt_lm().state_dict())
-    rng = util.setup(34)
-    return _train_opt_lm(dev(lm).train(), "opt_x", util.steps(X_LM_PHASE_STEPS), rng, 3e-4,
-                         lambda r: lm_texts(r, 24, processed_share=0.5) + modality_texts(r, 24))
+    return opt_lm_phase("opt_x", opt_lm, 34, X_LM_PHASE_STEPS, 3e-4,
+                        lambda r: lm_texts(r, 24, processed_share=0.5) + modality_texts(r, 24))
 
 
 def soft_tokens(br, chunks, prompts):
