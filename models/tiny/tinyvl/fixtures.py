@@ -11,7 +11,7 @@ import json
 import numpy as np
 import torch
 
-from . import blip, bundled, data, pipeline, stages, util, xstages
+from . import blip, bundled, data, pipeline, stages, xstages
 from .generate import beam_search, greedy
 from .quality import (_b2_soft, blip_caption_start, blip_caption_step, blip_rank, candidate_scores,
                       cpu_embed, llm_adapter, llm_generate, x_soft)
@@ -262,4 +262,3 @@ def write_all():
         blip2_fixture(kind)
         instruct_fixture(kind)
     xinstruct_fixture()
-    del util

@@ -172,9 +172,15 @@ def export_all():
     del toks
 
 
+# The tokenizer files node verify.mjs checks against the Python tokenizers (one per kind).
+TOKENIZER_PROBES = {"tiny-blip/tokenizer/text.json": "bert", "tiny-blip2-opt/tokenizer/llm.json": "bpe",
+                    "tiny-blip2-t5/tokenizer/llm.json": "unigram"}
+
+
 def main():
     export_all()
-    from . import quality, fixtures
+    from . import fixtures, probes, quality
+    probes.write_token_ids(TOKENIZER_PROBES)
     results = quality.evaluate_all()
     (util.CACHE / "quality.json").write_text(json.dumps(results, indent=2))
     fixtures.write_all()
