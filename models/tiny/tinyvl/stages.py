@@ -130,13 +130,7 @@ def _train_opt_lm(lm, name, total, rng, lr, texts):
 
 @timed("opt_lm")
 def opt_lm_pretrain():
-    bpe = tokenizers()["bpe"]
-    lm = lms.OptLM(len(bpe.vocab))
-    if util.load(lm, "opt"):
-        return frozen(dev(lm))
-    rng = util.setup(31)
-    return _train_opt_lm(dev(lms.OptLM(len(bpe.vocab))), "opt", util.steps(2000), rng, 1e-3,
-                         lambda r: lm_texts(r, 48))
+    return opt_lm_phase("opt", None, 31, 2000, 1e-3, lambda r: lm_texts(r, 48))
 
 
 # The first phase stopped at 698 steps under a 150 s cap and left an LM that loops and answers
@@ -155,13 +149,17 @@ def opt_lm():
 
 
 def opt_lm_phase(name, start, seed, steps, lr, texts):
-    """An OPT-style LM phase continuing `start()` (called only when `name` is not cached)."""
+    """An OPT-style LM phase: from freshly initialised weights when `start` is None, else
+    continuing `start()` (called only when `name` is not cached)."""
     bpe = tokenizers()["bpe"]
     lm = lms.OptLM(len(bpe.vocab))
     if util.load(lm, name):
         return frozen(dev(lm))
-    lm.load_state_dict(start().state_dict())  # values only: lm's own parameters stay trainable
+    if start is not None:
+        lm.load_state_dict(start().state_dict())  # values only: lm's own parameters stay trainable
     rng = util.setup(seed)
+    if start is None:
+        lm = lms.OptLM(len(bpe.vocab))  # initialised under this phase's seed
     return _train_opt_lm(dev(lm).train(), name, util.steps(steps), rng, lr, texts)
 
 
@@ -373,15 +371,11 @@ def _later_phases(prefix, first, lm_kind, sample_fn, seed, count=None):
     return bridge
 
 
-def stage2_second_phase(lm_kind):
-    """Stage 2 after its second phase: the BLIP-2 model InstructBLIP is tuned from."""
-    return _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53, count=1)
-
-
 @timed("blip2_stage2_final")
-def stage2_final(lm_kind):
-    """The stage-2 bridge the BLIP-2 models ship: its last phase."""
-    return _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53)
+def stage2_final(lm_kind, count=None):
+    """The stage-2 bridge the BLIP-2 models ship: its last phase (or the one after `count` later
+    phases; InstructBLIP is tuned from the second)."""
+    return _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53, count)
 
 
 def instruction_train_prompt(inst):
@@ -406,7 +400,7 @@ def instruction_sample_fn(embed):
 def instruct(lm_kind):
     """Instruction tuning starts from a pretrained BLIP-2 model (stage 2 after its second phase),
     as InstructBLIP starts from pretrained BLIP-2."""
-    return _train_bridge(f"ib_{lm_kind}", _copy_bridge(stage2_second_phase(lm_kind)), lm_kind, instruction_sample_fn(vision_embeds()),
+    return _train_bridge(f"ib_{lm_kind}", _copy_bridge(stage2_final(lm_kind, 1)), lm_kind, instruction_sample_fn(vision_embeds()),
                          util.steps(1500), 61 if lm_kind == "opt" else 62)
 
 

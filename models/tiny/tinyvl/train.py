@@ -35,7 +35,7 @@ def run_stage(name: str) -> None:
         "blip_more": pipeline.continue_blip, "albef_more": pipeline.continue_albef,
         "blip_more2": pipeline.final_blip, "albef_more2": pipeline.final_albef,
         "blip_more3": pipeline.itm_blip, "albef_more3": pipeline.itm_albef,
-        "qf2_t5_more": lambda: stages.stage2_second_phase("t5"), "qf2_opt_more": lambda: stages.stage2_second_phase("opt"),
+        "qf2_t5_more": lambda: stages.stage2_final("t5", 1), "qf2_opt_more": lambda: stages.stage2_final("opt", 1),
         "qf2_t5_more2": lambda: stages.stage2_final("t5"), "qf2_opt_more2": lambda: stages.stage2_final("opt"),
         "ib_t5_more": lambda: stages.instruct_final("t5", 1), "ib_opt_more": lambda: stages.instruct_final("opt", 1),
         "ib_t5_more2": lambda: stages.instruct_final("t5"), "ib_opt_more2": lambda: stages.instruct_final("opt"),

@@ -43,6 +43,7 @@ class Trainer:
         self.opt = torch.optim.AdamW(self.params, lr=lr, weight_decay=wd)
         self.total, self.lr, self.step_no, self.name, self.every = total, lr, 0, name, every
         self.budget = total  # the uncapped step count: a cap only ever shrinks it
+        self.mark = 0.0  # elapsed seconds at step 20, the start of the second pace estimate
         self.start = time.time()
         self.acc: dict = {}
         self.cap = float(os.environ.get("TINY_STAGE_SECONDS", "inf"))
