@@ -41,7 +41,7 @@ def _text_tokenizer(side="right", max_length=35):
 
 
 def _llm_graphs(kind, out):
-    return xb.export_opt(stages.opt_lm().cpu(), out) if kind == "opt" else xb.export_t5(stages.t5_lm().cpu(), out)
+    return xb.export_opt(stages.shipped_lm(kind).cpu(), out) if kind == "opt" else xb.export_t5(stages.shipped_lm(kind).cpu(), out)
 
 
 def _gen(kind, beams, max_len, min_len, lp, rep=1.0):

@@ -17,34 +17,25 @@ from .data import syn
 from .llm import OptAdapter, T5Adapter
 from .pipeline import timed, tokenizers
 from .qformer import NUM_QUERIES, QFormer, Stage1
+# LM pretraining lives in lmstages; its names are re-exported for the stages built on it.
+from .lmstages import (B2_CAPTION_PROMPT, B2_VQA_PROMPT, _inst_target, _pick_caption, dev, frozen,  # noqa: F401
+                       instruction_train_prompt, lm_texts, opt_lm, opt_lm_phase, opt_lm_pretrain,
+                       reading_lm, t5_lm)
 
 QF = {"dim": 64, "layers": 4, "heads": 4, "ffn": 128}
 VIT = {"dim": 64, "layers": 4, "heads": 4, "mlp": 128}
-B2_CAPTION_PROMPT = "a photo of"
-B2_VQA_PROMPT = "Question: {} Short answer:"
 
 
-def dev(m):
-    return m.to(util.DEVICE)
 
-
-def frozen(m):
-    for p in m.parameters():
-        p.requires_grad_(False)
-    return m.eval()
-
-
-def _pick_caption(rng, caps):
-    return data.blip_caption(caps[0] if rng.random() < 0.5 else caps[int(rng.integers(len(caps)))])
-
-
-def _contrastive(name, encoder, sample, total, seed, pool="cls"):
+def _contrastive(name, make_encoder, sample, total, seed, pool="cls"):
+    """`make_encoder()` builds the encoder; it is called again after seeding, so that a fresh
+    encoder's initial weights come from the stage's seed (this torch seeds each process at random)."""
     bert = tokenizers()["bert"]
-    model = encoders.Contrastive(encoder, len(bert.vocab), pool=pool)
+    model = encoders.Contrastive(make_encoder(), len(bert.vocab), pool=pool)
     if util.load(model, name):
         return frozen(dev(model.encoder))
     rng = util.setup(seed)
-    model = dev(encoders.Contrastive(encoder, len(bert.vocab), pool=pool))
+    model = dev(encoders.Contrastive(make_encoder(), len(bert.vocab), pool=pool))
     tr = util.Trainer(model.parameters(), total, lr=1e-3, name=name)
     while tr.running():
         x, texts = sample(rng)
@@ -59,7 +50,7 @@ def frozen_vit():
     def sample(rng):
         b = data.image_batch(rng, 48, vqa_k=0)
         return b["pixels"], [_pick_caption(rng, c) for c in b["captions"]]
-    return _contrastive("vit", nets.ViT(final_norm=False, **VIT), sample, util.steps(1500), 21)
+    return _contrastive("vit", lambda: nets.ViT(final_norm=False, **VIT), sample, util.steps(1500), 21)
 
 
 @timed("frozen_audio")
@@ -67,7 +58,7 @@ def frozen_audio():
     def sample(rng):
         x, caps, _ = encoders.audio_batch(rng, 32)
         return x, [_pick_caption(rng, c) for c in caps]
-    return _contrastive("audio", encoders.AudioEncoder(), sample, util.steps(500), 22, pool="mean")
+    return _contrastive("audio", encoders.AudioEncoder, sample, util.steps(500), 22, pool="mean")
 
 
 @timed("frozen_points")
@@ -75,119 +66,12 @@ def frozen_points():
     def sample(rng):
         x, labels = encoders.pointcloud_batch(rng, 32)
         return x, [syn_pc_caption(l) for l in labels]
-    return _contrastive("points", encoders.PointEncoder(), sample, util.steps(400), 23, pool="cls")
+    return _contrastive("points", encoders.PointEncoder, sample, util.steps(400), 23, pool="cls")
 
 
 def syn_pc_caption(label):
     from synthetic import pointcloud
     return pointcloud.pointcloud_caption(label)
-
-
-# ---------------------------------------------------------------------------------- LMs
-
-def lm_texts(rng, n, processed_share=0.0):
-    """Text-only pretraining samples (prompt, target): captions, QA pairs, held-in instructions.
-    `processed_share` of the questions appear as LAVIS's text processor leaves them (lower case,
-    no punctuation), the form the BLIP-2 family asks them in."""
-    out = []
-    b = data.image_batch(rng, n, vqa_k=1, inst_types=syn.HELD_IN_TYPES)
-    processed = lambda: processed_share and rng.random() < processed_share  # noqa: E731 - no draw at 0
-    for caps, qs, inst in zip(b["captions"], b["vqa"], b["inst"]):
-        r = rng.random()
-        if r < 0.35:
-            out.append((B2_CAPTION_PROMPT if rng.random() < 0.5 else "", _pick_caption(rng, caps)))
-        elif r < 0.7:
-            question = qs[0]["question"]
-            out.append((B2_VQA_PROMPT.format(data.blip_question(question) if processed() else question), qs[0]["answer"]))
-        else:
-            out.append((instruction_train_prompt(inst) if processed() else inst["prompt"], _inst_target(rng, inst)))
-    return out
-
-
-def _inst_target(rng, inst):
-    if inst["choices"]:
-        return inst["choices"][inst["answer_index"]]
-    if inst["type"] == "caption":
-        return _pick_caption(rng, inst["answers"])
-    values, counts = np.unique(inst["answers"], return_counts=True)
-    return str(values[int(np.argmax(counts))])
-
-
-def _train_opt_lm(lm, name, total, rng, lr, texts):
-    """`texts(rng)` -> a batch of (prompt, target) pairs."""
-    bpe = tokenizers()["bpe"]
-    ad = OptAdapter(lm, bpe)
-    tr = util.Trainer(lm.parameters(), total, lr=lr, name=name)
-    while tr.running():
-        pairs = texts(rng)
-        # plain causal LM over "</s>prompt target\n" (prompt included in the loss: text pretraining)
-        prefixes = [lm.embed(torch.tensor([bpe.bos], device=util.DEVICE)) for _ in pairs]
-        offsets = [int(o) for o in rng.integers(0, 140, size=len(pairs))]
-        tr.step({"lm": ad.loss(prefixes, [(p + " " + t).strip() for p, t in pairs], offsets)})
-    util.save(lm, name)
-    return frozen(lm)
-
-
-@timed("opt_lm")
-def opt_lm_pretrain():
-    return opt_lm_phase("opt", None, 31, 2000, 1e-3, lambda r: lm_texts(r, 48))
-
-
-# The first phase stopped at 698 steps under a 150 s cap and left an LM that loops and answers
-# off-topic ("check", "direction"); every OPT-chain model sits on the frozen LM, so it gets a
-# second pretraining phase before any bridge is trained on it. The first phase saw questions only
-# as written ("What size ...?"), never as the family asks them ("what size ...?"; the byte-level
-# BPE is case-sensitive), so half of the second phase's questions are in the processed form.
-OPT_LM_SECOND_PHASE_STEPS = 4000
-
-
-@timed("opt_lm_final")
-def opt_lm():
-    """The frozen OPT-style LM every OPT-chain model shares: pretraining + a second phase."""
-    return opt_lm_phase("opt_more", opt_lm_pretrain, 33, OPT_LM_SECOND_PHASE_STEPS, 5e-4,
-                        lambda r: lm_texts(r, 48, processed_share=0.5))
-
-
-def opt_lm_phase(name, start, seed, steps, lr, texts):
-    """An OPT-style LM phase: from freshly initialised weights when `start` is None, else
-    continuing `start()` (called only when `name` is not cached)."""
-    bpe = tokenizers()["bpe"]
-    lm = lms.OptLM(len(bpe.vocab))
-    if util.load(lm, name):
-        return frozen(dev(lm))
-    if start is not None:
-        lm.load_state_dict(start().state_dict())  # values only: lm's own parameters stay trainable
-    rng = util.setup(seed)
-    if start is None:
-        lm = lms.OptLM(len(bpe.vocab))  # initialised under this phase's seed
-    return _train_opt_lm(dev(lm).train(), name, util.steps(steps), rng, lr, texts)
-
-
-@timed("t5_lm")
-def t5_lm():
-    uni = tokenizers()["unigram"]
-    lm = lms.T5LM(len(uni.pieces))
-    if util.load(lm, "t5"):
-        return frozen(dev(lm))
-    rng = util.setup(32)
-    lm = dev(lms.T5LM(len(uni.pieces)))
-    ad = T5Adapter(lm, uni)
-    total = util.steps(2000)
-    tr = util.Trainer(lm.parameters(), total, lr=1e-3, name="t5")
-    empty = torch.zeros(0, lm.dim, device=util.DEVICE)
-    while tr.running():
-        pairs = lm_texts(rng, 48)
-        prompts, targets = [], []
-        for p, t in pairs:
-            if not p:  # prefix-LM split of a caption
-                words = t.split(" ")
-                cut = int(rng.integers(1, max(2, len(words))))
-                p, t = " ".join(words[:cut]), " ".join(words[cut:]) or t
-            prompts.append(p)
-            targets.append(t)
-        tr.step({"lm": ad.loss([empty] * len(pairs), prompts, targets)})
-    util.save(lm, "t5")
-    return frozen(lm)
 
 
 # ------------------------------------------------------------------------------ Q-Former
@@ -271,20 +155,24 @@ def _copy_bridge(trained):
     return br
 
 
-def _bridge_from_stage1(llm_dim):
+def _bridge_from_stage1(llm_dim, seed):
+    """Stage 1's Q-Former and a fresh projection, initialised under `seed` (the training stage's)."""
     st, _ = qformer_stage1()
+    util.setup(seed)
     br = LLMBridge(VIT["dim"], llm_dim)
     br.qformer.load_state_dict(st.qformer.state_dict())
     return dev(br)
 
 
-def _train_bridge(name, br, lm_kind, sample_fn, total, seed, lr=5e-4):
-    """sample_fn(rng) -> (enc list / tensor, qformer texts or None, llm prompts, targets)."""
+def _train_bridge(name, br, lm_kind, sample_fn, total, seed, lr=5e-4, lm=None, answer_space=""):
+    """sample_fn(rng) -> (enc list / tensor, qformer texts or None, llm prompts, targets); `lm`: the
+    frozen LM, by default the one `lm_kind`'s bridges were first trained on. `answer_space`: what
+    goes between an OPT prompt and its target (see _reading_phase)."""
     if util.load(br, name):
         return dev(br).eval()
     rng = util.setup(seed)
     br = dev(br)
-    lm = opt_lm() if lm_kind == "opt" else t5_lm()
+    lm = lm or (opt_lm() if lm_kind == "opt" else t5_lm())
     ad = OptAdapter(lm, tokenizers()["bpe"]) if lm_kind == "opt" else T5Adapter(lm, tokenizers()["unigram"])
     tr = util.Trainer(br.parameters(), total, lr=lr, name=name)
     while tr.running():
@@ -298,7 +186,7 @@ def _train_bridge(name, br, lm_kind, sample_fn, total, seed, lr=5e-4):
         if lm_kind == "opt":
             bpe = tokenizers()["bpe"]
             prefixes = ad.prefix(list(soft), [bpe.encode(p) for p in prompts])
-            loss = ad.loss(prefixes, targets)
+            loss = ad.loss(prefixes, [answer_space + t for t in targets])
         else:
             loss = ad.loss(list(soft), prompts, targets)
         tr.step({"lm": loss})
@@ -348,9 +236,9 @@ def _stage2_sample(embed):
 @timed("blip2_stage2")
 def stage2(lm_kind):
     lm = opt_lm() if lm_kind == "opt" else t5_lm()
-    br = _bridge_from_stage1(lm.dim)
-    return _train_bridge(f"qf2_{lm_kind}", br, lm_kind, _stage2_sample(vision_embeds()), util.steps(1500),
-                         51 if lm_kind == "opt" else 52)
+    seed = 51 if lm_kind == "opt" else 52
+    br = _bridge_from_stage1(lm.dim, seed)
+    return _train_bridge(f"qf2_{lm_kind}", br, lm_kind, _stage2_sample(vision_embeds()), util.steps(1500), seed)
 
 
 # Later phases (peak LR 3e-4), each continuing the one before with the same objectives: the first
@@ -371,20 +259,44 @@ def _later_phases(prefix, first, lm_kind, sample_fn, seed, count=None):
     return bridge
 
 
+# The models ship on the reading LMs (lmstages.reading_lm): their bridges, trained on the shared
+# LMs, get one more phase on them (the LM moved; the bridge follows).
+# BLIP-2-OPT's bridge gets a second reading phase: after the first its loss was still falling and
+# its VQA (default subset 56.9) was the one below the floor.
+BRIDGE_READING_PHASE_STEPS = {("qf2", "opt"): (3000, 3000), ("qf2", "t5"): (3000,), ("ib", "opt"): (3000,),
+                              ("ib", "t5"): (3000,)}
+
+
+def shipped_lm(lm_kind):
+    """The frozen LM the BLIP-2 and InstructBLIP models of `lm_kind` ship with."""
+    return reading_lm(lm_kind)
+
+
+# The OPT bridges' earlier phases tokenized the target apart from the prompt with no space between
+# ("Short answer:" + "red"), so they trained the word-start form (`red`) that the LM had only ever
+# seen right after `</s>`, where LAVIS tokenizes prompt + target as one text (" red", as the LM was
+# pretrained and as candidates are scored). The reading phases train the spaced form.
+OPT_ANSWER_SPACE = " "
+
+
+def _reading_phases(prefix, lm_kind, bridge, sample_fn, seed, count=None):
+    """The bridge after `count` reading phases (all when None): `{prefix}_{lm}_read`, `..._read2`."""
+    for index, steps in enumerate(BRIDGE_READING_PHASE_STEPS[(prefix, lm_kind)][:count]):
+        bridge = _train_bridge(f"{prefix}_{lm_kind}_read" + (str(index + 1) if index else ""), _copy_bridge(bridge),
+                               lm_kind, sample_fn, util.steps(steps), seed + 100 * index, lr=3e-4,
+                               lm=reading_lm(lm_kind), answer_space=OPT_ANSWER_SPACE if lm_kind == "opt" else "")
+    return bridge
+
+
 @timed("blip2_stage2_final")
-def stage2_final(lm_kind, count=None):
-    """The stage-2 bridge the BLIP-2 models ship: its last phase (or the one after `count` later
-    phases; InstructBLIP is tuned from the second)."""
-    return _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53, count)
-
-
-def instruction_train_prompt(inst):
-    """The prompt an instruction sample trains with. LAVIS runs VQA questions through its text
-    processor (blip_question: lower case, punctuation dropped) in training as at evaluation, so
-    held-in VQA samples are trained in the form the VQA task asks them in."""
-    if inst["type"] == "vqa_short":
-        return B2_VQA_PROMPT.format(data.blip_question(inst["question"]))
-    return inst["prompt"]
+def stage2_final(lm_kind, count=None, reading=None):
+    """The stage-2 bridge the BLIP-2 models ship: its last phase, then the reading phases (or the
+    one after `count` later phases, InstructBLIP being tuned from the second; or after `reading`
+    reading phases)."""
+    bridge = _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53, count)
+    if count is None:
+        bridge = _reading_phases("qf2", lm_kind, bridge, _stage2_sample(vision_embeds()), 57, reading)
+    return bridge
 
 
 def instruction_sample_fn(embed):
@@ -406,5 +318,9 @@ def instruct(lm_kind):
 
 @timed("instructblip_final")
 def instruct_final(lm_kind, count=None):
-    """The InstructBLIP bridge the models ship: its last phase (or the one after `count` later phases)."""
-    return _later_phases("ib", instruct(lm_kind), lm_kind, instruction_sample_fn(vision_embeds()), 63, count)
+    """The InstructBLIP bridge the models ship: its last phase, then the reading phase (or the
+    one after `count` later phases)."""
+    bridge = _later_phases("ib", instruct(lm_kind), lm_kind, instruction_sample_fn(vision_embeds()), 63, count)
+    if count is None:
+        bridge = _reading_phases("ib", lm_kind, bridge, instruction_sample_fn(vision_embeds()), 67)
+    return bridge

@@ -16,20 +16,19 @@ from . import pipeline, util
 
 WAVES = [
     ["blip", "albef", "vit", "opt", "t5", "audio", "points"],
-    ["qf1", "opt_more"],
-    ["qf2_opt", "qf2_t5", "opt_x"],
+    ["qf1", "opt_more", "t5_read", "blip_more"],
+    ["qf2_opt", "qf2_t5", "opt_x", "opt_read"],
     ["qf2_opt_more", "qf2_t5_more", "x_image", "x_video", "x_audio", "x_pointcloud"],
     ["ib_opt", "ib_t5", "x_image_more", "x_video_more"],
-    ["ib_opt_more", "ib_t5_more", "qf1_more", "qf2_opt_more2", "qf2_t5_more2"],
-    ["ib_opt_more2", "ib_t5_more2"],
-    ["blip_more", "albef_more"],
-    ["blip_more2", "albef_more2"],
+    ["ib_opt_more", "ib_t5_more", "qf1_more", "qf2_opt_more2", "qf2_t5_more2", "albef_more"],
+    ["ib_opt_more2", "ib_t5_more2", "qf2_opt_read", "qf2_t5_read", "x_image_spaced", "x_video_spaced"],
+    ["ib_opt_read", "ib_t5_read", "qf2_opt_read2", "blip_more2", "albef_more2"],
     ["blip_more3", "albef_more3"],
 ]
 
 
 def run_stage(name: str) -> None:
-    from . import stages, xstages
+    from . import lmstages, stages, xstages
     table = {
         "blip": pipeline.train_blip, "albef": pipeline.train_albef,
         "blip_more": pipeline.continue_blip, "albef_more": pipeline.continue_albef,
@@ -44,9 +43,14 @@ def run_stage(name: str) -> None:
         "qf1": stages.qformer_stage1, "qf1_more": stages.qformer_retrieval,
         "qf2_opt": lambda: stages.stage2("opt"), "qf2_t5": lambda: stages.stage2("t5"),
         "ib_opt": lambda: stages.instruct("opt"), "ib_t5": lambda: stages.instruct("t5"),
-        "opt_x": xstages.x_lm,
+        "opt_x": xstages.x_lm, "opt_read": lambda: lmstages.reading_lm("opt"),
+        "t5_read": lambda: lmstages.reading_lm("t5"),
+        "qf2_opt_read": lambda: stages.stage2_final("opt", reading=1),
+        "qf2_opt_read2": lambda: stages.stage2_final("opt"), "ib_opt_read": lambda: stages.instruct_final("opt"),
+        "qf2_t5_read": lambda: stages.stage2_final("t5"), "ib_t5_read": lambda: stages.instruct_final("t5"),
         "x_image": lambda: xstages.xinstruct_first("image"), "x_video": lambda: xstages.xinstruct_first("video"),
-        "x_image_more": lambda: xstages.xinstruct("image"), "x_video_more": lambda: xstages.xinstruct("video"),
+        "x_image_more": lambda: xstages.xinstruct("image", 1), "x_video_more": lambda: xstages.xinstruct("video", 1),
+        "x_image_spaced": lambda: xstages.xinstruct("image"), "x_video_spaced": lambda: xstages.xinstruct("video"),
         "x_audio": lambda: xstages.xinstruct("audio"), "x_pointcloud": lambda: xstages.xinstruct("pointcloud"),
     }
     start = time.time()
