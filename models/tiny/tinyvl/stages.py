@@ -1,9 +1,10 @@
 """BLIP-2 / InstructBLIP / X-InstructBLIP training stages (each cached; frozen parts shared).
 
 Order: frozen encoders (image ViT, audio, point cloud: contrastive pretraining) and the two
-frozen LMs (pretrained on the world's text) -> Q-Former stage 1 (ITC/ITM/ITG) -> stage 2 per LM
-(projection + Q-Former into the frozen LM) -> InstructBLIP per LM (instruction-aware Q-Former on
-the held-in instruction types) -> X-InstructBLIP per modality (each trained alone, frozen OPT).
+frozen LMs (pretrained on the world's text, lmstages) -> Q-Former stage 1 (ITC/ITM/ITG) -> stage 2
+per LM (projection + Q-Former into the frozen LM) -> InstructBLIP per LM (instruction-aware
+Q-Former on the held-in instruction types) -> both moved onto each LM's reading phase, the LM the
+models ship with -> X-InstructBLIP per modality (xstages: each trained alone, frozen OPT).
 """
 
 from __future__ import annotations
