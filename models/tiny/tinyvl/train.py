@@ -27,7 +27,8 @@ WAVES = [
 ]
 
 
-def run_stage(name: str) -> None:
+def run_stage(name: str, in_wave: bool = False) -> None:
+    """Trains stage `name` (and, unless `in_wave`, whatever it starts from that is not cached yet)."""
     from . import lmstages, stages, xstages
     table = {
         "blip": pipeline.train_blip, "albef": pipeline.train_albef,
@@ -35,9 +36,9 @@ def run_stage(name: str) -> None:
         "blip_more2": pipeline.final_blip, "albef_more2": pipeline.final_albef,
         "blip_more3": pipeline.itm_blip, "albef_more3": pipeline.itm_albef,
         "qf2_t5_more": lambda: stages.stage2_final("t5", 1), "qf2_opt_more": lambda: stages.stage2_final("opt", 1),
-        "qf2_t5_more2": lambda: stages.stage2_final("t5"), "qf2_opt_more2": lambda: stages.stage2_final("opt"),
+        "qf2_t5_more2": lambda: stages.stage2_final("t5", 2), "qf2_opt_more2": lambda: stages.stage2_final("opt", 2),
         "ib_t5_more": lambda: stages.instruct_final("t5", 1), "ib_opt_more": lambda: stages.instruct_final("opt", 1),
-        "ib_t5_more2": lambda: stages.instruct_final("t5"), "ib_opt_more2": lambda: stages.instruct_final("opt"),
+        "ib_t5_more2": lambda: stages.instruct_final("t5", 2), "ib_opt_more2": lambda: stages.instruct_final("opt", 2),
         "vit": stages.frozen_vit, "opt": stages.opt_lm_pretrain, "opt_more": stages.opt_lm, "t5": stages.t5_lm,
         "audio": stages.frozen_audio, "points": stages.frozen_points,
         "qf1": stages.qformer_stage1, "qf1_more": stages.qformer_retrieval,
@@ -53,9 +54,13 @@ def run_stage(name: str) -> None:
         "x_image_spaced": lambda: xstages.xinstruct("image"), "x_video_spaced": lambda: xstages.xinstruct("video"),
         "x_audio": lambda: xstages.xinstruct("audio"), "x_pointcloud": lambda: xstages.xinstruct("pointcloud"),
     }
-    start = time.time()
+    start, saved_before = time.time(), len(util.SAVED)
     table[name]()
     (util.CACHE / f"time_{name}.json").write_text(json.dumps({"stage": name, "seconds": time.time() - start}))
+    others = [s for s in util.SAVED[saved_before:] if s != name]
+    if in_wave and others:  # a stage that trains what it starts from serialises work --jobs would run in parallel
+        raise SystemExit(f"stage {name} also trained {', '.join(others)}: put them in an earlier wave of "
+                         "tinyvl/train.py's WAVES (or make the stage load only what it starts from)")
 
 
 def train_all(jobs: int) -> None:
@@ -64,13 +69,13 @@ def train_all(jobs: int) -> None:
     for wave in WAVES:
         if jobs <= 1:
             for s in wave:
-                run_stage(s)
+                run_stage(s, in_wave=True)
             continue
         pending, running = list(wave), []
         while pending or running:
             while pending and len(running) < jobs:
                 stage = pending.pop(0)
-                running.append((stage, subprocess.Popen([sys.executable, "-m", "tinyvl.train", "--stage", stage])))
+                running.append((stage, subprocess.Popen([sys.executable, "-m", "tinyvl.train", "--stage", stage, "--in-wave"])))
             time.sleep(1)
             for stage, proc in [r for r in running if r[1].poll() is not None]:
                 running.remove((stage, proc))
@@ -84,9 +89,10 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1, help="stages of a wave trained at once (processes)")
     ap.add_argument("--parallel", action="store_true", help="every stage of a wave at once (many cores)")
     ap.add_argument("--train-only", action="store_true")
+    ap.add_argument("--in-wave", action="store_true", help="fail if the stage trains anything but itself")
     args = ap.parse_args()
     if args.stage:
-        run_stage(args.stage)
+        run_stage(args.stage, args.in_wave)
         return
     train_all(max(len(w) for w in WAVES) if args.parallel else args.jobs)
     if args.train_only:

@@ -90,8 +90,13 @@ class Trainer:
         return time.time() - self.start
 
 
+# Checkpoints this process has trained and saved (train.run_stage checks a stage trained only itself).
+SAVED: list = []
+
+
 def save(module: torch.nn.Module, name: str) -> None:
     torch.save({k: v.detach().cpu() for k, v in module.state_dict().items()}, CACHE / f"{name}.pt")
+    SAVED.append(name)
 
 
 def load(module: torch.nn.Module, name: str) -> bool:
