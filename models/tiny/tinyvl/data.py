@@ -75,13 +75,17 @@ def image_batch(rng: np.random.Generator, n: int, vqa_k: int = 1, inst_types=Non
         caps.append(syn.captions(scene, rng, k=5))
         vqas.append(syn.vqa_questions(scene, rng, k=vqa_k))
         if inst_types is not None:
-            sample = None
-            while sample is None:  # some types need e.g. two objects; draw another type
-                kind = inst_types[int(rng.integers(len(inst_types)))]
-                sample = syn.instruction_sample(scene, rng, kind)
-            insts.append(sample)
+            insts.append(draw_instruction(scene, rng, inst_types))
     return {"scenes": scenes, "pixels": to_device(torch.from_numpy(np.stack(pixels))), "captions": caps,
             "vqa": vqas, "inst": insts}
+
+
+def draw_instruction(scene: dict, rng: np.random.Generator, types) -> dict:
+    """One instruction sample of a type drawn uniformly from `types`."""
+    while True:  # some types need e.g. two objects; draw another type
+        sample = syn.instruction_sample(scene, rng, types[int(rng.integers(len(types)))])
+        if sample is not None:
+            return sample
 
 
 def corpus(seed: int = 7, n: int = 3000) -> list:

@@ -15,6 +15,10 @@ from .data import syn
 from .llm import OptAdapter, T5Adapter
 from .pipeline import timed, tokenizers
 
+# `synthetic` is importable once data has put datasets/ on the path
+from synthetic.captions import noun_phrase  # noqa: E402
+from synthetic.vocab import NUMBER_WORDS, position_phrase  # noqa: E402
+
 B2_CAPTION_PROMPT = "a photo of"
 B2_VQA_PROMPT = "Question: {} Short answer:"
 
@@ -108,16 +112,19 @@ def opt_lm():
 def opt_lm_phase(name, start, seed, steps, lr, texts):
     """An OPT-style LM phase: from freshly initialised weights when `start` is None, else
     continuing `start()` (called only when `name` is not cached)."""
-    bpe = tokenizers()["bpe"]
-    lm = lms.OptLM(len(bpe.vocab))
+    return _lm_phase(lambda: lms.OptLM(len(tokenizers()["bpe"].vocab)), _train_opt_lm, name, start, seed, steps, lr, texts)
+
+
+def _lm_phase(make_lm, train, name, start, seed, steps, lr, texts):
+    lm = make_lm()
     if util.load(lm, name):
         return frozen(dev(lm))
     if start is not None:
         lm.load_state_dict(start().state_dict())  # values only: lm's own parameters stay trainable
     rng = util.setup(seed)
     if start is None:
-        lm = lms.OptLM(len(bpe.vocab))  # initialised under this phase's seed
-    return _train_opt_lm(dev(lm).train(), name, util.steps(steps), rng, lr, texts)
+        lm = make_lm()  # initialised under this phase's seed
+    return train(dev(lm).train(), name, util.steps(steps), rng, lr, texts)
 
 
 @timed("t5_lm")
@@ -127,16 +134,7 @@ def t5_lm():
 
 def t5_lm_phase(name, start, seed, steps, lr, texts):
     """A FlanT5-style LM phase, as opt_lm_phase."""
-    uni = tokenizers()["unigram"]
-    lm = lms.T5LM(len(uni.pieces))
-    if util.load(lm, name):
-        return frozen(dev(lm))
-    if start is not None:
-        lm.load_state_dict(start().state_dict())
-    rng = util.setup(seed)
-    if start is None:
-        lm = lms.T5LM(len(uni.pieces))
-    return _train_t5_lm(dev(lm).train(), name, util.steps(steps), rng, lr, texts)
+    return _lm_phase(lambda: lms.T5LM(len(tokenizers()["unigram"].pieces)), _train_t5_lm, name, start, seed, steps, lr, texts)
 
 
 def _train_t5_lm(lm, name, total, rng, lr, texts):
@@ -177,21 +175,11 @@ def instruction_train_prompt(inst):
 def scene_description(scene, rng):
     """Every object with its size, colour, shape and place, in the words captions use (synonyms
     drawn), sometimes after the object count: what a perfect soft visual prompt would say."""
-    from synthetic.captions import noun_phrase
-    from synthetic.vocab import NUMBER_WORDS, position_phrase
     phrases = [f"{noun_phrase(o, rng)} {position_phrase(o['row'], o['col'])}" for o in scene["objects"]]
     text = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
     if rng.random() < 0.5:
         text = f"{NUMBER_WORDS[len(phrases)]} shape{'s' if len(phrases) > 1 else ''}: {text}"
     return text
-
-
-def _held_in_instruction(scene, rng):
-    while True:  # some types need e.g. two objects; draw another type
-        kind = syn.HELD_IN_TYPES[int(rng.integers(len(syn.HELD_IN_TYPES)))]
-        sample = syn.instruction_sample(scene, rng, kind)
-        if sample is not None:
-            return sample
 
 
 def reading_texts(rng, n):
@@ -207,7 +195,7 @@ def reading_texts(rng, n):
             out.append((B2_VQA_PROMPT.format(data.blip_question(question["question"]) if rng.random() < 0.5
                                              else question["question"]), question["answer"], context))
         elif r < 0.8:
-            inst = _held_in_instruction(scene, rng)
+            inst = data.draw_instruction(scene, rng, syn.HELD_IN_TYPES)
             out.append((instruction_train_prompt(inst) if rng.random() < 0.5 else inst["prompt"],
                         _inst_target(rng, inst), context))
         else:

@@ -161,8 +161,8 @@ def llm_adapter(kind):
     if kind == "opt_x":
         return OptAdapter(xstages.x_lm().cpu(), toks["bpe"])
     if kind == "opt":
-        return OptAdapter(stages.shipped_lm("opt").cpu(), toks["bpe"])
-    return T5Adapter(stages.shipped_lm("t5").cpu(), toks["unigram"])
+        return OptAdapter(stages.reading_lm("opt").cpu(), toks["bpe"])
+    return T5Adapter(stages.reading_lm("t5").cpu(), toks["unigram"])
 
 
 @torch.no_grad()

@@ -41,7 +41,8 @@ def _text_tokenizer(side="right", max_length=35):
 
 
 def _llm_graphs(kind, out):
-    return xb.export_opt(stages.shipped_lm(kind).cpu(), out) if kind == "opt" else xb.export_t5(stages.shipped_lm(kind).cpu(), out)
+    lm = stages.reading_lm(kind).cpu()  # the LM the BLIP-2 and InstructBLIP models ship with
+    return xb.export_opt(lm, out) if kind == "opt" else xb.export_t5(lm, out)
 
 
 def _gen(kind, beams, max_len, min_len, lp, rep=1.0):

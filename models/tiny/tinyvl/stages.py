@@ -168,7 +168,7 @@ def _bridge_from_stage1(llm_dim, seed):
 def _train_bridge(name, br, lm_kind, sample_fn, total, seed, lr=5e-4, lm=None, answer_space=""):
     """sample_fn(rng) -> (enc list / tensor, qformer texts or None, llm prompts, targets); `lm`: the
     frozen LM, by default the one `lm_kind`'s bridges were first trained on. `answer_space`: what
-    goes between an OPT prompt and its target (see _reading_phase)."""
+    goes between an OPT prompt and its target (see OPT_ANSWER_SPACE)."""
     if util.load(br, name):
         return dev(br).eval()
     rng = util.setup(seed)
@@ -250,14 +250,18 @@ LATER_PHASE_STEPS = {("qf2", "t5"): (6000, 3000), ("ib", "t5"): (3000, 3000),
                      ("qf2", "opt"): (3000, 3000), ("ib", "opt"): (3000, 3000)}
 
 
+def _phases(stem, bridge, lm_kind, sample_fn, steps, seed, count=None, **train):
+    """The bridge after `count` phases (all when None) of the step counts `steps`, each continuing
+    the one before at peak LR 3e-4: `{stem}`, `{stem}2`, ... (seeds `seed`, `seed + 100`, ...)."""
+    for index, total in enumerate(steps[:count]):
+        bridge = _train_bridge(stem + (str(index + 1) if index else ""), _copy_bridge(bridge), lm_kind, sample_fn,
+                               util.steps(total), seed + 100 * index, lr=3e-4, **train)
+    return bridge
+
+
 def _later_phases(prefix, first, lm_kind, sample_fn, seed, count=None):
     """The bridge after `count` later phases (all when None): `{prefix}_{lm}_more`, `..._more2`."""
-    bridge = first
-    for index, steps in enumerate(LATER_PHASE_STEPS.get((prefix, lm_kind), ())[:count]):
-        name = f"{prefix}_{lm_kind}_more" + (str(index + 1) if index else "")
-        bridge = _train_bridge(name, _copy_bridge(bridge), lm_kind, sample_fn, util.steps(steps),
-                               seed + 100 * index, lr=3e-4)
-    return bridge
+    return _phases(f"{prefix}_{lm_kind}_more", first, lm_kind, sample_fn, LATER_PHASE_STEPS[(prefix, lm_kind)], seed, count)
 
 
 # The models ship on the reading LMs (lmstages.reading_lm): their bridges, trained on the shared
@@ -266,11 +270,6 @@ def _later_phases(prefix, first, lm_kind, sample_fn, seed, count=None):
 # its VQA (default subset 56.9) was the one below the floor.
 BRIDGE_READING_PHASE_STEPS = {("qf2", "opt"): (3000, 3000), ("qf2", "t5"): (3000,), ("ib", "opt"): (3000,),
                               ("ib", "t5"): (3000,)}
-
-
-def shipped_lm(lm_kind):
-    """The frozen LM the BLIP-2 and InstructBLIP models of `lm_kind` ship with."""
-    return reading_lm(lm_kind)
 
 
 # The OPT bridges' earlier phases tokenized the target apart from the prompt with no space between
@@ -282,11 +281,8 @@ OPT_ANSWER_SPACE = " "
 
 def _reading_phases(prefix, lm_kind, bridge, sample_fn, seed, count=None):
     """The bridge after `count` reading phases (all when None): `{prefix}_{lm}_read`, `..._read2`."""
-    for index, steps in enumerate(BRIDGE_READING_PHASE_STEPS[(prefix, lm_kind)][:count]):
-        bridge = _train_bridge(f"{prefix}_{lm_kind}_read" + (str(index + 1) if index else ""), _copy_bridge(bridge),
-                               lm_kind, sample_fn, util.steps(steps), seed + 100 * index, lr=3e-4,
-                               lm=reading_lm(lm_kind), answer_space=OPT_ANSWER_SPACE if lm_kind == "opt" else "")
-    return bridge
+    return _phases(f"{prefix}_{lm_kind}_read", bridge, lm_kind, sample_fn, BRIDGE_READING_PHASE_STEPS[(prefix, lm_kind)],
+                   seed, count, lm=reading_lm(lm_kind), answer_space=OPT_ANSWER_SPACE if lm_kind == "opt" else "")
 
 
 @timed("blip2_stage2_final")
