@@ -101,5 +101,4 @@ def video_captions(split="test"):
 def video_frames(video):
     folder = ROOT / "video/frames" / video
     files = sorted(folder.glob("frame_*.png"))
-    idx = [int(i * len(files) / encoders.VIDEO_FRAMES) for i in range(encoders.VIDEO_FRAMES)]
-    return np.stack([data.pixels_from_pil(Image.open(files[i]), resize="stretch") for i in idx])
+    return np.stack([data.pixels_from_pil(Image.open(files[i]), resize="stretch") for i in encoders.frame_indices(len(files))])

@@ -23,15 +23,18 @@ PROBE_TRAIN, PROBE_TEST = 1200, 300
 def _clip_frames(rng):
     """A fresh clip as the bundled loader samples it: 4 of 8 frames, normalised [4, 3, 64, 64]."""
     frames, meta, _, questions = syn.video.sample_video(rng)
-    idx = [int(i * len(frames) / encoders.VIDEO_FRAMES) for i in range(encoders.VIDEO_FRAMES)]
-    return torch.from_numpy(np.stack([data.normalise(frames[i]) for i in idx])), meta, questions
+    chosen = np.stack([data.normalise(frames[i]) for i in encoders.frame_indices(len(frames))])
+    return torch.from_numpy(chosen), meta, questions
 
 
 def _bridge(checkpoint):
+    """The shipped video bridge, or a checkpoint of its shape from the cache."""
+    if not checkpoint:
+        return xstages.xinstruct("video").cpu().eval()
     br = stages._copy_bridge(xstages.xinstruct_first("video"))
-    if checkpoint and not util.load(br, checkpoint):
+    if not util.load(br, checkpoint):
         raise SystemExit(f"no checkpoint {checkpoint!r} in {util.CACHE}; train it or name another")
-    return (br if checkpoint else xstages.xinstruct("video")).cpu().eval()
+    return br.cpu().eval()
 
 
 @torch.no_grad()

@@ -157,14 +157,18 @@ def pointcloud_batch(rng, n):
     return data.to_device(torch.from_numpy(np.stack(pts))), labels
 
 
+def frame_indices(count):
+    """Which of a clip's `count` frames the video models see: VIDEO_FRAMES uniform, floor(i*N/4)."""
+    return [int(i * count / VIDEO_FRAMES) for i in range(VIDEO_FRAMES)]
+
+
 def video_batch(rng, n):
-    """Frames sampled uniformly (floor(i*N/4)), normalised like images: [n, 4, 3, 64, 64]."""
+    """Frames sampled uniformly (frame_indices), normalised like images: [n, 4, 3, 64, 64]."""
     from synthetic import video
     frames, caps, qas = [], [], []
     for _ in range(n):
         f, _, c, q = video.sample_video(rng)
-        idx = [int(i * len(f) / VIDEO_FRAMES) for i in range(VIDEO_FRAMES)]
-        frames.append(np.stack([data.normalise(f[i]) for i in idx]))
+        frames.append(np.stack([data.normalise(f[i]) for i in frame_indices(len(f))]))
         caps.append(c)
         qas.append(q)
     return data.to_device(torch.from_numpy(np.stack(frames))), caps, qas

@@ -27,7 +27,6 @@ QF = {"dim": 64, "layers": 4, "heads": 4, "ffn": 128}
 VIT = {"dim": 64, "layers": 4, "heads": 4, "mlp": 128}
 
 
-
 def _contrastive(name, make_encoder, sample, total, seed, pool="cls"):
     """`make_encoder()` builds the encoder; it is called again after seeding, so that a fresh
     encoder's initial weights come from the stage's seed (this torch seeds each process at random)."""
@@ -290,9 +289,10 @@ def stage2_final(lm_kind, count=None, reading=None):
     """The stage-2 bridge the BLIP-2 models ship: its last phase, then the reading phases (or the
     one after `count` later phases, InstructBLIP being tuned from the second; or after `reading`
     reading phases)."""
-    bridge = _later_phases("qf2", stage2(lm_kind), lm_kind, _stage2_sample(vision_embeds()), 53, count)
+    sample_fn = _stage2_sample(vision_embeds())
+    bridge = _later_phases("qf2", stage2(lm_kind), lm_kind, sample_fn, 53, count)
     if count is None:
-        bridge = _reading_phases("qf2", lm_kind, bridge, _stage2_sample(vision_embeds()), 57, reading)
+        bridge = _reading_phases("qf2", lm_kind, bridge, sample_fn, 57, reading)
     return bridge
 
 
@@ -317,7 +317,8 @@ def instruct(lm_kind):
 def instruct_final(lm_kind, count=None):
     """The InstructBLIP bridge the models ship: its last phase, then the reading phase (or the
     one after `count` later phases)."""
-    bridge = _later_phases("ib", instruct(lm_kind), lm_kind, instruction_sample_fn(vision_embeds()), 63, count)
+    sample_fn = instruction_sample_fn(vision_embeds())
+    bridge = _later_phases("ib", instruct(lm_kind), lm_kind, sample_fn, 63, count)
     if count is None:
-        bridge = _reading_phases("ib", lm_kind, bridge, instruction_sample_fn(vision_embeds()), 67)
+        bridge = _reading_phases("ib", lm_kind, bridge, sample_fn, 67)
     return bridge
