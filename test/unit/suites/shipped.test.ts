@@ -23,7 +23,7 @@ function dataFor(file: string): Record<string, string> {
 
 test('the shipped suites are the default one and the ready-to-fill standard benchmarks', () => {
   assert.equal(suites.map((s) => s.slice('suites/'.length)).sort(), [
-    'coco-karpathy.suite.json', 'default.suite.json', 'flickr30k-retrieval.suite.json', 'flickr30k-zeroshot.suite.json', 'gqa.suite.json',
+    'bundled-test.suite.json', 'coco-karpathy.suite.json', 'default.suite.json', 'flickr30k-retrieval.suite.json', 'flickr30k-zeroshot.suite.json', 'gqa.suite.json',
     'instructblip-heldout.suite.json', 'nocaps.suite.json', 'okvqa.suite.json', 'vqav2-val.suite.json', 'xinstructblip.suite.json',
   ]);
 });
@@ -55,8 +55,8 @@ test('the default suite covers all five families and every task kind', () => {
   assert.equal([...new Set(suite.tasks.map((t) => t.kind))].sort(), ['captioning', 'instruction', 'retrieval', 'vqa']);
 });
 
-test('the default suite reads the bundled benchmark without failures', async () => {
-  const { resolved } = loadSuite('suites/default.suite.json', { models, checkFiles: false });
+async function countSamples(file: string): Promise<Record<string, number>> {
+  const { resolved } = loadSuite(file, { models, checkFiles: false });
   const counts: Record<string, number> = {};
   for (const task of resolved.tasks) {
     const loader = DATASET_LOADERS.get(task.dataset.loader)!;
@@ -67,11 +67,27 @@ test('the default suite reads the bundled benchmark without failures', async () 
     }
     counts[task.id] = n;
   }
+  return counts;
+}
+
+test('the default suite reads the bundled benchmark without failures', async () => {
   // datasets/bundled/README.md: 100 images, 200 questions, 120 instructions (72 multiple choice +
   // 48 open), 32 audio clips with 2 questions each, 30 point clouds, 24 videos with 2 questions each.
-  assert.equal(counts, {
+  assert.equal(await countSamples('suites/default.suite.json'), {
     'synth-retrieval': 100, 'synth-caption': 100, 'synth-vqa': 200, 'synth-heldout-choice': 72, 'synth-heldout-open': 48,
     'synth-audiocaps': 32, 'synth-clotho-aqa': 64, 'synth-modelnet': 30, 'synth-msvd-qa': 48, 'synth-video-caption': 24,
+  });
+});
+
+test('the bundled-test suite reads the whole test split, each held-out instruction type once', async () => {
+  // datasets/bundled/README.md: 500 images, 1,200 questions, 64 instructions of each held-out
+  // type (the held-in types are left out), 80 audio clips with 2 questions each, 96 point clouds,
+  // 80 videos with 2 questions each.
+  assert.equal(await countSamples('suites/bundled-test.suite.json'), {
+    'synth-retrieval': 500, 'synth-caption': 500, 'synth-vqa': 1200,
+    'synth-heldout-spatial-true-false': 64, 'synth-heldout-count-choice': 64, 'synth-heldout-context-choice': 64,
+    'synth-heldout-relation-short': 64, 'synth-heldout-position-short': 64,
+    'synth-audiocaps': 80, 'synth-clotho-aqa': 160, 'synth-modelnet': 96, 'synth-msvd-qa': 160, 'synth-video-caption': 80,
   });
 });
 
