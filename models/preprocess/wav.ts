@@ -69,7 +69,55 @@ function toSoxSample(format: SampleFormat, v: number): number {
   }
 }
 
-/** Decode a RIFF/WAVE file (PCM 8/16/24/32-bit or IEEE float 32/64-bit, any channel count). */
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+const SUBFORMAT_PCM = 1;
+const SUBFORMAT_IEEE_FLOAT = 3;
+
+interface WavFmt {
+  readonly numChannels: number;
+  readonly sampleRate: number;
+  readonly audioFormat: number;
+  readonly bitsPerSample: number;
+  readonly subformat?: readonly number[];
+}
+
+/**
+ * The sample format, reading WAVE_FORMAT_EXTENSIBLE's sub-format (what ffmpeg, sox and most DAWs
+ * write for float and >16-bit audio): wavefile reports an extensible float file as integer PCM.
+ */
+function sampleFormat(wav: InstanceType<WaveFileClass>, source: string): SampleFormat {
+  const fmt = wav.fmt as WavFmt;
+  const unsupported = (what: string) => new AudioDecodeError(source, `unsupported WAV sample format ${what} (supported: PCM 8/16/24/32-bit, float 32/64-bit); re-encode as 16-bit PCM (e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav)`);
+  if (fmt.audioFormat === WAVE_FORMAT_EXTENSIBLE) {
+    const sub = fmt.subformat?.[0];
+    const bits = String(fmt.bitsPerSample);
+    if (sub === SUBFORMAT_IEEE_FLOAT && (bits === '32' || bits === '64')) return bits === '32' ? '32f' : '64';
+    if (sub === SUBFORMAT_PCM && ['8', '16', '24', '32'].includes(bits)) return bits as SampleFormat;
+    throw unsupported(`'extensible, sub-format ${String(sub)}, ${bits}-bit'`);
+  }
+  const format = wav.bitDepth as SampleFormat;
+  if (!['8', '16', '24', '32', '32f', '64'].includes(format)) throw unsupported(`'${wav.bitDepth}'`);
+  return format;
+}
+
+/** Interleaved IEEE float samples straight from the data chunk, one plane per channel. */
+function floatPlanes(wav: InstanceType<WaveFileClass>, format: '32f' | '64'): Float64Array[] {
+  const bytes = (wav.data as { samples: Uint8Array }).samples;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = format === '32f' ? 4 : 8;
+  const channels = (wav.fmt as WavFmt).numChannels;
+  const frames = Math.floor(bytes.byteLength / (width * channels));
+  const planes = Array.from({ length: channels }, () => new Float64Array(frames));
+  for (let f = 0; f < frames; f++) {
+    for (let c = 0; c < channels; c++) {
+      const at = (f * channels + c) * width;
+      planes[c]![f] = width === 4 ? view.getFloat32(at, true) : view.getFloat64(at, true);
+    }
+  }
+  return planes;
+}
+
+/** Decode a RIFF/WAVE file (PCM 8/16/24/32-bit or IEEE float 32/64-bit, plain or extensible, any channel count). */
 export function decodeWav(bytes: Uint8Array, source: string): DecodedAudio {
   const riff = String.fromCharCode(...bytes.subarray(0, 4));
   const wave = String.fromCharCode(...bytes.subarray(8, 12));
@@ -82,16 +130,17 @@ export function decodeWav(bytes: Uint8Array, source: string): DecodedAudio {
   } catch (error) {
     throw new AudioDecodeError(source, `cannot parse the WAV data (${(error as Error).message}); the file is corrupt or truncated`);
   }
-  const fmt = wav.fmt as { numChannels: number; sampleRate: number };
-  const format = wav.bitDepth as SampleFormat;
-  if (!['8', '16', '24', '32', '32f', '64'].includes(format)) {
-    throw new AudioDecodeError(source, `unsupported WAV sample format '${wav.bitDepth}' (supported: PCM 8/16/24/32-bit, float 32/64-bit); re-encode as 16-bit PCM`);
-  }
-  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
-  const planes = fmt.numChannels === 1 ? [raw as Float64Array] : (raw as Float64Array[]);
+  const fmt = wav.fmt as WavFmt;
+  const format = sampleFormat(wav, source);
+  const planes = format === '32f' || format === '64' ? floatPlanes(wav, format) : pcmPlanes(wav, fmt.numChannels);
   if (planes.length === 0 || planes[0]!.length === 0) throw new AudioDecodeError(source, 'the WAV file holds no samples');
   const channels = planes.map((plane) => Float32Array.from(plane, (v) => soxSampleToFloat(toSoxSample(format, v))));
   return { sampleRate: fmt.sampleRate, channels };
+}
+
+function pcmPlanes(wav: InstanceType<WaveFileClass>, numChannels: number): Float64Array[] {
+  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+  return numChannels === 1 ? [raw as Float64Array] : (raw as Float64Array[]);
 }
 
 /**

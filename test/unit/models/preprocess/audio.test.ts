@@ -104,6 +104,56 @@ test('audio shorter than one frame is an error naming the file, or zeros on requ
   assert.ok(zeros.data.every((v) => v === 0));
 });
 
+/** The same audio rewritten as WAVE_FORMAT_EXTENSIBLE (as ffmpeg and sox write float and >16-bit WAVs). */
+function asExtensible(plain: Uint8Array, subformat: number): Uint8Array {
+  const view = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+  let at = 12;
+  let fmt: DataView | undefined;
+  let data: Uint8Array | undefined;
+  while (at + 8 <= plain.length) {
+    const id = String.fromCharCode(...plain.subarray(at, at + 4));
+    const size = view.getUint32(at + 4, true);
+    if (id === 'fmt ') fmt = new DataView(plain.buffer, plain.byteOffset + at + 8, size);
+    if (id === 'data') data = plain.subarray(at + 8, at + 8 + size);
+    at += 8 + size + (size % 2);
+  }
+  const out = new Uint8Array(12 + 8 + 40 + 8 + data!.length);
+  const o = new DataView(out.buffer);
+  out.set(new TextEncoder().encode('RIFF'), 0);
+  o.setUint32(4, out.length - 8, true);
+  out.set(new TextEncoder().encode('WAVEfmt '), 8);
+  o.setUint32(16, 40, true);
+  o.setUint16(20, 0xfffe, true);
+  for (const offset of [2, 4, 8, 12, 14]) {
+    if (offset === 4 || offset === 8) o.setUint32(20 + offset, fmt!.getUint32(offset, true), true);
+    else o.setUint16(20 + offset, fmt!.getUint16(offset, true), true);
+  }
+  o.setUint16(36, 22, true);
+  o.setUint16(38, fmt!.getUint16(14, true), true);
+  o.setUint32(40, 0, true);
+  // KSDATAFORMAT_SUBTYPE_*: the format code, then the fixed GUID tail 00000000-0010-8000-00AA00389B71.
+  out.set([subformat, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71], 44);
+  out.set(new TextEncoder().encode('data'), 60);
+  o.setUint32(64, data!.length, true);
+  out.set(data!, 68);
+  return out;
+}
+
+test('WAVE_FORMAT_EXTENSIBLE float and PCM decode to the same samples as torchaudio', () => {
+  for (const [name, subformat] of [['mono_48k_float32', 3], ['mono_16k_pcm16', 1], ['mono_22050_pcm24', 1]] as const) {
+    const expected = npy(`${name}.loaded.npy`);
+    const audio = decodeWav(asExtensible(readFileSync(join(FIXTURES, `${name}.wav`)), subformat), name);
+    assert.is(audio.channels.length, 1, name);
+    assert.is(maxAbsDiff(audio.channels[0]!, expected.data, expected.data.length), 0, name);
+    assert.is(audio.channels[0]!.length, wav(name).channels[0]!.length, name);
+  }
+});
+
+test('an extensible WAV of an unsupported sub-format is an error naming the file and the fix', () => {
+  const adpcm = asExtensible(readFileSync(join(FIXTURES, 'mono_16k_pcm16.wav')), 2);
+  assert.throws(() => decodeWav(adpcm, 'clip.wav'), (e: Error) => e instanceof AudioDecodeError && /clip\.wav: unsupported WAV sample format 'extensible, sub-format 2, 16-bit'.*pcm_s16le/.test(e.message));
+});
+
 test('a non-WAV file is rejected with the fix', () => {
   assert.throws(() => decodeWav(new TextEncoder().encode('ID3 not a wav file'), 'song.mp3'), /song\.mp3: not a RIFF\/WAVE file/);
 });
