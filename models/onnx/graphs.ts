@@ -16,13 +16,17 @@ import { autoSkipReason, candidateProviders, explainUnavailable, ProviderError, 
 import type { SessionPool } from './session-pool.js';
 
 export class GraphSession {
+  /** The session, for drivers that run it step by step (generation); its failures name the graph and input shapes. */
+  readonly session: ort.InferenceSession;
+
   constructor(
     readonly role: GraphRole,
     readonly spec: GraphSpec,
     readonly file: string,
-    /** The underlying session, for drivers that run it step by step (generation). */
-    readonly session: ort.InferenceSession,
-  ) {}
+    session: ort.InferenceSession,
+  ) {
+    this.session = withFailureContext(role, session);
+  }
 
   /** Runs the graph; feeds must be exactly the declared inputs (a missing feed is a bug here, not in the model). */
   async run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
@@ -39,6 +43,36 @@ export class GraphSession {
   produces(output: string): boolean {
     return output in this.spec.outputs;
   }
+}
+
+/** ONNX Runtime's own message names a node, not the sample: add the graph role and the input shapes. */
+export function describeRunFailure(role: GraphRole, feeds: Record<string, ort.Tensor>, error: Error): string {
+  const named = Object.entries(feeds).filter(([name]) => !name.startsWith('past_'));
+  const cache = Object.keys(feeds).length - named.length;
+  const shapes = named.map(([name, t]) => `${name} [${t.dims.join(', ')}]`).join(', ') + (cache > 0 ? ` (+${cache} KV-cache inputs)` : '');
+  // A Gather index past its table is, in the graphs the exporters write, a position or token id beyond what the model was built for.
+  const pastTable = /Gather[\s\S]*idx=\d+ must be within/.test(error.message)
+    ? ' (an index past an embedding table: most often the prompt plus the tokens to generate is longer than the model\'s maximum sequence length; shorten the prompt or context, or lower maxLength)'
+    : '';
+  return `${role} graph failed on inputs ${shapes}: ${error.message}${pastTable}`;
+}
+
+/** The same session, whose `run` rethrows ONNX Runtime's errors with describeRunFailure's context. */
+function withFailureContext(role: GraphRole, session: ort.InferenceSession): ort.InferenceSession {
+  const run = async (feeds: Record<string, ort.Tensor>, ...rest: unknown[]): Promise<ort.InferenceSession.OnnxValueMapType> => {
+    try {
+      return await (session.run as (...args: unknown[]) => Promise<ort.InferenceSession.OnnxValueMapType>)(feeds, ...rest);
+    } catch (error) {
+      throw new Error(describeRunFailure(role, feeds, error as Error));
+    }
+  };
+  return new Proxy(session, {
+    get(target, property) {
+      if (property === 'run') return run;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 export interface OpenedGraphs {

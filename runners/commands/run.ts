@@ -2,6 +2,7 @@
  * `vlbench run` and `vlbench start` (the default suite over the bundled benchmark, then the
  * report). Argument parsing, Ctrl-C, progress and the final table; the work is in runners/run/.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledModels, loadModel, type DeviceRequest } from '../../models/load.js';
@@ -68,7 +69,12 @@ export function report(result: RunResult): number {
   const dir = new RunDirectory(result.dir);
   if (result.scores !== null) process.stdout.write(scoresTable(result.scores, dir.readJson<TimingsFile>(dir.timings)) + '\n');
   process.stdout.write(`\nrun written to ${result.dir}\n`);
-  return EXIT.ok;
+  const allFailed = (result.scores?.results ?? []).filter((r) => r.counts.scored === 0 && r.counts.failed > 0);
+  for (const r of allFailed) {
+    process.stderr.write(`vlbench run: ${r.model} / ${r.task}: every sample failed (${r.counts.failed}); nothing was measured. The reasons are in ${dir.predictions(r.model, r.task)}\n`);
+  }
+  // A task that measured nothing must not pass in CI as if it had.
+  return allFailed.length > 0 ? EXIT.harnessError : EXIT.ok;
 }
 
 export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
@@ -114,8 +120,10 @@ export function createStartCommand(deps: RunDependencies = PRODUCTION, suite: st
       const out = resolve(values.out ?? join('runs', timestamp()));
       const args = [suite, '--out', out, ...(values.device ? ['--device', values.device] : [])];
       const code = await createRunCommand(deps).run(args);
-      if (code !== EXIT.ok) return code;
-      return writeReportIfAvailable(out, reportFormats);
+      // A finished run whose task measured nothing still gets its report (the failures are in it).
+      if (code !== EXIT.ok && !existsSync(new RunDirectory(out).scores)) return code;
+      const reportCode = await writeReportIfAvailable(out, reportFormats);
+      return code !== EXIT.ok ? code : reportCode;
     },
   };
 }

@@ -50,7 +50,7 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
     accept: (item: Sample) => {
       const sample = asInstruction(item);
       if ('unusable' in sample) return sample;
-      if (settings.mode === 'multiple-choice' && sample.choices.length === 0) return { unusable: `sample ${sample.id} has no choices; a multiple-choice task needs them` };
+      if (settings.mode === 'multiple-choice' && sample.choices.length === 0) return { invalid: `sample ${sample.id} has no choices; a multiple-choice task needs them (give the record a non-empty choices list, or run it in an open-mode task)` };
       return sample;
     },
     media: (sample) => sample.media,

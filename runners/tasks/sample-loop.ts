@@ -27,9 +27,19 @@ export interface Output {
   readonly generatedTokens: number;
 }
 
+/** A loader item the task can never use (wrong sample kind: the suite is wrong, so the run stops). */
+export interface Unusable {
+  readonly unusable: string;
+}
+
+/** One sample this task cannot score (say, a multiple-choice item without choices): recorded as failed. */
+export interface Invalid {
+  readonly invalid: string;
+}
+
 export interface SampleTask<S> {
   /** The sample this task consumes, or why this item cannot be used. */
-  accept(item: Sample): S | { readonly unusable: string };
+  accept(item: Sample): S | Unusable | Invalid;
   media(sample: S): readonly MediaRef[];
   infer(batch: readonly Prepared<S>[], ctx: TaskContext): Promise<Output[]>;
 }
@@ -107,8 +117,39 @@ class SampleLoop<S extends { readonly id: string }> {
   }
 
   private async infer(prepared: PreparedBatch<S>): Promise<InferredBatch<S>> {
-    const outputs = prepared.ready.length > 0 ? await this.decodeLimit(() => this.task.infer(prepared.ready, this.ctx)) : [];
-    return { prepared, outputs, wallMs: performance.now() - prepared.started };
+    if (prepared.ready.length === 0) return { prepared, outputs: [], wallMs: performance.now() - prepared.started };
+    try {
+      const outputs = await this.decodeLimit(() => this.task.infer(prepared.ready, this.ctx));
+      return { prepared, outputs, wallMs: performance.now() - prepared.started };
+    } catch (error) {
+      if (this.ctx.failFast && prepared.ready.length === 1) throw this.modelError(prepared.ready[0]!, error);
+      return this.inferOneByOne(prepared);
+    }
+  }
+
+  /**
+   * A batch the model refused (one sample's prompt too long for the LM, an input the family cannot
+   * take) is run again sample by sample, so that only the samples that fail on their own are lost.
+   */
+  private async inferOneByOne(prepared: PreparedBatch<S>): Promise<InferredBatch<S>> {
+    const ready: Prepared<S>[] = [];
+    const outputs: Output[] = [];
+    const failures = [...prepared.failures];
+    for (const p of prepared.ready) {
+      try {
+        outputs.push(...(await this.decodeLimit(() => this.task.infer([p], this.ctx))));
+        ready.push(p);
+      } catch (error) {
+        if (this.ctx.failFast) throw this.modelError(p, error);
+        const paths = p.media.map((m) => m.path).join(', ');
+        failures.push(this.fail(failedRecord(this.ctx, p.index, p.sample.id, `the model failed on this sample: ${(error as Error).message}`, paths || `sample ${p.sample.id}`)));
+      }
+    }
+    return { prepared: { ready, failures, started: prepared.started }, outputs, wallMs: performance.now() - prepared.started };
+  }
+
+  private modelError(p: Prepared<S>, error: unknown): SampleFailedError {
+    return new SampleFailedError(`${this.ctx.plan.task.id}, sample ${p.sample.id}: the model failed on this sample: ${(error as Error).message}`);
   }
 
   private write({ prepared, outputs, wallMs }: InferredBatch<S>): void {
@@ -160,6 +201,10 @@ class SampleLoop<S extends { readonly id: string }> {
       }
       const accepted = this.task.accept(item);
       if ('unusable' in accepted) throw new SampleFailedError(`${ctx.plan.task.id}: ${describeSource(item)}: ${accepted.unusable}`);
+      if ('invalid' in accepted) {
+        await this.recordLoaderFailure(index, { kind: 'failure', id: item.id, reason: accepted.invalid, source: item.source });
+        continue;
+      }
       this.batch.push({ index, sample: accepted });
       if (this.batch.length >= ctx.settings.batchSize) await this.flush();
     }

@@ -7,7 +7,9 @@
  * Capabilities come from a small JSON "manifest" (test/fixtures/runs-runner/models/*.json).
  *
  * Env VLBENCH_DOUBLE_LOG=FILE appends one line per answered sample (`<model> <capability> <path>`), so
- * tests can tell what a run computed; VLBENCH_DOUBLE_DELAY_MS slows each model call.
+ * tests can tell what a run computed; VLBENCH_DOUBLE_DELAY_MS slows each model call;
+ * VLBENCH_DOUBLE_REFUSE=TEXT makes every per-sample call (caption, answer, instruction) whose batch
+ * holds a path containing TEXT throw, as a real model refuses an input it cannot take.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -61,6 +63,9 @@ async function call<T>(model: string, ctx: InferenceContext, capability: string,
   return ctx.time('decode', async () => {
     const delay = Number(process.env.VLBENCH_DOUBLE_DELAY_MS ?? 0);
     if (delay > 0) await sleep(delay);
+    const refuse = process.env.VLBENCH_DOUBLE_REFUSE;
+    const refused = refuse && !capability.startsWith('embed') && capability !== 'matchScores' ? paths.find((p) => p.includes(refuse)) : undefined;
+    if (refused !== undefined) throw new Error(`the double refuses ${refused}`);
     log(model, capability, paths);
     return fn();
   });

@@ -1,0 +1,109 @@
+/**
+ * One sample the model cannot take costs that sample only: the rest of its batch is scored, the
+ * failure is recorded with the model's reason, and a task where every sample failed makes
+ * `vlbench run` exit 1 with its run directory (and scores) still written.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FailedPrediction, PredictionRecord, ScoresFile } from '../../../reports/records.js';
+import { createRunCommand } from '../../../runners/commands/run.js';
+import { EXIT } from '../../../runners/exit-codes.js';
+import { readJsonl } from '../../../runners/run/jsonl.js';
+import { RunDirectory } from '../../../runners/run/run-dir.js';
+import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
+import { runDouble, tempDir } from './helpers/run-double.js';
+
+async function withRefusal<T>(text: string, fn: () => Promise<T>): Promise<T> {
+  process.env.VLBENCH_DOUBLE_REFUSE = text;
+  try {
+    return await fn();
+  } finally {
+    delete process.env.VLBENCH_DOUBLE_REFUSE;
+  }
+}
+
+function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const [out, err] = [process.stdout.write, process.stderr.write];
+  const captured: string[] = [];
+  process.stdout.write = ((chunk: string) => captured.push(String(chunk)) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => captured.push(String(chunk)) > 0) as typeof process.stderr.write;
+  return fn().finally(() => {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  });
+}
+
+test('a sample the model refuses fails alone; the rest of its batch is scored', async () => {
+  const result = await withRefusal('img02.png', () => runDouble({ models: ['double-blip'] }));
+  const dir = new RunDirectory(result.dir);
+  const records = readJsonl<PredictionRecord | FailedPrediction>(dir.predictions('tiny-blip-double', 'captioning')).records;
+  const failed = records.filter((r): r is FailedPrediction => r.kind === 'failed');
+  assert.is(failed.length, 2);
+  const refused = failed.find((r) => r.sampleId !== 'corrupt')!;
+  assert.match(refused.reason, /^the model failed on this sample: the double refuses .*img02\.png$/);
+  assert.match(refused.location, /img02\.png$/);
+  // img01 and img03 shared img02's batch (batchSize 3, file order) and are scored.
+  const scored = records.filter((r): r is PredictionRecord => r.kind !== 'failed').map((r) => JSON.stringify(r));
+  assert.ok(scored.some((r) => r.includes('img01.png')) && scored.some((r) => r.includes('img03.png')));
+  const scores = dir.readJson<ScoresFile>(dir.scores).results.find((r) => r.model === 'tiny-blip-double' && r.task === 'captioning')!;
+  assert.equal(scores.counts, { requested: 13, scored: 11, failed: 2 });
+});
+
+/** The fixture suite cut down to one task (the fixture's corrupt image would stop --fail-fast first). */
+function oneTaskSuite(taskId: string): string {
+  const suite = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')) as { data: Record<string, string>; tasks: { id: string }[]; gates?: unknown };
+  suite.data = { d: join(dirname(FIXTURE_SUITE), 'data') };
+  suite.tasks = suite.tasks.filter((t) => t.id === taskId);
+  delete suite.gates;
+  const file = join(tempDir('onetask'), 'one.suite.json');
+  writeFileSync(file, JSON.stringify(suite));
+  return file;
+}
+
+test('--fail-fast stops at a refused sample, naming the task and the sample', async () => {
+  try {
+    await withRefusal('/3.png', () => runDouble({ suites: [oneTaskSuite('vqa')], models: ['double-blip2'], failFast: true }));
+    assert.unreachable('should stop');
+  } catch (error) {
+    assert.match((error as Error).message, /^vqa, sample \S+: the model failed on this sample: the double refuses .*\/3\.png$/);
+  }
+});
+
+test('a task where every sample failed exits 1, with scores and predictions written', async () => {
+  const out = join(tempDir('allfail'), 'run');
+  const run = createRunCommand({ loadModel: loadDouble, registeredModels: doubleModels });
+  const code = await withRefusal('/images/', () => quietly(() => run.run([FIXTURE_SUITE, '--models', 'double-blip', '--out', out])));
+  assert.is(code, EXIT.harnessError);
+  const dir = new RunDirectory(out);
+  const captioning = dir.readJson<ScoresFile>(dir.scores).results.find((r) => r.task === 'captioning')!;
+  assert.equal(captioning.counts, { requested: 13, scored: 0, failed: 13 });
+  // Retrieval embeds the same images (not refused) and is scored in the same run.
+  assert.ok(dir.readJson<ScoresFile>(dir.scores).results.find((r) => r.task === 'retrieval')!.counts.scored > 0);
+});
+
+test('a multiple-choice record without choices is a failed sample, not the end of the run', async () => {
+  const root = tempDir('nochoices');
+  mkdirSync(join(root, 'images'));
+  const fixtureImages = new URL('../../fixtures/runs-runner/data/images/', import.meta.url).pathname;
+  const records = [
+    { id: 'ok', image: join(fixtureImages, 'img01.png'), question: 'Which colour?', choices: ['red', 'blue'], answer_index: 0 },
+    { id: 'empty', image: join(fixtureImages, 'img02.png'), question: 'Which colour?', choices: [], answer_index: 0 },
+  ];
+  writeFileSync(join(root, 'mc.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const suite = {
+    name: 'no-choices', models: ['double-instructblip'],
+    tasks: [{ kind: 'instruction', id: 'mc', mode: 'multiple-choice', template: '{question}', dataset: { loader: 'jsonl', files: { records: 'mc.jsonl' }, mediaRoot: '/' } }],
+  };
+  writeFileSync(join(root, 'mc.suite.json'), JSON.stringify(suite));
+  const result = await runDouble({ suites: [join(root, 'mc.suite.json')] });
+  const dir = new RunDirectory(result.dir);
+  const failed = readJsonl<FailedPrediction>(dir.predictions('tiny-instructblip-double', 'mc')).records.filter((r) => r.kind === 'failed');
+  assert.equal(failed.map((r) => r.sampleId), ['empty']);
+  assert.match(failed[0]!.reason, /has no choices; a multiple-choice task needs them/);
+  assert.match(failed[0]!.location, /mc\.jsonl:2$/);
+  assert.ok(existsSync(dir.scores));
+});
+
+test.run();
