@@ -1,6 +1,7 @@
 /**
- * Point-cloud readers: NumPy .npy ([N, C] float32/float64, C >= 3, C order) and PLY (ascii or
- * binary_little_endian; the `vertex` element's x, y, z and, when present, red, green, blue).
+ * Point-cloud readers: NumPy .npy ([N, C] float32/float64, C >= 3, C order), PLY (ascii or
+ * binary_little_endian; the `vertex` element's x, y, z and, when present, red, green, blue) and
+ * ModelNet40's text files (`modelnet40_normal_resampled`: one `x,y,z,nx,ny,nz` line per point).
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -28,7 +29,33 @@ export async function readPointCloud(path: string): Promise<PointCloud> {
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') return pointsFromNpy(bytes, path);
   if (ext === '.ply') return parsePly(bytes, path);
-  throw new PointCloudError(`${path}: unsupported point-cloud format '${ext || '(none)'}'; use .npy ([N, 3] float32) or .ply`);
+  if (ext === '.txt') return parseTextPoints(bytes, path);
+  throw new PointCloudError(`${path}: unsupported point-cloud format '${ext || '(none)'}'; use .npy ([N, 3] float32), .ply or ModelNet's .txt (x,y,z[,nx,ny,nz] per line)`);
+}
+
+/**
+ * ModelNet40 text points as ULIP/LAVIS read them (np.loadtxt(delimiter=',').astype(float32)): every
+ * column kept, so normals follow xyz the way extra .npy columns do; whitespace also separates.
+ */
+export function parseTextPoints(bytes: Uint8Array, source: string): PointCloud {
+  const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const rows: number[][] = [];
+  lines.forEach((line, i) => {
+    if (line.trim().length === 0) return;
+    const values = line.trim().split(/\s*,\s*|\s+/).map(Number);
+    if (values.length < 3 || values.some((v) => !Number.isFinite(v))) {
+      throw new PointCloudError(`${source}:${i + 1}: expected numbers x,y,z[,...] separated by commas, got '${line.trim().slice(0, 80)}'`);
+    }
+    if (rows.length > 0 && values.length !== rows[0]!.length) {
+      throw new PointCloudError(`${source}:${i + 1}: ${values.length} values, but the first point has ${rows[0]!.length}; every line needs the same columns`);
+    }
+    rows.push(values);
+  });
+  if (rows.length === 0) throw new PointCloudError(`${source}: no points (the file is empty)`);
+  const stride = rows[0]!.length;
+  const data = new Float32Array(rows.length * stride);
+  rows.forEach((row, p) => data.set(row, p * stride));
+  return { count: rows.length, stride, data };
 }
 
 export function pointsFromNpy(bytes: Uint8Array, source: string): PointCloud {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -64,6 +65,30 @@ test('ulip mode refuses clouds smaller than npoints (LAVIS would raise IndexErro
   assert.throws(() => processPointCloud(cloud, { mode: 'ulip', npoints: 8192 }, 'small_binary.ply'), /small_binary\.ply: has 120 points, fewer than npoints=8192/);
   const same = processPointCloud(cloud, { mode: 'ulip', npoints: 120 });
   assert.equal([...same.dims], [120, 6]);
+});
+
+test('ModelNet40 .txt (x,y,z,nx,ny,nz per line) reads the same float32 coordinates, normals after them', async () => {
+  const f32 = await readPointCloud(join(FIXTURES, 'torus_3000.npy'));
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-pc-'));
+  const lines = Array.from({ length: 200 }, (_, p) => {
+    const xyz = Array.from(f32.data.subarray(p * 3, p * 3 + 3), (v) => v.toPrecision(9));
+    return [...xyz, '0.0', '0.0', '1.0'].join(',');
+  });
+  writeFileSync(join(dir, 'torus_0001.txt'), lines.join('\r\n') + '\r\n');
+  const cloud = await readPointCloud(join(dir, 'torus_0001.txt'));
+  assert.is(cloud.count, 200);
+  assert.is(cloud.stride, 6);
+  for (let p = 0; p < 200; p++) {
+    assert.equal(Array.from(cloud.data.subarray(p * 6, p * 6 + 3)), Array.from(f32.data.subarray(p * 3, p * 3 + 3)), `point ${p}`);
+    assert.equal(Array.from(cloud.data.subarray(p * 6 + 3, p * 6 + 6)), [0, 0, 1]);
+  }
+  writeFileSync(join(dir, 'spaces.txt'), '1 2 3\n4 5 6\n');
+  assert.equal(Array.from((await readPointCloud(join(dir, 'spaces.txt'))).data), [1, 2, 3, 4, 5, 6]);
+  writeFileSync(join(dir, 'bad.txt'), '1,2,3\n4,five,6\n');
+  await readPointCloud(join(dir, 'bad.txt')).then(
+    () => assert.unreachable(),
+    (e: Error) => assert.match(e.message, /bad\.txt:2: expected numbers x,y,z/),
+  );
 });
 
 test('unsupported extensions and malformed files name the file', async () => {
