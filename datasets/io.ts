@@ -1,7 +1,8 @@
 /**
  * Reading helpers shared by the loaders: whole-document JSON (named errors), line streaming,
  * CSV/TSV row streaming (papaparse), media path resolution with an existence check, and small
- * string templates for media file names.
+ * string templates for media file names. Every text reader drops a leading UTF-8 byte order mark:
+ * editors on Windows write one, and JSON.parse rejects it.
  */
 import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
@@ -11,18 +12,29 @@ import Papa from 'papaparse';
 import { DatasetError } from './loader.js';
 import type { MediaRef, Modality, SampleFailure, SourceLocation } from './samples.js';
 
-export async function readJsonDocument(file: string): Promise<unknown> {
+const BOM = '\uFEFF';
+
+export function stripBom(text: string): string {
+  return text.startsWith(BOM) ? text.slice(BOM.length) : text;
+}
+
+/** A JSON document's text (without BOM) and its parsed value. */
+export async function readJsonText(file: string): Promise<{ readonly text: string; readonly value: unknown }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = stripBom(await readFile(file, 'utf8'));
   } catch (error) {
     throw new DatasetError(`${file}: cannot read: ${(error as Error).message}`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { text, value: JSON.parse(text) as unknown };
   } catch (error) {
     throw new DatasetError(`${file}: not valid JSON: ${(error as Error).message}`);
   }
+}
+
+export async function readJsonDocument(file: string): Promise<unknown> {
+  return (await readJsonText(file)).value;
 }
 
 /** Lines of a text file with their 1-based numbers; a final line without newline is included. */
@@ -31,7 +43,7 @@ export async function* readLines(file: string): AsyncGenerator<{ line: string; n
   let number = 0;
   for await (const line of input) {
     number += 1;
-    yield { line, number };
+    yield { line: number === 1 ? stripBom(line) : line, number };
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Every dataset loader by registered name. Exhaustive by construction: a name without a loader
- * (or the reverse) does not compile, and suites can only name these.
+ * (or the reverse) does not compile, and suites can only name these. Each is served with its ids
+ * checked (ids.ts), since a format's own ids can repeat (two questions with one question_id).
  */
+import { withUniqueIds } from './ids.js';
 import type { DatasetLoader } from './loader.js';
 import { audiocaps } from './loaders/audiocaps.js';
 import { clothoAqa } from './loaders/clotho-aqa.js';
@@ -45,4 +47,8 @@ const LOADERS: Record<LoaderName, DatasetLoader> = {
   'video-caption': videoCaption,
 };
 
-export const DATASET_LOADERS: ReadonlyMap<string, DatasetLoader> = new Map(Object.entries(LOADERS));
+function withCheckedIds(loader: DatasetLoader): DatasetLoader {
+  return { ...loader, load: (input) => withUniqueIds(loader.load(input)) };
+}
+
+export const DATASET_LOADERS: ReadonlyMap<string, DatasetLoader> = new Map(Object.entries(LOADERS).map(([name, loader]) => [name, withCheckedIds(loader)]));

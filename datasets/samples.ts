@@ -96,7 +96,10 @@ export type SampleKind = Sample['kind'];
 /** A sample the loader could not produce (broken row, missing file): recorded, never dropped. */
 export interface SampleFailure {
   readonly kind: 'failure';
-  /** The sample id when it could be read, else a synthetic `row:<n>` id. */
+  /**
+   * The sample id when it could be read, else a synthetic `row:<n>` id; unique among the items
+   * of one load like sample ids (a repeated id becomes `<id>@<pointer>`, see ids.ts).
+   */
   readonly id: string;
   readonly reason: string;
   readonly source: SourceLocation;

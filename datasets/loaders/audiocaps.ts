@@ -1,22 +1,25 @@
 /**
  * AudioCaps caption CSV (`audiocap_id,youtube_id,start_time,caption`; test has 5 rows per clip):
- * rows of the same clip are merged into one caption sample in file order. The audio file name
- * comes from a template (default `{youtube_id}.wav`; `{start_time}` and `{audiocap_id}` too).
+ * rows naming the same audio file are merged into one caption sample in file order. The file
+ * name comes from a template (default `{youtube_id}.wav`; `{start_time}` and `{audiocap_id}` too),
+ * and rows are grouped by the file it gives, not by youtube_id alone: with
+ * `{youtube_id}_{start_time}.wav`, two segments of one video are two clips. Ids: the youtube_id
+ * when it names one clip in the file (AudioCaps test), else every clip's file name.
  */
+import { shortIdsIfUnique } from '../ids.js';
 import { failure, fillTemplate, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
 import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem, SourceLocation } from '../samples.js';
 
 interface Clip {
-  readonly id: string;
-  readonly path: string;
+  readonly youtubeId: string;
   readonly references: string[];
   readonly source: SourceLocation;
 }
 
 export const audiocaps: DatasetLoader = {
   name: 'audiocaps',
-  description: 'AudioCaps caption CSV (audiocap_id, youtube_id, start_time, caption); rows of one clip merged',
+  description: 'AudioCaps caption CSV (audiocap_id, youtube_id, start_time, caption); rows of one audio file merged; ids: the youtube_id when it names one file, else every clip\'s file name',
   produces: ['caption'],
   modality: 'audio',
   files: { captions: { required: true, description: 'AudioCaps <split>.csv' } },
@@ -33,14 +36,17 @@ export const audiocaps: DatasetLoader = {
         yield failure(`row:${row.number}`, `broken row: ${[...row.errors, 'needs youtube_id and caption'].join('; ')}`, source);
         continue;
       }
-      const known = clips.get(youtubeId);
+      const path = fillTemplate(template, { youtube_id: youtubeId, start_time: row.fields.start_time ?? '', audiocap_id: row.fields.audiocap_id ?? '' });
+      const known = clips.get(path);
       if (known !== undefined) known.references.push(caption);
-      else clips.set(youtubeId, { id: youtubeId, path: fillTemplate(template, { youtube_id: youtubeId, start_time: row.fields.start_time ?? '', audiocap_id: row.fields.audiocap_id ?? '' }), references: [caption], source });
+      else clips.set(path, { youtubeId, references: [caption], source });
     }
-    for (const clip of clips.values()) {
-      const media = await mediaOrFailure(clip.id, 'audio', mediaPath(input.mediaRoot, clip.path), clip.source);
+    const idOf = shortIdsIfUnique(clips.keys(), (path) => clips.get(path)?.youtubeId ?? path);
+    for (const [path, clip] of clips) {
+      const id = idOf(path);
+      const media = await mediaOrFailure(id, 'audio', mediaPath(input.mediaRoot, path), clip.source);
       if ('kind' in media) yield media;
-      else yield { kind: 'caption', id: clip.id, media, references: clip.references, source: clip.source } satisfies CaptionSample;
+      else yield { kind: 'caption', id, media, references: clip.references, source: clip.source } satisfies CaptionSample;
     }
   },
 };

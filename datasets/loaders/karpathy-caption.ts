@@ -2,11 +2,11 @@
 import { failure, mediaOrFailure, mediaPath } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem } from '../samples.js';
-import { readKarpathy } from './karpathy-json.js';
+import { KARPATHY_ID_RULE, readKarpathy } from './karpathy-json.js';
 
 export const karpathyCaption: DatasetLoader = {
   name: 'karpathy-caption',
-  description: 'COCO / Flickr30k Karpathy split, LAVIS annotation JSON (coco_karpathy_test.json, flickr30k_test.json): images with their reference captions',
+  description: 'COCO / Flickr30k Karpathy split, LAVIS annotation JSON (coco_karpathy_test.json, flickr30k_test.json): images with their reference captions; ' + KARPATHY_ID_RULE,
   produces: ['caption'],
   modality: 'image',
   files: { annotations: { required: true, description: 'the LAVIS/Karpathy annotation JSON (list of {image, caption})' } },

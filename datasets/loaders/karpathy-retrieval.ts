@@ -5,11 +5,11 @@
 import { failure, mediaOrFailure, mediaPath } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { LoaderItem, RetrievalSample } from '../samples.js';
-import { readKarpathy } from './karpathy-json.js';
+import { KARPATHY_ID_RULE, readKarpathy } from './karpathy-json.js';
 
 export const karpathyRetrieval: DatasetLoader = {
   name: 'karpathy-retrieval',
-  description: 'COCO / Flickr30k Karpathy retrieval split, LAVIS annotation JSON: images with their ground-truth captions',
+  description: 'COCO / Flickr30k Karpathy retrieval split, LAVIS annotation JSON: images with their ground-truth captions; ' + KARPATHY_ID_RULE,
   produces: ['retrieval'],
   modality: 'image',
   files: { annotations: { required: true, description: 'the LAVIS/Karpathy annotation JSON (list of {image, caption})' } },

@@ -28,6 +28,15 @@ export const MAPPING_OPTIONS: Readonly<Record<string, LoaderOption>> = {
 
 type RecordValue = unknown;
 
+/**
+ * A 0-based choice index written as digits (JSON numbers arrive here as their String), else -1.
+ * Number() would read an empty or blank CSV cell as 0, the first choice, and accept '1e0' or '0x1'.
+ */
+function choiceIndex(text: string | undefined): number {
+  const trimmed = text?.trim();
+  return trimmed !== undefined && /^\d+$/.test(trimmed) ? Number(trimmed) : -1;
+}
+
 export class RecordMapper {
   constructor(private readonly loader: DatasetLoader, private readonly input: LoaderInput) {}
 
@@ -52,6 +61,14 @@ export class RecordMapper {
     return String(record[field]) === this.field('filterValue');
   }
 
+  /** Why a reference list cannot be scored (none at all, or an empty one), else undefined. */
+  private captionProblem(captions: readonly string[], kind: string): string | undefined {
+    const field = this.field('captionsField');
+    if (captions.length === 0) return `field '${field}' has no captions; a ${kind} sample needs at least one`;
+    const blank = captions.findIndex((c) => c.trim() === '');
+    return blank < 0 ? undefined : `field '${field}': caption ${blank + 1} of ${captions.length} is empty`;
+  }
+
   async map(record: RecordValue, index: number, source: SourceLocation): Promise<LoaderItem> {
     if (!isRecord(record)) return failure(`row:${index}`, 'record is not an object', source);
     const rawId = record[this.field('idField')];
@@ -63,8 +80,11 @@ export class RecordMapper {
       return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
     };
     const modality = this.field('modality') as Modality;
+    const kind = this.field('kind');
     const paths = this.list(record[this.field('mediaField')]);
     if (paths === undefined || paths.length === 0) return missing('mediaField');
+    // Caption, retrieval and VQA samples hold one media input; taking the first would silently drop the rest.
+    if (paths.length > 1 && kind !== 'instruction') return failure(id, `field '${this.field('mediaField')}' names ${paths.length} files; a ${kind} sample takes one`, source);
     const media: MediaRef[] = [];
     for (const path of paths) {
       const ref = await mediaOrFailure(id, modality, mediaPath(this.input.mediaRoot, path), source);
@@ -72,10 +92,11 @@ export class RecordMapper {
       media.push(ref);
     }
     const first = media[0] as MediaRef;
-    const kind = this.field('kind');
     if (kind === 'caption' || kind === 'retrieval') {
       const captions = this.list(record[this.field('captionsField')]);
       if (captions === undefined) return missing('captionsField');
+      const problem = this.captionProblem(captions, kind);
+      if (problem !== undefined) return failure(id, problem, source);
       return kind === 'caption'
         ? { kind: 'caption', id, media: first, references: captions, category: text('categoryField'), source }
         : { kind: 'retrieval', id, media: first, captions, source };
@@ -89,8 +110,11 @@ export class RecordMapper {
     const choices = this.list(record[this.field('choicesField')]) ?? [];
     let answerIndex = -1;
     if (choices.length > 0) {
-      answerIndex = Number(text('answerIndexField'));
-      if (!Number.isInteger(answerIndex) || answerIndex < 0 || answerIndex >= choices.length) return failure(id, `field '${this.field('answerIndexField')}' must be an index into the ${choices.length} choices`, source);
+      answerIndex = choiceIndex(text('answerIndexField'));
+      if (answerIndex < 0 || answerIndex >= choices.length) {
+        const given = JSON.stringify(record[this.field('answerIndexField')]) ?? 'nothing';
+        return failure(id, `field '${this.field('answerIndexField')}' must be an index into the ${choices.length} choices (0 to ${choices.length - 1}), got ${given}`, source);
+      }
     }
     return {
       kind: 'instruction', id, media, question, context: text('contextField') ?? '', choices, answerIndex,

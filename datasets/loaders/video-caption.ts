@@ -2,6 +2,7 @@
  * Video captioning in LAVIS's MSVD / MSR-VTT caption annotation JSON: a list of
  * `{ "video": "video7010.mp4", "caption": "..." | [...] }`, entries of one video merged in file
  * order. The video is a file (decoded with ffmpeg) or a folder of frames under the media root.
+ * Ids follow karpathy-json.ts: the file stem, or the path when two videos share a stem.
  */
 import { failure, mediaOrFailure, mediaPath } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
@@ -10,7 +11,7 @@ import { readKarpathy } from './karpathy-json.js';
 
 export const videoCaption: DatasetLoader = {
   name: 'video-caption',
-  description: 'MSVD / MSR-VTT / VATEX-style video captioning, LAVIS annotation JSON (list of {video, caption}): videos (files or frame folders) with their reference captions',
+  description: 'MSVD / MSR-VTT / VATEX-style video captioning, LAVIS annotation JSON (list of {video, caption}): videos (files or frame folders) with their reference captions; ids: the video file stem when no two videos of the file share it, else every video\'s path relative to mediaRoot',
   produces: ['caption'],
   modality: 'video',
   files: { annotations: { required: true, description: 'the LAVIS caption annotation JSON (list of {video, caption})' } },

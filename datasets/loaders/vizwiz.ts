@@ -1,11 +1,14 @@
 /**
  * VizWiz VQA annotation JSON (val.json): a list of `{image, question, answers: [{answer,
- * answer_confidence}] x10, answer_type, answerable}`. Scored with VQA accuracy.
+ * answer_confidence}] x10, answer_type, answerable}`. Scored with VQA accuracy. The test split
+ * has no `answers`; an entry whose `answers` is present but empty or holds a non-answer fails
+ * (scoring it against fewer or no answers would be silently wrong).
  */
 import { basename, extname } from 'node:path';
 import { failure, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, requiredFile, type DatasetLoader } from '../loader.js';
 import type { LoaderItem, VqaSample } from '../samples.js';
+import { readAnswers } from './vqa-format.js';
 
 export const vizwiz: DatasetLoader = {
   name: 'vizwiz',
@@ -26,12 +29,17 @@ export const vizwiz: DatasetLoader = {
         continue;
       }
       const id = basename(entry.image, extname(entry.image));
+      // The test split has no answers at all; present but empty or broken is an error.
+      const answers = 'answers' in entry ? readAnswers(entry.answers, `${source.at}/answers`) : [];
+      if ('problem' in answers) {
+        yield failure(id, `${answers.at}: ${answers.problem}; fix the entry or remove it`, { file, at: answers.at });
+        continue;
+      }
       const media = await mediaOrFailure(id, 'image', mediaPath(input.mediaRoot, entry.image), source);
       if ('kind' in media) {
         yield media;
         continue;
       }
-      const answers = Array.isArray(entry.answers) ? (entry.answers as unknown[]).flatMap((a) => (isRecord(a) && typeof a.answer === 'string' ? [a.answer] : [])) : [];
       yield {
         kind: 'vqa', id, imageId: id, media, question: entry.question, answers,
         answerType: typeof entry.answer_type === 'string' ? entry.answer_type : '', questionType: '', source,

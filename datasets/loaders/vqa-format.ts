@@ -4,10 +4,15 @@
  * (`{annotations: [{question_id, answers: [{answer}], answer_type, question_type}]}`), joined on
  * question_id. Images are found from a file name template such as
  * `val2014/COCO_val2014_{image_id:012}.jpg`.
+ *
+ * A question whose annotation is broken (no answers, an answer that is not `{answer: string}`,
+ * a second annotation for the same question) fails with the annotation's pointer: scoring it
+ * against no answers, or against one of two answer sets, would be a silently wrong score. A
+ * repeated question_id in the questions file is turned into a failure by the registry (ids.ts).
  */
 import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, type LoaderInput } from '../loader.js';
-import type { LoaderItem, VqaSample } from '../samples.js';
+import type { LoaderItem, SampleFailure, SourceLocation, VqaSample } from '../samples.js';
 
 interface Annotation {
   readonly answers: string[];
@@ -15,22 +20,76 @@ interface Annotation {
   readonly questionType: string;
 }
 
-async function readAnnotations(file: string | undefined): Promise<Map<string, Annotation> | undefined> {
+/** Why an annotation cannot be used, at the JSON pointer of the broken part. */
+export interface BrokenAnnotation {
+  readonly problem: string;
+  readonly at: string;
+}
+
+interface Annotations {
+  readonly file: string;
+  readonly byQuestion: Map<string, Annotation | BrokenAnnotation>;
+  /** Entries that name no question, so that no question can report them. */
+  readonly unjoinable: SampleFailure[];
+}
+
+function isQuestionId(value: unknown): value is string | number {
+  return (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** The answers of `[{answer}, ...]` at `at` (VQAv2, OK-VQA, VizWiz), or why they cannot be used. */
+export function readAnswers(list: unknown, at: string): string[] | BrokenAnnotation {
+  if (!Array.isArray(list) || list.length === 0) return { problem: 'expected a non-empty array of answers, each {"answer": "..."}', at };
+  const answers: string[] = [];
+  for (const [j, entry] of (list as unknown[]).entries()) {
+    if (!isRecord(entry) || typeof entry.answer !== 'string') return { problem: `expected {"answer": string}, got ${JSON.stringify(entry) ?? String(entry)}`, at: `${at}/${j}` };
+    answers.push(entry.answer);
+  }
+  return answers;
+}
+
+function readAnnotation(annotation: Record<string, unknown>, at: string): Annotation | BrokenAnnotation {
+  const answers = readAnswers(annotation.answers, `${at}/answers`);
+  if ('problem' in answers) return answers;
+  return {
+    answers,
+    answerType: typeof annotation.answer_type === 'string' ? annotation.answer_type : '',
+    questionType: typeof annotation.question_type === 'string' ? annotation.question_type : '',
+  };
+}
+
+async function readAnnotations(file: string | undefined): Promise<Annotations | undefined> {
   if (file === undefined) return undefined;
   const document = await readJsonDocument(file);
   if (!isRecord(document) || !Array.isArray(document.annotations)) throw new DatasetError(`${file}: expected an object with an "annotations" list (VQA annotation format)`);
-  const byQuestion = new Map<string, Annotation>();
-  for (const annotation of document.annotations as unknown[]) {
-    if (!isRecord(annotation) || annotation.question_id === undefined || !Array.isArray(annotation.answers)) continue;
-    const answers = (annotation.answers as unknown[]).map((a) => (isRecord(a) && typeof a.answer === 'string' ? a.answer : undefined));
-    if (answers.some((a) => a === undefined)) continue;
-    byQuestion.set(String(annotation.question_id), {
-      answers: answers as string[],
-      answerType: typeof annotation.answer_type === 'string' ? annotation.answer_type : '',
-      questionType: typeof annotation.question_type === 'string' ? annotation.question_type : '',
-    });
+  const byQuestion = new Map<string, Annotation | BrokenAnnotation>();
+  const unjoinable: SampleFailure[] = [];
+  const firstAt = new Map<string, string>();
+  for (const [index, annotation] of (document.annotations as unknown[]).entries()) {
+    const at = `/annotations/${index}`;
+    if (!isRecord(annotation) || !isQuestionId(annotation.question_id)) {
+      unjoinable.push(failure(`annotation:${index}`, 'annotation has no "question_id" (a number or string), so it answers no question; add the id or remove the entry', { file, at }));
+      continue;
+    }
+    const id = String(annotation.question_id);
+    const earlier = firstAt.get(id);
+    if (earlier !== undefined) {
+      byQuestion.set(id, { problem: `question_id ${id} has a second annotation here (the first is ${earlier}); keep one`, at });
+      continue;
+    }
+    firstAt.set(id, at);
+    byQuestion.set(id, readAnnotation(annotation, at));
   }
-  return byQuestion;
+  return { file, byQuestion, unjoinable };
+}
+
+/** The annotation of question `id`, or the failure that says why it has none. */
+function join(annotations: Annotations | undefined, id: string, source: SourceLocation): Annotation | SampleFailure | undefined {
+  if (annotations === undefined) return undefined;
+  const annotation = annotations.byQuestion.get(id);
+  if (annotation === undefined) return failure(id, `question ${id} has no entry in the annotations file ${annotations.file}`, source);
+  if ('problem' in annotation) return failure(id, `${annotation.at}: ${annotation.problem} (the annotation of question ${id}); fix the annotation or remove the question`, { file: annotations.file, at: annotation.at });
+  return annotation;
 }
 
 export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string): AsyncGenerator<LoaderItem> {
@@ -41,14 +100,14 @@ export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string):
   const annotations = await readAnnotations(input.files.annotations);
   for (const [index, entry] of (document.questions as unknown[]).entries()) {
     const source = { file: questionsFile, at: `/questions/${index}` };
-    if (!isRecord(entry) || entry.question_id === undefined || entry.image_id === undefined || typeof entry.question !== 'string') {
+    if (!isRecord(entry) || !isQuestionId(entry.question_id) || !isQuestionId(entry.image_id) || typeof entry.question !== 'string') {
       yield failure(`row:${index}`, 'question entry needs "question_id", "image_id" and "question"', source);
       continue;
     }
     const id = String(entry.question_id);
-    const annotation = annotations?.get(id);
-    if (annotations !== undefined && annotation === undefined) {
-      yield failure(id, `question ${id} has no entry in the annotations file ${input.files.annotations ?? ''}`, source);
+    const annotation = join(annotations, id, source);
+    if (annotation !== undefined && 'kind' in annotation) {
+      yield annotation;
       continue;
     }
     const imageId = String(entry.image_id);
@@ -62,4 +121,5 @@ export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string):
       answers: annotation?.answers ?? [], answerType: annotation?.answerType ?? '', questionType: annotation?.questionType ?? '', source,
     } satisfies VqaSample;
   }
+  yield* annotations?.unjoinable ?? [];
 }

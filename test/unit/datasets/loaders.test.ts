@@ -129,7 +129,7 @@ test('csv (TSV): list columns split on |; bad index and short row are failures',
   assert.equal(summary(items), ['instruction:r1', 'failure:r2', 'failure:row:4']);
   assert.ok(items[0]?.kind === 'instruction');
   assert.equal([items[0].choices, items[0].answerIndex, items[0].category], [['circle', 'square', 'cone'], 1, 'shape']);
-  assert.is(reason(items[1]), "field 'answer_index' must be an index into the 2 choices @ 3");
+  assert.is(reason(items[1]), "field 'answer_index' must be an index into the 2 choices (0 to 1), got \"7\" @ 3");
   assert.match(reason(items[2]), /^broken row: missing field 'question'.* @ 4$/);
 });
 

@@ -1,0 +1,51 @@
+/**
+ * Sample ids. Everything downstream of a loader is keyed by sample id: per-sample scores, the
+ * VQA and exact-match metrics, `--resume` (which skips ids already written) and shard merging. A
+ * repeated id would make those overwrite, skip or refuse samples, so ids are made unique here,
+ * never left to the scorer to trip over.
+ */
+import { failure } from './io.js';
+import type { LoaderItem, SourceLocation } from './samples.js';
+
+/**
+ * The id scheme for one file: `short(key)` (e.g. the number in a COCO file name, which published
+ * tooling keys results by) when no two keys share a short id, else the key itself for every
+ * entry, so that one file never mixes the two schemes. Keys must be unique (e.g. media paths).
+ */
+export function shortIdsIfUnique(keys: Iterable<string>, short: (key: string) => string): (key: string) => string {
+  const owner = new Map<string, string>();
+  for (const key of keys) {
+    const id = short(key);
+    const other = owner.get(id);
+    if (other !== undefined && other !== key) return (k) => k;
+    owner.set(id, key);
+  }
+  return short;
+}
+
+function where(source: SourceLocation): string {
+  return `${source.file} ${source.at}`;
+}
+
+/**
+ * Passes items through, turning an item whose id an earlier item already has into a failure at
+ * its own location that names the earlier one. The failure gets a fresh id (`<id>@<pointer>`),
+ * so that it too can be recorded, resumed and merged without clashing. The registry wraps every
+ * loader in this, so no format can hand the runner a repeated id.
+ */
+export async function* withUniqueIds(items: AsyncIterable<LoaderItem>): AsyncGenerator<LoaderItem> {
+  const first = new Map<string, SourceLocation>();
+  for await (const item of items) {
+    const earlier = first.get(item.id);
+    if (earlier === undefined) {
+      first.set(item.id, item.source);
+      yield item;
+      continue;
+    }
+    let id = `${item.id}@${item.source.at}`;
+    for (let n = 2; first.has(id); n += 1) id = `${item.id}@${item.source.at}#${n}`;
+    first.set(id, item.source);
+    const also = item.kind === 'failure' ? ` (this entry also failed: ${item.reason})` : '';
+    yield failure(id, `id '${item.id}' is used again: the entry at ${where(earlier)} already has it; each sample id must appear once in the dataset, so remove or renumber this entry${also}`, item.source);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Sample ids are unique within a load (datasets/ids.ts): the Karpathy and AudioCaps id schemes,
+ * and the check that turns any repeated id into a failure at the repeat. Scores, --resume and
+ * shard merging are keyed by id, so two samples with one id would overwrite or skip each other.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { withUniqueIds } from '../../../datasets/ids.js';
+import type { LoaderItem } from '../../../datasets/samples.js';
+import { failureAt, load, removeTempDatasets, sampleIds, summary, tempDataset } from './temp-dataset.js';
+
+const captions = (name: string): string[] => [`${name} one`, `${name} two`];
+
+function karpathy(images: readonly string[], extra: Record<string, string> = {}): string {
+  const media = Object.fromEntries(images.map((image) => [image.replace(/^\.\//, ''), '']));
+  return tempDataset({ ...media, ...extra, 'ann.json': JSON.stringify(images.map((image) => ({ image, caption: captions(image) }))) });
+}
+
+test('karpathy-caption: numeric ids that two images share fall back to image paths for the whole file', async () => {
+  const images = ['cat/img_1.png', 'dog/img_1.png', 'cat/img_2.png', 'dog/img_2.png'];
+  const items = await load('karpathy-caption', karpathy(images), { annotations: 'ann.json' });
+  assert.equal(summary(items), images.map((image) => `caption:${image}`));
+  // Each sample keeps its own references: nothing overwritten by an image of the same number.
+  for (const [i, item] of items.entries()) assert.equal(item.kind === 'caption' ? item.references : [], captions(images[i]!));
+});
+
+test('karpathy-caption: zero-padded and plain numbers that collide (img_0001 / img_1) also fall back to paths', async () => {
+  const images = ['a/img_0001.png', 'b/img_1.png'];
+  const items = await load('karpathy-caption', karpathy(images), { annotations: 'ann.json' });
+  assert.equal(sampleIds(items), images);
+});
+
+test('karpathy-caption: numeric ids are kept when each names one image (COCO / Flickr convention)', async () => {
+  const images = ['val2014/COCO_val2014_000000391895.jpg', 'other/COCO_val2014_000000000042.jpg', '1000092795.jpg'];
+  const items = await load('karpathy-caption', karpathy(images), { annotations: 'ann.json' });
+  assert.equal(sampleIds(items), ['391895', '42', '1000092795']);
+});
+
+test('karpathy-retrieval: colliding numbers give unique ids, one sample per image with its own captions', async () => {
+  const images = ['photos/cat_1.jpg', 'photos/dog_1.jpg'];
+  const items = await load('karpathy-retrieval', karpathy(images), { annotations: 'ann.json' });
+  assert.equal(summary(items), ['retrieval:photos/cat_1.jpg', 'retrieval:photos/dog_1.jpg']);
+  assert.ok(items[1]?.kind === 'retrieval');
+  assert.equal(items[1].captions, captions('photos/dog_1.jpg'));
+});
+
+test('karpathy-caption: "./a.jpg" and "a.jpg" are one image; a broken entry of a good image gets its own id', async () => {
+  const root = tempDataset({
+    'x/img_1.png': '', 'y/img_1.png': '',
+    'ann.json': JSON.stringify([
+      { image: 'x/img_1.png', caption: ['first'] },
+      { image: './x/img_1.png', caption: 'second' },
+      { image: 'y/img_1.png', caption: [] },
+      { image: 'y/img_1.png', caption: ['third'] },
+    ]),
+  });
+  const items = await load('karpathy-caption', root, { annotations: 'ann.json' });
+  assert.equal(summary(items), ['caption:x/img_1.png', 'failure:row:2', 'caption:y/img_1.png']);
+  assert.ok(items[0]?.kind === 'caption');
+  assert.equal(items[0].references, ['first', 'second']);
+  assert.match(failureAt(items[1]), /has no "caption" string or list of strings @ \/2$/);
+});
+
+test('video-caption: two videos with one file stem are told apart by path', async () => {
+  const root = tempDataset({ 'a/clip.mp4': '', 'b/clip.mp4': '', 'caps.json': JSON.stringify([{ video: 'a/clip.mp4', caption: 'x' }, { video: 'b/clip.mp4', caption: 'y' }]) });
+  const items = await load('video-caption', root, { annotations: 'caps.json' });
+  assert.equal(sampleIds(items), ['a/clip.mp4', 'b/clip.mp4']);
+});
+
+const SEGMENTS = 'audiocap_id,youtube_id,start_time,caption\n1,abc,0,a tone at the start\n2,abc,0,a tone\n3,abc,30,a noisy segment later\n4,abc,30,noise later\n';
+
+test('audiocaps: rows are grouped by the file the template names, so two segments of one video are two clips', async () => {
+  const root = tempDataset({ 'abc_0.wav': '', 'abc_30.wav': '', 'seg.csv': SEGMENTS });
+  const items = await load('audiocaps', root, { captions: 'seg.csv' }, { fileTemplate: '{youtube_id}_{start_time}.wav' });
+  assert.equal(summary(items), ['caption:abc_0.wav', 'caption:abc_30.wav']);
+  const references = items.map((i) => (i.kind === 'caption' ? i.references : []));
+  assert.equal(references, [['a tone at the start', 'a tone'], ['a noisy segment later', 'noise later']]);
+  assert.ok(items[1]?.kind === 'caption');
+  assert.is(items[1].media.path, join(root, 'abc_30.wav'));
+});
+
+test('audiocaps: youtube_id stays the id when it names one file; a template without start_time merges the segments', async () => {
+  const root = tempDataset({ 'abc.wav': '', 'abc_0.wav': '', 'xyz_5.wav': '', 'seg.csv': SEGMENTS, 'two.csv': 'audiocap_id,youtube_id,start_time,caption\n1,abc,0,a\n2,xyz,5,b\n' });
+  const merged = await load('audiocaps', root, { captions: 'seg.csv' });
+  assert.equal(summary(merged), ['caption:abc']);
+  assert.ok(merged[0]?.kind === 'caption' && merged[0].references.length === 4);
+  const distinct = await load('audiocaps', root, { captions: 'two.csv' }, { fileTemplate: '{youtube_id}_{start_time}.wav' });
+  assert.equal(summary(distinct), ['caption:abc', 'caption:xyz']);
+});
+
+test('every loader: a repeated id becomes a failure at the repeat that names the first (jsonl)', async () => {
+  const root = tempDataset({ 'a.png': '', 'r.jsonl': ['q1', 'q2', 'q1'].map((id) => JSON.stringify({ id, image: 'a.png', question: 'what?', answers: ['x'] })).join('\n') });
+  const items = await load('jsonl', root, { records: 'r.jsonl' });
+  assert.equal(summary(items).slice(0, 2), ['instruction:q1', 'instruction:q2']);
+  assert.is(items[2]?.kind, 'failure');
+  assert.match(failureAt(items[2]), /^id 'q1' is used again: the entry at .*r\.jsonl 1 already has it; .* @ 3$/);
+  assert.is(new Set(items.map((i) => i.id)).size, items.length);
+});
+
+async function collect(items: LoaderItem[]): Promise<LoaderItem[]> {
+  async function* source(): AsyncGenerator<LoaderItem> {
+    yield* items;
+  }
+  const out: LoaderItem[] = [];
+  for await (const item of withUniqueIds(source())) out.push(item);
+  return out;
+}
+
+test('withUniqueIds: repeated failures get fresh ids too, even when the obvious fresh id is taken', async () => {
+  const at = (n: string): { file: string; at: string } => ({ file: 'f.json', at: n });
+  const items = await collect([
+    { kind: 'failure', id: 'a', reason: 'image missing', source: at('/0') },
+    { kind: 'failure', id: 'a@/1', reason: 'odd id', source: at('/9') },
+    { kind: 'failure', id: 'a', reason: 'image missing', source: at('/1') },
+  ]);
+  const ids = items.map((i) => i.id);
+  assert.is(new Set(ids).size, 3);
+  assert.equal(ids.slice(0, 2), ['a', 'a@/1']);
+  assert.match(failureAt(items[2]), /^id 'a' is used again: the entry at f\.json \/0 already has it.*\(this entry also failed: image missing\) @ \/1$/);
+});
+
+test.after(removeTempDatasets);
+
+test.run();

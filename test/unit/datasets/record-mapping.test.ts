@@ -1,0 +1,55 @@
+/**
+ * The generic CSV / JSONL field mapping on records that used to load as silently wrong samples:
+ * an empty answer-index cell (Number('') is 0, the first choice), a caption record without
+ * references, and several media files for a sample kind that holds one.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { failureAt, load, removeTempDatasets, summary, tempDataset } from './temp-dataset.js';
+
+const IMAGES = { 'a.png': '', 'b.png': '' };
+
+test('csv: an empty or blank answer-index cell is a failure like an out-of-range index', async () => {
+  const rows = ['id,image,question,choices,answer_index', 'q1,a.png,Shape?,circle|square|star,1', 'q2,a.png,Shape?,circle|square|star,', 'q3,a.png,Colour?,red|blue,  ', 'q4,a.png,Colour?,red|blue,0', 'q5,a.png,Colour?,red|blue,2'];
+  const items = await load('csv', tempDataset({ ...IMAGES, 'mc.csv': rows.join('\n') }), { records: 'mc.csv' });
+  assert.equal(summary(items), ['instruction:q1', 'failure:q2', 'failure:q3', 'instruction:q4', 'failure:q5']);
+  assert.match(failureAt(items[1]), /^field 'answer_index' must be an index into the 3 choices \(0 to 2\), got "" @ 3$/);
+  assert.match(failureAt(items[2]), /got " {2}" @ 4$/);
+  assert.ok(items[3]?.kind === 'instruction');
+  assert.equal([items[3].answerIndex, items[3].answers], [0, ['red']]);
+});
+
+test('jsonl: answer indices must be whole numbers (a digit string is accepted); booleans, null, fractions and "" fail', async () => {
+  const record = (id: string, index: unknown): string => JSON.stringify({ id, image: 'a.png', question: 'q?', choices: ['x', 'y'], answer_index: index });
+  const lines = [record('ok-number', 1), record('ok-string', '1'), record('bool', true), record('null', null), record('frac', 0.5), record('empty', ''), record('exp', '1e0')];
+  const items = await load('jsonl', tempDataset({ ...IMAGES, 'r.jsonl': lines.join('\n') }), { records: 'r.jsonl' });
+  assert.equal(summary(items), ['instruction:ok-number', 'instruction:ok-string', 'failure:bool', 'failure:null', 'failure:frac', 'failure:empty', 'failure:exp']);
+  assert.ok(items[1]?.kind === 'instruction' && items[1].answerIndex === 1);
+});
+
+test('caption records without references fail at load: empty cell, [] and a blank entry', async () => {
+  const csvText = ['id,image,captions', 'c1,a.png,a red circle|a circle', 'c2,a.png,', 'c3,a.png,one||two'].join('\n');
+  const csvItems = await load('csv', tempDataset({ ...IMAGES, 'cap.csv': csvText }), { records: 'cap.csv' }, { kind: 'caption' });
+  assert.equal(summary(csvItems), ['caption:c1', 'failure:c2', 'failure:c3']);
+  assert.match(failureAt(csvItems[1]), /^field 'captions' has no captions; a caption sample needs at least one @ 3$/);
+  assert.match(failureAt(csvItems[2]), /^field 'captions': caption 2 of 3 is empty @ 4$/);
+  const jsonlText = [JSON.stringify({ id: 'j1', image: 'a.png', captions: [] }), JSON.stringify({ id: 'j2', image: 'a.png', captions: ['fine'] })].join('\n');
+  const jsonlItems = await load('jsonl', tempDataset({ ...IMAGES, 'cap.jsonl': jsonlText }), { records: 'cap.jsonl' }, { kind: 'retrieval' });
+  assert.equal(summary(jsonlItems), ['failure:j1', 'retrieval:j2']);
+});
+
+test('two media files fail for caption, retrieval and vqa records (one input each); instruction records keep both', async () => {
+  const text = JSON.stringify({ id: 'two', image: ['a.png', 'b.png'], question: 'which?', captions: ['c'], answers: ['a'] });
+  const root = tempDataset({ ...IMAGES, 'r.jsonl': text });
+  for (const kind of ['caption', 'retrieval', 'vqa']) {
+    const items = await load('jsonl', root, { records: 'r.jsonl' }, { kind });
+    assert.match(failureAt(items[0]), new RegExp(`^field 'image' names 2 files; a ${kind} sample takes one @ 1$`));
+  }
+  const instruction = await load('jsonl', root, { records: 'r.jsonl' }, { kind: 'instruction' });
+  assert.ok(instruction[0]?.kind === 'instruction');
+  assert.is(instruction[0].media.length, 2);
+});
+
+test.after(removeTempDatasets);
+
+test.run();

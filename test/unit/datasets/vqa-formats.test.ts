@@ -1,0 +1,108 @@
+/**
+ * VQA-style loaders on broken annotations: a question whose answers are missing, empty or hold a
+ * non-answer fails with the annotation's file and JSON pointer instead of being scored against
+ * no answers; a repeated question_id fails at the repeat; GQA questions come in file order.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { failureAt, load, removeTempDatasets, sampleIds, summary, tempDataset } from './temp-dataset.js';
+
+const TEMPLATE = { imageTemplate: 'img_{image_id}.jpg' };
+const ten = (answer: string): { answer: string }[] => Array.from({ length: 10 }, () => ({ answer }));
+
+function vqaDataset(questions: unknown[], annotations: unknown[]): string {
+  return tempDataset({
+    'img_1.jpg': '', 'img_2.jpg': '',
+    'q.json': JSON.stringify({ questions }),
+    'a.json': JSON.stringify({ annotations }),
+  });
+}
+
+const question = (id: number | string, text = 'what?'): Record<string, unknown> => ({ question_id: id, image_id: 1, question: text });
+
+test('vqav2: missing, empty and null answers fail with the annotation file and pointer; good questions load', async () => {
+  const root = vqaDataset(
+    [question(10), question(11), question(12), question(13), question(14)],
+    [
+      { question_id: 10, answers: ten('yes'), answer_type: 'yes/no' },
+      { question_id: 11 },
+      { question_id: 12, answers: [] },
+      { question_id: 13, answers: [{ answer: 'two' }, null] },
+      { question_id: 14, answers: [{ answer: 'red' }] },
+    ],
+  );
+  const items = await load('vqav2', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
+  assert.equal(summary(items), ['vqa:10', 'failure:11', 'failure:12', 'failure:13', 'vqa:14']);
+  assert.match(failureAt(items[1]), /^\/annotations\/1\/answers: expected a non-empty array of answers.* @ \/annotations\/1\/answers$/);
+  assert.match(failureAt(items[2]), /^\/annotations\/2\/answers: expected a non-empty array of answers.* @ \/annotations\/2\/answers$/);
+  assert.match(failureAt(items[3]), /^\/annotations\/3\/answers\/1: expected \{"answer": string\}, got null.* @ \/annotations\/3\/answers\/1$/);
+  for (const failed of items.slice(1, 4)) assert.is(failed.source.file, join(root, 'a.json'));
+  assert.ok(items[4]?.kind === 'vqa');
+  assert.equal(items[4].answers, ['red']);
+});
+
+test('vqav2: a repeated question_id fails at the repeat, naming the questions file and both pointers', async () => {
+  const root = vqaDataset([question(6000, 'first'), question(6000, 'second'), question(6001)], [{ question_id: 6000, answers: ten('no') }, { question_id: 6001, answers: ten('2') }]);
+  const items = await load('vqav2', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
+  assert.equal(items.map((i) => i.kind), ['vqa', 'failure', 'vqa']);
+  assert.ok(items[0]?.kind === 'vqa' && items[0].question === 'first');
+  const repeat = items[1]!;
+  assert.is(repeat.source.file, join(root, 'q.json'));
+  assert.match(failureAt(repeat), /^id '6000' is used again: the entry at .*q\.json \/questions\/0 already has it.* @ \/questions\/1$/);
+  assert.is(new Set(items.map((i) => i.id)).size, 3);
+});
+
+test('vqav2: two annotations for one question, and an annotation without question_id, are failures', async () => {
+  const root = vqaDataset([question(1), question(2)], [{ question_id: 1, answers: ten('a') }, { question_id: 1, answers: ten('b') }, { answers: ten('c') }, { question_id: 2, answers: ten('d') }]);
+  const items = await load('vqav2', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
+  assert.equal(items.map((i) => i.kind), ['failure', 'vqa', 'failure']);
+  assert.match(failureAt(items[0]), /question_id 1 has a second annotation here \(the first is \/annotations\/0\).* @ \/annotations\/1$/);
+  assert.match(failureAt(items[2]), /annotation has no "question_id".* @ \/annotations\/2$/);
+});
+
+test('okvqa shares the checks (VQAv2 format)', async () => {
+  const root = vqaDataset([question(1)], [{ question_id: 1, answers: [] }]);
+  const items = await load('okvqa', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
+  assert.match(failureAt(items[0]), /^\/annotations\/0\/answers: expected a non-empty array/);
+});
+
+test('vizwiz: answers present but empty or broken fail with their pointer; absent (test split) loads without answers', async () => {
+  const entry = (image: string, answers?: unknown): Record<string, unknown> => ({ image, question: 'what?', ...(answers === undefined ? {} : { answers }) });
+  const root = tempDataset({
+    'a.jpg': '', 'b.jpg': '', 'c.jpg': '', 'd.jpg': '',
+    'val.json': JSON.stringify([entry('a.jpg', [{ answer: 'x' }]), entry('b.jpg', []), entry('c.jpg', [{ answer: 'x' }, { answer_confidence: 'yes' }]), entry('d.jpg')]),
+  });
+  const items = await load('vizwiz', root, { annotations: 'val.json' });
+  assert.equal(summary(items), ['vqa:a', 'failure:b', 'failure:c', 'vqa:d']);
+  assert.match(failureAt(items[1]), /^\/1\/answers: expected a non-empty array.* @ \/1\/answers$/);
+  assert.match(failureAt(items[2]), /^\/2\/answers\/1: expected \{"answer": string\}.* @ \/2\/answers\/1$/);
+  assert.ok(items[3]?.kind === 'vqa' && items[3].answers.length === 0);
+});
+
+const gqaEntry = (image: string, answer: unknown = 'yes'): Record<string, unknown> => ({ imageId: image, question: `about ${image}?`, answer, types: { structural: 'verify', detailed: 'x' } });
+
+test('gqa: questions come in the file order, not JSON.parse order (integer-like keys first, ascending)', async () => {
+  const keys = ['20968379', '201307251', '05451384', '1234'];
+  const text = `{${keys.map((key, i) => `${JSON.stringify(key)}: ${JSON.stringify(gqaEntry(`n${i + 1}`))}`).join(',\n')}}`;
+  const root = tempDataset({ 'n1.jpg': '', 'n2.jpg': '', 'n3.jpg': '', 'n4.jpg': '', 'q.json': text });
+  const items = await load('gqa', root, { questions: 'q.json' });
+  assert.equal(sampleIds(items), keys);
+  assert.equal(items.map((i) => (i.kind === 'vqa' ? i.imageId : '')), ['n1', 'n2', 'n3', 'n4']);
+});
+
+test('gqa: a repeated key fails at the repeat and the first value stands; a non-string answer fails', async () => {
+  const text = `{"7": ${JSON.stringify(gqaEntry('n1', 'first'))}, "8": ${JSON.stringify(gqaEntry('n1', 3))}, "7": ${JSON.stringify(gqaEntry('n1', 'second'))}}`;
+  const root = tempDataset({ 'n1.jpg': '', 'q.json': text });
+  const items = await load('gqa', root, { questions: 'q.json' });
+  assert.equal(items.map((i) => i.kind), ['vqa', 'failure', 'failure']);
+  assert.ok(items[0]?.kind === 'vqa');
+  assert.equal(items[0].answers, ['first']);
+  assert.match(failureAt(items[1]), /"answer" \(when present\) a string @ \/8$/);
+  assert.match(failureAt(items[2]), /^question id "7" appears again \(occurrence 2/);
+  assert.is(new Set(items.map((i) => i.id)).size, 3);
+});
+
+test.after(removeTempDatasets);
+
+test.run();
