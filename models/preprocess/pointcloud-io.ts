@@ -42,7 +42,9 @@ export function parseTextPoints(bytes: Uint8Array, source: string): PointCloud {
   const rows: number[][] = [];
   lines.forEach((line, i) => {
     if (line.trim().length === 0) return;
-    const values = line.trim().split(/\s*,\s*|\s+/).map(Number);
+    const tokens = line.trim().split(/\s*,\s*|\s+/);
+    // Number('') is 0 and Number('0x10') is 16, which np.loadtxt rejects; NaN and inf are no coordinates.
+    const values = tokens.map((t) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN));
     if (values.length < 3 || values.some((v) => !Number.isFinite(v))) {
       throw new PointCloudError(`${source}:${i + 1}: expected numbers x,y,z[,...] separated by commas, got '${line.trim().slice(0, 80)}'`);
     }

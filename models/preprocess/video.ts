@@ -46,7 +46,8 @@ const FRAME_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 
 /** Frame files in a folder, sorted by name (numeric-aware, so 2.jpg precedes 10.jpg). */
 export async function listFrameFiles(folder: string): Promise<string[]> {
-  const names = (await readdir(folder)).filter((n) => FRAME_EXTENSIONS.has(extname(n).toLowerCase()));
+  // Hidden files are not frames: macOS writes `._frame_000.png` metadata beside every copied frame.
+  const names = (await readdir(folder)).filter((n) => !n.startsWith('.') && FRAME_EXTENSIONS.has(extname(n).toLowerCase()));
   if (names.length === 0) throw new VideoError(`${folder}: no .jpg/.png/.webp frame files in the folder`);
   return names.sort(new Intl.Collator('en', { numeric: true }).compare).map((n) => join(folder, n));
 }

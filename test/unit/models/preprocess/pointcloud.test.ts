@@ -84,6 +84,13 @@ test('ModelNet40 .txt (x,y,z,nx,ny,nz per line) reads the same float32 coordinat
   }
   writeFileSync(join(dir, 'spaces.txt'), '1 2 3\n4 5 6\n');
   assert.equal(Array.from((await readPointCloud(join(dir, 'spaces.txt'))).data), [1, 2, 3, 4, 5, 6]);
+  for (const [name, text] of [['empty-field.txt', '0.1,,0.3\n'], ['trailing-comma.txt', '1,2,3,\n'], ['hex.txt', '0x10,2,3\n']]) {
+    writeFileSync(join(dir, name!), text!);
+    await readPointCloud(join(dir, name!)).then(
+      () => assert.unreachable(name),
+      (e: Error) => assert.match(e.message, new RegExp(`${name!.replace('.', '\\.')}:1: expected numbers`)),
+    );
+  }
   writeFileSync(join(dir, 'bad.txt'), '1,2,3\n4,five,6\n');
   await readPointCloud(join(dir, 'bad.txt')).then(
     () => assert.unreachable(),

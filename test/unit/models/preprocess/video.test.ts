@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeImageFile } from '../../../../models/preprocess/image-decode.js';
@@ -29,6 +29,16 @@ test('headtail sampling: [0, gap, 2 gap, .., end] with end = total, so the last 
 test('frame folders sort numerically (frame_2 before frame_10)', async () => {
   const files = await listFrameFiles(FRAMES);
   assert.equal(files.map((f) => f.split('/').pop()), ['frame_0.png', 'frame_2.png', 'frame_4.png', 'frame_6.png', 'frame_8.png', 'frame_10.png', 'frame_12.png']);
+});
+
+test('hidden files in a frame folder (macOS ._ metadata) are not frames', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-frames-'));
+  for (const name of ['frame_000.png', 'frame_001.png']) copyFileSync(join(FRAMES, basename((await listFrameFiles(FRAMES))[0]!)), join(dir, name));
+  writeFileSync(join(dir, '._frame_000.png'), 'not an image');
+  assert.equal((await listFrameFiles(dir)).map((f) => basename(f)), ['frame_000.png', 'frame_001.png']);
+  const hiddenOnly = mkdtempSync(join(tmpdir(), 'vlbench-frames-'));
+  writeFileSync(join(hiddenOnly, '._frame_000.png'), 'not an image');
+  await listFrameFiles(hiddenOnly).then(() => assert.unreachable(), (e: Error) => assert.ok(e instanceof VideoError && /no \.jpg\/\.png\/\.webp frame files/.test(e.message)));
 });
 
 test('folder video = per-frame PIL-exact image preprocessing of the sampled frames, [F, 3, S, S]', async () => {
