@@ -5,15 +5,16 @@
  *
  *   { "formatVersion": 1, "entries": [ {
  *       "family": "blip", "modelPattern": "blip.*base",     (regex on the lowercased model id; optional)
- *       "benchmarks": ["coco-karpathy-test", "coco_karpathy"], (dataset names or task ids)
+ *       "benchmarks": ["coco-karpathy-test", "coco-caption"], (task ids that name this benchmark)
  *       "metric": "CIDEr", "value": 1.333, "asPrinted": "133.3",
  *       "setting": "ViT-B CapFilt-L, fine-tuned",
  *       "source": "BLIP, arXiv 2201.12086, Table 7" } ] }
  *
  * `value` is on vlbench's scale for the metric (pycocoevalcap fractions for caption metrics,
  * percent for VQA accuracy and recall); `asPrinted` is the number as the paper prints it.
- * An entry applies to a (model, task) when a benchmark name equals one of the task's dataset
- * names or its id, the metric matches, and the family matches (and the pattern, when given).
+ * An entry applies to a (model, task) when one of its benchmarks equals the task's id, the metric
+ * matches, and the family matches (and the pattern, when given). Not the dataset's loader: a
+ * loader names a file format (the bundled synthetic VQA is in VQAv2's format), not a benchmark.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -45,7 +46,7 @@ function checkEntry(entry: unknown, where: string): PublishedEntry {
   }
   if (typeof e.value !== 'number' || !Number.isFinite(e.value)) throw new PublishedFormatError(`${where}/value: expected a finite number on vlbench's scale for the metric.`);
   if (!Array.isArray(e.benchmarks) || e.benchmarks.length === 0 || !e.benchmarks.every((b) => typeof b === 'string')) {
-    throw new PublishedFormatError(`${where}/benchmarks: expected a non-empty array of dataset names or task ids.`);
+    throw new PublishedFormatError(`${where}/benchmarks: expected a non-empty array of the task ids that name this benchmark.`);
   }
   if (e.modelPattern !== undefined) {
     try {
@@ -81,6 +82,6 @@ const familyKey = (family: string): string => family.toLowerCase().replace(/[^a-
 export function findPublished(entries: readonly PublishedEntry[], model: ReportModel, task: ReportTask, metric: string): PublishedEntry | undefined {
   return entries.find((e) => e.metric === metric
     && familyKey(e.family) === familyKey(model.family)
-    && e.benchmarks.some((b) => b === task.id || task.datasets.includes(b))
+    && e.benchmarks.includes(task.id)
     && (e.modelPattern === undefined || new RegExp(e.modelPattern).test(model.modelId.toLowerCase())));
 }

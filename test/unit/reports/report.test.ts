@@ -62,6 +62,15 @@ test('shipped published numbers parse and match real benchmark names', () => {
   assert.is(findPublished(entries, model('albef-base', 'albef'), coco, 'CIDEr'), undefined);
 });
 
+test('published numbers follow the task id, not the file format its loader reads', () => {
+  const entries = shippedPublished();
+  const blip = { modelId: 'blip-base', family: 'blip' } as ReportModel;
+  const task = (id: string, loader: string): ReportTask => ({ id, kind: 'vqa', metrics: ['vqa_accuracy'], primaryMetric: 'vqa_accuracy', datasets: [loader] });
+  // The bundled synthetic VQA is in VQAv2's format; BLIP's VQAv2 test-dev number is not its reference.
+  assert.is(findPublished(entries, blip, task('synth-vqa', 'vqav2'), 'vqa_accuracy'), undefined);
+  assert.match(findPublished(entries, blip, task('vqav2-val', 'vqav2'), 'vqa_accuracy')!.setting, /test-dev/);
+});
+
 test('a malformed published file is rejected with the JSON pointer', () => {
   const file = join(tempDir(join(tmpdir(), 'vlbench-pub-')), 'bad.json');
   writeFileSync(file, JSON.stringify({ formatVersion: 1, entries: [{ family: 'blip', benchmarks: [], metric: 'CIDEr', value: 1, asPrinted: '100', setting: 's', source: 's' }] }));
