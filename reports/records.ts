@@ -173,7 +173,12 @@ export interface TaskScores {
   readonly metrics: Readonly<Record<string, number>>;
   /** Per-category breakdowns, e.g. { perAnswerType: { "yes/no": 91.2, ... } }. */
   readonly breakdowns: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  readonly counts: { readonly requested: number; readonly scored: number; readonly failed: number };
+  /**
+   * `scored`: predictions that entered the metrics; `failed`: samples that produced none;
+   * `unannotated`: predictions written for samples without reference answers (a test-server
+   * split, say): kept for submission, in no metric. Absent when zero.
+   */
+  readonly counts: { readonly requested: number; readonly scored: number; readonly failed: number; readonly unannotated?: number };
 }
 
 export interface ScoresFile {

@@ -40,7 +40,15 @@ interface Answered {
   readonly questionType: string;
 }
 
-function answerScores(items: readonly Answered[], metrics: readonly string[], categoryKey: string): { metrics: Metrics; breakdowns: Breakdowns; samples: SampleScoreRecord[] } {
+interface Scored {
+  readonly metrics: Metrics;
+  readonly breakdowns?: Breakdowns;
+  readonly samples: SampleScoreRecord[];
+  /** Predictions with no reference answers: written, not scored. */
+  readonly unannotated?: number;
+}
+
+function answerScores(items: readonly Answered[], metrics: readonly string[], categoryKey: string): Scored {
   const result: Metrics = {};
   const breakdowns: Breakdowns = {};
   const perSample = new Map<string, Record<string, number>>(items.map((i) => [i.sampleId, {}]));
@@ -58,7 +66,7 @@ function answerScores(items: readonly Answered[], metrics: readonly string[], ca
     breakdowns[`exact_match.${categoryKey}`] = meanBy(scorable, (i) => i.answerType, (i) => 100 * exact.perItem.get(i.sampleId)!);
     for (const [id, value] of exact.perItem) perSample.get(id)!.exact_match = 100 * value;
   }
-  return { metrics: result, breakdowns, samples: [...perSample].map(([sampleId, scores]) => ({ sampleId, scores })) };
+  return { metrics: result, breakdowns, samples: [...perSample].map(([sampleId, scores]) => ({ sampleId, scores })), unannotated: items.length - scorable.length };
 }
 
 function meanBy<T>(items: readonly T[], key: (item: T) => string, value: (item: T) => number): Record<string, number> {
@@ -67,7 +75,7 @@ function meanBy<T>(items: readonly T[], key: (item: T) => string, value: (item: 
   return Object.fromEntries([...groups].map(([k, values]) => [k, values.reduce((a, b) => a + b, 0) / values.length]));
 }
 
-function instructionScores(records: readonly PredictionRecord[], metrics: readonly string[]): { metrics: Metrics; breakdowns: Breakdowns; samples: SampleScoreRecord[] } {
+function instructionScores(records: readonly PredictionRecord[], metrics: readonly string[]): Scored {
   const predictions = ordered<InstructionPrediction>(records, 'instruction');
   const choice = predictions.filter((p) => p.mode === 'multiple-choice');
   if (choice.length > 0) {
@@ -102,7 +110,7 @@ export interface ScoreRequest {
 
 export function scoreTask(request: ScoreRequest, records: readonly PredictionRecord[]): TaskScoring {
   const failed = records.filter((r) => r.kind === 'failed').length;
-  let result: { metrics: Metrics; breakdowns?: Breakdowns; samples: SampleScoreRecord[] };
+  let result: Scored;
   switch (request.kind) {
     case 'captioning': result = captionScores(records, request.tokenize); break;
     case 'vqa': {
@@ -121,7 +129,7 @@ export function scoreTask(request: ScoreRequest, records: readonly PredictionRec
     scores: {
       model: request.model, task: request.task, kind: request.kind,
       metrics: select(result.metrics, request.metrics), breakdowns: result.breakdowns ?? {},
-      counts: { requested: request.requested, scored: records.length - failed, failed },
+      counts: { requested: request.requested, scored: records.length - failed - (result.unannotated ?? 0), failed, ...(result.unannotated ? { unannotated: result.unannotated } : {}) },
     },
     samples: result.samples,
   };

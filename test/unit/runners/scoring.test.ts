@@ -1,0 +1,32 @@
+/**
+ * Counts of a scored task: a prediction without reference answers (a test-server split) is kept
+ * and counted apart, never as scored, and stays out of the metric; failures are counted apart.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { FailedPrediction, VqaPrediction } from '../../../reports/records.js';
+import { scoreTask } from '../../../runners/run/scoring.js';
+
+function vqa(sampleId: string, answer: string, answers: string[]): VqaPrediction {
+  return {
+    kind: 'vqa', sampleId, model: 'm', task: 't', sampleIndex: Number(sampleId), question: 'What colour?', answer, answers,
+    answerType: 'other', questionType: 'what color', imageId: sampleId, generatedTokens: 1, latencyMs: 1, media: [],
+  };
+}
+
+test('VQA: unannotated predictions are counted apart and stay out of the accuracy', () => {
+  const tenRed = Array.from({ length: 10 }, () => 'red');
+  const failed: FailedPrediction = { kind: 'failed', sampleId: '4', model: 'm', task: 't', sampleIndex: 4, reason: 'corrupt', location: 'x.png' };
+  const { scores } = scoreTask({ model: 'm', task: 't', kind: 'vqa', metrics: ['vqa_accuracy'], tokenize: 'ptb', requested: 4 },
+    [vqa('1', 'red', tenRed), vqa('2', 'blue', tenRed), vqa('3', 'red', []), failed]);
+  // One right (100) and one wrong (0) among the two annotated questions.
+  assert.equal(scores.metrics, { vqa_accuracy: 50 });
+  assert.equal(scores.counts, { requested: 4, scored: 2, failed: 1, unannotated: 1 });
+});
+
+test('a fully annotated task reports no unannotated count', () => {
+  const { scores } = scoreTask({ model: 'm', task: 't', kind: 'vqa', metrics: ['vqa_accuracy'], tokenize: 'ptb', requested: 1 }, [vqa('1', 'red', ['red', 'red', 'red'])]);
+  assert.equal(scores.counts, { requested: 1, scored: 1, failed: 0 });
+});
+
+test.run();
