@@ -20,13 +20,10 @@ export const nocaps: DatasetLoader = {
     const document = await readJsonDocument(file);
     if (!isRecord(document) || !Array.isArray(document.images)) throw new DatasetError(`${file}: expected an object with an "images" list (NoCaps format)`);
     const domain = optionString(input, nocaps, 'domain');
-    const references = new Map<string, string[]>();
-    const annotations: unknown[] = Array.isArray(document.annotations) ? document.annotations : [];
-    for (const annotation of annotations) {
-      if (!isRecord(annotation) || typeof annotation.caption !== 'string') continue;
-      const id = String(annotation.image_id);
-      references.set(id, [...(references.get(id) ?? []), annotation.caption]);
-    }
+    const { references, broken } = readReferences(document.annotations);
+    // The test split ships no annotations: its images are captioned, not scored. In an annotated
+    // file an image without captions is a hole in the file, not a test image.
+    const annotated = references.size > 0 || broken.size > 0;
     for (const [index, image] of (document.images as unknown[]).entries()) {
       const source = { file, at: `/images/${index}` };
       if (!isRecord(image) || typeof image.file_name !== 'string' || image.id === undefined) {
@@ -36,9 +33,30 @@ export const nocaps: DatasetLoader = {
       const category = typeof image.domain === 'string' ? image.domain : '';
       if (domain !== 'all' && category !== domain) continue;
       const id = String(image.id);
+      const problem = broken.get(id) ?? (annotated && !references.has(id) ? `image ${id} has no caption in ${file}'s annotations; add its references or remove the image` : undefined);
+      if (problem !== undefined) {
+        yield failure(id, problem, source);
+        continue;
+      }
       const media = await mediaOrFailure(id, 'image', mediaPath(input.mediaRoot, image.file_name), source);
       if ('kind' in media) yield media;
       else yield { kind: 'caption', id, media, references: references.get(id) ?? [], category, source } satisfies CaptionSample;
     }
   },
 };
+
+/** Reference captions per image id, and per image the first malformed annotation (JSON pointer). */
+function readReferences(annotations: unknown): { references: Map<string, string[]>; broken: Map<string, string> } {
+  const references = new Map<string, string[]>();
+  const broken = new Map<string, string>();
+  for (const [index, annotation] of (Array.isArray(annotations) ? annotations : []).entries()) {
+    const id = isRecord(annotation) && annotation.image_id !== undefined ? String(annotation.image_id) : undefined;
+    if (id === undefined) continue;
+    if (typeof annotation.caption !== 'string' || annotation.caption.trim() === '') {
+      if (!broken.has(id)) broken.set(id, `/annotations/${index}/caption: expected a non-empty string; fix or remove this annotation`);
+      continue;
+    }
+    references.set(id, [...(references.get(id) ?? []), annotation.caption]);
+  }
+  return { references, broken };
+}

@@ -24,12 +24,15 @@ function select(all: Metrics, names: readonly string[]): Metrics {
   return Object.fromEntries(names.filter((n) => all[n] !== undefined).map((n) => [n, all[n]!]));
 }
 
-function captionScores(records: readonly PredictionRecord[], tokenize: 'ptb' | 'none'): { metrics: Metrics; samples: SampleScoreRecord[] } {
-  const predictions = ordered<CaptionPrediction>(records, 'captioning');
-  if (predictions.length === 0) return { metrics: {}, samples: [] };
+function captionScores(records: readonly PredictionRecord[], tokenize: 'ptb' | 'none'): Scored {
+  const all = ordered<CaptionPrediction>(records, 'captioning');
+  // Images without reference captions (NoCaps test, say) are captioned for submission, not scored.
+  const predictions = all.filter((p) => p.references.length > 0);
+  const unannotated = all.length - predictions.length;
+  if (predictions.length === 0) return { metrics: {}, samples: [], unannotated };
   const result = scoreCaptions(new Map(predictions.map((p) => [p.sampleId, p.references])), new Map(predictions.map((p) => [p.sampleId, p.caption])), { tokenize });
   const samples = [...result.perImage].map(([sampleId, scores]) => ({ sampleId, scores: { ...scores } }));
-  return { metrics: { ...result.metrics }, samples };
+  return { metrics: { ...result.metrics }, samples, unannotated };
 }
 
 interface Answered {

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { FailedPrediction, VqaPrediction } from '../../../reports/records.js';
+import type { CaptionPrediction, FailedPrediction, VqaPrediction } from '../../../reports/records.js';
 import { scoreTask } from '../../../runners/run/scoring.js';
 
 function vqa(sampleId: string, answer: string, answers: string[]): VqaPrediction {
@@ -27,6 +27,19 @@ test('VQA: unannotated predictions are counted apart and stay out of the accurac
 test('a fully annotated task reports no unannotated count', () => {
   const { scores } = scoreTask({ model: 'm', task: 't', kind: 'vqa', metrics: ['vqa_accuracy'], tokenize: 'ptb', requested: 1 }, [vqa('1', 'red', ['red', 'red', 'red'])]);
   assert.equal(scores.counts, { requested: 1, scored: 1, failed: 0 });
+});
+
+test('captioning: images without references are counted apart; the metrics equal those of the annotated ones alone', () => {
+  const caption = (sampleId: string, text: string, references: string[]): CaptionPrediction => ({
+    kind: 'captioning', sampleId, model: 'm', task: 't', sampleIndex: Number(sampleId), caption: text, references,
+    generatedTokens: 3, latencyMs: 1, media: [],
+  });
+  const annotated = [caption('1', 'a red square', ['a red square', 'a square that is red']), caption('2', 'a blue circle', ['a green circle'])];
+  const request = { model: 'm', task: 't', kind: 'captioning' as const, metrics: ['CIDEr', 'Bleu_1'], tokenize: 'ptb' as const, requested: 3 };
+  const alone = scoreTask({ ...request, requested: 2 }, annotated).scores;
+  const mixed = scoreTask(request, [...annotated, caption('3', 'a dog', [])]).scores;
+  assert.equal(mixed.metrics, alone.metrics);
+  assert.equal(mixed.counts, { requested: 3, scored: 2, failed: 0, unannotated: 1 });
 });
 
 test.run();
