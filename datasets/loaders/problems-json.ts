@@ -4,6 +4,7 @@
  * are yielded in the split's id order.
  */
 import { isRecord, isStringArray, readJsonDocument } from '../io.js';
+import { readJsonObjectMembers } from '../json-members.js';
 import { DatasetError } from '../loader.js';
 
 export interface Problem {
@@ -13,8 +14,11 @@ export interface Problem {
 }
 
 export async function* readProblems(problemsFile: string, splitsFile: string | undefined, split: string): AsyncGenerator<Problem | { readonly pid: string; readonly missing: true }> {
-  const problems = await readJsonDocument(problemsFile);
-  if (!isRecord(problems)) throw new DatasetError(`${problemsFile}: expected an object keyed by problem id (problems.json)`);
+  // File order (not JSON.parse's numeric order of keys like "123"), so that --limit and --shard
+  // without a splits file take the file's first problems.
+  const members = await readJsonObjectMembers(problemsFile, 'an object keyed by problem id (problems.json)');
+  const problems = new Map<string, unknown>();
+  for (const m of members) if (m.occurrence === 1) problems.set(m.key, m.value);
   let ids: string[];
   if (splitsFile !== undefined) {
     const splits = await readJsonDocument(splitsFile);
@@ -22,10 +26,10 @@ export async function* readProblems(problemsFile: string, splitsFile: string | u
     if (!isStringArray(list)) throw new DatasetError(`${splitsFile}: no list of problem ids for split '${split}'; splits: ${isRecord(splits) ? Object.keys(splits).join(', ') : '(not an object)'}`);
     ids = list;
   } else {
-    ids = Object.keys(problems).filter((pid) => isRecord(problems[pid]) && (problems[pid] as Record<string, unknown>).split === split);
+    ids = [...problems].filter(([, fields]) => isRecord(fields) && fields.split === split).map(([pid]) => pid);
   }
   for (const pid of ids) {
-    const fields = problems[pid];
+    const fields = problems.get(pid);
     if (isRecord(fields)) yield { pid, fields, at: `/${pid}` };
     else yield { pid, missing: true };
   }
