@@ -4,6 +4,7 @@
  * accuracy 0-100), so changes are ranked by |delta| divided by the largest absolute value the
  * metric takes in either run (a change across the metric's whole observed range ranks 1).
  */
+import { didYouMean } from '../suites/did-you-mean.js';
 import type { SampleScoreRecord } from './records.js';
 import { predictionText } from './prediction-text.js';
 import { readPredictions, readRun, readSampleScores, runLabel, type LoadedRun } from './run-reader.js';
@@ -35,6 +36,20 @@ export interface RunDiff {
   readonly onlyInA: readonly string[];
   readonly onlyInB: readonly string[];
   readonly changes: readonly SampleChange[];
+}
+
+/** Restricts a diff to one task and/or one model. */
+export interface DiffFilter {
+  readonly task?: string | undefined;
+  readonly model?: string | undefined;
+}
+
+/** A filter naming a task or model that neither run has (a typo must not print "0 changed"). */
+export class DiffFilterError extends Error {
+  override name = 'DiffFilterError';
+  constructor(readonly field: 'task' | 'model', message: string) {
+    super(message);
+  }
 }
 
 function pairKey(model: string, task: string): string {
@@ -82,11 +97,27 @@ function pairChanges(a: LoadedRun, b: LoadedRun, model: string, task: string): {
   return { samples: ids.length, changes };
 }
 
-export function diffRuns(dirA: string, dirB: string): RunDiff {
+function checkFilter(filter: DiffFilter, pairs: readonly { model: string; task: string }[]): void {
+  for (const field of ['task', 'model'] as const) {
+    const wanted = filter[field];
+    const known = [...new Set(pairs.map((p) => p[field]))].sort();
+    if (wanted !== undefined && !known.includes(wanted)) {
+      throw new DiffFilterError(field, `neither run has ${field} '${wanted}'${didYouMean(wanted, known)}; the runs' ${field}s: ${known.join(', ')}`);
+    }
+  }
+}
+
+function filtered(pairs: Map<string, { model: string; task: string }>, filter: DiffFilter): Map<string, { model: string; task: string }> {
+  return new Map([...pairs].filter(([, p]) => (filter.task === undefined || p.task === filter.task) && (filter.model === undefined || p.model === filter.model)));
+}
+
+/** The changes from run A to run B; a filter naming a task or model neither run has throws DiffFilterError. */
+export function diffRuns(dirA: string, dirB: string, filter: DiffFilter = {}): RunDiff {
   const a = readRun(dirA);
   const b = readRun(dirB);
-  const pairsA = pairsOf(a);
-  const pairsB = pairsOf(b);
+  checkFilter(filter, [...pairsOf(a).values(), ...pairsOf(b).values()]);
+  const pairsA = filtered(pairsOf(a), filter);
+  const pairsB = filtered(pairsOf(b), filter);
   const compared: RunDiff['compared'][number][] = [];
   const changes: SampleChange[] = [];
   for (const [key, pair] of pairsA) {

@@ -17,10 +17,18 @@
  *
  * Every verdict's bootstrap is seeded from (seed, gate index, model, task), so adding a gate
  * does not change the intervals of the others.
+ *
+ * Samples that failed (or were never written) fail the checks of their pair whatever the values
+ * say (coverage.ts), because the values then describe only the samples that worked. A gated pair
+ * the baseline lacks is a harness error (a renamed id, or a baseline from another suite) unless
+ * the caller allows it; then it is reported as 'no-baseline' (skipped).
  */
 import type { TaskTimings } from '../records.js';
 import { pairedBootstrap, quantileSorted, unpairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
 import { describeGate, type GateSpec, type LatencyStatistic, type TimingMeasure, TIMING_MEASURES } from '../gate-spec.js';
+import { boundShortfall, comparisonShortfall, countsFor, hasUnscored, requestedNote, unmatchedShortfall } from './coverage.js';
+import { missingBaselineError, type MissingBaseline } from './missing-baseline.js';
+import { noMatchError } from './no-match.js';
 import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
 import type { RunSnapshot, SnapshotResult } from './snapshot.js';
 
@@ -33,7 +41,8 @@ export interface GateVerdict {
   readonly task: string;
   readonly metric: string;
   readonly baseline: number | null;
-  readonly current: number;
+  /** null when the run has no value for the pair (every sample failed). */
+  readonly current: number | null;
   /** current - baseline in metric units, or a relative change in percent (`unit: '%'`). */
   readonly difference: number | null;
   readonly interval: readonly [number, number] | null;
@@ -41,6 +50,8 @@ export interface GateVerdict {
   readonly status: VerdictStatus;
   /** Paired samples (quality) or latency samples (current run) behind the interval. */
   readonly n: number | null;
+  /** Why the check failed other than by its threshold (samples that failed in this run); else null. */
+  readonly reason: string | null;
   readonly notes: readonly string[];
 }
 
@@ -50,6 +61,10 @@ export interface GateOptions {
   readonly replicates: number;
   readonly tokenize: CaptionTokenizer;
   readonly higherIsBetter: (metric: string) => boolean;
+  /** Report gated pairs the baseline lacks as 'no-baseline' (skipped) instead of throwing. */
+  readonly allowMissingBaseline?: boolean;
+  /** Names for error messages: the gate list (file and JSON pointer), the two runs (paths). */
+  readonly sources?: { readonly gates?: string; readonly current?: string; readonly baseline?: string };
 }
 
 export interface GateReport {
@@ -116,20 +131,36 @@ function latencyStatistic(values: readonly number[], indices: ArrayLike<number>,
 
 const allIndices = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i);
 
-function verdict(base: Omit<GateVerdict, 'notes'> & { notes?: readonly string[] }): GateVerdict {
-  return { ...base, notes: base.notes ?? [] };
+function verdict(base: Omit<GateVerdict, 'notes' | 'reason'> & { notes?: readonly string[]; reason?: string | null }): GateVerdict {
+  return { ...base, reason: base.reason ?? null, notes: base.notes ?? [] };
+}
+
+/** Pairs with a value of `metric`, and pairs whose task reports it but that have none because samples failed. */
+function qualityTargets(current: RunSnapshot, metric: string): SnapshotResult[] {
+  return current.results.filter((r) => metric in r.metrics || (reportsMetric(current, r.task, metric) && hasUnscored(r.counts)));
+}
+
+/** The pairs a floor or ceiling checks; a pair without a value (every sample failed) fails. */
+function boundTargets(gate: Extract<GateSpec, { kind: 'floor' | 'ceiling' }>, current: RunSnapshot): { target: Target; value: number | null }[] {
+  const timing = isTimingMeasure(gate.metric) ? gate.metric : undefined;
+  if (timing) return current.timings.map((t) => ({ target: { model: t.model, task: t.task }, value: timingValue(t, timing) }));
+  return qualityTargets(current, gate.metric).map((r) => ({ target: { model: r.model, task: r.task }, value: r.metrics[gate.metric] ?? null }));
+}
+
+function reportsMetric(snapshot: RunSnapshot, task: string, metric: string): boolean {
+  return snapshot.tasks.some((t) => t.id === task && t.metrics.includes(metric));
 }
 
 function boundVerdicts(gate: Extract<GateSpec, { kind: 'floor' | 'ceiling' }>, current: RunSnapshot): GateVerdict[] {
-  const timing = isTimingMeasure(gate.metric) ? gate.metric : undefined;
-  const targets: { target: Target; value: number }[] = timing
-    ? current.timings.map((t) => ({ target: { model: t.model, task: t.task }, value: timingValue(t, timing) }))
-    : current.results.filter((r) => gate.metric in r.metrics).map((r) => ({ target: { model: r.model, task: r.task }, value: r.metrics[gate.metric]! }));
-  return targets.filter(({ target }) => inScope(gate, current, target)).map(({ target, value }) => verdict({
-    gate: describeGate(gate), kind: gate.kind, model: target.model, task: target.task, metric: gate.metric,
-    baseline: null, current: value, difference: null, interval: null, unit: 'metric', n: null,
-    status: (gate.kind === 'floor' ? value >= gate.min : value <= gate.max) ? 'pass' : 'fail',
-  }));
+  return boundTargets(gate, current).filter(({ target }) => inScope(gate, current, target)).map(({ target, value }) => {
+    const reason = boundShortfall(countsFor(current, target.model, target.task));
+    const within = value !== null && (gate.kind === 'floor' ? value >= gate.min : value <= gate.max);
+    return verdict({
+      gate: describeGate(gate), kind: gate.kind, model: target.model, task: target.task, metric: gate.metric,
+      baseline: null, current: value, difference: null, interval: null, unit: 'metric', n: null,
+      status: within && reason === null ? 'pass' : 'fail', reason,
+    });
+  });
 }
 
 function relative(cur: number, base: number): number {
@@ -162,7 +193,7 @@ function dropVerdict(gate: Extract<GateSpec, { kind: 'max-drop' }>, gateIndex: n
   });
 }
 
-function timingVerdict(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, gateIndex: number, base: TaskTimings, cur: TaskTimings, options: BootstrapOptions): GateVerdict {
+function timingVerdict(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, base: TaskTimings, cur: TaskTimings, options: BootstrapOptions): GateVerdict {
   const bl = base.latencySamplesMs;
   const cl = cur.latencySamplesMs;
   if (bl.length === 0 || cl.length === 0) throw new GateInputError(`timings of model '${cur.model}', task '${cur.task}': latencySamplesMs is empty; latency gates need the per-sample latencies.`);
@@ -190,39 +221,99 @@ function timingVerdict(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 
   });
 }
 
-function noBaseline(gate: GateSpec, target: Target, metric: string, current: number): GateVerdict {
+/** One gate's evaluation; `missing` collects, over all gates, the pairs the baseline lacks. */
+interface GateContext {
+  readonly gate: GateSpec;
+  readonly index: number;
+  readonly current: RunSnapshot;
+  readonly options: GateOptions;
+  readonly missing: MissingBaseline[];
+}
+
+function noBaseline(ctx: GateContext, target: Target, metric: string, current: number | null, what: MissingBaseline['what']): GateVerdict {
+  ctx.missing.push({ gateIndex: ctx.index, gate: describeGate(ctx.gate), model: target.model, task: target.task, what });
+  const reason = unmatchedShortfall(countsFor(ctx.current, target.model, target.task));
   return verdict({
-    gate: describeGate(gate), kind: gate.kind, model: target.model, task: target.task, metric, baseline: null, current,
-    difference: null, interval: null, unit: 'metric', status: 'no-baseline', n: null, notes: ['the baseline has no result for this model and task'],
+    gate: describeGate(ctx.gate), kind: ctx.gate.kind, model: target.model, task: target.task, metric, baseline: null, current,
+    difference: null, interval: null, unit: 'metric', status: reason === null ? 'no-baseline' : 'fail', reason, n: null,
+    notes: [`the baseline has no ${what} for this model and task`],
   });
 }
 
-function gateVerdicts(gate: GateSpec, gateIndex: number, current: RunSnapshot, baseline: RunSnapshot | null, options: GateOptions): GateVerdict[] {
-  if (gate.kind === 'floor' || gate.kind === 'ceiling') return boundVerdicts(gate, current);
-  if (!baseline) throw new GateInputError(`gate ${gateIndex} (${describeGate(gate)}) compares against a baseline; pass --baseline RUN_OR_JSON.`);
-  const boot = (target: Target): BootstrapOptions => ({ replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, gateIndex, target) });
-  if (gate.kind === 'max-drop') {
-    return current.results.filter((r) => gate.metric in r.metrics && inScope(gate, current, r)).map((cur) => {
-      const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
-      return base ? dropVerdict(gate, gateIndex, base, cur, options) : noBaseline(gate, cur, gate.metric, cur.metrics[gate.metric]!);
-    });
+/** A failed check with the values of both runs but no comparison (there was nothing left to pair). */
+function shortfallVerdict(gate: GateSpec, target: Target, metric: string, baseline: number | null, current: number | null, reason: string): GateVerdict {
+  return verdict({
+    gate: describeGate(gate), kind: gate.kind, model: target.model, task: target.task, metric, baseline, current,
+    difference: null, interval: null, unit: 'metric', status: 'fail', reason, n: null,
+  });
+}
+
+/** The comparison, failed with `reason` when the pair left samples unscored; values kept for context. */
+function withShortfall(reason: string | null, compute: () => GateVerdict, fallback: (reason: string) => GateVerdict): GateVerdict {
+  if (reason === null) return compute();
+  try {
+    return { ...compute(), status: 'fail', reason };
+  } catch (error) {
+    // Nothing left to pair (every sample failed) is the shortfall itself, not a second error.
+    if (error instanceof GateInputError) return fallback(reason);
+    throw error;
   }
+}
+
+function withNote(v: GateVerdict, note: string | null): GateVerdict {
+  return note === null ? v : { ...v, notes: [...v.notes, note] };
+}
+
+function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-drop' }>, baseline: RunSnapshot): GateVerdict[] {
+  return qualityTargets(ctx.current, gate.metric).filter((r) => inScope(gate, ctx.current, r)).map((cur) => {
+    const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
+    if (!base) return noBaseline(ctx, cur, gate.metric, cur.metrics[gate.metric] ?? null, 'scores');
+    const checked = withShortfall(
+      comparisonShortfall(cur.counts, base.counts),
+      () => dropVerdict(gate, ctx.index, base, cur, ctx.options),
+      (reason) => shortfallVerdict(gate, cur, gate.metric, base.metrics[gate.metric] ?? null, cur.metrics[gate.metric] ?? null, reason),
+    );
+    return withNote(checked, requestedNote(cur.counts, base.counts));
+  });
+}
+
+function timingVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, baseline: RunSnapshot): GateVerdict[] {
+  const metric: TimingMeasure = gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
+  const { current, options } = ctx;
   return current.timings.filter((t) => inScope(gate, current, t)).map((cur) => {
     const base = baseline.timings.find((t) => t.model === cur.model && t.task === cur.task);
-    const metric = gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
-    return base ? timingVerdict(gate, gateIndex, base, cur, boot(cur)) : noBaseline(gate, cur, metric, timingValue(cur, metric as TimingMeasure));
+    if (!base) return noBaseline(ctx, cur, metric, timingValue(cur, metric), 'timings');
+    const boot: BootstrapOptions = { replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, ctx.index, cur) };
+    return withShortfall(
+      comparisonShortfall(countsFor(current, cur.model, cur.task), countsFor(baseline, cur.model, cur.task)),
+      () => timingVerdict(gate, base, cur, boot),
+      (reason) => shortfallVerdict(gate, cur, metric, timingValue(base, metric), timingValue(cur, metric), reason),
+    );
   });
 }
 
-/** Evaluates every gate; a gate whose scope matches nothing is an error (a misspelt name must not pass). */
+function gateVerdicts(ctx: GateContext, baseline: RunSnapshot | null, gatesSource: string): GateVerdict[] {
+  const { gate, index } = ctx;
+  if (gate.kind === 'floor' || gate.kind === 'ceiling') return boundVerdicts(gate, ctx.current);
+  if (!baseline) throw new GateInputError(`${gatesSource}/${index}: gate ${index} (${describeGate(gate)}) compares against a baseline; pass --baseline RUN_OR_JSON.`);
+  return gate.kind === 'max-drop' ? dropVerdicts(ctx, gate, baseline) : timingVerdicts(ctx, gate, baseline);
+}
+
+/**
+ * Evaluates every gate. Errors (harness errors, not failed gates): an empty gate list and a gate
+ * whose scope matches nothing (a misspelt name must not pass), and a gated pair the baseline
+ * lacks unless `allowMissingBaseline`.
+ */
 export function evaluateGates(gates: readonly GateSpec[], current: RunSnapshot, baseline: RunSnapshot | null, options: GateOptions): GateReport {
+  const gatesSource = options.sources?.gates ?? 'gates';
+  if (gates.length === 0) throw new GateInputError(`${gatesSource}: the gate list is empty, and an empty list would pass every run. Declare at least one gate.`);
+  const missing: MissingBaseline[] = [];
   const verdicts = gates.flatMap((gate, index) => {
-    const found = gateVerdicts(gate, index, current, baseline, options);
-    if (found.length === 0) {
-      throw new GateInputError(`gate ${index} (${describeGate(gate)}${gate.model ? `, model '${gate.model}'` : ''}${gate.family ? `, family '${gate.family}'` : ''}${gate.task ? `, task '${gate.task}'` : ''}) matches nothing in run '${current.runId}'. Check the names against manifest.json.`);
-    }
+    const found = gateVerdicts({ gate, index, current, options, missing }, baseline, gatesSource);
+    if (found.length === 0) throw noMatchError(gate, index, current, options.sources?.current ?? current.runId, gatesSource);
     return found;
   });
+  if (baseline && missing.length > 0 && options.allowMissingBaseline !== true) throw missingBaselineError(missing, baseline, options.sources?.baseline);
   return {
     runId: current.runId, baselineRunId: baseline?.runId ?? null, confidence: options.confidence, seed: options.seed, replicates: options.replicates,
     verdicts, passed: verdicts.every((v) => v.status !== 'fail'),

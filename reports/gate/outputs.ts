@@ -1,6 +1,8 @@
 /**
  * Gate verdicts as a Markdown summary (a CI job summary), JUnit XML (one test case per verdict,
- * for CI test-report views) and JSON.
+ * for CI test-report views) and JSON. A verdict's `reason` (samples that failed in the run) is
+ * printed next to its result in every format: a check that fails although its numbers look fine
+ * must say why.
  */
 import type { GateReport, GateVerdict } from './evaluate.js';
 
@@ -21,7 +23,20 @@ function intervalText(v: GateVerdict): string {
   return `[${signed(v.interval[0], v.unit)}, ${signed(v.interval[1], v.unit)}]`;
 }
 
-const STATUS_TEXT: Record<GateVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', 'no-baseline': 'no baseline' };
+const STATUS_TEXT: Record<GateVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', 'no-baseline': 'skipped: no baseline' };
+
+function resultText(v: GateVerdict): string {
+  return v.reason === null ? STATUS_TEXT[v.status] : `${STATUS_TEXT[v.status]}: ${v.reason}`;
+}
+
+function headline(report: GateReport): string {
+  const count = (status: GateVerdict['status']): number => report.verdicts.filter((v) => v.status === status).length;
+  const skipped = count('no-baseline');
+  const skippedText = skipped > 0 ? ` (${skipped} skipped: no baseline)` : '';
+  return report.passed
+    ? `### vlbench gate: all ${report.verdicts.length - skipped} checks passed${skippedText}`
+    : `### vlbench gate: ${count('fail')} of ${report.verdicts.length} checks FAILED${skippedText}`;
+}
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|');
@@ -29,15 +44,11 @@ function escapeCell(text: string): string {
 
 /** One row per verdict, failures first. */
 export function gateMarkdown(report: GateReport): string {
-  const failed = report.verdicts.filter((v) => v.status === 'fail').length;
-  const head = report.passed
-    ? `### vlbench gate: all ${report.verdicts.length} checks passed`
-    : `### vlbench gate: ${failed} of ${report.verdicts.length} checks FAILED`;
   const sorted = [...report.verdicts].sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail'));
-  const rows = sorted.map((v) => `| ${[v.gate, v.model, v.task, v.metric, formatNumber(v.baseline), formatNumber(v.current), signed(v.difference, v.unit), intervalText(v), STATUS_TEXT[v.status]].map(escapeCell).join(' | ')} |`);
+  const rows = sorted.map((v) => `| ${[v.gate, v.model, v.task, v.metric, formatNumber(v.baseline), formatNumber(v.current), signed(v.difference, v.unit), intervalText(v), resultText(v)].map(escapeCell).join(' | ')} |`);
   const pct = Math.round(report.confidence * 1000) / 10;
   return [
-    head,
+    headline(report),
     '',
     `Run \`${report.runId}\` against baseline \`${report.baselineRunId ?? 'none'}\`; ${pct}% bootstrap intervals, ${report.replicates} replicates, seed ${report.seed}.`,
     '',
@@ -56,9 +67,10 @@ export function gateJUnit(report: GateReport): string {
   const failures = report.verdicts.filter((v) => v.status === 'fail').length;
   const skipped = report.verdicts.filter((v) => v.status === 'no-baseline').length;
   const cases = report.verdicts.map((v) => {
-    const detail = `baseline ${formatNumber(v.baseline)}, current ${formatNumber(v.current)}, difference ${signed(v.difference, v.unit)}, interval ${intervalText(v)}${v.notes.length ? `; ${v.notes.join('; ')}` : ''}`;
+    const why = v.reason === null ? '' : `${v.reason}; `;
+    const detail = `${why}baseline ${formatNumber(v.baseline)}, current ${formatNumber(v.current)}, difference ${signed(v.difference, v.unit)}, interval ${intervalText(v)}${v.notes.length ? `; ${v.notes.join('; ')}` : ''}`;
     const name = xml(`${v.gate} [${v.model} / ${v.task}]`);
-    const body = v.status === 'fail' ? `<failure message="${xml(v.gate)} failed">${xml(detail)}</failure>` : v.status === 'no-baseline' ? `<skipped message="no baseline"/>` : `<system-out>${xml(detail)}</system-out>`;
+    const body = v.status === 'fail' ? `<failure message="${xml(v.reason ?? `${v.gate} failed`)}">${xml(detail)}</failure>` : v.status === 'no-baseline' ? `<skipped message="no baseline"/>` : `<system-out>${xml(detail)}</system-out>`;
     return `    <testcase classname="vlbench.gate.${xml(v.task)}" name="${name}">${body}</testcase>`;
   });
   return [

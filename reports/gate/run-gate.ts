@@ -16,17 +16,29 @@ export interface RunGateOptions {
   readonly confidence?: number | undefined;
   readonly seed?: number | undefined;
   readonly replicates?: number | undefined;
+  /** Gated pairs the baseline lacks are skipped instead of being a harness error. */
+  readonly allowMissingBaseline?: boolean | undefined;
 }
 
 export const GATE_DEFAULTS = { confidence: 0.95, seed: 20240607, replicates: 1000 } as const;
 
-/** Gates from a gate file ({"gates": [...]} or a bare array), else from the run's manifest. */
-export function loadGates(current: RunSnapshot, runDir: string, gatesFile: string | undefined): GateSpec[] {
+export interface LoadedGates {
+  readonly gates: GateSpec[];
+  /** The file and JSON pointer of the list, for messages (`gates.json#/gates`). */
+  readonly source: string;
+}
+
+/**
+ * Gates from a gate file ({"gates": [...]} or a bare array), else from the run's manifest. An
+ * empty list is an error either way (exit 1): it would pass every run.
+ */
+export function loadGates(current: RunSnapshot, runDir: string, gatesFile: string | undefined): LoadedGates {
   if (gatesFile === undefined) {
     if (current.gates.length === 0) {
-      throw new GateInputError(`${runDir}/manifest.json: /gates is empty (the suite declares no gates). Declare gates in the suite or pass --gates FILE.`);
+      throw new GateInputError(`${runDir}/manifest.json#/gates: the list is empty (the suite declares no gates). Declare gates in the suite or pass --gates FILE.`);
     }
-    return parseGates(current.gates, `${runDir}/manifest.json#/gates`);
+    const source = `${runDir}/manifest.json#/gates`;
+    return { gates: parseGates(current.gates, source), source };
   }
   let raw: unknown;
   try {
@@ -35,19 +47,26 @@ export function loadGates(current: RunSnapshot, runDir: string, gatesFile: strin
     throw new GateInputError(`${gatesFile}: cannot read the gate file (${(error as Error).message}).`);
   }
   const list = Array.isArray(raw) ? raw : (raw as { gates?: unknown } | null)?.gates;
-  return parseGates(list, Array.isArray(raw) ? gatesFile : `${gatesFile}#/gates`);
+  const source = Array.isArray(raw) ? `${gatesFile}#` : `${gatesFile}#/gates`;
+  const gates = parseGates(list, source);
+  if (gates.length === 0) {
+    throw new GateInputError(`${source}: the gate list is empty, and an empty list would pass every run. Add at least one gate, or omit --gates to check the gates the suite declares.`);
+  }
+  return { gates, source };
 }
 
 export function runGate(runDir: string, options: RunGateOptions): GateReport {
   const current = snapshotRun(readRun(runDir));
   const baseline = options.baseline === undefined ? null : loadSnapshot(options.baseline);
-  const gates = loadGates(current, runDir, options.gatesFile);
+  const { gates, source } = loadGates(current, runDir, options.gatesFile);
   return evaluateGates(gates, current, baseline, {
     confidence: options.confidence ?? GATE_DEFAULTS.confidence,
     seed: options.seed ?? GATE_DEFAULTS.seed,
     replicates: options.replicates ?? GATE_DEFAULTS.replicates,
     tokenize: ptbTokenizer,
     higherIsBetter,
+    allowMissingBaseline: options.allowMissingBaseline === true,
+    sources: { gates: source, current: runDir, ...(options.baseline === undefined ? {} : { baseline: options.baseline }) },
   });
 }
 

@@ -25,6 +25,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** How a JSON value is described in messages: its type and a short excerpt. */
 export function describeJsonValue(value: unknown): string {
+  if (value === undefined) return 'nothing (the key is missing)';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return 'an object';

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
-import { diffRuns, diffText } from '../../reports/diff.js';
+import { DiffFilterError, diffRuns, diffText, type RunDiff } from '../../reports/diff.js';
 
 const HELP = `Usage: vlbench diff RUN_A RUN_B [options]
 
@@ -15,6 +15,16 @@ Options:
   --limit N     rows in the text table (default 30)
   --task ID     only this task
   --model ID    only this model`;
+
+/** A --task or --model that neither run has is a usage error (a typo would otherwise report "0 changed"). */
+function filteredDiff(runA: string, runB: string, task: string | undefined, model: string | undefined): RunDiff {
+  try {
+    return diffRuns(runA, runB, { task, model });
+  } catch (error) {
+    if (error instanceof DiffFilterError) throw new UsageError(`--${error.field}: ${error.message}.`);
+    throw error;
+  }
+}
 
 export const diffCommand: Command = {
   summary: 'Show the samples whose predictions or scores changed between two runs',
@@ -33,8 +43,7 @@ export const diffCommand: Command = {
     if (positionals.length !== 2) throw new UsageError(`expected RUN_A and RUN_B, got ${positionals.length} argument(s).\n\n${HELP}`);
     const limit = values.limit === undefined ? 30 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit}: expected a positive integer.`);
-    const full = diffRuns(positionals[0]!, positionals[1]!);
-    const diff = { ...full, changes: full.changes.filter((c) => (values.task === undefined || c.task === values.task) && (values.model === undefined || c.model === values.model)) };
+    const diff = filteredDiff(positionals[0]!, positionals[1]!, values.task, values.model);
     process.stdout.write(values.json ? JSON.stringify(diff, null, 2) + '\n' : diffText(diff, limit));
     return EXIT.ok;
   },

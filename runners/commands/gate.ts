@@ -1,12 +1,13 @@
 /**
  * `vlbench gate RUN --baseline RUN_OR_JSON [--gates FILE] [--confidence 0.95] [--seed N]
- *  [--replicates N] [--out DIR] [--write-baseline FILE]`
+ *  [--replicates N] [--out DIR] [--allow-missing-baseline] [--write-baseline FILE]`
  *
- * Exit 0 when every gate passes, 3 when one fails, 1 on a harness error (bad run, bad gate).
+ * Exit 0 when every gate passes, 3 when one fails, 1 on a harness error (bad run, bad or empty
+ * gate list, a gated pair the baseline lacks).
  * The Markdown summary goes to stdout and, when $GITHUB_STEP_SUMMARY is set, is appended there.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { EXIT } from '../exit-codes.js';
@@ -18,7 +19,8 @@ const HELP = `Usage: vlbench gate RUN --baseline RUN_OR_JSON [options]
 
 Checks RUN against the gates its suite declares (manifest.json "gates") or a gate file.
 Quality drops use a paired bootstrap over samples; a gate fails only when the drop exceeds its
-tolerance with the chosen confidence.
+tolerance with the chosen confidence. A pair whose samples failed in RUN fails its checks: any
+failed sample fails floors and ceilings, more failed samples than the baseline fails comparisons.
 
 Options:
   --baseline PATH        baseline run directory or baseline JSON (--write-baseline)
@@ -27,6 +29,9 @@ Options:
   --seed N               bootstrap seed (default ${GATE_DEFAULTS.seed})
   --replicates N         bootstrap replicates (default ${GATE_DEFAULTS.replicates})
   --out DIR              write gate.md, gate.junit.xml and gate.json into DIR
+  --allow-missing-baseline
+                         skip (not fail) checks of pairs the baseline lacks, e.g. a model
+                         this change adds; without it such a pair is a harness error (exit 1)
   --write-baseline FILE  write RUN as a baseline JSON for later gating, then exit
 
 Exit codes: 0 all gates pass, 3 a gate failed, 1 harness error, 2 usage error.`;
@@ -47,7 +52,8 @@ export const gateCommand: Command = {
         args: [...argv], allowPositionals: true,
         options: {
           baseline: { type: 'string' }, gates: { type: 'string' }, confidence: { type: 'string' }, seed: { type: 'string' },
-          replicates: { type: 'string' }, out: { type: 'string' }, 'write-baseline': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+          replicates: { type: 'string' }, out: { type: 'string' }, 'write-baseline': { type: 'string' }, 'allow-missing-baseline': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
         },
       });
     } catch (error) {
@@ -61,7 +67,10 @@ export const gateCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected exactly one RUN directory, got ${positionals.length}.\n\n${HELP}`);
     const runDir = positionals[0]!;
     if (values['write-baseline'] !== undefined) {
-      writeFileSync(values['write-baseline'], baselineJson(runDir));
+      const json = baselineJson(runDir);
+      // CI writes into a fresh cache folder (baseline/baseline.json), as --out creates its DIR.
+      mkdirSync(dirname(values['write-baseline']), { recursive: true });
+      writeFileSync(values['write-baseline'], json);
       process.stdout.write(`baseline written to ${values['write-baseline']}\n`);
       return EXIT.ok;
     }
@@ -71,6 +80,7 @@ export const gateCommand: Command = {
       confidence: numberOption(values.confidence, 'confidence', (n) => n > 0 && n < 1, 'a number between 0 and 1'),
       seed: numberOption(values.seed, 'seed', Number.isInteger, 'an integer'),
       replicates: numberOption(values.replicates, 'replicates', (n) => Number.isInteger(n) && n >= 100, 'an integer >= 100'),
+      allowMissingBaseline: values['allow-missing-baseline'] === true,
     });
     const markdown = gateMarkdown(report);
     process.stdout.write(markdown);

@@ -1,5 +1,4 @@
 /** `vlbench score caption`: BLEU-1..4, ROUGE-L and CIDEr-D exactly as pycocoevalcap. */
-import { writeFileSync } from 'node:fs';
 import { scoreCaptions } from '../../reports/metrics/caption-scores.js';
 import type { CaptionTokenization } from '../../reports/metrics/caption-scores.js';
 import { formatPythonRounded } from '../../reports/metrics/python-round.js';
@@ -9,6 +8,8 @@ import { readCaptionInputs } from './caption-files.js';
 import type { CaptionJsonFile } from './caption-files.js';
 import { parseJsonText, readJsonText, topLevelKeysInFileOrder } from './json-file.js';
 import { selectMetrics } from './metrics-option.js';
+import { writeOutputFile } from './output-file.js';
+import { requireResultKeys } from './result-keys.js';
 import type { ScoreSubcommand } from './subcommand.js';
 
 const CAPTION_METRICS = ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'ROUGE_L', 'CIDEr'] as const;
@@ -50,12 +51,14 @@ export const captionSubcommand: ScoreSubcommand = {
     const tokenize = readTokenize(optionalString(flags, 'tokenize'));
     const refsPath = requiredString('caption', flags, 'refs');
     const predsPath = requiredString('caption', flags, 'preds');
-    const inputs = readCaptionInputs(readWithKeyOrder(refsPath), readWithKeyOrder(predsPath));
+    const preds = readWithKeyOrder(predsPath);
+    requireResultKeys(predsPath, preds.json, ['image_id', 'caption']);
+    const inputs = readCaptionInputs(readWithKeyOrder(refsPath), preds);
     const scores = scoreCaptions(inputs.references, inputs.predictions, { tokenize });
     const perImageFile = optionalString(flags, 'per-image');
     if (perImageFile !== undefined) {
       const perImage = Object.fromEntries([...scores.perImage].map(([id, values]) => [id, pick(values, names)]));
-      writeFileSync(perImageFile, JSON.stringify(perImage, null, 1) + '\n');
+      writeOutputFile(perImageFile, JSON.stringify(perImage, null, 1) + '\n');
     }
     if (flags.values.json === true) return JSON.stringify(pick(scores.metrics, names));
     return names.map((name) => `${name}: ${formatPythonRounded(scores.metrics[name], 3)}`).join('\n');

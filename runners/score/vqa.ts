@@ -1,11 +1,12 @@
 /** `vlbench score vqa`: VQAv2 accuracy from the official question, annotation and result files. */
-import { writeFileSync } from 'node:fs';
 import { formatVqaPercent, scoreVqa } from '../../reports/metrics/vqa-accuracy.js';
 import type { VqaScores } from '../../reports/metrics/vqa-accuracy.js';
 import { vqaItemsFromOfficial } from '../../reports/metrics/vqa-official-format.js';
 import { metricsList, optionalString, parseFlags, requiredString } from './args.js';
 import { readJsonFile } from './json-file.js';
 import { selectMetrics } from './metrics-option.js';
+import { writeOutputFile } from './output-file.js';
+import { requireResultKeys } from './result-keys.js';
 import type { ScoreSubcommand } from './subcommand.js';
 
 const USAGE = `Usage: vlbench score vqa --questions Q --annotations A --results R [--json] [--per-question FILE]
@@ -45,14 +46,16 @@ export const vqaSubcommand: ScoreSubcommand = {
       annotations: requiredString('vqa', flags, 'annotations'),
       results: requiredString('vqa', flags, 'results'),
     };
+    const results = readJsonFile(paths.results);
+    requireResultKeys(paths.results, results, ['question_id', 'answer']);
     const items = vqaItemsFromOfficial({
       questions: { file: paths.questions, json: readJsonFile(paths.questions) },
       annotations: { file: paths.annotations, json: readJsonFile(paths.annotations) },
-      results: { file: paths.results, json: readJsonFile(paths.results) },
+      results: { file: paths.results, json: results },
     });
     const scores = scoreVqa(items);
     const perQuestionFile = optionalString(flags, 'per-question');
-    if (perQuestionFile !== undefined) writeFileSync(perQuestionFile, JSON.stringify(Object.fromEntries(scores.perQuestion), null, 1) + '\n');
+    if (perQuestionFile !== undefined) writeOutputFile(perQuestionFile, JSON.stringify(Object.fromEntries(scores.perQuestion), null, 1) + '\n');
     if (flags.values.json === true) {
       return JSON.stringify({ overall: scores.overall, perAnswerType: scores.perAnswerType, perQuestionType: scores.perQuestionType });
     }

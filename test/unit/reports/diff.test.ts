@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
-import { diffRuns, diffText } from '../../../reports/diff.js';
+import { DiffFilterError, diffRuns, diffText } from '../../../reports/diff.js';
 
 const runs = fileURLToPath(new URL('../../fixtures/runs/', import.meta.url));
 const diff = diffRuns(`${runs}baseline`, `${runs}regression`);
@@ -33,6 +33,32 @@ test('the text table shows the summary, the rows and what was cut', () => {
   assert.match(lines[0]!, new RegExp(`^main-2026-11-20 -> pr-regression-2026-11-22: ${diff.changes.length} of \\d+ samples changed`));
   assert.match(text, /task\s+model\s+sample\s+metric\s+A\s+B\s+delta\s+prediction A -> B/);
   assert.match(text, new RegExp(`\\.\\.\\. ${diff.changes.length - 5} more`));
+});
+
+test('a task or model filter restricts the compared pairs, so the totals are those of the filter', () => {
+  const vqa = diffRuns(`${runs}baseline`, `${runs}regression`, { task: 'shapes-vqa' });
+  assert.equal([...new Set(vqa.compared.map((c) => c.task))], ['shapes-vqa']);
+  assert.is(vqa.compared.length, 6);
+  assert.ok(vqa.changes.length > 0 && vqa.changes.every((c) => c.task === 'shapes-vqa'));
+  assert.match(diffText(vqa, 5), new RegExp(`: ${vqa.changes.length} of 540 samples changed .* over 6 model/task pairs`));
+  const one = diffRuns(`${runs}baseline`, `${runs}regression`, { task: 'shapes-vqa', model: 'instructblip-t5-tiny' });
+  assert.equal(one.compared.map((c) => `${c.model} ${c.task}`), ['instructblip-t5-tiny shapes-vqa']);
+});
+
+test('a filter naming a task or model neither run has is an error with a suggestion, not "0 changed"', () => {
+  for (const [filter, field, pattern] of [
+    [{ task: 'shapes-vqq' }, 'task', /^neither run has task 'shapes-vqq' \(did you mean 'shapes-vqa'\?\); the runs' tasks: shapes-caption, shapes-instruct, shapes-retrieval, shapes-vqa$/],
+    [{ model: 'blip2-opt-tiy' }, 'model', /^neither run has model 'blip2-opt-tiy' \(did you mean 'blip2-opt-tiny'\?\)/],
+  ] as const) {
+    try {
+      diffRuns(`${runs}baseline`, `${runs}regression`, filter);
+      assert.unreachable(JSON.stringify(filter));
+    } catch (error) {
+      assert.instance(error, DiffFilterError);
+      assert.is((error as DiffFilterError).field, field);
+      assert.match((error as Error).message, pattern);
+    }
+  }
 });
 
 test.run();

@@ -14,7 +14,7 @@ import type { ScoresFile } from '../../../../reports/records.js';
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 const baselineRun = readRun(`${runs}baseline`);
 const data = buildReportData([baselineRun]);
-const published: PublishedEntry[] = [{ family: 'blip', benchmarks: ['shapes-captioning'], metric: 'CIDEr', value: 1.333, asPrinted: '133.3', setting: 'ViT-B, COCO', source: 'BLIP paper' }];
+const published: PublishedEntry[] = [{ family: 'blip', benchmarks: ['shapes-caption'], metric: 'CIDEr', value: 1.333, asPrinted: '133.3', setting: 'ViT-B, COCO', source: 'BLIP paper' }];
 const tables = buildTables(data, published);
 const byId = (id: string) => tables.find((t) => t.id === id)!;
 const scores = baselineRun.scores as ScoresFile;

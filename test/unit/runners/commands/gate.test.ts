@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../../../runners/exit-codes.js';
+import { runWithFailures } from '../../reports/gate/failing-run.js';
 
 const tempDir = tempDirFactory(test);
 
@@ -64,6 +65,60 @@ test('exit 1 on a harness error, 2 on a usage error', async () => {
   assert.match(missing.stderr, /no-such-run\/manifest\.json: missing manifest\.json/);
   assert.is((await cli(['gate', `${runs}regression`, '--confidence', '95'])).code, EXIT.usage);
   assert.is((await cli(['gate'])).code, EXIT.usage);
+});
+
+test('failed samples: exit 3, and the reason is in stdout, the CI job summary and the JUnit failure', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
+  // Half of blip-tiny's VQA questions failed; the ones that worked are answered as in the baseline.
+  const run = runWithFailures(`${runs}baseline`, join(dir, 'run'), 'blip-tiny', 'shapes-vqa', 45);
+  const gates = join(dir, 'gates.json');
+  writeFileSync(gates, JSON.stringify({ gates: [{ kind: 'max-drop', metric: 'vqa_accuracy', maxDrop: 5 }] }));
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, '');
+  const out = join(dir, 'out');
+  const { code, stdout } = await cli(['gate', run, '--baseline', `${runs}baseline`, '--gates', gates, '--out', out, '--replicates', '200'], { GITHUB_STEP_SUMMARY: summary });
+  assert.is(code, EXIT.gateFailed);
+  assert.match(stdout, /### vlbench gate: 1 of 6 checks FAILED/);
+  const reason = '45 of 90 samples failed in this run, 0 in the baseline';
+  assert.ok(stdout.includes(`| blip-tiny | shapes-vqa | vqa_accuracy | 77.5556 | 77.5556 | 0 | [0, 0] | **FAIL**: ${reason} |`), stdout);
+  assert.ok(readFileSync(summary, 'utf8').includes(reason));
+  assert.ok(readFileSync(join(out, 'gate.junit.xml'), 'utf8').includes(`<failure message="${reason}">`));
+  assert.is(JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8')).verdicts.find((v: { reason: string | null }) => v.reason !== null).reason, reason);
+});
+
+test('a gated pair missing from the baseline: exit 1 naming it; --allow-missing-baseline skips it (exit 0)', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
+  const file = join(dir, 'baseline.json');
+  const snapshot = JSON.parse(readFileSync((await cli(['gate', `${runs}baseline`, '--write-baseline', file]), file), 'utf8'));
+  snapshot.results = snapshot.results.filter((r: { model: string; task: string }) => !(r.model === 'blip-tiny' && r.task === 'shapes-vqa'));
+  writeFileSync(file, JSON.stringify(snapshot));
+  const gates = join(dir, 'gates.json');
+  writeFileSync(gates, JSON.stringify({ gates: [{ kind: 'max-drop', metric: 'vqa_accuracy', maxDrop: 5 }] }));
+  const missing = await cli(['gate', `${runs}noise`, '--baseline', file, '--gates', gates, '--replicates', '200']);
+  assert.is(missing.code, EXIT.harnessError);
+  assert.is(missing.stdout, '');
+  assert.match(missing.stderr, /baseline\.json: the baseline \(run 'main-2026-11-20'\) has no result for 1 gated model\/task pair:\n {2}- model 'blip-tiny', task 'shapes-vqa'/);
+  const allowed = await cli(['gate', `${runs}noise`, '--baseline', file, '--gates', gates, '--replicates', '200', '--allow-missing-baseline']);
+  assert.is(allowed.code, EXIT.ok);
+  assert.match(allowed.stdout, /all 5 checks passed \(1 skipped: no baseline\)/);
+});
+
+test('an empty gate list is a harness error (exit 1), as an empty manifest list is', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
+  const gates = join(dir, 'gates.json');
+  writeFileSync(gates, JSON.stringify({ gates: [] }));
+  const empty = await cli(['gate', `${runs}baseline`, '--baseline', `${runs}baseline`, '--gates', gates]);
+  assert.is(empty.code, EXIT.harnessError);
+  assert.match(empty.stderr, /gates\.json#\/gates: the gate list is empty/);
+  assert.not.match(empty.stdout, /checks passed/);
+});
+
+test('--write-baseline creates the parent folders (CI writes into a fresh cache folder)', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
+  const file = join(dir, 'baseline', 'main', 'baseline.json');
+  const { code, stderr } = await cli(['gate', `${runs}baseline`, '--write-baseline', file]);
+  assert.is(code, EXIT.ok, stderr);
+  assert.is(JSON.parse(readFileSync(file, 'utf8')).kind, 'vlbench-baseline');
 });
 
 test.run();

@@ -11,16 +11,17 @@ const tempDir = tempDirFactory(test);
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 
-async function capture(args: string[]): Promise<{ code: number; stdout: string }> {
+async function capture(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
+  let stderr = '';
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
   try {
     // cli.ts uses top-level await, which the CommonJS test hook cannot require: import it as ESM.
     const { main } = await import('../../../../runners/cli.js');
-    return { code: await main(args), stdout };
+    return { code: await main(args), stdout, stderr };
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
@@ -45,6 +46,16 @@ test('vlbench diff prints a table or JSON', async () => {
   const parsed = JSON.parse(json.stdout);
   assert.ok(parsed.changes.length > 0 && parsed.changes.every((c: { model: string }) => c.model === 'blip2-opt-tiny'));
   assert.is((await capture(['diff', `${runs}baseline`])).code, EXIT.usage);
+});
+
+test('vlbench diff: a misspelt --task or --model is a usage error with a suggestion', async () => {
+  const task = await capture(['diff', `${runs}baseline`, `${runs}regression`, '--task', 'shapes-vqq']);
+  assert.is(task.code, EXIT.usage);
+  assert.is(task.stdout, '');
+  assert.match(task.stderr, /^vlbench diff: --task: neither run has task 'shapes-vqq' \(did you mean 'shapes-vqa'\?\)/);
+  const model = await capture(['diff', `${runs}baseline`, `${runs}regression`, '--model', 'xinstructblip-tny']);
+  assert.is(model.code, EXIT.usage);
+  assert.match(model.stderr, /--model: neither run has model 'xinstructblip-tny' \(did you mean 'xinstructblip-tiny'\?\)/);
 });
 
 test.run();

@@ -1,0 +1,67 @@
+/**
+ * Sample coverage of a gated (model, task) pair. A metric computed over the samples that were
+ * scored is not the task's metric when some of them failed: a run whose broken images fail half
+ * the VQA questions would otherwise be gated on the other half (and on their latencies) and pass.
+ * Hence, per pair:
+ *
+ *   baseline-relative gates   fail when this run left more of its requested samples unscored
+ *                             (failed, or never written) than the baseline did; failures the
+ *                             baseline shares (a known-broken file) do not block a change
+ *   floors and ceilings       fail when this run left any requested sample unscored: there is no
+ *                             baseline to share the blame, and a bound on a partial run would
+ *                             pass for the wrong reason
+ *
+ * The reason strings are shown in every gate output (Markdown, JUnit, JSON).
+ */
+import type { RunSnapshot, SnapshotResult } from './snapshot.js';
+
+export type SampleCounts = SnapshotResult['counts'];
+
+/** The counts of one pair; undefined when the snapshot has no result (or a hand-made file no counts). */
+export function countsFor(snapshot: RunSnapshot, model: string, task: string): SampleCounts | undefined {
+  return snapshot.results.find((r) => r.model === model && r.task === task)?.counts;
+}
+
+/**
+ * Requested samples that entered no metric because they failed or were never written. Samples
+ * without reference answers (`unannotated`, a test-server split) are left out of the metrics by
+ * design, not by a failure.
+ */
+function unscored(counts: SampleCounts): number {
+  return Math.max(0, counts.requested - counts.scored - (counts.unannotated ?? 0));
+}
+
+export function hasUnscored(counts: SampleCounts | undefined): boolean {
+  return counts !== undefined && unscored(counts) > 0;
+}
+
+/** "4 of 8 samples failed in this run", or with the unwritten ones spelled out when there are any. */
+function shortfallText(counts: SampleCounts): string {
+  const missing = Math.max(0, unscored(counts) - counts.failed);
+  const of = `${unscored(counts)} of ${counts.requested} samples`;
+  return missing > 0 ? `${of} were not scored in this run (${counts.failed} failed, ${missing} never written)` : `${of} failed in this run`;
+}
+
+/** Why a baseline-relative check on the pair must fail, or null when coverage is no worse. */
+export function comparisonShortfall(current: SampleCounts | undefined, baseline: SampleCounts | undefined): string | null {
+  if (current === undefined || baseline === undefined || unscored(current) <= unscored(baseline)) return null;
+  return `${shortfallText(current)}, ${unscored(baseline)} in the baseline`;
+}
+
+/** Why a floor or ceiling on the pair must fail, or null when every requested sample was scored. */
+export function boundShortfall(current: SampleCounts | undefined): string | null {
+  if (current === undefined || !hasUnscored(current)) return null;
+  return `${shortfallText(current)}; floors and ceilings need every requested sample scored`;
+}
+
+/** For a pair the baseline lacks (allowed with --allow-missing-baseline): any unscored sample fails it. */
+export function unmatchedShortfall(current: SampleCounts | undefined): string | null {
+  if (current === undefined || !hasUnscored(current)) return null;
+  return `${shortfallText(current)}, and the baseline has no result to compare with`;
+}
+
+/** A note for a verdict whose two runs requested different numbers of samples (compared on the shared ones). */
+export function requestedNote(current: SampleCounts | undefined, baseline: SampleCounts | undefined): string | null {
+  if (current === undefined || baseline === undefined || current.requested === baseline.requested) return null;
+  return `this run requested ${current.requested} samples, the baseline ${baseline.requested}; compared on the samples both scored`;
+}
