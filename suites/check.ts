@@ -124,6 +124,9 @@ function checkTemplate(value: string, role: TemplateRole, at: string, report: Re
 function checkGeneration(generation: GenerationOverrides | undefined, at: string, report: Report): void {
   if (generation === undefined) return;
   if (generation.doSample === true && (generation.numBeams ?? 1) > 1) report(`${at}/doSample`, `sampling is not combined with beam search; set numBeams to 1 or doSample to false`);
+  if (generation.maxLength !== undefined && generation.maxNewTokens !== undefined) {
+    report(`${at}/maxNewTokens`, `set either maxLength (the length limit as LAVIS's max_len counts it) or maxNewTokens (new tokens only), not both: Hugging Face ignores maxLength when maxNewTokens is set`);
+  }
   if (generation.maxLength !== undefined && generation.minLength !== undefined && generation.minLength > generation.maxLength) {
     report(`${at}/minLength`, `minLength ${generation.minLength} is greater than maxLength ${generation.maxLength}`);
   }

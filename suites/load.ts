@@ -11,6 +11,7 @@ import { DATASET_LOADERS } from '../datasets/registry.js';
 import { bundledModels } from '../models/load.js';
 import { checkSuite, isModelPath } from './check.js';
 import { didYouMean } from './did-you-mean.js';
+import { parseJsonText } from './json-text.js';
 import { schemaProblems, SuiteError, type SuiteProblem } from './messages.js';
 import type { Suite, TaskSpec } from './schema/suite.js';
 import { SUITE_SCHEMA } from './schema/schema.js';
@@ -50,11 +51,10 @@ function validator(): ReturnType<Ajv['compile']> {
 }
 
 function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new SuiteError([{ file, pointer: '', message: `not valid JSON: ${(error as Error).message}` }]);
-  }
+  const parsed = parseJsonText(text);
+  if ('value' in parsed) return parsed.value;
+  const { line, column, message } = parsed.error;
+  throw new SuiteError([{ file, pointer: '', message: `not valid JSON at line ${line}, column ${column}: ${message}` }]);
 }
 
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedSuite {
@@ -71,6 +71,7 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
   const variables = resolveData(path, file, suite, options.data ?? {});
   const { resolved, modelPaths } = substitute(path, file, suite, variables);
   const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? modelPaths[i]! : (registered.get(name) ?? name) }));
+  checkDistinctModels(path, models);
   if (options.checkFiles ?? true) checkFilesExist(path, resolved, models);
   return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables };
 }
@@ -139,4 +140,40 @@ function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedMo
     if (task.kind === 'vqa' && task.answerList !== undefined && !existsSync(task.answerList)) problems.push({ file: path, pointer: `/tasks/${i}/answerList`, message: `file not found: ${task.answerList}` });
   });
   if (problems.length > 0) throw new SuiteError(problems);
+}
+
+/**
+ * Each model once: a suite runs every model once, so a second entry (the same name, or a path to
+ * the same model.json) would be merged away silently; it is an error so that a typo for another
+ * model, or the belief that it runs twice, does not go unnoticed.
+ */
+function checkDistinctModels(path: string, models: readonly ResolvedModelRef[]): void {
+  const problems: SuiteProblem[] = [];
+  models.forEach((model, i) => {
+    const first = models.findIndex((m) => m.manifestPath === model.manifestPath);
+    if (first === i) return;
+    const same = models[first]!.name === model.name ? `'${model.name}' is listed twice` : `'${model.name}' is the model.json of '${models[first]!.name}'`;
+    problems.push({ file: path, pointer: `/models/${i}`, message: `${same} (first at /models/${first}); a suite runs each model once: remove this entry` });
+  });
+  if (problems.length > 0) throw new SuiteError(problems);
+}
+
+/**
+ * The data locations a suite file declares (`data`) or uses (`${data.NAME}`), read leniently:
+ * undefined when the file cannot be read as JSON (loading it reports why). For checking that
+ * every `--data NAME=PATH` names one of them.
+ */
+export function dataNamesOf(path: string): string[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = parseJsonText(text);
+  if (!('value' in parsed)) return undefined;
+  const declared = (parsed.value as { data?: unknown }).data;
+  const names = new Set(declared !== null && typeof declared === 'object' ? Object.keys(declared) : []);
+  for (const match of text.matchAll(/\$\{data\.([^}]*)\}/g)) names.add(match[1]!);
+  return [...names];
 }

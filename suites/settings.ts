@@ -65,12 +65,34 @@ class Recorder {
     return value;
   }
 
-  generation(suite: GenerationOverrides | undefined, family: GenerationConfig | undefined): GenerationConfig {
+  /**
+   * The suite's decoding settings over the family's. The length limit is one setting written two
+   * ways (maxLength or maxNewTokens) and the suite's choice replaces the family's either way. A
+   * family whose model.json limits by maxNewTokens passes LAVIS's max_len as max_new_tokens (T5),
+   * so a suite maxLength becomes its maxNewTokens, as in LAVIS. Otherwise a suite maxNewTokens
+   * supersedes maxLength, recorded as null: the record shows what was applied. `runSeed` (the
+   * suite's top-level seed) seeds sampling unless the task's generation sets its own.
+   */
+  generation(suite: GenerationOverrides | undefined, family: GenerationConfig | undefined, runSeed: number | undefined): GenerationConfig {
     const merged: Record<string, unknown> = {};
     for (const key of Object.keys(HF_DEFAULT_GENERATION) as (keyof GenerationConfig)[]) {
-      merged[key] = this.pick(`generation.${key}`, suite?.[key], family?.[key], HF_DEFAULT_GENERATION[key]);
+      const own = key === 'seed' ? (suite?.seed ?? runSeed) : suite?.[key];
+      merged[key] = this.pick(`generation.${key}`, own, family?.[key], HF_DEFAULT_GENERATION[key]);
+    }
+    const limit = suite?.maxNewTokens ?? suite?.maxLength;
+    if (limit === undefined) return merged as unknown as GenerationConfig;
+    if (family?.maxNewTokens !== undefined) {
+      merged.maxLength = this.set('generation.maxLength', limit);
+      merged.maxNewTokens = this.set('generation.maxNewTokens', limit);
+    } else if (suite?.maxNewTokens !== undefined) {
+      this.record['generation.maxLength'] = { value: null, source: 'suite' };
     }
     return merged as unknown as GenerationConfig;
+  }
+
+  private set(key: string, value: number): number {
+    this.record[key] = { value, source: 'suite' };
+    return value;
   }
 }
 
@@ -81,7 +103,8 @@ function limitSetting(recorder: Recorder, task: TaskSpec, cli: CliOverrides): nu
   return value;
 }
 
-export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliOverrides, datasetModality: MediaModality): ResolvedTaskSettings {
+/** `runSeed`: the suite's top-level `seed`, which seeds sampling unless a task's generation sets one. */
+export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliOverrides, datasetModality: MediaModality, runSeed?: number): ResolvedTaskSettings {
   const r = new Recorder();
   const common = { batchSize: r.pick('batchSize', task.batchSize, undefined, VLBENCH_DEFAULTS.batchSize), limit: limitSetting(r, task, cli) };
   const d = model.defaults;
@@ -93,7 +116,7 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
     case 'captioning':
       effective = {
         ...common, kind: 'captioning', prompt: r.pick<string | undefined>('prompt', task.prompt, d.caption?.prompt, undefined),
-        generation: r.generation(task.generation, d.caption?.generation), tokenize: r.pick('tokenize', task.tokenize, undefined, VLBENCH_DEFAULTS.tokenize),
+        generation: r.generation(task.generation, d.caption?.generation, runSeed), tokenize: r.pick('tokenize', task.tokenize, undefined, VLBENCH_DEFAULTS.tokenize),
       };
       break;
     case 'vqa': {
@@ -107,7 +130,7 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
         template: r.pick('template', task.template, d.vqa?.promptTemplate, VLBENCH_DEFAULTS.vqaTemplate),
         numCandidates: rank ? r.pick('numCandidates', task.numCandidates, d.vqa?.numAnswerCandidates, VLBENCH_DEFAULTS.numCandidates) : 0,
         answerList: rank ? r.pick<string | undefined>('answerList', task.answerList, undefined, undefined) : undefined,
-        generation: rank ? HF_DEFAULT_GENERATION : r.generation(task.generation, d.vqa?.generation),
+        generation: rank ? HF_DEFAULT_GENERATION : r.generation(task.generation, d.vqa?.generation, runSeed),
       };
       break;
     }
@@ -116,7 +139,7 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
         ...common, kind: 'instruction', mode: r.pick('mode', task.mode, undefined, task.mode),
         template: r.pick('template', task.template, undefined, VLBENCH_DEFAULTS.instructionTemplate),
         candidateTemplate: r.pick('candidateTemplate', task.candidateTemplate, undefined, VLBENCH_DEFAULTS.candidateTemplate),
-        generation: task.mode === 'open' ? r.generation(task.generation, d.instruction?.generation) : HF_DEFAULT_GENERATION,
+        generation: task.mode === 'open' ? r.generation(task.generation, d.instruction?.generation, runSeed) : HF_DEFAULT_GENERATION,
         modality: r.pick('modality', task.modality, undefined, datasetModality),
         questionProcessor: r.pick('questionProcessor', task.questionProcessor, undefined, 'none'),
       };

@@ -3,9 +3,10 @@
  * the manifest (LAVIS evaluation settings of the family, before suite overrides).
  */
 import type { FamilyAdapter, TaskDefaults } from '../capabilities.js';
-import { HF_DEFAULT_GENERATION, type GenerationConfig } from '../generation/config.js';
+import type { GenerationConfig } from '../generation/config.js';
 import type { Capability } from '../manifest-types.js';
 import type { FamilyContext } from './context.js';
+import { generationOf, taskDefaultsOf } from './defaults.js';
 import { prepareMedia } from './media.js';
 
 /** Images per ONNX Runtime call; small enough for 2-core CPUs, large enough to amortise calls. */
@@ -16,20 +17,11 @@ export function has(ctx: FamilyContext, capability: Capability): boolean {
 }
 
 export function generationFor(ctx: FamilyContext, task: 'caption' | 'vqa' | 'instruction'): GenerationConfig {
-  return { ...HF_DEFAULT_GENERATION, ...ctx.manifest.generation[task] };
+  return generationOf(ctx.manifest, task);
 }
 
 export function taskDefaults(ctx: FamilyContext): TaskDefaults {
-  const m = ctx.manifest;
-  const captioning = has(ctx, 'captioning');
-  const vqa = has(ctx, 'vqa-rank') || has(ctx, 'vqa-generate');
-  const instruction = has(ctx, 'instruction-generate') || has(ctx, 'instruction-rank');
-  return {
-    caption: captioning ? { prompt: m.prompts['caption'] ?? '', generation: generationFor(ctx, 'caption') } : undefined,
-    vqa: vqa ? { promptTemplate: m.prompts['vqa'] ?? '{question}', generation: generationFor(ctx, 'vqa'), numAnswerCandidates: m.vqa?.numAnswerCandidates ?? 128 } : undefined,
-    instruction: instruction ? { generation: generationFor(ctx, 'instruction') } : undefined,
-    retrieval: has(ctx, 'retrieval') ? { kTest: m.retrieval?.kTest ?? 128, maxTextLength: m.retrieval?.maxTextLength ?? 35 } : undefined,
-  };
+  return taskDefaultsOf(ctx.manifest);
 }
 
 export function baseParts(ctx: FamilyContext): Pick<FamilyAdapter, 'family' | 'variant' | 'id' | 'modalities' | 'prepare' | 'defaults'> {

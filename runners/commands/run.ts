@@ -14,6 +14,7 @@ import { runSuites, type ModelLoader, type RunResult } from '../run/execute.js';
 import { RunDirectory } from '../run/run-dir.js';
 import { scoresTable } from '../run/summary.js';
 import type { Command } from './command.js';
+import { checkBeforeLoading } from './validate-suites.js';
 import { progressPrinter } from './progress.js';
 import { writeReportIfAvailable } from './start-report.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../reports/report.js';
@@ -94,11 +95,15 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       const device = (values.device ?? 'auto') as DeviceRequest;
       if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${values.device}'`);
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
+      const data = parseData(values.data);
+      const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean) ?? null;
+      const registeredModels = deps.registeredModels();
+      checkBeforeLoading(positionals, { data, registered: registeredModels, only: models });
       const result = await runWithInterrupt((signal) => runSuites({
-        suites: positionals, data: parseData(values.data), models: values.models?.split(',').map((m) => m.trim()).filter(Boolean) ?? null,
+        suites: positionals, data, models,
         device, limit: parsePositiveInt('--limit', values.limit), out: resolve(values.out ?? join('runs', timestamp())),
         resume: values.resume ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
-        signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels: deps.registeredModels(),
+        signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
         verifyDigests: !(values['no-verify-digests'] ?? false),
       }));
       return report(result);

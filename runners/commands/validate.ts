@@ -2,14 +2,18 @@
 import { parse, parseData } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
-import { loadSuite } from '../../suites/load.js';
-import { SuiteError } from '../../suites/messages.js';
+import { loadSuite, type LoadedSuite } from '../../suites/load.js';
+import { renderProblem, SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import type { Command } from './command.js';
+import { checkDataNames, planFromManifests } from './validate-suites.js';
 
 const HELP = `Usage: vlbench validate SUITE... [--data NAME=PATH]... [--no-files]
 
 Checks each suite against the schema and the registered loaders, templates, metrics and models,
-and (unless --no-files) that its dataset files and model manifests exist. Runs nothing.`;
+and (unless --no-files) that its dataset files and model manifests exist. Then plans the suites
+together as \`vlbench run\` would, from each model's model.json (no model is loaded): task ids
+shared between suites, settings that cannot work or would do nothing for a model once its
+family's defaults apply, gates no runnable pair matches, suites of which nothing can run.`;
 
 export const validateCommand: Command = {
   summary: 'Validate suites without running anything',
@@ -25,17 +29,26 @@ export const validateCommand: Command = {
     }
     if (positionals.length === 0) throw new UsageError('name at least one suite file');
     const data = parseData(values.data);
-    let failed = false;
-    for (const file of positionals) {
+    checkDataNames(positionals, data);
+    const loaded: (LoadedSuite | undefined)[] = positionals.map((file) => {
       try {
-        const loaded = loadSuite(file, { data, checkFiles: !values['no-files'] });
-        process.stdout.write(`ok ${file}: suite '${loaded.suite.name}', ${loaded.suite.tasks.length} task(s), ${loaded.suite.models.length} model(s)\n`);
+        return loadSuite(file, { data, checkFiles: !values['no-files'] });
       } catch (error) {
         if (!(error instanceof SuiteError)) throw error;
-        failed = true;
         process.stderr.write(`${error.message}\n`);
+        return undefined;
       }
-    }
-    return failed ? EXIT.harnessError : EXIT.ok;
+    });
+    // Plan the suites that loaded (together, as one run would), even when another did not.
+    const suites = loaded.filter((s): s is LoadedSuite => s !== undefined);
+    const problems = planFromManifests(suites, { only: null, manifestProblems: true });
+    loaded.forEach((suite, i) => {
+      if (suite === undefined || loaded.findIndex((s) => s?.file === suite.file) < i) return;
+      // Planning names suites by absolute path; print them as they were given.
+      const own = problems.filter((p) => p.file === suite.file).map((p): SuiteProblem => ({ ...p, file: positionals[i]! }));
+      if (own.length > 0) process.stderr.write(own.map(renderProblem).join('\n') + '\n');
+      else process.stdout.write(`ok ${positionals[i]}: suite '${suite.suite.name}', ${suite.suite.tasks.length} task(s), ${suite.suite.models.length} model(s)\n`);
+    });
+    return problems.length > 0 || suites.length < loaded.length ? EXIT.harnessError : EXIT.ok;
   },
 };

@@ -2,18 +2,26 @@
  * Planning: suites x models -> the work of the run, decided before any sample is touched. Each
  * (task, model) pair is either applicable, with its resolved settings, or not applicable with
  * the reason (ALBEF cannot caption; an image-only model cannot read audio). Pairs are never
- * discovered to be impossible halfway through a run.
+ * discovered to be impossible halfway through a run: settings that cannot work or would do
+ * nothing for a pair, a gate no runnable pair can satisfy and a suite of which nothing can run
+ * stop the run here, each as a suite problem (file, JSON pointer, fix). `vlbench validate` plans
+ * the same way from the models' model.json files, so it reports the same problems.
  */
 import type { DatasetLoader } from '../../datasets/loader.js';
 import { DATASET_LOADERS } from '../../datasets/registry.js';
-import type { FamilyAdapter, MediaModality } from '../../models/capabilities.js';
+import type { MediaModality } from '../../models/capabilities.js';
 import type { LoadedModel } from '../../models/load.js';
+import { acrossSuites } from '../../suites/across.js';
 import type { LoadedSuite } from '../../suites/load.js';
-import { defaultMetrics } from '../../suites/metric-names.js';
-import type { TaskSpec } from '../../suites/schema/suite.js';
+import { SuiteError, type SuiteProblem } from '../../suites/messages.js';
+import { defaultMetrics, TIMING_MEASURES } from '../../suites/metric-names.js';
+import { pairFindings, type Finding } from '../../suites/pair-checks.js';
+import { profileOfAdapter, type ModelProfile } from '../../suites/profile.js';
+import type { GateSpec, TaskSpec } from '../../suites/schema/suite.js';
 import { resolveTaskSettings, type CliOverrides, type EffectiveSettings, type ResolvedSetting } from '../../suites/settings.js';
 
-export class PlanError extends Error {
+/** Problems found while planning: a SuiteError, so they print as file: pointer: message. */
+export class PlanError extends SuiteError {
   override name = 'PlanError';
 }
 
@@ -21,6 +29,13 @@ export interface PlannedModel {
   /** How the suite named it (registered name or path). */
   readonly reference: string;
   readonly loaded: LoadedModel;
+}
+
+/** A model as planning sees it: the loaded adapter's facts, or (validate) its model.json's. */
+export interface PlanModel {
+  readonly reference: string;
+  readonly manifestPath: string;
+  readonly profile: ModelProfile;
 }
 
 export type PairPlan =
@@ -50,59 +65,135 @@ export function datasetModality(task: TaskSpec, loader: DatasetLoader): MediaMod
 }
 
 /** Why this model cannot run this task, or undefined when it can. */
-export function notApplicableReason(task: TaskSpec, settings: EffectiveSettings, adapter: FamilyAdapter, modality: MediaModality): string | undefined {
-  const who = `${adapter.id} (${adapter.family})`;
-  if (!adapter.modalities.includes(modality)) return `${who} reads ${adapter.modalities.join('/')}; the dataset is ${modality}`;
+export function notApplicableReason(settings: EffectiveSettings, model: ModelProfile, modality: MediaModality): string | undefined {
+  const who = `${model.id} (${model.family})`;
+  if (!model.modalities.includes(modality)) return `${who} reads ${model.modalities.join('/')}; the dataset is ${modality}`;
   switch (settings.kind) {
     case 'retrieval':
-      return adapter.retrieval ? undefined : `${who} has no image-text retrieval (contrastive + matching heads)`;
+      return model.canRetrieve ? undefined : `${who} has no image-text retrieval (contrastive + matching heads)`;
     case 'captioning':
-      return adapter.captioning ? undefined : `${who} has no caption decoder`;
+      return model.canCaption ? undefined : `${who} has no caption decoder`;
     case 'vqa':
-      if (settings.method === 'rank') return adapter.answerRanking ? undefined : `${who} cannot rank answers (LAVIS never ranks with ${adapter.family}); use method 'generate'`;
-      return adapter.answerGeneration ? undefined : `${who} cannot generate answers${adapter.answerRanking ? "; use method 'rank'" : ''}`;
+      if (settings.method === 'rank') return model.canRankAnswers ? undefined : `${who} cannot rank answers (LAVIS never ranks with ${model.family}); use method 'generate'`;
+      return model.canGenerateAnswers ? undefined : `${who} cannot generate answers${model.canRankAnswers ? "; use method 'rank'" : ''}`;
     case 'instruction':
-      return adapter.instruction ? undefined : `${who} does not follow instructions`;
+      return model.canFollowInstructions ? undefined : `${who} does not follow instructions`;
     default: {
       const never: never = settings;
-      void task;
       return never;
     }
   }
 }
 
-function planPair(task: TaskSpec, model: PlannedModel, modality: MediaModality, cli: CliOverrides): PairPlan {
-  const adapter = model.loaded.adapter;
-  if (task.models !== undefined && !task.models.includes(model.reference)) return { applicable: false, reason: `the task is restricted to ${task.models.join(', ')}` };
-  const facts = { defaults: adapter.defaults, canRankAnswers: adapter.answerRanking !== undefined, canGenerateAnswers: adapter.answerGeneration !== undefined };
-  const { effective, record } = resolveTaskSettings(task, facts, cli, modality);
-  const reason = notApplicableReason(task, effective, adapter, modality);
-  if (reason !== undefined) return { applicable: false, reason };
-  if (effective.kind === 'vqa' && effective.method === 'rank' && effective.answerList === undefined) {
-    throw new PlanError(`task '${task.id}': ${adapter.id} ranks answers (${task.kind === 'vqa' && task.method === 'rank' ? 'method rank' : `the ${adapter.family} default`}) and needs 'answerList', the JSON list of candidate answers; add it to the task, or set method 'generate' for models that can generate`);
+function planPair(task: TaskSpec, at: string, model: PlanModel, modality: MediaModality, cli: CliOverrides, runSeed: number | undefined): { pair: PairPlan; findings: Finding[] } {
+  if (task.models !== undefined && !task.models.includes(model.reference)) return { pair: { applicable: false, reason: `the task is restricted to ${task.models.join(', ')}` }, findings: [] };
+  const { effective, record } = resolveTaskSettings(task, model.profile, cli, modality, runSeed);
+  const reason = notApplicableReason(effective, model.profile, modality);
+  if (reason !== undefined) return { pair: { applicable: false, reason }, findings: [] };
+  return { pair: { applicable: true, settings: effective, record }, findings: pairFindings(task, at, model.profile, effective, record) };
+}
+
+/** One problem per pointer and message, naming every model it concerns. */
+function groupFindings(file: string, findings: readonly { model: string; finding: Finding }[]): SuiteProblem[] {
+  const groups = new Map<string, { pointer: string; message: string; models: string[] }>();
+  for (const { model, finding } of findings) {
+    const key = `${finding.pointer}\n${finding.message}`;
+    const group = groups.get(key) ?? { ...finding, models: [] };
+    group.models.push(model);
+    groups.set(key, group);
   }
-  const familyLength = adapter.defaults.retrieval?.maxTextLength;
-  if (effective.kind === 'retrieval' && task.kind === 'retrieval' && task.maxTextLength !== undefined && familyLength !== undefined && task.maxTextLength !== familyLength) {
-    throw new PlanError(`${task.id}: maxTextLength ${task.maxTextLength} differs from ${adapter.id}'s ${familyLength}, which its text graphs fix; remove maxTextLength or set it to ${familyLength}`);
-  }
-  return { applicable: true, settings: effective, record };
+  return [...groups.values()].map((g) => ({ file, pointer: g.pointer, message: `${g.models.join(', ')}: ${g.message}` }));
+}
+
+function planSuite(suite: LoadedSuite, models: readonly PlanModel[], cli: CliOverrides): { tasks: TaskPlan[]; problems: SuiteProblem[] } {
+  const suiteModels = models.filter((m) => suite.models.some((ref) => ref.manifestPath === m.manifestPath));
+  const tasks: TaskPlan[] = [];
+  const findings: { model: string; finding: Finding }[] = [];
+  suite.resolved.tasks.forEach((task, i) => {
+    const loader = DATASET_LOADERS.get(task.dataset.loader);
+    if (loader === undefined) throw new PlanError([{ file: suite.file, pointer: `/tasks/${i}/dataset/loader`, message: `unknown loader '${task.dataset.loader}'` }]);
+    const modality = datasetModality(task, loader);
+    const perModel = new Map<string, PairPlan>();
+    for (const model of suiteModels) {
+      const planned = planPair(task, `/tasks/${i}`, model, modality, cli, suite.suite.seed);
+      perModel.set(model.profile.id, planned.pair);
+      findings.push(...planned.findings.map((finding) => ({ model: model.profile.id, finding })));
+    }
+    tasks.push({ suite, task, loader, modality, metrics: task.metrics ?? defaultMetrics(task), perModel });
+  });
+  const problems = groupFindings(suite.file, findings);
+  // Whole-suite checks only on sound pairs: a broken pair already says what to fix.
+  if (problems.length === 0) problems.push(...runnableProblems(suite, suiteModels, tasks));
+  return { tasks, problems };
+}
+
+/**
+ * Plans every suite for the given models and returns the problems instead of throwing, so that
+ * `vlbench validate` can report them with the rest.
+ */
+export function planTasks(suites: readonly LoadedSuite[], models: readonly PlanModel[], cli: CliOverrides): { tasks: TaskPlan[]; problems: SuiteProblem[] } {
+  const problems = acrossSuites(suites);
+  if (problems.length > 0) return { tasks: [], problems };
+  const planned = suites.map((suite) => planSuite(suite, models, cli));
+  return { tasks: planned.flatMap((p) => p.tasks), problems: planned.flatMap((p) => p.problems) };
 }
 
 export function planRun(suites: readonly LoadedSuite[], models: readonly PlannedModel[], cli: CliOverrides): RunPlan {
-  const tasks: TaskPlan[] = [];
-  const seen = new Map<string, string>();
-  for (const suite of suites) {
-    const suiteModels = models.filter((m) => suite.models.some((ref) => ref.manifestPath === m.loaded.manifestPath));
-    for (const task of suite.resolved.tasks) {
-      const other = seen.get(task.id);
-      if (other !== undefined) throw new PlanError(`task id '${task.id}' appears in suites '${other}' and '${suite.suite.name}'; task ids must be unique in a run`);
-      seen.set(task.id, suite.suite.name);
-      const loader = DATASET_LOADERS.get(task.dataset.loader);
-      if (loader === undefined) throw new PlanError(`${suite.file}: unknown loader '${task.dataset.loader}'`);
-      const modality = datasetModality(task, loader);
-      const perModel = new Map(suiteModels.map((m) => [m.loaded.id, planPair(task, m, modality, cli)] as const));
-      tasks.push({ suite, task, loader, modality, metrics: task.metrics ?? defaultMetrics(task), perModel });
-    }
-  }
+  const planModels = models.map((m) => ({ reference: m.reference, manifestPath: m.loaded.manifestPath, profile: profileOfAdapter(m.loaded.adapter) }));
+  const { tasks, problems } = planTasks(suites, planModels, cli);
+  if (problems.length > 0) throw new PlanError(problems);
   return { models, tasks };
+}
+
+/** `task: reason` for each pair that will not run, for messages. */
+function reasons(tasks: readonly TaskPlan[], keep: (task: TaskPlan, model: string) => boolean = () => true): string {
+  const lines = tasks.flatMap((t) => [...t.perModel].filter(([model, pair]) => !pair.applicable && keep(t, model)).map(([, pair]) => `${t.task.id}: ${pair.applicable ? '' : pair.reason}`));
+  return lines.length > 6 ? [...lines.slice(0, 6), `and ${lines.length - 6} more`].join('; ') : lines.join('; ');
+}
+
+/**
+ * A suite of which nothing can run would finish "successfully" with empty results, and a gate
+ * naming a model or family that no runnable pair matches would only fail later, in
+ * `vlbench gate`: both are errors now.
+ * Models left out (--models, or a model.json validate could not read) make both undecidable for
+ * what they might have run, so those checks are skipped then.
+ */
+function runnableProblems(suite: LoadedSuite, models: readonly PlanModel[], tasks: readonly TaskPlan[]): SuiteProblem[] {
+  const ids = new Set(models.map((m) => m.profile.id));
+  const allPlanned = suite.models.every((ref) => models.some((m) => m.manifestPath === ref.manifestPath));
+  if (models.length === 0) return [];
+  if (!tasks.some((t) => [...t.perModel.values()].some((pair) => pair.applicable))) {
+    if (!allPlanned) return [];
+    return [{ file: suite.file, pointer: '', message: `nothing in this suite can run on its models (${reasons(tasks)}); add a model that can run its tasks, or tasks its models can run` }];
+  }
+  const problems: SuiteProblem[] = [];
+  suite.suite.gates?.forEach((gate, i) => {
+    // Only a gate that names its model or family is a deliberate claim about pairs that must run;
+    // a task/metric gate of a ready-to-fill suite (coco-karpathy's CIDEr gate) must not stop a
+    // retrieval-only model from running it.
+    if (gate.model === undefined && gate.family === undefined) return;
+    if (!allPlanned && (gate.model === undefined || !ids.has(gate.model))) return;
+    if (gateMatches(gate, tasks, models)) return;
+    const scoped = reasons(tasks, (t, model) => measures(gate, t) && inScope(gate, t, models.find((m) => m.profile.id === model)!.profile));
+    problems.push({
+      file: suite.file, pointer: `/gates/${i}`,
+      message: `this gate matches no (model, task) pair that runs${scoped === '' ? '' : ` (${scoped})`}, so \`vlbench gate\` would fail on it; narrow it to a model and task that run, or remove it`,
+    });
+  });
+  return problems;
+}
+
+function inScope(gate: GateSpec, task: TaskPlan, model: ModelProfile): boolean {
+  return (gate.model === undefined || gate.model === model.id) && (gate.family === undefined || gate.family === model.family) && (gate.task === undefined || gate.task === task.task.id);
+}
+
+/** Whether the task reports what the gate checks (timing gates: every task). */
+function measures(gate: GateSpec, task: TaskPlan): boolean {
+  const timing: readonly string[] = TIMING_MEASURES;
+  if (gate.kind === 'max-throughput-drop' || gate.kind === 'max-latency-increase' || timing.includes(gate.metric)) return true;
+  return task.metrics.includes(gate.metric);
+}
+
+function gateMatches(gate: GateSpec, tasks: readonly TaskPlan[], models: readonly PlanModel[]): boolean {
+  return tasks.some((t) => measures(gate, t) && models.some((m) => t.perModel.get(m.profile.id)?.applicable === true && inScope(gate, t, m.profile)));
 }

@@ -2,6 +2,7 @@
 import type { CaptionSample, Sample } from '../../datasets/samples.js';
 import type { CaptionPrediction } from '../../reports/records.js';
 import type { TaskContext } from './context.js';
+import { decodeBatch } from './sampled.js';
 import { runSampleTask, type LoopResult, type SampleTask } from './sample-loop.js';
 
 export function captioningTask(ctx: TaskContext): SampleTask<CaptionSample> {
@@ -14,7 +15,8 @@ export function captioningTask(ctx: TaskContext): SampleTask<CaptionSample> {
     media: (sample) => [sample.media],
     async infer(batch, taskCtx) {
       const requests = batch.map((b) => ({ image: b.media[0]!, prompt: settings.prompt }));
-      const generations = await captioner.caption(requests, settings.generation, taskCtx.clock);
+      const ids = batch.map((b) => b.sample.id);
+      const generations = await decodeBatch(requests, ids, settings.generation, (r, config) => captioner.caption(r, config, taskCtx.clock));
       return batch.map((b, i) => {
         const generation = generations[i]!;
         return {

@@ -9,6 +9,7 @@ import type { InstructionPrediction } from '../../reports/records.js';
 import { processText } from '../../models/preprocess/text.js';
 import { applyCandidateTemplate, applyPromptTemplate } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
+import { decodeBatch } from './sampled.js';
 import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
 
 export function asInstruction(item: Sample): InstructionSample | { readonly unusable: string } {
@@ -66,7 +67,8 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
           return output(ctx, b, prompts[i]!, b.sample.choices[chosen] ?? '', chosen, 0);
         });
       }
-      const generations = await capability.generate(requests, settings.generation, taskCtx.clock);
+      const ids = batch.map((b) => b.sample.id);
+      const generations = await decodeBatch(requests, ids, settings.generation, (r, config) => capability.generate(r, config, taskCtx.clock));
       return batch.map((b, i) => output(ctx, b, prompts[i]!, generations[i]!.text, -1, generations[i]!.tokenIds.length));
     },
   };

@@ -8,6 +8,7 @@ import type { VqaPrediction } from '../../reports/records.js';
 import type { VqaRequest } from '../../models/capabilities.js';
 import { templateText } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
+import { decodeBatch } from './sampled.js';
 import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
 
 export class AnswerListError extends Error {
@@ -54,7 +55,8 @@ export function vqaTask(ctx: TaskContext): SampleTask<VqaSample> {
         const ranked = await adapter.answerRanking!.rankAnswers(requests, answerList, settings.numCandidates, taskCtx.clock);
         return batch.map((b, i) => output(ctx, b, ranked[i]!.answer, 0));
       }
-      const generations = await adapter.answerGeneration!.answer(requests, settings.generation, taskCtx.clock);
+      const ids = batch.map((b) => b.sample.id);
+      const generations = await decodeBatch(requests, ids, settings.generation, (r, config) => adapter.answerGeneration!.answer(r, config, taskCtx.clock));
       return batch.map((b, i) => output(ctx, b, generations[i]!.text, generations[i]!.tokenIds.length));
     },
   };

@@ -44,7 +44,8 @@ export interface Suite {
   /** Quality and speed gates, read by `vlbench gate`. */
   gates?: GateSpec[];
   /**
-   * Seed for everything random in the run (sampled decoding, bootstrap).
+   * Seed for everything random in the run (sampled decoding, bootstrap). Sampled decoding seeds
+   * each sample from this seed and the sample's id, so shards and resumed runs sample alike.
    * @asType integer
    * @minimum 0
    */
@@ -177,11 +178,15 @@ export interface GenerationOverrides {
   numBeams?: number;
   doSample?: boolean;
   /**
+   * The length limit as LAVIS's max_len: counted as the family counts it (BLIP: prompt ids
+   * included; LLMs fed embeddings: new tokens). A family whose model.json limits by maxNewTokens
+   * (FlanT5) applies it as maxNewTokens, as LAVIS does. Set this or maxNewTokens, not both.
    * @asType integer
    * @minimum 1
    */
   maxLength?: number;
   /**
+   * The length limit in new tokens only (Hugging Face max_new_tokens). Set this or maxLength.
    * @asType integer
    * @minimum 1
    */
@@ -213,6 +218,8 @@ export interface GenerationOverrides {
   /** @exclusiveMinimum 0 */
   temperature?: number;
   /**
+   * Sampling seed for this task (default: the suite's seed); each sample is seeded from it and
+   * its id. Only with doSample.
    * @asType integer
    * @minimum 0
    */

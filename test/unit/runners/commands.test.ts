@@ -4,11 +4,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lsCommand } from '../../../runners/commands/ls.js';
 import { progressPrinter } from '../../../runners/commands/progress.js';
 import { validateCommand } from '../../../runners/commands/validate.js';
+import { createRunCommand } from '../../../runners/commands/run.js';
+import { doubleModels, FIXTURE_SUITE } from './helpers/double-model.js';
 import { UsageError } from '../../../runners/errors.js';
 import type { Command } from '../../../runners/commands/command.js';
 import { tempDir } from './helpers/run-double.js';
@@ -37,6 +40,42 @@ test('validate: a good suite exits 0, a broken one exits 1 and prints file, poin
   const failed = await capture(validateCommand, [bad, '--no-files']);
   assert.is(failed.code, 1);
   assert.match(failed.err, `${bad}: /tasks/0/dataset/loader: unknown loader 'vqa2' (did you mean 'vqav2'?)`);
+});
+
+test('validate plans several suites as one run: a suite given twice, or task ids two suites share, fail as run would', async () => {
+  const twice = await capture(validateCommand, ['suites/default.suite.json', 'suites/default.suite.json', '--no-files']);
+  assert.is(twice.code, 1);
+  assert.is(twice.err, 'suites/default.suite.json: (document): this suite file is given twice (suite 1 and 2 of the command line); pass it once\n');
+  // A second suite reusing the default suite's task ids (the shipped suites' ids are all distinct).
+  const other = join(mkdtempSync(join(tmpdir(), 'vlbench-validate-')), 'other.suite.json');
+  writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync('suites/default.suite.json', 'utf8')), name: 'other', $schema: undefined }));
+  const shared = await capture(validateCommand, ['suites/default.suite.json', other, '--no-files']);
+  assert.is(shared.code, 1);
+  assert.match(shared.out, "ok suites/default.suite.json: suite 'default'");
+  assert.match(shared.err, /other\.suite\.json: \/tasks\/0\/id: task id 'synth-retrieval' is also used by suite 'default' \(.*default\.suite\.json, \/tasks\/0\/id\); task ids must be unique across the suites of one run/);
+  const shipped = await capture(validateCommand, ['suites/default.suite.json', 'suites/bundled-test.suite.json', '--no-files']);
+  assert.is(shipped.code, 0, shipped.err);
+});
+
+async function usageErrorOf(run: Promise<number>): Promise<string> {
+  try {
+    await run;
+  } catch (error) {
+    assert.instance(error, UsageError);
+    return (error as Error).message;
+  }
+  assert.unreachable('should be a usage error');
+  return '';
+}
+
+test('a --data name no suite declares is a usage error with the declared names, for validate and run', async () => {
+  const argv = ['suites/gqa.suite.json', '--no-files', '--data', 'model=/m/model.json', '--data', 'gqa=/data/gqa', '--data', 'gqq=/data/gqa'];
+  assert.is(await usageErrorOf(validateCommand.run(argv)), "--data gqq=...: no suite declares or uses a data location 'gqq' (did you mean 'gqa'?); the suites declare: model, gqa");
+  let loads = 0;
+  const run = createRunCommand({ loadModel: async () => { loads += 1; throw new Error('loaded'); }, registeredModels: doubleModels });
+  const message = await usageErrorOf(run.run([FIXTURE_SUITE, '--data', 'dd=/elsewhere', '--out', join(tempDir('data-typo'), 'run')]));
+  assert.is(message, "--data dd=...: no suite declares or uses a data location 'dd' (did you mean 'd'?); the suites declare: d");
+  assert.is(loads, 0);
 });
 
 test('ls datasets lists every registered loader with its roles and options', async () => {

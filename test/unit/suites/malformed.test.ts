@@ -81,6 +81,12 @@ const cases: [string, (s: Json) => void, string[]][] = [
     "/tasks/3/generation: decoding settings are unused with mode 'multiple-choice' (choices are ranked by likelihood)"]],
   ['sampling with beams', (s) => { s.tasks[1].generation.doSample = true; }, [
     '/tasks/1/generation/doSample: sampling is not combined with beam search; set numBeams to 1 or doSample to false']],
+  ['both maxLength and maxNewTokens', (s) => { s.tasks[1].generation.maxNewTokens = 5; }, [
+    "/tasks/1/generation/maxNewTokens: set either maxLength (the length limit as LAVIS's max_len counts it) or maxNewTokens (new tokens only), not both: Hugging Face ignores maxLength when maxNewTokens is set"]],
+  ['a model listed twice', (s) => { s.models = ['tiny-albef', 'tiny-blip', 'tiny-albef']; }, [
+    "/models/2: 'tiny-albef' is listed twice (first at /models/0); a suite runs each model once: remove this entry"]],
+  ['a model by name and by the path of its model.json', (s) => { s.models = ['tiny-albef', '/models/albef/model.json']; }, [
+    "/models/1: '/models/albef/model.json' is the model.json of 'tiny-albef' (first at /models/0); a suite runs each model once: remove this entry"]],
   ['task model not in the suite', (s) => { s.tasks[0].models = ['tiny-blip2-opt']; }, ["/tasks/0/models/0: model 'tiny-blip2-opt' is not in the suite's models"]],
   ['gate on a metric the task does not report', (s) => { s.gates[0].metric = 'CIDEr-D'; }, [
     "/gates/0/metric: metric 'CIDEr-D' is not reported by task 'coco-cap' (did you mean 'CIDEr'?); available: Bleu_1, Bleu_2, Bleu_3, Bleu_4, ROUGE_L, CIDEr, samplesPerSecond, tokensPerSecond, latencyMs.mean, latencyMs.p50, latencyMs.p95, latencyMs.p99"]],
@@ -112,10 +118,20 @@ test('a data location left null must come from --data', () => {
   assert.equal(problemsOf(() => {}, undefined, {}), ["/data/extra: data location 'extra' is not set: pass --data extra=PATH"]);
 });
 
-test('invalid JSON names the file and the parse error', () => {
-  const [problem] = problemsOf(() => {}, '{ "name": "x", }');
-  assert.match(problem ?? '', /^: not valid JSON: /);
-});
+const jsonCases: [string, string, string][] = [
+  ['a trailing comma', '{ "name": "x", }', "line 1, column 14: a trailing comma before '}' is not allowed in JSON; remove it"],
+  ['a comment', '{\n  // my suite\n  "name": "x"\n}', 'line 2, column 3: JSON has no comments; remove it (notes belong in "description")'],
+  ['a missing comma', '{\n  "name": "x"\n  "models": []\n}', "line 3, column 3: expected ',' or '}', found '\"'"],
+  ['a misspelt literal (V8 gives no position)', '{\n  "seed": tru\n}', 'line 2, column 11: expected a value (object, array, string, number, true, false or null), found \'t\''],
+  ['an unclosed array', '{ "models": ["a"', "line 1, column 17: expected ',' or ']', found the end of the file"],
+  ['single quotes', "{ 'name': 'x' }", "line 1, column 3: expected a property name in double quotes, found '''"],
+];
+
+for (const [name, text, expected] of jsonCases) {
+  test(`invalid JSON is located by line and column: ${name}`, () => {
+    assert.equal(problemsOf(() => {}, text), [`: not valid JSON at ${expected}`]);
+  });
+}
 
 test('the rendered error names the file, the pointer and the fix', () => {
   const file = join(dir, 'render.suite.json');

@@ -58,6 +58,33 @@ test('vqa: the method follows the family; ranking records no decoding settings',
   assert.is(generate.record.numCandidates, undefined);
 });
 
+test('length limit: a T5 family applies a suite maxLength as maxNewTokens (LAVIS), and the record shows what applies', () => {
+  const t5: ModelFacts = { ...blip, defaults: { caption: { prompt: 'a photo of', generation: { ...HF_DEFAULT_GENERATION, numBeams: 5, maxLength: 30, maxNewTokens: 30 } } } };
+  const task = (generation: Record<string, number>): TaskSpec => ({ kind: 'captioning', id: 'c', dataset, generation });
+  const limited = resolveTaskSettings(task({ maxLength: 3 }), t5, { limit: null }, 'image');
+  assert.ok(limited.effective.kind === 'captioning');
+  assert.equal([limited.effective.generation.maxLength, limited.effective.generation.maxNewTokens], [3, 3]);
+  assert.equal(limited.record['generation.maxNewTokens'], { value: 3, source: 'suite' });
+  assert.equal(limited.record['generation.maxLength'], { value: 3, source: 'suite' });
+  const newTokens = resolveTaskSettings(task({ maxNewTokens: 4 }), t5, { limit: null }, 'image');
+  assert.equal([newTokens.record['generation.maxLength'], newTokens.record['generation.maxNewTokens']], [{ value: 4, source: 'suite' }, { value: 4, source: 'suite' }]);
+  // A family that limits by maxLength: a suite maxNewTokens supersedes it (HF ignores max_length then).
+  const opt = resolveTaskSettings(task({ maxNewTokens: 4 }), blip, { limit: null }, 'image');
+  assert.ok(opt.effective.kind === 'captioning');
+  assert.is(opt.effective.generation.maxNewTokens, 4);
+  assert.equal(opt.record['generation.maxLength'], { value: null, source: 'suite' });
+  const plain = resolveTaskSettings(task({ maxLength: 12 }), blip, { limit: null }, 'image').record;
+  assert.equal([plain['generation.maxLength'], plain['generation.maxNewTokens']], [{ value: 12, source: 'suite' }, { value: null, source: 'default' }]);
+});
+
+test("the suite's top-level seed seeds sampling unless the task's generation sets one", () => {
+  const task: TaskSpec = { kind: 'captioning', id: 'c', dataset, generation: { numBeams: 1, doSample: true } };
+  assert.equal(resolveTaskSettings(task, blip, { limit: null }, 'image', 2026).record['generation.seed'], { value: 2026, source: 'suite' });
+  const own: TaskSpec = { ...task, generation: { numBeams: 1, doSample: true, seed: 5 } };
+  assert.equal(resolveTaskSettings(own, blip, { limit: null }, 'image', 2026).record['generation.seed'], { value: 5, source: 'suite' });
+  assert.equal(resolveTaskSettings(task, blip, { limit: null }, 'image').record['generation.seed'], { value: 0, source: 'family-default' });
+});
+
 test('prompt templates: named and inline, LAVIS {} alias, options written (a) x (b) y', () => {
   assert.is(formatOptions(['red', 'blue', 'green']), '(a) red (b) blue (c) green');
   assert.is(applyPromptTemplate('scienceqa', { question: 'Which?', context: 'Hot day.', choices: ['sun', 'moon'] }), 'Context: Hot day. Question: Which? Options: (a) sun (b) moon. Answer:');

@@ -84,10 +84,10 @@ test('the bundled-test suite reads the whole test split, each held-out instructi
   // type (the held-in types are left out), 80 audio clips with 2 questions each, 96 point clouds,
   // 80 videos with 2 questions each.
   assert.equal(await countSamples('suites/bundled-test.suite.json'), {
-    'synth-retrieval': 500, 'synth-caption': 500, 'synth-vqa': 1200,
-    'synth-heldout-spatial-true-false': 64, 'synth-heldout-count-choice': 64, 'synth-heldout-context-choice': 64,
-    'synth-heldout-relation-short': 64, 'synth-heldout-position-short': 64,
-    'synth-audiocaps': 80, 'synth-clotho-aqa': 160, 'synth-modelnet': 96, 'synth-msvd-qa': 160, 'synth-video-caption': 80,
+    'synth-test-retrieval': 500, 'synth-test-caption': 500, 'synth-test-vqa': 1200,
+    'synth-test-heldout-spatial-true-false': 64, 'synth-test-heldout-count-choice': 64, 'synth-test-heldout-context-choice': 64,
+    'synth-test-heldout-relation-short': 64, 'synth-test-heldout-position-short': 64,
+    'synth-test-audiocaps': 80, 'synth-test-clotho-aqa': 160, 'synth-test-modelnet': 96, 'synth-test-msvd-qa': 160, 'synth-test-video-caption': 80,
   });
 });
 

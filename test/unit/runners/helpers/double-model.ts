@@ -9,13 +9,16 @@
  * Env VLBENCH_DOUBLE_LOG=FILE appends one line per answered sample (`<model> <capability> <path>`), so
  * tests can tell what a run computed; VLBENCH_DOUBLE_DELAY_MS slows each model call;
  * VLBENCH_DOUBLE_REFUSE=TEXT makes every per-sample call (caption, answer, instruction) whose batch
- * holds a path containing TEXT throw, as a real model refuses an input it cannot take.
+ * holds a path containing TEXT throw, as a real model refuses an input it cannot take. Under
+ * doSample, captions and answers gain a word drawn the way the real sampler draws (per call).
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { FamilyAdapter, FamilyName, Generation, ImageEmbedding, InferenceContext, MediaInput, PreparedMedia } from '../../../../models/capabilities.js';
 import type { LoadedModel, LoadOptions } from '../../../../models/load.js';
+import type { GenerationConfig } from '../../../../models/generation/config.js';
+import { createPrng } from '../../../../models/generation/prng.js';
 
 const PALETTE: Record<string, readonly [number, number, number]> = {
   red: [220, 20, 20], green: [20, 160, 20], blue: [20, 20, 220], yellow: [230, 220, 20], white: [245, 245, 245], black: [10, 10, 10],
@@ -75,6 +78,21 @@ function generation(text: string): Generation {
   return { text, tokenIds: text.split(' ').map((_, i) => i + 1) };
 }
 
+/**
+ * Under doSample, one colour word per row drawn from a stream seeded once per call, as the real
+ * sampler is (models/generation/prng.ts): the word depends on the call and the row, so only
+ * per-sample calls make it reproducible. Undefined when not sampling.
+ */
+function sampledWords(config: GenerationConfig, rows: number): string[] | undefined {
+  if (!config.doSample) return undefined;
+  const prng = createPrng(config.seed);
+  return Array.from({ length: rows }, () => NAMES[Math.floor(prng.next() * NAMES.length)]!);
+}
+
+function withSample(text: string, words: string[] | undefined, row: number): string {
+  return words === undefined ? text : `${text} ${words[row]}`;
+}
+
 export function doubleAdapter(spec: DoubleManifest['testDouble']): FamilyAdapter {
   const has = (c: string): boolean => spec.capabilities.includes(c);
   const embed = (m: PreparedMedia): ImageEmbedding => {
@@ -101,14 +119,24 @@ export function doubleAdapter(spec: DoubleManifest['testDouble']): FamilyAdapter
       similarity: (image, text) => Math.max(...Array.from({ length: image.queries }, (_, q) => dot(image.data, text, q * image.dim))),
       matchScores: (pairs, ctx) => call(spec.id, ctx, 'matchScores', pairs.map((p) => `${p.image.path}|${p.text}`), () => pairs.map((p) => 3 * dot(histogram(p.image.data), textVector(p.text)) - 1)),
     } : undefined,
-    captioning: has('captioning') ? { caption: (requests, _config, ctx) => call(spec.id, ctx, 'caption', requests.map((r) => r.image.path), () => requests.map((r) => generation(`a ${colourOf(r.image)} square`))) } : undefined,
+    captioning: has('captioning') ? {
+      caption: (requests, config, ctx) => call(spec.id, ctx, 'caption', requests.map((r) => r.image.path), () => {
+        const words = sampledWords(config, requests.length);
+        return requests.map((r, i) => generation(withSample(`a ${colourOf(r.image)} square`, words, i)));
+      }),
+    } : undefined,
     answerRanking: has('answerRanking') ? {
       rankAnswers: (requests, list, _n, ctx) => call(spec.id, ctx, 'rankAnswers', requests.map((r) => r.image.path), () => requests.map((r) => {
         const answer = list.includes(colourOf(r.image)) ? colourOf(r.image) : list[0]!;
         return { answer, candidates: [{ answer, score: 0 }] };
       })),
     } : undefined,
-    answerGeneration: has('answerGeneration') ? { answer: (requests, _config, ctx) => call(spec.id, ctx, 'answer', requests.map((r) => r.image.path), () => requests.map((r) => generation(colourOf(r.image)))) } : undefined,
+    answerGeneration: has('answerGeneration') ? {
+      answer: (requests, config, ctx) => call(spec.id, ctx, 'answer', requests.map((r) => r.image.path), () => {
+        const words = sampledWords(config, requests.length);
+        return requests.map((r, i) => generation(withSample(colourOf(r.image), words, i)));
+      }),
+    } : undefined,
     instruction: has('instruction') ? {
       generate: (requests, _config, ctx) => call(spec.id, ctx, 'generate', requests.map((r) => r.media[0]!.path), () => requests.map((r) => generation(colourOf(r.media[0]!)))),
       scoreCandidates: (requests, candidates, ctx) => call(spec.id, ctx, 'scoreCandidates', requests.map((r) => r.media[0]!.path), () => requests.map((r, i) => candidates[i]!.map((c, j) => (c.includes(colourOf(r.media[0]!)) ? -1 : -5 - j / 100)))),

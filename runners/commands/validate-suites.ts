@@ -1,0 +1,75 @@
+/**
+ * Suite checks that need more than one suite file or the models: planned from each model's
+ * model.json (no graph is opened), with the same code the runner plans with after loading the
+ * models, so `vlbench validate` reports what `vlbench run` would stop on, and `vlbench run`
+ * stops on it before a model loads.
+ */
+import { existsSync } from 'node:fs';
+import { ManifestError, readManifest } from '../../models/manifest.js';
+import { unknownDataNames } from '../../suites/across.js';
+import { loadSuite, type LoadedSuite } from '../../suites/load.js';
+import type { SuiteProblem } from '../../suites/messages.js';
+import { profileOfManifest } from '../../suites/profile.js';
+import { UsageError } from '../errors.js';
+import { PlanError, planTasks, type PlanModel } from '../run/plan.js';
+
+export interface ManifestPlanOptions {
+  /** `--models`: only these (as the suites name them); null = all. */
+  readonly only: readonly string[] | null;
+  /**
+   * validate: an unreadable model.json is a problem. run: it is skipped here, as loading the
+   * model reports it anyway (and tests load models that are not model.json files).
+   */
+  readonly manifestProblems: boolean;
+}
+
+/** `--data` names must be ones the suites declare: a typo would silently keep the suite's value. */
+export function checkDataNames(files: readonly string[], data: Readonly<Record<string, string>>): void {
+  const unknown = unknownDataNames(files, data);
+  if (unknown !== undefined) throw new UsageError(unknown);
+}
+
+function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions): { models: PlanModel[]; problems: SuiteProblem[] } {
+  const models: PlanModel[] = [];
+  const problems: SuiteProblem[] = [];
+  const seen = new Set<string>();
+  for (const suite of suites) {
+    suite.models.forEach((ref, i) => {
+      if ((options.only !== null && !options.only.includes(ref.name)) || seen.has(ref.manifestPath)) return;
+      seen.add(ref.manifestPath);
+      // A missing file is reported by the file checks (or files are not being checked).
+      if (!existsSync(ref.manifestPath)) return;
+      try {
+        models.push({ reference: ref.name, manifestPath: ref.manifestPath, profile: profileOfManifest(readManifest(ref.manifestPath).manifest) });
+      } catch (error) {
+        if (!(error instanceof ManifestError)) throw error;
+        if (options.manifestProblems) problems.push({ file: suite.file, pointer: `/models/${i}`, message: error.message });
+      }
+    });
+  }
+  return { models, problems };
+}
+
+/** Every problem planning would stop on, found from the model.json files alone. */
+export function planFromManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): SuiteProblem[] {
+  const { models, problems } = planModels(suites, options);
+  return [...problems, ...planTasks(suites, models, { limit: null }).problems];
+}
+
+export interface RunCheckOptions {
+  readonly data: Readonly<Record<string, string>>;
+  readonly registered: ReadonlyMap<string, string>;
+  readonly only: readonly string[] | null;
+}
+
+/**
+ * `vlbench run`'s checks before any model loads (loading a real checkpoint takes minutes): the
+ * suites load, `--data` names are known, and planning from the model.json files finds nothing
+ * the plan after loading would stop on.
+ */
+export function checkBeforeLoading(files: readonly string[], options: RunCheckOptions): void {
+  checkDataNames(files, options.data);
+  const suites = files.map((file) => loadSuite(file, { data: options.data, models: options.registered }));
+  const problems = planFromManifests(suites, { only: options.only, manifestProblems: false });
+  if (problems.length > 0) throw new PlanError(problems);
+}
