@@ -264,8 +264,20 @@ function withNote(v: GateVerdict, note: string | null): GateVerdict {
   return note === null ? v : { ...v, notes: [...v.notes, note] };
 }
 
+/**
+ * A gated pair the baseline has and this run lacks fails: a change that stops a model or task
+ * from running (dropped, renamed, no longer applicable) must not pass by having nothing to compare.
+ */
+function droppedVerdicts(gate: GateSpec, metric: string, current: RunSnapshot, baseline: RunSnapshot, baselinePairs: readonly Target[], value: (t: Target) => number | null): GateVerdict[] {
+  return baselinePairs
+    .filter((b) => inScope(gate, baseline, b) && !current.results.some((r) => r.model === b.model && r.task === b.task))
+    .map((b) => shortfallVerdict(gate, b, metric, value(b), null, `in the baseline but not in this run (dropped, renamed or no longer applicable); if that is intended, rewrite the baseline`));
+}
+
 function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-drop' }>, baseline: RunSnapshot): GateVerdict[] {
-  return qualityTargets(ctx.current, gate.metric).filter((r) => inScope(gate, ctx.current, r)).map((cur) => {
+  const dropped = droppedVerdicts(gate, gate.metric, ctx.current, baseline, baseline.results.filter((r) => gate.metric in r.metrics),
+    (b) => baseline.results.find((r) => r.model === b.model && r.task === b.task)?.metrics[gate.metric] ?? null);
+  return [...dropped, ...qualityTargets(ctx.current, gate.metric).filter((r) => inScope(gate, ctx.current, r)).map((cur) => {
     const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
     if (!base) return noBaseline(ctx, cur, gate.metric, cur.metrics[gate.metric] ?? null, 'scores');
     const checked = withShortfall(
@@ -274,13 +286,17 @@ function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-dro
       (reason) => shortfallVerdict(gate, cur, gate.metric, base.metrics[gate.metric] ?? null, cur.metrics[gate.metric] ?? null, reason),
     );
     return withNote(checked, requestedNote(cur.counts, base.counts));
-  });
+  })];
 }
 
 function timingVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, baseline: RunSnapshot): GateVerdict[] {
   const metric: TimingMeasure = gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
   const { current, options } = ctx;
-  return current.timings.filter((t) => inScope(gate, current, t)).map((cur) => {
+  const dropped = droppedVerdicts(gate, metric, current, baseline, baseline.timings, (b) => {
+    const t = baseline.timings.find((x) => x.model === b.model && x.task === b.task);
+    return t ? timingValue(t, metric) : null;
+  });
+  return [...dropped, ...current.timings.filter((t) => inScope(gate, current, t)).map((cur) => {
     const base = baseline.timings.find((t) => t.model === cur.model && t.task === cur.task);
     if (!base) return noBaseline(ctx, cur, metric, timingValue(cur, metric), 'timings');
     const boot: BootstrapOptions = { replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, ctx.index, cur) };
@@ -289,7 +305,7 @@ function timingVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-l
       () => timingVerdict(gate, base, cur, boot),
       (reason) => shortfallVerdict(gate, cur, metric, timingValue(base, metric), timingValue(cur, metric), reason),
     );
-  });
+  })];
 }
 
 function gateVerdicts(ctx: GateContext, baseline: RunSnapshot | null, gatesSource: string): GateVerdict[] {
