@@ -147,7 +147,8 @@ export interface FamilyAdapter {
 
 export interface TaskDefaults {
   readonly caption?: { readonly prompt: string; readonly generation: GenerationConfig } | undefined;
-  readonly vqa?: { readonly promptTemplate: string; readonly generation: GenerationConfig; readonly numAnswerCandidates: number } | undefined;
+  /** `method`: the model.json's default VQA method (`/vqa/method`), when it declares one. */
+  readonly vqa?: { readonly promptTemplate: string; readonly generation: GenerationConfig; readonly numAnswerCandidates: number; readonly method?: 'rank' | 'generate' } | undefined;
   readonly instruction?: { readonly generation: GenerationConfig } | undefined;
   readonly retrieval?: { readonly kTest: number; readonly maxTextLength: number } | undefined;
 }

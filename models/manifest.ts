@@ -139,6 +139,9 @@ function checkSemantics(file: string, m: ModelManifest): void {
       throw new ManifestError(file, `/capabilities/${index}`, `capability '${capability}' needs graph role(s) ${missing.join(', ')}; add them under /graphs or drop the capability`);
     }
   });
+  if (m.vqa && !m.capabilities.includes(`vqa-${m.vqa.method}`)) {
+    throw new ManifestError(file, '/vqa/method', `the default VQA method '${m.vqa.method}' needs the capability 'vqa-${m.vqa.method}'; add it to /capabilities or change the method`);
+  }
   for (const role of declared) checkKvPairs(file, role, m);
 }
 

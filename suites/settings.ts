@@ -120,7 +120,11 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
       };
       break;
     case 'vqa': {
-      const familyMethod = model.canRankAnswers ? 'rank' : model.canGenerateAnswers ? 'generate' : undefined;
+      // The model.json's declared method when the model can do it (a BLIP VQA export may declare
+      // generate), else ranking when it can rank (LAVIS ranks for ALBEF/BLIP), else generation.
+      const declared = d.vqa?.method;
+      const canDeclared = declared === 'rank' ? model.canRankAnswers : declared === 'generate' ? model.canGenerateAnswers : false;
+      const familyMethod = canDeclared ? declared : model.canRankAnswers ? 'rank' : model.canGenerateAnswers ? 'generate' : undefined;
       const method = r.pick<'rank' | 'generate'>('method', task.method, familyMethod, 'generate');
       // Only the settings the chosen method uses are recorded: a generating model ignores the
       // answer list, a ranking model the decoding settings.

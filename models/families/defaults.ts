@@ -16,7 +16,7 @@ export function taskDefaultsOf(m: ModelManifest): TaskDefaults {
   const has = (...capabilities: ModelManifest['capabilities']): boolean => capabilities.some((c) => m.capabilities.includes(c));
   return {
     caption: has('captioning') ? { prompt: m.prompts['caption'] ?? '', generation: generationOf(m, 'caption') } : undefined,
-    vqa: has('vqa-rank', 'vqa-generate') ? { promptTemplate: m.prompts['vqa'] ?? '{question}', generation: generationOf(m, 'vqa'), numAnswerCandidates: m.vqa?.numAnswerCandidates ?? 128 } : undefined,
+    vqa: has('vqa-rank', 'vqa-generate') ? { promptTemplate: m.prompts['vqa'] ?? '{question}', generation: generationOf(m, 'vqa'), numAnswerCandidates: m.vqa?.numAnswerCandidates ?? 128, ...(m.vqa?.method ? { method: m.vqa.method } : {}) } : undefined,
     instruction: has('instruction-generate', 'instruction-rank') ? { generation: generationOf(m, 'instruction') } : undefined,
     retrieval: has('retrieval') ? { kTest: m.retrieval?.kTest ?? 128, maxTextLength: m.retrieval?.maxTextLength ?? 35 } : undefined,
   };

@@ -67,6 +67,12 @@ test('ALBEF cannot declare captioning: it has no decoder', () => {
   assert.match(error.message, /cannot have capability 'captioning'/);
 });
 
+test('a default VQA method the capabilities do not include is an error at /vqa/method', () => {
+  const error = errorOf(albef({ vqa: { method: 'generate', numAnswerCandidates: 128 } }));
+  assert.is(error.pointer, '/vqa/method');
+  assert.match(error.message, /default VQA method 'generate' needs the capability 'vqa-generate'/);
+});
+
 test('a capability without its roles names the missing roles', () => {
   const error = errorOf(albef({ graphs: { vision_encoder: graph, text_encoder: graph } }));
   assert.match(error.message, /needs graph role\(s\) fusion_encoder/);

@@ -58,6 +58,17 @@ test('vqa: the method follows the family; ranking records no decoding settings',
   assert.is(generate.record.numCandidates, undefined);
 });
 
+test("vqa: a model.json's declared method wins over ranking when the model can do it", () => {
+  const vqaDefaults = { promptTemplate: '{question}', generation: { ...HF_DEFAULT_GENERATION, numBeams: 3, maxLength: 10 }, numAnswerCandidates: 128 };
+  const declaresGenerate: ModelFacts = { ...blip, defaults: { ...blip.defaults, vqa: { ...vqaDefaults, method: 'generate' } } };
+  const generate = resolveTaskSettings({ kind: 'vqa', id: 'v', dataset }, declaresGenerate, { limit: null }, 'image');
+  assert.equal(generate.record.method, { value: 'generate', source: 'family-default' });
+  assert.equal(generate.record['generation.numBeams'], { value: 3, source: 'family-default' });
+  // Declared but impossible (a model that can only rank): ranking, as the capabilities allow.
+  const rankOnly: ModelFacts = { ...declaresGenerate, canGenerateAnswers: false };
+  assert.equal(resolveTaskSettings({ kind: 'vqa', id: 'v', dataset }, rankOnly, { limit: null }, 'image').record.method, { value: 'rank', source: 'family-default' });
+});
+
 test('length limit: a T5 family applies a suite maxLength as maxNewTokens (LAVIS), and the record shows what applies', () => {
   const t5: ModelFacts = { ...blip, defaults: { caption: { prompt: 'a photo of', generation: { ...HF_DEFAULT_GENERATION, numBeams: 5, maxLength: 30, maxNewTokens: 30 } } } };
   const task = (generation: Record<string, number>): TaskSpec => ({ kind: 'captioning', id: 'c', dataset, generation });
