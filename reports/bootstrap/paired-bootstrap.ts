@@ -58,16 +58,38 @@ export function resampleIndices(rng: Xoshiro128, n: number, out: Uint32Array): U
 }
 
 /**
- * Paired bootstrap of `difference(indices)`, e.g. metric(current, indices) - metric(baseline,
- * indices), over `n` paired samples.
+ * Draws, for each stratum, as many indices as it has members, from its members only: the
+ * replicate keeps every stratum's size (retrieval's image->text and text->image queries, whose
+ * recalls are computed apart and must each be present).
  */
-export function pairedBootstrap(n: number, difference: (indices: Uint32Array) => number, options: BootstrapOptions): BootstrapResult {
+export function resampleStrata(rng: Xoshiro128, members: readonly Uint32Array[], out: Uint32Array): Uint32Array {
+  let at = 0;
+  for (const group of members) for (let i = 0; i < group.length; i++) out[at++] = group[rng.nextIndex(group.length)]!;
+  return out;
+}
+
+function strataMembers(strata: readonly number[]): Uint32Array[] {
+  const groups = new Map<number, number[]>();
+  strata.forEach((label, index) => groups.set(label, [...(groups.get(label) ?? []), index]));
+  return [...groups.values()].map((g) => Uint32Array.from(g));
+}
+
+/**
+ * Paired bootstrap of `difference(indices)`, e.g. metric(current, indices) - metric(baseline,
+ * indices), over `n` paired samples; with `strata` (a label per sample), each stratum is
+ * resampled within itself.
+ */
+export function pairedBootstrap(n: number, difference: (indices: Uint32Array) => number, options: BootstrapOptions, strata?: readonly number[]): BootstrapResult {
   checkOptions(options);
   if (n < 1) throw new RangeError('paired bootstrap needs at least one paired sample');
+  if (strata !== undefined && strata.length !== n) throw new RangeError(`paired bootstrap: ${strata.length} stratum labels for ${n} samples`);
   const rng = new Xoshiro128(options.seed);
   const indices = new Uint32Array(n);
+  const members = strata === undefined ? undefined : strataMembers(strata);
   const replicates = new Float64Array(options.replicates);
-  for (let b = 0; b < options.replicates; b++) replicates[b] = difference(resampleIndices(rng, n, indices));
+  for (let b = 0; b < options.replicates; b++) {
+    replicates[b] = difference(members === undefined ? resampleIndices(rng, n, indices) : resampleStrata(rng, members, indices));
+  }
   return { replicates, interval: percentileInterval(replicates, options.confidence) };
 }
 

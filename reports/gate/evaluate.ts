@@ -177,7 +177,7 @@ function dropVerdict(gate: Extract<GateSpec, { kind: 'max-drop' }>, gateIndex: n
   // Unchanged inputs (most models of a typical change) give an exact [0, 0]; skip the replicates.
   const boot = paired.identical ? { interval: [0, 0] as const } : pairedBootstrap(paired.ids.length, (idx) => change(paired.current(idx), paired.baseline(idx)), {
     replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, gateIndex, cur),
-  });
+  }, paired.strata);
   const tolerance = percent ? gate.maxDropPercent! : gate.maxDrop!;
   const higher = options.higherIsBetter(gate.metric);
   const [lo, hi] = boot.interval;

@@ -31,6 +31,8 @@ export interface PairedMetric {
   readonly method: string;
   /** Both sides hold the same per-sample inputs: every paired difference is exactly 0. */
   readonly identical: boolean;
+  /** A label per paired sample when replicates must resample within groups (retrieval directions). */
+  readonly strata?: readonly number[];
 }
 
 /** Tokenizes captions the way the scorer did before BLEU/CIDEr-D (PTB for COCO). */
@@ -107,6 +109,7 @@ export function pairMetric(metric: string, base: SnapshotResult, current: Snapsh
   let method: string;
   let side: (r: SnapshotResult) => SideStatistic;
   let inputs: (r: SnapshotResult) => Map<string, unknown>;
+  let strata: readonly number[] | undefined;
   if (current.kind === 'captioning' && (metric in BLEU_ORDER || metric === 'CIDEr' || metric === 'ROUGE_L')) {
     const captionIds = (r: SnapshotResult): string[] => (r.captions ?? []).map((c) => c.sampleId);
     ids = pairedIds(captionIds(base), captionIds(current), failed);
@@ -119,6 +122,9 @@ export function pairMetric(metric: string, base: SnapshotResult, current: Snapsh
     method = 'recall recomputed from per-query ranks';
     side = (r) => rankStatistic(r, ids, metric as RetrievalMetricKey);
     inputs = (r) => new Map((r.ranks ?? []).map((x) => [x.sampleId, [x.direction, x.rank]]));
+    // Recall is computed per direction: a replicate without any image->text query has no TR@K.
+    const direction = new Map((current.ranks ?? []).map((x) => [x.sampleId, x.direction]));
+    strata = ids.map((id) => (direction.get(id) === 'i2t' ? 0 : 1));
   } else {
     ids = pairedIds(idsWithMetric(base, metric), idsWithMetric(current, metric), failed);
     method = 'mean of per-sample values';
@@ -134,5 +140,5 @@ export function pairMetric(metric: string, base: SnapshotResult, current: Snapsh
   const baseInputs = inputs(base);
   const currentInputs = inputs(current);
   const identical = ids.every((id) => JSON.stringify(baseInputs.get(id)) === JSON.stringify(currentInputs.get(id)));
-  return { ids, baseline: side(base), current: side(current), method, identical };
+  return { ids, baseline: side(base), current: side(current), method, identical, ...(strata ? { strata } : {}) };
 }

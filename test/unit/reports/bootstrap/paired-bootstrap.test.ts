@@ -101,4 +101,17 @@ test('rejects bad options', () => {
   assert.throws(() => pairedBootstrap(0, () => 0, { replicates: 10, confidence: 0.9, seed: 1 }), /at least one/);
 });
 
+test('strata: every replicate keeps each stratum\'s size and draws it from its own members', () => {
+  const strata = [0, 0, 0, 1, 1];
+  let replicates = 0;
+  pairedBootstrap(5, (idx) => {
+    const labels = Array.from(idx, (i) => strata[i]!);
+    assert.equal([labels.filter((l) => l === 0).length, labels.filter((l) => l === 1).length], [3, 2]);
+    replicates += 1;
+    return 0;
+  }, { replicates: 300, confidence: 0.9, seed: 3 }, strata);
+  assert.is(replicates, 300);
+  assert.throws(() => pairedBootstrap(5, () => 0, { replicates: 10, confidence: 0.9, seed: 3 }, [0, 1]), /2 stratum labels for 5 samples/);
+});
+
 test.run();
