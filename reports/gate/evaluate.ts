@@ -32,7 +32,7 @@ import { noMatchError } from './no-match.js';
 import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
 import type { RunSnapshot, SnapshotResult } from './snapshot.js';
 
-export type VerdictStatus = 'pass' | 'fail' | 'no-baseline';
+export type VerdictStatus = 'pass' | 'fail' | 'no-baseline' | 'not-applicable';
 
 export interface GateVerdict {
   readonly gate: string;
@@ -316,6 +316,20 @@ function gateVerdicts(ctx: GateContext, baseline: RunSnapshot | null, gatesSourc
 }
 
 /**
+ * A gate whose pairs all exist but are not applicable (a ready-to-fill suite's CIDEr gate on a
+ * retrieval-only model) is skipped with the reason, not an error: nothing misspelt, nothing to check.
+ */
+function notApplicableVerdicts(gate: GateSpec, current: RunSnapshot): GateVerdict[] {
+  const metric = 'metric' in gate ? gate.metric : gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
+  // max-drop compares quality metrics only; a timing measure there is the no-match error's case.
+  const reportsIt = (task: string): boolean => (gate.kind !== 'max-drop' && isTimingMeasure(metric)) || (current.tasks.find((t) => t.id === task)?.metrics.includes(metric) ?? false);
+  return (current.notApplicable ?? []).filter((n) => inScope(gate, current, n) && reportsIt(n.task)).map((n) => verdict({
+    gate: describeGate(gate), kind: gate.kind, model: n.model, task: n.task, metric, baseline: null, current: null,
+    difference: null, interval: null, unit: 'metric', status: 'not-applicable', reason: n.reason, n: null,
+  }));
+}
+
+/**
  * Evaluates every gate. Errors (harness errors, not failed gates): an empty gate list and a gate
  * whose scope matches nothing (a misspelt name must not pass), and a gated pair the baseline
  * lacks unless `allowMissingBaseline`.
@@ -326,10 +340,15 @@ export function evaluateGates(gates: readonly GateSpec[], current: RunSnapshot, 
   const missing: MissingBaseline[] = [];
   const verdicts = gates.flatMap((gate, index) => {
     const found = gateVerdicts({ gate, index, current, options, missing }, baseline, gatesSource);
-    if (found.length === 0) throw noMatchError(gate, index, current, options.sources?.current ?? current.runId, gatesSource);
-    return found;
+    if (found.length > 0) return found;
+    const notApplicable = notApplicableVerdicts(gate, current);
+    if (notApplicable.length === 0) throw noMatchError(gate, index, current, options.sources?.current ?? current.runId, gatesSource);
+    return notApplicable;
   });
   if (baseline && missing.length > 0 && options.allowMissingBaseline !== true) throw missingBaselineError(missing, baseline, options.sources?.baseline);
+  if (verdicts.every((v) => v.status === 'not-applicable')) {
+    throw new GateInputError(`${gatesSource}: every gate matches only pairs this run could not run (${[...new Set(verdicts.map((v) => `${v.model} / ${v.task}`))].join(', ')}), so nothing would be checked; gate metrics of the tasks these models run.`);
+  }
   return {
     runId: current.runId, baselineRunId: baseline?.runId ?? null, confidence: options.confidence, seed: options.seed, replicates: options.replicates,
     verdicts, passed: verdicts.every((v) => v.status !== 'fail'),

@@ -23,7 +23,8 @@ function intervalText(v: GateVerdict): string {
   return `[${signed(v.interval[0], v.unit)}, ${signed(v.interval[1], v.unit)}]`;
 }
 
-const STATUS_TEXT: Record<GateVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', 'no-baseline': 'skipped: no baseline' };
+const STATUS_TEXT: Record<GateVerdict['status'], string> = { pass: 'pass', fail: '**FAIL**', 'no-baseline': 'skipped: no baseline', 'not-applicable': 'skipped: not applicable' };
+const isSkipped = (v: GateVerdict): boolean => v.status === 'no-baseline' || v.status === 'not-applicable';
 
 function resultText(v: GateVerdict): string {
   return v.reason === null ? STATUS_TEXT[v.status] : `${STATUS_TEXT[v.status]}: ${v.reason}`;
@@ -31,8 +32,9 @@ function resultText(v: GateVerdict): string {
 
 function headline(report: GateReport): string {
   const count = (status: GateVerdict['status']): number => report.verdicts.filter((v) => v.status === status).length;
-  const skipped = count('no-baseline');
-  const skippedText = skipped > 0 ? ` (${skipped} skipped: no baseline)` : '';
+  const skipped = report.verdicts.filter(isSkipped).length;
+  const kinds = [count('no-baseline') > 0 ? 'no baseline' : '', count('not-applicable') > 0 ? 'not applicable' : ''].filter(Boolean).join(', ');
+  const skippedText = skipped > 0 ? ` (${skipped} skipped: ${kinds})` : '';
   return report.passed
     ? `### vlbench gate: all ${report.verdicts.length - skipped} checks passed${skippedText}`
     : `### vlbench gate: ${count('fail')} of ${report.verdicts.length} checks FAILED${skippedText}`;
@@ -65,12 +67,12 @@ function xml(text: string): string {
 
 export function gateJUnit(report: GateReport): string {
   const failures = report.verdicts.filter((v) => v.status === 'fail').length;
-  const skipped = report.verdicts.filter((v) => v.status === 'no-baseline').length;
+  const skipped = report.verdicts.filter(isSkipped).length;
   const cases = report.verdicts.map((v) => {
     const why = v.reason === null ? '' : `${v.reason}; `;
     const detail = `${why}baseline ${formatNumber(v.baseline)}, current ${formatNumber(v.current)}, difference ${signed(v.difference, v.unit)}, interval ${intervalText(v)}${v.notes.length ? `; ${v.notes.join('; ')}` : ''}`;
     const name = xml(`${v.gate} [${v.model} / ${v.task}]`);
-    const body = v.status === 'fail' ? `<failure message="${xml(v.reason ?? `${v.gate} failed`)}">${xml(detail)}</failure>` : v.status === 'no-baseline' ? `<skipped message="no baseline"/>` : `<system-out>${xml(detail)}</system-out>`;
+    const body = v.status === 'fail' ? `<failure message="${xml(v.reason ?? `${v.gate} failed`)}">${xml(detail)}</failure>` : isSkipped(v) ? `<skipped message="${xml(v.status === 'no-baseline' ? 'no baseline' : `not applicable: ${v.reason ?? ''}`)}"/>` : `<system-out>${xml(detail)}</system-out>`;
     return `    <testcase classname="vlbench.gate.${xml(v.task)}" name="${name}">${body}</testcase>`;
   });
   return [

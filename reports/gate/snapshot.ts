@@ -51,6 +51,8 @@ export interface RunSnapshot {
   readonly gates: readonly unknown[];
   readonly results: readonly SnapshotResult[];
   readonly timings: readonly TaskTimings[];
+  /** Pairs the run did not run, with why (absent in baselines written before 2026-11-28). */
+  readonly notApplicable?: readonly { readonly model: string; readonly task: string; readonly reason: string }[];
 }
 
 export class BaselineFormatError extends Error {
@@ -95,6 +97,7 @@ export function snapshotRun(run: LoadedRun): RunSnapshot {
     gates: m.gates,
     results: run.scores.results.map((scores) => snapshotResult(run, scores)),
     timings: run.timings.results,
+    notApplicable: run.scores.notApplicable,
   };
 }
 

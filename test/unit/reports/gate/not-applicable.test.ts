@@ -1,0 +1,47 @@
+/**
+ * A gate whose pairs exist in the run but were not applicable (ALBEF and a caption metric) is
+ * skipped with the reason; a misspelt task is still an error; a gate list of which nothing
+ * applies is an error, since it would check nothing.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gateJUnit, gateMarkdown } from '../../../../reports/gate/outputs.js';
+import { runGate } from '../../../../reports/gate/run-gate.js';
+import { tempDirFactory } from '../../helpers/temp-dirs.js';
+
+const tempDir = tempDirFactory(test);
+const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
+
+function gates(list: unknown[]): string {
+  const file = join(tempDir(join(tmpdir(), 'vlbench-gate-na-')), 'gates.json');
+  writeFileSync(file, JSON.stringify({ gates: list }));
+  return file;
+}
+
+test('a gate on a not-applicable pair is skipped with the reason; the other gates decide', () => {
+  const report = runGate(`${runs}baseline`, {
+    baseline: `${runs}baseline`, replicates: 100,
+    gatesFile: gates([{ kind: 'max-drop', metric: 'CIDEr', model: 'albef-tiny', maxDrop: 0.1 }, { kind: 'max-drop', metric: 'vqa_accuracy', model: 'albef-tiny', maxDrop: 1 }]),
+  });
+  assert.is(report.passed, true);
+  const skipped = report.verdicts.filter((v) => v.status === 'not-applicable');
+  assert.equal(skipped.map((v) => `${v.model} ${v.task} ${v.reason}`), ['albef-tiny shapes-caption albef has no captioning capability']);
+  assert.match(gateMarkdown(report), /skipped: not applicable: albef has no captioning capability/);
+  assert.match(gateJUnit(report), /<skipped message="not applicable: albef has no captioning capability"\/>/);
+});
+
+test('only not-applicable pairs: an error, since nothing would be checked', () => {
+  assert.throws(() => runGate(`${runs}baseline`, { baseline: `${runs}baseline`, replicates: 100, gatesFile: gates([{ kind: 'max-drop', metric: 'CIDEr', model: 'albef-tiny', maxDrop: 0.1 }]) }),
+    /every gate matches only pairs this run could not run \(albef-tiny \/ shapes-caption\)/);
+});
+
+test('a misspelt task is still an error, not a skip', () => {
+  assert.throws(() => runGate(`${runs}baseline`, { baseline: `${runs}baseline`, replicates: 100, gatesFile: gates([{ kind: 'max-drop', metric: 'CIDEr', task: 'shapes-captoin', maxDrop: 0.1 }]) }),
+    /shapes-captoin/);
+});
+
+test.run();
