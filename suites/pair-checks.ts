@@ -6,7 +6,7 @@
  * nothing, or contradict another, is an error. Findings carry the suite pointer and the fix;
  * the caller says which models they concern.
  */
-import type { GenerationConfig } from '../models/generation/config.js';
+import { HF_DEFAULT_GENERATION, type GenerationConfig } from '../models/generation/config.js';
 import type { ModelProfile } from './profile.js';
 import type { EffectiveSettings, ResolvedSetting } from './settings.js';
 import type { GenerationOverrides, TaskSpec } from './schema/suite.js';
@@ -77,11 +77,14 @@ function generationFindings(task: TaskSpec, at: string, profile: ModelProfile, e
       message: `sampling (doSample, ${from('doSample')}) needs numBeams 1, but numBeams is ${e.numBeams} (${from('numBeams')}); beam sampling is not supported: add "numBeams": 1 to sample, or "doSample": false for beam search`,
     });
   }
+  // A value equal to Hugging Face's default changes nothing either way (LAVIS's generate
+  // signatures pass temperature=1): only a value that would be ignored is an error.
+  const ineffective = (key: keyof GenerationOverrides): boolean => g[key] !== undefined && g[key] !== HF_DEFAULT_GENERATION[key as keyof GenerationConfig];
   for (const key of SAMPLING_ONLY) {
-    if (g[key] !== undefined && !e.doSample) findings.push({ pointer: `${here}/${key}`, message: `${key} only affects sampling, and doSample is false (${from('doSample')}); add "doSample": true and "numBeams": 1, or remove ${key}` });
+    if (ineffective(key) && !e.doSample) findings.push({ pointer: `${here}/${key}`, message: `${key} only affects sampling, and doSample is false (${from('doSample')}); add "doSample": true and "numBeams": 1, or remove ${key}` });
   }
   for (const key of BEAM_ONLY) {
-    if (g[key] !== undefined && e.numBeams === 1) findings.push({ pointer: `${here}/${key}`, message: `${key} only affects beam search, and numBeams is 1 (${from('numBeams')}); set numBeams above 1, or remove ${key}` });
+    if (ineffective(key) && e.numBeams === 1) findings.push({ pointer: `${here}/${key}`, message: `${key} only affects beam search, and numBeams is 1 (${from('numBeams')}); set numBeams above 1, or remove ${key}` });
   }
   const length = lengthFinding(task, profile, e, g, from);
   if (length !== undefined) findings.push({ pointer: `${here}/${length.key}`, message: length.message });

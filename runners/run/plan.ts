@@ -166,7 +166,7 @@ function runnableProblems(suite: LoadedSuite, models: readonly PlanModel[], task
     if (!allPlanned) return [];
     return [{ file: suite.file, pointer: '', message: `nothing in this suite can run on its models (${reasons(tasks)}); add a model that can run its tasks, or tasks its models can run` }];
   }
-  const problems: SuiteProblem[] = [];
+  const problems: SuiteProblem[] = restrictedTaskProblems(suite, models, tasks);
   suite.suite.gates?.forEach((gate, i) => {
     // Only a gate that names its model or family is a deliberate claim about pairs that must run;
     // a task/metric gate of a ready-to-fill suite (coco-karpathy's CIDEr gate) must not stop a
@@ -181,6 +181,21 @@ function runnableProblems(suite: LoadedSuite, models: readonly PlanModel[], task
     });
   });
   return problems;
+}
+
+/**
+ * A task whose own `models` list leaves it nothing to run: the author restricted it on purpose,
+ * so running it for nobody is a mistake (a list of only models that cannot do the task).
+ */
+function restrictedTaskProblems(suite: LoadedSuite, models: readonly PlanModel[], tasks: readonly TaskPlan[]): SuiteProblem[] {
+  return tasks.flatMap((t) => {
+    const listed = t.task.models;
+    if (listed === undefined || !listed.every((name) => models.some((m) => m.reference === name))) return [];
+    if ([...t.perModel.values()].some((pair) => pair.applicable)) return [];
+    const index = suite.suite.tasks.findIndex((x) => x.id === t.task.id);
+    const why = reasons([t], (_, model) => listed.includes(models.find((m) => m.profile.id === model)?.reference ?? ''));
+    return [{ file: suite.file, pointer: `/tasks/${index}/models`, message: `none of the models this task is restricted to can run it (${why}); list a model that can, or remove the task` }];
+  });
 }
 
 function inScope(gate: GateSpec, task: TaskPlan, model: ModelProfile): boolean {

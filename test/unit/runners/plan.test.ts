@@ -86,6 +86,15 @@ test('sampling-only settings without sampling, beam-only settings without beams'
   ]);
   // With the families' default beams (3 and 5) both have their effect, as in LAVIS's configs.
   assert.equal(problemsOf((s) => { s.tasks[0].generation = { lengthPenalty: 2, earlyStopping: true }; }), []);
+  // Hugging Face's own defaults written out (LAVIS's generate passes temperature=1) change nothing.
+  assert.equal(problemsOf((s) => { s.tasks[0].generation = { numBeams: 1, temperature: 1, topK: 50, lengthPenalty: 1, earlyStopping: false }; }), []);
+});
+
+test("a task restricted to models that cannot run it is an error; restricted to one that can, fine", () => {
+  assert.equal(problemsOf((s) => { s.tasks[0].models = ['tiny-albef']; }), [
+    '/tasks/0/models: none of the models this task is restricted to can run it (cap: tiny-albef (albef) has no caption decoder); list a model that can, or remove the task',
+  ]);
+  assert.equal(problemsOf((s) => { s.tasks[0].models = ['tiny-albef', 'tiny-blip']; }), []);
 });
 
 test('minLength beyond the length limit, with the family default on either side', () => {
