@@ -260,6 +260,13 @@ function withShortfall(reason: string | null, compute: () => GateVerdict, fallba
   }
 }
 
+function recordedValues(v: GateVerdict, base: SnapshotResult, cur: SnapshotResult, metric: string): GateVerdict {
+  const b = base.metrics[metric] ?? null;
+  const c = cur.metrics[metric] ?? null;
+  const difference = b === null || c === null ? null : v.unit === '%' ? relative(c, b) : c - b;
+  return { ...v, baseline: b, current: c, difference, interval: null, notes: [...v.notes, `interval over the ${v.n ?? 0} samples both runs scored: ${v.interval ? `[${v.interval.join(', ')}]` : 'none'}`] };
+}
+
 function withNote(v: GateVerdict, note: string | null): GateVerdict {
   return note === null ? v : { ...v, notes: [...v.notes, note] };
 }
@@ -280,9 +287,11 @@ function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-dro
   return [...dropped, ...qualityTargets(ctx.current, gate.metric).filter((r) => inScope(gate, ctx.current, r)).map((cur) => {
     const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
     if (!base) return noBaseline(ctx, cur, gate.metric, cur.metrics[gate.metric] ?? null, 'scores');
+    const shortfall = comparisonShortfall(cur.counts, base.counts);
     const checked = withShortfall(
-      comparisonShortfall(cur.counts, base.counts),
-      () => dropVerdict(gate, ctx.index, base, cur, ctx.options),
+      shortfall,
+      // A failed check shows each run's own score (scores.json), not the subset both scored.
+      () => (shortfall === null ? dropVerdict(gate, ctx.index, base, cur, ctx.options) : recordedValues(dropVerdict(gate, ctx.index, base, cur, ctx.options), base, cur, gate.metric)),
       (reason) => shortfallVerdict(gate, cur, gate.metric, base.metrics[gate.metric] ?? null, cur.metrics[gate.metric] ?? null, reason),
     );
     return withNote(checked, requestedNote(cur.counts, base.counts));
