@@ -112,7 +112,7 @@ export async function preprocessAudio(path: string, options: AudioPreprocessOpti
     try {
       fbank = beatsFbank(audio);
     } catch (error) {
-      throw new AudioDecodeError(path, `${(error as Error).message}; LAVIS would feed all-zero audio here (pass onInvalid 'zeros' for that)`);
+      throw new AudioDecodeError(path, `${(error as Error).message}; LAVIS would feed all-zero audio here, which would score a silence, so the sample fails instead: use a clip of at least 25 ms (library callers can ask for LAVIS's zeros with preprocessAudio's onInvalid: 'zeros')`);
     }
     return splitClips(fbank, bins, options);
   } catch (error) {

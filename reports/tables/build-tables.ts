@@ -124,17 +124,28 @@ function taskTable(data: ReportData, task: ReportTask, published: readonly Publi
   };
 }
 
+/**
+ * Which metric a breakdown splits: `exact_match.perCategory` names it; an unprefixed one
+ * (`perAnswerType`, `perCategory`) is VQA accuracy's when the task reports it, else the primary's.
+ */
+function breakdownName(name: string, task: ReportTask): { metric: string; grouping: string } {
+  const dot = name.indexOf('.');
+  if (dot > 0) return { metric: name.slice(0, dot), grouping: name.slice(dot + 1) };
+  return { metric: task.metrics.includes('vqa_accuracy') ? 'vqa_accuracy' : task.primaryMetric, grouping: name };
+}
+
 function breakdownTables(data: ReportData, task: ReportTask): Table[] {
   const multiRun = data.runs.length > 1;
   const results = data.results.filter((r) => r.task === task.id);
   const names = [...new Set(results.flatMap((r) => Object.keys(r.scores.breakdowns)))];
   return names.map((name) => {
     const categories = [...new Set(results.flatMap((r) => Object.keys(r.scores.breakdowns[name] ?? {})))];
+    const { metric, grouping } = breakdownName(name, task);
     return {
       id: `breakdown-${task.id}-${name}`,
-      title: `${task.id}: ${task.primaryMetric} ${name.replace(/^per/, 'per ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`,
+      title: `${task.id}: ${metric} ${grouping.replace(/^per/, 'per ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`,
       columns: [...modelColumns(multiRun), ...categories.map((c) => ({ label: c, align: 'right' as const }))],
-      rows: results.map((r) => [...modelCells(r.model, multiRun), ...categories.map((c) => num(r.scores.breakdowns[name]?.[c], (v) => formatMetric(task.primaryMetric, v)))]),
+      rows: results.map((r) => [...modelCells(r.model, multiRun), ...categories.map((c) => num(r.scores.breakdowns[name]?.[c], (v) => formatMetric(metric, v)))]),
       notes: [],
     };
   });

@@ -48,6 +48,13 @@ test('per-category breakdowns: VQA per answer type, instruction per category', (
   assert.is(byId('breakdown-shapes-instruct-perCategory').rows.length, 2);
 });
 
+test('a breakdown named after its metric is titled and formatted by that metric', () => {
+  const withExact = { ...data, results: data.results.map((r) => (r.task === 'shapes-vqa' ? { ...r, scores: { ...r.scores, breakdowns: { ...r.scores.breakdowns, 'exact_match.perAnswerType': { other: 50 } } } } : r)) };
+  const table = buildTables(withExact, []).find((t) => t.id === 'breakdown-shapes-vqa-exact_match.perAnswerType')!;
+  assert.is(table.title, 'shapes-vqa: exact_match per answer type');
+  assert.is(buildTables(withExact, []).find((t) => t.id === 'breakdown-shapes-vqa-perAnswerType')!.title, 'shapes-vqa: vqa_accuracy per answer type');
+});
+
 test('markdown: a header, alignment row and escaped pipes', () => {
   const md = tableToMarkdown(byId('breakdown-shapes-vqa-perAnswerType'));
   const lines = md.split('\n');
