@@ -55,13 +55,24 @@ function modelColumns(multiRun: boolean): Column[] {
   ];
 }
 
+/** "4/8 (4 failed)", "0/6 (6 without references)": what became of the requested samples. */
+function samplesText(c: { readonly requested: number; readonly scored: number; readonly failed: number; readonly unannotated?: number }): string {
+  const notes = [c.failed > 0 ? `${c.failed} failed` : '', (c.unannotated ?? 0) > 0 ? `${c.unannotated} without references` : ''].filter(Boolean);
+  return `${c.scored}/${c.requested}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
+
 function overviewTable(data: ReportData): Table {
   const multiRun = data.runs.length > 1;
   const rows = data.models.map((model) => [
     ...modelCells(model, multiRun),
     ...data.tasks.map((task) => {
       const result = data.results.find((r) => r.model === model && r.task === task.id);
-      if (result) return num(result.scores.metrics[task.primaryMetric], (v) => formatMetric(task.primaryMetric, v));
+      if (result) {
+        const value = result.scores.metrics[task.primaryMetric];
+        // Written for submission (no reference answers): a prediction count, not a missing run.
+        if (value === undefined && (result.scores.counts.unannotated ?? 0) > 0) return text(`${result.scores.counts.unannotated} unscored`);
+        return num(value, (v) => formatMetric(task.primaryMetric, v));
+      }
       return text(data.notApplicable.some((n) => n.model === model && n.task === task.id) ? 'n/a' : '—');
     }),
   ]);
@@ -70,7 +81,7 @@ function overviewTable(data: ReportData): Table {
     title: 'Overview: headline metric per task',
     columns: [...modelColumns(multiRun), ...data.tasks.map((t) => ({ label: `${t.id} ${t.primaryMetric}`, align: 'right' as const }))],
     rows,
-    notes: ['n/a: the family has no such capability (not run); —: not part of this run.', 'Caption metrics on pycocoevalcap\'s scale (CIDEr 1.0 = 100 in papers); accuracy and recall in percent.'],
+    notes: ['n/a: the family has no such capability (not run); —: not part of this run; N unscored: predictions written for samples without references (a test split), kept for submission.', 'Caption metrics on pycocoevalcap\'s scale (CIDEr 1.0 = 100 in papers); accuracy and recall in percent.'],
   };
 }
 
@@ -100,7 +111,7 @@ function taskTable(data: ReportData, task: ReportTask, published: readonly Publi
       ...(generates(task.kind) ? [num(t?.tokensPerSecond, (v) => v.toFixed(1))] : []),
       num(t?.latencyMs.p50, (v) => v.toFixed(1)),
       num(t?.latencyMs.p95, (v) => v.toFixed(1)),
-      { text: c.failed > 0 ? `${c.scored}/${c.requested} (${c.failed} failed)` : `${c.scored}/${c.requested}`, value: c.scored },
+      { text: samplesText(c), value: c.scored },
     ];
   });
   return {

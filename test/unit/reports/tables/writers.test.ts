@@ -55,6 +55,15 @@ test('a breakdown named after its metric is titled and formatted by that metric'
   assert.is(buildTables(withExact, []).find((t) => t.id === 'breakdown-shapes-vqa-perAnswerType')!.title, 'shapes-vqa: vqa_accuracy per answer type');
 });
 
+test('a task predicted without references shows as unscored, with the count, not as missing', () => {
+  const unannotated = { ...data, results: data.results.map((r) => (r.task === 'shapes-caption' && r.model.modelId === 'blip-tiny'
+    ? { ...r, scores: { ...r.scores, metrics: {}, counts: { requested: 6, scored: 0, failed: 0, unannotated: 6 } } } : r)) };
+  const built = buildTables(unannotated, []);
+  const overview = tableToMarkdown(built.find((t) => t.id === 'overview')!);
+  assert.match(overview, /\| blip-tiny \|[^\n]*\| 6 unscored \|/);
+  assert.match(tableToMarkdown(built.find((t) => t.id === 'task-shapes-caption')!), /0\/6 \(6 without references\)/);
+});
+
 test('markdown: a header, alignment row and escaped pipes', () => {
   const md = tableToMarkdown(byId('breakdown-shapes-vqa-perAnswerType'));
   const lines = md.split('\n');
