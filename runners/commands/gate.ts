@@ -74,14 +74,22 @@ export const gateCommand: Command = {
       process.stdout.write(`baseline written to ${values['write-baseline']}\n`);
       return EXIT.ok;
     }
-    const report = runGate(runDir, {
+    const options = {
       baseline: values.baseline,
       gatesFile: values.gates,
       confidence: numberOption(values.confidence, 'confidence', (n) => n > 0 && n < 1, 'a number between 0 and 1'),
       seed: numberOption(values.seed, 'seed', Number.isInteger, 'an integer'),
       replicates: numberOption(values.replicates, 'replicates', (n) => Number.isInteger(n) && n >= 100, 'an integer >= 100'),
       allowMissingBaseline: values['allow-missing-baseline'] === true,
-    });
+    };
+    let report: ReturnType<typeof runGate>;
+    try {
+      report = runGate(runDir, options);
+    } catch (error) {
+      // The CI job summary is where a reviewer looks first: a gate that could not run says why there too.
+      if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### vlbench gate: could not run\n\n${(error as Error).message}\n`);
+      throw error;
+    }
     const markdown = gateMarkdown(report);
     process.stdout.write(markdown);
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown + '\n');

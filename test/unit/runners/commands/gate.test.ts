@@ -94,9 +94,12 @@ test('a gated pair missing from the baseline: exit 1 naming it; --allow-missing-
   writeFileSync(file, JSON.stringify(snapshot));
   const gates = join(dir, 'gates.json');
   writeFileSync(gates, JSON.stringify({ gates: [{ kind: 'max-drop', metric: 'vqa_accuracy', maxDrop: 5 }] }));
-  const missing = await cli(['gate', `${runs}noise`, '--baseline', file, '--gates', gates, '--replicates', '200']);
+  const summary = join(dir, 'summary.md');
+  const missing = await cli(['gate', `${runs}noise`, '--baseline', file, '--gates', gates, '--replicates', '200'], { GITHUB_STEP_SUMMARY: summary });
   assert.is(missing.code, EXIT.harnessError);
   assert.is(missing.stdout, '');
+  // The CI job summary says why the gate could not run, too.
+  assert.match(readFileSync(summary, 'utf8'), /^### vlbench gate: could not run\n\n.*has no result for 1 gated model\/task pair/s);
   assert.match(missing.stderr, /baseline\.json: the baseline \(run 'main-2026-11-20'\) has no result for 1 gated model\/task pair:\n {2}- model 'blip-tiny', task 'shapes-vqa'/);
   const allowed = await cli(['gate', `${runs}noise`, '--baseline', file, '--gates', gates, '--replicates', '200', '--allow-missing-baseline']);
   assert.is(allowed.code, EXIT.ok);
