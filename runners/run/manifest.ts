@@ -60,10 +60,16 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
   };
 }
 
+/** What a suite runs: its resolved content less what changes no prediction (description, gates). */
+function suiteContent(s: RunManifest['suites'][number]): string {
+  const { description: _d, $schema: _s, gates: _g, ...runs } = s.resolved as unknown as Record<string, unknown>;
+  return JSON.stringify(runs);
+}
+
 /** The parts that must be identical for `--resume` to continue the same experiment. */
 function identity(m: RunManifest): Record<string, string> {
   return {
-    suites: JSON.stringify(m.suites.map((s) => s.sha256)),
+    suites: JSON.stringify(m.suites.map(suiteContent)),
     models: JSON.stringify(m.models.map((x) => [x.id, x.manifestSha256])),
     datasets: JSON.stringify(m.tasks.map((t) => t.dataset.files.map((f) => f.sha256))),
     settings: JSON.stringify(m.tasks.map((t) => t.perModel)),
@@ -77,6 +83,35 @@ export function checkResumable(dir: string, previous: RunManifest, current: RunM
   const now = identity(current);
   const changed = Object.keys(now).filter((key) => before[key] !== now[key]);
   if (changed.length > 0) {
-    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the ${changed.join(', ')} differ from the run being resumed; start a new run with a different --out`);
+    const details = [...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the ${changed.join(', ')} differ from the run being resumed${details.length ? ` (${details.join('; ')})` : ''}; undo the change, or start a new run with a different --out`);
   }
+}
+
+/** "task t, model m: generation.numBeams 3 -> 5" for each setting that differs. */
+function settingChanges(previous: RunManifest, current: RunManifest): string[] {
+  const out: string[] = [];
+  for (const task of current.tasks) {
+    const before = previous.tasks.find((t) => t.id === task.id);
+    if (!before) {
+      out.push(`task ${task.id} is new`);
+      continue;
+    }
+    for (const [model, pair] of Object.entries(task.perModel)) {
+      const was = before.perModel[model];
+      const now = pair.applicable ? pair.settings : {};
+      const then = was?.applicable ? was.settings : {};
+      for (const key of new Set([...Object.keys(now), ...Object.keys(then)])) {
+        const a = JSON.stringify(then[key]?.value);
+        const b = JSON.stringify(now[key]?.value);
+        if (a !== b) out.push(`task ${task.id}, model ${model}: ${key} ${a ?? '(unset)'} -> ${b ?? '(unset)'}`);
+      }
+    }
+  }
+  return out;
+}
+
+function fileChanges(previous: RunManifest, current: RunManifest): string[] {
+  const before = new Map(previous.tasks.flatMap((t) => t.dataset.files.map((f) => [f.path, f.sha256] as const)));
+  return current.tasks.flatMap((t) => t.dataset.files.filter((f) => before.has(f.path) && before.get(f.path) !== f.sha256).map((f) => `${f.path} changed since the run started`));
 }

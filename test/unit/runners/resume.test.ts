@@ -7,8 +7,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PredictionRecord, ScoresFile } from '../../../reports/records.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
@@ -121,6 +121,24 @@ test('retrieval stopped between re-ranking batches resumes with only the missing
   assert.is(new Set(keys).size, keys.length, 'no query answered twice');
   const resumed = new RunDirectory(out);
   assert.equal(resumed.readJson<ScoresFile>(resumed.scores), reference.readJson<ScoresFile>(reference.scores));
+});
+
+test('resume: a changed setting is refused naming it; a changed description or gate list is not a change', async () => {
+  const original = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')) as { data: Record<string, string>; description: string; tasks: { id: string; generation?: Record<string, unknown> }[]; gates?: unknown[] };
+  original.data = { d: join(dirname(FIXTURE_SUITE), 'data') };
+  const dir = tempDir('resume-change');
+  const suite = join(dir, 'suite.suite.json');
+  writeFileSync(suite, JSON.stringify(original));
+  const out = join(dir, 'run');
+  await runDouble({ suites: [suite], models: ['double-blip'], out });
+  writeFileSync(suite, JSON.stringify({ ...original, description: 'reworded', gates: [] }));
+  await runDouble({ suites: [suite], models: ['double-blip'], out, resume: true });
+  const changed = { ...original, tasks: original.tasks.map((t) => (t.id === 'captioning' ? { ...t, generation: { ...t.generation, numBeams: 5 } } : t)) };
+  writeFileSync(suite, JSON.stringify(changed));
+  await runDouble({ suites: [suite], models: ['double-blip'], out, resume: true }).then(
+    () => assert.unreachable('a changed setting was resumed'),
+    (error: Error) => assert.match(error.message, /cannot resume: the suites, settings differ from the run being resumed \(task captioning, model tiny-blip-double: generation\.numBeams 3 -> 5\)/),
+  );
 });
 
 test.run();
