@@ -23,6 +23,11 @@ export interface LoadSuiteOptions {
   readonly checkFiles?: boolean;
   /** Registered model name -> manifest path (default: the bundled models). */
   readonly models?: ReadonlyMap<string, string>;
+  /**
+   * `--tasks`: run only these task ids. The others stay in the suite unresolved (so pointers
+   * keep their indices) and the data locations only they use need not be set.
+   */
+  readonly tasks?: readonly string[];
 }
 
 export interface ResolvedModelRef {
@@ -41,6 +46,13 @@ export interface LoadedSuite {
   readonly models: readonly ResolvedModelRef[];
   /** Data locations used, and where each came from. */
   readonly data: Readonly<Record<string, { readonly value: string; readonly source: 'suite' | 'cli' }>>;
+  /** The task ids `--tasks` selected from this suite; undefined = every task. */
+  readonly selected?: ReadonlySet<string>;
+}
+
+/** Whether `--tasks` left this task of the suite in the run. */
+export function isSelected(suite: Pick<LoadedSuite, 'selected'>, taskId: string): boolean {
+  return suite.selected === undefined || suite.selected.has(taskId);
 }
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
@@ -68,17 +80,25 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
   const registered = options.models ?? bundledModels();
   const problems = checkSuite(suite, { file: path, loaders: DATASET_LOADERS, models: new Set(registered.keys()) });
   if (problems.length > 0) throw new SuiteError(problems);
-  const variables = resolveData(path, file, suite, options.data ?? {});
-  const { resolved, modelPaths } = substitute(path, file, suite, variables);
+  const selected = options.tasks === undefined ? undefined : new Set(suite.tasks.map((t) => t.id).filter((id) => options.tasks!.includes(id)));
+  const keep = (task: TaskSpec): boolean => selected === undefined || selected.has(task.id);
+  const variables = resolveData(path, file, suite, options.data ?? {}, selected === undefined ? undefined : usedDataNames(suite, keep));
+  const { resolved, modelPaths } = substitute(path, file, suite, variables, keep);
   const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? modelPaths[i]! : (registered.get(name) ?? name) }));
   checkDistinctModels(path, models);
-  if (options.checkFiles ?? true) checkFilesExist(path, resolved, models);
-  return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables };
+  if (options.checkFiles ?? true) checkFilesExist(path, resolved, models, keep);
+  return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables, ...(selected ? { selected } : {}) };
+}
+
+/** The `${data.NAME}` names the models and the kept tasks use. */
+function usedDataNames(suite: Suite, keep: (task: TaskSpec) => boolean): Set<string> {
+  const text = JSON.stringify({ models: suite.models, tasks: suite.tasks.filter(keep) });
+  return new Set([...text.matchAll(/\$\{data\.([A-Za-z0-9_.-]+?)\}/g)].map((m) => m[1]!));
 }
 
 type Variables = Record<string, { value: string; source: 'suite' | 'cli' }>;
 
-function resolveData(path: string, file: string, suite: Suite, cli: Readonly<Record<string, string>>): Variables {
+function resolveData(path: string, file: string, suite: Suite, cli: Readonly<Record<string, string>>, used?: ReadonlySet<string>): Variables {
   const variables: Variables = {};
   for (const [name, value] of Object.entries(suite.data ?? {})) {
     if (value !== null) variables[name] = { value: absolute(file, value), source: 'suite' };
@@ -86,7 +106,7 @@ function resolveData(path: string, file: string, suite: Suite, cli: Readonly<Rec
   for (const [name, value] of Object.entries(cli)) variables[name] = { value: resolve(value), source: 'cli' };
   const problems: SuiteProblem[] = [];
   for (const [name, value] of Object.entries(suite.data ?? {})) {
-    if (value === null && variables[name] === undefined) problems.push({ file: path, pointer: `/data/${name}`, message: `data location '${name}' is not set: pass --data ${name}=PATH` });
+    if (value === null && variables[name] === undefined && (used === undefined || used.has(name))) problems.push({ file: path, pointer: `/data/${name}`, message: `data location '${name}' is not set: pass --data ${name}=PATH` });
   }
   if (problems.length > 0) throw new SuiteError(problems);
   return variables;
@@ -96,7 +116,7 @@ function absolute(suiteFile: string, path: string): string {
   return isAbsolute(path) ? path : resolve(dirname(suiteFile), path);
 }
 
-function substitute(path: string, file: string, suite: Suite, variables: Variables): { resolved: Suite; modelPaths: string[] } {
+function substitute(path: string, file: string, suite: Suite, variables: Variables, keep: (task: TaskSpec) => boolean): { resolved: Suite; modelPaths: string[] } {
   const problems: SuiteProblem[] = [];
   const expand = (value: string, pointer: string): string => {
     const expanded = value.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {
@@ -111,7 +131,7 @@ function substitute(path: string, file: string, suite: Suite, variables: Variabl
     });
     return absolute(file, expanded);
   };
-  const tasks = suite.tasks.map((task, i) => substituteTask(task, `/tasks/${i}`, expand));
+  const tasks = suite.tasks.map((task, i) => (keep(task) ? substituteTask(task, `/tasks/${i}`, expand) : task));
   const modelPaths = suite.models.map((model, i) => (isModelPath(model) ? expand(model, `/models/${i}`) : model));
   if (problems.length > 0) throw new SuiteError(problems);
   return { resolved: { ...suite, tasks }, modelPaths };
@@ -127,12 +147,13 @@ function substituteTask(task: TaskSpec, at: string, expand: (value: string, poin
   return { ...task, dataset };
 }
 
-function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedModelRef[]): void {
+function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedModelRef[], keep: (task: TaskSpec) => boolean): void {
   const problems: SuiteProblem[] = [];
   models.forEach((model, i) => {
     if (!existsSync(model.manifestPath)) problems.push({ file: path, pointer: `/models/${i}`, message: `model manifest not found: ${model.manifestPath}` });
   });
   suite.tasks.forEach((task, i) => {
+    if (!keep(task)) return;
     for (const [role, file] of Object.entries(task.dataset.files)) {
       if (!existsSync(file)) problems.push({ file: path, pointer: `/tasks/${i}/dataset/files/${role}`, message: `file not found: ${file}` });
     }

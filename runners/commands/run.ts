@@ -22,6 +22,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../../reports/report.js';
 const HELP = `Usage: vlbench run SUITE... [options]
 
   --models a,b          only these models (as the suites name them)
+  --tasks a,b           only these task ids (data locations only the other tasks use need not be given)
   --device D            auto | cpu | cuda | webgpu (default auto; an explicit provider that cannot load is an error)
   --limit N             at most N samples per task (before sharding)
   --out DIR             run directory (default runs/<timestamp>)
@@ -83,7 +84,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
     summary: 'Run suites: every model on every task it supports; writes a run directory',
     async run(argv) {
       const { values, positionals } = parse('run', argv, {
-        models: { type: 'string' }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+        models: { type: 'string' }, tasks: { type: 'string' }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
         resume: { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
         data: { type: 'string', multiple: true }, 'no-verify-digests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       });
@@ -97,10 +98,11 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
       const data = parseData(values.data);
       const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean) ?? null;
+      const tasks = values.tasks?.split(',').map((t) => t.trim()).filter(Boolean) ?? null;
       const registeredModels = deps.registeredModels();
-      checkBeforeLoading(positionals, { data, registered: registeredModels, only: models });
+      checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
       const result = await runWithInterrupt((signal) => runSuites({
-        suites: positionals, data, models,
+        suites: positionals, data, models, tasks,
         device, limit: parsePositiveInt('--limit', values.limit), out: resolve(values.out ?? join('runs', timestamp())),
         resume: values.resume ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
         signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,

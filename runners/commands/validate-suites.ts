@@ -7,10 +7,11 @@
 import { existsSync } from 'node:fs';
 import { ManifestError, readManifest } from '../../models/manifest.js';
 import { unknownDataNames } from '../../suites/across.js';
-import { loadSuite, type LoadedSuite } from '../../suites/load.js';
+import type { LoadedSuite } from '../../suites/load.js';
 import type { SuiteProblem } from '../../suites/messages.js';
 import { profileOfManifest } from '../../suites/profile.js';
 import { UsageError } from '../errors.js';
+import { loadRunSuites } from '../run/execute.js';
 import { PlanError, planTasks, type PlanModel } from '../run/plan.js';
 
 export interface ManifestPlanOptions {
@@ -60,6 +61,8 @@ export interface RunCheckOptions {
   readonly data: Readonly<Record<string, string>>;
   readonly registered: ReadonlyMap<string, string>;
   readonly only: readonly string[] | null;
+  /** `--tasks`: only these task ids; null = all. */
+  readonly tasks?: readonly string[] | null;
 }
 
 /**
@@ -69,7 +72,7 @@ export interface RunCheckOptions {
  */
 export function checkBeforeLoading(files: readonly string[], options: RunCheckOptions): void {
   checkDataNames(files, options.data);
-  const suites = files.map((file) => loadSuite(file, { data: options.data, models: options.registered }));
+  const suites = loadRunSuites(files, options.data, options.registered, options.tasks);
   const problems = planFromManifests(suites, { only: options.only, manifestProblems: false });
   if (problems.length > 0) throw new PlanError(problems);
 }

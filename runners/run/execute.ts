@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly emit: (event: RunEvent) => void;
   readonly loadModel: ModelLoader;
   readonly registeredModels: ReadonlyMap<string, string>;
+  /** `--tasks`: only these task ids; null = every task of the suites. */
+  readonly tasks?: readonly string[] | null;
   readonly verifyDigests?: boolean;
   /** Media prepared at once (default 4). */
   readonly prepareConcurrency?: number;
@@ -87,8 +89,23 @@ function previousSession(dir: RunDirectory, plan: RunPlan): number {
   return session;
 }
 
+/**
+ * The suites of a run, with `--tasks` applied: every id must be a task of some suite, and a
+ * suite none of whose tasks is selected leaves the run (its data need not be given).
+ */
+export function loadRunSuites(files: readonly string[], data: Readonly<Record<string, string>>, registered: ReadonlyMap<string, string>, tasks: readonly string[] | null | undefined): LoadedSuite[] {
+  const selection = tasks ?? undefined;
+  const suites = files.map((file) => loadSuite(file, { data, models: registered, ...(selection ? { tasks: selection } : {}) }));
+  if (!selection) return suites;
+  const ids = suites.flatMap((s) => s.suite.tasks.map((t) => t.id));
+  for (const wanted of selection) {
+    if (!ids.includes(wanted)) throw new UsageError(`--tasks: '${wanted}' is not a task of the suites${didYouMean(wanted, ids)}; tasks: ${ids.join(', ')}`);
+  }
+  return suites.filter((s) => s.selected === undefined || s.selected.size > 0);
+}
+
 export async function runSuites(options: RunOptions): Promise<RunResult> {
-  const suites = options.suites.map((file) => loadSuite(file, { data: options.data, models: options.registeredModels }));
+  const suites = loadRunSuites(options.suites, options.data, options.registeredModels, options.tasks);
   const refs = selectModelRefs(suites, options.models);
   const dir = new RunDirectory(options.out);
   prepareDirectory(dir, options.resume);

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
-import type { LoadedSuite } from '../../suites/load.js';
+import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
 import { describeEnvironment, vlbenchVersion } from './environment.js';
 import type { RunPlan } from './plan.js';
@@ -56,7 +56,8 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
     seeds: Object.fromEntries(suites.map((s) => [s.suite.name, s.suite.seed ?? 0])),
     limit,
     shard,
-    gates: suites.flatMap((s) => s.suite.gates ?? []),
+    // --tasks: only the gates on the tasks that run (or on no task in particular).
+    gates: suites.flatMap((s) => (s.suite.gates ?? []).filter((g) => g.task === undefined || isSelected(s, g.task))),
   };
 }
 

@@ -12,7 +12,7 @@ import { DATASET_LOADERS } from '../../datasets/registry.js';
 import type { MediaModality } from '../../models/capabilities.js';
 import type { LoadedModel } from '../../models/load.js';
 import { acrossSuites } from '../../suites/across.js';
-import type { LoadedSuite } from '../../suites/load.js';
+import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import { SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import { defaultMetrics, TIMING_MEASURES } from '../../suites/metric-names.js';
 import { pairFindings, type Finding } from '../../suites/pair-checks.js';
@@ -110,6 +110,7 @@ function planSuite(suite: LoadedSuite, models: readonly PlanModel[], cli: CliOve
   const tasks: TaskPlan[] = [];
   const findings: { model: string; finding: Finding }[] = [];
   suite.resolved.tasks.forEach((task, i) => {
+    if (!isSelected(suite, task.id)) return;
     const loader = DATASET_LOADERS.get(task.dataset.loader);
     if (loader === undefined) throw new PlanError([{ file: suite.file, pointer: `/tasks/${i}/dataset/loader`, message: `unknown loader '${task.dataset.loader}'` }]);
     const modality = datasetModality(task, loader);
@@ -172,6 +173,7 @@ function runnableProblems(suite: LoadedSuite, models: readonly PlanModel[], task
     // a task/metric gate of a ready-to-fill suite (coco-karpathy's CIDEr gate) must not stop a
     // retrieval-only model from running it.
     if (gate.model === undefined && gate.family === undefined) return;
+    if (gate.task !== undefined && !isSelected(suite, gate.task)) return;
     if (!allPlanned && (gate.model === undefined || !ids.has(gate.model))) return;
     if (gateMatches(gate, tasks, models)) return;
     const scoped = reasons(tasks, (t, model) => measures(gate, t) && inScope(gate, t, models.find((m) => m.profile.id === model)!.profile));

@@ -1,0 +1,50 @@
+/**
+ * `vlbench run --tasks`: only the named tasks run; data locations that only the other tasks use
+ * need not be given; an unknown id is a usage error with the suites' task ids; error pointers keep
+ * the suite file's indices.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ScoresFile } from '../../../reports/records.js';
+import { UsageError } from '../../../runners/errors.js';
+import { RunDirectory } from '../../../runners/run/run-dir.js';
+import { SuiteError } from '../../../suites/messages.js';
+import { FIXTURE_SUITE } from './helpers/double-model.js';
+import { runDouble, tempDir } from './helpers/run-double.js';
+
+interface SuiteJson { data: Record<string, string | null>; tasks: { id: string; dataset: { files: Record<string, string>; mediaRoot?: string } }[]; gates?: unknown[] }
+
+/** The fixture suite whose VQA tasks read from a location the user must give (`${data.vqa}`, null). */
+function suiteNeedingVqaData(): string {
+  const suite = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')) as SuiteJson;
+  suite.data = { d: join(dirname(FIXTURE_SUITE), 'data'), vqa: null };
+  for (const task of suite.tasks.filter((t) => t.id.startsWith('vqa'))) {
+    task.dataset.files = Object.fromEntries(Object.entries(task.dataset.files).map(([role, path]) => [role, path.replace('${data.d}', '${data.vqa}')]));
+  }
+  const file = join(tempDir('tasks-filter'), 'suite.suite.json');
+  writeFileSync(file, JSON.stringify(suite));
+  return file;
+}
+
+test('--tasks runs only the named tasks, without the data only the others need', async () => {
+  const result = await runDouble({ suites: [suiteNeedingVqaData()], tasks: ['captioning', 'choice'] });
+  const dir = new RunDirectory(result.dir);
+  const scores = dir.readJson<ScoresFile>(dir.scores);
+  assert.equal([...new Set([...scores.results, ...scores.notApplicable].map((r) => r.task))].sort(), ['captioning', 'choice']);
+  // Without --tasks, the VQA tasks' data location is required.
+  await runDouble({ suites: [suiteNeedingVqaData()] }).then(
+    () => assert.unreachable('ran without the vqa data location'),
+    (error: Error) => assert.ok(error instanceof SuiteError && /data location 'vqa' is not set: pass --data vqa=PATH/.test(error.message), error.message),
+  );
+});
+
+test('--tasks with an unknown id is a usage error naming the suites\' tasks', async () => {
+  await runDouble({ tasks: ['captoning'] }).then(
+    () => assert.unreachable('an unknown task ran'),
+    (error: Error) => assert.ok(error instanceof UsageError && /--tasks: 'captoning' is not a task of the suites \(did you mean 'captioning'\?\); tasks: retrieval, captioning, vqa, vqa-rank, choice/.test(error.message), error.message),
+  );
+});
+
+test.run();
