@@ -44,7 +44,12 @@ function shortfallText(counts: SampleCounts): string {
 
 /** Why a baseline-relative check on the pair must fail, or null when coverage is no worse. */
 export function comparisonShortfall(current: SampleCounts | undefined, baseline: SampleCounts | undefined): string | null {
-  if (current === undefined || baseline === undefined || unscored(current) <= unscored(baseline)) return null;
+  if (current === undefined || baseline === undefined) return null;
+  // Fewer requested samples (a smaller --limit, one unmerged shard) would compare a subset and pass.
+  if (current.requested < baseline.requested) {
+    return `this run requested ${current.requested} of the baseline's ${baseline.requested} samples (a smaller --limit, or one shard not merged); gate a run of the same suite and settings`;
+  }
+  if (unscored(current) <= unscored(baseline)) return null;
   return `${shortfallText(current)}, ${unscored(baseline)} in the baseline`;
 }
 

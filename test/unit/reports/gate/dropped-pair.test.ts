@@ -47,4 +47,19 @@ test('the same run against itself passes: nothing is dropped', () => {
   assert.is(runGate(`${runs}baseline`, { baseline: `${runs}baseline`, gatesFile, replicates: 200 }).passed, true);
 });
 
+test('a run that requested fewer samples than the baseline (a smaller --limit) fails, not compared on the subset', () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-dropped-'));
+  const gatesFile = join(dir, 'gates.json');
+  writeFileSync(gatesFile, JSON.stringify({ gates: [{ kind: 'max-drop', metric: 'vqa_accuracy', task: 'shapes-vqa', maxDrop: 5 }] }));
+  const pr = join(dir, 'pr');
+  cpSync(`${runs}baseline`, pr, { recursive: true });
+  const scoresFile = join(pr, 'scores.json');
+  const scores = JSON.parse(readFileSync(scoresFile, 'utf8')) as { results: { model: string; task: string; counts: { requested: number; scored: number } }[] };
+  for (const r of scores.results.filter((x) => x.task === 'shapes-vqa')) r.counts = { ...r.counts, requested: 8, scored: 8 };
+  writeFileSync(scoresFile, JSON.stringify(scores));
+  const report = runGate(pr, { baseline: `${runs}baseline`, gatesFile, replicates: 200 });
+  assert.is(report.passed, false);
+  for (const v of report.verdicts) assert.match(v.reason ?? '', /^this run requested 8 of the baseline's 90 samples/);
+});
+
 test.run();
