@@ -63,6 +63,14 @@ async function runWithInterrupt(run: (signal: AbortSignal) => Promise<RunResult>
   }
 }
 
+/** `a,b` -> ['a', 'b']; absent -> null; given but empty (an unset CI variable) -> a usage error, not "nothing". */
+function listOption(flag: string, value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const items = value.split(',').map((x) => x.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${flag} is empty; name at least one, or leave ${flag} out for all`);
+  return items;
+}
+
 export function report(result: RunResult): number {
   if (result.interrupted) {
     process.stderr.write(`vlbench run: interrupted; what finished is in ${result.dir}. Continue with: vlbench run ... --out ${result.dir} --resume\n`);
@@ -97,8 +105,8 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${values.device}'`);
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
       const data = parseData(values.data);
-      const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean) ?? null;
-      const tasks = values.tasks?.split(',').map((t) => t.trim()).filter(Boolean) ?? null;
+      const models = listOption('--models', values.models);
+      const tasks = listOption('--tasks', values.tasks);
       const registeredModels = deps.registeredModels();
       checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
       const result = await runWithInterrupt((signal) => runSuites({

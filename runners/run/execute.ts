@@ -119,7 +119,7 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
   try {
     const plan = planRun(suites, models, { limit: options.limit });
     const manifest = await buildManifest(suites, plan, options.limit, options.shard);
-    if (options.resume) checkResumable(dir.root, dir.readJson<RunManifest>(dir.manifest), manifest);
+    if (options.resume) resumeManifest(dir, manifest);
     else dir.writeJson(dir.manifest, manifest);
     const session = options.resume ? previousSession(dir, plan) + 1 : 1;
     for (const model of models) {
@@ -136,6 +136,16 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
     for (const model of models) if (!disposed.has(model)) await model.loaded.adapter.dispose();
     await pool.close();
   }
+}
+
+/**
+ * Resume continues the same experiment; the suite's gates are not part of it (they decide
+ * nothing the run computes), so edited gates replace the recorded ones rather than being lost.
+ */
+function resumeManifest(dir: RunDirectory, current: RunManifest): void {
+  const previous = dir.readJson<RunManifest>(dir.manifest);
+  checkResumable(dir.root, previous, current);
+  if (JSON.stringify(previous.gates) !== JSON.stringify(current.gates)) dir.writeJson(dir.manifest, { ...previous, gates: current.gates });
 }
 
 /** The manifest the directory holds: on resume the original one (its runId and creation time). */

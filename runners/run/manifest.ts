@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
-import { isSelected, type LoadedSuite } from '../../suites/load.js';
+import type { LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
 import { describeEnvironment, vlbenchVersion } from './environment.js';
 import type { RunPlan } from './plan.js';
@@ -56,8 +56,9 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
     seeds: Object.fromEntries(suites.map((s) => [s.suite.name, s.suite.seed ?? 0])),
     limit,
     shard,
-    // --tasks: only the gates on the tasks that run (or on no task in particular).
-    gates: suites.flatMap((s) => (s.suite.gates ?? []).filter((g) => g.task === undefined || isSelected(s, g.task))),
+    // Every gate, also on tasks --tasks left out: gating such a run against a baseline that has
+    // them must fail (a pair the run dropped), not pass for want of a gate.
+    gates: suites.flatMap((s) => s.suite.gates ?? []),
   };
 }
 
@@ -84,7 +85,7 @@ export function checkResumable(dir: string, previous: RunManifest, current: RunM
   const now = identity(current);
   const changed = Object.keys(now).filter((key) => before[key] !== now[key]);
   if (changed.length > 0) {
-    const details = [...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);
+    const details = [...modelChanges(previous, current), ...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the ${changed.join(', ')} differ from the run being resumed${details.length ? ` (${details.join('; ')})` : ''}; undo the change, or start a new run with a different --out`);
   }
 }
@@ -110,6 +111,13 @@ function settingChanges(previous: RunManifest, current: RunManifest): string[] {
     }
   }
   return out;
+}
+
+function modelChanges(previous: RunManifest, current: RunManifest): string[] {
+  const ids = (m: RunManifest): string => m.models.map((x) => x.id).join(', ');
+  if (ids(previous) !== ids(current)) return [`models ${ids(previous)} -> ${ids(current)}`];
+  const changed = current.models.filter((x) => previous.models.find((p) => p.id === x.id)?.manifestSha256 !== x.manifestSha256);
+  return changed.map((x) => `model ${x.id}: its model.json changed`);
 }
 
 function fileChanges(previous: RunManifest, current: RunManifest): string[] {

@@ -9,7 +9,7 @@ export function scoresTable(scores: ScoresFile, timings?: TimingsFile): string {
   const rows: string[][] = [['model', 'task', 'metrics', 'scored', 'failed', 'samples/s']];
   for (const r of scores.results) {
     const t = timings?.results.find((x) => x.model === r.model && x.task === r.task);
-    const unannotated = r.counts.unannotated ? ` (+${r.counts.unannotated} without reference answers: written, not scored)` : '';
+    const unannotated = r.counts.unannotated ? ` (+${r.counts.unannotated} without references: written, not scored)` : '';
     const metrics = (Object.entries(r.metrics).map(([k, v]) => `${k} ${format(v)}`).join(', ') || '(no scored samples)') + unannotated;
     rows.push([r.model, r.task, metrics, String(r.counts.scored), String(r.counts.failed), t ? t.samplesPerSecond.toFixed(1) : '-']);
   }

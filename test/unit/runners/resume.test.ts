@@ -131,8 +131,11 @@ test('resume: a changed setting is refused naming it; a changed description or g
   writeFileSync(suite, JSON.stringify(original));
   const out = join(dir, 'run');
   await runDouble({ suites: [suite], models: ['double-blip'], out });
-  writeFileSync(suite, JSON.stringify({ ...original, description: 'reworded', gates: [] }));
+  const gates = [{ kind: 'floor', metric: 'CIDEr', task: 'captioning', min: 0.1 }];
+  writeFileSync(suite, JSON.stringify({ ...original, description: 'reworded', gates }));
   await runDouble({ suites: [suite], models: ['double-blip'], out, resume: true });
+  // The edited gates are what `vlbench gate` will read from the resumed run.
+  assert.equal(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).gates, gates);
   const changed = { ...original, tasks: original.tasks.map((t) => (t.id === 'captioning' ? { ...t, generation: { ...t.generation, numBeams: 5 } } : t)) };
   writeFileSync(suite, JSON.stringify(changed));
   await runDouble({ suites: [suite], models: ['double-blip'], out, resume: true }).then(

@@ -11,7 +11,8 @@ import type { ScoresFile } from '../../../reports/records.js';
 import { UsageError } from '../../../runners/errors.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { SuiteError } from '../../../suites/messages.js';
-import { FIXTURE_SUITE } from './helpers/double-model.js';
+import { createRunCommand } from '../../../runners/commands/run.js';
+import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
 
 interface SuiteJson { data: Record<string, string | null>; tasks: { id: string; dataset: { files: Record<string, string>; mediaRoot?: string } }[]; gates?: unknown[] }
@@ -33,6 +34,11 @@ test('--tasks runs only the named tasks, without the data only the others need',
   const dir = new RunDirectory(result.dir);
   const scores = dir.readJson<ScoresFile>(dir.scores);
   assert.equal([...new Set([...scores.results, ...scores.notApplicable].map((r) => r.task))].sort(), ['captioning', 'choice']);
+  const onlyChoice = await runDouble({ suites: [suiteNeedingVqaData()], tasks: ['choice'] });
+  // The suite's gate on captioning stays recorded: gating this run against a baseline that has
+  // captioning must fail on the dropped pair, not pass for want of a gate.
+  const manifest = JSON.parse(readFileSync(join(onlyChoice.dir, 'manifest.json'), 'utf8')) as { gates: { task?: string }[] };
+  assert.equal(manifest.gates.map((g) => g.task), ['captioning']);
   // Without --tasks, the VQA tasks' data location is required.
   await runDouble({ suites: [suiteNeedingVqaData()] }).then(
     () => assert.unreachable('ran without the vqa data location'),
@@ -45,6 +51,16 @@ test('--tasks with an unknown id is a usage error naming the suites\' tasks', as
     () => assert.unreachable('an unknown task ran'),
     (error: Error) => assert.ok(error instanceof UsageError && /--tasks: 'captoning' is not a task of the suites \(did you mean 'captioning'\?\); tasks: retrieval, captioning, vqa, vqa-rank, choice/.test(error.message), error.message),
   );
+});
+
+test('an empty --tasks or --models (an unset CI variable) is a usage error, not a run of nothing', async () => {
+  const run = createRunCommand({ loadModel: loadDouble, registeredModels: doubleModels });
+  for (const flag of ['--tasks', '--models']) {
+    await run.run([FIXTURE_SUITE, flag, ' , ', '--out', join(tempDir('empty-list'), 'run')]).then(
+      () => assert.unreachable(`${flag} empty ran`),
+      (error: Error) => assert.ok(error instanceof UsageError && error.message.startsWith(`${flag} is empty`), error.message),
+    );
+  }
 });
 
 test.run();
