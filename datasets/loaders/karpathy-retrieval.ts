@@ -2,7 +2,7 @@
  * COCO / Flickr30k Karpathy retrieval splits (5k / 1k test images, ~5 captions each) in LAVIS's
  * annotation JSON: each image with its ground-truth captions; text i belongs to one image.
  */
-import { failure, mediaOrFailure, mediaPath } from '../io.js';
+import { failure, mediaPath } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { LoaderItem, RetrievalSample } from '../samples.js';
 import { KARPATHY_ID_RULE, readKarpathy } from './karpathy-json.js';
@@ -21,9 +21,10 @@ export const karpathyRetrieval: DatasetLoader = {
         yield failure(entry.id, entry.failure, entry.source);
         continue;
       }
-      const media = await mediaOrFailure(entry.id, 'image', mediaPath(input.mediaRoot, entry.image), entry.source);
-      if ('kind' in media) yield media;
-      else yield { kind: 'retrieval', id: entry.id, media, captions: entry.captions, source: entry.source } satisfies RetrievalSample;
+      // A missing image still brings its captions: the runner then fails the image and its text
+      // queries together, as for an unreadable file, so the text->image counts stay whole.
+      const media = { modality: 'image' as const, path: mediaPath(input.mediaRoot, entry.image) };
+      yield { kind: 'retrieval', id: entry.id, media, captions: entry.captions, source: entry.source } satisfies RetrievalSample;
     }
   },
 };

@@ -106,4 +106,22 @@ test('a multiple-choice record without choices is a failed sample, not the end o
   assert.ok(existsSync(dir.scores));
 });
 
+test('retrieval: a missing image fails with its caption queries, so the text->image counts stay whole', async () => {
+  const data = join(dirname(FIXTURE_SUITE), 'data');
+  const captions = JSON.parse(readFileSync(join(data, 'captions.json'), 'utf8')) as { image: string; caption: string[] }[];
+  const root = tempDir('missing-image');
+  writeFileSync(join(root, 'captions.json'), JSON.stringify([...captions, { image: 'gone.png', caption: ['a red square', 'a square'] }]));
+  const suite = JSON.parse(readFileSync(oneTaskSuite('retrieval'), 'utf8')) as { tasks: { dataset: { files: Record<string, string>; mediaRoot: string } }[] };
+  suite.tasks[0]!.dataset.files.annotations = join(root, 'captions.json');
+  suite.tasks[0]!.dataset.mediaRoot = join(data, 'images');
+  writeFileSync(join(root, 'suite.suite.json'), JSON.stringify(suite));
+  const result = await runDouble({ suites: [join(root, 'suite.suite.json')], models: ['double-blip'] });
+  const dir = new RunDirectory(result.dir);
+  const counts = dir.readJson<ScoresFile>(dir.scores).results.find((r) => r.task === 'retrieval')!.counts;
+  // The fixture's 52 queries (its corrupt image and 3 captions failing) plus gone.png and its 2 captions, all failed.
+  assert.equal(counts, { requested: 55, scored: 48, failed: 7 });
+  const failed = readJsonl<FailedPrediction>(dir.predictions('tiny-blip-double', 'retrieval')).records.filter((r) => r.kind === 'failed' && r.location.endsWith('gone.png'));
+  assert.is(failed.length, 3);
+});
+
 test.run();
