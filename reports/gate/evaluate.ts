@@ -332,7 +332,10 @@ function notApplicableVerdicts(gate: GateSpec, current: RunSnapshot): GateVerdic
   const metric = 'metric' in gate ? gate.metric : gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
   // max-drop compares quality metrics only; a timing measure there is the no-match error's case.
   const reportsIt = (task: string): boolean => (gate.kind !== 'max-drop' && isTimingMeasure(metric)) || (current.tasks.find((t) => t.id === task)?.metrics.includes(metric) ?? false);
-  return (current.notApplicable ?? []).filter((n) => inScope(gate, current, n) && reportsIt(n.task)).map((n) => verdict({
+  // Predictions written for a split without references (a test server's) have no score to gate.
+  const unreferenced = current.results.filter((r) => !(metric in r.metrics) && (r.counts.unannotated ?? 0) > 0 && r.counts.scored === 0)
+    .map((r) => ({ model: r.model, task: r.task, reason: `no reference answers: ${r.counts.unannotated} predictions written, not scored` }));
+  return [...(current.notApplicable ?? []), ...unreferenced].filter((n) => inScope(gate, current, n) && reportsIt(n.task)).map((n) => verdict({
     gate: describeGate(gate), kind: gate.kind, model: n.model, task: n.task, metric, baseline: null, current: null,
     difference: null, interval: null, unit: 'metric', status: 'not-applicable', reason: n.reason, n: null,
   }));

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,22 @@ test('only not-applicable pairs: an error, since nothing would be checked', () =
 test('a misspelt task is still an error, not a skip', () => {
   assert.throws(() => runGate(`${runs}baseline`, { baseline: `${runs}baseline`, replicates: 100, gatesFile: gates([{ kind: 'max-drop', metric: 'CIDEr', task: 'shapes-captoin', maxDrop: 0.1 }]) }),
     /shapes-captoin/);
+});
+
+test('a pair predicted without references (a test split) is skipped as such, not an error', () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-na-'));
+  const run = join(dir, 'run');
+  cpSync(`${runs}baseline`, run, { recursive: true });
+  const scoresFile = join(run, 'scores.json');
+  const scores = JSON.parse(readFileSync(scoresFile, 'utf8')) as { results: { model: string; task: string; metrics: object; counts: object }[] };
+  const pair = scores.results.find((r) => r.model === 'blip-tiny' && r.task === 'shapes-caption')!;
+  pair.metrics = {};
+  pair.counts = { requested: 6, scored: 0, failed: 0, unannotated: 6 };
+  writeFileSync(scoresFile, JSON.stringify(scores));
+  const report = runGate(run, { replicates: 100, gatesFile: gates([{ kind: 'floor', metric: 'CIDEr', model: 'blip-tiny', min: 0 }, { kind: 'floor', metric: 'vqa_accuracy', min: 0 }]) });
+  const skipped = report.verdicts.filter((v) => v.status === 'not-applicable');
+  assert.equal(skipped.map((v) => `${v.model} ${v.task}: ${v.reason}`), ['blip-tiny shapes-caption: no reference answers: 6 predictions written, not scored']);
+  assert.is(report.passed, true);
 });
 
 test.run();
