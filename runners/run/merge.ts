@@ -49,8 +49,15 @@ function mergePair(out: RunDirectory, dirs: readonly RunDirectory[], model: stri
   for (const dir of dirs) {
     const marker = completionFile(dir, model, task);
     if (!existsSync(marker)) throw new MergeError(`${dir.root}: ${model} / ${task} did not finish; resume that shard (vlbench run ... --resume) before merging`);
-    requested += dir.readJson<CompletionMarker>(marker).requested;
-    for (const record of readJsonl<PredictionRecord>(dir.predictions(model, task)).records) {
+    const shardRequested = dir.readJson<CompletionMarker>(marker).requested;
+    requested += shardRequested;
+    const records = readJsonl<PredictionRecord>(dir.predictions(model, task)).records;
+    // Every requested sample (query, for retrieval) leaves one record, scored or failed: fewer means
+    // the file lost lines after the shard finished, and merging would score a subset silently.
+    if (records.length !== shardRequested) {
+      throw new MergeError(`${dir.predictions(model, task)}: ${records.length} prediction records for ${shardRequested} requested samples; the shard's predictions were cut or edited after it finished: rerun that shard into a fresh --out`);
+    }
+    for (const record of records) {
       const key = predictionKey(record);
       if (seen.has(key)) throw new MergeError(`${dir.root}: ${model} / ${task}: sample ${key} is also in another shard; the shards overlap`);
       seen.add(key);

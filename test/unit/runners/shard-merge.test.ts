@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PredictionRecord, RunManifest, ScoresFile } from '../../../reports/records.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
@@ -48,6 +48,16 @@ test('merging refuses a missing or repeated shard', () => {
   assert.throws(() => mergeRuns([shards[0]!, shards[2]!], join(tempDir('merge'), 'x')), (e: Error) => e instanceof MergeError && e.message === 'shard 1/3 is missing; pass each of the 3 shard directories once');
   assert.throws(() => mergeRuns([shards[0]!, shards[1]!, shards[1]!], join(tempDir('merge'), 'y')), (e: Error) => e instanceof MergeError && /shard 1\/3 is given 2 times/.test(e.message));
   assert.throws(() => mergeRuns([reference.root], join(tempDir('merge'), 'z')), (e: Error) => /not a shard/.test(e.message));
+});
+
+test('merging refuses a shard whose predictions lost lines after it finished', () => {
+  const cut = join(tempDir('merge-cut'), 'shard1');
+  cpSync(shards[1]!, cut, { recursive: true });
+  const file = join(cut, 'predictions', 'tiny-blip-double', 'captioning.jsonl');
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  writeFileSync(file, lines.slice(1).join('\n') + '\n');
+  assert.throws(() => mergeRuns([shards[0]!, cut, shards[2]!], join(tempDir('merge'), 'cut')),
+    (e: Error) => e instanceof MergeError && e.message.includes(`${lines.length - 1} prediction records for ${lines.length} requested samples`));
 });
 
 test.run();
