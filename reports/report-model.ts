@@ -135,7 +135,8 @@ export function buildReportData(runs: readonly LoadedRun[]): ReportData {
       return found;
     };
     for (const scores of run.scores.results) {
-      const timing = run.timings.results.find((t) => t.model === scores.model && t.task === scores.task);
+      // A task that scored no sample measured no speed: its zero timings are not a measurement.
+      const timing = scores.counts.scored === 0 ? undefined : run.timings.results.find((t) => t.model === scores.model && t.task === scores.task);
       results.push({ model: modelOf(scores.model), task: scores.task, kind: scores.kind, scores, timing });
     }
     for (const na of run.scores.notApplicable) notApplicable.push({ model: modelOf(na.model), task: na.task, reason: na.reason });

@@ -71,6 +71,7 @@ function overviewTable(data: ReportData): Table {
         const value = result.scores.metrics[task.primaryMetric];
         // Written for submission (no reference answers): a prediction count, not a missing run.
         if (value === undefined && (result.scores.counts.unannotated ?? 0) > 0) return text(`${result.scores.counts.unannotated} unscored`);
+        if (value === undefined && result.scores.counts.failed > 0) return text(`${result.scores.counts.failed} failed`);
         return num(value, (v) => formatMetric(task.primaryMetric, v));
       }
       return text(data.notApplicable.some((n) => n.model === model && n.task === task.id) ? 'n/a' : '—');
@@ -81,7 +82,7 @@ function overviewTable(data: ReportData): Table {
     title: 'Overview: headline metric per task',
     columns: [...modelColumns(multiRun), ...data.tasks.map((t) => ({ label: `${t.id} ${t.primaryMetric}`, align: 'right' as const }))],
     rows,
-    notes: ['n/a: the family has no such capability (not run); —: not part of this run; N unscored: predictions written for samples without references (a test split), kept for submission.', 'Caption metrics on pycocoevalcap\'s scale (CIDEr 1.0 = 100 in papers); accuracy and recall in percent.'],
+    notes: ['n/a: the family has no such capability (not run); —: not part of this run; N unscored: predictions written for samples without references (a test split), kept for submission; N failed: every sample of the task failed (reasons in the run\'s predictions).', 'Caption metrics on pycocoevalcap\'s scale (CIDEr 1.0 = 100 in papers); accuracy and recall in percent.'],
   };
 }
 

@@ -64,6 +64,16 @@ test('a task predicted without references shows as unscored, with the count, not
   assert.match(tableToMarkdown(built.find((t) => t.id === 'task-shapes-caption')!), /0\/6 \(6 without references\)/);
 });
 
+test('a task where every sample failed: "N failed" in the overview and no timings (nothing was measured)', () => {
+  const failedRun = readRun(`${runs}baseline`);
+  const scoresFile = failedRun.scores as ScoresFile;
+  const broken = { ...failedRun, scores: { ...scoresFile, results: scoresFile.results.map((r) => (r.model === 'blip-tiny' && r.task === 'shapes-caption' ? { ...r, metrics: {}, counts: { requested: 6, scored: 0, failed: 6 } } : r)) } };
+  const built = buildTables(buildReportData([broken]), []);
+  assert.match(tableToMarkdown(built.find((t) => t.id === 'overview')!), /\| blip-tiny \|[^\n]*\| 6 failed \|/);
+  const row = tableToMarkdown(built.find((t) => t.id === 'task-shapes-caption')!).split('\n').find((l) => l.startsWith('| blip-tiny '))!;
+  assert.match(row, /\| — \| — \| — \| — \| 0\/6 \(6 failed\) \|$/);
+});
+
 test('markdown: a header, alignment row and escaped pipes', () => {
   const md = tableToMarkdown(byId('breakdown-shapes-vqa-perAnswerType'));
   const lines = md.split('\n');
