@@ -27,9 +27,9 @@ export async function readPointCloud(path: string): Promise<PointCloud> {
     throw new PointCloudError(`${path}: cannot read the file (${(error as Error).message})`);
   }
   const ext = extname(path).toLowerCase();
-  if (ext === '.npy') return pointsFromNpy(bytes, path);
-  if (ext === '.ply') return parsePly(bytes, path);
-  if (ext === '.txt') return parseTextPoints(bytes, path);
+  if (ext === '.npy') return checkedCloud(pointsFromNpy(bytes, path), path);
+  if (ext === '.ply') return checkedCloud(parsePly(bytes, path), path);
+  if (ext === '.txt') return checkedCloud(parseTextPoints(bytes, path), path);
   throw new PointCloudError(`${path}: unsupported point-cloud format '${ext || '(none)'}'; use .npy ([N, 3] float32), .ply or ModelNet's .txt (x,y,z[,nx,ny,nz] per line)`);
 }
 
@@ -58,6 +58,17 @@ export function parseTextPoints(bytes: Uint8Array, source: string): PointCloud {
   const data = new Float32Array(rows.length * stride);
   rows.forEach((row, p) => data.set(row, p * stride));
   return { count: rows.length, stride, data };
+}
+
+/** No points, or a NaN/infinite coordinate, would normalise to NaN everywhere: say so at the file. */
+function checkedCloud(cloud: PointCloud, source: string): PointCloud {
+  if (cloud.count === 0) throw new PointCloudError(`${source}: the point cloud has no points`);
+  for (let p = 0; p < cloud.count; p++) {
+    for (let c = 0; c < 3; c++) {
+      if (!Number.isFinite(cloud.data[p * cloud.stride + c]!)) throw new PointCloudError(`${source}: point ${p} has a non-finite coordinate (${cloud.data[p * cloud.stride + c]}); remove or fix it`);
+    }
+  }
+  return cloud;
 }
 
 export function pointsFromNpy(bytes: Uint8Array, source: string): PointCloud {

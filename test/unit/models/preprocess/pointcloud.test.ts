@@ -91,6 +91,10 @@ test('ModelNet40 .txt (x,y,z,nx,ny,nz per line) reads the same float32 coordinat
       (e: Error) => assert.match(e.message, new RegExp(`${name!.replace('.', '\\.')}:1: expected numbers`)),
     );
   }
+  writeFileSync(join(dir, 'nan.txt'), '1,2,3\n4,nan,6\n');
+  await readPointCloud(join(dir, 'nan.txt')).then(() => assert.unreachable('nan'), (e: Error) => assert.match(e.message, /nan\.txt:2: expected numbers/));
+  writeFileSync(join(dir, 'empty.txt'), '\n');
+  await readPointCloud(join(dir, 'empty.txt')).then(() => assert.unreachable('empty'), (e: Error) => assert.match(e.message, /empty\.txt: no points/));
   writeFileSync(join(dir, 'bad.txt'), '1,2,3\n4,five,6\n');
   await readPointCloud(join(dir, 'bad.txt')).then(
     () => assert.unreachable(),
@@ -104,6 +108,20 @@ test('unsupported extensions and malformed files name the file', async () => {
     (e: Error) => assert.ok(e instanceof PointCloudError && e.message.includes('scene.obj')),
   );
   assert.throws(() => parseNpy(new Uint8Array([1, 2, 3]), 'bad.npy'), /bad\.npy: not a \.npy file/);
+});
+
+test('a NaN coordinate or an empty array in a .npy is an error naming the file, not a NaN tensor', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-pc-'));
+  const npy = (rows: number[][]): Buffer => {
+    const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows.length}, 3), }`;
+    const padded = header + ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+    const head = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([padded.length & 255, padded.length >> 8]), Buffer.from(padded, 'latin1')]);
+    return Buffer.concat([head, Buffer.from(Float32Array.from(rows.flat()).buffer)]);
+  };
+  writeFileSync(join(dir, 'nan.npy'), npy([[0, 0, 0], [1, NaN, 0]]));
+  await readPointCloud(join(dir, 'nan.npy')).then(() => assert.unreachable('nan'), (e: Error) => assert.match(e.message, /nan\.npy: point 1 has a non-finite coordinate \(NaN\)/));
+  writeFileSync(join(dir, 'empty.npy'), npy([]));
+  await readPointCloud(join(dir, 'empty.npy')).then(() => assert.unreachable('empty'), (e: Error) => assert.match(e.message, /empty\.npy: the point cloud has no points/));
 });
 
 test.run();
