@@ -101,11 +101,15 @@ export async function writeReport(runDirs: readonly string[], outDir: string, fo
   const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (unknown.length) throw new Error(`unknown report format(s) ${unknown.join(', ')}; choose from ${REPORT_FORMATS.join(', ')}.`);
   const wanted = new Set(formats);
-  const data = buildReportData(runDirs.map((dir) => readRun(dir)));
+  const runs = runDirs.map((dir) => readRun(dir));
+  const data = buildReportData(runs);
   const published = publishedEntries(options);
   const tables = buildTables(data, published);
   const charts = buildCharts(data);
-  const title = options.title ?? `vlbench report: ${data.runs.map((r) => r.label).join(', ')}`;
+  // A figure made from one shard must not pass for the whole run.
+  const shards = runs.flatMap((r) => (r.manifest.shard ? [`${r.manifest.shard.index}/${r.manifest.shard.count}`] : []));
+  const partial = shards.length > 0 ? ` (shard ${shards.join(', ')} only: partial results; merge the shards with vlbench merge)` : '';
+  const title = (options.title ?? `vlbench report: ${data.runs.map((r) => r.label).join(', ')}`) + partial;
   const files: string[] = [];
   mkdirSync(outDir, { recursive: true });
   if (wanted.has('svg') || wanted.has('png') || wanted.has('html')) await writeCharts(charts, outDir, wanted, files);

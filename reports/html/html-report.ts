@@ -60,7 +60,7 @@ function provenanceHtml(manifest: RunManifest, dir: string): string {
     row('suites', manifest.suites.map((s) => `${s.name} (${s.file}, sha256 ${s.sha256.slice(0, 12)})`).join('; ')),
     row('onnxruntime', env.onnxruntime), row('node', env.node), row('platform', env.platform), row('cpu', env.cpu), row('gpu', env.gpu ?? 'none'),
     row('seeds', JSON.stringify(manifest.seeds)), row('limit', manifest.limit === null ? 'none' : String(manifest.limit)),
-    row('shard', manifest.shard ? `${manifest.shard.index + 1}/${manifest.shard.count}` : 'none'),
+    row('shard', manifest.shard ? `${manifest.shard.index}/${manifest.shard.count} (--shard, 0-based): a part of the run, not the whole` : 'none (the whole run)'),
   ].join('')}</dl><table><thead><tr><th>model</th><th>family</th><th>variant</th><th>provider</th><th>manifest sha256</th></tr></thead><tbody>${models.join('')}</tbody></table>
 <details><summary>tasks and resolved settings</summary><pre>${escapeHtml(JSON.stringify(manifest.tasks, null, 1))}</pre></details>`;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { PredictionRecord, RunManifest, ScoresFile } from '../../../reports/records.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
 import { MergeError, mergeRuns } from '../../../runners/run/merge.js';
+import { writeReport } from '../../../reports/report.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
 
@@ -58,6 +59,17 @@ test('merging refuses a shard whose predictions lost lines after it finished', (
   writeFileSync(file, lines.slice(1).join('\n') + '\n');
   assert.throws(() => mergeRuns([shards[0]!, cut, shards[2]!], join(tempDir('merge'), 'cut')),
     (e: Error) => e instanceof MergeError && e.message.includes(`${lines.length - 1} prediction records for ${lines.length} requested samples`));
+});
+
+test('a report of one shard says so in its title; of the merged run, not', async () => {
+  const out = tempDir('shard-report');
+  await writeReport([shards[1]!], out, ['md']);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8').split('\n')[0]!, /\(shard 1\/3 only: partial results; merge the shards with vlbench merge\)$/);
+  const merged = join(tempDir('merge'), 'whole');
+  mergeRuns(shards, merged);
+  const whole = tempDir('whole-report');
+  await writeReport([merged], whole, ['md']);
+  assert.not.match(readFileSync(join(whole, 'report.md'), 'utf8'), /partial results/);
 });
 
 test.run();
