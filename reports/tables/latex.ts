@@ -18,6 +18,14 @@ export function escapeLatex(text: string): string {
 /** Tables wider than this many columns are scaled to the text width (graphicx's \resizebox). */
 const RESIZE_ABOVE_COLUMNS = 6;
 
+/**
+ * A label as safe characters, one-to-one: ids `cap_x`, `cap-x` and `cap.x` are all valid task ids
+ * and must not share a label (each other character is written as `.hex.`).
+ */
+export function latexLabel(id: string): string {
+  return id.replace(/[^A-Za-z0-9:-]/g, (ch) => `.${ch.codePointAt(0)!.toString(16)}.`);
+}
+
 export function tableToLatex(table: Table): string {
   const resize = table.columns.length > RESIZE_ABOVE_COLUMNS;
   const spec = table.columns.map((c) => (c.align === 'right' ? 'r' : 'l')).join('');
@@ -29,7 +37,7 @@ export function tableToLatex(table: Table): string {
     '\\centering',
     '\\small',
     `\\caption{${escapeLatex(table.title)}}`,
-    `\\label{tab:${table.id.replace(/[^A-Za-z0-9:-]/g, '-')}}`,
+    `\\label{tab:${latexLabel(table.id)}}`,
     ...(resize ? ['\\resizebox{\\linewidth}{!}{%'] : []),
     `\\begin{tabular}{${spec}}`,
     '\\toprule',

@@ -7,7 +7,7 @@ import { buildReportData } from '../../../../reports/report-model.js';
 import { buildTables } from '../../../../reports/tables/build-tables.js';
 import { tableToMarkdown } from '../../../../reports/tables/markdown.js';
 import { LONG_CSV_FIELDS, resultsToLongCsv, tableToCsv } from '../../../../reports/tables/csv.js';
-import { escapeLatex, tableToLatex, tablesToLatex } from '../../../../reports/tables/latex.js';
+import { escapeLatex, latexLabel, tableToLatex, tablesToLatex } from '../../../../reports/tables/latex.js';
 import type { PublishedEntry } from '../../../../reports/published.js';
 import type { ScoresFile } from '../../../../reports/records.js';
 
@@ -72,6 +72,12 @@ test('a task where every sample failed: "N failed" in the overview and no timing
   assert.match(tableToMarkdown(built.find((t) => t.id === 'overview')!), /\| blip-tiny \|[^\n]*\| 6 failed \|/);
   const row = tableToMarkdown(built.find((t) => t.id === 'task-shapes-caption')!).split('\n').find((l) => l.startsWith('| blip-tiny '))!;
   assert.match(row, /\| — \| — \| — \| — \| 0\/6 \(6 failed\) \|$/);
+});
+
+test('LaTeX labels are one-to-one: task ids that differ only in _ - . get distinct labels', () => {
+  const labels = ['task-cap_x', 'task-cap-x', 'task-cap.x'].map(latexLabel);
+  assert.equal(labels, ['task-cap.5f.x', 'task-cap-x', 'task-cap.2e.x']);
+  assert.ok(labels.every((l) => /^[A-Za-z0-9:.-]+$/.test(l)));
 });
 
 test('markdown: a header, alignment row and escaped pipes', () => {
