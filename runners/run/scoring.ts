@@ -60,7 +60,8 @@ function answerScores(items: readonly Answered[], metrics: readonly string[], ca
     const vqa = scoreVqa(scorable.map((i) => ({ questionId: i.sampleId, prediction: i.answer, answers: i.answers, answerType: i.answerType, questionType: i.questionType })));
     result.vqa_accuracy = vqa.overall;
     breakdowns[categoryKey] = vqa.perAnswerType;
-    if (categoryKey === 'perAnswerType') breakdowns.perQuestionType = vqa.perQuestionType;
+    // Datasets without question types (VizWiz) would show one nameless column: leave it out.
+    if (categoryKey === 'perAnswerType' && Object.keys(vqa.perQuestionType).some((k) => k !== '')) breakdowns.perQuestionType = vqa.perQuestionType;
     for (const [id, value] of vqa.perQuestion) perSample.get(id)!.vqa_accuracy = value;
   }
   if (metrics.includes('exact_match') && scorable.length > 0) {

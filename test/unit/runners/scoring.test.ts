@@ -42,4 +42,10 @@ test('captioning: images without references are counted apart; the metrics equal
   assert.equal(mixed.counts, { requested: 3, scored: 2, failed: 0, unannotated: 1 });
 });
 
+test('VQA without question types (VizWiz) has no nameless per-question-type breakdown', () => {
+  const noType = (id: string): VqaPrediction => ({ ...vqa(id, 'red', ['red', 'red', 'red']), questionType: '' });
+  const { scores } = scoreTask({ model: 'm', task: 't', kind: 'vqa', metrics: ['vqa_accuracy'], tokenize: 'ptb', requested: 2 }, [noType('1'), noType('2')]);
+  assert.equal(Object.keys(scores.breakdowns), ['perAnswerType']);
+});
+
 test.run();
