@@ -21,6 +21,8 @@ export class MergeError extends Error {
 function sameExperiment(a: RunManifest, b: RunManifest): string | undefined {
   const pick = (m: RunManifest) => ({
     suites: m.suites.map((s) => s.sha256), models: m.models.map((x) => [x.id, x.manifestSha256]),
+    // Named before the datasets: a different --tasks shows up here, not as 'datasets differ'.
+    'tasks (--tasks)': m.tasks.map((t) => t.id),
     datasets: m.tasks.map((t) => t.dataset.files.map((f) => f.sha256)), limit: m.limit, shards: m.shard?.count ?? null,
   });
   const [x, y] = [pick(a), pick(b)];

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ScoresFile } from '../../../reports/records.js';
 import { UsageError } from '../../../runners/errors.js';
+import { mergeRuns } from '../../../runners/run/merge.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { SuiteError } from '../../../suites/messages.js';
 import { createRunCommand } from '../../../runners/commands/run.js';
@@ -61,6 +62,13 @@ test('an empty --tasks or --models (an unset CI variable) is a usage error, not 
       (error: Error) => assert.ok(error instanceof UsageError && error.message.startsWith(`${flag} is empty`), error.message),
     );
   }
+});
+
+test('merging shards run with different --tasks names the tasks as the difference', async () => {
+  const suite = suiteNeedingVqaData();
+  const a = await runDouble({ suites: [suite], tasks: ['captioning'], shard: { index: 0, count: 2 } });
+  const b = await runDouble({ suites: [suite], tasks: ['choice'], shard: { index: 1, count: 2 } });
+  assert.throws(() => mergeRuns([a.dir, b.dir], join(tempDir('merge-tasks'), 'm')), /its tasks \(--tasks\) differ/);
 });
 
 test.run();
