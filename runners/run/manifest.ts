@@ -92,11 +92,11 @@ export function checkResumable(dir: string, previous: RunManifest, current: RunM
 
 /** "task t, model m: generation.numBeams 3 -> 5" for each setting that differs. */
 function settingChanges(previous: RunManifest, current: RunManifest): string[] {
-  const out: string[] = [];
+  const out: string[] = previous.tasks.filter((t) => !current.tasks.some((c) => c.id === t.id)).map((t) => `task ${t.id} is no longer in the run (another suite or --tasks?)`);
   for (const task of current.tasks) {
     const before = previous.tasks.find((t) => t.id === task.id);
     if (!before) {
-      out.push(`task ${task.id} is new`);
+      out.push(`task ${task.id} is new (another suite or --tasks?)`);
       continue;
     }
     for (const [model, pair] of Object.entries(task.perModel)) {

@@ -71,4 +71,14 @@ test('merging shards run with different --tasks names the tasks as the differenc
   assert.throws(() => mergeRuns([a.dir, b.dir], join(tempDir('merge-tasks'), 'm')), /its tasks \(--tasks\) differ/);
 });
 
+test('resuming with another --tasks is refused, naming the tasks that came and went', async () => {
+  const suite = suiteNeedingVqaData();
+  const out = join(tempDir('resume-tasks'), 'run');
+  await runDouble({ suites: [suite], tasks: ['captioning'], out });
+  await runDouble({ suites: [suite], tasks: ['choice'], out, resume: true }).then(
+    () => assert.unreachable('resumed with other tasks'),
+    (error: Error) => assert.match(error.message, /task captioning is no longer in the run \(another suite or --tasks\?\); task choice is new/),
+  );
+});
+
 test.run();
