@@ -19,6 +19,12 @@ export class PointCloudError extends Error {
   override name = 'PointCloudError';
 }
 
+const PARSERS: Readonly<Record<string, (bytes: Uint8Array, source: string) => PointCloud>> = {
+  '.npy': (bytes, source) => pointsFromNpy(bytes, source),
+  '.ply': (bytes, source) => parsePly(bytes, source),
+  '.txt': (bytes, source) => parseTextPoints(bytes, source),
+};
+
 export async function readPointCloud(path: string): Promise<PointCloud> {
   let bytes: Buffer;
   try {
@@ -26,10 +32,9 @@ export async function readPointCloud(path: string): Promise<PointCloud> {
   } catch (error) {
     throw new PointCloudError(`${path}: cannot read the file (${(error as Error).message})`);
   }
+  const parse = PARSERS[extname(path).toLowerCase()];
+  if (parse) return checkedCloud(parse(bytes, path), path);
   const ext = extname(path).toLowerCase();
-  if (ext === '.npy') return checkedCloud(pointsFromNpy(bytes, path), path);
-  if (ext === '.ply') return checkedCloud(parsePly(bytes, path), path);
-  if (ext === '.txt') return checkedCloud(parseTextPoints(bytes, path), path);
   throw new PointCloudError(`${path}: unsupported point-cloud format '${ext || '(none)'}'; use .npy ([N, 3] float32), .ply or ModelNet's .txt (x,y,z[,nx,ny,nz] per line)`);
 }
 

@@ -248,11 +248,14 @@ function shortfallVerdict(gate: GateSpec, target: Target, metric: string, baseli
   });
 }
 
-/** The comparison, failed with `reason` when the pair left samples unscored; values kept for context. */
-function withShortfall(reason: string | null, compute: () => GateVerdict, fallback: (reason: string) => GateVerdict): GateVerdict {
+/**
+ * The comparison, failed with `reason` when the pair left samples unscored; `shown` says which
+ * values a failed verdict displays (default: the comparison's own).
+ */
+function withShortfall(reason: string | null, compute: () => GateVerdict, fallback: (reason: string) => GateVerdict, shown: (v: GateVerdict) => GateVerdict = (v) => v): GateVerdict {
   if (reason === null) return compute();
   try {
-    return { ...compute(), status: 'fail', reason };
+    return { ...shown(compute()), status: 'fail', reason };
   } catch (error) {
     // Nothing left to pair (every sample failed) is the shortfall itself, not a second error.
     if (error instanceof GateInputError) return fallback(reason);
@@ -287,19 +290,24 @@ function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-dro
   return [...dropped, ...qualityTargets(ctx.current, gate.metric).filter((r) => inScope(gate, ctx.current, r)).map((cur) => {
     const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
     if (!base) return noBaseline(ctx, cur, gate.metric, cur.metrics[gate.metric] ?? null, 'scores');
-    const shortfall = comparisonShortfall(cur.counts, base.counts);
     const checked = withShortfall(
-      shortfall,
-      // A failed check shows each run's own score (scores.json), not the subset both scored.
-      () => (shortfall === null ? dropVerdict(gate, ctx.index, base, cur, ctx.options) : recordedValues(dropVerdict(gate, ctx.index, base, cur, ctx.options), base, cur, gate.metric)),
+      comparisonShortfall(cur.counts, base.counts),
+      () => dropVerdict(gate, ctx.index, base, cur, ctx.options),
       (reason) => shortfallVerdict(gate, cur, gate.metric, base.metrics[gate.metric] ?? null, cur.metrics[gate.metric] ?? null, reason),
+      // A failed check shows each run's own score (scores.json), not the subset both scored.
+      (v) => recordedValues(v, base, cur, gate.metric),
     );
     return withNote(checked, requestedNote(cur.counts, base.counts));
   })];
 }
 
+/** What a timing gate compares: a throughput measure or a latency statistic. */
+function timingMeasureOf(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>): TimingMeasure {
+  return gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
+}
+
 function timingVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, baseline: RunSnapshot): GateVerdict[] {
-  const metric: TimingMeasure = gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
+  const metric = timingMeasureOf(gate);
   const { current, options } = ctx;
   const dropped = droppedVerdicts(gate, metric, current, baseline, baseline.timings, (b) => {
     const t = baseline.timings.find((x) => x.model === b.model && x.task === b.task);
@@ -329,7 +337,7 @@ function gateVerdicts(ctx: GateContext, baseline: RunSnapshot | null, gatesSourc
  * retrieval-only model) is skipped with the reason, not an error: nothing misspelt, nothing to check.
  */
 function notApplicableVerdicts(gate: GateSpec, current: RunSnapshot): GateVerdict[] {
-  const metric = 'metric' in gate ? gate.metric : gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
+  const metric = 'metric' in gate ? gate.metric : timingMeasureOf(gate);
   // max-drop compares quality metrics only; a timing measure there is the no-match error's case.
   const reportsIt = (task: string): boolean => (gate.kind !== 'max-drop' && isTimingMeasure(metric)) || (current.tasks.find((t) => t.id === task)?.metrics.includes(metric) ?? false);
   // Predictions written for a split without references (a test server's) have no score to gate.

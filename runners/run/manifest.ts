@@ -68,9 +68,14 @@ function suiteContent(s: RunManifest['suites'][number]): string {
   return JSON.stringify(runs);
 }
 
-/** The parts that must be identical for `--resume` to continue the same experiment. */
-function identity(m: RunManifest): Record<string, string> {
+/**
+ * The parts that must be identical for `--resume` to continue the same experiment, and (all but
+ * the shard) for `vlbench merge` to join shards of it.
+ */
+export function experimentIdentity(m: RunManifest): Record<string, string> {
   return {
+    // First: a different --tasks also changes the resolved suites and datasets; name the cause.
+    'tasks (--tasks)': JSON.stringify(m.tasks.map((t) => t.id)),
     suites: JSON.stringify(m.suites.map(suiteContent)),
     models: JSON.stringify(m.models.map((x) => [x.id, x.manifestSha256])),
     datasets: JSON.stringify(m.tasks.map((t) => t.dataset.files.map((f) => f.sha256))),
@@ -81,8 +86,8 @@ function identity(m: RunManifest): Record<string, string> {
 }
 
 export function checkResumable(dir: string, previous: RunManifest, current: RunManifest): void {
-  const before = identity(previous);
-  const now = identity(current);
+  const before = experimentIdentity(previous);
+  const now = experimentIdentity(current);
   const changed = Object.keys(now).filter((key) => before[key] !== now[key]);
   if (changed.length > 0) {
     const details = [...modelChanges(previous, current), ...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);

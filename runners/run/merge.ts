@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
 import { predictionKey } from '../tasks/context.js';
 import { readJsonl } from './jsonl.js';
+import { experimentIdentity } from './manifest.js';
 import { RunDirectory } from './run-dir.js';
 import { completionFile, type CompletionMarker } from './run-task.js';
 import { writeResults } from './results.js';
@@ -18,15 +19,11 @@ export class MergeError extends Error {
   override name = 'MergeError';
 }
 
+/** The first part of the experiment the two shards disagree on (the shard index aside). */
 function sameExperiment(a: RunManifest, b: RunManifest): string | undefined {
-  const pick = (m: RunManifest) => ({
-    suites: m.suites.map((s) => s.sha256), models: m.models.map((x) => [x.id, x.manifestSha256]),
-    // Named before the datasets: a different --tasks shows up here, not as 'datasets differ'.
-    'tasks (--tasks)': m.tasks.map((t) => t.id),
-    datasets: m.tasks.map((t) => t.dataset.files.map((f) => f.sha256)), limit: m.limit, shards: m.shard?.count ?? null,
-  });
+  const pick = (m: RunManifest): Record<string, string> => ({ ...experimentIdentity(m), shard: '', 'shard counts': String(m.shard?.count ?? null) });
   const [x, y] = [pick(a), pick(b)];
-  return (Object.keys(x) as (keyof typeof x)[]).find((key) => JSON.stringify(x[key]) !== JSON.stringify(y[key]));
+  return Object.keys(x).find((key) => x[key] !== y[key]);
 }
 
 function checkShards(dirs: readonly RunDirectory[], manifests: readonly RunManifest[]): void {

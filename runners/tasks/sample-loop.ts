@@ -122,7 +122,11 @@ class SampleLoop<S extends { readonly id: string }> {
       const outputs = await this.decodeLimit(() => this.task.infer(prepared.ready, this.ctx));
       return { prepared, outputs, wallMs: performance.now() - prepared.started };
     } catch (error) {
-      if (this.ctx.failFast && prepared.ready.length === 1) throw this.modelError(prepared.ready[0]!, error);
+      // A batch of one already says which sample failed: no second run.
+      if (prepared.ready.length === 1) {
+        const failures = [...prepared.failures, this.sampleFailed(prepared.ready[0]!, error)];
+        return { prepared: { ready: [], failures, started: prepared.started }, outputs: [], wallMs: performance.now() - prepared.started };
+      }
       return this.inferOneByOne(prepared);
     }
   }
@@ -140,16 +144,18 @@ class SampleLoop<S extends { readonly id: string }> {
         outputs.push(...(await this.decodeLimit(() => this.task.infer([p], this.ctx))));
         ready.push(p);
       } catch (error) {
-        if (this.ctx.failFast) throw this.modelError(p, error);
-        const paths = p.media.map((m) => m.path).join(', ');
-        failures.push(this.fail(failedRecord(this.ctx, p.index, p.sample.id, `the model failed on this sample: ${(error as Error).message}`, paths || `sample ${p.sample.id}`)));
+        failures.push(this.sampleFailed(p, error));
       }
     }
     return { prepared: { ready, failures, started: prepared.started }, outputs, wallMs: performance.now() - prepared.started };
   }
 
-  private modelError(p: Prepared<S>, error: unknown): SampleFailedError {
-    return new SampleFailedError(`${this.ctx.plan.task.id}, sample ${p.sample.id}: the model failed on this sample: ${(error as Error).message}`);
+  /** The failed record of a sample the model threw on (with --fail-fast, the error that stops the run). */
+  private sampleFailed(p: Prepared<S>, error: unknown): FailedPrediction {
+    const reason = `the model failed on this sample: ${(error as Error).message}`;
+    if (this.ctx.failFast) throw new SampleFailedError(`${this.ctx.plan.task.id}, sample ${p.sample.id}: ${reason}`);
+    const paths = p.media.map((m) => m.path).join(', ');
+    return this.fail(failedRecord(this.ctx, p.index, p.sample.id, reason, paths || `sample ${p.sample.id}`));
   }
 
   private write({ prepared, outputs, wallMs }: InferredBatch<S>): void {

@@ -11,6 +11,7 @@ import { GateInputError } from '../../../../reports/gate/paired-metric.js';
 import { snapshotRun, type RunSnapshot } from '../../../../reports/gate/snapshot.js';
 import { readRun } from '../../../../reports/run-reader.js';
 import { runWithFailures } from './failing-run.js';
+import { thrownMessage } from '../../helpers/thrown.js';
 
 const tempDir = tempDirFactory(test);
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
@@ -28,16 +29,7 @@ const notPair = (model: string, task: string) => (r: { model: string; task: stri
 // The baseline was written before blip-tiny's VQA task existed (results and timings both lack it).
 const withoutPair = baselineFile('without-pair.json', (s) => ({ ...s, results: s.results.filter(notPair('blip-tiny', 'shapes-vqa')), timings: s.timings.filter(notPair('blip-tiny', 'shapes-vqa')) }));
 
-function gateError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, GateInputError);
-    return (error as Error).message;
-  }
-  assert.unreachable('expected a GateInputError');
-  return '';
-}
+const gateError = (fn: () => unknown): string => thrownMessage(fn, GateInputError);
 
 test('a gated pair the baseline lacks is a harness error naming the file, the pair, its gates and the fixes', () => {
   const message = gateError(() => runGate(`${runs}noise`, { baseline: withoutPair, ...FAST }));

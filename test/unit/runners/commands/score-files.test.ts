@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { executeScore } from '../../../../runners/commands/score.js';
 import { MetricInputError } from '../../../../reports/metrics/input-error.js';
+import { thrownMessage } from '../../helpers/thrown.js';
 
 const tempDir = tempDirFactory(test);
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -21,16 +22,7 @@ function writeJson(name: string, value: unknown): string {
   return file;
 }
 
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, MetricInputError);
-    return (error as Error).message;
-  }
-  assert.unreachable('expected a MetricInputError');
-  return '';
-}
+const inputError = (fn: () => unknown): string => thrownMessage(fn, MetricInputError);
 
 test('vqa --per-question and caption --per-image create missing parent folders', () => {
   const perQuestion = join(dir, 'new', 'vqa', 'per-question.json');
