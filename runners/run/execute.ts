@@ -15,8 +15,10 @@ import { UsageError } from '../errors.js';
 import { predictionKey } from '../tasks/context.js';
 import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
-import { buildManifest, checkResumable } from './manifest.js';
-import { planRun, type PlannedModel, type RunPlan } from './plan.js';
+import { readManifest } from '../../models/manifest.js';
+import { profileOfManifest } from '../../suites/profile.js';
+import { buildManifest, checkResumable, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
+import { planRun, planTasks, type PlanModel, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
 import { writeResults } from './results.js';
@@ -109,6 +111,7 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
   const refs = selectModelRefs(suites, options.models);
   const dir = new RunDirectory(options.out);
   prepareDirectory(dir, options.resume);
+  if (options.resume) await checkResumeBeforeLoading(dir, suites, refs, options);
   // One pool for the run: models that share a graph file share its session; closed at the end.
   const pool = new SessionPool();
   const models = await loadModels(refs, options, pool).catch(async (error: unknown) => {
@@ -136,6 +139,31 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
     for (const model of models) if (!disposed.has(model)) await model.loaded.adapter.dispose();
     await pool.close();
   }
+}
+
+/**
+ * `--resume` refused before any graph loads (minutes for a real checkpoint): the run's identity
+ * from the model.json files, all but the resolved settings, which need the loaded adapters and
+ * are checked once they are. A model.json that cannot be read is left to loading to report.
+ */
+async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], options: RunOptions): Promise<void> {
+  const models: (PlanModel & { readonly sha256: string })[] = [];
+  for (const ref of refs) {
+    try {
+      const { manifest, sha256 } = readManifest(ref.manifestPath);
+      models.push({ ...ref, sha256, profile: profileOfManifest(manifest) });
+    } catch {
+      return;
+    }
+  }
+  const current: ExperimentFacts = {
+    suites: suitesSection(suites),
+    models: models.map((m) => ({ id: m.profile.id, manifestSha256: m.sha256 })),
+    tasks: await tasksSection(planTasks(suites, models, { limit: options.limit }).tasks),
+    limit: options.limit,
+    shard: options.shard,
+  };
+  checkResumable(dir.root, dir.readJson<RunManifest>(dir.manifest), current, ['settings']);
 }
 
 /**

@@ -9,7 +9,7 @@ import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
 import { describeEnvironment, vlbenchVersion } from './environment.js';
-import type { RunPlan } from './plan.js';
+import type { RunPlan, TaskPlan } from './plan.js';
 
 export class ResumeMismatchError extends Error {
   override name = 'ResumeMismatchError';
@@ -26,8 +26,8 @@ function datasetFiles(t: RunPlan['tasks'][number]): string[] {
   return t.task.kind === 'vqa' && t.task.answerList !== undefined ? [...files, t.task.answerList] : files;
 }
 
-async function tasksSection(plan: RunPlan): Promise<RunManifest['tasks']> {
-  return Promise.all(plan.tasks.map(async (t) => ({
+export async function tasksSection(tasks: readonly TaskPlan[]): Promise<RunManifest['tasks']> {
+  return Promise.all(tasks.map(async (t) => ({
     id: t.task.id,
     kind: t.task.kind,
     dataset: {
@@ -40,18 +40,22 @@ async function tasksSection(plan: RunPlan): Promise<RunManifest['tasks']> {
   })));
 }
 
+export function suitesSection(suites: readonly LoadedSuite[]): RunManifest['suites'] {
+  return suites.map((s) => ({ name: s.suite.name, file: s.file, sha256: s.sha256, resolved: s.resolved }));
+}
+
 export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPlan, limit: number | null, shard: Shard | null): Promise<RunManifest> {
   return {
     formatVersion: RUN_FORMAT_VERSION,
     runId: randomUUID(),
     createdAt: new Date().toISOString(),
     vlbench: vlbenchVersion(),
-    suites: suites.map((s) => ({ name: s.suite.name, file: s.file, sha256: s.sha256, resolved: s.resolved })),
+    suites: suitesSection(suites),
     models: plan.models.map(({ loaded }) => ({
       id: loaded.id, family: loaded.family, variant: loaded.variant, manifestPath: loaded.manifestPath,
       manifestSha256: loaded.manifestSha256, graphs: loaded.graphs, digestsVerified: loaded.digestsVerified, provider: loaded.provider,
     })),
-    tasks: await tasksSection(plan),
+    tasks: await tasksSection(plan.tasks),
     environment: describeEnvironment(),
     seeds: Object.fromEntries(suites.map((s) => [s.suite.name, s.suite.seed ?? 0])),
     limit,
@@ -68,11 +72,16 @@ function suiteContent(s: RunManifest['suites'][number]): string {
   return JSON.stringify(runs);
 }
 
+/** What of a manifest identifies the experiment (also known before the models load, but settings). */
+export type ExperimentFacts = Pick<RunManifest, 'suites' | 'tasks' | 'limit' | 'shard'> & {
+  readonly models: readonly Pick<RunManifest['models'][number], 'id' | 'manifestSha256'>[];
+};
+
 /**
  * The parts that must be identical for `--resume` to continue the same experiment, and (all but
  * the shard) for `vlbench merge` to join shards of it.
  */
-export function experimentIdentity(m: RunManifest): Record<string, string> {
+export function experimentIdentity(m: ExperimentFacts): Record<string, string> {
   return {
     // First: a different --tasks also changes the resolved suites and datasets; name the cause.
     'tasks (--tasks)': JSON.stringify(m.tasks.map((t) => t.id)),
@@ -85,10 +94,11 @@ export function experimentIdentity(m: RunManifest): Record<string, string> {
   };
 }
 
-export function checkResumable(dir: string, previous: RunManifest, current: RunManifest): void {
+/** @param unknown identity parts `current` cannot tell yet (before loading: the settings) */
+export function checkResumable(dir: string, previous: ExperimentFacts, current: ExperimentFacts, unknown: readonly string[] = []): void {
   const before = experimentIdentity(previous);
   const now = experimentIdentity(current);
-  const changed = Object.keys(now).filter((key) => before[key] !== now[key]);
+  const changed = Object.keys(now).filter((key) => !unknown.includes(key) && before[key] !== now[key]);
   if (changed.length > 0) {
     const details = [...modelChanges(previous, current), ...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the ${changed.join(', ')} differ from the run being resumed${details.length ? ` (${details.join('; ')})` : ''}; undo the change, or start a new run with a different --out`);
@@ -96,7 +106,7 @@ export function checkResumable(dir: string, previous: RunManifest, current: RunM
 }
 
 /** "task t, model m: generation.numBeams 3 -> 5" for each setting that differs. */
-function settingChanges(previous: RunManifest, current: RunManifest): string[] {
+function settingChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
   const out: string[] = previous.tasks.filter((t) => !current.tasks.some((c) => c.id === t.id)).map((t) => `task ${t.id} is no longer in the run (another suite or --tasks?)`);
   for (const task of current.tasks) {
     const before = previous.tasks.find((t) => t.id === task.id);
@@ -118,14 +128,14 @@ function settingChanges(previous: RunManifest, current: RunManifest): string[] {
   return out;
 }
 
-function modelChanges(previous: RunManifest, current: RunManifest): string[] {
-  const ids = (m: RunManifest): string => m.models.map((x) => x.id).join(', ');
+function modelChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
+  const ids = (m: ExperimentFacts): string => m.models.map((x) => x.id).join(', ');
   if (ids(previous) !== ids(current)) return [`models ${ids(previous)} -> ${ids(current)}`];
   const changed = current.models.filter((x) => previous.models.find((p) => p.id === x.id)?.manifestSha256 !== x.manifestSha256);
   return changed.map((x) => `model ${x.id}: its model.json changed`);
 }
 
-function fileChanges(previous: RunManifest, current: RunManifest): string[] {
+function fileChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
   const before = new Map(previous.tasks.flatMap((t) => t.dataset.files.map((f) => [f.path, f.sha256] as const)));
   return current.tasks.flatMap((t) => t.dataset.files.filter((f) => before.has(f.path) && before.get(f.path) !== f.sha256).map((f) => `${f.path} changed since the run started`));
 }

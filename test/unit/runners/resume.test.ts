@@ -7,10 +7,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PredictionRecord, ScoresFile } from '../../../reports/records.js';
+import { bundledModels, loadModel } from '../../../models/load.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
+import { ResumeMismatchError } from '../../../runners/run/manifest.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { predictionKey } from '../../../runners/tasks/context.js';
 import { FIXTURE_SUITE } from './helpers/double-model.js';
@@ -142,6 +144,38 @@ test('resume: a changed setting is refused naming it; a changed description or g
     () => assert.unreachable('a changed setting was resumed'),
     (error: Error) => assert.match(error.message, /cannot resume: the suites, settings differ from the run being resumed \(task captioning, model tiny-blip-double: generation\.numBeams 3 -> 5\)/),
   );
+});
+
+test('resume: a changed --limit or model.json is refused before any model loads', async () => {
+  const dir = tempDir('resume-early');
+  const suite = join(dir, 'tiny.suite.json');
+  const bundled = join(process.cwd(), 'datasets/bundled');
+  const blip = join(dir, 'blip', 'model.json');
+  cpSync(join(process.cwd(), 'models/tiny/tiny-blip'), dirname(blip), { recursive: true });
+  writeFileSync(suite, JSON.stringify({
+    name: 'early', data: { b: bundled }, models: [blip],
+    tasks: [{ kind: 'vqa', id: 'vqa', dataset: { loader: 'vqav2', files: { questions: '${data.b}/vqa/v2_OpenEnded_synth_default_questions.json', annotations: '${data.b}/vqa/v2_synth_default_annotations.json' }, mediaRoot: '${data.b}/images' }, answerList: '${data.b}/vqa/answer_list.json' }],
+  }));
+  const out = join(dir, 'run');
+  const loads: string[] = [];
+  const counting: typeof loadModel = (path, options) => {
+    loads.push(path);
+    return loadModel(path, options);
+  };
+  const options = { suites: [suite], loadModel: counting, registeredModels: bundledModels(), models: null, limit: 3, out };
+  await runDouble(options);
+  // The same experiment passes the check made from the model.json files.
+  await runDouble({ ...options, resume: true });
+  assert.is(loads.length, 2);
+  const refused = (error: Error, cause: RegExp): void => {
+    assert.instance(error, ResumeMismatchError);
+    assert.match(error.message, cause);
+    assert.is(loads.length, 2, 'no model was loaded for the refused resume');
+  };
+  await runDouble({ ...options, limit: 4, resume: true }).then(() => assert.unreachable('a changed --limit was resumed'), (e: Error) => refused(e, /the limit differ/));
+  const manifest = JSON.parse(readFileSync(blip, 'utf8')) as { generation?: Record<string, unknown> };
+  writeFileSync(blip, JSON.stringify({ ...manifest }, null, 1));
+  await runDouble({ ...options, resume: true }).then(() => assert.unreachable('a changed model.json was resumed'), (e: Error) => refused(e, /model tiny-blip: its model\.json changed/));
 });
 
 test.run();
