@@ -67,7 +67,10 @@ export async function decodeImage(bytes: Uint8Array, source: string): Promise<Rg
   try {
     // Only CMYK JPEGs and 16-bit grayscale PNGs need PIL's own conversion; spotting them from the
     // header spares the common case a separate libvips metadata call.
-    const special = format === 'jpeg' ? jpegComponents(bytes) === 4 : format === 'png' && isGray16Png(bytes);
+    // A JPEG whose frame header the scan cannot find is asked the slow way: taking it for RGB would
+    // let libvips convert CMYK with its own profile instead of PIL's formula.
+    const components = format === 'jpeg' ? jpegComponents(bytes) : undefined;
+    const special = format === 'jpeg' ? components !== 1 && components !== 3 : format === 'png' && isGray16Png(bytes);
     const meta = special ? await open(bytes).metadata() : undefined;
     if (meta?.space === 'cmyk') return cmykToRgb(await rawPixels(open(bytes).pipelineColourspace('cmyk').toColourspace('cmyk'), 'uchar'));
     // PNG colour type 0 at 16 bits is PIL mode "I" with or without a tRNS colour (libvips adds alpha).
@@ -75,7 +78,11 @@ export async function decodeImage(bytes: Uint8Array, source: string): Promise<Rg
     return toRgb(await rawPixels(open(bytes), 'uchar'));
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
-    throw new ImageDecodeError(source, `cannot decode ${format.toUpperCase()} data (${(error as Error).message}); the file is corrupt or truncated`);
+    const message = (error as Error).message;
+    if (/pixel limit/i.test(message)) {
+      throw new ImageDecodeError(source, `the ${format.toUpperCase()} image is larger than the decoder's limit of ${PIXEL_LIMIT} pixels (${message}); PIL refuses such images too (DecompressionBombError): downscale it`);
+    }
+    throw new ImageDecodeError(source, `cannot decode ${format.toUpperCase()} data (${message}); the file is corrupt or truncated`);
   }
 }
 
@@ -83,7 +90,11 @@ export async function decodeImage(bytes: Uint8Array, source: string): Promise<Rg
 function jpegComponents(bytes: Uint8Array): number | undefined {
   let i = 2;
   while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) return undefined;
+    // Stray bytes between segments: PIL and libjpeg skip them (libjpeg with a warning).
+    if (bytes[i] !== 0xff) {
+      i++;
+      continue;
+    }
     const marker = bytes[i + 1]!;
     if (marker === 0xff) {
       i++;
@@ -102,8 +113,11 @@ function isGray16Png(bytes: Uint8Array): boolean {
   return bytes.length > 25 && bytes[24] === 16 && bytes[25] === 0;
 }
 
+/** libvips' default, stated so the error can name it; above PIL's own refusal (2 x 89,478,485 pixels). */
+const PIXEL_LIMIT = 16383 * 16383;
+
 function open(bytes: Uint8Array): Sharp {
-  return sharp(bytes, { ignoreIcc: true, autoOrient: false, failOn: 'error' });
+  return sharp(bytes, { ignoreIcc: true, autoOrient: false, failOn: 'error', limitInputPixels: PIXEL_LIMIT });
 }
 
 interface RawPixels {

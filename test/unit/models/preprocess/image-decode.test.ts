@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ImageDecodeError, decodeImage, decodeImageFile, sniffImageFormat } from '../../../../models/preprocess/image-decode.js';
@@ -62,6 +63,46 @@ test('truncated JPEG and PNG are errors, as in PIL ("image file is truncated")',
     const path = join(dir, `cut-${name}`);
     writeFileSync(path, readFileSync(join(FIXTURES, name)).subarray(0, keep));
     await rejects(decodeImageFile(path), path, 'corrupt or truncated');
+  }
+});
+
+test('stray bytes between JPEG segments (skipped by PIL) do not change how a CMYK JPEG converts', async () => {
+  const clean = readFileSync(join(FIXTURES, 'cmyk_80x60.jpg'));
+  const sof = clean.findIndex((b, i) => b === 0xff && clean[i + 1] === 0xc0);
+  assert.ok(sof > 2, 'the fixture has a baseline frame header');
+  const withJunk = Buffer.concat([clean.subarray(0, sof), Buffer.from([0x00, 0x13]), clean.subarray(sof)]);
+  const expected = await decodeImage(clean, 'clean.jpg');
+  const decoded = await decodeImage(withJunk, 'junk.jpg');
+  assert.is(Buffer.compare(Buffer.from(decoded.data), Buffer.from(expected.data)), 0, 'pixels differ from the clean file');
+});
+
+/** A valid PNG header of width x height with an empty image stream (the size check comes first). */
+function pngHeader(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('an image over the pixel limit says so and what to do, not "corrupt"', async () => {
+  try {
+    await decodeImage(pngHeader(20000, 20000), 'huge.png');
+    assert.unreachable('a 400-megapixel image was decoded');
+  } catch (error) {
+    assert.instance(error, ImageDecodeError);
+    const message = (error as Error).message;
+    assert.ok(message.includes('huge.png') && message.includes('limit of 268402689 pixels') && message.includes('downscale'), message);
+    assert.not.ok(message.includes('corrupt'), message);
   }
 });
 
