@@ -11,7 +11,7 @@ import type { FailedPrediction } from '../../reports/records.js';
 import { inShard, taskItems } from '../run/samples.js';
 import { SampleFailedError, type TaskContext } from './context.js';
 import type { PreparedMediaCache } from './media-cache.js';
-import { failedRecord } from './sample-loop.js';
+import { failedRecord, preparationFailure } from './sample-loop.js';
 
 export interface GalleryImage {
   readonly sample: RetrievalSample;
@@ -84,7 +84,7 @@ export async function buildGallery(ctx: TaskContext, cache: PreparedMediaCache):
     const ok = batch.flatMap((s, i) => {
       const result = prepared[i]!;
       if (result.ok) return [{ s, media: result.m }];
-      const reason = `cannot prepare ${s.sample.media.path}: ${result.e.message}`;
+      const reason = preparationFailure(s.sample.media.path, result.e);
       if (inShard(s.index, ctx.shard)) {
         const record = failure(ctx, { ...failedRecord(ctx, s.index, s.sample.id, reason, s.sample.media.path), direction: 'i2t' });
         if (record) failures.push(record);

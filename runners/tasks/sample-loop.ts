@@ -102,7 +102,7 @@ class SampleLoop<S extends { readonly id: string }> {
       return { ok: true, prepared: { ...p, media: await Promise.all(media.map((m) => this.ctx.model.adapter.prepare(m, this.ctx.clock))) } };
     } catch (error) {
       const paths = media.map((m) => m.path).join(', ');
-      return { ok: false, failure: failedRecord(this.ctx, p.index, p.sample.id, `cannot prepare ${paths}: ${(error as Error).message}`, paths) };
+      return { ok: false, failure: failedRecord(this.ctx, p.index, p.sample.id, preparationFailure(paths, error as Error), paths) };
     }
   }
 
@@ -222,4 +222,9 @@ class SampleLoop<S extends { readonly id: string }> {
 
 export function runSampleTask<S extends { readonly id: string }>(task: SampleTask<S>, ctx: TaskContext): Promise<LoopResult> {
   return new SampleLoop(task, ctx).run();
+}
+
+/** Why media could not be prepared, naming its path once (decoders already start with it). */
+export function preparationFailure(paths: string, error: Error): string {
+  return error.message.startsWith(paths) ? `cannot prepare ${error.message}` : `cannot prepare ${paths}: ${error.message}`;
 }
