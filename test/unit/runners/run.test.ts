@@ -45,8 +45,6 @@ test('a corrupt image is recorded as a failed sample with its reason and counted
   assert.is(failed.length, 1);
   assert.is(failed[0]!.sampleId, 'corrupt');
   assert.match(failed[0]!.reason, /^cannot prepare .*corrupt\.png: /);
-  // The decoder's message starts with the path: it is not repeated.
-  assert.is(failed[0]!.reason.split('corrupt.png').length, 2, failed[0]!.reason);
   // Retrieval: the image's i2t query and its three captions' t2i queries fail with it.
   assert.equal(find('tiny-blip-double', 'retrieval')?.counts, { requested: 52, scored: 48, failed: 4 });
 });

@@ -12,6 +12,8 @@ import { createRunCommand } from '../../../runners/commands/run.js';
 import { EXIT } from '../../../runners/exit-codes.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
+import { preparationFailure } from '../../../runners/tasks/sample-loop.js';
+import { ImageDecodeError } from '../../../models/preprocess/image-decode.js';
 import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
 
@@ -122,6 +124,12 @@ test('retrieval: a missing image fails with its caption queries, so the text->im
   assert.equal(counts, { requested: 55, scored: 48, failed: 7 });
   const failed = readJsonl<FailedPrediction>(dir.predictions('tiny-blip-double', 'retrieval')).records.filter((r) => r.kind === 'failed' && r.location.endsWith('gone.png'));
   assert.is(failed.length, 3);
+});
+
+test('a preparation failure names the media path once, whether or not the error already does', () => {
+  const decoder = new ImageDecodeError('/data/a.png', 'cannot decode PNG data (bad CRC); the file is corrupt or truncated');
+  assert.is(preparationFailure('/data/a.png', decoder), 'cannot prepare /data/a.png: cannot decode PNG data (bad CRC); the file is corrupt or truncated');
+  assert.is(preparationFailure('/data/a.wav', new Error('16 kHz expected')), 'cannot prepare /data/a.wav: 16 kHz expected');
 });
 
 test.run();
