@@ -28,8 +28,9 @@
  *    given the captions in the official order; `ptbTokenize` is a batch of one.
  * 3. Characters outside the Basic Multilingual Plane are handled as the Java lexer sees them,
  *    as two UTF-16 halves that only "any character but ..." classes match (so emoji and astral
- *    letters are deleted between words but kept inside a URL). Where the Java lexer would cut a
- *    token between the two halves, its output has a broken character; this port keeps the pair.
+ *    letters are deleted between words, half by half, also in runs of them, but kept inside a
+ *    URL). Where the Java lexer would cut a token between the two halves, its output has a broken
+ *    character; this port keeps the pair.
  * 4. Unicode tables. Letter, digit and uppercase classes use the JavaScript engine's Unicode
  *    version instead of the (older) one JFlex and Java used for the 3.4.1 build; characters
  *    assigned since differ.
@@ -56,11 +57,45 @@ export const PTB_REMOVED_TOKENS: ReadonlySet<string> = new Set([
 
 const LINE_BREAKERS = /[\n\r\u000B\u000C\u2028\u2029]/g;
 // The 3.4.1 lexer reads UTF-16 code units: a character outside the Basic Multilingual Plane is
-// two halves that no letter class matches (deleted alone, kept inside e.g. a URL). Swapping the
-// halves makes them two lone surrogates for the Unicode-mode expressions too; swapped back after.
-const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
-const SWAPPED_PAIR = /[\uDC00-\uDFFF][\uD800-\uDBFF]/g;
-const swapPair = (pair: string): string => pair.charAt(1) + pair.charAt(0);
+// two halves that no letter class matches (deleted alone, kept inside e.g. a URL). Here each half
+// becomes one private-use character absent from the input, which every rule treats as it treats
+// a lone half (only "any character but ..." classes match either) and which, unlike the halves
+// themselves, never combines with a neighbour into a character a letter class would take.
+// Tokens get their halves back by position.
+const SURROGATE_HALF = /[\uD800-\uDFFF]/g;
+
+interface Halves {
+  readonly placeholder: string;
+  /** The halves in input order. */
+  readonly units: readonly string[];
+  /** Placeholders before each input offset. */
+  readonly before: Int32Array;
+}
+
+function hideHalves(text: string): { input: string; halves: Halves | null } {
+  if (!/[\uD800-\uDFFF]/.test(text)) return { input: text, halves: null };
+  let code = 0xe000;
+  while (code <= 0xf8ff && text.includes(String.fromCharCode(code))) code++;
+  if (code > 0xf8ff) throw new Error('PTB lexer: the captions use every private-use character; no placeholder is left for UTF-16 halves');
+  const placeholder = String.fromCharCode(code);
+  const units: string[] = [];
+  const input = text.replace(SURROGATE_HALF, (unit) => {
+    units.push(unit);
+    return placeholder;
+  });
+  const before = new Int32Array(input.length + 1);
+  for (let i = 0; i < input.length; i++) before[i + 1] = before[i]! + (input[i] === placeholder ? 1 : 0);
+  return { input, halves: { placeholder, units, before } };
+}
+
+/** Puts the halves back into the tokens pushed since `from`, lexed from `start` on. */
+function restoreHalves(line: string[], from: number, start: number, halves: Halves): void {
+  let next = halves.before[start]!;
+  for (let i = from; i < line.length; i++) {
+    if (line[i]!.includes(halves.placeholder)) line[i] = line[i]!.split(halves.placeholder).reduce((out, piece) => out + halves.units[next++]! + piece);
+  }
+}
+
 // Fast paths, valid because no other rule can match longer at these positions: ASCII letters
 // followed by a space or line end are a WORD (unless an assimilation), spaces only ever start
 // the SPACES rule, and "\n" only the NEWLINE rule.
@@ -154,7 +189,7 @@ function applyRule({ rule, text }: LongestMatch, lines: string[][]): number {
  * written one per line, the last one without a final newline, as ptbtokenizer.py writes them.
  */
 export function ptbLexLines(captions: readonly string[]): string[][] {
-  const input = captions.map((c) => c.replace(LINE_BREAKERS, ' ').replace(SURROGATE_PAIR, swapPair)).join('\n');
+  const { input, halves } = hideHalves(captions.map((c) => c.replace(LINE_BREAKERS, ' ')).join('\n'));
   const lines: string[][] = [[]];
   let position = 0;
   while (position < input.length) {
@@ -178,9 +213,13 @@ export function ptbLexLines(captions: readonly string[]): string[][] {
     }
     const match = longestMatch(input, position);
     if (match === undefined) throw new Error(`PTB lexer: no rule matches at offset ${position}`);
+    const line = lines[lines.length - 1]!;
+    const pushed = line.length;
+    const start = position;
     position += applyRule(match, lines);
+    if (halves !== null) restoreHalves(line, pushed, start, halves);
   }
-  return lines.map((tokens) => tokens.map((token) => token.replace(SWAPPED_PAIR, swapPair)));
+  return lines;
 }
 
 /**

@@ -39,6 +39,26 @@ for (const name of ['punctuation-ptb', 'random-ptb-150x5']) {
   });
 }
 
+// Outputs of Stanford CoreNLP 3.4.1's PTBTokenizer (built from the v3.4.1 sources, run as
+// ptbtokenizer.py runs it, 2026-11-28): every UTF-16 half outside a URL is deleted on its own, so
+// neighbouring astral characters must not merge into a character a letter class would keep.
+const ASTRAL: readonly (readonly [string, string])[] = [
+  ['\u{1D400}\u{1F600}', ''],
+  ['\u{10348}\u{1F44D}', ''],
+  ['\u{20000}\u{1F600}', ''],
+  ['\u{1D400}\u{1D401}', ''],
+  ['猫\u{20000}\u{20001}猫', '猫 猫'],
+  ['\u{10348}\u{10348}\u{10348}', ''],
+  ['http://x.com/\u{1D401}\u{20001}a x', 'http://x.com/\u{1D401}\u{20001}a x'],
+  ['\uE000\u{1D400} a\uE000b http://e.com/\uE000\u{1F600}', 'a b http://e.com/\uE000\u{1F600}'],
+  ['a dog \u{20000}\u{1F600}', 'a dog'],
+];
+
+test('runs of characters outside the BMP are deleted half by half, kept whole inside a URL', () => {
+  const inputs = ASTRAL.map(([input]) => input);
+  assert.equal(firstMismatches(inputs, ptbTokenizeBatch(inputs), ASTRAL.map(([, output]) => output)), []);
+});
+
 // Hand-checked examples from harnesses-and-metrics.md §2.1 (the spec's golden pairs).
 test('spec examples: contractions, brackets, symbols, abbreviations', () => {
   assert.is(ptbTokenize("I don't think it can't be."), "i do n't think it ca n't be");
