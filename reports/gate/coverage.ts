@@ -35,6 +35,16 @@ export function hasUnscored(counts: SampleCounts | undefined): boolean {
   return counts !== undefined && unscored(counts) > 0;
 }
 
+/**
+ * A task that selected no samples in this run (a data path or filter that now matches nothing)
+ * computed no metric; a gate on it must fail, not find nothing to check and pass.
+ */
+export function hadNoSamples(counts: SampleCounts | undefined): boolean {
+  return counts !== undefined && counts.requested === 0;
+}
+
+const NO_SAMPLES = 'the task had no samples in this run (its data or filter selects none); check the data paths and the task\'s filter';
+
 /** "4 of 8 samples failed in this run", or with the unwritten ones spelled out when there are any. */
 function shortfallText(counts: SampleCounts): string {
   const missing = Math.max(0, unscored(counts) - counts.failed);
@@ -45,6 +55,7 @@ function shortfallText(counts: SampleCounts): string {
 /** Why a baseline-relative check on the pair must fail, or null when coverage is no worse. */
 export function comparisonShortfall(current: SampleCounts | undefined, baseline: SampleCounts | undefined): string | null {
   if (current === undefined || baseline === undefined) return null;
+  if (hadNoSamples(current)) return NO_SAMPLES;
   // Fewer requested samples (a smaller --limit, one unmerged shard) would compare a subset and pass.
   if (current.requested < baseline.requested) {
     return `this run requested ${current.requested} of the baseline's ${baseline.requested} samples (a smaller --limit, or one shard not merged); gate a run of the same suite and settings`;
@@ -55,12 +66,14 @@ export function comparisonShortfall(current: SampleCounts | undefined, baseline:
 
 /** Why a floor or ceiling on the pair must fail, or null when every requested sample was scored. */
 export function boundShortfall(current: SampleCounts | undefined): string | null {
+  if (hadNoSamples(current)) return `${NO_SAMPLES}; floors and ceilings need samples`;
   if (current === undefined || !hasUnscored(current)) return null;
   return `${shortfallText(current)}; floors and ceilings need every requested sample scored`;
 }
 
 /** For a pair the baseline lacks (allowed with --allow-missing-baseline): any unscored sample fails it. */
 export function unmatchedShortfall(current: SampleCounts | undefined): string | null {
+  if (hadNoSamples(current)) return `${NO_SAMPLES}; floors and ceilings need samples`;
   if (current === undefined || !hasUnscored(current)) return null;
   return `${shortfallText(current)}, and the baseline has no result to compare with`;
 }

@@ -26,7 +26,7 @@
 import type { TaskTimings } from '../records.js';
 import { pairedBootstrap, quantileSorted, unpairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
 import { describeGate, type GateSpec, type LatencyStatistic, type TimingMeasure, TIMING_MEASURES } from '../gate-spec.js';
-import { boundShortfall, comparisonShortfall, countsFor, hasUnscored, requestedNote, unmatchedShortfall } from './coverage.js';
+import { boundShortfall, comparisonShortfall, countsFor, hadNoSamples, hasUnscored, requestedNote, unmatchedShortfall } from './coverage.js';
 import { missingBaselineError, type MissingBaseline } from './missing-baseline.js';
 import { noMatchError } from './no-match.js';
 import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
@@ -137,7 +137,7 @@ function verdict(base: Omit<GateVerdict, 'notes' | 'reason'> & { notes?: readonl
 
 /** Pairs with a value of `metric`, and pairs whose task reports it but that have none because samples failed. */
 function qualityTargets(current: RunSnapshot, metric: string): SnapshotResult[] {
-  return current.results.filter((r) => metric in r.metrics || (reportsMetric(current, r.task, metric) && hasUnscored(r.counts)));
+  return current.results.filter((r) => metric in r.metrics || (reportsMetric(current, r.task, metric) && (hasUnscored(r.counts) || hadNoSamples(r.counts))));
 }
 
 /** The pairs a floor or ceiling checks; a pair without a value (every sample failed) fails. */

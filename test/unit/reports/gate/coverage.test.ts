@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,28 @@ test('a pair whose every sample failed (no metric value left) is still gated, an
   assert.is(drop.current, null);
   assert.is(drop.reason, '90 of 90 samples failed in this run, 0 in the baseline');
   assert.is(find(r, 'floor', 'blip-tiny', 'shapes-vqa').status, 'fail');
+});
+
+/** The fixture run with one pair as the runner writes a task whose data selected no samples. */
+function runWithoutSamples(dest: string, model: string, task: string): string {
+  cpSync(`${runs}baseline`, dest, { recursive: true });
+  for (const folder of ['predictions', 'samples']) writeFileSync(join(dest, folder, model, `${task}.jsonl`), '');
+  const scoresFile = join(dest, 'scores.json');
+  const scores = JSON.parse(readFileSync(scoresFile, 'utf8')) as { results: { model: string; task: string; metrics: object; breakdowns?: object; counts: object }[] };
+  Object.assign(scores.results.find((r) => r.model === model && r.task === task)!, { metrics: {}, breakdowns: {}, counts: { requested: 0, scored: 0, failed: 0 } });
+  writeFileSync(scoresFile, JSON.stringify(scores, null, 1));
+  return dest;
+}
+
+test('a task that selected no samples in this run fails its gates instead of being skipped', () => {
+  const r = runGate(runWithoutSamples(join(dir, 'empty'), 'blip-tiny', 'shapes-vqa'), { baseline: `${runs}baseline`, gatesFile, ...FAST });
+  assert.is(r.passed, false);
+  for (const kind of ['max-drop', 'floor']) {
+    const v = find(r, kind, 'blip-tiny', 'shapes-vqa');
+    assert.is(v?.status, 'fail', `${kind} verdict`);
+    assert.match(v.reason!, /^the task had no samples in this run \(its data or filter selects none\)/);
+  }
+  assert.is(find(r, 'max-drop', 'albef-tiny', 'shapes-vqa').status, 'pass');
 });
 
 test('samples without reference answers (unannotated) are not failures', () => {
