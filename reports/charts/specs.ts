@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { familyColourScale, FAMILY_STYLES } from '../families.js';
-import type { ReportData } from '../report-model.js';
+import type { ReportData, ReportTask } from '../report-model.js';
 
 export interface ChartSpec {
   /** File stem: <name>.vl.json, <name>.svg, <name>.png. */
@@ -190,7 +190,8 @@ function breakdownCharts(data: ReportData): ChartSpec[] {
     const names = [...new Set(results.flatMap((r) => Object.keys(r.scores.breakdowns)))];
     return names.map((name): ChartSpec => {
       const values = results.flatMap((r) => Object.entries(r.scores.breakdowns[name] ?? {}).map(([category, value]) => ({ model: r.model.label, family: r.model.familyLabel, category, value })));
-      const title = `${task.id}: ${task.primaryMetric} ${humaniseBreakdown(name)}`;
+      const { metric, grouping } = breakdownName(name, task);
+      const title = `${task.id}: ${metric} ${humaniseBreakdown(grouping)}`;
       return {
         name: `breakdown-${task.id}-${name}`,
         title,
@@ -205,7 +206,7 @@ function breakdownCharts(data: ReportData): ChartSpec[] {
           encoding: {
             x: { field: 'category', type: 'nominal', title: null, axis: { labelAngle: 0 } },
             xOffset: { field: 'model', type: 'nominal', sort: modelOrder(data).filter((m) => values.some((v) => v.model === m)) },
-            y: { field: 'value', type: 'quantitative', title: task.primaryMetric },
+            y: { field: 'value', type: 'quantitative', title: metric },
             color: colourEncoding(data),
             tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
           },
@@ -213,6 +214,18 @@ function breakdownCharts(data: ReportData): ChartSpec[] {
       };
     });
   });
+}
+
+/**
+ * Which metric a breakdown splits: `exact_match.perCategory` names it; an unprefixed one
+ * (`perAnswerType`, `perCategory`) is VQA accuracy's when the task reports it, else the primary's.
+ * The same rule titles the breakdown tables (reports/tables/build-tables.ts keeps a private copy
+ * that should import this one), so a chart and its table name one metric.
+ */
+export function breakdownName(name: string, task: ReportTask): { metric: string; grouping: string } {
+  const dot = name.indexOf('.');
+  if (dot > 0) return { metric: name.slice(0, dot), grouping: name.slice(dot + 1) };
+  return { metric: task.metrics.includes('vqa_accuracy') ? 'vqa_accuracy' : task.primaryMetric, grouping: name };
 }
 
 /** 'perAnswerType' -> 'per answer type'. */
