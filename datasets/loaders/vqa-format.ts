@@ -9,6 +9,9 @@
  * a second annotation for the same question) fails with the annotation's pointer: scoring it
  * against no answers, or against one of two answer sets, would be a silently wrong score. A
  * repeated question_id in the questions file is turned into a failure by the registry (ids.ts).
+ * An annotation whose question_id no question has fails at its own pointer after the questions:
+ * it almost always means the two files are from different splits or versions, and dropping it
+ * would hide that every other join may be wrong too.
  */
 import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, type LoaderInput } from '../loader.js';
@@ -31,6 +34,8 @@ interface Annotations {
   readonly byQuestion: Map<string, Annotation | BrokenAnnotation>;
   /** Entries that name no question, so that no question can report them. */
   readonly unjoinable: SampleFailure[];
+  /** Each joinable entry's question_id and pointer, in file order, to find orphans once questions are read. */
+  readonly entries: { readonly id: string; readonly at: string }[];
 }
 
 function isQuestionId(value: unknown): value is string | number {
@@ -65,6 +70,7 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
   const byQuestion = new Map<string, Annotation | BrokenAnnotation>();
   const unjoinable: SampleFailure[] = [];
   const firstAt = new Map<string, string>();
+  const entries: { id: string; at: string }[] = [];
   for (const [index, annotation] of (document.annotations as unknown[]).entries()) {
     const at = `/annotations/${index}`;
     if (!isRecord(annotation) || !isQuestionId(annotation.question_id)) {
@@ -72,6 +78,7 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
       continue;
     }
     const id = String(annotation.question_id);
+    entries.push({ id, at });
     const earlier = firstAt.get(id);
     if (earlier !== undefined) {
       byQuestion.set(id, { problem: `question_id ${id} has a second annotation here (the first is ${earlier}); keep one`, at });
@@ -80,7 +87,7 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
     firstAt.set(id, at);
     byQuestion.set(id, readAnnotation(annotation, at));
   }
-  return { file, byQuestion, unjoinable };
+  return { file, byQuestion, unjoinable, entries };
 }
 
 /** The annotation of question `id`, or the failure that says why it has none. */
@@ -92,14 +99,26 @@ function join(annotations: Annotations | undefined, id: string, source: SourceLo
   return annotation;
 }
 
+/** Annotations whose question_id no question in `questionsFile` has (`asked`: every question's id). */
+function orphans(annotations: Annotations, asked: ReadonlySet<string>, questionsFile: string): SampleFailure[] {
+  return annotations.entries.flatMap(({ id, at }) => {
+    if (asked.has(id)) return [];
+    const reason = `annotation for question_id ${id}, which no question in ${questionsFile} has; the questions and annotations files are probably of different splits or versions (e.g. v2_OpenEnded_mscoco_val2014_questions.json goes with v2_mscoco_val2014_annotations.json): pass the matching pair, or remove the entry`;
+    return [failure(`annotation:${at.slice('/annotations/'.length)}`, reason, { file: annotations.file, at })];
+  });
+}
+
 export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string): AsyncGenerator<LoaderItem> {
   const questionsFile = input.files.questions;
   if (questionsFile === undefined) throw new DatasetError('file role "questions" is required');
   const document = await readJsonDocument(questionsFile);
   if (!isRecord(document) || !Array.isArray(document.questions)) throw new DatasetError(`${questionsFile}: expected an object with a "questions" list (VQA questions format)`);
   const annotations = await readAnnotations(input.files.annotations);
+  const asked = new Set<string>();
   for (const [index, entry] of (document.questions as unknown[]).entries()) {
     const source = { file: questionsFile, at: `/questions/${index}` };
+    // A broken question still claims its annotation, so only its own failure is reported.
+    if (isRecord(entry) && isQuestionId(entry.question_id)) asked.add(String(entry.question_id));
     if (!isRecord(entry) || !isQuestionId(entry.question_id) || !isQuestionId(entry.image_id) || typeof entry.question !== 'string') {
       yield failure(`row:${index}`, 'question entry needs "question_id", "image_id" and "question"', source);
       continue;
@@ -121,5 +140,7 @@ export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string):
       answers: annotation?.answers ?? [], answerType: annotation?.answerType ?? '', questionType: annotation?.questionType ?? '', source,
     } satisfies VqaSample;
   }
-  yield* annotations?.unjoinable ?? [];
+  if (annotations === undefined) return;
+  yield* annotations.unjoinable;
+  yield* orphans(annotations, asked, questionsFile);
 }

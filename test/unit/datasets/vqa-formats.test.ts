@@ -61,6 +61,16 @@ test('vqav2: two annotations for one question, and an annotation without questio
   assert.match(failureAt(items[2]), /annotation has no "question_id".* @ \/annotations\/2$/);
 });
 
+test('vqav2: an annotation whose question_id no question has fails at its pointer after the questions, naming the likely fix', async () => {
+  const root = vqaDataset([question(1), { question_id: 2, image_id: 1 }], [{ question_id: 1, answers: ten('a') }, { question_id: 2, answers: ten('b') }, { question_id: 123456789, answers: ten('c') }]);
+  const items = await load('vqav2', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
+  // The broken question 2 fails on its own; its annotation is not reported again as an orphan.
+  assert.equal(summary(items), ['vqa:1', 'failure:row:1', 'failure:annotation:2']);
+  const orphan = items[2]!;
+  assert.is(orphan.source.file, join(root, 'a.json'));
+  assert.match(failureAt(orphan), /^annotation for question_id 123456789, which no question in .*q\.json has; .*different splits or versions.*pass the matching pair.* @ \/annotations\/2$/);
+});
+
 test('okvqa shares the checks (VQAv2 format)', async () => {
   const root = vqaDataset([question(1)], [{ question_id: 1, answers: [] }]);
   const items = await load('okvqa', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
