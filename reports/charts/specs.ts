@@ -28,10 +28,17 @@ export const CHART_CONFIG = {
   view: { stroke: '#dddddd' },
 } as const;
 
-function colourEncoding(data: ReportData) {
+/**
+ * Colour by family, with the legend listing only the families drawn in this chart. Colours come
+ * from every family of the report, so a user's own family keeps its colour in every chart.
+ */
+function colourEncoding(data: ReportData, drawn: readonly { family: string }[]) {
   const present = new Set(data.models.map((m) => m.familyLabel));
   const ordered = [...FAMILY_STYLES.map((s) => s.label).filter((l) => present.has(l)), ...[...present].filter((l) => !FAMILY_STYLES.some((s) => s.label === l))];
-  return { field: 'family', type: 'nominal', title: 'Family', scale: familyColourScale(ordered), legend: { orient: 'right' } } as const;
+  const all = familyColourScale(ordered);
+  const keep = all.domain.map((label) => drawn.some((d) => d.family === label));
+  const scale = { domain: all.domain.filter((_, i) => keep[i]), range: all.range.filter((_, i) => keep[i]) };
+  return { field: 'family', type: 'nominal', title: 'Family', scale, legend: { orient: 'right' } } as const;
 }
 
 function modelOrder(data: ReportData): string[] {
@@ -62,7 +69,7 @@ function qualityChart(data: ReportData): ChartSpec {
         width: { step: 30 },
         height: 220,
         layer: [
-          { mark: { type: 'bar' }, encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.4~g' } }, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.3f' }] } },
+          { mark: { type: 'bar' }, encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.4~g' } }, color: colourEncoding(data, values), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.3f' }] } },
         ],
       },
       resolve: { scale: { y: 'independent', x: 'independent' } },
@@ -89,7 +96,7 @@ function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokens
         width: { step: 30 },
         height: 200,
         mark: 'bar',
-        encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: label }, color: colourEncoding(data), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.1f' }] },
+        encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: label }, color: colourEncoding(data, values), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.1f' }] },
       },
       resolve: { scale: { y: 'independent', x: 'independent' } },
     } as TopLevelSpec,
@@ -111,7 +118,7 @@ function latencyChart(data: ReportData): ChartSpec {
         width: { step: 30 },
         height: 240,
         mark: { type: 'boxplot', extent: 1.5, size: 16 },
-        encoding: { x: modelAxis(data), y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log', nice: false, padding: 8 } }, color: colourEncoding(data) },
+        encoding: { x: modelAxis(data), y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log', nice: false, padding: 8 } }, color: colourEncoding(data, values) },
       },
       resolve: { scale: { x: 'independent' } },
     } as TopLevelSpec,
@@ -171,7 +178,7 @@ function paretoChart(data: ReportData): ChartSpec {
         height: 240,
         layer: [
           { mark: { type: 'line', color: '#888888', strokeDash: [4, 3] }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
-          { mark: { type: 'point', filled: true, size: 90, opacity: 0.9 }, encoding: { x, y, color: colourEncoding(data), ...shape, tooltip: [{ field: 'model' }, { field: 'run' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }] } },
+          { mark: { type: 'point', filled: true, size: 90, opacity: 0.9 }, encoding: { x, y, color: colourEncoding(data, values), ...shape, tooltip: [{ field: 'model' }, { field: 'run' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }] } },
           ...LABEL_SLOTS.map((slot) => ({
             mark: { type: 'text', align: slot.startsWith('Left') ? 'left' : 'right', dx: slot.startsWith('Left') ? 7 : -7, dy: slot.endsWith('Up') ? -8 : 14, fontSize: 10 },
             encoding: { x, y, text: { field: `label${slot}` } },
@@ -183,7 +190,11 @@ function paretoChart(data: ReportData): ChartSpec {
   };
 }
 
-/** One chart per (task, breakdown): categories differ between tasks, so no shared facet scales. */
+/**
+ * One chart per (task, breakdown): categories differ between tasks, so no shared facet scales.
+ * One panel per category with the models along its x axis, as in the quality chart: models of one
+ * family share a colour, so only an axis label tells them apart.
+ */
 function breakdownCharts(data: ReportData): ChartSpec[] {
   return data.tasks.flatMap((task) => {
     const results = data.results.filter((r) => r.task === task.id);
@@ -197,18 +208,21 @@ function breakdownCharts(data: ReportData): ChartSpec[] {
         title,
         spec: {
           $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-          title: { text: title, subtitle: 'per-category breakdown; bars in model order within each category' },
+          title: { text: title, subtitle: 'one panel per category; bars in model order' },
           config: CHART_CONFIG,
           data: { values },
-          width: { step: 16, for: 'offset' },
-          height: 220,
-          mark: 'bar',
-          encoding: {
-            x: { field: 'category', type: 'nominal', title: null, axis: { labelAngle: 0 } },
-            xOffset: { field: 'model', type: 'nominal', sort: modelOrder(data).filter((m) => values.some((v) => v.model === m)) },
-            y: { field: 'value', type: 'quantitative', title: metric },
-            color: colourEncoding(data),
-            tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
+          facet: { column: { field: 'category', type: 'nominal', title: null, header: TWO_LINE_HEADER } },
+          spec: {
+            width: { step: 30 },
+            height: 220,
+            mark: 'bar',
+            encoding: {
+              x: { ...modelAxis(data), sort: modelOrder(data).filter((m) => values.some((v) => v.model === m)) },
+              // '.4~g' keeps tick labels short when every value is the same (a zero-span domain).
+              y: { field: 'value', type: 'quantitative', title: metric, axis: { format: '.4~g' } },
+              color: colourEncoding(data, values),
+              tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
+            },
           },
         } as TopLevelSpec,
       };

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildCharts } from '../../../../reports/charts/specs.js';
+import { renderSvg } from '../../../../reports/charts/render.js';
 import { model, reportData, result, task } from './report-data.js';
 
 const blip = model('tiny-blip', 'BLIP');
@@ -28,6 +29,23 @@ test('an unprefixed breakdown is VQA accuracy\'s when the task reports it', () =
   const { chart, spec } = breakdown('breakdown-vqa-both-perAnswerType', data);
   assert.is(chart.title, 'vqa-both: vqa_accuracy per answer type');
   assert.is((spec.encoding ?? spec.spec!.encoding).y.title, 'vqa_accuracy');
+});
+
+test('models of one family are told apart by name, and the legend lists only the families drawn', async () => {
+  const vqa = task('vqa', 'vqa', ['vqa_accuracy']);
+  const [opt, t5b] = [model('tiny-blip2-opt', 'BLIP-2'), model('tiny-blip2-t5', 'BLIP-2')];
+  const albef = model('tiny-albef', 'ALBEF');
+  const data = reportData([
+    result(opt, vqa, { metrics: { vqa_accuracy: 50 }, breakdowns: { perAnswerType: { 'yes/no': 40, other: 60 } } }),
+    result(t5b, vqa, { metrics: { vqa_accuracy: 70 }, breakdowns: { perAnswerType: { 'yes/no': 80, other: 60 } } }),
+    // In the report (the quality chart) but without this breakdown.
+    result(albef, vqa, { metrics: { vqa_accuracy: 60 } }),
+  ]);
+  const { chart } = breakdown('breakdown-vqa-perAnswerType', data);
+  const { svg } = await renderSvg(chart.spec);
+  for (const name of ['tiny-blip2-opt', 'tiny-blip2-t5']) assert.match(svg, `>${name}</text>`, `${name} is labelled`);
+  assert.match(svg, '>BLIP-2</text>');
+  assert.not.match(svg, '>ALBEF</text>', 'ALBEF draws nothing here, so it is not in the legend');
 });
 
 test.run();
