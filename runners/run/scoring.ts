@@ -6,6 +6,7 @@
 import { scoreCaptions } from '../../reports/metrics/caption-scores.js';
 import { recallFromRanks } from '../../reports/metrics/recall-at-k.js';
 import { scoreExactMatch, scoreVqa } from '../../reports/metrics/vqa-accuracy.js';
+import { processDigitArticle, processPunctuation } from '../../reports/metrics/vqa-normalize.js';
 import type { CaptionPrediction, InstructionPrediction, PredictionRecord, RetrievalPrediction, SampleScoreRecord, TaskKind, TaskScores, VqaPrediction } from '../../reports/records.js';
 
 export interface TaskScoring {
@@ -65,12 +66,30 @@ function answerScores(items: readonly Answered[], metrics: readonly string[], ca
     for (const [id, value] of vqa.perQuestion) perSample.get(id)!.vqa_accuracy = value;
   }
   if (metrics.includes('exact_match') && scorable.length > 0) {
-    const exact = scoreExactMatch(scorable.map((i) => ({ id: i.sampleId, prediction: i.answer, answer: i.answers[0]! })));
+    const exact = scoreExactMatch(scorable.map((i) => ({ id: i.sampleId, prediction: i.answer, answer: consensusAnswer(i.answers) })));
     result.exact_match = exact.accuracy;
     breakdowns[`exact_match.${categoryKey}`] = meanBy(scorable, (i) => i.answerType, (i) => 100 * exact.perItem.get(i.sampleId)!);
     for (const [id, value] of exact.perItem) perSample.get(id)!.exact_match = 100 * value;
   }
   return { metrics: result, breakdowns, samples: [...perSample].map(([sampleId, scores]) => ({ sampleId, scores })), unannotated: items.length - scorable.length };
+}
+
+/**
+ * The reference of exact match when a question has several human answers: the most frequent
+ * one after VQA normalisation (earliest on a tie), as VQAv2's multiple_choice_answer is; the
+ * first annotator's answer would make the score depend on annotation order.
+ */
+export function consensusAnswer(answers: readonly string[]): string {
+  const counts = new Map<string, { first: string; count: number }>();
+  for (const answer of answers) {
+    const key = processDigitArticle(processPunctuation(answer));
+    const entry = counts.get(key);
+    if (entry) entry.count++;
+    else counts.set(key, { first: answer, count: 1 });
+  }
+  let best: { first: string; count: number } | undefined;
+  for (const entry of counts.values()) if (best === undefined || entry.count > best.count) best = entry;
+  return best!.first;
 }
 
 function meanBy<T>(items: readonly T[], key: (item: T) => string, value: (item: T) => number): Record<string, number> {

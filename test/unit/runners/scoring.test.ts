@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CaptionPrediction, FailedPrediction, VqaPrediction } from '../../../reports/records.js';
-import { scoreTask } from '../../../runners/run/scoring.js';
+import { consensusAnswer, scoreTask } from '../../../runners/run/scoring.js';
 
 function vqa(sampleId: string, answer: string, answers: string[]): VqaPrediction {
   return {
@@ -22,6 +22,17 @@ test('VQA: unannotated predictions are counted apart and stay out of the accurac
   // One right (100) and one wrong (0) among the two annotated questions.
   assert.equal(scores.metrics, { vqa_accuracy: 50 });
   assert.equal(scores.counts, { requested: 4, scored: 2, failed: 1, unannotated: 1 });
+});
+
+test('VQA exact match compares with the most frequent human answer, not the first annotator', () => {
+  // The first annotator said "no"; seven of ten said "yes" (VQAv2's multiple_choice_answer).
+  const answers = ['no', 'yes', 'yes', 'yeah', 'Yes.', 'yes', 'yes', 'yes', 'no', 'yes'];
+  const { scores } = scoreTask({ model: 'm', task: 't', kind: 'vqa', metrics: ['exact_match'], tokenize: 'ptb', requested: 3 },
+    [vqa('1', 'yes', answers), vqa('2', 'no', answers), vqa('3', 'two', ['2', 'two', 'three', 'three'])]);
+  // "2" and "two" are one answer after normalisation (2 votes, earliest) against "three" (2 votes).
+  assert.equal(scores.metrics, { exact_match: (2 / 3) * 100 });
+  assert.is(consensusAnswer(['a', 'b', 'b', 'a']), 'a');
+  assert.is(consensusAnswer(['The dog', 'dog', 'cat']), 'The dog');
 });
 
 test('a fully annotated task reports no unannotated count', () => {
