@@ -26,9 +26,8 @@ async function withRefusal<T>(text: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function quietly<T>(fn: () => Promise<T>): Promise<T> {
+function quietly<T>(fn: () => Promise<T>, captured: string[] = []): Promise<T> {
   const [out, err] = [process.stdout.write, process.stderr.write];
-  const captured: string[] = [];
   process.stdout.write = ((chunk: string) => captured.push(String(chunk)) > 0) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string) => captured.push(String(chunk)) > 0) as typeof process.stderr.write;
   return fn().finally(() => {
@@ -83,6 +82,24 @@ test('a task where every sample failed exits 1, with scores and predictions writ
   assert.equal(captioning.counts, { requested: 13, scored: 0, failed: 13 });
   // Retrieval embeds the same images (not refused) and is scored in the same run.
   assert.ok(dir.readJson<ScoresFile>(dir.scores).results.find((r) => r.task === 'retrieval')!.counts.scored > 0);
+});
+
+test('a task that selected no samples exits 1 naming it; one shard without samples of a task does not', async () => {
+  const root = tempDir('empty');
+  const suite = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')) as { data: Record<string, string>; tasks: { id: string; dataset: { files: Record<string, string> } }[]; gates?: unknown };
+  suite.data.d = join(dirname(FIXTURE_SUITE), 'data');
+  suite.tasks = suite.tasks.filter((t) => t.id === 'captioning' || t.id === 'vqa');
+  suite.tasks.find((t) => t.id === 'captioning')!.dataset.files.annotations = join(root, 'none.json');
+  delete suite.gates;
+  writeFileSync(join(root, 'none.json'), '[]');
+  writeFileSync(join(root, 'empty.suite.json'), JSON.stringify(suite));
+  const run = createRunCommand({ loadModel: loadDouble, registeredModels: doubleModels });
+  const lines: string[] = [];
+  const code = await quietly(() => run.run([join(root, 'empty.suite.json'), '--models', 'double-blip', '--out', join(root, 'run')]), lines);
+  assert.is(code, EXIT.harnessError);
+  assert.ok(lines.some((l) => l.includes('tiny-blip-double / captioning: the task selected no samples')), lines.join(''));
+  const shard = await quietly(() => run.run([join(root, 'empty.suite.json'), '--models', 'double-blip', '--out', join(root, 'shard'), '--shard', '0/2']), lines);
+  assert.is(shard, EXIT.ok);
 });
 
 test('a multiple-choice record without choices is a failed sample, not the end of the run', async () => {
