@@ -10,17 +10,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { MANIFEST_SCHEMA } from './manifest-schema.js';
 import { MANIFEST_FORMAT_VERSION, type Capability, type GraphRole, type ModelManifest } from './manifest-types.js';
 import type { FamilyName } from './capabilities.js';
+import { ManifestError } from './manifest-error.js';
+import { checkKvCache } from './manifest-kv.js';
 
-export class ManifestError extends Error {
-  override name = 'ManifestError';
-  constructor(
-    readonly file: string,
-    readonly pointer: string,
-    problem: string,
-  ) {
-    super(`${file}${pointer ? ` at ${pointer}` : ''}: ${problem}`);
-  }
-}
+export { ManifestError };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateSchema = ajv.compile(MANIFEST_SCHEMA);
@@ -142,18 +135,5 @@ function checkSemantics(file: string, m: ModelManifest): void {
   if (m.vqa && !m.capabilities.includes(`vqa-${m.vqa.method}`)) {
     throw new ManifestError(file, '/vqa/method', `the default VQA method '${m.vqa.method}' needs the capability 'vqa-${m.vqa.method}'; add it to /capabilities or change the method`);
   }
-  for (const role of declared) checkKvPairs(file, role, m);
-}
-
-function checkKvPairs(file: string, role: GraphRole, m: ModelManifest): void {
-  const graph = m.graphs[role];
-  if (!graph?.kvCache) return;
-  const expected = graph.kvCache.layers * 2;
-  if (graph.kvCache.pairs.length !== expected) {
-    throw new ManifestError(file, `/graphs/${role}/kvCache/pairs`, `expected ${expected} pairs (key and value for each of ${graph.kvCache.layers} layers), found ${graph.kvCache.pairs.length}`);
-  }
-  graph.kvCache.pairs.forEach(([past, present], index) => {
-    if (!(past in graph.inputs)) throw new ManifestError(file, `/graphs/${role}/kvCache/pairs/${index}/0`, `'${past}' is not a declared input of ${role}`);
-    if (!(present in graph.outputs)) throw new ManifestError(file, `/graphs/${role}/kvCache/pairs/${index}/1`, `'${present}' is not a declared output of ${role}`);
-  });
+  for (const role of declared) checkKvCache(file, role, m.graphs[role]!);
 }
