@@ -1,8 +1,11 @@
 /**
  * The LAVIS/Karpathy annotation JSON shared by COCO and Flickr30k caption and retrieval splits:
  * a list of `{ "image": "val2014/COCO_val2014_000000391895.jpg", "caption": [5 captions] }`
- * (val/test) or one entry per caption with `image_id` (train). Entries of the same image are
- * merged in file order.
+ * (val/test) or one entry per caption with `image_id` (train). Entries of one image are merged
+ * in file order only in the train layout, where every entry holds one caption string. An entry
+ * with a caption list claims to hold all of its image's captions, so another entry of that image
+ * fails at the repeat, naming the first: merging would give the image more ground truths than
+ * the split has and add text queries, silently changing Recall@K.
  *
  * Ids: the number LAVIS derives from the file name (`COCO_val2014_000000391895.jpg` -> `391895`;
  * Flickr `1000092795.jpg` -> `1000092795`), which published results are keyed by, as long as it
@@ -33,6 +36,8 @@ interface MergedImage {
   readonly image: string;
   readonly captions: string[];
   readonly source: SourceLocation;
+  /** Whether the first entry held one caption string (train layout), the only kind that merges. */
+  readonly perCaption: boolean;
 }
 
 /** A broken entry; `media` when the entry named its image, so the failure can carry its id. */
@@ -49,7 +54,11 @@ export function karpathyImageId(image: string): string {
   return /^\d+$/.test(last) ? String(Number(last)) : stem;
 }
 
-/** The entries in file order, entries of one image merged into its first. */
+function repeatReason(raw: string, first: SourceLocation): string {
+  return `image ${raw} is listed again: the entry at ${first.file} ${first.at} already has it; an entry with a caption list (LAVIS val/test layout) must be its image's only entry, so move these captions into the first entry or remove this one`;
+}
+
+/** The entries in file order, train-layout entries of one image merged into its first. */
 function walk(document: unknown[], file: string, mediaKey: string): { entries: (MergedImage | BrokenEntry)[]; images: Map<string, MergedImage> } {
   const images = new Map<string, MergedImage>();
   const entries: (MergedImage | BrokenEntry)[] = [];
@@ -67,12 +76,17 @@ function walk(document: unknown[], file: string, mediaKey: string): { entries: (
       entries.push({ failure: `entry for ${raw} has no "caption" string or list of strings`, source, media, index });
       return;
     }
+    const perCaption = typeof entry.caption === 'string';
     const known = images.get(media);
-    if (known !== undefined) {
+    if (known !== undefined && known.perCaption && perCaption) {
       known.captions.push(...captions);
       return;
     }
-    const image: MergedImage = { image: media, captions: [...captions], source };
+    if (known !== undefined) {
+      entries.push({ failure: repeatReason(raw, known.source), source, media, index });
+      return;
+    }
+    const image: MergedImage = { image: media, captions: [...captions], source, perCaption };
     images.set(media, image);
     entries.push(image);
   });

@@ -1,7 +1,8 @@
 /**
  * Video captioning in LAVIS's MSVD / MSR-VTT caption annotation JSON: a list of
- * `{ "video": "video7010.mp4", "caption": "..." | [...] }`, entries of one video merged in file
- * order. The video is a file (decoded with ffmpeg) or a folder of frames under the media root.
+ * `{ "video": "video7010.mp4", "caption": "..." | [...] }`: one-caption entries of one video are
+ * merged in file order; a video repeated next to a caption-list entry fails (karpathy-json.ts).
+ * The video is a file (decoded with ffmpeg) or a folder of frames under the media root.
  * Ids follow karpathy-json.ts: the file stem, or the path when two videos share a stem.
  */
 import { failure, mediaOrFailure, mediaPath } from '../io.js';

@@ -49,7 +49,7 @@ test('karpathy-caption: "./a.jpg" and "a.jpg" are one image; a broken entry of a
   const root = tempDataset({
     'x/img_1.png': '', 'y/img_1.png': '',
     'ann.json': JSON.stringify([
-      { image: 'x/img_1.png', caption: ['first'] },
+      { image: 'x/img_1.png', caption: 'first' },
       { image: './x/img_1.png', caption: 'second' },
       { image: 'y/img_1.png', caption: [] },
       { image: 'y/img_1.png', caption: ['third'] },
@@ -60,6 +60,18 @@ test('karpathy-caption: "./a.jpg" and "a.jpg" are one image; a broken entry of a
   assert.ok(items[0]?.kind === 'caption');
   assert.equal(items[0].references, ['first', 'second']);
   assert.match(failureAt(items[1]), /has no "caption" string or list of strings @ \/2$/);
+});
+
+test('karpathy-retrieval: an image repeated in the caption-list (test) layout fails at the repeat, naming the first; nothing is merged', async () => {
+  const images = ['1.jpg', '2.jpg', '3.jpg', '1.jpg', './2.jpg'];
+  const root = tempDataset({ '1.jpg': '', '2.jpg': '', '3.jpg': '', 'ann.json': JSON.stringify(images.map((image, i) => (i === 4 ? { image, caption: 'one more' } : { image, caption: captions(`${image}#${i}`) }))) });
+  const items = await load('karpathy-retrieval', root, { annotations: 'ann.json' });
+  assert.equal(summary(items), ['retrieval:1', 'retrieval:2', 'retrieval:3', 'failure:row:3', 'failure:row:4']);
+  assert.ok(items[0]?.kind === 'retrieval');
+  assert.equal(items[0].captions, captions('1.jpg#0'));
+  assert.match(failureAt(items[3]), /^image 1\.jpg is listed again: the entry at .*ann\.json \/0 already has it; .*move these captions into the first entry or remove this one @ \/3$/);
+  // A one-caption entry after a caption-list entry is a repeat too.
+  assert.match(failureAt(items[4]), /^image \.\/2\.jpg is listed again: the entry at .*ann\.json \/1 already has it/);
 });
 
 test('video-caption: two videos with one file stem are told apart by path', async () => {
