@@ -177,7 +177,9 @@ function paretoChart(data: ReportData): ChartSpec {
         width: 320,
         height: 240,
         layer: [
-          { mark: { type: 'line', color: '#888888', strokeDash: [4, 3] }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
+          // invalid: 'filter' drops the dominated points (frontierQuality null) from the line,
+          // which would otherwise break at each of them and leave frontier points unconnected.
+          { mark: { type: 'line', color: '#888888', strokeDash: [4, 3], invalid: 'filter' }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
           { mark: { type: 'point', filled: true, size: 90, opacity: 0.9 }, encoding: { x, y, color: colourEncoding(data, values), ...shape, tooltip: [{ field: 'model' }, { field: 'run' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }] } },
           ...LABEL_SLOTS.map((slot) => ({
             mark: { type: 'text', align: slot.startsWith('Left') ? 'left' : 'right', dx: slot.startsWith('Left') ? 7 : -7, dy: slot.endsWith('Up') ? -8 : 14, fontSize: 10 },
