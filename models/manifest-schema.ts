@@ -2,7 +2,7 @@
  * JSON Schema of model.json (models/CONTRACT.md section 4), mirroring manifest-types.ts.
  * Closed objects everywhere: an unknown key is an error, never ignored.
  */
-import { CAPABILITIES, GRAPH_ROLES, TOKENIZER_KINDS } from './manifest-types.js';
+import { CAPABILITIES, GRAPH_ROLES, LLM_SPECIAL_ROLES, PROMPT_KINDS, TEXT_SPECIAL_ROLES, TOKENIZER_KINDS } from './manifest-types.js';
 
 const closed = (properties: Record<string, unknown>, required: string[]) => ({
   type: 'object',
@@ -16,6 +16,7 @@ const tensor = closed(
   { dtype: { enum: ['float32', 'float16', 'int64', 'int32', 'bool'] }, shape: { type: 'array', items: dim } },
   ['dtype', 'shape'],
 );
+const id = { type: 'integer', minimum: 0 };
 const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const fileRef = closed({ file: { type: 'string', minLength: 1 }, sha256 }, ['file', 'sha256']);
 
@@ -88,8 +89,8 @@ export const MANIFEST_SCHEMA = closed(
     tokenizers: closed({ text: tokenizer, llm: tokenizer }, []),
     specialTokens: closed(
       {
-        text: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
-        llm: { type: 'object', additionalProperties: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'null' }] } },
+        text: closed(Object.fromEntries(TEXT_SPECIAL_ROLES.map((role) => [role, id])), []),
+        llm: closed(Object.fromEntries(LLM_SPECIAL_ROLES.map((role) => [role, { anyOf: [id, { type: 'null' }] }])), []),
       },
       [],
     ),
@@ -119,7 +120,7 @@ export const MANIFEST_SCHEMA = closed(
       },
       [],
     ),
-    prompts: { type: 'object', additionalProperties: { type: 'string' } },
+    prompts: closed(Object.fromEntries(PROMPT_KINDS.map((kind) => [kind, { type: 'string' }])), []),
     generation: { type: 'object', propertyNames: { enum: ['caption', 'vqa', 'instruction'] }, additionalProperties: generation },
     retrieval: { anyOf: [{ type: 'null' }, closed({ kTest: { type: 'integer', minimum: 1 }, maxTextLength: { type: 'integer', minimum: 1 } }, ['kTest', 'maxTextLength'])] },
     vqa: { anyOf: [{ type: 'null' }, closed({ method: { enum: ['rank', 'generate'] }, numAnswerCandidates: { type: 'integer', minimum: 1 } }, ['method', 'numAnswerCandidates'])] },

@@ -33,6 +33,20 @@ export type Capability = (typeof CAPABILITIES)[number];
 export const TOKENIZER_KINDS = ['bert', 'gpt2-bpe', 't5-unigram', 'llama-sp'] as const;
 export type TokenizerKind = (typeof TOKENIZER_KINDS)[number];
 
+/**
+ * Special-token roles each side's record may name: the ones the tokenizer kinds frame texts with
+ * (models/tokenizers/types.ts) and the ones the families read ([DEC], [ENC], [MASK], T5's decoder
+ * start). Closed so that a misspelt role is an error, not an id nothing reads.
+ */
+export const TEXT_SPECIAL_ROLES = ['pad', 'cls', 'sep', 'mask', 'dec', 'enc'] as const;
+export const LLM_SPECIAL_ROLES = ['bos', 'eos', 'pad', 'decoderStart'] as const;
+export type TextSpecialRole = (typeof TEXT_SPECIAL_ROLES)[number];
+export type LlmSpecialRole = (typeof LLM_SPECIAL_ROLES)[number];
+
+/** The prompt kinds a manifest may set (`prompts.caption`, ...). */
+export const PROMPT_KINDS = ['caption', 'vqa', 'instruction'] as const;
+export type PromptKind = (typeof PROMPT_KINDS)[number];
+
 export type TensorDtype = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
 export type Dim = number | string;
 
@@ -130,8 +144,8 @@ export interface ModelManifest {
   readonly graphs: Readonly<Partial<Record<GraphRole, GraphSpec>>>;
   readonly tokenizers: { readonly text?: TokenizerSpec; readonly llm?: TokenizerSpec };
   readonly specialTokens: {
-    readonly text?: Readonly<Record<string, number>>;
-    readonly llm?: Readonly<Record<string, number | null>>;
+    readonly text?: Readonly<Partial<Record<TextSpecialRole, number>>>;
+    readonly llm?: Readonly<Partial<Record<LlmSpecialRole, number | null>>>;
   };
   readonly preprocess: {
     readonly image?: ImagePreprocess;
@@ -139,7 +153,7 @@ export interface ModelManifest {
     readonly audio?: AudioPreprocess;
     readonly pointcloud?: PointcloudPreprocess;
   };
-  readonly prompts: Readonly<Record<string, string>>;
+  readonly prompts: Readonly<Partial<Record<PromptKind, string>>>;
   readonly generation: Readonly<Record<string, Partial<GenerationConfig>>>;
   readonly retrieval?: { readonly kTest: number; readonly maxTextLength: number } | null;
   readonly vqa?: { readonly method: 'rank' | 'generate'; readonly numAnswerCandidates: number } | null;

@@ -12,10 +12,13 @@ import { MANIFEST_FORMAT_VERSION, type Capability, type GraphRole, type ModelMan
 import type { FamilyName } from './capabilities.js';
 import { ManifestError } from './manifest-error.js';
 import { checkKvCache } from './manifest-kv.js';
+import { checkPrompts } from './manifest-prompts.js';
+import { didYouMean } from './did-you-mean.js';
 
 export { ManifestError };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry their schema, so an unknown key can be matched against the known ones.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(MANIFEST_SCHEMA);
 
 export interface LoadedManifest {
@@ -54,8 +57,11 @@ function describeSchemaError(error: ErrorObject | undefined, count: number): str
   if (!error) return 'does not match the model.json schema';
   const more = count > 1 ? ` (and ${count - 1} more problem${count > 2 ? 's' : ''})` : '';
   switch (error.keyword) {
-    case 'additionalProperties':
-      return `unknown key '${String(error.params.additionalProperty)}'; remove it (see models/CONTRACT.md section 4)${more}`;
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `unknown key '${key}'${didYouMean(key, known)}; allowed keys here: ${known.join(', ')} (models/CONTRACT.md section 4)${more}`;
+    }
     case 'enum':
       return `must be one of ${JSON.stringify(error.params.allowedValues)}${more}`;
     case 'propertyNames':
@@ -136,4 +142,5 @@ function checkSemantics(file: string, m: ModelManifest): void {
     throw new ManifestError(file, '/vqa/method', `the default VQA method '${m.vqa.method}' needs the capability 'vqa-${m.vqa.method}'; add it to /capabilities or change the method`);
   }
   for (const role of declared) checkKvCache(file, role, m.graphs[role]!);
+  checkPrompts(file, m);
 }

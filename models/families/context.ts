@@ -2,7 +2,7 @@
  * What a family factory receives: the checked manifest, its open graphs and its tokenizers.
  * Factories only wire capabilities; all I/O checking happened before they run.
  */
-import type { GraphRole, ModelManifest } from '../manifest-types.js';
+import type { GraphRole, LlmSpecialRole, ModelManifest, TextSpecialRole } from '../manifest-types.js';
 import type { GraphSession } from '../onnx/graphs.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 
@@ -30,8 +30,9 @@ export function llmTokenizer(ctx: FamilyContext): TextTokenizer {
 }
 
 /** A special id the family relies on ([ENC], [DEC], ...), from the manifest. */
-export function specialId(ctx: FamilyContext, side: 'text' | 'llm', name: string): number {
-  const id = ctx.manifest.specialTokens[side]?.[name];
+export function specialId<S extends 'text' | 'llm'>(ctx: FamilyContext, side: S, name: S extends 'text' ? TextSpecialRole : LlmSpecialRole): number {
+  const record: Readonly<Record<string, number | null | undefined>> | undefined = ctx.manifest.specialTokens[side];
+  const id = record?.[name];
   if (typeof id !== 'number') throw new Error(`${ctx.manifestPath}: specialTokens.${side}.${name} is required by the ${ctx.manifest.family} adapter`);
   return id;
 }

@@ -61,6 +61,26 @@ test('unknown keys are errors naming the key and the pointer', () => {
   assert.is(nested.pointer, '/graphs/vision_encoder');
 });
 
+test('a misspelt prompt key is an error with did-you-mean, not an empty prompt', () => {
+  const error = errorOf(albef({ prompts: { captoin: 'a picture of ' } }));
+  assert.is(error.pointer, '/prompts');
+  assert.match(error.message, /unknown key 'captoin' \(did you mean 'caption'\?\)/);
+});
+
+test('prompts.instruction is refused unless it is the default the suite applies anyway', () => {
+  const llm = { family: 'instructblip', llm: { kind: 'decoder-only', name: 'opt' }, capabilities: ['instruction-generate'], graphs: { vision_encoder: graph, qformer: graph, llm_embed: graph, llm_decoder: graph } };
+  const error = errorOf(albef({ ...llm, prompts: { instruction: 'Answer: {question}' } }));
+  assert.is(error.pointer, '/prompts/instruction');
+  assert.match(error.message, /suite task's 'template'/);
+});
+
+test('an unknown special-token role is an error with did-you-mean', () => {
+  const error = errorOf(albef({ specialTokens: { llm: { bos: 2, eso: 14, pad: 1 } } }));
+  assert.is(error.pointer, '/specialTokens/llm');
+  assert.match(error.message, /unknown key 'eso' \(did you mean 'eos'\?\)/);
+  assert.match(errorOf(albef({ specialTokens: { text: { pad: 0, clss: 2 } } })).message, /did you mean 'cls'/);
+});
+
 test('ALBEF cannot declare captioning: it has no decoder', () => {
   const error = errorOf(albef({ capabilities: ['retrieval', 'captioning'] }));
   assert.is(error.pointer, '/capabilities/1');
