@@ -1,5 +1,6 @@
 /**
- * The LAVIS/Karpathy annotation JSON shared by COCO and Flickr30k caption and retrieval splits:
+ * The LAVIS/Karpathy annotation JSON shared by COCO and Flickr30k caption and retrieval splits
+ * (or, with the `split` option, the original Karpathy split file it was made from: karpathy-split.ts):
  * a list of `{ "image": "val2014/COCO_val2014_000000391895.jpg", "caption": [5 captions] }`
  * (val/test) or one entry per caption with `image_id` (train). Entries of one image are merged
  * in file order only in the train layout, where every entry holds one caption string. An entry
@@ -16,11 +17,27 @@
 import { basename, extname, posix } from 'node:path';
 import { shortIdsIfUnique } from '../ids.js';
 import { readJsonDocument, isRecord, isStringArray } from '../io.js';
-import { DatasetError } from '../loader.js';
+import { DatasetError, type LoaderInput, type LoaderOption } from '../loader.js';
 import type { SourceLocation } from '../samples.js';
+import { describe, isKarpathySplitFile, KARPATHY_SPLITS, requireSplit, walkSplitFile } from './karpathy-split.js';
 
 /** How the Karpathy loaders pick ids, for their descriptions (`vlbench ls datasets`). */
 export const KARPATHY_ID_RULE = 'ids: the number in the image file name (COCO_val2014_000000391895.jpg -> 391895) when no two images of the file share it, else every image\'s path relative to mediaRoot';
+
+/** The annotations file role of the Karpathy loaders (the split-file alternative is told by the split option). */
+export const KARPATHY_FILE_ROLE = 'the LAVIS/Karpathy annotation JSON (list of {image, caption})';
+
+/** No default: a split file holds every split, and guessing one would evaluate the wrong images. */
+export const KARPATHY_SPLIT_OPTION: LoaderOption = {
+  type: 'string',
+  description: "the split to take from an original Karpathy split file (dataset_coco.json, dataset_flickr30k.json): 'test' is the Karpathy test split LAVIS evaluates; image paths are filepath/filename (COCO) or filename (Flickr30k) under mediaRoot. Not for LAVIS files, which hold one split",
+  values: KARPATHY_SPLITS,
+};
+
+export function splitOption(input: LoaderInput): string | undefined {
+  const value = input.options.split;
+  return typeof value === 'string' ? value : undefined;
+}
 
 export interface KarpathyImage {
   readonly id: string;
@@ -58,51 +75,78 @@ function repeatReason(raw: string, first: SourceLocation): string {
   return `image ${raw} is listed again: the entry at ${first.file} ${first.at} already has it; an entry with a caption list (LAVIS val/test layout) must be its image's only entry, so move these captions into the first entry or remove this one`;
 }
 
-/** The entries in file order, train-layout entries of one image merged into its first. */
-function walk(document: unknown[], file: string, mediaKey: string): { entries: (MergedImage | BrokenEntry)[]; images: Map<string, MergedImage> } {
-  const images = new Map<string, MergedImage>();
-  const entries: (MergedImage | BrokenEntry)[] = [];
+/** The entries in file order, and each image's entry by its normalized path. */
+interface Walk {
+  readonly entries: (MergedImage | BrokenEntry)[];
+  readonly images: Map<string, MergedImage>;
+}
+
+/** Adds an image's captions: merged into its first entry when both are one-caption entries, else a repeat failure. */
+function add(walk: Walk, raw: string, captions: string[], perCaption: boolean, source: SourceLocation, index: number): void {
+  // './a.jpg' and 'a.jpg' are one file, so one image.
+  const media = posix.normalize(raw);
+  const known = walk.images.get(media);
+  if (known !== undefined && known.perCaption && perCaption) {
+    known.captions.push(...captions);
+    return;
+  }
+  if (known !== undefined) {
+    walk.entries.push({ failure: repeatReason(raw, known.source), source, media, index });
+    return;
+  }
+  const image: MergedImage = { image: media, captions: [...captions], source, perCaption };
+  walk.images.set(media, image);
+  walk.entries.push(image);
+}
+
+/** The LAVIS layout's entries in file order, train-layout entries of one image merged into its first. */
+function walk(document: unknown[], file: string, mediaKey: string): Walk {
+  const result: Walk = { entries: [], images: new Map() };
   document.forEach((entry: unknown, index) => {
     const source = { file, at: `/${index}` };
     if (!isRecord(entry) || typeof entry[mediaKey] !== 'string') {
-      entries.push({ failure: `entry has no "${mediaKey}" string`, source, index });
+      result.entries.push({ failure: `entry has no "${mediaKey}" string`, source, index });
       return;
     }
     const raw = entry[mediaKey] as string;
-    // './a.jpg' and 'a.jpg' are one file, so one image.
-    const media = posix.normalize(raw);
     const captions = typeof entry.caption === 'string' ? [entry.caption] : entry.caption;
     if (!isStringArray(captions) || captions.length === 0) {
-      entries.push({ failure: `entry for ${raw} has no "caption" string or list of strings`, source, media, index });
+      result.entries.push({ failure: `entry for ${raw} has no "caption" string or list of strings`, source, media: posix.normalize(raw), index });
       return;
     }
-    const perCaption = typeof entry.caption === 'string';
-    const known = images.get(media);
-    if (known !== undefined && known.perCaption && perCaption) {
-      known.captions.push(...captions);
-      return;
-    }
-    if (known !== undefined) {
-      entries.push({ failure: repeatReason(raw, known.source), source, media, index });
-      return;
-    }
-    const image: MergedImage = { image: media, captions: [...captions], source, perCaption };
-    images.set(media, image);
-    entries.push(image);
+    add(result, raw, captions, typeof entry.caption === 'string', source, index);
   });
-  return { entries, images };
+  return result;
+}
+
+/** The document's entries in either layout, or the error that says which layout was found and what to do. */
+function walkLayout(document: unknown, file: string, mediaKey: string, split: string | undefined): Walk {
+  if (Array.isArray(document)) {
+    if (split !== undefined) throw new DatasetError(`${file}: option split '${split}' applies only to an original Karpathy split file (dataset_coco.json layout); this file is a LAVIS list of {"${mediaKey}", "caption"} entries, which holds one split already: remove dataset.options.split`);
+    return walk(document, file, mediaKey);
+  }
+  if (mediaKey === 'image' && isKarpathySplitFile(document)) {
+    const result: Walk = { entries: [], images: new Map() };
+    for (const image of walkSplitFile(document, file, requireSplit(file, document, split))) {
+      if ('failure' in image) result.entries.push({ ...image, media: image.media === undefined ? undefined : posix.normalize(image.media) });
+      // Each image of a split file holds all its sentences, so a repeat is never merged.
+      else add(result, image.raw, image.captions, false, image.source, image.index);
+    }
+    return result;
+  }
+  throw new DatasetError(`${file} /: expected a JSON list of {"${mediaKey}", "caption"} entries (LAVIS/Karpathy format)${mediaKey === 'image' ? ' or an original Karpathy split file ({"images": [...], "dataset": ...})' : ''}, got ${describe(document)}`);
 }
 
 /**
  * @param mediaKey the entry's media field: "image" (COCO, Flickr30k) or "video" (LAVIS's MSVD /
  *   MSR-VTT caption annotations, same layout).
+ * @param split the split to take from an original Karpathy split file (karpathy-split.ts);
+ *   required for that layout, refused for the LAVIS layout, which is one split already.
  */
-export async function readKarpathy(file: string, mediaKey: 'image' | 'video' = 'image'): Promise<KarpathyEntry[]> {
+export async function readKarpathy(file: string, mediaKey: 'image' | 'video' = 'image', split?: string): Promise<KarpathyEntry[]> {
   // Video ids are the file stem as is (MSVD's "-4wsuPCjDBc_5_15"); only COCO/Flickr names carry a number.
   const short = mediaKey === 'image' ? karpathyImageId : (media: string) => basename(media, extname(media));
-  const document = await readJsonDocument(file);
-  if (!Array.isArray(document)) throw new DatasetError(`${file}: expected a JSON list of {"${mediaKey}", "caption"} entries (LAVIS/Karpathy format), got ${typeof document}`);
-  const { entries, images } = walk(document, file, mediaKey);
+  const { entries, images } = walkLayout(await readJsonDocument(file), file, mediaKey, split);
   const named = entries.flatMap((e) => ('failure' in e ? (e.media === undefined ? [] : [e.media]) : [e.image]));
   const idOf = shortIdsIfUnique(new Set(named), short);
   const used = new Set([...images.keys()].map(idOf));

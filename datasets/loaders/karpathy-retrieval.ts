@@ -5,18 +5,18 @@
 import { failure, mediaPath } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { LoaderItem, RetrievalSample } from '../samples.js';
-import { KARPATHY_ID_RULE, readKarpathy } from './karpathy-json.js';
+import { KARPATHY_FILE_ROLE, KARPATHY_ID_RULE, KARPATHY_SPLIT_OPTION, readKarpathy, splitOption } from './karpathy-json.js';
 
 export const karpathyRetrieval: DatasetLoader = {
   name: 'karpathy-retrieval',
-  description: 'COCO / Flickr30k Karpathy retrieval split, LAVIS annotation JSON: images with their ground-truth captions; ' + KARPATHY_ID_RULE,
+  description: 'COCO / Flickr30k Karpathy retrieval split, LAVIS annotation JSON or an original Karpathy split file with option split: images with their ground-truth captions; ' + KARPATHY_ID_RULE,
   produces: ['retrieval'],
   modality: 'image',
-  files: { annotations: { required: true, description: 'the LAVIS/Karpathy annotation JSON (list of {image, caption})' } },
-  options: {},
+  files: { annotations: { required: true, description: KARPATHY_FILE_ROLE } },
+  options: { split: KARPATHY_SPLIT_OPTION },
   mediaRoot: 'required',
   async *load(input): AsyncGenerator<LoaderItem> {
-    for (const entry of await readKarpathy(requiredFile(input, karpathyRetrieval, 'annotations'))) {
+    for (const entry of await readKarpathy(requiredFile(input, karpathyRetrieval, 'annotations'), 'image', splitOption(input))) {
       if ('failure' in entry) {
         yield failure(entry.id, entry.failure, entry.source);
         continue;
