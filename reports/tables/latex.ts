@@ -9,10 +9,13 @@ import type { Table } from './build-tables.js';
 const LATEX_SPECIALS: Readonly<Record<string, string>> = {
   '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}',
   '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '<': '\\textless{}', '>': '\\textgreater{}', '—': '---',
+  // After a line break (\\ ending a note or a table row) a `[` is read as \\'s optional spacing
+  // argument ("Illegal unit of measure"); braced, it is plain text wherever it lands.
+  '[': '{[}',
 };
 
 export function escapeLatex(text: string): string {
-  return text.replace(/[\\&%$#_{}~^<>—]/g, (ch) => LATEX_SPECIALS[ch]!);
+  return text.replace(/[\\&%$#_{}~^<>—[]/g, (ch) => LATEX_SPECIALS[ch]!);
 }
 
 /** Tables wider than this many columns are scaled to the text width (graphicx's \resizebox). */

@@ -113,7 +113,7 @@ test('LaTeX: booktabs rules, escaped specials, published column in italics', () 
   for (const rule of ['\\toprule', '\\midrule', '\\bottomrule']) assert.is(tex.split(rule).length, 2, rule);
   assert.match(tex, /Bleu\\_4/);
   assert.match(tex, /\\textit\{CIDEr \(published\)\}/);
-  assert.match(tex, /\\textit\{133\.3 \[1\]\}/);
+  assert.match(tex, /\\textit\{133\.3 \{\[\}1\]\}/);
   assert.not.match(tex.replace(/\\_/g, ''), /[^\\]_/); // every underscore escaped
   assert.match(tex, /\\begin\{tabular\}\{llll*rrrrrrrrrrrr\}/);
   assert.is(escapeLatex('50% of $x_1 & y#{z}~^\\'), '50\\% of \\$x\\_1 \\& y\\#\\{z\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}');
