@@ -6,11 +6,13 @@ import { loadSuite, type LoadedSuite } from '../../suites/load.js';
 import { renderProblem, SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import type { Command } from './command.js';
 import { checkDataNames, planFromManifests } from './validate-suites.js';
+import { datasetProblems } from '../run/datasets-ahead.js';
 
 const HELP = `Usage: vlbench validate SUITE... [--data NAME=PATH]... [--no-files]
 
 Checks each suite against the schema and the registered loaders, templates, metrics and models,
-and (unless --no-files) that its dataset files and model manifests exist. Then plans the suites
+and (unless --no-files) that its dataset files and model manifests exist and that each task's
+loader reads its annotation files and finds samples in them (media files are not opened). Then plans the suites
 together as \`vlbench run\` would, from each model's model.json (no model is loaded): task ids
 shared between suites, settings that cannot work or would do nothing for a model once its
 family's defaults apply, gates no runnable pair matches, suites of which nothing can run.`;
@@ -41,7 +43,7 @@ export const validateCommand: Command = {
     });
     // Plan the suites that loaded (together, as one run would), even when another did not.
     const suites = loaded.filter((s): s is LoadedSuite => s !== undefined);
-    const problems = planFromManifests(suites, { only: null, manifestProblems: true });
+    const problems = [...planFromManifests(suites, { only: null, manifestProblems: true }), ...(values['no-files'] ? [] : await datasetProblems(suites))];
     loaded.forEach((suite, i) => {
       if (suite === undefined || loaded.findIndex((s) => s?.file === suite.file) < i) return;
       // Planning names suites by absolute path; print them as they were given.

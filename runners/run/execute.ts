@@ -17,6 +17,7 @@ import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
 import { readManifest } from '../../models/manifest.js';
 import { profileOfManifest } from '../../suites/profile.js';
+import { checkDatasetsAhead } from './datasets-ahead.js';
 import { buildManifest, checkResumable, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planRun, planTasks, type PlanModel, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
@@ -111,6 +112,7 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
   const refs = selectModelRefs(suites, options.models);
   const dir = new RunDirectory(options.out);
   prepareDirectory(dir, options.resume);
+  await checkDatasetsAhead(suites);
   if (options.resume) await checkResumeBeforeLoading(dir, suites, refs, options);
   // One pool for the run: models that share a graph file share its session; closed at the end.
   const pool = new SessionPool();

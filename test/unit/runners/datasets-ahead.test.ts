@@ -1,0 +1,77 @@
+/**
+ * Data is read before any work: a task whose annotation file its loader cannot read, or whose
+ * data selects no samples, stops the run before a model loads (the tasks before it would
+ * otherwise run and the run then end on it), and `vlbench validate` reports the same problem.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { validateCommand } from '../../../runners/commands/validate.js';
+import { EXIT } from '../../../runners/exit-codes.js';
+import { PlanError } from '../../../runners/run/plan.js';
+import { FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
+import { runDouble, tempDir } from './helpers/run-double.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The fixture suite with its last task's annotations replaced by `annotations`. */
+function suiteWithLastTaskData(annotations: string): { file: string; root: string } {
+  const root = tempDir('ahead');
+  const suite: Json = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8'));
+  suite.data.d = join(dirname(FIXTURE_SUITE), 'data');
+  delete suite.gates;
+  // Captioning last: the VQA task would run first and its work be stranded.
+  suite.tasks = ['vqa', 'captioning'].map((id) => suite.tasks.find((t: Json) => t.id === id));
+  const last = suite.tasks[1];
+  writeFileSync(join(root, 'captions.json'), annotations);
+  last.dataset.files.annotations = join(root, 'captions.json');
+  const file = join(root, 'ahead.suite.json');
+  writeFileSync(file, JSON.stringify(suite));
+  return { file, root };
+}
+
+async function refusedBeforeLoading(file: string, root: string): Promise<string> {
+  let loads = 0;
+  const out = join(root, 'run');
+  try {
+    await runDouble({ suites: [file], out, loadModel: (path, options) => (loads++, loadDouble(path, options)) });
+  } catch (error) {
+    assert.instance(error, PlanError);
+    assert.is(loads, 0, 'no model was loaded');
+    assert.not.ok(existsSync(join(out, 'predictions')), 'no task ran');
+    return (error as Error).message;
+  }
+  assert.unreachable('the run started');
+  return '';
+}
+
+async function validateOutput(file: string): Promise<{ code: number; text: string }> {
+  const err = process.stderr.write;
+  let text = '';
+  process.stderr.write = ((chunk: string) => ((text += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await validateCommand.run([file]), text };
+  } finally {
+    process.stderr.write = err;
+  }
+}
+
+test('an annotation file the loader cannot read stops the run before anything runs, naming task and pointer', async () => {
+  const { file, root } = suiteWithLastTaskData('{"not": "a list"}');
+  const message = await refusedBeforeLoading(file, root);
+  assert.match(message, /\/tasks\/1\/dataset: task captioning: .*captions\.json/);
+  // validate plans with registered models: the same suite on tiny-blip.
+  const forValidate = join(root, 'validate.suite.json');
+  writeFileSync(forValidate, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), models: ['tiny-blip'] }));
+  const validated = await validateOutput(forValidate);
+  assert.is(validated.code, EXIT.harnessError);
+  assert.match(validated.text, /\/tasks\/1\/dataset: task captioning: /, validated.text);
+});
+
+test('data that selects no samples stops the run before anything runs', async () => {
+  const { file, root } = suiteWithLastTaskData('[]');
+  assert.match(await refusedBeforeLoading(file, root), /task captioning: the 'karpathy-caption' loader finds no samples in .*captions\.json/);
+});
+
+test.run();
