@@ -2,8 +2,40 @@
  * The manifest's prompts (models/CONTRACT.md section 4, `prompts`): checked at load, so a prompt
  * that cannot be filled fails before any task runs instead of on every sample.
  */
+import { didYouMean } from './did-you-mean.js';
 import { ManifestError } from './manifest-error.js';
 import type { ModelManifest } from './manifest-types.js';
+
+/**
+ * Placeholders each prompt kind is filled with, from the code that fills it: VQA templates go
+ * through families/prompts.ts `fillTemplate` (`{question}`, LAVIS's bare `{}` as its alias; the
+ * VQA request carries no context or options); the caption prompt is passed as it is written
+ * (BLIP tokenizes it, the LLM families feed it), so a brace there would reach the model.
+ */
+const PLACEHOLDERS = {
+  caption: { accepts: [] as string[], required: false },
+  vqa: { accepts: ['question', ''], required: true },
+} as const;
+
+/** Every `{name}` in a text (`{}` gives ''), anything between braces so `{Question}` is caught too. */
+function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1] ?? '');
+}
+
+function checkTemplate(file: string, kind: keyof typeof PLACEHOLDERS, text: string): void {
+  const { accepts, required } = PLACEHOLDERS[kind];
+  const pointer = `/prompts/${kind}`;
+  const allowed = accepts.length === 0 ? 'the caption prompt takes no placeholders (it is fed as written)' : 'allowed: {question} (or {})';
+  for (const name of placeholdersOf(text)) {
+    if (!(accepts as readonly string[]).includes(name)) {
+      const hint = didYouMean(name, accepts.filter((a) => a !== ''));
+      throw new ManifestError(file, pointer, `unknown placeholder {${name}} in "${text}"${hint.replace(/'([^']+)'/, '{$1}')}; ${allowed}`);
+    }
+  }
+  if (required && placeholdersOf(text).length === 0) {
+    throw new ManifestError(file, pointer, `"${text}" has no {question} placeholder, so every question would be dropped; write the template text with {question} where the question goes, e.g. "Question: {question} Short answer:"`);
+  }
+}
 
 /**
  * Instruction tasks build their prompt from the suite task's `template` (default `{question}`,
@@ -14,6 +46,8 @@ import type { ModelManifest } from './manifest-types.js';
 const INSTRUCTION_PROMPT = '{question}';
 
 export function checkPrompts(file: string, m: ModelManifest): void {
+  if (m.prompts.caption !== undefined) checkTemplate(file, 'caption', m.prompts.caption);
+  if (m.prompts.vqa !== undefined) checkTemplate(file, 'vqa', m.prompts.vqa);
   const instruction = m.prompts.instruction;
   if (instruction !== undefined && instruction !== INSTRUCTION_PROMPT) {
     throw new ManifestError(
