@@ -2,10 +2,13 @@
  * NoCaps val/test in its official COCO-style file (nocaps_val_4500_captions.json):
  * `images: [{id, file_name, domain}]`, `annotations: [{image_id, caption}]` (10 per image; none
  * for test). The domain (in-domain, near-domain, out-domain) becomes the sample's category.
+ * An annotation that no listed image can take (no image_id, or an image_id the images list
+ * lacks) fails at its own pointer after the images, as in the VQA format: it usually means the
+ * file was cut or merged from two splits, and dropping it would hide that.
  */
 import { failure, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
-import type { CaptionSample, LoaderItem } from '../samples.js';
+import type { CaptionSample, LoaderItem, SampleFailure } from '../samples.js';
 
 export const nocaps: DatasetLoader = {
   name: 'nocaps',
@@ -24,8 +27,11 @@ export const nocaps: DatasetLoader = {
     // The test split ships no annotations: its images are captioned, not scored. In an annotated
     // file an image without captions is a hole in the file, not a test image.
     const annotated = references.size > 0 || broken.size > 0;
+    // Every listed image id, whatever its domain: an annotation of a filtered-out image is no orphan.
+    const listed = new Set<string>();
     for (const [index, image] of (document.images as unknown[]).entries()) {
       const source = { file, at: `/images/${index}` };
+      if (isRecord(image) && image.id !== undefined) listed.add(String(image.id));
       if (!isRecord(image) || typeof image.file_name !== 'string' || image.id === undefined) {
         yield failure(`row:${index}`, 'image entry needs "id" and "file_name"', source);
         continue;
@@ -42,16 +48,37 @@ export const nocaps: DatasetLoader = {
       if ('kind' in media) yield media;
       else yield { kind: 'caption', id, media, references: references.get(id) ?? [], category, source } satisfies CaptionSample;
     }
+    yield* unjoinable(document.annotations, listed, file);
   },
 };
+
+/** Annotations without an image_id, or whose image_id no entry of "images" has, as failures at their pointers. */
+function unjoinable(annotations: unknown, listed: ReadonlySet<string>, file: string): SampleFailure[] {
+  return (Array.isArray(annotations) ? annotations : []).flatMap((annotation: unknown, index) => {
+    const source = { file, at: `/annotations/${index}` };
+    if (!isRecord(annotation) || annotation.image_id === undefined) return [failure(`annotation:${index}`, 'annotation has no "image_id", so it captions no image; add the id or remove the entry', source)];
+    const id = String(annotation.image_id);
+    if (listed.has(id)) return [];
+    return [failure(`annotation:${index}`, `annotation for image_id ${id}, which no entry of "images" in ${file} has; the file was probably cut or put together from two splits: use the official file, or add the image or remove the annotation`, source)];
+  });
+}
 
 /** Reference captions per image id, and per image the first malformed annotation (JSON pointer). */
 function readReferences(annotations: unknown): { references: Map<string, string[]>; broken: Map<string, string> } {
   const references = new Map<string, string[]>();
   const broken = new Map<string, string>();
+  // The annotation's own "id": a repeat is the same caption twice, which would count double.
+  const firstAt = new Map<string, number>();
   for (const [index, annotation] of (Array.isArray(annotations) ? annotations : []).entries()) {
     const id = isRecord(annotation) && annotation.image_id !== undefined ? String(annotation.image_id) : undefined;
     if (id === undefined) continue;
+    const own = annotation.id === undefined ? undefined : String(annotation.id);
+    const first = own === undefined ? undefined : firstAt.get(own);
+    if (first !== undefined) {
+      if (!broken.has(id)) broken.set(id, `/annotations/${index}: annotation id ${own} appears again (the first is /annotations/${first}); remove the repeat`);
+      continue;
+    }
+    if (own !== undefined) firstAt.set(own, index);
     if (typeof annotation.caption !== 'string' || annotation.caption.trim() === '') {
       if (!broken.has(id)) broken.set(id, `/annotations/${index}/caption: expected a non-empty string; fix or remove this annotation`);
       continue;

@@ -1,11 +1,12 @@
 /**
  * NoCaps references: the test split (no annotations) loads every image with no references, to
  * be captioned for submission; in an annotated file a malformed caption or an image without
- * captions fails that image, naming the JSON pointer, instead of being dropped or left empty.
+ * captions fails that image, naming the JSON pointer, instead of being dropped or left empty; an
+ * annotation no image can take fails at its own pointer.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { load, removeTempDatasets, tempDataset } from './temp-dataset.js';
+import { failureAt, load, removeTempDatasets, summary, tempDataset } from './temp-dataset.js';
 
 const images = [{ id: 0, file_name: 'a.jpg', domain: 'in-domain' }, { id: 1, file_name: 'b.jpg', domain: 'out-domain' }, { id: 2, file_name: 'c.jpg', domain: 'near-domain' }];
 const media = { 'a.jpg': '', 'b.jpg': '', 'c.jpg': '' };
@@ -32,6 +33,22 @@ test('annotated file: a malformed caption and an image without captions fail wit
   assert.ok(malformed.kind === 'failure' && /^\/annotations\/2\/caption: expected a non-empty string/.test(malformed.reason), JSON.stringify(malformed));
   const missing = byId.get('2')!;
   assert.ok(missing.kind === 'failure' && /image 2 has no caption in .*val\.json's annotations/.test(missing.reason), JSON.stringify(missing));
+});
+
+test('annotated file: orphan and unkeyed annotations fail at their pointers after the images; a repeated annotation id fails its image', async () => {
+  const annotations = [
+    { id: 10, image_id: 0, caption: 'a dog' }, { id: 11, image_id: 1, caption: 'a cat' }, { id: 12, image_id: 2, caption: 'a car' },
+    { id: 13, image_id: 999, caption: 'an image of another split' }, { id: 14, caption: 'no image id' }, { id: 10, image_id: 0, caption: 'a dog' },
+  ];
+  const root = tempDataset({ ...media, 'val.json': JSON.stringify({ images, annotations }) });
+  const items = await load('nocaps', root, { annotations: 'val.json' });
+  assert.equal(summary(items), ['failure:0', 'caption:1', 'caption:2', 'failure:annotation:3', 'failure:annotation:4']);
+  assert.match(failureAt(items[0]), /^\/annotations\/5: annotation id 10 appears again \(the first is \/annotations\/0\); remove the repeat @ \/images\/0$/);
+  assert.match(failureAt(items[3]), /^annotation for image_id 999, which no entry of "images" in .*val\.json has; .*two splits.* @ \/annotations\/3$/);
+  assert.match(failureAt(items[4]), /^annotation has no "image_id".* @ \/annotations\/4$/);
+  // With a domain filter, annotations of the other domains' images are not orphans.
+  const out = await load('nocaps', root, { annotations: 'val.json' }, { domain: 'out-domain' });
+  assert.equal(summary(out), ['caption:1', 'failure:annotation:3', 'failure:annotation:4']);
 });
 
 test.run();
