@@ -80,7 +80,9 @@ function qualityChart(data: ReportData): ChartSpec {
 function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokensPerSecond'): ChartSpec {
   const label = measure === 'samplesPerSecond' ? 'samples/s' : 'generated tokens/s';
   const values = data.results.flatMap((r) => {
-    if (!r.timing || (measure === 'tokensPerSecond' && r.kind === 'retrieval')) return [];
+    // Pairs that rank (retrieval, answer lists, multiple choice) generate no token: a zero bar
+    // would read as measured speed.
+    if (!r.timing || (measure === 'tokensPerSecond' && (r.kind === 'retrieval' || r.timing.generatedTokens === 0))) return [];
     return [{ model: r.model.label, family: r.model.familyLabel, task: r.task, value: r.timing[measure] }];
   });
   return {
@@ -88,7 +90,7 @@ function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokens
     title: `Throughput by family and task (${label})`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: `Throughput: ${label}`, subtitle: 'warm-up excluded; higher is better' },
+      title: { text: `Throughput: ${label}`, subtitle: measure === 'samplesPerSecond' ? 'warm-up excluded; higher is better' : 'warm-up excluded; higher is better; pairs that rank rather than generate (no generated tokens) left out' },
       config: CHART_CONFIG,
       data: { values },
       facet: { column: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER } },
