@@ -7,6 +7,7 @@
  * Image->text and text->image; a shard re-ranks only its share of queries.
  */
 import { bestTargetRank } from '../../reports/metrics/recall-at-k.js';
+import { numpyArgsortDescending } from '../../reports/metrics/numpy-argsort.js';
 import type { PreparedMedia } from '../../models/capabilities.js';
 import type { RetrievalPrediction } from '../../reports/records.js';
 import { inShard } from '../run/samples.js';
@@ -76,9 +77,21 @@ async function rerank(ctx: TaskContext, gallery: Gallery, queries: readonly Quer
     const row = new Float32Array(rowLength).fill(FILL);
     const final = candidates[n]!.map((c) => ({ index: c.index, score: Math.fround(Math.fround(itm[next++]!) + c.score) }));
     for (const f of final) row[f.index] = f.score;
-    const order = [...final].sort((a, b) => b.score - a.score || a.index - b.index);
-    return prediction(ctx, gallery, query, row, order.slice(0, 10).map((o) => o.index));
+    return prediction(ctx, gallery, query, row, topOrder(final, row));
   });
+}
+
+/**
+ * The best (at most 10) candidates in the order the rank is computed in: numpy's argsort of the
+ * row, whose order among equal scores (identical captions) is not the index order. Sorting the
+ * whole row is only needed when the candidates tie.
+ */
+export function topOrder(final: readonly { index: number; score: number }[], row: Float32Array): number[] {
+  const order = [...final].sort((a, b) => b.score - a.score || a.index - b.index);
+  const shown = Math.min(10, order.length);
+  const ties = order.slice(0, shown + 1).some((o, i) => i > 0 && o.score === order[i - 1]!.score);
+  if (!ties) return order.slice(0, shown).map((o) => o.index);
+  return Array.from(numpyArgsortDescending(row).subarray(0, shown));
 }
 
 function prediction(ctx: TaskContext, gallery: Gallery, query: Query, row: Float32Array, top: number[]): RetrievalPrediction {

@@ -13,6 +13,7 @@ import { recallFromScores } from '../../../reports/metrics/recall-at-k.js';
 import type { ScoresFile } from '../../../reports/records.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { TopK } from '../../../runners/tasks/top-k.js';
+import { topOrder } from '../../../runners/tasks/retrieval.js';
 import { StageClock } from '../../../runners/run/measure.js';
 import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
 import { runDouble } from './helpers/run-double.js';
@@ -62,6 +63,17 @@ test('blockwise top-k retrieval equals the dense LAVIS computation (one and two 
     const got = scores.results.find((r) => r.model === id && r.task === 'retrieval')!.metrics;
     assert.equal(got, await denseRecall(name, 5), name);
   }
+});
+
+test('the top list follows the rank\'s order among tied scores (numpy argsort), not the index order', () => {
+  // np.argsort([0.5, 0.9, 0.9, -100, 0.1]) is [3, 4, 0, 1, 2] (insertion sort below 17 items keeps
+  // ties in index order); reversed, index 2 comes before index 1.
+  const row = Float32Array.from([0.5, 0.9, 0.9, -100, 0.1]);
+  const final = [0, 1, 2, 4].map((index) => ({ index, score: row[index]! }));
+  assert.equal(topOrder(final, row), [2, 1, 0, 4]);
+  // Without a tie the candidates' own order is the rank's order.
+  const distinct = Float32Array.from([0.5, 0.9, 0.8, -100, 0.1]);
+  assert.equal(topOrder([0, 1, 2, 4].map((index) => ({ index, score: distinct[index]! })), distinct), [1, 2, 0, 4]);
 });
 
 test('TopK keeps the k best of a stream, ties by lower index, as a full sort does', () => {
