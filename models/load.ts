@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FamilyAdapter, FamilyName } from './capabilities.js';
-import { readManifest } from './manifest.js';
-import type { ModelManifest, TokenizerSpec } from './manifest-types.js';
-import { openGraphs } from './onnx/graphs.js';
+import { ManifestError, readManifest } from './manifest.js';
+import type { GraphRole, ModelManifest, TokenizerSpec } from './manifest-types.js';
+import { openGraphs, type GraphSession } from './onnx/graphs.js';
 import { SessionPool } from './onnx/session-pool.js';
 import { loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
 import type { TextTokenizer } from './tokenizers/types.js';
@@ -52,13 +52,15 @@ export async function loadModel(manifestPath: string, options: LoadOptions): Pro
   const { manifest } = loaded;
   const ownPool = options.pool === undefined;
   const pool = options.pool ?? new SessionPool();
+  const base = dirname(loaded.path);
+  // Tokenizers first: they are cheap to read, and a wrong one should fail before gigabytes are hashed.
+  const tokenizers = {
+    text: tokenizerOf(manifest, 'text', manifest.tokenizers.text, base, loaded.path),
+    llm: tokenizerOf(manifest, 'llm', manifest.tokenizers.llm, base, loaded.path),
+  };
   const opened = await openGraphs(loaded, { device: options.device, verifyDigests: options.verifyDigests, pool });
   try {
-    const base = dirname(loaded.path);
-    const tokenizers = {
-      text: tokenizerOf(manifest, 'text', manifest.tokenizers.text, base, loaded.path),
-      llm: tokenizerOf(manifest, 'llm', manifest.tokenizers.llm, base, loaded.path),
-    };
+    checkLogitsCoverTokenizers(loaded.path, manifest, opened.graphs, tokenizers);
     const parts = FAMILY_FACTORIES[manifest.family]({ manifest, manifestPath: loaded.path, graphs: opened.graphs, tokenizers });
     const adapter: FamilyAdapter = {
       ...parts,
@@ -89,7 +91,43 @@ function tokenizerOf(manifest: ModelManifest, side: 'text' | 'llm', spec: Tokeni
   if (!spec) return undefined;
   const special = manifest.specialTokens[side];
   if (!special) throw new Error(`${path} at /specialTokens/${side}: required with tokenizers.${side}`);
-  return loadTokenizer(spec, base, specialIdsFromManifest(special, `${path} /specialTokens/${side}`));
+  return loadTokenizer(spec, base, specialIdsFromManifest(special, `${path} /specialTokens/${side}`), { manifestPath: path, side, specialTokens: special });
+}
+
+/** The decoder roles whose logits index each tokenizer's ids. */
+const LOGITS_ROLES: readonly { readonly role: GraphRole; readonly side: 'text' | 'llm' }[] = [
+  { role: 'text_decoder', side: 'text' },
+  { role: 'answer_decoder', side: 'text' },
+  { role: 'llm_decoder', side: 'llm' },
+];
+
+/**
+ * A tokenizer with more ids than the decoder has logits belongs to another (larger) model: its
+ * ids would index past the embedding table, or be scored against the wrong rows, at run time.
+ * Fewer ids than logits is normal (T5 and OPT pad their tables), so only "more" is an error.
+ */
+function checkLogitsCoverTokenizers(path: string, manifest: ModelManifest, graphs: ReadonlyMap<GraphRole, GraphSession>, tokenizers: Record<'text' | 'llm', TextTokenizer | undefined>): void {
+  for (const { role, side } of LOGITS_ROLES) {
+    const graph = graphs.get(role);
+    const tokenizer = tokenizers[side];
+    const width = graph ? staticLogitsWidth(graph) : null;
+    if (!graph || !tokenizer || width === null || tokenizer.vocabularySize <= width) continue;
+    throw new ManifestError(
+      path,
+      `/tokenizers/${side}/file`,
+      `${resolve(dirname(path), manifest.tokenizers[side]!.file)} has ${tokenizer.vocabularySize} ids (added tokens included), but ${role} (${graph.file}) ` +
+        `outputs logits over ${width}; the tokenizer belongs to another model: point /tokenizers/${side}/file at the tokenizer exported with this checkpoint`,
+    );
+  }
+}
+
+/** The fixed last axis of a decoder's logits, from the graph file or else its declaration; null when symbolic. */
+function staticLogitsWidth(graph: GraphSession): number | null {
+  const meta = graph.session.outputMetadata.find((m) => m.name === 'logits');
+  const fromFile = meta?.isTensor ? meta.shape.at(-1) : undefined;
+  const declared = graph.spec.outputs['logits']?.shape.at(-1);
+  const width = typeof fromFile === 'number' && fromFile > 0 ? fromFile : declared;
+  return typeof width === 'number' ? width : null;
 }
 
 /** Folder of the bundled tiny reference models (models/tiny/<name>/model.json). */

@@ -50,11 +50,20 @@ export function describeRunFailure(role: GraphRole, feeds: Record<string, ort.Te
   const named = Object.entries(feeds).filter(([name]) => !name.startsWith('past_'));
   const cache = Object.keys(feeds).length - named.length;
   const shapes = named.map(([name, t]) => `${name} [${t.dims.join(', ')}]`).join(', ') + (cache > 0 ? ` (+${cache} KV-cache inputs)` : '');
-  // A Gather index past its table is, in the graphs the exporters write, a position or token id beyond what the model was built for.
-  const pastTable = /Gather[\s\S]*idx=\d+ must be within/.test(error.message)
-    ? ' (an index past an embedding table: most often the prompt plus the tokens to generate is longer than the model\'s maximum sequence length; shorten the prompt or context, or lower maxLength)'
-    : '';
-  return `${role} graph failed on inputs ${shapes}: ${error.message}${pastTable}`;
+  return `${role} graph failed on inputs ${shapes}: ${error.message}${pastTableHint(feeds, error.message)}`;
+}
+
+/**
+ * A Gather index past its table is, in the graphs the exporters write, a token id past the
+ * embedding table or a position past the maximum sequence length; the feeds say which.
+ */
+function pastTableHint(feeds: Record<string, ort.Tensor>, message: string): string {
+  const index = /Gather[\s\S]*idx=(-?\d+) must be within/.exec(message)?.[1];
+  if (index === undefined) return '';
+  const isTokenId = Object.entries(feeds).some(([name, t]) => name.endsWith('input_ids') && t.type === 'int64' && (t.data as BigInt64Array).includes(BigInt(index)));
+  return isTokenId
+    ? ` (token id ${index} is past the graph's embedding table: the tokenizer or a special-token id in model.json belongs to another model)`
+    : " (an index past an embedding table: most often the prompt plus the tokens to generate is longer than the model's maximum sequence length; shorten the prompt or context, or lower maxLength)";
 }
 
 /** The same session, whose `run` rethrows ONNX Runtime's errors with describeRunFailure's context. */

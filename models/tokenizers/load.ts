@@ -4,9 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ManifestError } from '../manifest.js';
 import type { TokenizerSpec } from '../manifest-types.js';
 import { HfTextTokenizer } from './text-tokenizer.js';
 import type { SpecialTokenIds, TextTokenizer } from './types.js';
+import { vocabularySize } from './vocabulary.js';
 
 function readJsonObject(path: string, what: string): Record<string, unknown> {
   let text: string;
@@ -27,17 +29,27 @@ function readJsonObject(path: string, what: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** Where a tokenizer entry sits in its manifest, so that load errors name the JSON pointer to fix. */
+export interface TokenizerOrigin {
+  readonly manifestPath: string;
+  readonly side: 'text' | 'llm';
+  /** The manifest's `specialTokens.<side>`, by role name (pad, eos, dec, decoderStart, ...). */
+  readonly specialTokens: Readonly<Record<string, number | null>>;
+}
+
 /**
  * @param spec the manifest's `tokenizers.text` or `tokenizers.llm`
  * @param baseDir the folder of model.json (spec paths are relative to it)
  * @param specialIds the manifest's `specialTokens.text` / `.llm` for the same tokenizer
+ * @param origin the manifest entry, for errors that name its pointers (absent: a bare tokenizer file)
  */
-export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: SpecialTokenIds): TextTokenizer {
+export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: SpecialTokenIds, origin?: TokenizerOrigin): TextTokenizer {
   const jsonPath = resolve(baseDir, spec.file);
   const tokenizerJson = readJsonObject(jsonPath, 'tokenizer.json');
   if (typeof tokenizerJson['model'] !== 'object') {
     throw new Error(`${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`);
   }
+  checkAgainstManifest(jsonPath, tokenizerJson, specialIds, origin);
   const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json');
   return new HfTextTokenizer({
     kind: spec.kind,
@@ -48,6 +60,25 @@ export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: 
     maxLength: spec.maxLength,
     source: jsonPath,
   });
+}
+
+/** A special id past the vocabulary would still run and fail mid-evaluation (or never stop generating). */
+function checkAgainstManifest(jsonPath: string, json: Record<string, unknown>, ids: SpecialTokenIds, origin: TokenizerOrigin | undefined): void {
+  const fail = (pointer: string, problem: string): never => {
+    if (origin) throw new ManifestError(origin.manifestPath, pointer, problem);
+    throw new Error(problem);
+  };
+  const side = origin?.side ?? '<side>';
+  const size = vocabularySize(json);
+  const named: Record<string, number | null | undefined> = origin?.specialTokens ?? { pad: ids.pad, cls: ids.cls, sep: ids.sep, bos: ids.bos, eos: ids.eos };
+  for (const [role, id] of Object.entries(named)) {
+    if (typeof id !== 'number' || id < size) continue;
+    fail(
+      `/specialTokens/${side}/${role}`,
+      `special token '${role}' is id ${id}, outside the vocabulary of ${jsonPath}: ${size} ids (0..${size - 1}, added tokens included); ` +
+        `set /specialTokens/${side}/${role} to the id this tokenizer gives that token (tokenizer.convert_tokens_to_ids), or point /tokenizers/${side}/file at the tokenizer exported with the checkpoint`,
+    );
+  }
 }
 
 /** The manifest's special-token record (numbers or null by role name) as SpecialTokenIds. */

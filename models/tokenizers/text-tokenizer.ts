@@ -15,6 +15,7 @@ import type {
   TextTokenizer,
   TokenizerKind,
 } from './types.js';
+import { vocabularySize } from './vocabulary.js';
 
 interface Framing {
   readonly prefix: readonly number[];
@@ -52,7 +53,7 @@ export function framingFor(kind: TokenizerKind, ids: SpecialTokenIds, source: st
 export interface TextTokenizerInit {
   readonly kind: TokenizerKind;
   /** Parsed tokenizer.json. */
-  readonly tokenizerJson: object;
+  readonly tokenizerJson: Record<string, unknown>;
   /** Parsed tokenizer_config.json, or {} when there is none. */
   readonly tokenizerConfig: Record<string, unknown>;
   readonly specialIds: SpecialTokenIds;
@@ -67,6 +68,7 @@ export interface TextTokenizerInit {
 export class HfTextTokenizer implements TextTokenizer {
   readonly kind: TokenizerKind;
   readonly specialIds: SpecialTokenIds;
+  readonly vocabularySize: number;
   private readonly tokenizer: Tokenizer;
   private readonly framing: Framing;
   private readonly truncationSide: Side;
@@ -78,6 +80,7 @@ export class HfTextTokenizer implements TextTokenizer {
   constructor(init: TextTokenizerInit) {
     this.kind = init.kind;
     this.specialIds = init.specialIds;
+    this.vocabularySize = vocabularySize(init.tokenizerJson);
     this.source = init.source;
     this.truncationSide = init.truncationSide;
     this.defaultMaxLength = init.maxLength ?? null;

@@ -60,6 +60,8 @@ export interface DecodeOptions {
 export interface TextTokenizer {
   readonly kind: TokenizerKind;
   readonly specialIds: SpecialTokenIds;
+  /** Ids this tokenizer can emit (highest id + 1, added tokens included): what a logits axis must cover. */
+  readonly vocabularySize: number;
   encode(text: string, options?: EncodeOptions): EncodedText;
   encodeBatch(texts: readonly string[], options?: EncodeOptions): EncodedBatch;
   decode(ids: readonly number[], options?: DecodeOptions): string;
