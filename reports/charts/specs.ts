@@ -251,6 +251,23 @@ export function humaniseBreakdown(name: string): string {
   return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-export function buildCharts(data: ReportData): ChartSpec[] {
-  return [qualityChart(data), throughputChart(data, 'samplesPerSecond'), throughputChart(data, 'tokensPerSecond'), latencyChart(data), paretoChart(data), ...breakdownCharts(data)];
+export interface ChartOptions {
+  /**
+   * Shards the runs are (`index/count`, as report.ts prints them), from their manifests: the
+   * report model does not carry them. Empty for whole runs.
+   */
+  readonly shards?: readonly string[];
+}
+
+/** A chart made from one shard must not pass for the whole run, even when shown on its own. */
+function markPartial(chart: ChartSpec, shards: readonly string[]): ChartSpec {
+  const marker = ` (shard ${shards.join(', ')} only: partial results)`;
+  const title = (chart.spec as { title: { text: string } }).title;
+  return { ...chart, title: chart.title + marker, spec: { ...chart.spec, title: { ...title, text: title.text + marker } } as TopLevelSpec };
+}
+
+export function buildCharts(data: ReportData, options: ChartOptions = {}): ChartSpec[] {
+  const charts = [qualityChart(data), throughputChart(data, 'samplesPerSecond'), throughputChart(data, 'tokensPerSecond'), latencyChart(data), paretoChart(data), ...breakdownCharts(data)];
+  const shards = options.shards ?? [];
+  return shards.length > 0 ? charts.map((chart) => markPartial(chart, shards)) : charts;
 }
