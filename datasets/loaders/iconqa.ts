@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { failure, mediaOrFailure } from '../io.js';
 import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
-import { choiceFields, missingProblemReason, readProblems } from './problems-json.js';
+import { choiceFields, readProblems } from './problems-json.js';
 
 export const iconqa: DatasetLoader = {
   name: 'iconqa',
@@ -25,9 +25,9 @@ export const iconqa: DatasetLoader = {
     const file = requiredFile(input, iconqa, 'problems');
     const split = optionString(input, iconqa, 'split');
     for await (const problem of readProblems(file, input.files.splits, split)) {
-      const source = { file, at: `/${problem.pid}` };
-      if ('missing' in problem) {
-        yield failure(problem.pid, missingProblemReason(problem.pid), source);
+      const source = { file, at: problem.at };
+      if ('failure' in problem) {
+        yield failure(problem.pid, problem.failure, source);
         continue;
       }
       const f = problem.fields;

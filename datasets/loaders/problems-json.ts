@@ -1,7 +1,9 @@
 /**
  * The `problems.json` + `pid_splits.json` layout shared by ScienceQA and IconQA: an object keyed
  * by problem id (`{question, choices, answer, split, ...}`) and the ids of each split. Problems
- * are yielded in the split's id order.
+ * are yielded in the split's id order. A problem id the object repeats fails at the repeat
+ * (after the problem it repeats): JSON.parse would keep only the last, and which of two
+ * differing problems was meant cannot be told.
  */
 import { isRecord, isStringArray, readJsonDocument } from '../io.js';
 import { readJsonObjectMembers } from '../json-members.js';
@@ -13,12 +15,24 @@ export interface Problem {
   readonly at: string;
 }
 
-export async function* readProblems(problemsFile: string, splitsFile: string | undefined, split: string): AsyncGenerator<Problem | { readonly pid: string; readonly missing: true }> {
+/** A problem that cannot be used, with the id its failure is recorded under. */
+export interface ProblemFailure {
+  readonly pid: string;
+  readonly failure: string;
+  /** The key's pointer; a repeat shares it with the first, so the reason says which occurrence. */
+  readonly at: string;
+}
+
+export async function* readProblems(problemsFile: string, splitsFile: string | undefined, split: string): AsyncGenerator<Problem | ProblemFailure> {
   // File order (not JSON.parse's numeric order of keys like "123"), so that --limit and --shard
   // without a splits file take the file's first problems.
   const members = await readJsonObjectMembers(problemsFile, 'an object keyed by problem id (problems.json)');
   const problems = new Map<string, unknown>();
-  for (const m of members) if (m.occurrence === 1) problems.set(m.key, m.value);
+  const repeats = new Map<string, number>();
+  for (const m of members) {
+    if (m.occurrence === 1) problems.set(m.key, m.value);
+    else repeats.set(m.key, m.occurrence);
+  }
   let ids: string[];
   if (splitsFile !== undefined) {
     const splits = await readJsonDocument(splitsFile);
@@ -31,13 +45,11 @@ export async function* readProblems(problemsFile: string, splitsFile: string | u
   for (const pid of ids) {
     const fields = problems.get(pid);
     if (isRecord(fields)) yield { pid, fields, at: `/${pid}` };
-    else yield { pid, missing: true };
+    else yield { pid, failure: `problem ${pid} is listed in the splits file but not in problems.json`, at: `/${pid}` };
+    for (let n = 2; n <= (repeats.get(pid) ?? 0); n += 1) {
+      yield { pid: `${pid}#${n}`, failure: `problem id "${pid}" appears again in problems.json (occurrence ${n} of this key); the first one is used: remove or renumber the repeat`, at: `/${pid}` };
+    }
   }
-}
-
-/** Why a split lists a problem that problems.json lacks. */
-export function missingProblemReason(pid: string): string {
-  return `problem ${pid} is listed in the splits file but not in problems.json`;
 }
 
 export interface ChoiceFields {

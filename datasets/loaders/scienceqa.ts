@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { failure, mediaOrFailure } from '../io.js';
 import { optionBoolean, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
-import { choiceFields, missingProblemReason, readProblems } from './problems-json.js';
+import { choiceFields, readProblems } from './problems-json.js';
 
 export const scienceqa: DatasetLoader = {
   name: 'scienceqa',
@@ -28,9 +28,9 @@ export const scienceqa: DatasetLoader = {
     const split = optionString(input, scienceqa, 'split');
     const imageOnly = optionBoolean(input, scienceqa, 'imageOnly');
     for await (const problem of readProblems(file, input.files.splits, split)) {
-      const source = { file, at: `/${problem.pid}` };
-      if ('missing' in problem) {
-        yield failure(problem.pid, missingProblemReason(problem.pid), source);
+      const source = { file, at: problem.at };
+      if ('failure' in problem) {
+        yield failure(problem.pid, problem.failure, source);
         continue;
       }
       const f = problem.fields;
