@@ -45,12 +45,23 @@ export function readManifest(path: string): LoadedManifest {
     throw new ManifestError(path, '/formatVersion', `format version ${version} is newer than this vlbench reads (${MANIFEST_FORMAT_VERSION}); upgrade vlbench`);
   }
   if (!validateSchema(json)) {
-    const first = (validateSchema.errors ?? [])[0];
-    throw new ManifestError(path, first?.instancePath ?? '', describeSchemaError(first, validateSchema.errors?.length ?? 0));
+    // A bad key name also fails the names schema's enum, reported with `propertyName`: one problem, not two.
+    const errors = (validateSchema.errors ?? []).filter((e) => e.propertyName === undefined || e.keyword === 'propertyNames');
+    const chosen = mostSpecific(errors);
+    throw new ManifestError(path, chosen?.instancePath ?? '', describeSchemaError(chosen, errors.length));
   }
   const manifest = json as unknown as ModelManifest;
   checkSemantics(path, manifest);
   return { manifest, path, sha256: createHash('sha256').update(text).digest('hex') };
+}
+
+/**
+ * The error to report when several fire. A renamed key ('qformer_txt', 'generaton') also sets
+ * off the key's value schema and 'required' errors elsewhere; Ajv lists those first, and they
+ * hide the one thing to fix, so an unknown-key error wins.
+ */
+function mostSpecific(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  return errors.find((e) => e.keyword === 'propertyNames') ?? errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
 }
 
 function describeSchemaError(error: ErrorObject | undefined, count: number): string {
@@ -62,10 +73,17 @@ function describeSchemaError(error: ErrorObject | undefined, count: number): str
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       return `unknown key '${key}'${didYouMean(key, known)}; allowed keys here: ${known.join(', ')} (models/CONTRACT.md section 4)${more}`;
     }
-    case 'enum':
-      return `must be one of ${JSON.stringify(error.params.allowedValues)}${more}`;
-    case 'propertyNames':
-      return `unknown name '${String(error.params.propertyName)}'; allowed names are listed in models/CONTRACT.md${more}`;
+    case 'propertyNames': {
+      // The names schema is an enum (graph roles, generation tasks, modalities).
+      const key = String(error.params.propertyName);
+      const known = ((error.schema as { enum?: unknown[] } | undefined)?.enum ?? []).map(String);
+      return `unknown key '${key}'${didYouMean(key, known)}; allowed keys here: ${known.join(', ')} (models/CONTRACT.md)${more}`;
+    }
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
+      return `${JSON.stringify(error.data)} is not allowed${hint}; must be one of ${JSON.stringify(error.params.allowedValues)}${more}`;
+    }
     case 'required':
       return `missing required key '${String(error.params.missingProperty)}'${more}`;
     default:

@@ -81,6 +81,26 @@ test('an unknown special-token role is an error with did-you-mean', () => {
   assert.match(errorOf(albef({ specialTokens: { text: { pad: 0, clss: 2 } } })).message, /did you mean 'cls'/);
 });
 
+test('a misspelt graph role or generation task names the key first, with did-you-mean', () => {
+  const role = errorOf(albef({ graphs: { vision_encoder: graph, text_encoder: graph, fusion_encodr: graph } }));
+  assert.is(role.pointer, '/graphs');
+  assert.match(role.message, /^[^:]+ at \/graphs: unknown key 'fusion_encodr' \(did you mean 'fusion_encoder'\?\)/);
+  assert.not.match(role.message, /more problem/, 'the enum error of the same key is not a second problem');
+  const task = errorOf(albef({ generation: { captoin: { numBeams: 3 } } }));
+  assert.is(task.pointer, '/generation');
+  assert.match(task.message, /unknown key 'captoin' \(did you mean 'caption'\?\)/);
+});
+
+test('a renamed top-level key is reported as unknown, not as the missing one', () => {
+  const { generation, ...rest } = albef();
+  const error = errorOf({ ...rest, generaton: generation });
+  assert.match(error.message, /unknown key 'generaton' \(did you mean 'generation'\?\)/);
+});
+
+test('a misspelt enum value gets a did-you-mean', () => {
+  assert.match(errorOf(albef({ family: 'blip-2' })).message, /"blip-2" is not allowed \(did you mean 'blip2'\?\); must be one of/);
+});
+
 test('ALBEF cannot declare captioning: it has no decoder', () => {
   const error = errorOf(albef({ capabilities: ['retrieval', 'captioning'] }));
   assert.is(error.pointer, '/capabilities/1');
