@@ -4,6 +4,8 @@ import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { mergeRuns } from '../run/merge.js';
 import { scoresTable } from '../run/summary.js';
+import { RunDirectory } from '../run/run-dir.js';
+import type { TimingsFile } from '../../reports/records.js';
 import type { Command } from './command.js';
 
 const HELP = `Usage: vlbench merge RUN... --out DIR
@@ -22,7 +24,8 @@ export const mergeCommand: Command = {
     if (values.out === undefined) throw new UsageError('--out DIR is required: where the merged run is written');
     if (positionals.length === 0) throw new UsageError('name the shard run directories to merge');
     const scores = mergeRuns(positionals, values.out);
-    process.stdout.write(`${scoresTable(scores)}\n\nmerged ${positionals.length} shards into ${values.out}\n`);
+    const merged = new RunDirectory(values.out);
+    process.stdout.write(`${scoresTable(scores, merged.readJson<TimingsFile>(merged.timings))}\n\nmerged ${positionals.length} shards into ${values.out}\n`);
     return EXIT.ok;
   },
 };

@@ -41,7 +41,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         break;
       }
       case 'sample-failed':
-        if (failedShown++ < 5) line(`${event.model} / ${event.task}: sample ${event.sampleId} failed: ${event.reason}`);
+        if (failedShown++ < 5) line(`${event.model} / ${event.task}: sample ${event.sampleId} failed: ${event.reason}${event.reason.includes(event.location) ? '' : ` (at ${event.location})`}`);
         break;
       case 'task-end': line(`${event.model} / ${event.task}: ${event.done} done, ${event.failed} failed in ${event.seconds.toFixed(1)} s`); break;
       case 'interrupted': line(`${event.model} / ${event.task}: interrupted after the current batch`); break;

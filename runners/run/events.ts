@@ -4,6 +4,6 @@ export type RunEvent =
   | { readonly type: 'not-applicable'; readonly model: string; readonly task: string; readonly reason: string }
   | { readonly type: 'task-start'; readonly model: string; readonly task: string; readonly total: number | null; readonly alreadyDone: number }
   | { readonly type: 'progress'; readonly model: string; readonly task: string; readonly done: number; readonly failed: number }
-  | { readonly type: 'sample-failed'; readonly model: string; readonly task: string; readonly sampleId: string; readonly reason: string }
+  | { readonly type: 'sample-failed'; readonly model: string; readonly task: string; readonly sampleId: string; readonly reason: string; readonly location: string }
   | { readonly type: 'task-end'; readonly model: string; readonly task: string; readonly done: number; readonly failed: number; readonly seconds: number }
   | { readonly type: 'interrupted'; readonly model: string; readonly task: string };

@@ -1,16 +1,13 @@
 /** A plain-text comparison table of a run's scores, for the terminal. */
 import type { ScoresFile, TimingsFile } from '../../reports/records.js';
-
-function format(value: number): string {
-  return Math.abs(value) >= 100 ? value.toFixed(1) : value.toFixed(Math.abs(value) < 10 ? 3 : 2);
-}
+import { formatMetric } from '../../reports/tables/build-tables.js';
 
 export function scoresTable(scores: ScoresFile, timings?: TimingsFile): string {
   const rows: string[][] = [['model', 'task', 'metrics', 'scored', 'failed', 'samples/s']];
   for (const r of scores.results) {
     const t = timings?.results.find((x) => x.model === r.model && x.task === r.task);
     const unannotated = r.counts.unannotated ? ` (+${r.counts.unannotated} without references: written, not scored)` : '';
-    const metrics = (Object.entries(r.metrics).map(([k, v]) => `${k} ${format(v)}`).join(', ') || '(no scored samples)') + unannotated;
+    const metrics = (Object.entries(r.metrics).map(([k, v]) => `${k} ${formatMetric(k, v)}`).join(', ') || '(no scored samples)') + unannotated;
     rows.push([r.model, r.task, metrics, String(r.counts.scored), String(r.counts.failed), t ? t.samplesPerSecond.toFixed(1) : '-']);
   }
   for (const n of scores.notApplicable) rows.push([n.model, n.task, 'n/a', '', '', '']);

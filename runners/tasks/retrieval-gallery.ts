@@ -44,7 +44,7 @@ function failure(ctx: TaskContext, record: FailedPrediction): FailedPrediction |
   if (ctx.failFast) throw new SampleFailedError(`${ctx.plan.task.id}, sample ${record.sampleId} (${record.location}): ${record.reason}`);
   const key = `${record.direction ?? ''}:${record.sampleId}`;
   if (ctx.done.has(key)) return undefined;
-  ctx.emit({ type: 'sample-failed', model: ctx.model.id, task: ctx.plan.task.id, sampleId: record.sampleId, reason: record.reason });
+  ctx.emit({ type: 'sample-failed', model: ctx.model.id, task: ctx.plan.task.id, sampleId: record.sampleId, reason: record.reason, location: record.location });
   return record;
 }
 

@@ -92,7 +92,7 @@ class SampleLoop<S extends { readonly id: string }> {
   private fail(record: FailedPrediction): FailedPrediction {
     const ctx = this.ctx;
     if (ctx.failFast) throw new SampleFailedError(`${ctx.plan.task.id}, sample ${record.sampleId} (${record.location}): ${record.reason}`);
-    ctx.emit({ type: 'sample-failed', model: ctx.model.id, task: ctx.plan.task.id, sampleId: record.sampleId, reason: record.reason });
+    ctx.emit({ type: 'sample-failed', model: ctx.model.id, task: ctx.plan.task.id, sampleId: record.sampleId, reason: record.reason, location: record.location });
     return record;
   }
 
