@@ -19,6 +19,7 @@ import { readRun } from './run-reader.js';
 import { buildTables, type Table } from './tables/build-tables.js';
 import { resultsToLongCsv, tableToCsv } from './tables/csv.js';
 import { tablesToLatex } from './tables/latex.js';
+import { latexCharIssues, latexCharWarning } from './tables/latex-unicode.js';
 import { tableToMarkdown, tablesToMarkdown } from './tables/markdown.js';
 
 export const REPORT_FORMATS = ['md', 'csv', 'tex', 'html', 'json', 'svg', 'png'] as const;
@@ -35,6 +36,8 @@ export interface ReportOutput {
   readonly files: string[];
   /** The overview table as Markdown (what `npm start` prints). */
   readonly markdownTable: string;
+  /** Problems a reader of the files would hit (text pdflatex cannot typeset), for the CLI to print to stderr. */
+  readonly warnings: string[];
 }
 
 function publishedEntries(options: ReportOptions): PublishedEntry[] {
@@ -119,10 +122,14 @@ export async function writeReport(runDirs: readonly string[], outDir: string, fo
     mkdirSync(join(outDir, 'tables'), { recursive: true });
     for (const table of tables) write(join(outDir, 'tables', `${table.id}.csv`), tableToCsv(table), files);
   }
-  if (wanted.has('tex')) write(join(outDir, 'tables.tex'), tablesToLatex(tables), files);
+  const warnings: string[] = [];
+  if (wanted.has('tex')) {
+    write(join(outDir, 'tables.tex'), tablesToLatex(tables), files);
+    warnings.push(...latexCharIssues(tables).map(latexCharWarning));
+  }
   if (wanted.has('json')) write(join(outDir, 'report.json'), reportJson(data, published), files);
   if (wanted.has('html')) write(join(outDir, 'report.html'), await renderHtmlReport({ data, tables, charts, title }), files);
-  return { files, markdownTable: tableToMarkdown(tables[0]!) };
+  return { files, markdownTable: tableToMarkdown(tables[0]!), warnings };
 }
 
 /** Paths relative to a folder, for printing. */

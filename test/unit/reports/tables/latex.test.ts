@@ -6,6 +6,7 @@ import { buildReportData } from '../../../../reports/report-model.js';
 import { buildTables, type Table } from '../../../../reports/tables/build-tables.js';
 import { tableToLatex, tablesToLatex } from '../../../../reports/tables/latex.js';
 import type { PublishedEntry } from '../../../../reports/published.js';
+import { latexCharIssues, latexCharWarning } from '../../../../reports/tables/latex-unicode.js';
 import { compileTables, hasPdflatex } from './pdflatex.js';
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
@@ -35,6 +36,41 @@ if (hasPdflatex) {
     assert.ok(tables.find((t) => t.id === 'task-shapes-caption')!.notes.some((n) => n.startsWith('[2]')));
     const result = compileTables(tablesToLatex([...tables, bracketTable]));
     assert.ok(result.ok, result.errors);
+  });
+}
+
+const oneCell = (variant: string): Table => ({
+  id: 'odd', title: 'odd names',
+  columns: [{ label: 'Model', align: 'left' }, { label: 'Variant', align: 'left' }],
+  rows: [[{ text: 'm', value: null }, { text: variant, value: null }]],
+  notes: [],
+});
+const asciiOdd = oneCell('a|b "q" <s> `g` x--y ---z \'\'w\'\' naïve');
+
+test('LaTeX: | " ` and ligatures are escaped to their ASCII glyphs (OT1 prints | as a dash, " as a quote)', () => {
+  const tex = tableToLatex(asciiOdd);
+  assert.match(tex, /a\\textbar\{\}b \\texttt\{\\char34\}q\\texttt\{\\char34\} \\textless\{\}s\\textgreater\{\} \\textasciigrave\{\}g\\textasciigrave\{\} x-\{\}-y -\{\}-\{\}-z '\{\}'w'\{\}' naïve/);
+  assert.match(tableToLatex(oneCell('a — b')), /a --- b/);
+});
+
+test('LaTeX: text pdflatex cannot typeset is named in the header and in a warning; typesettable text is not', () => {
+  assert.equal(latexCharIssues([asciiOdd]), []);
+  assert.not.match(tablesToLatex([asciiOdd]), /xelatex|fontenc/);
+  const cjk = oneCell('日本 😀 ð');
+  const header = tablesToLatex([cjk, oneCell('日本 😀 ð')]).split('\n\n')[0]!;
+  assert.match(header, /% also needs \\usepackage\[T1\]\{fontenc\}: pdflatex's default OT1 encoding has no ð/);
+  assert.match(header, /% compile with xelatex or lualatex .*: pdflatex cannot typeset 日 本 😀 \(first in table 'odd', row 1 \(m\), column 'Variant'\)/);
+  const issues = latexCharIssues([cjk, cjk]);
+  assert.is(issues.length, 1);
+  assert.is(latexCharWarning(issues[0]!), "tables.tex: table 'odd', row 1 (m), column 'Variant' (and 1 more cell with the same text): pdflatex cannot typeset 日 本 😀: compile with xelatex or lualatex (fontspec and a font that has them) or rename; ð needs \\usepackage[T1]{fontenc} in the preamble.");
+});
+
+if (hasPdflatex) {
+  test('LaTeX: odd ASCII and Latin-1 names compile with pdflatex in OT1 and T1', () => {
+    for (const preamble of ['', '\\usepackage[T1]{fontenc}']) {
+      const result = compileTables(tablesToLatex([asciiOdd]), preamble);
+      assert.ok(result.ok, `${preamble}: ${result.errors}`);
+    }
   });
 }
 
