@@ -2,6 +2,9 @@
  * Clotho-AQA CSV (`file_name,QuestionText,answer,confidence`): each question was answered by
  * several annotators on consecutive rows; rows with the same clip and question become one
  * open-ended sample with all answers. Category: yes/no when every answer is yes or no, else other.
+ * A clip and question that come back after other rows fail at the repeat, naming the first: that
+ * is a duplicated block (or a second question with the same text), and merging it would score
+ * the question against answers it never had.
  */
 import { failure, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
@@ -27,6 +30,7 @@ export const clothoAqa: DatasetLoader = {
     const file = requiredFile(input, clothoAqa, 'questions');
     const questions = new Map<string, Question>();
     const perClip = new Map<string, number>();
+    let previous = '';
     for await (const row of readCsvRows(file, ',')) {
       const source = { file, at: String(row.number) };
       const { file_name: clip, QuestionText: question, answer } = row.fields;
@@ -36,8 +40,14 @@ export const clothoAqa: DatasetLoader = {
       }
       const key = `${clip}\u0000${question}`;
       const known = questions.get(key);
-      if (known !== undefined) {
+      const consecutive = key === previous;
+      previous = key;
+      if (known !== undefined && consecutive) {
         known.answers.push(answer);
+        continue;
+      }
+      if (known !== undefined) {
+        yield failure(`row:${row.number}`, `${clip} "${question}" was answered on the rows from ${known.source.at} and comes back here after other rows; each question's answers are consecutive rows, so remove this repeat or move it up to them`, source);
         continue;
       }
       const index = perClip.get(clip) ?? 0;

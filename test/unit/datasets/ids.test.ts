@@ -101,6 +101,16 @@ test('audiocaps: youtube_id stays the id when it names one file; a template with
   assert.equal(summary(distinct), ['caption:abc', 'caption:xyz']);
 });
 
+test('clotho-aqa: consecutive annotator rows merge; the same clip and question coming back later fail at the repeat', async () => {
+  const rows = ['file_name,QuestionText,answer,confidence', 'a.wav,is it loud,yes,yes', 'a.wav,is it loud,no,maybe', 'a.wav,what is it,a dog,yes', 'a.wav,is it loud,yes,yes'];
+  const root = tempDataset({ 'a.wav': '', 'q.csv': rows.join('\n') + '\n' });
+  const items = await load('clotho-aqa', root, { questions: 'q.csv' });
+  assert.equal(summary(items), ['failure:row:5', 'instruction:a.wav#0', 'instruction:a.wav#1']);
+  assert.ok(items[1]?.kind === 'instruction');
+  assert.equal(items[1].answers, ['yes', 'no']);
+  assert.match(failureAt(items[0]), /^a\.wav "is it loud" was answered on the rows from 2 and comes back here after other rows; .* @ 5$/);
+});
+
 test('every loader: a repeated id becomes a failure at the repeat that names the first (jsonl)', async () => {
   const root = tempDataset({ 'a.png': '', 'r.jsonl': ['q1', 'q2', 'q1'].map((id) => JSON.stringify({ id, image: 'a.png', question: 'what?', answers: ['x'] })).join('\n') });
   const items = await load('jsonl', root, { records: 'r.jsonl' });
