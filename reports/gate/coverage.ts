@@ -60,8 +60,10 @@ export function comparisonShortfall(current: SampleCounts | undefined, baseline:
   if (current.requested < baseline.requested) {
     return `this run requested ${current.requested} of the baseline's ${baseline.requested} samples (a smaller --limit, or one shard not merged); gate a run of the same suite and settings`;
   }
-  if (unscored(current) <= unscored(baseline)) return null;
-  return `${shortfallText(current)}, ${unscored(baseline)} in the baseline`;
+  if (unscored(current) > unscored(baseline)) return `${shortfallText(current)}, ${unscored(baseline)} in the baseline`;
+  // Failures the baseline shares are forgiven, but not when they leave nothing to compare.
+  if (current.scored === 0 && unscored(current) > 0) return `${shortfallText(current)}; nothing was scored, so there is nothing to compare`;
+  return null;
 }
 
 /** Why a floor or ceiling on the pair must fail, or null when every requested sample was scored. */
@@ -73,7 +75,7 @@ export function boundShortfall(current: SampleCounts | undefined): string | null
 
 /** For a pair the baseline lacks (allowed with --allow-missing-baseline): any unscored sample fails it. */
 export function unmatchedShortfall(current: SampleCounts | undefined): string | null {
-  if (hadNoSamples(current)) return `${NO_SAMPLES}; floors and ceilings need samples`;
+  if (hadNoSamples(current)) return `${NO_SAMPLES}, and the baseline has no result to compare with`;
   if (current === undefined || !hasUnscored(current)) return null;
   return `${shortfallText(current)}, and the baseline has no result to compare with`;
 }

@@ -66,6 +66,14 @@ test('failures the baseline shares do not fail a comparison; floors still fail',
   assert.is(find(shared, 'max-drop', 'blip-tiny', 'shapes-vqa').reason, null);
 });
 
+test('failures the baseline shares that leave nothing scored fail the comparison with that reason', () => {
+  const allFailed = runWithFailures(`${runs}baseline`, join(dir, 'all-shared'), 'blip-tiny', 'shapes-vqa', 90, { dropMetrics: true });
+  const r = runGate(allFailed, { baseline: allFailed, gatesFile, ...FAST });
+  const drop = find(r, 'max-drop', 'blip-tiny', 'shapes-vqa');
+  assert.is(drop.status, 'fail');
+  assert.is(drop.reason, '90 of 90 samples failed in this run; nothing was scored, so there is nothing to compare');
+});
+
 test('a pair whose every sample failed (no metric value left) is still gated, and fails', () => {
   const allFailed = runWithFailures(`${runs}baseline`, join(dir, 'all'), 'blip-tiny', 'shapes-vqa', 90, { dropMetrics: true });
   const r = runGate(allFailed, { baseline: `${runs}baseline`, gatesFile, ...FAST });
