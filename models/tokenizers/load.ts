@@ -8,7 +8,7 @@ import { ManifestError } from '../manifest.js';
 import type { TokenizerSpec } from '../manifest-types.js';
 import { HfTextTokenizer } from './text-tokenizer.js';
 import type { SpecialTokenIds, TextTokenizer } from './types.js';
-import { vocabularySize } from './vocabulary.js';
+import { kindMismatch, vocabularySize } from './vocabulary.js';
 
 function readJsonObject(path: string, what: string): Record<string, unknown> {
   let text: string;
@@ -49,7 +49,7 @@ export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: 
   if (typeof tokenizerJson['model'] !== 'object') {
     throw new Error(`${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`);
   }
-  checkAgainstManifest(jsonPath, tokenizerJson, specialIds, origin);
+  checkAgainstManifest(spec, jsonPath, tokenizerJson, specialIds, origin);
   const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json');
   return new HfTextTokenizer({
     kind: spec.kind,
@@ -62,13 +62,18 @@ export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: 
   });
 }
 
-/** A special id past the vocabulary would still run and fail mid-evaluation (or never stop generating). */
-function checkAgainstManifest(jsonPath: string, json: Record<string, unknown>, ids: SpecialTokenIds, origin: TokenizerOrigin | undefined): void {
+/**
+ * A tokenizer of another kind or model runs and gives garbage scores, and a special id past the
+ * vocabulary fails mid-evaluation (or never stops generating), so both are load errors.
+ */
+function checkAgainstManifest(spec: TokenizerSpec, jsonPath: string, json: Record<string, unknown>, ids: SpecialTokenIds, origin: TokenizerOrigin | undefined): void {
   const fail = (pointer: string, problem: string): never => {
     if (origin) throw new ManifestError(origin.manifestPath, pointer, problem);
     throw new Error(problem);
   };
   const side = origin?.side ?? '<side>';
+  const mismatch = kindMismatch(spec.kind, json, jsonPath, `/tokenizers/${side}`);
+  if (mismatch !== null) fail(`/tokenizers/${side}/kind`, mismatch);
   const size = vocabularySize(json);
   const named: Record<string, number | null | undefined> = origin?.specialTokens ?? { pad: ids.pad, cls: ids.cls, sep: ids.sep, bos: ids.bos, eos: ids.eos };
   for (const [role, id] of Object.entries(named)) {
