@@ -13,6 +13,7 @@ import type { FamilyName } from './capabilities.js';
 import { ManifestError } from './manifest-error.js';
 import { checkKvCache } from './manifest-kv.js';
 import { checkPrompts } from './manifest-prompts.js';
+import { checkConsistency, checkLlmKind } from './manifest-consistency.js';
 import { didYouMean } from './did-you-mean.js';
 
 export { ManifestError };
@@ -147,6 +148,7 @@ function checkSemantics(file: string, m: ModelManifest): void {
   const needsLlm = LLM_FAMILIES.includes(m.family) && m.capabilities.some((c) => c !== 'retrieval');
   if (!LLM_FAMILIES.includes(m.family) && m.llm !== null) throw new ManifestError(file, '/llm', `family '${m.family}' has no LLM; set "llm": null`);
   if (needsLlm && m.llm === null) throw new ManifestError(file, '/llm', `family '${m.family}' with capabilities ${m.capabilities.join(', ')} needs an 'llm' entry ({kind, name})`);
+  checkLlmKind(file, m);
   m.capabilities.forEach((capability, index) => {
     if (!FAMILY_CAPABILITIES[m.family].includes(capability)) {
       throw new ManifestError(file, `/capabilities/${index}`, `family '${m.family}' cannot have capability '${capability}'; possible: ${FAMILY_CAPABILITIES[m.family].join(', ')}`);
@@ -161,4 +163,5 @@ function checkSemantics(file: string, m: ModelManifest): void {
   }
   for (const role of declared) checkKvCache(file, role, m.graphs[role]!);
   checkPrompts(file, m);
+  checkConsistency(file, m);
 }

@@ -1,0 +1,103 @@
+/**
+ * Checks across manifest fields that the schema cannot express: settings that contradict each
+ * other or that the family's adapter would ignore or only trip over per sample. Each would
+ * otherwise load and then run wrongly or fail sample by sample, so each is an error at load.
+ */
+import type { MediaModality } from './capabilities.js';
+import { ManifestError } from './manifest-error.js';
+import type { GraphRole, ModelManifest } from './manifest-types.js';
+
+export function checkConsistency(file: string, m: ModelManifest): void {
+  checkGenerationLimits(file, m);
+  checkModalities(file, m);
+  checkInstructionAwareness(file, m);
+  checkFloat16(file, m);
+}
+
+/**
+ * The length limit is one setting written two ways (suites/README.md); the engine applies
+ * maxNewTokens and ignores maxLength when both are set (generation/search.ts). The exporters
+ * write both, equal, for T5 (LAVIS's max_len passed as max_new_tokens), so only a disagreement,
+ * where the maxLength would be silently dropped, is an error.
+ */
+function checkGenerationLimits(file: string, m: ModelManifest): void {
+  for (const [task, config] of Object.entries(m.generation)) {
+    if (config.maxLength !== undefined && config.maxNewTokens !== undefined && config.maxLength !== config.maxNewTokens) {
+      throw new ManifestError(file, `/generation/${task}`, `maxLength ${config.maxLength} and maxNewTokens ${config.maxNewTokens} are one length limit written two ways, and maxNewTokens would win; keep one of them`);
+    }
+  }
+}
+
+/** The LLM names fix the architecture (CONTRACT section 2): OPT and Vicuna are decoder-only, T5 encoder-decoder. */
+const LLM_KIND = { opt: 'decoder-only', vicuna: 'decoder-only', t5: 'encoder-decoder' } as const;
+
+/** Exported apart: the roles a capability needs depend on the kind, so this runs before those checks. */
+export function checkLlmKind(file: string, m: ModelManifest): void {
+  if (!m.llm) return;
+  const kind = LLM_KIND[m.llm.name];
+  if (m.llm.kind !== kind) {
+    throw new ManifestError(file, '/llm', `llm '${m.llm.name}' is ${kind}, but /llm/kind says '${m.llm.kind}'; set "kind": "${kind}" (or the name of the LLM the graphs hold)`);
+  }
+}
+
+/** Graph roles that must be declared for X-InstructBLIP to take a modality (CONTRACT section 3). */
+const MODALITY_ROLES: Record<MediaModality, readonly GraphRole[]> = {
+  image: ['vision_encoder', 'qformer'],
+  video: ['vision_encoder', 'qformer_video'],
+  audio: ['audio_encoder', 'qformer_audio'],
+  pointcloud: ['pointcloud_encoder', 'qformer_pointcloud'],
+};
+
+/** Only X-InstructBLIP reads media other than images; each modality it declares needs its roles and cue. */
+function checkModalities(file: string, m: ModelManifest): void {
+  m.modalities.forEach((modality, index) => {
+    const pointer = `/modalities/${index}`;
+    if (m.family !== 'xinstructblip' && modality !== 'image') {
+      throw new ManifestError(file, pointer, `family '${m.family}' reads images only; remove '${modality}' (only xinstructblip takes video, audio and point clouds)`);
+    }
+    if (m.family !== 'xinstructblip') return;
+    const missing = MODALITY_ROLES[modality].filter((role) => !(role in m.graphs));
+    if (missing.length > 0) throw new ManifestError(file, pointer, `modality '${modality}' needs graph role(s) ${missing.join(', ')}; add them under /graphs or remove the modality`);
+    if (m.xinstruct && m.xinstruct.cues[modality] === undefined) throw new ManifestError(file, '/xinstruct/cues', `modality '${modality}' has no cue; add "${modality}": "<cue text>"`);
+  });
+  if (m.family === 'xinstructblip' && !m.xinstruct) throw new ManifestError(file, '/xinstruct', 'xinstructblip needs /xinstruct (cues, cleanTokenization, addSpace, prefix, postfix)');
+}
+
+const QFORMER_ROLES: readonly GraphRole[] = ['qformer', 'qformer_audio', 'qformer_video', 'qformer_pointcloud'];
+const INSTRUCTION_INPUTS = ['qformer_input_ids', 'qformer_attention_mask'];
+
+/**
+ * InstructBLIP's Q-Former reads the instruction (CONTRACT section 2); BLIP-2's does not. The
+ * family decides whether the runtime feeds it, so graphs declared under the other family would
+ * fail (or run without their instruction) on every sample.
+ */
+function checkInstructionAwareness(file: string, m: ModelManifest): void {
+  const wantsInstruction = m.family === 'instructblip' || m.family === 'xinstructblip';
+  for (const role of QFORMER_ROLES) {
+    const graph = m.graphs[role];
+    if (!graph) continue;
+    const declared = INSTRUCTION_INPUTS.filter((name) => name in graph.inputs);
+    if (!wantsInstruction && declared.length > 0) {
+      throw new ManifestError(file, `/graphs/${role}/inputs/${declared[0]}`, `an instruction-aware Q-Former is InstructBLIP's; family '${m.family}' never feeds ${declared.join(', ')}: set "family": "instructblip" (or export the BLIP-2 Q-Former)`);
+    }
+    const missing = INSTRUCTION_INPUTS.filter((name) => !(name in graph.inputs));
+    if (wantsInstruction && missing.length > 0) {
+      throw new ManifestError(file, `/graphs/${role}/inputs`, `family '${m.family}' feeds the instruction to its Q-Formers, but ${role} declares no ${missing.join(', ')}; these look like BLIP-2 graphs: set "family": "blip2", or declare the inputs`);
+    }
+  }
+}
+
+const FLOAT16_ROLES: readonly GraphRole[] = ['llm_embed', 'llm_decoder'];
+
+/** CONTRACT section 1: float16 for the decoder-only LLM roles only (the runtime converts there); T5 overflows in float16. */
+function checkFloat16(file: string, m: ModelManifest): void {
+  for (const [role, graph] of Object.entries(m.graphs) as [GraphRole, NonNullable<ModelManifest['graphs'][GraphRole]>][]) {
+    for (const side of ['inputs', 'outputs'] as const) {
+      const half = Object.entries(graph[side]).find(([, spec]) => spec.dtype === 'float16');
+      if (!half) continue;
+      const pointer = `/graphs/${role}/${side}/${half[0]}/dtype`;
+      if (!FLOAT16_ROLES.includes(role)) throw new ManifestError(file, pointer, `float16 is allowed for the LLM roles (${FLOAT16_ROLES.join(', ')}) only; export ${role} in float32`);
+      if (m.llm?.kind === 'encoder-decoder') throw new ManifestError(file, pointer, `float16 T5 overflows (CONTRACT section 1); export the T5 roles in float32`);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readManifest, ManifestError } from '../../../models/manifest.js';
+
+const SHA = 'a'.repeat(64);
+const t = (dtype: string, shape: (string | number)[]) => ({ dtype, shape });
+const plain = { file: 'g.onnx', sha256: SHA, inputs: { x: t('float32', ['batch', 3]) }, outputs: { y: t('float32', ['batch', 3]) } };
+const qformer = (instruction: boolean) => ({
+  ...plain,
+  inputs: { encoder_embeds: t('float32', ['batch', 'patches', 8]), ...(instruction ? { qformer_input_ids: t('int64', ['batch', 'seq']), qformer_attention_mask: t('int64', ['batch', 'seq']) } : {}) },
+  outputs: { language_embeds: t('float32', ['batch', 32, 16]) },
+});
+const image = { size: 32, resize: 'stretch', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+
+function llmModel(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    formatVersion: 1, name: 'test-blip2', family: 'blip2', variant: 'test', llm: { kind: 'decoder-only', name: 'opt' }, modalities: ['image'], capabilities: ['captioning'],
+    graphs: { vision_encoder: plain, qformer: qformer(false), llm_embed: plain, llm_decoder: plain },
+    tokenizers: {}, specialTokens: {}, preprocess: { image }, prompts: {}, generation: {}, ...overrides,
+  };
+}
+
+function load(json: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-consistency-'));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+  return readManifest(join(dir, 'model.json'));
+}
+
+function errorOf(json: unknown): ManifestError {
+  try {
+    load(json);
+  } catch (error) {
+    assert.instance(error, ManifestError);
+    return error as ManifestError;
+  }
+  throw new Error('expected a ManifestError');
+}
+
+test('a consistent BLIP-2 manifest loads', () => {
+  assert.is(load(llmModel()).manifest.family, 'blip2');
+});
+
+test('maxLength and maxNewTokens that disagree are an error; equal ones (the T5 exports) load', () => {
+  const error = errorOf(llmModel({ generation: { caption: { maxLength: 30, maxNewTokens: 5 } } }));
+  assert.is(error.pointer, '/generation/caption');
+  assert.match(error.message, /one length limit written two ways/);
+  load(llmModel({ generation: { caption: { maxLength: 30, maxNewTokens: 30 } } }));
+});
+
+test('an LLM name contradicting its kind is an error', () => {
+  const error = errorOf(llmModel({ llm: { kind: 'decoder-only', name: 't5' } }));
+  assert.is(error.pointer, '/llm');
+  assert.match(error.message, /llm 't5' is encoder-decoder/);
+  assert.match(errorOf(llmModel({ llm: { kind: 'encoder-decoder', name: 'vicuna' } })).message, /'vicuna' is decoder-only/);
+});
+
+test('only X-InstructBLIP declares modalities other than image', () => {
+  const error = errorOf(llmModel({ modalities: ['image', 'audio'] }));
+  assert.is(error.pointer, '/modalities/1');
+  assert.match(error.message, /reads images only/);
+});
+
+test('X-InstructBLIP modalities need their roles and cues', () => {
+  const x = { family: 'xinstructblip', capabilities: ['instruction-generate'], modalities: ['image', 'audio'],
+    graphs: { vision_encoder: plain, qformer: qformer(true), llm_embed: plain, llm_decoder: plain },
+    preprocess: { image, audio: { sampleRate: 16000, clips: 2, clipSeconds: 5.12, melBins: 128, framesPerClip: 512 } },
+    xinstruct: { cues: { image: 'image: ', audio: 'audio: ' }, cleanTokenization: true, addSpace: true, prefix: '', postfix: '' } };
+  assert.match(errorOf(llmModel(x)).message, /modality 'audio' needs graph role\(s\) audio_encoder, qformer_audio/);
+  const withRoles = { ...x, graphs: { ...x.graphs, audio_encoder: plain, qformer_audio: qformer(true) } };
+  load(llmModel(withRoles));
+  assert.match(errorOf(llmModel({ ...withRoles, xinstruct: { ...x.xinstruct, cues: { image: 'image: ' } } })).message, /modality 'audio' has no cue/);
+});
+
+test('InstructBLIP graphs declared as blip2, and BLIP-2 graphs as instructblip, are errors', () => {
+  const asBlip2 = errorOf(llmModel({ graphs: { vision_encoder: plain, qformer: qformer(true), llm_embed: plain, llm_decoder: plain } }));
+  assert.is(asBlip2.pointer, '/graphs/qformer/inputs/qformer_input_ids');
+  assert.match(asBlip2.message, /set "family": "instructblip"/);
+  const asInstruct = errorOf(llmModel({ family: 'instructblip' }));
+  assert.match(asInstruct.message, /set "family": "blip2"/);
+});
+
+test('float16 only in the decoder-only LLM roles', () => {
+  const halfVision = { ...plain, outputs: { y: t('float16', ['batch', 3]) } };
+  const error = errorOf(llmModel({ graphs: { vision_encoder: halfVision, qformer: qformer(false), llm_embed: plain, llm_decoder: plain } }));
+  assert.is(error.pointer, '/graphs/vision_encoder/outputs/y/dtype');
+  load(llmModel({ graphs: { vision_encoder: plain, qformer: qformer(false), llm_embed: halfVision, llm_decoder: plain } }));
+  const t5 = { llm: { kind: 'encoder-decoder', name: 't5' }, graphs: { vision_encoder: plain, qformer: qformer(false), llm_embed: halfVision, llm_encoder: plain, llm_decoder: plain } };
+  assert.match(errorOf(llmModel(t5)).message, /float16 T5 overflows/);
+});
+
+test.run();
