@@ -61,28 +61,42 @@ function samplesText(c: { readonly requested: number; readonly scored: number; r
   return `${c.scored}/${c.requested}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
 
+/** Marks an overview value computed on fewer samples than requested; the note below gives the counts. */
+export const PARTIAL_MARK = '†';
+
+/** The overview cell of one (model, task); `partial` collects the notes of values marked PARTIAL_MARK. */
+function overviewCell(data: ReportData, model: ReportModel, task: ReportTask, partial: string[]): Cell {
+  const result = data.results.find((r) => r.model === model && r.task === task.id);
+  if (!result) return text(data.notApplicable.some((n) => n.model === model && n.task === task.id) ? 'n/a' : '—');
+  const value = result.scores.metrics[task.primaryMetric];
+  const counts = result.scores.counts;
+  if (value === undefined) {
+    // Written for submission (no reference answers): a prediction count, not a missing run.
+    if ((counts.unannotated ?? 0) > 0) return text(`${counts.unannotated} unscored`);
+    if (counts.failed > 0) return text(`${counts.failed} failed`);
+    // Run, but nothing to run on: not the same as "not part of this run".
+    if (counts.requested === 0) return text('0 samples');
+  }
+  const cell = num(value, (v) => formatMetric(task.primaryMetric, v));
+  if (cell.value === null || counts.scored >= counts.requested) return cell;
+  partial.push(`${model.label} on ${task.id}: ${samplesText(counts)}`);
+  return { text: `${cell.text}${PARTIAL_MARK}`, value: cell.value };
+}
+
 function overviewTable(data: ReportData): Table {
   const multiRun = data.runs.length > 1;
-  const rows = data.models.map((model) => [
-    ...modelCells(model, multiRun),
-    ...data.tasks.map((task) => {
-      const result = data.results.find((r) => r.model === model && r.task === task.id);
-      if (result) {
-        const value = result.scores.metrics[task.primaryMetric];
-        // Written for submission (no reference answers): a prediction count, not a missing run.
-        if (value === undefined && (result.scores.counts.unannotated ?? 0) > 0) return text(`${result.scores.counts.unannotated} unscored`);
-        if (value === undefined && result.scores.counts.failed > 0) return text(`${result.scores.counts.failed} failed`);
-        return num(value, (v) => formatMetric(task.primaryMetric, v));
-      }
-      return text(data.notApplicable.some((n) => n.model === model && n.task === task.id) ? 'n/a' : '—');
-    }),
-  ]);
+  const partial: string[] = [];
+  const rows = data.models.map((model) => [...modelCells(model, multiRun), ...data.tasks.map((task) => overviewCell(data, model, task, partial))]);
   return {
     id: 'overview',
     title: 'Overview: headline metric per task',
     columns: [...modelColumns(multiRun), ...data.tasks.map((t) => ({ label: `${t.id} ${t.primaryMetric}`, align: 'right' as const }))],
     rows,
-    notes: ['n/a: the family has no such capability (not run); —: not part of this run; N unscored: predictions written for samples without references (a test split), kept for submission; N failed: every sample of the task failed (reasons in the run\'s predictions).', 'Caption metrics on pycocoevalcap\'s scale (CIDEr 1.0 = 100 in papers); accuracy and recall in percent.'],
+    notes: [
+      'n/a: the family has no such capability (not run); —: not part of this run; 0 samples: run, but the task selected no samples; N unscored: predictions written for samples without references (a test split), kept for submission; N failed: every sample of the task failed (reasons in the run\'s predictions).',
+      ...(partial.length ? [`${PARTIAL_MARK}: computed on fewer samples than requested (scored/requested): ${partial.join('; ')}.`] : []),
+      'Caption metrics on pycocoevalcap\'s scale (CIDEr 1.0 = 100 in papers); accuracy and recall in percent.',
+    ],
   };
 }
 

@@ -25,6 +25,9 @@ export function resultsToLongCsv(data: ReportData, published: readonly Published
       const entry = findPublished(published, r.model, task, metric);
       if (entry) rows.push([...base, metric, entry.value, `published: ${entry.source}; ${entry.setting}`]);
     }
+    // What the numbers were computed on: a metric over 6 of 8 samples is not the full task's.
+    const c = r.scores.counts;
+    for (const [measure, value] of [['samples.requested', c.requested], ['samples.scored', c.scored], ['samples.failed', c.failed], ['samples.unannotated', c.unannotated ?? 0]] as const) rows.push([...base, measure, value, 'counted']);
     for (const [name, categories] of Object.entries(r.scores.breakdowns)) {
       for (const [category, value] of Object.entries(categories)) rows.push([...base, `${name}/${category}`, value, 'measured']);
     }

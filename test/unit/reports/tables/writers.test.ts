@@ -74,6 +74,28 @@ test('a task where every sample failed: "N failed" in the overview and no timing
   assert.match(row, /\| — \| — \| — \| — \| 0\/6 \(6 failed\) \|$/);
 });
 
+test('the overview marks a value computed on fewer samples than requested, with the counts in a note', () => {
+  const partial = { ...data, results: data.results.map((r) => (r.task === 'shapes-caption' && r.model.modelId === 'blip-tiny'
+    ? { ...r, scores: { ...r.scores, counts: { requested: 8, scored: 6, failed: 2 } } } : r)) };
+  const overview = buildTables(partial, []).find((t) => t.id === 'overview')!;
+  const cell = overview.rows.find((r) => r[0]!.text === 'blip-tiny')![4]!;
+  assert.is(cell.text, `${value('blip-tiny', 'shapes-caption', 'CIDEr').toFixed(3)}†`);
+  assert.is(cell.value, value('blip-tiny', 'shapes-caption', 'CIDEr'));
+  assert.ok(overview.notes.includes('†: computed on fewer samples than requested (scored/requested): blip-tiny on shapes-caption: 6/8 (2 failed).'), overview.notes.join('\n'));
+  assert.not.ok(byId('overview').notes.some((n) => n.startsWith('†')));
+  const parsed = Papa.parse<Record<string, string>>(resultsToLongCsv(partial, []), { header: true, skipEmptyLines: true });
+  const counts = parsed.data.filter((r) => r.model === 'blip-tiny' && r.task === 'shapes-caption' && (r.measure ?? '').startsWith('samples.'));
+  assert.equal(counts.map((r) => [r.measure, r.value, r.source]), [['samples.requested', '8', 'counted'], ['samples.scored', '6', 'counted'], ['samples.failed', '2', 'counted'], ['samples.unannotated', '0', 'counted']]);
+});
+
+test('the overview shows a task that selected no samples as "0 samples", not as "not part of this run"', () => {
+  const empty = { ...data, results: data.results.map((r) => (r.task === 'shapes-caption' && r.model.modelId === 'blip-tiny'
+    ? { ...r, scores: { ...r.scores, metrics: {}, counts: { requested: 0, scored: 0, failed: 0 } } } : r)) };
+  const overview = buildTables(empty, []).find((t) => t.id === 'overview')!;
+  assert.is(overview.rows.find((r) => r[0]!.text === 'blip-tiny')![4]!.text, '0 samples');
+  assert.match(overview.notes[0]!, /0 samples: run, but the task selected no samples/);
+});
+
 test('LaTeX labels are one-to-one: task ids that differ only in _ - . get distinct labels', () => {
   const labels = ['task-cap_x', 'task-cap-x', 'task-cap.x'].map(latexLabel);
   assert.equal(labels, ['task-cap.5f.x', 'task-cap-x', 'task-cap.2e.x']);
