@@ -4,13 +4,14 @@
  * against its declaration before anything runs.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { DeviceRequest, ProviderReport } from '../load.js';
 import type { GraphRole, GraphSpec } from '../manifest-types.js';
 import type { LoadedManifest } from '../manifest.js';
 import { ManifestError } from '../manifest.js';
 import { sha256File } from './digest.js';
+import { externalDataLocations } from './external-refs.js';
 import { checkGraphIo, formatIoProblems } from './io-check.js';
 import { autoSkipReason, candidateProviders, explainUnavailable, ProviderError, shortReason, type ProviderName } from './providers.js';
 import type { SessionPool } from './session-pool.js';
@@ -64,6 +65,22 @@ function pastTableHint(feeds: Record<string, ort.Tensor>, message: string): stri
   return isTokenId
     ? ` (token id ${index} is past the graph's embedding table: the tokenizer or a special-token id in model.json belongs to another model)`
     : " (an index past an embedding table: most often the prompt plus the tokens to generate is longer than the model's maximum sequence length; shorten the prompt or context, or lower maxLength)";
+}
+
+/** The error for a location the graph references that externalData lacks, with the entry to add. */
+async function undeclaredReference(manifestPath: string, base: string, role: GraphRole, graphPath: string, location: string, path: string, spec: GraphSpec): Promise<ManifestError> {
+  const at = `/graphs/${role}/externalData`;
+  const head = `${graphPath} (role ${role}) keeps weights in external data '${location}' (${path}), which`;
+  const entry = JSON.stringify({ file: relative(base, path), sha256: '<its sha256 as exported>' });
+  if (existsSync(path)) {
+    // The digest of the file as it is now: offered, not assumed, since an undeclared file may already be corrupt.
+    const now = await sha256File(path);
+    return new ManifestError(manifestPath, at, `${head} is not declared, so its digest is never checked; add ${entry} to ${at} (the file hashes to ${now} now: use that only if you know it is intact)`);
+  }
+  // ONNX Runtime opens the name stored in the graph, so a declared file under another name is never read.
+  const renamed = (spec.externalData ?? []).findIndex((d) => existsSync(resolve(base, d.file)));
+  const hint = renamed >= 0 ? `; ${at}/${renamed} names ${spec.externalData![renamed]!.file}, which the graph does not read: rename that file to ${path} or re-export the graph` : '';
+  return new ManifestError(manifestPath, at, `${head} does not exist and is not declared; put the file there and add ${entry} to ${at}${hint}`);
 }
 
 /** The same session, whose `run` rethrows ONNX Runtime's errors with describeRunFailure's context. */
@@ -143,7 +160,34 @@ async function verifyFiles(manifestPath: string, base: string, role: GraphRole, 
       throw new ManifestError(manifestPath, `${at}/sha256`, `sha256 of ${path} is ${actual}, the manifest says ${sha256}. The file changed or is corrupt; re-export it, fix the digest, or pass --no-verify-digests to skip the check deliberately`);
     }
   }
+  await checkExternalReferences(manifestPath, base, role, spec);
   return spec.sha256;
+}
+
+/**
+ * The graph's own external-data references must be exactly the declared externalData: an
+ * undeclared file is never digest-checked (a corrupt one silently gives wrong scores), and a
+ * missing one would surface as an execution-provider failure with no pointer to the manifest.
+ */
+async function checkExternalReferences(manifestPath: string, base: string, role: GraphRole, spec: GraphSpec): Promise<void> {
+  const graphPath = resolve(base, spec.file);
+  let locations: string[];
+  try {
+    locations = externalDataLocations(graphPath);
+  } catch (error) {
+    throw new ManifestError(manifestPath, `/graphs/${role}/file`, `${graphPath} is not a readable ONNX model (${(error as Error).message}); re-export it`);
+  }
+  // ONNX Runtime resolves a location against the graph's folder; the manifest's files are relative to model.json.
+  const referenced = locations.map((location) => ({ location, path: resolve(dirname(graphPath), location) }));
+  const declared = (spec.externalData ?? []).map((d) => resolve(base, d.file));
+  for (const { location, path } of referenced) {
+    if (!declared.includes(path)) throw await undeclaredReference(manifestPath, base, role, graphPath, location, path, spec);
+  }
+  const unused = declared.findIndex((path) => !referenced.some((r) => r.path === path));
+  if (unused >= 0) {
+    const names = locations.length > 0 ? `it references ${locations.map((l) => `'${l}'`).join(', ')}` : 'it keeps all its weights inside';
+    throw new ManifestError(manifestPath, `/graphs/${role}/externalData/${unused}/file`, `${graphPath} (role ${role}) does not reference ${declared[unused]} (${names}); fix the file name or remove the entry`);
+  }
 }
 
 async function acquireOn(pool: SessionPool, file: string, provider: ProviderName): Promise<ort.InferenceSession> {

@@ -14,6 +14,7 @@ import type { InferenceContext } from '../../../../models/capabilities.js';
 import { loadModel } from '../../../../models/load.js';
 import { ManifestError } from '../../../../models/manifest.js';
 import { sha256File } from '../../../../models/onnx/digest.js';
+import { externalDataLocations } from '../../../../models/onnx/external-refs.js';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +27,8 @@ const TEXTS = ['a red circle on the left', 'two shapes on a striped background',
 interface Options {
   readonly dataDigest?: string;
   readonly copyData?: boolean;
+  /** false: the manifest leaves the graph's data file out of externalData. */
+  readonly declare?: boolean;
 }
 
 /** tiny-blip's manifest in a temp folder: other roles point at the committed graphs, text_encoder at the external-data copy. */
@@ -39,7 +42,7 @@ async function externalModel(options: Options = {}): Promise<string> {
   manifest.graphs.text_encoder.file = 'text_encoder.onnx';
   manifest.graphs.text_encoder.sha256 = await sha256File(join(EXTERNAL, 'text_encoder.onnx'));
   const dataDigest = options.dataDigest ?? (await sha256File(join(EXTERNAL, 'text_encoder.onnx.data')));
-  manifest.graphs.text_encoder.externalData = [{ file: 'text_encoder.onnx.data', sha256: dataDigest }];
+  manifest.graphs.text_encoder.externalData = options.declare === false ? [] : [{ file: 'text_encoder.onnx.data', sha256: dataDigest }];
   writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest, null, 2));
   return join(dir, 'model.json');
 }
@@ -88,6 +91,37 @@ test('a missing external-data file is an error naming the file', async () => {
   const message = await loadError(await externalModel({ copyData: false }), false);
   assert.match(message, '/graphs/text_encoder/externalData/0');
   assert.match(message, 'does not exist');
+});
+
+test("the graph's own references are read from its initializers", () => {
+  assert.equal(externalDataLocations(join(EXTERNAL, 'text_encoder.onnx')), ['text_encoder.onnx.data']);
+  assert.equal(externalDataLocations(join(TINY_BLIP, 'text_encoder.onnx')), []);
+});
+
+test('external data the graph references but the manifest does not declare is a load error, digests checked or not', async () => {
+  for (const verify of [true, false]) {
+    const message = await loadError(await externalModel({ declare: false }), verify);
+    assert.match(message, '/graphs/text_encoder/externalData');
+    assert.match(message, /text_encoder\.onnx \(role text_encoder\) keeps weights in external data 'text_encoder\.onnx\.data'/);
+    assert.match(message, 'is not declared, so its digest is never checked; add {"file":"text_encoder.onnx.data","sha256":"<its sha256 as exported>"}');
+  }
+});
+
+test('undeclared external data that is also missing is named before any execution provider tries the graph', async () => {
+  const message = await loadError(await externalModel({ declare: false, copyData: false }), false);
+  assert.match(message, "'text_encoder.onnx.data'");
+  assert.match(message, 'does not exist and is not declared');
+  assert.not.match(message, 'execution provider');
+});
+
+test('a declared external-data file the graph does not reference is a load error', async () => {
+  const path = await externalModel();
+  const manifest = JSON.parse(readFileSync(path, 'utf8'));
+  manifest.graphs.vision_encoder.externalData = [{ file: 'text_encoder.onnx.data', sha256: manifest.graphs.text_encoder.externalData[0].sha256 }];
+  writeFileSync(path, JSON.stringify(manifest));
+  const message = await loadError(path, true);
+  assert.match(message, '/graphs/vision_encoder/externalData/0/file');
+  assert.match(message, 'it keeps all its weights inside');
 });
 
 test.run();
