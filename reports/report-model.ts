@@ -13,6 +13,8 @@ export interface ReportRun {
   readonly runId: string;
   readonly createdAt: string;
   readonly dir: string;
+  /** Set when the run is one shard (`vlbench run --shard i/N`): its numbers are partial. Absent or null: the whole run. */
+  readonly shard?: { readonly index: number; readonly count: number } | null;
 }
 
 export interface ReportModel {
@@ -74,8 +76,22 @@ function reportRuns(runs: readonly LoadedRun[]): ReportRun[] {
     const base = labels[index] ?? run.dir;
     // Two runs with one id (a re-run copied elsewhere) still need distinct labels.
     const label = labels.filter((l) => l === base).length > 1 ? `${base}#${index + 1}` : base;
-    return { label, runId: run.manifest.runId, createdAt: run.manifest.createdAt, dir: run.dir };
+    return { label, runId: run.manifest.runId, createdAt: run.manifest.createdAt, dir: run.dir, shard: run.manifest.shard };
   });
+}
+
+/** `0/2` for a run that is shard 0 of 2, null for a whole run. */
+export function shardLabel(run: ReportRun): string | null {
+  return run.shard ? `${run.shard.index}/${run.shard.count}` : null;
+}
+
+/** Said wherever a report's numbers appear (titles, captions, report.json) when any run is a shard. */
+export function partialNote(runs: readonly ReportRun[]): string | null {
+  const shards = runs.flatMap((r) => {
+    const shard = shardLabel(r);
+    return shard === null ? [] : [runs.length > 1 ? `${shard} of ${r.label}` : shard];
+  });
+  return shards.length ? `shard ${shards.join(', ')} only: partial results; merge the shards with vlbench merge` : null;
 }
 
 function reportModels(runs: readonly LoadedRun[], reportRunList: readonly ReportRun[]): ReportModel[] {

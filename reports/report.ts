@@ -14,7 +14,7 @@ import { buildCharts, type ChartSpec } from './charts/specs.js';
 import { renderSvg, svgToPng } from './charts/render.js';
 import { renderHtmlReport } from './html/html-report.js';
 import { findPublished, shippedPublished, readPublishedFile, type PublishedEntry } from './published.js';
-import { buildReportData, type ReportData } from './report-model.js';
+import { buildReportData, partialNote, shardLabel, type ReportData } from './report-model.js';
 import { readRun } from './run-reader.js';
 import { buildTables, type Table } from './tables/build-tables.js';
 import { resultsToLongCsv, tableToCsv } from './tables/csv.js';
@@ -48,7 +48,9 @@ function publishedEntries(options: ReportOptions): PublishedEntry[] {
 export function reportJson(data: ReportData, published: readonly PublishedEntry[]): string {
   return JSON.stringify({
     formatVersion: 1,
-    runs: data.runs,
+    // null for whole runs; else which shards the numbers come from (runs[].shard per run).
+    partial: partialNote(data.runs),
+    runs: data.runs.map((r) => ({ ...r, shard: r.shard ?? null })),
     tasks: data.tasks,
     results: data.results.map((r) => {
       const task = data.tasks.find((t) => t.id === r.task)!;
@@ -108,11 +110,10 @@ export async function writeReport(runDirs: readonly string[], outDir: string, fo
   const data = buildReportData(runs);
   const published = publishedEntries(options);
   const tables = buildTables(data, published);
-  const charts = buildCharts(data);
-  // A figure made from one shard must not pass for the whole run.
-  const shards = runs.flatMap((r) => (r.manifest.shard ? [`${r.manifest.shard.index}/${r.manifest.shard.count}`] : []));
-  const partial = shards.length > 0 ? ` (shard ${shards.join(', ')} only: partial results; merge the shards with vlbench merge)` : '';
-  const title = (options.title ?? `vlbench report: ${data.runs.map((r) => r.label).join(', ')}`) + partial;
+  // A figure or table made from one shard must not pass for the whole run.
+  const charts = buildCharts(data, { shards: data.runs.flatMap((r) => shardLabel(r) ?? []) });
+  const partial = partialNote(data.runs);
+  const title = (options.title ?? `vlbench report: ${data.runs.map((r) => r.label).join(', ')}`) + (partial ? ` (${partial})` : '');
   const files: string[] = [];
   mkdirSync(outDir, { recursive: true });
   if (wanted.has('svg') || wanted.has('png') || wanted.has('html')) await writeCharts(charts, outDir, wanted, files);

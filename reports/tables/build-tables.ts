@@ -11,7 +11,7 @@
 import { METRICS, type MetricName } from '../metrics/registry.js';
 import type { TaskKind } from '../records.js';
 import { findPublished, type PublishedEntry } from '../published.js';
-import type { ReportData, ReportModel, ReportResult, ReportTask } from '../report-model.js';
+import { shardLabel, type ReportData, type ReportModel, type ReportResult, type ReportTask } from '../report-model.js';
 
 export interface Column {
   readonly label: string;
@@ -31,6 +31,11 @@ export interface Table {
   readonly columns: readonly Column[];
   readonly rows: readonly (readonly Cell[])[];
   readonly notes: readonly string[];
+  /**
+   * Set when some rows come from a shard run: `rows[i]` is row i's shard (`0/2`) or null, and
+   * `caption` says so for writers whose table stands alone (LaTeX caption, CSV column).
+   */
+  readonly partial?: { readonly caption: string; readonly rows: readonly (string | null)[] };
 }
 
 /** Fraction-scale metrics (pycocoevalcap's caption metrics): 3 decimals; percentages and unknown metrics: 2. */
@@ -177,6 +182,17 @@ function breakdownTables(data: ReportData, task: ReportTask): Table[] {
   });
 }
 
+/** A table copied out of the report on its own must still say that its numbers are partial. */
+function withShards(table: Table, rowModels: readonly ReportModel[]): Table {
+  const rows = rowModels.map((m) => shardLabel(m.run));
+  const shards = [...new Set(rows.filter((s): s is string => s !== null))];
+  return shards.length ? { ...table, partial: { caption: `shard ${shards.join(', ')} only: partial results`, rows } } : table;
+}
+
 export function buildTables(data: ReportData, published: readonly PublishedEntry[]): Table[] {
-  return [overviewTable(data), ...data.tasks.flatMap((task) => [taskTable(data, task, published), ...breakdownTables(data, task)])];
+  const resultModels = (task: ReportTask): ReportModel[] => data.results.filter((r) => r.task === task.id).map((r) => r.model);
+  return [
+    withShards(overviewTable(data), data.models),
+    ...data.tasks.flatMap((task) => [taskTable(data, task, published), ...breakdownTables(data, task)].map((t) => withShards(t, resultModels(task)))),
+  ];
 }

@@ -46,7 +46,7 @@ export function tableToLatex(table: Table): string {
     '\\begin{table}[t]',
     '\\centering',
     '\\small',
-    `\\caption{${escapeLatex(table.title)}}`,
+    `\\caption{${escapeLatex(table.partial ? `${table.title} — ${table.partial.caption}` : table.title)}}`,
     `\\label{tab:${latexLabel(table.id)}}`,
     ...(resize ? ['\\resizebox{\\linewidth}{!}{%'] : []),
     `\\begin{tabular}{${spec}}`,

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDirFactory } from '../helpers/temp-dirs.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,20 @@ test('only the requested formats are written; an unknown format is an error', as
   const result = await writeReport([`${runs}baseline`], out, ['csv', 'tex']);
   assert.ok(result.files.every((f) => /\.(csv|tex)$/.test(f)));
   await writeReport([`${runs}baseline`], out, ['pdf' as 'md']).then(() => assert.unreachable('pdf accepted'), (e: Error) => assert.match(e.message, /unknown report format\(s\) pdf/));
+});
+
+test('report.json says when its numbers come from one shard', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-shard-'));
+  cpSync(`${runs}baseline`, join(dir, 'run'), { recursive: true });
+  const manifestFile = join(dir, 'run', 'manifest.json');
+  writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(readFileSync(manifestFile, 'utf8')), shard: { index: 1, count: 3 } }));
+  await writeReport([join(dir, 'run')], join(dir, 'out'), ['json']);
+  const json = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+  assert.is(json.partial, 'shard 1/3 only: partial results; merge the shards with vlbench merge');
+  assert.equal(json.runs[0].shard, { index: 1, count: 3 });
+  const whole = JSON.parse(readFileSync((await writeReport([`${runs}baseline`], join(dir, 'whole'), ['json'])).files[0]!, 'utf8'));
+  assert.is(whole.partial, null);
+  assert.is(whole.runs[0].shard, null);
 });
 
 test('a user published-numbers file adds a clearly labelled column', async () => {

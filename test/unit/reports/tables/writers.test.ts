@@ -96,6 +96,22 @@ test('the overview shows a task that selected no samples as "0 samples", not as 
   assert.match(overview.notes[0]!, /0 samples: run, but the task selected no samples/);
 });
 
+test('tables from a shard run say so where they stand alone: LaTeX caption, a CSV partial column, the long CSV', () => {
+  const shardRun = { ...baselineRun, manifest: { ...baselineRun.manifest, shard: { index: 0, count: 2 } } };
+  const shardData = buildReportData([shardRun]);
+  const built = buildTables(shardData, published);
+  assert.match(tableToLatex(built[0]!), /\\caption\{Overview: headline metric per task --- shard 0\/2 only: partial results\}/);
+  const wide = Papa.parse<string[]>(tableToCsv(built[0]!), { skipEmptyLines: true }).data;
+  assert.is(wide[0]!.at(-1), 'partial');
+  assert.ok(wide.slice(1).every((row) => row.at(-1) === 'shard 0/2'));
+  const long = Papa.parse<Record<string, string>>(resultsToLongCsv(shardData, published), { header: true, skipEmptyLines: true }).data;
+  assert.ok(long.filter((r) => r.source === 'measured').every((r) => r.partial === 'shard 0/2'));
+  assert.ok(long.filter((r) => r.source?.startsWith('published')).every((r) => r.partial === ''));
+  // Whole runs: no marker, no extra column.
+  assert.not.match(tableToLatex(byId('overview')), /partial/);
+  assert.not.ok(tableToCsv(byId('overview')).split('\n')[0]!.endsWith(',partial'));
+});
+
 test('LaTeX labels are one-to-one: task ids that differ only in _ - . get distinct labels', () => {
   const labels = ['task-cap_x', 'task-cap-x', 'task-cap.x'].map(latexLabel);
   assert.equal(labels, ['task-cap.5f.x', 'task-cap-x', 'task-cap.2e.x']);
