@@ -1,7 +1,7 @@
 /**
  * "Did you mean ...?" suggestions for misspelled keys and names (Levenshtein distance).
- * The same functions as suites/did-you-mean.ts: models/ is a leaf layer and may not import
- * suites/ (test/unit/architecture), so the manifest checks carry their own copy.
+ * Here because models/ is a leaf layer (test/unit/architecture); suites/did-you-mean.ts
+ * re-exports it for the layers above.
  */
 
 export function editDistance(a: string, b: string): number {
