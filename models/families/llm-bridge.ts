@@ -26,6 +26,8 @@ export interface LlmParts {
   readonly tokenizer: TextTokenizer;
   readonly eosId: number;
   readonly padId: number;
+  /** The encoder-decoder's first decoder input: specialTokens.llm.decoderStart, else pad (T5's). */
+  readonly decoderStartId: number;
 }
 
 export function llmParts(ctx: FamilyContext): LlmParts {
@@ -47,6 +49,7 @@ export function llmParts(ctx: FamilyContext): LlmParts {
     tokenizer: llmTokenizer(ctx),
     eosId: specialId(ctx, 'llm', 'eos'),
     padId: specialId(ctx, 'llm', 'pad'),
+    decoderStartId: ctx.manifest.specialTokens.llm?.decoderStart ?? specialId(ctx, 'llm', 'pad'),
   };
 }
 
@@ -61,7 +64,7 @@ export async function generateText(llm: LlmParts, prompts: readonly EmbeddedProm
     if (llm.kind === 'decoder-only') return generate(decoderOnlyFactory(llm, prompts, llm.padId), config, special);
     const encoderGraphs = encoderDecoderGraphs(llm);
     const encoded = await encodePrompts(encoderGraphs, prompts, llm.padId);
-    return generate(encoderDecoderFactory(encoderGraphs, encoded, llm.padId), config, special);
+    return generate(encoderDecoderFactory(encoderGraphs, encoded, llm.decoderStartId), config, special);
   });
   return sequences.map((sequence) => {
     // LAVIS's Vicuna path maps id 0 to 2 before decoding; harmless elsewhere only for Vicuna.
@@ -82,7 +85,7 @@ export async function scoreContinuations(llm: LlmParts, prompt: EmbeddedPrompt, 
     if (llm.kind === 'decoder-only') return scoreCandidatesDecoderOnly(llm, prompt, candidateIds, llm.padId);
     const graphs = encoderDecoderGraphs(llm);
     const encoded = await encodePrompts(graphs, [prompt], llm.padId);
-    return scoreCandidatesEncoderDecoder(graphs, encoded, 0, candidateIds, { decoderStartId: llm.padId, eosId: llm.eosId, padId: llm.padId });
+    return scoreCandidatesEncoderDecoder(graphs, encoded, 0, candidateIds, { decoderStartId: llm.decoderStartId, eosId: llm.eosId, padId: llm.padId });
   });
 }
 
