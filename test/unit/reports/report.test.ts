@@ -61,8 +61,8 @@ test('a user published-numbers file adds a clearly labelled column', async () =>
   await writeReport([`${runs}baseline`], dir, ['md'], { publishedFiles: [file] });
   const md = readFileSync(join(dir, 'report.md'), 'utf8');
   assert.match(md, /\| vqa_accuracy \(published\) \|/);
-  assert.match(md, /\| blip2-opt-tiny \|[^\n]*\| 52\.3 \[1\] \|/);
-  assert.match(md, /\[1\] BLIP-2 Table 2; zero-shot/);
+  assert.match(md, /\| blip2-opt-tiny \|[^\n]*\| 52\.3 \\\[1\\\] \|/);
+  assert.match(md, /\\\[1\\\] BLIP-2 Table 2; zero-shot/);
 });
 
 test('shipped published numbers parse and match real benchmark names', () => {

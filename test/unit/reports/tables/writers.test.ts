@@ -127,6 +127,13 @@ test('markdown: a header, alignment row and escaped pipes', () => {
   assert.match(tableToMarkdown({ id: 'x', title: 't', columns: [{ label: 'a|b', align: 'left' }], rows: [[{ text: 'c|d', value: null }]], notes: [] }), /\| a\\\|b \|\n\|:---\|\n\| c\\\|d \|/);
 });
 
+test('markdown: inline Markdown and HTML in names are escaped, so GitHub shows them as typed', () => {
+  const one = (text: string): string => tableToMarkdown({ id: 'x', title: 't', columns: [{ label: 'v', align: 'left' }], rows: [[{ text, value: null }]], notes: [] }).split('\n')[4]!;
+  assert.is(one('opt </s> *bold* _u_ $x$ `c` ~~s~~ [a](b) &amp;'), '| opt \\</s\\> \\*bold\\* \\_u\\_ \\$x\\$ \\`c\\` \\~\\~s\\~\\~ \\[a\\](b) \\&amp; |');
+  assert.is(one('vqa_accuracy Bleu_4 a\\b c|d'), '| vqa_accuracy Bleu_4 a\\\\b c\\|d |');
+  assert.match(tableToMarkdown({ id: 'x', title: '*t*', columns: [], rows: [], notes: ['<b>n</b>'] }), /^### \\\*t\\\*\n[\s\S]*- \\<b\\>n\\<\/b\\>/);
+});
+
 test('CSV round-trips through papaparse', () => {
   const table = byId('task-shapes-vqa');
   const parsed = Papa.parse<string[]>(tableToCsv(table), { skipEmptyLines: true });
