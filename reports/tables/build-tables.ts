@@ -9,7 +9,7 @@
  *                     per held-out category)
  */
 import { METRICS, type MetricName } from '../metrics/registry.js';
-import type { TaskKind } from '../records.js';
+import type { TaskKind, TaskTimings } from '../records.js';
 import { findPublished, type PublishedEntry } from '../published.js';
 import { shardLabel, type ReportData, type ReportModel, type ReportResult, type ReportTask } from '../report-model.js';
 
@@ -107,6 +107,13 @@ function overviewTable(data: ReportData): Table {
 
 const generates = (kind: TaskKind): boolean => kind !== 'retrieval';
 
+/**
+ * A pair that ranks (ALBEF/BLIP answer lists, multiple choice) generates no token by design: its
+ * tokens/s is not a measured zero. The charts leave such pairs out by the same test.
+ */
+const ranks = (t: TaskTimings): boolean => t.generatedTokens === 0;
+const tokensCell = (t: TaskTimings | undefined): Cell => (t && ranks(t) ? text('n/a') : num(t?.tokensPerSecond, (v) => v.toFixed(1)));
+
 function taskTable(data: ReportData, task: ReportTask, published: readonly PublishedEntry[]): Table {
   const multiRun = data.runs.length > 1;
   const results = data.results.filter((r) => r.task === task.id);
@@ -128,7 +135,7 @@ function taskTable(data: ReportData, task: ReportTask, published: readonly Publi
         return entry ? { text: cite(entry), value: entry.value } : text('—');
       }),
       num(t?.samplesPerSecond, (v) => v.toFixed(1)),
-      ...(generates(task.kind) ? [num(t?.tokensPerSecond, (v) => v.toFixed(1))] : []),
+      ...(generates(task.kind) ? [tokensCell(t)] : []),
       num(t?.latencyMs.p50, (v) => v.toFixed(1)),
       num(t?.latencyMs.p95, (v) => v.toFixed(1)),
       { text: samplesText(c), value: c.scored },
@@ -150,6 +157,7 @@ function taskTable(data: ReportData, task: ReportTask, published: readonly Publi
     rows,
     notes: [
       ...(publishedMetrics.length ? ['Published: numbers as printed in the papers (their scale), for the real benchmark and checkpoint; not measured by this run.'] : []),
+      ...(generates(task.kind) && results.some((r) => r.timing && ranks(r.timing)) ? ['tokens/s n/a: the model ranks answers or options rather than generating text (no tokens generated).'] : []),
       ...sources.map((s, i) => `[${i + 1}] ${s}`),
     ],
   };

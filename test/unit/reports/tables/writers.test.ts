@@ -112,6 +112,17 @@ test('tables from a shard run say so where they stand alone: LaTeX caption, a CS
   assert.not.ok(tableToCsv(byId('overview')).split('\n')[0]!.endsWith(',partial'));
 });
 
+test('tokens/s of a pair that ranks (no generated tokens) is n/a, not a measured 0.0', () => {
+  const ranking = { ...data, results: data.results.map((r) => (r.task === 'shapes-vqa' && r.model.modelId === 'albef-tiny' && r.timing
+    ? { ...r, timing: { ...r.timing, generatedTokens: 0, tokensPerSecond: 0 } } : r)) };
+  const table = buildTables(ranking, []).find((t) => t.id === 'task-shapes-vqa')!;
+  const column = table.columns.findIndex((c) => c.label === 'tokens/s');
+  assert.is(table.rows.find((r) => r[0]!.text === 'albef-tiny')![column]!.text, 'n/a');
+  assert.is.not(table.rows.find((r) => r[0]!.text === 'blip-tiny')![column]!.text, 'n/a');
+  assert.ok(table.notes.some((n) => n.startsWith('tokens/s n/a: the model ranks')));
+  assert.not.ok(byId('task-shapes-vqa').notes.some((n) => n.startsWith('tokens/s n/a')));
+});
+
 test('LaTeX labels are one-to-one: task ids that differ only in _ - . get distinct labels', () => {
   const labels = ['task-cap_x', 'task-cap-x', 'task-cap.x'].map(latexLabel);
   assert.equal(labels, ['task-cap.5f.x', 'task-cap-x', 'task-cap.2e.x']);
