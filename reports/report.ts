@@ -6,7 +6,8 @@
  *     --buildCharts--> ChartSpec[] --> charts/*.vl.json, charts/*.svg, charts/*.png
  *     --> report.json, report.html (tables + interactive charts + samples + provenance)
  *
- * Reads run directories only; writes only under `outDir`.
+ * Reads run directories only; writes only under `outDir`, where it first removes the files an
+ * earlier report wrote (report-files.ts), and nothing else.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,6 +16,7 @@ import { renderSvg, svgToPng } from './charts/render.js';
 import { renderHtmlReport } from './html/html-report.js';
 import { findPublished, shippedPublished, readPublishedFile, type PublishedEntry } from './published.js';
 import { buildReportData, partialNote, shardLabel, type ReportData } from './report-model.js';
+import { removePreviousReport } from './report-files.js';
 import { readRun } from './run-reader.js';
 import { buildTables, type Table } from './tables/build-tables.js';
 import { resultsToLongCsv, tableToCsv } from './tables/csv.js';
@@ -115,6 +117,7 @@ export async function writeReport(runDirs: readonly string[], outDir: string, fo
   const partial = partialNote(data.runs);
   const title = (options.title ?? `vlbench report: ${data.runs.map((r) => r.label).join(', ')}`) + (partial ? ` (${partial})` : '');
   const files: string[] = [];
+  removePreviousReport(outDir);
   mkdirSync(outDir, { recursive: true });
   if (wanted.has('svg') || wanted.has('png') || wanted.has('html')) await writeCharts(charts, outDir, wanted, files);
   if (wanted.has('md')) write(join(outDir, 'report.md'), markdownReport(title, tables, charts, wanted), files);

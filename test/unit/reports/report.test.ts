@@ -54,6 +54,21 @@ test('report.json says when its numbers come from one shard', async () => {
   assert.is(whole.runs[0].shard, null);
 });
 
+test('reusing --out removes the earlier report\'s files (known names only) before writing', async () => {
+  const out = tempDir(join(tmpdir(), 'vlbench-report-'));
+  await writeReport([`${runs}baseline`], out, ['md', 'csv', 'html']);
+  // What an earlier report of other runs left, and what the user keeps in the folder.
+  const stale = ['charts/breakdown-gone-perCategory.vl.json', 'charts/breakdown-gone-perCategory.svg', 'charts/breakdown-gone-perCategory.png', 'tables/task-gone.csv', 'tables/breakdown-gone-perCategory.csv'];
+  const kept = ['notes.txt', 'charts/my-figure.png', 'tables/mine.csv', 'paper.tex'];
+  for (const f of [...stale, ...kept]) writeFileSync(join(out, f), 'x');
+  const result = await writeReport([`${runs}baseline`], out, ['md', 'csv']);
+  for (const f of stale) assert.not.ok(existsSync(join(out, f)), f);
+  for (const f of kept) assert.ok(existsSync(join(out, f)), f);
+  assert.not.ok(existsSync(join(out, 'report.html')), 'report.html of the earlier report');
+  assert.not.ok(existsSync(join(out, 'charts/latency.vl.json')), 'charts of the earlier report');
+  assert.ok(result.files.every((f) => existsSync(f)));
+});
+
 test('a user published-numbers file adds a clearly labelled column', async () => {
   const dir = tempDir(join(tmpdir(), 'vlbench-pub-'));
   const file = join(dir, 'pub.json');
