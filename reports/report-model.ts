@@ -116,7 +116,10 @@ function reportModels(runs: readonly LoadedRun[], reportRunList: readonly Report
       });
     }
   });
-  return models.sort((a, b) => familyRank(a.family) - familyRank(b.family) || a.label.localeCompare(b.label));
+  // One model in several runs: the runs in the order they were given (a series over time reads
+  // in that order), not by run label, which is a UUID for most runs.
+  const runIndex = (m: ReportModel): number => reportRunList.indexOf(m.run);
+  return models.sort((a, b) => familyRank(a.family) - familyRank(b.family) || a.modelId.localeCompare(b.modelId) || runIndex(a) - runIndex(b));
 }
 
 function reportTasks(runs: readonly LoadedRun[]): ReportTask[] {

@@ -187,4 +187,9 @@ test('several runs: a Run column, the model id in each row', () => {
   assert.equal(overview.rows.filter((r) => r[0]!.text === 'blip2-opt-tiny').map((r) => r[3]!.text), ['main-2026-11-20', 'pr-regression-2026-11-22']);
 });
 
+test('several runs: one model\'s rows keep the order the runs were given, not the run labels\' order', () => {
+  const reversed = buildTables(buildReportData([readRun(`${runs}regression`), baselineRun]), [])[0]!;
+  assert.equal(reversed.rows.filter((r) => r[0]!.text === 'blip2-opt-tiny').map((r) => r[3]!.text), ['pr-regression-2026-11-22', 'main-2026-11-20']);
+});
+
 test.run();
