@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FamilyAdapter, FamilyName } from './capabilities.js';
 import { ManifestError, readManifest } from './manifest.js';
 import type { GraphRole, ModelManifest, TokenizerSpec } from './manifest-types.js';
+import { checkContract } from './onnx/contract-checks.js';
 import { openGraphs, type GraphSession } from './onnx/graphs.js';
 import { SessionPool } from './onnx/session-pool.js';
 import { loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
@@ -60,6 +61,7 @@ export async function loadModel(manifestPath: string, options: LoadOptions): Pro
   };
   const opened = await openGraphs(loaded, { device: options.device, verifyDigests: options.verifyDigests, pool });
   try {
+    checkContract(loaded.path, manifest, opened.graphs);
     checkLogitsCoverTokenizers(loaded.path, manifest, opened.graphs, tokenizers);
     const parts = FAMILY_FACTORIES[manifest.family]({ manifest, manifestPath: loaded.path, graphs: opened.graphs, tokenizers });
     const adapter: FamilyAdapter = {

@@ -1,0 +1,77 @@
+/**
+ * Load-time checks of the manifest against its opened graphs, beyond "the graph matches its own
+ * declaration" (io-check.ts): the roles have the inputs and outputs the capabilities read, in the
+ * dtypes the adapters feed; /llm/kind fits the decoder's inputs. Each of these otherwise passes
+ * load and then fails on every sample.
+ */
+import type { GraphRole, ModelManifest } from '../manifest-types.js';
+import { ManifestError } from '../manifest.js';
+import { LLM_DECODER_INPUTS, roleNeeds, type RoleNeed } from './contract-needs.js';
+import type { GraphSession } from './graphs.js';
+
+type Graphs = ReadonlyMap<GraphRole, GraphSession>;
+
+export function checkContract(manifestPath: string, manifest: ModelManifest, graphs: Graphs): void {
+  const fail = (pointer: string, problem: string): never => {
+    throw new ManifestError(manifestPath, pointer, problem);
+  };
+  checkLlmKind(manifest, graphs, fail);
+  for (const need of roleNeeds(manifest)) {
+    const graph = graphs.get(need.role);
+    if (graph) checkNeed(need, graph, fail);
+  }
+  checkDtypes(graphs, fail);
+}
+
+type Fail = (pointer: string, problem: string) => never;
+
+/** The decoder's inputs say which kind of LLM the graphs were exported as. */
+function checkLlmKind(manifest: ModelManifest, graphs: Graphs, fail: Fail): void {
+  const decoder = graphs.get('llm_decoder');
+  const kind = manifest.llm?.kind;
+  if (!decoder || !kind) return;
+  const missing = LLM_DECODER_INPUTS[kind].filter((name) => !decoder.has(name));
+  if (missing.length === 0) return;
+  const other = kind === 'decoder-only' ? 'encoder-decoder' : 'decoder-only';
+  const looksOther = LLM_DECODER_INPUTS[other].every((name) => decoder.has(name));
+  const fix = looksOther
+    ? `the graph is an ${other} export: set /llm/kind to '${other}' (with the roles and tokenizer of that LLM), or point /graphs/llm_decoder/file at the ${kind} export`
+    : `re-export llm_decoder with the ${kind} inputs (models/CONTRACT.md section 2)`;
+  fail('/llm/kind', `is '${kind}', whose llm_decoder is fed ${LLM_DECODER_INPUTS[kind].join(', ')}, but ${decoder.file} (role llm_decoder) has no input ${missing.map((m) => `'${m}'`).join(', ')} (its inputs: ${Object.keys(decoder.spec.inputs).filter((n) => !n.startsWith('past_')).join(', ')}); ${fix}`);
+}
+
+function checkNeed(need: RoleNeed, graph: GraphSession, fail: Fail): void {
+  for (const name of need.inputs) {
+    if (!graph.has(name)) fail(`/graphs/${need.role}/inputs`, `${graph.file} (role ${need.role}) has no input '${name}', which ${need.because} feeds (its inputs: ${names(graph.spec.inputs)}); re-export the graph as models/CONTRACT.md section 2 lays it out`);
+  }
+  for (const name of need.outputs) {
+    if (!graph.produces(name)) {
+      fail(
+        `/graphs/${need.role}/outputs`,
+        `${graph.file} (role ${need.role}) has no output '${name}', which ${need.because} reads (its outputs: ${names(graph.spec.outputs)}); re-export the graph with it, or ${need.orDrop}`,
+      );
+    }
+  }
+}
+
+const names = (tensors: Readonly<Record<string, unknown>>): string =>
+  Object.keys(tensors)
+    .filter((n) => !n.startsWith('past_') && !n.startsWith('present'))
+    .join(', ') || 'none';
+
+/**
+ * Ids and masks are fed as int64 and everything else is exchanged as floating point; which roles
+ * may be float16 rather than float32 is the manifest's own rule (manifest-consistency.ts).
+ */
+function checkDtypes(graphs: Graphs, fail: Fail): void {
+  for (const [role, graph] of graphs) {
+    for (const [direction, tensors] of [['inputs', graph.spec.inputs], ['outputs', graph.spec.outputs]] as const) {
+      for (const [name, spec] of Object.entries(tensors)) {
+        const integer = /(^|_)(ids|mask)$/.test(name);
+        if (integer ? spec.dtype === 'int64' : spec.dtype === 'float32' || spec.dtype === 'float16') continue;
+        const why = integer ? 'token ids and masks are fed as int64' : 'the adapters exchange embeddings, features and logits as float32';
+        fail(`/graphs/${role}/${direction}/${name}/dtype`, `${graph.file} (role ${role}) has '${name}' as ${spec.dtype}, but ${why}; re-export ${role} with ${integer ? 'int64' : 'float32'} ${direction} (models/CONTRACT.md section 1)`);
+      }
+    }
+  }
+}
