@@ -1,8 +1,9 @@
 /**
  * Load-time checks of the manifest against its opened graphs, beyond "the graph matches its own
  * declaration" (io-check.ts): the roles have the inputs and outputs the capabilities read, in the
- * dtypes the adapters feed; /llm/kind fits the decoder's inputs. Each of these otherwise passes
- * load and then fails on every sample.
+ * dtypes the adapters feed; /llm/kind fits the decoder's inputs; the KV-cache sizes and the
+ * preprocessing sizes agree with the graphs' fixed axes. Each of these otherwise passes load and
+ * then fails on every sample (or scores garbage).
  */
 import type { GraphRole, ModelManifest } from '../manifest-types.js';
 import { ManifestError } from '../manifest.js';
@@ -21,9 +22,21 @@ export function checkContract(manifestPath: string, manifest: ModelManifest, gra
     if (graph) checkNeed(need, graph, fail);
   }
   checkDtypes(graphs, fail);
+  checkKvCache(graphs, fail);
+  checkPreprocessSizes(manifest, graphs, fail);
 }
 
 type Fail = (pointer: string, problem: string) => never;
+
+/** A fixed size of `name`'s axis, from the graph file or else the declaration; null when symbolic or unknown. */
+export function fixedDim(graph: GraphSession, direction: 'input' | 'output', name: string, axis: number): number | null {
+  const metadata = direction === 'input' ? graph.session.inputMetadata : graph.session.outputMetadata;
+  const meta = metadata.find((m) => m.name === name);
+  const fromFile = meta?.isTensor ? meta.shape[axis] : undefined;
+  if (typeof fromFile === 'number' && fromFile >= 0) return fromFile;
+  const declared = (direction === 'input' ? graph.spec.inputs : graph.spec.outputs)[name]?.shape[axis];
+  return typeof declared === 'number' ? declared : null;
+}
 
 /** The decoder's inputs say which kind of LLM the graphs were exported as. */
 function checkLlmKind(manifest: ModelManifest, graphs: Graphs, fail: Fail): void {
@@ -73,5 +86,39 @@ function checkDtypes(graphs: Graphs, fail: Fail): void {
         fail(`/graphs/${role}/${direction}/${name}/dtype`, `${graph.file} (role ${role}) has '${name}' as ${spec.dtype}, but ${why}; re-export ${role} with ${integer ? 'int64' : 'float32'} ${direction} (models/CONTRACT.md section 1)`);
       }
     }
+  }
+}
+
+/** kvCache.heads / headDim size the empty first-step past; they must be the graph's own. */
+function checkKvCache(graphs: Graphs, fail: Fail): void {
+  for (const [role, graph] of graphs) {
+    const kv = graph.spec.kvCache;
+    if (!kv) continue;
+    for (const [past] of kv.pairs) {
+      for (const [axis, key, value] of [[1, 'heads', kv.heads], [3, 'headDim', kv.headDim]] as const) {
+        const fixed = fixedDim(graph, 'input', past, axis);
+        if (fixed === null || fixed === value) continue;
+        fail(`/graphs/${role}/kvCache/${key}`, `is ${value}, but ${graph.file} (role ${role}) fixes axis ${axis} of '${past}' to ${fixed} ([batch, heads, past_seq, head_dim]); set ${key} to ${fixed}`);
+      }
+    }
+  }
+}
+
+/** Preprocessing sizes against the encoders' fixed input axes (a checkpoint is exported at one resolution). */
+function checkPreprocessSizes(manifest: ModelManifest, graphs: Graphs, fail: Fail): void {
+  const { image, video, audio } = manifest.preprocess;
+  const checks: [GraphRole, string, number, number | undefined, string][] = [
+    ['vision_encoder', 'pixel_values', 2, image?.size, '/preprocess/image/size'],
+    ['vision_encoder', 'pixel_values', 3, image?.size, '/preprocess/image/size'],
+    ['vision_encoder', 'pixel_values', 2, video?.size, '/preprocess/video/size'],
+    ['vision_encoder', 'pixel_values', 3, video?.size, '/preprocess/video/size'],
+    ['audio_encoder', 'fbank', 1, audio?.framesPerClip, '/preprocess/audio/framesPerClip'],
+    ['audio_encoder', 'fbank', 2, audio?.melBins, '/preprocess/audio/melBins'],
+  ];
+  for (const [role, input, axis, value, pointer] of checks) {
+    const graph = graphs.get(role);
+    const fixed = graph && value !== undefined ? fixedDim(graph, 'input', input, axis) : null;
+    if (fixed === null || fixed === value) continue;
+    fail(pointer, `is ${value}, but ${graph!.file} (role ${role}) takes '${input}' with axis ${axis} fixed to ${fixed}; set it to ${fixed}, the size the graph was exported for (or re-export the graph with a dynamic axis)`);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Manifest-vs-graph checks at load that io-check (graph vs its own declaration) does not make:
- * the outputs and inputs each capability reads, /llm/kind against the decoder's inputs, and
- * int64 ids. Each used to pass load and fail on every sample.
+ * the outputs and inputs each capability reads, /llm/kind against the decoder's inputs, the
+ * KV-cache sizes and the preprocessing sizes against fixed axes, and int64 ids. Each used to pass
+ * load and fail on every sample.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -89,6 +90,28 @@ test('decoder-only /llm/kind on T5 graphs names /llm/kind, the decoder file and 
   assert.match(error.message, join(TINY, 'tiny-blip2-t5/llm_decoder.onnx (role llm_decoder)'));
   assert.match(error.message, "has no input 'inputs_embeds', 'attention_mask', 'position_ids'");
   assert.match(error.message, "the graph is an encoder-decoder export: set /llm/kind to 'encoder-decoder'");
+});
+
+test("kvCache heads and headDim must equal the graph's fixed past axes", async () => {
+  for (const [key, axis, fixed] of [['heads', 1, 4], ['headDim', 3, 24]] as const) {
+    const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-opt', (m) => (m.graphs.llm_decoder.kvCache[key] += 2));
+    const error = await loadError(path);
+    assert.is(error.pointer, `/graphs/llm_decoder/kvCache/${key}`);
+    assert.match(error.message, `fixes axis ${axis} of 'past_key_values.0.key' to ${fixed}`);
+  }
+});
+
+test("preprocess image and video sizes must equal the vision graph's fixed pixel axes", async () => {
+  const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-opt', (m) => (m.preprocess.image.size = 224));
+  const error = await loadError(path);
+  assert.is(error.pointer, '/preprocess/image/size');
+  assert.match(error.message, "is 224, but " + join(TINY, "tiny-blip2-opt/vision_encoder.onnx (role vision_encoder) takes 'pixel_values' with axis 2 fixed to 64; set it to 64"));
+  const x = manifestOf('tiny-xinstructblip');
+  x.preprocess.video.size = 96;
+  assert.is(contractError(x).pointer, '/preprocess/video/size');
+  const audio = manifestOf('tiny-xinstructblip');
+  audio.preprocess.audio.melBins = 64;
+  assert.is(contractError(audio).pointer, '/preprocess/audio/melBins');
 });
 
 test.run();
