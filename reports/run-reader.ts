@@ -57,6 +57,14 @@ function checkVersioned(value: unknown, file: string, arrays: readonly string[])
   }
 }
 
+/**
+ * A manifest without scores: the run stopped before its end (Ctrl-C, kill -9, a lost machine),
+ * which `--resume` continues without recomputing what it wrote.
+ */
+function unfinishedRun(dir: string, file: string): RunFormatError {
+  return new RunFormatError(`${file}: missing, so the run did not finish (stopped or killed before it wrote its scores). Continue it with \`vlbench run SUITE... --out ${dir} --resume\`, then report again.`);
+}
+
 /** Loads manifest.json, scores.json and timings.json of one run directory and checks their versions. */
 export function readRun(dir: string): LoadedRun {
   const abs = resolve(dir);
@@ -64,9 +72,10 @@ export function readRun(dir: string): LoadedRun {
   const manifest = readJson(manifestFile, 'manifest.json');
   checkVersioned(manifest, manifestFile, ['models', 'tasks', 'gates']);
   const scoresFile = join(abs, 'scores.json');
-  const scores = readJson(scoresFile, 'scores.json (the run has not been scored yet?)');
-  checkVersioned(scores, scoresFile, ['results', 'notApplicable']);
   const timingsFile = join(abs, 'timings.json');
+  for (const file of [scoresFile, timingsFile]) if (!existsSync(file)) throw unfinishedRun(abs, file);
+  const scores = readJson(scoresFile, 'scores.json');
+  checkVersioned(scores, scoresFile, ['results', 'notApplicable']);
   const timings = readJson(timingsFile, 'timings.json');
   checkVersioned(timings, timingsFile, ['results']);
   return { dir: abs, manifest: manifest as RunManifest, scores: scores as ScoresFile, timings: timings as TimingsFile };

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDirFactory } from '../helpers/temp-dirs.js';
-import { cpSync, writeFileSync, appendFileSync, readFileSync } from 'node:fs';
+import { cpSync, writeFileSync, appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,14 @@ test('an unknown format version is rejected with the fix', () => {
   const scores = JSON.parse(readFileSync(join(dir, 'scores.json'), 'utf8'));
   writeFileSync(join(dir, 'scores.json'), JSON.stringify({ ...scores, formatVersion: 2 }));
   assert.throws(() => readRun(dir), /scores\.json: \/formatVersion is 2, this vlbench reads format 1/);
+});
+
+test('a run stopped before scoring (kill -9) is named unfinished, with the --resume command', () => {
+  for (const name of ['scores.json', 'timings.json']) {
+    const dir = copyOfBaseline();
+    rmSync(join(dir, name));
+    assert.throws(() => readRun(dir), (e: Error) => e.message === `${join(dir, name)}: missing, so the run did not finish (stopped or killed before it wrote its scores). Continue it with \`vlbench run SUITE... --out ${dir} --resume\`, then report again.`);
+  }
 });
 
 test('a missing file names the file', () => {
