@@ -52,6 +52,8 @@ const tokenizer = closed(
 );
 
 const triple = { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 };
+// Pixels are divided by it: a zero or negative std gives infinite or flipped inputs.
+const positiveTriple = { ...triple, items: { type: 'number', exclusiveMinimum: 0 } };
 const generation = closed(
   {
     numBeams: { type: 'integer', minimum: 1 },
@@ -96,7 +98,7 @@ export const MANIFEST_SCHEMA = closed(
     ),
     preprocess: closed(
       {
-        image: closed({ size: { type: 'integer', minimum: 1 }, resize: { enum: ['stretch', 'crop'] }, mean: triple, std: triple }, ['size', 'resize', 'mean', 'std']),
+        image: closed({ size: { type: 'integer', minimum: 1 }, resize: { enum: ['stretch', 'crop'] }, mean: triple, std: positiveTriple }, ['size', 'resize', 'mean', 'std']),
         video: closed(
           {
             frames: { type: 'integer', minimum: 1 },

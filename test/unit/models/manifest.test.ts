@@ -61,6 +61,13 @@ test('unknown keys are errors naming the key and the pointer', () => {
   assert.is(nested.pointer, '/graphs/vision_encoder');
 });
 
+test('a zero or negative normalisation std is an error at its pointer, not NaN scores later', () => {
+  const image = { size: 64, resize: 'stretch', mean: [0.5, 0.5, 0.5], std: [0.2, 0, 0.2] };
+  const error = errorOf(albef({ preprocess: { image } }));
+  assert.is(error.pointer, '/preprocess/image/std/1');
+  assert.ok(readManifest(write(albef({ preprocess: { image: { ...image, std: [0.2, 0.3, 0.2] } } }))));
+});
+
 test('a misspelt prompt key is an error with did-you-mean, not an empty prompt', () => {
   const error = errorOf(albef({ prompts: { captoin: 'a picture of ' } }));
   assert.is(error.pointer, '/prompts');
