@@ -51,6 +51,7 @@ export const reportCommand: Command = {
       publishedFiles: values['no-published'] ? [] : values.published,
       title: values.title,
     });
+    for (const warning of result.warnings) process.stderr.write(`vlbench report: ${warning}\n`);
     process.stdout.write(`${result.markdownTable}\nWrote ${result.files.length} files to ${out}:\n${relativeFiles(result.files, out).map((f) => `  ${f}`).join('\n')}\n`);
     return EXIT.ok;
   },

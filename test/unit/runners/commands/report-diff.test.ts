@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
-import { readdirSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,17 @@ test('vlbench report writes the chosen formats and prints the overview', async (
   assert.ok(readdirSync(out).includes('report.md') && readdirSync(out).includes('results.csv'));
   assert.is((await capture(['report', `${runs}baseline`, '--format', 'pdf'])).code, EXIT.usage);
   assert.is((await capture(['report'])).code, EXIT.usage);
+});
+
+test('vlbench report prints the LaTeX warnings: text pdflatex cannot typeset, naming the cell', async () => {
+  const run = join(tempDir(join(tmpdir(), 'vlbench-report-warn-')), 'run');
+  cpSync(`${runs}baseline`, run, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')) as { models: { variant: string }[] };
+  manifest.models[0]!.variant = 'tiny 日本';
+  writeFileSync(join(run, 'manifest.json'), JSON.stringify(manifest));
+  const { code, stderr } = await capture(['report', run, '--out', join(run, 'report'), '--format', 'tex', '--no-published']);
+  assert.is(code, EXIT.ok);
+  assert.match(stderr, /^vlbench report: tables\.tex: .*pdflatex cannot typeset 日 本/m);
 });
 
 test('vlbench diff prints a table or JSON', async () => {
