@@ -11,7 +11,8 @@
  * - '5.x' (read from, and checked against, transformers 5.17's vectorised `_beam_search`): lengths
  *   count generated tokens only, the finishing token included (EOS or the max-length token); the
  *   stopping test uses the best beam that continues, not the best candidate; at the max-length
- *   step exactly the top numBeams candidates finish, EOS or not.
+ *   step exactly the top numBeams candidates finish, EOS or not; a hypothesis ends on the EOS id
+ *   that was generated (4.x appends the first EOS id instead).
  */
 export type TransformersEra = 'pre-4.27' | '4.29-4.35' | '5.x';
 
@@ -26,20 +27,27 @@ export interface BeamEraRules {
   readonly doneFromContinuingBeam: boolean;
   /** true: at the step reaching max length, candidates of rank < numBeams finish, EOS or not. */
   readonly topRanksFinishAtMaxLength: boolean;
+  /**
+   * true (5.x): a hypothesis keeps the EOS id it ended on, as 5.x returns the generated tokens;
+   * false (4.x): it is stored without EOS and `finalize` appends `eos_token_id[0]` whichever EOS
+   * id ended it.
+   */
+  readonly hypothesisKeepsEos: boolean;
 }
 
 export function beamEraRules(era: TransformersEra): BeamEraRules {
   switch (era) {
     case 'pre-4.27':
-      return { finishedLength: (held) => held, doneLength: (held) => held, doneFromContinuingBeam: false, topRanksFinishAtMaxLength: false };
+      return { finishedLength: (held) => held, doneLength: (held) => held, doneFromContinuingBeam: false, topRanksFinishAtMaxLength: false, hypothesisKeepsEos: false };
     case '4.29-4.35':
-      return { finishedLength: (held) => held, doneLength: (held) => held + 1, doneFromContinuingBeam: false, topRanksFinishAtMaxLength: false };
+      return { finishedLength: (held) => held, doneLength: (held) => held + 1, doneFromContinuingBeam: false, topRanksFinishAtMaxLength: false, hypothesisKeepsEos: false };
     case '5.x':
       return {
         finishedLength: (held, initial) => held + 1 - initial,
         doneLength: (held, initial) => held + 1 - initial,
         doneFromContinuingBeam: true,
         topRanksFinishAtMaxLength: true,
+        hypothesisKeepsEos: true,
       };
     default: {
       const never: never = era;

@@ -7,7 +7,7 @@
 
 export interface Hypothesis {
   readonly score: number;
-  /** The sequence as generate holds it (initial ids included), EOS excluded. */
+  /** The sequence as generate holds it (initial ids included); EOS excluded (4.x) or included (5.x, beam-era.ts). */
   readonly ids: readonly number[];
 }
 

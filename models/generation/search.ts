@@ -172,7 +172,7 @@ async function beamSearch(
       if (state.done.every(Boolean) || state.sequences[0]!.length >= maxLength) break;
       logits = await decoder.next(sourceRows, tokens);
     }
-    return finalizeBeams(state, factory, special, beams, maxLength);
+    return finalizeBeams(state, factory, special, beams, maxLength, rules);
   } finally {
     decoder.dispose();
   }
@@ -212,7 +212,7 @@ function beamStep(state: BeamState, logits: StepLogits, processors: readonly Log
       const sequence = state.sequences[firstRow + candidate.beam]!;
       if (special.eosIds.includes(candidate.token)) {
         if (rank >= beams) continue;
-        hypotheses.add(sequence, candidate.score, finishedLength);
+        hypotheses.add(rules.hypothesisKeepsEos ? [...sequence, candidate.token] : sequence, candidate.score, finishedLength);
       } else {
         if (reachesMax && rank < beams) hypotheses.add([...sequence, candidate.token], candidate.score, finishedLength);
         nextScores[firstRow + kept] = candidate.score;
@@ -230,14 +230,15 @@ function beamStep(state: BeamState, logits: StepLogits, processors: readonly Log
   return { sourceRows, tokens };
 }
 
-function finalizeBeams(state: BeamState, factory: StepDecoderFactory, special: SpecialIds, beams: number, maxLength: number): GeneratedSequence[] {
+function finalizeBeams(state: BeamState, factory: StepDecoderFactory, special: SpecialIds, beams: number, maxLength: number, rules: BeamEraRules): GeneratedSequence[] {
   const initialLength = factory.initialIds[0]?.length ?? 0;
   return state.hypotheses.map((hypotheses, input) => {
     if (!state.done[input]) {
       for (let b = 0; b < beams; b++) hypotheses.add(state.sequences[input * beams + b]!, state.beamScores[input * beams + b]!);
     }
     const best = hypotheses.best();
-    const ids = best.ids.length < maxLength ? [...best.ids, special.eosIds[0]!] : [...best.ids];
+    // 4.x finalize appends eos_token_id[0] when it fits; 5.x hypotheses already end on their token.
+    const ids = !rules.hypothesisKeepsEos && best.ids.length < maxLength ? [...best.ids, special.eosIds[0]!] : [...best.ids];
     return { ids, newIds: ids.slice(initialLength), score: best.score };
   });
 }

@@ -221,4 +221,21 @@ test('5.x: at max length the top numBeams candidates finish with their token, no
   assert.ok(Math.abs(old!.score! - Math.log(0.5 / (1 + 2 * EPS)) / 4) < 1e-5, '4.x divides by the whole held length');
 });
 
+test('several EOS ids: 5.x returns the EOS id that was generated, 4.x appends the first EOS id', async () => {
+  // eosIds [1, 3]: B (3) is an EOS id too. lp 0, 2 beams, maxLength 3. Step 1: A -0.693 runs,
+  // B -0.916 (rank 1) finishes [B]. Step 2: A->B -1.743 (rank 1) finishes [A, B]; A->A -1.609 runs
+  // and beats the worst kept (-1.743). Step 3 (max length): A,A->A -2.526 and A,A->B -2.659 are
+  // both worse than [B] and [A, B]. Best: [B], score log 0.4. transformers 5.x keeps the generated
+  // token in the sequence ([3]); 4.x stores the hypothesis without its EOS ([]) and finalize
+  // appends eos_token_id[0], so it returns [1].
+  const special = { eosIds: [1, 3], padId: 0 };
+  const config = cfg({ numBeams: 2, maxLength: 3, lengthPenalty: 0 });
+  const [now] = await generate(markovFactory('decoder-only', []), config, special, { transformersEra: '5.x' });
+  assert.equal(now!.ids, [3]);
+  assert.ok(Math.abs(now!.score! - Math.log(0.4 / (1 + 2 * EPS))) < 1e-5);
+  const [old] = await generate(markovFactory('decoder-only', []), config, special, { transformersEra: '4.29-4.35' });
+  assert.equal(old!.ids, [1]);
+  assert.ok(Math.abs(old!.score! - Math.log(0.4 / (1 + 2 * EPS))) < 1e-5);
+});
+
 test.run();
