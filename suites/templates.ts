@@ -1,8 +1,10 @@
 /**
  * Registered prompt templates (the LAVIS evaluation prompts, model-contracts §4-§6), so suites
  * name a template instead of carrying code. A suite may also give an inline template: text with
- * placeholders, recognised by containing '{' or a space. Placeholders: `{question}` (LAVIS's `{}`
- * is accepted as an alias), `{context}`, `{options}` for prompts; `{choice}` for candidates.
+ * placeholders, recognised by containing '{' or a space. Placeholders: `{question}`, `{context}`,
+ * `{options}` for prompts; `{choice}` for candidates. LAVIS's positional `{}` is filled as its
+ * `predict_answers` fills it: one `{}` is the question, two are the question then the options
+ * (`prompt.format(question, "(a) x (b) y")`); more than two is an error, as in Python.
  */
 
 export type TemplateRole = 'prompt' | 'candidate';
@@ -39,9 +41,32 @@ export function isInlineTemplate(value: string): boolean {
   return value.includes('{') || value.includes(' ');
 }
 
-/** Placeholder names used in a template text (`{}` gives ''). */
+/**
+ * Placeholder names used in a template text (`{}` gives ''). Every `{...}` counts, so a name the
+ * templates do not know (`{Question}`, `{question }`, `{0}`) is reported rather than sent to the
+ * model as literal text.
+ */
 export function placeholdersOf(text: string): string[] {
-  return [...text.matchAll(/\{([a-z]*)\}/g)].map((m) => m[1] ?? '');
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
+}
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
+
+/** What each positional `{}` of a prompt template stands for, in order (LAVIS predict_answers). */
+export function positionalFields(text: string): ('question' | 'options')[] {
+  const count = placeholdersOf(text).filter((name) => name === '').length;
+  if (count > 2) throw new TemplateError(`prompt template '${text}' has ${count} '{}' placeholders; LAVIS fills at most two (the question, then the options): name them {question}, {context}, {options}`);
+  return count === 2 ? ['question', 'options'] : count === 1 ? ['question'] : [];
+}
+
+/** Whether a prompt template writes the options (`{options}`, or the second of two `{}`). */
+export function templateUsesOptions(nameOrText: string): boolean {
+  const text = templateText(nameOrText);
+  return placeholdersOf(text).includes('options') || positionalFields(text).includes('options');
 }
 
 /** The template text of a registered name or inline template (validated by suites/check.ts). */
@@ -61,11 +86,15 @@ export interface PromptFields {
 }
 
 export function applyPromptTemplate(nameOrText: string, fields: PromptFields): string {
-  return templateText(nameOrText).replace(/\{([a-z]*)\}/g, (_, name: string) => {
-    if (name === '' || name === 'question') return fields.question;
+  const text = templateText(nameOrText);
+  const positional = positionalFields(text);
+  let next = 0;
+  return text.replace(PLACEHOLDER, (_, placeholder: string) => {
+    const name = placeholder === '' ? positional[next++]! : placeholder;
+    if (name === 'question') return fields.question;
     if (name === 'context') return fields.context ?? '';
     if (name === 'options') return formatOptions(fields.choices ?? []);
-    return `{${name}}`;
+    throw new TemplateError(`prompt template '${text}': unknown placeholder '{${name}}'; a prompt template may use {question}, {context}, {options}`);
   });
 }
 
