@@ -2,7 +2,8 @@
  * Reading the JSON inputs of `vlbench score`: every failure names the file and says what is
  * wrong (missing, empty, not JSON, NaN written by Python's json.dump).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { MetricInputError } from '../../reports/metrics/input-error.js';
 
 /** Python's json.dump writes these for non-finite floats; JSON (and JSON.parse) has no such tokens. */
@@ -16,14 +17,40 @@ export function readJsonFile(path: string): unknown {
 export function readJsonText(path: string): string {
   let text: string;
   try {
+    // Every UTF-16 unit takes at most 3 bytes of UTF-8: past this, the text cannot fit (and
+    // reading it first would take a minute).
+    if (statSync(path).size > 3 * bufferConstants.MAX_STRING_LENGTH) throw tooLarge(path);
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof MetricInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_STRING_TOO_LONG' || code === 'ERR_FS_FILE_TOO_LARGE') throw tooLarge(path);
     const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a JSON file' : `cannot be read (${code ?? String(error)})`;
     throw new MetricInputError(path, '', problem);
   }
   if (text.trim() === '') throw new MetricInputError(path, '', 'the file is empty', 'Expected a JSON document');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Node holds a file's text in one string, and V8 caps strings at about 512 MiB (2 GiB for a
+ * file read at all); JSON.parse needs the whole text. A COCO 5k x 25k score matrix as JSON text
+ * is several GB, so say so instead of the bare Node error code.
+ */
+function tooLarge(path: string): MetricInputError {
+  const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MiB`;
+  let size = 'too large';
+  try {
+    size = `${mib(statSync(path).size)}`;
+  } catch {
+    // keep the generic wording
+  }
+  return new MetricInputError(
+    path,
+    '',
+    `the file (${size}) is larger than the ${mib(bufferConstants.MAX_STRING_LENGTH)} of JSON text that Node can read as one document`,
+    'Write a smaller file: fewer digits per score (e.g. round to 4 decimals), drop scores_t2i when it is the transpose of scores_i2t, or score a subset',
+  );
 }
 
 export function parseJsonText(path: string, text: string): unknown {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -200,6 +200,14 @@ test('through the CLI: exit 0 with output, 1 for bad input, 2 for usage errors',
   assert.match(bad.stderr, /absent\.json: file not found/);
   assert.is(usage.code, 2);
   assert.match(usage.stderr, /Unknown option '--nope'/);
+});
+
+test('a JSON file larger than Node can hold as one string is named with its size and a way out', () => {
+  // Sparse: 2 GiB of NUL bytes (V8 strings stop at ~512 MiB), created instantly.
+  const huge = join(tmp, 'huge-scores.json');
+  writeFileSync(huge, '');
+  truncateSync(huge, 2 ** 31);
+  throwsWith(() => executeScore(['retrieval', '--scores', huge]), isInput, /huge-scores\.json: the file \(2048 MiB\) is larger than the \d+ MiB of JSON text that Node can read as one document\. Write a smaller file/);
 });
 
 test.run();
