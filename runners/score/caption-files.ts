@@ -39,6 +39,14 @@ export function readCaptionInputs(refs: CaptionJsonFile, preds: CaptionJsonFile)
 
 function readReferences({ file, json, keyOrder }: CaptionJsonFile): Map<string, string[]> {
   if (isCocoAnnotationFile(json)) return readCocoReferences(file, json);
+  if (isLavisAnnotationList(json)) {
+    throw new MetricInputError(
+      file,
+      '',
+      'this is a LAVIS/Karpathy annotation list [{"image", "caption": [...]}], which has no image ids to match the results\' "image_id" against',
+      'Pass the COCO-format ground truth LAVIS scores against (coco_karpathy_test_gt.json / coco_karpathy_val_gt.json, {"images", "annotations"}), or convert this list to {"<image id>": ["reference", ...]}',
+    );
+  }
   if (!isPlainObject(json)) {
     throw new MetricInputError(file, '', `expected {"<image id>": ["reference", ...]} or a COCO captions file {"annotations": [{"image_id", "caption"}]}, found ${describeJsonValue(json)}`);
   }
@@ -50,6 +58,11 @@ function readReferences({ file, json, keyOrder }: CaptionJsonFile): Map<string, 
   }
   if (out.size === 0) throw new MetricInputError(file, '', 'no images with references');
   return out;
+}
+
+/** LAVIS's caption/retrieval annotation files (coco_karpathy_test.json): [{"image": path, "caption": [refs]}]. */
+function isLavisAnnotationList(json: unknown): boolean {
+  return Array.isArray(json) && json.length > 0 && isPlainObject(json[0]) && typeof json[0].image === 'string' && Array.isArray(json[0].caption);
 }
 
 function isCocoAnnotationFile(json: unknown): json is { annotations: unknown[]; images?: unknown } {

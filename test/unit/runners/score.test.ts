@@ -210,4 +210,10 @@ test('a JSON file larger than Node can hold as one string is named with its size
   throwsWith(() => executeScore(['retrieval', '--scores', huge]), isInput, /huge-scores\.json: the file \(2048 MiB\) is larger than the \d+ MiB of JSON text that Node can read as one document\. Write a smaller file/);
 });
 
+test('caption: a LAVIS/Karpathy annotation list as --refs is named, with the ground-truth file to use instead', () => {
+  const refs = writeTmp('coco_karpathy_test.json', JSON.stringify([{ image: 'val2014/COCO_val2014_000000391895.jpg', caption: ['A man rides a bike.', 'a biker'] }]));
+  const preds = writeTmp('karpathy-results.json', JSON.stringify([{ image_id: 391895, caption: 'a man on a bike' }]));
+  throwsWith(() => executeScore(['caption', '--refs', refs, '--preds', preds]), isInput, /coco_karpathy_test\.json: this is a LAVIS\/Karpathy annotation list .*coco_karpathy_test_gt\.json/);
+});
+
 test.run();
