@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Sample, VqaSample } from '../../datasets/samples.js';
 import type { VqaPrediction } from '../../reports/records.js';
 import type { VqaRequest } from '../../models/capabilities.js';
-import { templateText } from '../../suites/templates.js';
+import { placeholdersOf, positionalFields, TemplateError, templateText } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
 import { decodeBatch } from './sampled.js';
 import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
@@ -39,17 +39,32 @@ function output(ctx: TaskContext, b: Prepared<VqaSample>, answer: string, tokens
   };
 }
 
+/**
+ * The VQA template with the question as `{question}`. A VQA sample has only a question (LAVIS
+ * VQATask formats `prompt.format(question)`), so a template that also writes context or options
+ * would reach the model with them empty or as literal text: it is refused.
+ */
+export function vqaTemplate(nameOrText: string): string {
+  const text = templateText(nameOrText);
+  const extra = placeholdersOf(text).filter((name) => name !== '' && name !== 'question');
+  if (extra.length > 0 || positionalFields(text).includes('options')) {
+    const what = extra.length > 0 ? extra.map((name) => `{${name}}`).join(', ') : "a second '{}' (the options)";
+    throw new TemplateError(`VQA template '${nameOrText}' uses ${what}, but VQA samples have only a question; use an instruction task (its samples carry context and choices) or a template with {question} alone`);
+  }
+  return text.replace(/\{\}/g, '{question}');
+}
+
 export function vqaTask(ctx: TaskContext): SampleTask<VqaSample> {
   const settings = ctx.settings;
   if (settings.kind !== 'vqa') throw new Error('vqaTask needs vqa settings');
   const adapter = ctx.model.adapter;
+  const template = vqaTemplate(settings.template);
   const answerList = settings.method === 'rank' ? readAnswerList(settings.answerList ?? '') : [];
   return {
     accept: (item: Sample) => (item.kind === 'vqa' ? item : { unusable: `a vqa task needs vqa samples, the loader gave ${item.kind}` }),
     media: (sample) => [sample.media],
     async infer(batch, taskCtx) {
       // The adapter applies the family's question processor (LAVIS blip_question), then fills the template.
-      const template = templateText(settings.template).replace(/\{\}/g, '{question}');
       const requests: VqaRequest[] = batch.map((b) => ({ image: b.media[0]!, question: b.sample.question, template }));
       if (settings.method === 'rank') {
         const ranked = await adapter.answerRanking!.rankAnswers(requests, answerList, settings.numCandidates, taskCtx.clock);
