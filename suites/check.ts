@@ -104,6 +104,7 @@ function checkVqa(task: Extract<TaskSpec, { kind: 'vqa' }>, at: string, report: 
 function checkInstruction(task: Extract<TaskSpec, { kind: 'instruction' }>, at: string, report: Report): void {
   if (task.template !== undefined) checkTemplate(task.template, 'prompt', `${at}/template`, report);
   if (task.mode === 'open' && task.candidateTemplate !== undefined) report(`${at}/candidateTemplate`, `'candidateTemplate' is only used with mode 'multiple-choice'`);
+  if (task.mode === 'multiple-choice' && task.decoding !== undefined) report(`${at}/decoding`, `'decoding' is only used with mode 'open' (multiple choice ranks the choices, it does not decode)`);
   if (task.mode === 'multiple-choice' && task.generation !== undefined) report(`${at}/generation`, `decoding settings are unused with mode 'multiple-choice' (choices are ranked by likelihood)`);
   if (task.candidateTemplate !== undefined) checkTemplate(task.candidateTemplate, 'candidate', `${at}/candidateTemplate`, report);
   checkGeneration(task.generation, `${at}/generation`, report);

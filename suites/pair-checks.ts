@@ -34,8 +34,12 @@ export function pairFindings(task: TaskSpec, at: string, profile: ModelProfile, 
       return generationFindings(task, at, profile, settings.generation, record);
     case 'captioning':
       return generationFindings(task, at, profile, settings.generation, record);
-    case 'instruction':
-      return settings.mode === 'open' ? generationFindings(task, at, profile, settings.generation, record) : [];
+    case 'instruction': {
+      if (settings.mode !== 'open') return [];
+      const noAnswerDefaults = task.kind === 'instruction' && task.decoding === 'answer' && profile.defaults.vqa === undefined;
+      const missing: Finding[] = noAnswerDefaults ? [{ pointer: `${at}/decoding`, message: `"decoding": "answer" takes the model's VQA decoding defaults, and ${profile.id} declares no VQA capability; remove 'decoding' or set 'generation' in full` }] : [];
+      return [...missing, ...generationFindings(task, at, profile, settings.generation, record)];
+    }
     default: {
       const never: never = settings;
       return never;

@@ -104,6 +104,12 @@ function limitSetting(recorder: Recorder, task: TaskSpec, cli: CliOverrides): nu
 }
 
 /** `runSeed`: the suite's top-level `seed`, which seeds sampling unless a task's generation sets one. */
+/** An open instruction task's family decoding: free-form `generate()` or VQA's `predict_answers`. */
+function openDefaults(decoding: 'generate' | 'answer', d: TaskDefaults): GenerationConfig | undefined {
+  // A model without VQA defaults is a pair finding (pair-checks.ts), not a silent fallback.
+  return decoding === 'answer' ? d.vqa?.generation : d.instruction?.generation;
+}
+
 export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliOverrides, datasetModality: MediaModality, runSeed?: number): ResolvedTaskSettings {
   const r = new Recorder();
   const common = { batchSize: r.pick('batchSize', task.batchSize, undefined, VLBENCH_DEFAULTS.batchSize), limit: limitSetting(r, task, cli) };
@@ -143,7 +149,7 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
         ...common, kind: 'instruction', mode: r.pick('mode', task.mode, undefined, task.mode),
         template: r.pick('template', task.template, undefined, VLBENCH_DEFAULTS.instructionTemplate),
         candidateTemplate: r.pick('candidateTemplate', task.candidateTemplate, undefined, VLBENCH_DEFAULTS.candidateTemplate),
-        generation: task.mode === 'open' ? r.generation(task.generation, d.instruction?.generation, runSeed) : HF_DEFAULT_GENERATION,
+        generation: task.mode === 'open' ? r.generation(task.generation, openDefaults(r.pick('decoding', task.decoding, undefined, 'generate'), d), runSeed) : HF_DEFAULT_GENERATION,
         modality: r.pick('modality', task.modality, undefined, datasetModality),
         questionProcessor: r.pick('questionProcessor', task.questionProcessor, undefined, 'none'),
       };

@@ -150,6 +150,14 @@ export interface InstructionTaskSpec extends TaskCommon {
    * or `none` (default: the question as the dataset writes it).
    */
   questionProcessor?: 'none' | 'blip_question' | 'blip_caption';
+  /**
+   * Open mode: whose decoding defaults apply under `generation`. `generate` (default): the
+   * model.json's `generation.instruction`, LAVIS's `generate()` defaults for free-form answers.
+   * `answer`: the model.json's `generation.vqa`, what LAVIS's VQA task decodes short answers
+   * with (`predict_answers`: length penalty 0 for OPT/Vicuna, -1 for FlanT5, repetition penalty
+   * 1.5), as InstructBLIP's held-out QA benchmarks (VizWiz, MSVD-QA, ...) were evaluated.
+   */
+  decoding?: 'generate' | 'answer';
   generation?: GenerationOverrides;
 }
 

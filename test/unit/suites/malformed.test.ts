@@ -47,6 +47,8 @@ const cases: [string, (s: Json) => void, string[]][] = [
     "/name: expected lowercase letters, digits, '.', '_' or '-', starting with a letter or digit; got 'My Suite'"]],
   ['no models', (s) => { s.models = []; }, ['/models: expected at least 1 item, got 0']],
   ['instruction without mode', (s) => { delete s.tasks[3].mode; }, ["/tasks/3/mode: missing required key 'mode'"]],
+  ['decoding on a multiple-choice task', (s) => { s.tasks[3].decoding = 'answer'; }, [
+    "/tasks/3/decoding: 'decoding' is only used with mode 'open' (multiple choice ranks the choices, it does not decode)"]],
   ['misspelled generation key', (s) => { s.tasks[1].generation.num_beams = 3; }, [
     "/tasks/1/generation/num_beams: unknown key 'num_beams' (did you mean 'numBeams'?); allowed keys: numBeams, doSample, maxLength, maxNewTokens, minLength, lengthPenalty, repetitionPenalty, noRepeatNgramSize, earlyStopping, topK, topP, temperature, seed"]],
   ['unknown loader', (s) => { s.tasks[1].dataset.loader = 'karpathy-captions'; }, [

@@ -37,6 +37,25 @@ test('captioning: suite overrides, family defaults and HF defaults, each with it
   assert.equal(record.tokenize, { value: 'ptb', source: 'default' });
 });
 
+test('open instruction tasks: decoding "answer" takes the family\'s VQA decoding (LAVIS predict_answers), "generate" its generate() defaults', () => {
+  // InstructBLIP-T5's manifest blocks: generate() lp 1, max 30; predict_answers lp -1, max 10.
+  const instructT5: ModelFacts = {
+    canRankAnswers: false, canGenerateAnswers: true,
+    defaults: {
+      vqa: { promptTemplate: '{question}', numAnswerCandidates: 128, generation: { ...HF_DEFAULT_GENERATION, numBeams: 5, maxLength: 10, lengthPenalty: -1, repetitionPenalty: 1.5 } },
+      instruction: { generation: { ...HF_DEFAULT_GENERATION, numBeams: 5, maxLength: 30, lengthPenalty: 1, repetitionPenalty: 1.5 } },
+    },
+  };
+  const task: TaskSpec = { kind: 'instruction', id: 'vizwiz', mode: 'open', dataset, generation: { maxLength: 10 } };
+  const answer = resolveTaskSettings({ ...task, decoding: 'answer' }, instructT5, { limit: null }, 'image');
+  assert.equal(answer.record['generation.lengthPenalty'], { value: -1, source: 'family-default' });
+  assert.equal(answer.record.decoding, { value: 'answer', source: 'suite' });
+  const generate = resolveTaskSettings(task, instructT5, { limit: null }, 'image');
+  assert.equal(generate.record['generation.lengthPenalty'], { value: 1, source: 'family-default' });
+  assert.equal(generate.record.decoding, { value: 'generate', source: 'default' });
+  assert.equal(generate.record['generation.maxLength'], { value: 10, source: 'suite' });
+});
+
 test('--limit larger than the suite limit does not raise it', () => {
   const task: TaskSpec = { kind: 'retrieval', id: 'r', dataset, limit: 5 };
   const { record, effective } = resolveTaskSettings(task, blip, { limit: 50 }, 'image');
