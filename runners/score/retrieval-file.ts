@@ -61,7 +61,7 @@ function readIdList(file: string, value: unknown, path: (string | number)[], len
   }
   return value.map((id: unknown, j) => {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= bound) {
-      throw new MetricInputError(file, jsonPointer(...path, j), `${describeJsonValue(id)} is not a ${what} id; ${what} ids are integers 0..${bound - 1} (indices into the score matrix)`);
+      throw new MetricInputError(file, jsonPointer(...path, j), `${describeJsonValue(id)} is not ${what === 'image' ? 'an' : 'a'} ${what} id; ${what} ids are integers 0..${bound - 1} (indices into the score matrix)`);
     }
     return id;
   });

@@ -91,7 +91,7 @@ test('retrieval: NaN, null, wrong shapes and ids are reported with file and JSON
   throwsWith(() => executeScore(['retrieval', '--scores', write('null.json', { ...base, scores_i2t: [[0.1, null], [0.3, 0.4]] })]), isInput, /null\.json at \/scores_i2t\/0\/1: score is null/);
   throwsWith(() => executeScore(['retrieval', '--scores', write('ragged.json', { ...base, scores_i2t: [[0.1, 0.2], [0.3]] })]), isInput, /at \/scores_i2t\/1: has 1 scores; expected 2 like row 0/);
   throwsWith(() => executeScore(['retrieval', '--scores', write('t2i.json', { ...base, scores_t2i: [[1, 2]] })]), isInput, /at \/scores_t2i: has 1 rows; expected 2/);
-  throwsWith(() => executeScore(['retrieval', '--scores', write('ids.json', { ...base, txt2img: [0, 2] })]), isInput, /at \/txt2img\/1: number 2 is not a image id; image ids are integers 0\.\.1/);
+  throwsWith(() => executeScore(['retrieval', '--scores', write('ids.json', { ...base, txt2img: [0, 2] })]), isInput, /at \/txt2img\/1: number 2 is not an image id; image ids are integers 0\.\.1/);
   throwsWith(() => executeScore(['retrieval', '--scores', write('img2txt.json', { ...base, img2txt: [[0]] })]), isInput, /at \/img2txt: has 1 entries; expected 2/);
   throwsWith(() => executeScore(['retrieval', '--scores', write('key.json', { ...base, scores: [] })]), isInput, /at \/scores: unknown key "scores"/);
   throwsWith(() => executeScore(['retrieval', '--scores', writeTmp('bad.json', '{"scores_i2t": [[1,]]}')]), isInput, /bad\.json: invalid JSON/);
