@@ -13,7 +13,7 @@ import type { GraphRole, ModelManifest, TokenizerSpec } from './manifest-types.j
 import { checkContract } from './onnx/contract-checks.js';
 import { openGraphs, type GraphSession } from './onnx/graphs.js';
 import { SessionPool } from './onnx/session-pool.js';
-import { loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
+import { INSERTED_BY_ID, loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
 import type { TextTokenizer } from './tokenizers/types.js';
 import { FAMILY_FACTORIES } from './families/registry.js';
 
@@ -113,13 +113,25 @@ function checkLogitsCoverTokenizers(path: string, manifest: ModelManifest, graph
     const graph = graphs.get(role);
     const tokenizer = tokenizers[side];
     const width = graph ? staticLogitsWidth(graph) : null;
-    if (!graph || !tokenizer || width === null || tokenizer.vocabularySize <= width) continue;
+    if (!graph || width === null) continue;
+    checkInsertedIds(path, manifest, side, role, graph.file, width);
+    if (!tokenizer || tokenizer.vocabularySize <= width) continue;
     throw new ManifestError(
       path,
       `/tokenizers/${side}/file`,
       `${resolve(dirname(path), manifest.tokenizers[side]!.file)} has ${tokenizer.vocabularySize} ids (added tokens included), but ${role} (${graph.file}) ` +
         `outputs logits over ${width}; the tokenizer belongs to another model: point /tokenizers/${side}/file at the tokenizer exported with this checkpoint`,
     );
+  }
+}
+
+/** Ids the runtime inserts (INSERTED_BY_ID: not the tokenizer's) must still index the decoder's table. */
+function checkInsertedIds(path: string, manifest: ModelManifest, side: 'text' | 'llm', role: GraphRole, file: string, width: number): void {
+  const special: Readonly<Record<string, number | null | undefined>> = manifest.specialTokens[side] ?? {};
+  for (const name of INSERTED_BY_ID) {
+    const id = special[name];
+    if (typeof id !== 'number' || id < width) continue;
+    throw new ManifestError(path, `/specialTokens/${side}/${name}`, `special token '${name}' is id ${id}, but ${role} (${file}) outputs logits over ${width} ids (0..${width - 1}); set it to the id the checkpoint's embedding table gives it`);
   }
 }
 

@@ -63,6 +63,14 @@ export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: 
 }
 
 /**
+ * Ids the runtime writes into the input itself rather than getting from the tokenizer: BLIP's
+ * [DEC]/[ENC] (Hugging Face's BLIP tokenizers are plain bert-base-uncased, and the exporter takes
+ * [DEC] from the text config's bos id and may write [ENC] as [DEC] + 1) and T5's decoder start.
+ * They must fit the model's tables, not the tokenizer: load.ts checks them against the logits.
+ */
+export const INSERTED_BY_ID: ReadonlySet<string> = new Set(['dec', 'enc', 'decoderStart']);
+
+/**
  * A tokenizer of another kind or model runs and gives garbage scores, and a special id past the
  * vocabulary fails mid-evaluation (or never stops generating), so both are load errors.
  */
@@ -77,7 +85,7 @@ function checkAgainstManifest(spec: TokenizerSpec, jsonPath: string, json: Recor
   const size = vocabularySize(json);
   const named: Record<string, number | null | undefined> = origin?.specialTokens ?? { pad: ids.pad, cls: ids.cls, sep: ids.sep, bos: ids.bos, eos: ids.eos };
   for (const [role, id] of Object.entries(named)) {
-    if (typeof id !== 'number' || id < size) continue;
+    if (typeof id !== 'number' || id < size || INSERTED_BY_ID.has(role)) continue;
     fail(
       `/specialTokens/${side}/${role}`,
       `special token '${role}' is id ${id}, outside the vocabulary of ${jsonPath}: ${size} ids (0..${size - 1}, added tokens included); ` +

@@ -6,6 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +17,7 @@ import { tempDirFactory } from '../../helpers/temp-dirs.js';
 import { loadError, tempRoot, tinyCopy, TINY } from '../onnx/tiny-copy.js';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/tokenizers');
+const HF_TINY = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/models/hf-tiny');
 const tempDir = tempDirFactory(test);
 
 test('an LLM eos past the vocabulary is a load error naming the pointer, the size and the file', async () => {
@@ -27,13 +29,37 @@ test('an LLM eos past the vocabulary is a load error naming the pointer, the siz
   assert.match(error.message, join(TINY, 'tiny-blip2-opt/tokenizer/llm.json'));
 });
 
-test('text pad, cls and the family ids ([DEC]) past the vocabulary are load errors too', async () => {
-  for (const [role, id] of [['pad', 999999], ['cls', 999999], ['dec', 267]] as const) {
+test('text pad and cls past the vocabulary are load errors too', async () => {
+  for (const [role, id] of [['pad', 999999], ['cls', 999999]] as const) {
     const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-opt', (m) => (m.specialTokens.text[role] = id));
     const error = await loadError(path);
     assert.is(error.pointer, `/specialTokens/text/${role}`);
     assert.match(error.message, '267 ids');
   }
+});
+
+/** The hf-tiny BLIP caption export with [DEC]/[ENC] taken out of its tokenizer, as Hugging Face's BLIP tokenizers are. */
+function blipWithoutDecEnc(dir: string): string {
+  const source = join(HF_TINY, 'blip-caption');
+  cpSync(source, dir, { recursive: true });
+  const file = join(dir, 'tokenizer/text.json');
+  const tokenizer = JSON.parse(readFileSync(file, 'utf8'));
+  for (const token of ['[DEC]', '[ENC]']) delete tokenizer.model.vocab[token];
+  tokenizer.added_tokens = tokenizer.added_tokens.filter((t: { content: string }) => t.content !== '[DEC]' && t.content !== '[ENC]');
+  writeFileSync(file, JSON.stringify(tokenizer));
+  return join(dir, 'model.json');
+}
+
+test('[DEC]/[ENC], which the runtime inserts by id, may lie outside the tokenizer (HF BLIP), but not outside the logits', async () => {
+  const path = blipWithoutDecEnc(join(tempDir(tempRoot()), 'blip'));
+  const loaded = await loadModel(path, { device: 'cpu', verifyDigests: false });
+  await loaded.adapter.dispose();
+  const manifest = JSON.parse(readFileSync(path, 'utf8'));
+  manifest.specialTokens.text.dec = 144;
+  writeFileSync(path, JSON.stringify(manifest));
+  const error = await loadError(path, false);
+  assert.is(error.pointer, '/specialTokens/text/dec');
+  assert.match(error.message, 'outputs logits over 144 ids');
 });
 
 test('the last id of the vocabulary (an added token) and equal bos/eos are accepted', async () => {
