@@ -63,7 +63,8 @@ function cueIds(x: XParts, modality: MediaModality, first: boolean): number[] {
   return keepBos ? [x.bos, ...ids] : ids;
 }
 
-async function assemble(x: XParts, media: readonly PreparedMedia[], prompt: string, qformerText: string, ctx: InferenceContext): Promise<EmbeddedPrompt> {
+/** `strip`: generate() strips the prompt; _predict_class (candidate ranking) does not (§6.4). */
+async function assemble(x: XParts, media: readonly PreparedMedia[], prompt: string, qformerText: string, ctx: InferenceContext, strip: boolean): Promise<EmbeddedPrompt> {
   const hidden = x.llm.hidden;
   const pieces: Float32Array[] = [];
   const embedText = async (ids: number[]) => (ids.length === 0 ? new Float32Array(0) : embedIds(x.llm, [ids]));
@@ -81,7 +82,7 @@ async function assemble(x: XParts, media: readonly PreparedMedia[], prompt: stri
     offset += p.length;
   }
   if (offset % hidden !== 0) throw new Error('xinstructblip: assembled prefix is not a whole number of embeddings');
-  const text = prompt.trim() + x.spec.postfix;
+  const text = (strip ? prompt.trim() : prompt) + x.spec.postfix;
   return { prefixEmbeds, promptIds: x.llm.tokenizer.encode(text, { addSpecialTokens: !x.spec.cleanTokenization }).ids };
 }
 
@@ -97,7 +98,7 @@ function instruction(x: XParts): InstructionCapability {
       const out = [];
       // One request per call: inputs with different modality layouts have different prefix lengths.
       for (const r of requests) {
-        const prompt = await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx);
+        const prompt = await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx, true);
         out.push(...(await generateText(x.llm, [prompt], config, ctx)));
       }
       return out;
@@ -105,7 +106,7 @@ function instruction(x: XParts): InstructionCapability {
     async scoreCandidates(requests, candidates, ctx) {
       const out: number[][] = [];
       for (const [i, r] of requests.entries()) {
-        const prompt = await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx);
+        const prompt = await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx, false);
         out.push(await scoreContinuations(x.llm, prompt, candidates[i] ?? [], ctx));
       }
       return out;
