@@ -114,7 +114,7 @@ function checkTemplate(value: string, role: TemplateRole, at: string, report: Re
   if (isInlineTemplate(value)) {
     const allowed = PLACEHOLDERS[role];
     for (const name of placeholdersOf(value)) {
-      if (!allowed.includes(name)) report(at, `unknown placeholder '{${name}}'${didYouMean(name, allowed)}; a ${role} template may use ${allowed.filter((p) => p !== '').map((p) => `{${p}}`).join(', ')}`);
+      if (!allowed.includes(name)) report(at, `unknown placeholder '{${name}}'${didYouMean(name, allowed.filter((p) => p !== ''))}; a ${role} template may use ${allowed.filter((p) => p !== '').map((p) => `{${p}}`).join(', ')}`);
     }
     return;
   }

@@ -61,6 +61,7 @@ test('validation reports placeholders written with capitals, spaces or numbers',
   const numbered = problemsWithTemplate('Question: {0} Answer:');
   assert.is(numbered.length, 1);
   assert.ok(numbered[0]!.startsWith("/tasks/3/template: unknown placeholder '{0}'"), numbered[0]);
+  assert.not.ok(numbered[0]!.includes("did you mean ''"), numbered[0]);
 });
 
 test.run();
