@@ -5,6 +5,9 @@
  * and rows are grouped by the file it gives, not by youtube_id alone: with
  * `{youtube_id}_{start_time}.wav`, two segments of one video are two clips. Ids: the youtube_id
  * when it names one clip in the file (AudioCaps test), else every clip's file name.
+ * `audiocap_id` names one caption: a row repeating it fails at its row, naming the first, instead
+ * of adding the caption to its clip again (counted twice in CIDEr/BLEU). Two rows with different
+ * ids and the same text are kept: annotators do write the same caption.
  */
 import { shortIdsIfUnique } from '../ids.js';
 import { failure, fillTemplate, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
@@ -29,6 +32,8 @@ export const audiocaps: DatasetLoader = {
     const file = requiredFile(input, audiocaps, 'captions');
     const template = optionString(input, audiocaps, 'fileTemplate');
     const clips = new Map<string, Clip>();
+    // The row each audiocap_id was first read on.
+    const captionRows = new Map<string, number>();
     for await (const row of readCsvRows(file, ',')) {
       const source = { file, at: String(row.number) };
       const { youtube_id: youtubeId, caption } = row.fields;
@@ -36,6 +41,13 @@ export const audiocaps: DatasetLoader = {
         yield failure(`row:${row.number}`, `broken row: ${[...row.errors, 'needs youtube_id and caption'].join('; ')}`, source);
         continue;
       }
+      const captionId = row.fields.audiocap_id ?? '';
+      const first = captionRows.get(captionId);
+      if (first !== undefined) {
+        yield failure(`row:${row.number}`, `audiocap_id ${captionId} appears again: row ${first} already has it (that caption is used); each caption's id appears once, so remove this repeat or give it its own id`, source);
+        continue;
+      }
+      if (captionId !== '') captionRows.set(captionId, row.number);
       const path = fillTemplate(template, { youtube_id: youtubeId, start_time: row.fields.start_time ?? '', audiocap_id: row.fields.audiocap_id ?? '' });
       const known = clips.get(path);
       if (known !== undefined) known.references.push(caption);

@@ -101,6 +101,16 @@ test('audiocaps: youtube_id stays the id when it names one file; a template with
   assert.equal(summary(distinct), ['caption:abc', 'caption:xyz']);
 });
 
+test('audiocaps: a repeated audiocap_id fails at its row naming the first, and its caption is not added again', async () => {
+  const rows = ['audiocap_id,youtube_id,start_time,caption', '1,abc,0,a tone', '2,abc,0,a beep', '1,abc,0,a tone', '3,xyz,5,a tone'];
+  const root = tempDataset({ 'abc.wav': '', 'xyz.wav': '', 'c.csv': rows.join('\n') + '\n' });
+  const items = await load('audiocaps', root, { captions: 'c.csv' });
+  assert.equal(summary(items), ['failure:row:4', 'caption:abc', 'caption:xyz']);
+  assert.match(failureAt(items[0]), /^audiocap_id 1 appears again: row 2 already has it .*remove this repeat.* @ 4$/);
+  // The same text under another id is another annotator's caption, kept.
+  assert.equal(items.map((i) => (i.kind === 'caption' ? i.references : [])), [[], ['a tone', 'a beep'], ['a tone']]);
+});
+
 test('clotho-aqa: consecutive annotator rows merge; the same clip and question coming back later fail at the repeat', async () => {
   const rows = ['file_name,QuestionText,answer,confidence', 'a.wav,is it loud,yes,yes', 'a.wav,is it loud,no,maybe', 'a.wav,what is it,a dog,yes', 'a.wav,is it loud,yes,yes'];
   const root = tempDataset({ 'a.wav': '', 'q.csv': rows.join('\n') + '\n' });
