@@ -3,17 +3,34 @@
  * `youtube_mapping.txt` (`<clip name> vid<N>` per line) that turns video_id N into the clip's
  * file name. Open-ended, one answer, scored by exact match; category = question word
  * (what, who, how, when, where), as MSVD-QA results are broken down.
+ * A video id the mapping gives two different clips fails the questions on that video (or, when
+ * none asks about it, at the mapping line), naming both lines: keeping either would run the
+ * questions on a clip the file does not agree on.
  */
 import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument, readLines } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
 
-async function readMapping(file: string | undefined): Promise<Map<string, string>> {
-  const mapping = new Map<string, string>();
+/** One clip name per video id from the mapping file, and per id mapped to two clips the reason. */
+interface Mapping {
+  readonly clips: Map<string, { readonly clip: string; readonly line: number }>;
+  readonly conflicts: Map<string, { readonly reason: string; readonly line: number }>;
+}
+
+async function readMapping(file: string | undefined): Promise<Mapping> {
+  const mapping: Mapping = { clips: new Map(), conflicts: new Map() };
   if (file === undefined) return mapping;
-  for await (const { line } of readLines(file)) {
+  for await (const { line, number } of readLines(file)) {
     const [clip, vid] = line.trim().split(/\s+/);
-    if (clip !== undefined && vid !== undefined) mapping.set(vid.replace(/^vid/, ''), clip);
+    if (clip === undefined || vid === undefined) continue;
+    const videoId = vid.replace(/^vid/, '');
+    const known = mapping.clips.get(videoId);
+    if (known === undefined) mapping.clips.set(videoId, { clip, line: number });
+    // The same line again maps the video to the same clip: nothing is merged or lost, so it is accepted.
+    else if (known.clip !== clip && !mapping.conflicts.has(videoId)) {
+      const reason = `${file} maps ${vid} to ${known.clip} on line ${known.line} and to ${clip} on line ${number}; a video id names one clip, so remove the wrong line`;
+      mapping.conflicts.set(videoId, { reason, line: number });
+    }
   }
   return mapping;
 }
@@ -35,6 +52,7 @@ export const msvdQa: DatasetLoader = {
     if (!Array.isArray(document)) throw new DatasetError(`${file}: expected a JSON list of {answer, id, question, video_id} (MSVD-QA format)`);
     const mapping = await readMapping(input.files.mapping);
     const template = optionString(input, msvdQa, 'fileTemplate');
+    const asked = new Set<string>();
     for (const [index, entry] of (document as unknown[]).entries()) {
       const source = { file, at: `/${index}` };
       if (!isRecord(entry) || entry.id === undefined || typeof entry.question !== 'string' || typeof entry.answer !== 'string' || entry.video_id === undefined) {
@@ -43,7 +61,13 @@ export const msvdQa: DatasetLoader = {
       }
       const id = String(entry.id);
       const videoId = String(entry.video_id);
-      const video = mapping.get(videoId) ?? `vid${videoId}`;
+      asked.add(videoId);
+      const conflict = mapping.conflicts.get(videoId);
+      if (conflict !== undefined) {
+        yield failure(id, conflict.reason, source);
+        continue;
+      }
+      const video = mapping.clips.get(videoId)?.clip ?? `vid${videoId}`;
       const media = await mediaOrFailure(id, 'video', mediaPath(input.mediaRoot, fillTemplate(template, { video, video_id: videoId })), source);
       if ('kind' in media) {
         yield media;
@@ -53,6 +77,10 @@ export const msvdQa: DatasetLoader = {
         kind: 'instruction', id, media: [media], question: entry.question, context: '', choices: [], answerIndex: -1,
         answers: [entry.answer], category: entry.question.trim().split(/\s+/)[0]?.toLowerCase() ?? '', source,
       } satisfies InstructionSample;
+    }
+    // A conflict no question runs into still says the mapping file is wrong.
+    for (const [videoId, conflict] of mapping.conflicts) {
+      if (!asked.has(videoId)) yield failure(`mapping:${conflict.line}`, conflict.reason, { file: input.files.mapping ?? '', at: String(conflict.line) });
     }
   },
 };

@@ -111,6 +111,17 @@ test('audiocaps: a repeated audiocap_id fails at its row naming the first, and i
   assert.equal(items.map((i) => (i.kind === 'caption' ? i.references : [])), [[], ['a tone', 'a beep'], ['a tone']]);
 });
 
+test('msvd-qa: a video id the mapping gives two clips fails its questions naming both lines; an identical repeated line is accepted', async () => {
+  const questions = [{ id: 1, video_id: 1, question: 'what is it', answer: 'cat' }, { id: 2, video_id: 2, question: 'who is it', answer: 'man' }];
+  const mapping = ['a vid1', 'b vid2', 'c vid1', 'b vid2', 'd vid3', 'e vid3'].join('\n') + '\n';
+  const root = tempDataset({ 'a.avi': '', 'b.avi': '', 'c.avi': '', 'q.json': JSON.stringify(questions), 'm.txt': mapping });
+  const items = await load('msvd-qa', root, { questions: 'q.json', mapping: 'm.txt' });
+  assert.equal(summary(items), ['failure:1', 'instruction:2', 'failure:mapping:6']);
+  assert.match(failureAt(items[0]), /m\.txt maps vid1 to a on line 1 and to c on line 3; .*remove the wrong line @ \/0$/);
+  assert.ok(items[1]?.kind === 'instruction' && items[1].media[0]?.path === join(root, 'b.avi'));
+  assert.match(failureAt(items[2]), /m\.txt maps vid3 to d on line 5 and to e on line 6; .* @ 6$/);
+});
+
 test('clotho-aqa: consecutive annotator rows merge; the same clip and question coming back later fail at the repeat', async () => {
   const rows = ['file_name,QuestionText,answer,confidence', 'a.wav,is it loud,yes,yes', 'a.wav,is it loud,no,maybe', 'a.wav,what is it,a dog,yes', 'a.wav,is it loud,yes,yes'];
   const root = tempDataset({ 'a.wav': '', 'q.csv': rows.join('\n') + '\n' });
