@@ -54,7 +54,22 @@ export interface CsvRow {
   readonly errors: readonly string[];
 }
 
-/** Streams CSV/TSV rows with a header line as objects (papaparse, one row at a time). */
+/**
+ * A header naming a column twice: papaparse renames the later one (`caption_1_1`), so readers
+ * that look columns up by name would silently lose it in every row. The header is the whole
+ * file's, so this stops the load.
+ */
+function refuseRepeatedColumns(file: string, header: readonly string[]): void {
+  const name = header.find((n, i) => header.indexOf(n) !== i);
+  if (name === undefined) return;
+  const columns = header.flatMap((n, i) => (n === name ? [i + 1] : []));
+  throw new DatasetError(`${file} row 1 (header): column '${name}' appears ${columns.length} times (columns ${columns.join(', ')}); only one of them could be read, so every row would lose the others' values: rename or remove the repeated column`);
+}
+
+/**
+ * Streams CSV/TSV rows with a header line as objects (papaparse, one row at a time). A header
+ * that repeats a column name is refused (refuseRepeatedColumns).
+ */
 export async function* readCsvRows(file: string, delimiter: string): AsyncGenerator<CsvRow> {
   const stream = createReadStream(file, 'utf8');
   const header: string[] = [];
@@ -65,6 +80,7 @@ export async function* readCsvRows(file: string, delimiter: string): AsyncGenera
   const parser = stream.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { header: true, delimiter, skipEmptyLines: 'greedy', transformHeader }));
   let number = 1;
   for await (const row of parser as AsyncIterable<Record<string, unknown>>) {
+    if (number === 1) refuseRepeatedColumns(file, header);
     number += 1;
     const errors: string[] = [];
     if (row.__parsed_extra !== undefined) errors.push('more fields than the header has');

@@ -1,6 +1,7 @@
 /**
  * Shared readers (datasets/io.ts): a leading UTF-8 byte order mark, which editors on Windows
- * write, is dropped by every JSON, JSON Lines and text list reader (CSV through papaparse).
+ * write, is dropped by every JSON, JSON Lines and text list reader (CSV through papaparse). A
+ * CSV header that repeats a column name stops the load instead of losing that column.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -22,6 +23,19 @@ test('BOM: JSON Lines, Karpathy JSON, ModelNet lists and CSV load as without it'
   assert.equal(summary(shapes), ['instruction:chair_0001']);
   assert.ok(shapes[0]?.kind === 'instruction' && shapes[0].answerIndex === 0);
   assert.equal(summary(await load('csv', root, { records: 'r.csv' })), ['instruction:c1']);
+});
+
+test('CSV: a header repeating a column name stops the load, naming the file, the column and its positions', async () => {
+  const root = tempDataset({
+    'a.wav': '', 'a.png': '',
+    'clotho.csv': 'file_name,caption_1,caption_1,caption_2\na.wav,x,y,z\n',
+    'r.csv': 'id,image,question,answers,answers\nc1,a.png,q?,x,y\n',
+  });
+  for (const [loader, files] of [['clotho-caption', { captions: 'clotho.csv' }], ['csv', { records: 'r.csv' }]] as const) {
+    const error = await load(loader, root, files).then(() => undefined, (e: unknown) => e as Error);
+    assert.ok(error !== undefined, `${loader} loaded a header with a repeated column`);
+    assert.match(error.message, /\.csv row 1 \(header\): column '(caption_1|answers)' appears 2 times \(columns (2, 3|4, 5)\); .*rename or remove the repeated column$/);
+  }
 });
 
 test.after(removeTempDatasets);
