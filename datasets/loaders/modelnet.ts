@@ -2,7 +2,8 @@
  * ModelNet40 (modelnet40_shape_names.txt + modelnet40_test.txt): each listed shape, e.g.
  * `airplane_0627`, is a point-cloud file `<mediaRoot>/airplane/airplane_0627.txt` (template
  * option). Zero-shot classification as X-InstructBLIP runs it: multiple choice over the 40 class
- * names; the category is the class.
+ * names; the category is the class. A class name listed twice stops the load: it would be one
+ * choice offered twice to every shape.
  */
 import { failure, fillTemplate, mediaOrFailure, mediaPath, readLines } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
@@ -26,7 +27,16 @@ export const modelnet: DatasetLoader = {
     const namesFile = requiredFile(input, modelnet, 'shapeNames');
     const shapesFile = requiredFile(input, modelnet, 'shapes');
     const classes: string[] = [];
-    for await (const { line } of readLines(namesFile)) if (line.trim() !== '') classes.push(line.trim());
+    const classLines = new Map<string, number>();
+    for await (const { line, number } of readLines(namesFile)) {
+      const name = line.trim();
+      if (name === '') continue;
+      // Every shape's choices are this list: a repeat would offer one class twice to every sample.
+      const first = classLines.get(name);
+      if (first !== undefined) throw new DatasetError(`${namesFile} line ${number}: class '${name}' is listed again (first on line ${first}); every shape is asked to choose among these names, so remove the repeat`);
+      classLines.set(name, number);
+      classes.push(name);
+    }
     if (classes.length === 0) throw new DatasetError(`${namesFile}: no class names`);
     const template = optionString(input, modelnet, 'fileTemplate');
     const question = optionString(input, modelnet, 'question');

@@ -1,7 +1,8 @@
 /**
  * Shared readers (datasets/io.ts): a leading UTF-8 byte order mark, which editors on Windows
  * write, is dropped by every JSON, JSON Lines and text list reader (CSV through papaparse). A
- * CSV header that repeats a column name stops the load instead of losing that column.
+ * CSV header that repeats a column name, or a ModelNet class list that repeats a class, stops the
+ * load instead of losing that column or offering that choice twice.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -36,6 +37,13 @@ test('CSV: a header repeating a column name stops the load, naming the file, the
     assert.ok(error !== undefined, `${loader} loaded a header with a repeated column`);
     assert.match(error.message, /\.csv row 1 \(header\): column '(caption_1|answers)' appears 2 times \(columns (2, 3|4, 5)\); .*rename or remove the repeated column$/);
   }
+});
+
+test('ModelNet: a class name listed twice stops the load, naming both lines', async () => {
+  const root = tempDataset({ 'chair/chair_0001.txt': '', 'names.txt': 'chair\ntable\nchair\n', 'shapes.txt': 'chair_0001\n' });
+  const error = await load('modelnet', root, { shapeNames: 'names.txt', shapes: 'shapes.txt' }).then(() => undefined, (e: unknown) => e as Error);
+  assert.ok(error !== undefined, 'a repeated class name was accepted');
+  assert.match(error.message, /names\.txt line 3: class 'chair' is listed again \(first on line 1\); .*remove the repeat$/);
 });
 
 test.after(removeTempDatasets);
