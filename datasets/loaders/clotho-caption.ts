@@ -1,4 +1,7 @@
-/** Clotho captions CSV (`file_name,caption_1..caption_5`), one clip per row, streamed. */
+/**
+ * Clotho captions CSV (`file_name,caption_1..caption_5`), one clip per row, streamed. A row with
+ * an empty caption cell fails, naming the column, rather than being scored on fewer references.
+ */
 import { failure, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem } from '../samples.js';
@@ -16,9 +19,16 @@ export const clothoCaption: DatasetLoader = {
     for await (const row of readCsvRows(file, ',')) {
       const source = { file, at: String(row.number) };
       const name = row.fields.file_name;
-      const references = Object.keys(row.fields).filter((k) => /^caption_\d+$/.test(k)).sort().map((k) => row.fields[k] ?? '').filter((c) => c !== '');
+      const columns = Object.keys(row.fields).filter((k) => /^caption_\d+$/.test(k)).sort();
+      const references = columns.map((k) => row.fields[k] ?? '');
       if (row.errors.length > 0 || name === undefined || name === '' || references.length === 0) {
         yield failure(name || `row:${row.number}`, `broken row: ${[...row.errors, 'needs file_name and caption_N columns'].join('; ')}`, source);
+        continue;
+      }
+      // Each clip has a caption in every column; scoring against the others only would hide a cut row.
+      const empty = columns.filter((k) => row.fields[k]?.trim() === '');
+      if (empty.length > 0) {
+        yield failure(name, `${empty.join(', ')} empty; every caption_N column needs this clip's caption: fill it in or remove the row`, source);
         continue;
       }
       const media = await mediaOrFailure(name, 'audio', mediaPath(input.mediaRoot, name), source);

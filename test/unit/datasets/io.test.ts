@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { load, removeTempDatasets, summary, tempDataset } from './temp-dataset.js';
+import { failureAt, load, removeTempDatasets, summary, tempDataset } from './temp-dataset.js';
 
 const BOM = '\uFEFF';
 
@@ -37,6 +37,13 @@ test('CSV: a header repeating a column name stops the load, naming the file, the
     assert.ok(error !== undefined, `${loader} loaded a header with a repeated column`);
     assert.match(error.message, /\.csv row 1 \(header\): column '(caption_1|answers)' appears 2 times \(columns (2, 3|4, 5)\); .*rename or remove the repeated column$/);
   }
+});
+
+test('Clotho captions: an empty caption cell fails its row, naming the column, instead of being dropped', async () => {
+  const root = tempDataset({ 'a.wav': '', 'b.wav': '', 'c.csv': 'file_name,caption_1,caption_2,caption_3\na.wav,x,y,z\nb.wav,x, ,z\n' });
+  const items = await load('clotho-caption', root, { captions: 'c.csv' });
+  assert.equal(summary(items), ['caption:a.wav', 'failure:b.wav']);
+  assert.match(failureAt(items[1]), /^caption_2 empty; .*fill it in or remove the row @ 3$/);
 });
 
 test('ModelNet: a class name listed twice stops the load, naming both lines', async () => {
