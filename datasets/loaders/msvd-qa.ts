@@ -15,14 +15,20 @@ import type { InstructionSample, LoaderItem } from '../samples.js';
 interface Mapping {
   readonly clips: Map<string, { readonly clip: string; readonly line: number }>;
   readonly conflicts: Map<string, { readonly reason: string; readonly line: number }>;
+  /** Lines that are not `<clip name> vid<N>`: they map nothing, and skipping them would hide it. */
+  readonly broken: { readonly reason: string; readonly line: number }[];
 }
 
 async function readMapping(file: string | undefined): Promise<Mapping> {
-  const mapping: Mapping = { clips: new Map(), conflicts: new Map() };
+  const mapping: Mapping = { clips: new Map(), conflicts: new Map(), broken: [] };
   if (file === undefined) return mapping;
   for await (const { line, number } of readLines(file)) {
-    const [clip, vid] = line.trim().split(/\s+/);
-    if (clip === undefined || vid === undefined) continue;
+    if (line.trim() === '') continue;
+    const [clip, vid, ...rest] = line.trim().split(/\s+/);
+    if (clip === undefined || vid === undefined || rest.length > 0 || !/^vid\d+$/.test(vid)) {
+      mapping.broken.push({ reason: `${file} line ${number}: expected '<clip name> vid<N>', got '${line.trim()}'; fix or remove the line`, line: number });
+      continue;
+    }
     const videoId = vid.replace(/^vid/, '');
     const known = mapping.clips.get(videoId);
     if (known === undefined) mapping.clips.set(videoId, { clip, line: number });
@@ -53,6 +59,7 @@ export const msvdQa: DatasetLoader = {
     const mapping = await readMapping(input.files.mapping);
     const template = optionString(input, msvdQa, 'fileTemplate');
     const asked = new Set<string>();
+    for (const { reason, line } of mapping.broken) yield failure(`mapping:${line}`, reason, { file: input.files.mapping ?? '', at: String(line) });
     for (const [index, entry] of (document as unknown[]).entries()) {
       const source = { file, at: `/${index}` };
       if (!isRecord(entry) || entry.id === undefined || typeof entry.question !== 'string' || typeof entry.answer !== 'string' || entry.video_id === undefined) {

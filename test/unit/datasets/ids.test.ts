@@ -122,6 +122,14 @@ test('msvd-qa: a video id the mapping gives two clips fails its questions naming
   assert.match(failureAt(items[2]), /m\.txt maps vid3 to d on line 5 and to e on line 6; .* @ 6$/);
 });
 
+test('msvd-qa: a mapping line that is not <clip> vid<N> fails at its line instead of being skipped', async () => {
+  const questions = [{ id: 1, video_id: 1, question: 'what is it', answer: 'cat' }];
+  const root = tempDataset({ 'a.avi': '', 'q.json': JSON.stringify(questions), 'm.txt': 'a vid1\n\nb\nc vid2 extra\nd 3\n' });
+  const items = await load('msvd-qa', root, { questions: 'q.json', mapping: 'm.txt' });
+  assert.equal(summary(items), ['failure:mapping:3', 'failure:mapping:4', 'failure:mapping:5', 'instruction:1']);
+  assert.match(failureAt(items[0]), /m\.txt line 3: expected '<clip name> vid<N>', got 'b'; fix or remove the line @ 3$/);
+});
+
 test('clotho-aqa: consecutive annotator rows merge; the same clip and question coming back later fail at the repeat', async () => {
   const rows = ['file_name,QuestionText,answer,confidence', 'a.wav,is it loud,yes,yes', 'a.wav,is it loud,no,maybe', 'a.wav,what is it,a dog,yes', 'a.wav,is it loud,yes,yes'];
   const root = tempDataset({ 'a.wav': '', 'q.csv': rows.join('\n') + '\n' });
