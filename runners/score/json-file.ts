@@ -49,7 +49,7 @@ function tooLarge(path: string): MetricInputError {
     path,
     '',
     `the file (${size}) is larger than the ${mib(bufferConstants.MAX_STRING_LENGTH)} of JSON text that Node can read as one document`,
-    'Write a smaller file: fewer digits per score (e.g. round to 4 decimals), drop scores_t2i when it is the transpose of scores_i2t, or score a subset',
+    "For retrieval, save the score matrices with np.save and pass them as --scores-i2t/--scores-t2i with --gt (no such limit); or write a smaller file: fewer digits per score (e.g. round to 4 decimals), drop scores_t2i when it is the transpose of scores_i2t, or score a subset",
   );
 }
 

@@ -1,7 +1,8 @@
 /**
  * Reads a retrieval scores file: {"scores_i2t": [[...]], "scores_t2i"?: [[...]], "img2txt":
  * [[text ids]], "txt2img": [image ids]} (LAVIS's `_report_metrics` inputs). Every shape, id and
- * value is checked, and a problem is reported with its JSON pointer.
+ * value is checked, and a problem is reported with its JSON pointer. Also the ground-truth file that
+ * goes with .npy matrices ({"img2txt", "txt2img"} alone).
  */
 import { MetricInputError, describeJsonValue, isPlainObject, jsonPointer } from '../../reports/metrics/input-error.js';
 import type { RetrievalScores } from '../../reports/metrics/recall-at-k.js';
@@ -21,6 +22,36 @@ export function readRetrievalScores(file: string, json: unknown): RetrievalScore
   const img2txt = readImg2txt(file, json.img2txt, nImg, nTxt);
   const txt2img = readIdList(file, json.txt2img, ['txt2img'], nTxt, nImg, 'image');
   return { scoresI2t, scoresT2i, img2txt, txt2img, transposed };
+}
+
+export interface RetrievalGroundTruth {
+  readonly img2txt: number[][];
+  readonly txt2img: number[];
+}
+
+const GROUND_TRUTH_KEYS = new Set(['img2txt', 'txt2img']);
+
+/**
+ * The ground truth alone, {"img2txt": [[text ids]], "txt2img": [image ids]}, for score matrices
+ * given as .npy files: the image count is the length of img2txt, the text count that of txt2img,
+ * and the ids are checked as in the scores file. The matrices' shapes are checked against these.
+ */
+export function readRetrievalGroundTruth(file: string, json: unknown): RetrievalGroundTruth {
+  if (!isPlainObject(json)) throw new MetricInputError(file, '', `expected an object {"img2txt", "txt2img"}, found ${describeJsonValue(json)}`);
+  for (const key of Object.keys(json)) {
+    if (GROUND_TRUTH_KEYS.has(key)) continue;
+    const fix = KNOWN_KEYS.has(key) ? 'With --gt the scores come from --scores-i2t/--scores-t2i; a file holding scores and ground truth together goes to --scores' : 'Expected only img2txt, txt2img';
+    throw new MetricInputError(file, jsonPointer(key), `unknown key "${key}"`, fix);
+  }
+  for (const key of ['img2txt', 'txt2img']) {
+    const value = json[key];
+    if (!Array.isArray(value) || value.length === 0) {
+      throw new MetricInputError(file, jsonPointer(key), `expected a non-empty array (one entry per ${key === 'img2txt' ? 'image' : 'text'}), found ${describeJsonValue(value)}`);
+    }
+  }
+  const nImg = (json.img2txt as unknown[]).length;
+  const nTxt = (json.txt2img as unknown[]).length;
+  return { img2txt: readImg2txt(file, json.img2txt, nImg, nTxt), txt2img: readIdList(file, json.txt2img, ['txt2img'], nTxt, nImg, 'image') };
 }
 
 function readMatrix(file: string, json: Record<string, unknown>, key: string, rows: number | undefined, cols: number | undefined): Float64Array[] {

@@ -207,7 +207,7 @@ test('a JSON file larger than Node can hold as one string is named with its size
   const huge = join(tmp, 'huge-scores.json');
   writeFileSync(huge, '');
   truncateSync(huge, 2 ** 31);
-  throwsWith(() => executeScore(['retrieval', '--scores', huge]), isInput, /huge-scores\.json: the file \(2048 MiB\) is larger than the \d+ MiB of JSON text that Node can read as one document\. Write a smaller file/);
+  throwsWith(() => executeScore(['retrieval', '--scores', huge]), isInput, /huge-scores\.json: the file \(2048 MiB\) is larger than the \d+ MiB of JSON text that Node can read as one document\. For retrieval, save the score matrices with np\.save and pass them as --scores-i2t\/--scores-t2i with --gt .*; or write a smaller file/);
 });
 
 test('caption: a LAVIS/Karpathy annotation list as --refs is named, with the ground-truth file to use instead', () => {
