@@ -68,24 +68,34 @@ function typedView(dtype: NpyDtype, body: Uint8Array, count: number): NpyArray['
   }
 }
 
-function parseHeader(header: string, source: string): { dtype: NpyDtype; fortran: boolean; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+/**
+ * The three entries of an .npy header dict as written, unjudged (undefined when absent): what
+ * each reader accepts differs (vlbench score reads 2-D float matrices only).
+ */
+export function npyHeaderFields(header: string): { descr?: string; fortran?: boolean; shape?: number[]; shapeText?: string; structured: boolean } {
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+  const shape = shapeText?.split(',').map((part) => part.trim()).filter((part) => part !== '').map(Number);
+  return {
+    ...(descr !== undefined ? { descr } : {}),
+    ...(fortran !== undefined ? { fortran: fortran === 'True' } : {}),
+    ...(shape !== undefined && shapeText !== undefined ? { shape, shapeText } : {}),
+    structured: /'descr'\s*:\s*\[/.test(header),
+  };
+}
+
+function parseHeader(header: string, source: string): { dtype: NpyDtype; fortran: boolean; shape: number[] } {
+  const { descr, fortran, shape, shapeText } = npyHeaderFields(header);
+  if (descr === undefined || fortran === undefined || shape === undefined) {
     throw new NpyError(`${source}: malformed .npy header ${JSON.stringify(header.trim())}`);
   }
   const normalised = descr === '<u1' ? '|u1' : descr;
   if (!(normalised in ITEM_SIZE)) {
     throw new NpyError(`${source}: dtype '${descr}' is not supported (use float32 '<f4' or float64 '<f8', little-endian)`);
   }
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyError(`${source}: bad shape (${shapeText})`);
-  return { dtype: normalised as NpyDtype, fortran: fortran === 'True', shape };
+  return { dtype: normalised as NpyDtype, fortran, shape };
 }
 
 /** Serialise a float32 array as a version-1.0 .npy file (what `np.save` writes). */

@@ -4,12 +4,13 @@
  * header is read first (so a wrong dtype, order or shape is reported before anything large is
  * allocated), then the data goes from the file straight into one typed array.
  *
- * models/preprocess/npy.ts is not used: it parses a Buffer of the whole file and copies the body
- * out of it, two file-sized allocations (fine for point clouds, 1 GB at the peak here), and its
- * header parser is internal to it.
+ * models/preprocess/npy.ts's reader is not used: it parses a Buffer of the whole file and copies
+ * the body out of it, two file-sized allocations (fine for point clouds, 1 GB at the peak here);
+ * its header fields are.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { endianness as hostEndianness } from 'node:os';
+import { npyHeaderFields } from '../../models/preprocess/npy.js';
 import { MetricInputError } from '../../reports/metrics/input-error.js';
 
 export interface NpyMatrixHeader {
@@ -61,24 +62,20 @@ export function readNpyMatrixHeader(file: string): NpyMatrixHeader {
 }
 
 function parseHeader(file: string, header: string): { dtype: '<f4' | '<f8'; rows: number; cols: number } {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  const { descr, fortran, shape, shapeText, structured } = npyHeaderFields(header);
   if (descr === undefined) {
-    const structured = /'descr'\s*:\s*\[/.test(header);
     throw new MetricInputError(file, '', structured ? 'has a structured dtype (named fields); expected a plain float32 or float64 matrix' : `malformed .npy header ${JSON.stringify(header.trim())}`, FIX);
   }
-  if (fortran === undefined || shapeText === undefined) throw new MetricInputError(file, '', `malformed .npy header ${JSON.stringify(header.trim())}`, FIX);
+  if (fortran === undefined || shape === undefined) throw new MetricInputError(file, '', `malformed .npy header ${JSON.stringify(header.trim())}`, FIX);
   if (descr !== '<f4' && descr !== '<f8') {
     throw new MetricInputError(file, '', `has dtype '${descr}' (${describeDtype(descr)}); expected little-endian float32 '<f4' or float64 '<f8'`, FIX);
   }
-  if (fortran === 'True') {
+  if (fortran) {
     // np.save(path, m.T) writes the transposed view as is, in Fortran order.
     throw new MetricInputError(file, '', 'is in Fortran order (fortran_order: True, e.g. a transposed view such as m.T saved as is); expected C order', FIX);
   }
-  const shape = shapeText.split(',').map((part) => part.trim()).filter((part) => part !== '').map(Number);
   if (shape.length !== 2 || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new MetricInputError(file, '', `has shape (${shapeText.trim()}); expected a 2-D matrix (rows, columns)`, 'Save the score matrix itself (e.g. score_matrix_i2t, images x texts), not a slice or a stack of matrices');
+    throw new MetricInputError(file, '', `has shape (${shapeText!.trim()}); expected a 2-D matrix (rows, columns)`, 'Save the score matrix itself (e.g. score_matrix_i2t, images x texts), not a slice or a stack of matrices');
   }
   return { dtype: descr, rows: shape[0]!, cols: shape[1]! };
 }
