@@ -11,3 +11,15 @@ export function thrownMessage(fn: () => unknown, kind: abstract new (...args: ne
   assert.unreachable(`expected a ${kind.name}`);
   return '';
 }
+
+/** Fails unless `fn` throws an error that passes `check` and whose message matches `pattern`. */
+export function throwsWith(fn: () => unknown, check: (e: unknown) => boolean, pattern: RegExp): void {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(check(error), `wrong error type: ${String(error)}`);
+    assert.match((error as Error).message, pattern);
+    return;
+  }
+  assert.unreachable('expected an error');
+}

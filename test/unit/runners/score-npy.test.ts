@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { executeScore } from '../../../runners/commands/score.js';
 import { UsageError } from '../../../runners/errors.js';
 import { MetricInputError } from '../../../reports/metrics/input-error.js';
+import { throwsWith } from '../helpers/thrown.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const goldenDir = join(root, 'test/golden/retrieval');
@@ -67,16 +68,6 @@ function npyArgs(name: string, file: ScoresFile, descr: '<f4' | '<f8', withT2i =
   return args;
 }
 
-function throwsWith(fn: () => unknown, check: (e: unknown) => boolean, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(check(error), `wrong error type: ${String(error)}`);
-    assert.match((error as Error).message, pattern);
-    return;
-  }
-  assert.unreachable('expected an error');
-}
 const isInput = (e: unknown): boolean => e instanceof MetricInputError;
 const isUsage = (e: unknown): boolean => e instanceof UsageError;
 

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { executeScore } from '../../../runners/commands/score.js';
 import { UsageError } from '../../../runners/errors.js';
 import { MetricInputError } from '../../../reports/metrics/input-error.js';
+import { throwsWith } from '../helpers/thrown.js';
 import { UnavailableMetricError } from '../../../reports/metrics/registry.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,16 +27,6 @@ const vqaExpected = JSON.parse(readFileSync(golden('vqa/expected.json'), 'utf8')
   perQuestionFraction: Record<string, number>;
 };
 
-function throwsWith(fn: () => unknown, check: (e: unknown) => boolean, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(check(error), `wrong error type: ${String(error)}`);
-    assert.match((error as Error).message, pattern);
-    return;
-  }
-  assert.unreachable('expected an error');
-}
 const isInput = (e: unknown): boolean => e instanceof MetricInputError;
 const isUsage = (e: unknown): boolean => e instanceof UsageError;
 
