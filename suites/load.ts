@@ -158,7 +158,7 @@ function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedMo
       if (!existsSync(file)) problems.push({ file: path, pointer: `/tasks/${i}/dataset/files/${role}`, message: `file not found: ${file}` });
     }
     if (task.dataset.mediaRoot !== undefined && !existsSync(task.dataset.mediaRoot)) problems.push({ file: path, pointer: `/tasks/${i}/dataset/mediaRoot`, message: `folder not found: ${task.dataset.mediaRoot}` });
-    if (task.kind === 'vqa' && task.answerList !== undefined && !existsSync(task.answerList)) problems.push({ file: path, pointer: `/tasks/${i}/answerList`, message: `file not found: ${task.answerList}` });
+    // The answer list is checked where a model ranks with it (runners/commands/validate-suites.ts).
   });
   if (problems.length > 0) throw new SuiteError(problems);
 }

@@ -12,7 +12,7 @@ import type { SuiteProblem } from '../../suites/messages.js';
 import { profileOfManifest } from '../../suites/profile.js';
 import { UsageError } from '../errors.js';
 import { loadRunSuites } from '../run/execute.js';
-import { PlanError, planTasks, type PlanModel } from '../run/plan.js';
+import { PlanError, planTasks, type PlanModel, type TaskPlan } from '../run/plan.js';
 
 export interface ManifestPlanOptions {
   /** `--models`: only these (as the suites name them); null = all. */
@@ -22,6 +22,8 @@ export interface ManifestPlanOptions {
    * model reports it anyway (and tests load models that are not model.json files).
    */
   readonly manifestProblems: boolean;
+  /** validate --no-files: leave files alone (default: checked). */
+  readonly checkFiles?: boolean;
 }
 
 /** `--data` names must be ones the suites declare: a typo would silently keep the suite's value. */
@@ -54,7 +56,22 @@ function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions
 /** Every problem planning would stop on, found from the model.json files alone. */
 export function planFromManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): SuiteProblem[] {
   const { models, problems } = planModels(suites, options);
-  return [...problems, ...planTasks(suites, models, { limit: null }).problems];
+  const planned = planTasks(suites, models, { limit: null });
+  return [...problems, ...planned.problems, ...(options.checkFiles === false ? [] : missingAnswerLists(planned.tasks))];
+}
+
+/**
+ * A VQA task's answer list must exist where a model ranks with it; a task only generating models
+ * run (OK-VQA with BLIP-2) never reads it, so it need not be there.
+ */
+function missingAnswerLists(tasks: readonly TaskPlan[]): SuiteProblem[] {
+  return tasks.flatMap((t) => {
+    const list = t.task.kind === 'vqa' ? t.task.answerList : undefined;
+    const ranks = [...t.perModel.values()].some((p) => p.applicable && p.settings.kind === 'vqa' && p.settings.method === 'rank');
+    if (list === undefined || !ranks || existsSync(list)) return [];
+    const index = t.suite.resolved.tasks.findIndex((x) => x.id === t.task.id);
+    return [{ file: t.suite.file, pointer: `/tasks/${index}/answerList`, message: `file not found: ${list} (a model of the suite ranks answers with it)` }];
+  });
 }
 
 export interface RunCheckOptions {

@@ -43,7 +43,7 @@ export const validateCommand: Command = {
     });
     // Plan the suites that loaded (together, as one run would), even when another did not.
     const suites = loaded.filter((s): s is LoadedSuite => s !== undefined);
-    const problems = [...planFromManifests(suites, { only: null, manifestProblems: true }), ...(values['no-files'] ? [] : await datasetProblems(suites))];
+    const problems = [...planFromManifests(suites, { only: null, manifestProblems: true, checkFiles: !values['no-files'] }), ...(values['no-files'] ? [] : await datasetProblems(suites))];
     loaded.forEach((suite, i) => {
       if (suite === undefined || loaded.findIndex((s) => s?.file === suite.file) < i) return;
       // Planning names suites by absolute path; print them as they were given.

@@ -21,9 +21,11 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The task's data files, and its answer list where a model ranks with it (it decides the answers). */
 function datasetFiles(t: RunPlan['tasks'][number]): string[] {
   const files = Object.values(t.task.dataset.files);
-  return t.task.kind === 'vqa' && t.task.answerList !== undefined ? [...files, t.task.answerList] : files;
+  const ranks = [...t.perModel.values()].some((p) => p.applicable && p.settings.kind === 'vqa' && p.settings.method === 'rank');
+  return t.task.kind === 'vqa' && t.task.answerList !== undefined && ranks ? [...files, t.task.answerList] : files;
 }
 
 export async function tasksSection(tasks: readonly TaskPlan[]): Promise<RunManifest['tasks']> {
