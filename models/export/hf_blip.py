@@ -253,9 +253,9 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
     else:
         graphs["fusion_encoder"] = export_fusion(model, out, itm=False)
         graphs["answer_decoder"] = export_answer_decoder(model, out)
-        # vqa-rank would also be right for BLIP (LAVIS's default), but models/manifest.ts's
-        # rolesNeeded asks ALBEF and BLIP alike for a text_encoder, which this checkpoint lacks.
-        capabilities = ["vqa-generate"]
+        # LAVIS's BlipVQA ranks the answer list by default (inference_method "rank"); generating
+        # is its option. Ranking needs only these three graphs.
+        capabilities = ["vqa-rank", "vqa-generate"]
     size = model.config.vision_config.image_size
     manifest = {
         "name": name or C.default_name(checkpoint), "family": "blip", "variant": f"hf:{checkpoint} ({task})",
@@ -269,7 +269,7 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
     if task == "retrieval":
         manifest["retrieval"] = {"kTest": 256, "maxTextLength": 35}
     if task == "vqa":
-        manifest["vqa"] = {"method": "generate", "numAnswerCandidates": 128}
+        manifest["vqa"] = {"method": "rank", "numAnswerCandidates": 128}
     return C.write_manifest(out, manifest)
 
 
