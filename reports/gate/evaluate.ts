@@ -163,8 +163,13 @@ function boundVerdicts(gate: Extract<GateSpec, { kind: 'floor' | 'ceiling' }>, c
   });
 }
 
+/**
+ * Percent change. Equal values are no change, also when both are 0 (a resample that drew none of
+ * the baseline's nonzero samples): 0/0 would be NaN, which sorts last and became the interval's
+ * upper end.
+ */
 function relative(cur: number, base: number): number {
-  return (100 * (cur - base)) / Math.abs(base);
+  return cur === base ? 0 : (100 * (cur - base)) / Math.abs(base);
 }
 
 function dropVerdict(gate: Extract<GateSpec, { kind: 'max-drop' }>, gateIndex: number, base: SnapshotResult, cur: SnapshotResult, options: GateOptions): GateVerdict {
