@@ -5,7 +5,7 @@
  * Progress goes out as events; nothing here prints.
  */
 import { SessionPool } from '../../models/onnx/session-pool.js';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { DeviceRequest, LoadedModel, LoadOptions } from '../../models/load.js';
 import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
@@ -22,6 +22,7 @@ import { buildManifest, checkResumable, suitesSection, tasksSection, type Experi
 import { planRun, planTasks, type PlanModel, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
+import { LOCK_FILE, lockRunDirectory } from './lock.js';
 import { writeResults } from './results.js';
 
 export type ModelLoader = (manifestPath: string, options: LoadOptions) => Promise<LoadedModel>;
@@ -67,9 +68,14 @@ function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly string
   return [...all.values()].filter((m) => filter.includes(m.reference));
 }
 
+function checkNotAFile(dir: RunDirectory): void {
+  if (existsSync(dir.root) && !statSync(dir.root).isDirectory()) throw new UsageError(`--out ${dir.root} is a file, not a directory; choose a directory for the run (it is created if missing)`);
+}
+
+/** Under the run's lock, so that what it sees cannot change until the run ends. */
 function prepareDirectory(dir: RunDirectory, resume: boolean): void {
   if (resume && !dir.exists()) throw new UsageError(`--resume: ${dir.root} has no manifest.json; nothing to resume (run without --resume to start it)`);
-  if (!resume && existsSync(dir.root) && readdirSync(dir.root).length > 0) {
+  if (!resume && existsSync(dir.root) && readdirSync(dir.root).filter((name) => name !== LOCK_FILE).length > 0) {
     throw new UsageError(`${dir.root} already exists and is not empty: pass --resume to continue that run, or choose another --out`);
   }
 }
@@ -111,7 +117,17 @@ export async function runSuites(options: RunOptions): Promise<RunResult> {
   const suites = loadRunSuites(options.suites, options.data, options.registeredModels, options.tasks);
   const refs = selectModelRefs(suites, options.models);
   const dir = new RunDirectory(options.out);
-  prepareDirectory(dir, options.resume);
+  checkNotAFile(dir);
+  const unlock = lockRunDirectory(dir.root);
+  try {
+    prepareDirectory(dir, options.resume);
+    return await runLocked(suites, refs, dir, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], dir: RunDirectory, options: RunOptions): Promise<RunResult> {
   await checkDatasetsAhead(suites);
   if (options.resume) await checkResumeBeforeLoading(dir, suites, refs, options);
   // One pool for the run: models that share a graph file share its session; closed at the end.

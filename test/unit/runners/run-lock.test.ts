@@ -1,0 +1,83 @@
+/**
+ * One writer per run directory: a second `vlbench run` on the --out of a run in progress is
+ * refused (naming the pid), instead of appending the same samples to the same JSONL files; a
+ * lock left by a dead process on this host is taken over; an --out that is a file is named.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { PredictionRecord } from '../../../reports/records.js';
+import { readJsonl } from '../../../runners/run/jsonl.js';
+import { LOCK_FILE, RunLockedError } from '../../../runners/run/lock.js';
+import { RunDirectory } from '../../../runners/run/run-dir.js';
+import { predictionKey } from '../../../runners/tasks/context.js';
+import { UsageError } from '../../../runners/errors.js';
+import { runDouble, tempDir } from './helpers/run-double.js';
+
+async function rejects(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+test('two runs started at once on one --out: one runs, the other is refused, no sample is written twice', async () => {
+  const out = join(tempDir('lock'), 'run');
+  const results = await Promise.allSettled([runDouble({ out }), runDouble({ out })]);
+  const refused = results.filter((r) => r.status === 'rejected');
+  assert.is(refused.length, 1, 'exactly one of the two runs is refused');
+  const error = (refused[0] as PromiseRejectedResult).reason as Error;
+  assert.instance(error, RunLockedError);
+  assert.match(error.message, `pid ${process.pid}`);
+  assert.match(error.message, join(out, LOCK_FILE));
+  const dir = new RunDirectory(out);
+  const scores = dir.readJson<{ results: { model: string; task: string }[] }>(dir.scores);
+  for (const r of scores.results) {
+    const keys = readJsonl<PredictionRecord>(dir.predictions(r.model, r.task)).records.map(predictionKey);
+    assert.is(new Set(keys).size, keys.length, `${r.model} / ${r.task}: a sample written twice`);
+  }
+  assert.not.ok(existsSync(join(out, LOCK_FILE)), 'the lock is removed when the run ends');
+});
+
+test('a resume while another run resumes the same directory is refused', async () => {
+  const out = join(tempDir('lock'), 'run');
+  await runDouble({ out });
+  const [a, b] = await Promise.allSettled([runDouble({ out, resume: true }), runDouble({ out, resume: true })]);
+  assert.is([a, b].filter((r) => r.status === 'rejected').length, 1);
+});
+
+test('a lock left by a dead process on this host is taken over; a live one is not', async () => {
+  const out = join(tempDir('lock'), 'run');
+  mkdirSync(out, { recursive: true });
+  const dead = spawn(process.execPath, ['-e', '']);
+  const deadPid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
+  writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: deadPid, host: hostname(), startedAt: 'then' }));
+  await runDouble({ out });
+  assert.ok(existsSync(new RunDirectory(out).scores));
+
+  const other = join(tempDir('lock'), 'run');
+  mkdirSync(other, { recursive: true });
+  writeFileSync(join(other, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), startedAt: 'now' }));
+  const error = await rejects(runDouble({ out: other }));
+  assert.instance(error, RunLockedError);
+  assert.match(error.message, `pid ${process.ppid}`);
+  assert.is(JSON.parse(readFileSync(join(other, LOCK_FILE), 'utf8')).pid, process.ppid, "another run's lock is left alone");
+});
+
+test('--out naming a file is refused with that name; a refused --resume leaves no directory behind', async () => {
+  const file = join(tempDir('lock'), 'notes.txt');
+  writeFileSync(file, 'x');
+  const error = await rejects(runDouble({ out: file }));
+  assert.instance(error, UsageError);
+  assert.match(error.message, `--out ${file} is a file, not a directory`);
+  const missing = join(tempDir('lock'), 'never-ran');
+  assert.instance(await rejects(runDouble({ out: missing, resume: true })), UsageError);
+  assert.not.ok(existsSync(missing));
+});
+
+test.run();
