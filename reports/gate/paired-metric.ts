@@ -10,7 +10,7 @@
  *   anything else                 mean of the per-sample values in samples/<model>/<task>.jsonl
  *                                 (VQA accuracy, instruction accuracy, ...)
  *
- * Pairing: the samples present (and not failed) in both runs, in the baseline's order.
+ * Pairing: the samples present (and not failed) in both runs, sorted by sample id.
  */
 import { buildNgramCorpus, type NgramCorpus } from '../metrics/caption-ngrams.js';
 import { computeBleu } from '../metrics/bleu.js';
@@ -44,9 +44,13 @@ export class GateInputError extends Error {
 
 const BLEU_ORDER: Readonly<Record<string, number>> = { Bleu_1: 0, Bleu_2: 1, Bleu_3: 2, Bleu_4: 3 };
 
+/**
+ * Sorted by id (code-unit order), not in file order: the same seed draws the same samples
+ * whatever order the runs wrote them in (concurrent batches, resumed or merged shards).
+ */
 function pairedIds(base: readonly string[], current: readonly string[], failed: ReadonlySet<string>): string[] {
   const inCurrent = new Set(current);
-  return base.filter((id) => inCurrent.has(id) && !failed.has(id));
+  return base.filter((id) => inCurrent.has(id) && !failed.has(id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function failedIds(base: SnapshotResult, current: SnapshotResult): Set<string> {

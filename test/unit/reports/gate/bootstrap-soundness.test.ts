@@ -41,4 +41,17 @@ test('maxDropPercent: a replicate whose baseline and current are both 0 is no ch
   assert.is(v.status, 'pass');
 });
 
+test('the interval does not depend on the order of the samples in either file', () => {
+  const score = (i: number, salt: number): number => [0, 30, 60, 90, 100][(i * 7 + salt * 3 + ((i * i) % 5)) % 5]!;
+  const baseRows = ids.map((id, i) => [id, score(i, 0)] as const);
+  const curRows = ids.map((id, i) => [id, score(i, i % 3 === 0 ? 1 : 0)] as const);
+  const gate = { kind: 'max-drop', metric: 'vqa_accuracy', maxDrop: 2 };
+  const reference = gateOne(gate, vqaSnapshot('base', baseRows), vqaSnapshot('cur', curRows));
+  const reversedBase = gateOne(gate, vqaSnapshot('base', [...baseRows].reverse()), vqaSnapshot('cur', curRows));
+  const rotatedBoth = gateOne(gate, vqaSnapshot('base', [...baseRows.slice(7), ...baseRows.slice(0, 7)]), vqaSnapshot('cur', [...curRows].reverse()));
+  assert.ok(reference.interval![0] < reference.interval![1], 'a non-degenerate interval');
+  assert.equal(reversedBase.interval, reference.interval);
+  assert.equal(rotatedBoth.interval, reference.interval);
+});
+
 test.run();
