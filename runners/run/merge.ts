@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
 import { predictionKey } from '../tasks/context.js';
 import { readJsonl } from './jsonl.js';
@@ -19,9 +19,21 @@ export class MergeError extends Error {
   override name = 'MergeError';
 }
 
+/**
+ * The manifest with every absolute path cut to its last component: shards run on machines whose
+ * checkout or data live under different roots are still one experiment. What the paths hold is
+ * compared by content (the data files' and model.json's sha256 are part of the identity).
+ */
+function withoutRoots<T>(value: T): T {
+  if (typeof value === 'string') return (isAbsolute(value) && value.length > 1 ? basename(value) : value) as T;
+  if (Array.isArray(value)) return value.map(withoutRoots) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutRoots(v)])) as T;
+  return value;
+}
+
 /** The first part of the experiment the two shards disagree on (the shard index aside). */
 function sameExperiment(a: RunManifest, b: RunManifest): string | undefined {
-  const pick = (m: RunManifest): Record<string, string> => ({ ...experimentIdentity(m), shard: '', 'shard counts': String(m.shard?.count ?? null) });
+  const pick = (m: RunManifest): Record<string, string> => ({ ...experimentIdentity(withoutRoots(m)), shard: '', 'shard counts': String(m.shard?.count ?? null) });
   const [x, y] = [pick(a), pick(b)];
   return Object.keys(x).find((key) => x[key] !== y[key]);
 }
