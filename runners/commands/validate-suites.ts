@@ -22,7 +22,7 @@ export interface ManifestPlanOptions {
    * model reports it anyway (and tests load models that are not model.json files).
    */
   readonly manifestProblems: boolean;
-  /** validate --no-files: leave files alone (default: checked). */
+  /** Whether answer-list files must exist (run, and validate without --no-files); default not. */
   readonly checkFiles?: boolean;
 }
 
@@ -57,7 +57,7 @@ function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions
 export function planFromManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): SuiteProblem[] {
   const { models, problems } = planModels(suites, options);
   const planned = planTasks(suites, models, { limit: null });
-  return [...problems, ...planned.problems, ...(options.checkFiles === false ? [] : missingAnswerLists(planned.tasks))];
+  return [...problems, ...planned.problems, ...(options.checkFiles === true ? missingAnswerLists(planned.tasks) : [])];
 }
 
 /**
@@ -90,6 +90,6 @@ export interface RunCheckOptions {
 export function checkBeforeLoading(files: readonly string[], options: RunCheckOptions): void {
   checkDataNames(files, options.data);
   const suites = loadRunSuites(files, options.data, options.registered, options.tasks);
-  const problems = planFromManifests(suites, { only: options.only, manifestProblems: false });
+  const problems = planFromManifests(suites, { only: options.only, manifestProblems: false, checkFiles: true });
   if (problems.length > 0) throw new PlanError(problems);
 }
