@@ -145,6 +145,9 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     const session = options.resume ? previousSession(dir, plan) + 1 : 1;
     for (const model of models) {
       for (const task of plan.tasks) {
+        // Checked before each task too: a Ctrl-C while models load must not start one (a retrieval
+        // task would first embed its whole gallery).
+        if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
         await executeTask({ dir, model, task, session, options });
         if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
       }

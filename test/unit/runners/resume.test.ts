@@ -103,6 +103,19 @@ test('Ctrl-C (an abort) finishes the current batch, writes it, and a resume comp
   assert.equal(resumed.readJson<ScoresFile>(resumed.scores), reference.readJson<ScoresFile>(reference.scores));
 });
 
+test('Ctrl-C while the models load starts no task', async () => {
+  const out = join(tempDir('abort-loading'), 'run');
+  const controller = new AbortController();
+  const stopped = await runDouble({
+    models: ['double-blip'], out, signal: controller.signal,
+    emit: (event) => {
+      if (event.type === 'model-loaded') controller.abort();
+    },
+  });
+  assert.ok(stopped.interrupted);
+  assert.not.ok(existsSync(join(out, 'predictions')), 'a task started after the stop');
+});
+
 test('retrieval stopped between re-ranking batches resumes with only the missing queries', async () => {
   const models = ['double-blip2'];
   const reference = new RunDirectory((await runDouble({ models })).dir);
