@@ -78,7 +78,8 @@ export async function buildGallery(ctx: TaskContext, cache: PreparedMediaCache):
   const texts: GalleryText[] = [];
   const limit = pLimit(ctx.prepareConcurrency);
   const batchSize = ctx.settings.batchSize;
-  for (let start = 0; start < samples.length; start += batchSize) {
+  // A stop while the gallery is embedded ends it here (nothing of it is kept: a resume embeds again).
+  for (let start = 0; start < samples.length && !ctx.signal.aborted; start += batchSize) {
     const batch = samples.slice(start, start + batchSize);
     const prepared = await Promise.all(batch.map((s) => limit(() => cache.get(s.sample.media).then((m) => ({ ok: true as const, m }), (e: Error) => ({ ok: false as const, e })))));
     const ok = batch.flatMap((s, i) => {

@@ -117,6 +117,7 @@ export async function runRetrieval(ctx: TaskContext): Promise<LoopResult> {
   const cache = new PreparedMediaCache(CACHE_BYTES, (media) => ctx.model.adapter.prepare(media, ctx.clock));
   const started = performance.now();
   const gallery = await buildGallery(ctx, cache);
+  if (ctx.signal.aborted) return { done: 0, failed: 0, requested: gallery.requested, interrupted: true };
   const { i2t, t2i } = selectQueries(ctx, gallery, k);
   sweep(ctx, gallery, i2t, t2i);
   ctx.writer.write(gallery.failures, { phase: 'embed', samples: 0, failed: gallery.failures.length, wallMs: performance.now() - started, generatedTokens: 0, latenciesMs: [], stagesMs: ctx.clock.take() });

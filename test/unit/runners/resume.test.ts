@@ -15,7 +15,7 @@ import { readJsonl } from '../../../runners/run/jsonl.js';
 import { ResumeMismatchError } from '../../../runners/run/manifest.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { predictionKey } from '../../../runners/tasks/context.js';
-import { FIXTURE_SUITE } from './helpers/double-model.js';
+import { FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -114,6 +114,30 @@ test('Ctrl-C while the models load starts no task', async () => {
   });
   assert.ok(stopped.interrupted);
   assert.not.ok(existsSync(join(out, 'predictions')), 'a task started after the stop');
+});
+
+test('Ctrl-C while a retrieval gallery is embedded stops it there; a resume gives the uninterrupted scores', async () => {
+  const models = ['double-blip2'];
+  const reference = new RunDirectory((await runDouble({ models, tasks: ['retrieval'] })).dir);
+  const out = join(tempDir('abort-gallery'), 'run');
+  const controller = new AbortController();
+  let embedCalls = 0;
+  const stopping: typeof loadDouble = async (path, options) => {
+    const loaded = await loadDouble(path, options);
+    const retrieval = loaded.adapter.retrieval!;
+    const embedImages: typeof retrieval.embedImages = (images, clock) => {
+      embedCalls++;
+      controller.abort();
+      return retrieval.embedImages(images, clock);
+    };
+    return { ...loaded, adapter: { ...loaded.adapter, retrieval: { ...retrieval, embedImages } } };
+  };
+  const stopped = await runDouble({ models, tasks: ['retrieval'], out, signal: controller.signal, loadModel: stopping });
+  assert.ok(stopped.interrupted);
+  assert.is(embedCalls, 1, 'the gallery went on being embedded after the stop');
+  await runDouble({ models, tasks: ['retrieval'], out, resume: true });
+  const resumed = new RunDirectory(out);
+  assert.equal(resumed.readJson<ScoresFile>(resumed.scores), reference.readJson<ScoresFile>(reference.scores));
 });
 
 test('retrieval stopped between re-ranking batches resumes with only the missing queries', async () => {
