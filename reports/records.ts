@@ -21,6 +21,9 @@
 
 export const RUN_FORMAT_VERSION = 1;
 
+/** Present in a run directory while a `vlbench run` writes it (runners/run/lock.ts). */
+export const RUN_LOCK_FILE = '.vlbench.lock';
+
 export type TaskKind = 'retrieval' | 'captioning' | 'vqa' | 'instruction';
 
 /** Where a setting's value came from, so every override is visible in the record. */

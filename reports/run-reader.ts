@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
   RUN_FORMAT_VERSION,
+  RUN_LOCK_FILE,
   type PredictionRecord,
   type RunManifest,
   type SampleScoreRecord,
@@ -62,6 +63,9 @@ function checkVersioned(value: unknown, file: string, arrays: readonly string[])
  * which `--resume` continues without recomputing what it wrote.
  */
 function unfinishedRun(dir: string, file: string): RunFormatError {
+  if (existsSync(join(dir, RUN_LOCK_FILE))) {
+    return new RunFormatError(`${file}: missing, and ${join(dir, RUN_LOCK_FILE)} says a vlbench run is writing this directory: report it when the run has finished (if that run was killed, \`vlbench run SUITE... --out ${dir} --resume\` continues it).`);
+  }
   return new RunFormatError(`${file}: missing, so the run did not finish (stopped or killed before it wrote its scores). Continue it with \`vlbench run SUITE... --out ${dir} --resume\`, then report again.`);
 }
 

@@ -8,8 +8,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { RUN_LOCK_FILE } from '../../reports/records.js';
 
-export const LOCK_FILE = '.vlbench.lock';
+export const LOCK_FILE = RUN_LOCK_FILE;
 
 export class RunLockedError extends Error {
   override name = 'RunLockedError';

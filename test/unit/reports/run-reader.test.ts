@@ -40,6 +40,13 @@ test('a run stopped before scoring (kill -9) is named unfinished, with the --res
   }
 });
 
+test('a run still being written (its lock file present) is named as such, not as stopped', () => {
+  const dir = copyOfBaseline();
+  rmSync(join(dir, 'scores.json'));
+  writeFileSync(join(dir, '.vlbench.lock'), JSON.stringify({ pid: 1, host: 'h', startedAt: '' }));
+  assert.throws(() => readRun(dir), (e: Error) => e.message.includes('says a vlbench run is writing this directory: report it when the run has finished'));
+});
+
 test('a missing file names the file', () => {
   assert.throws(() => readRun(join(runs, 'media')), /media\/manifest\.json: missing manifest\.json/);
 });
