@@ -45,6 +45,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         break;
       case 'task-end': line(`${event.model} / ${event.task}: ${event.done} done, ${event.failed} failed in ${event.seconds.toFixed(1)} s`); break;
       case 'interrupted': line(`${event.model} / ${event.task}: interrupted after the current batch`); break;
+      case 'retrying': line(`${event.model} / ${event.task}: ${event.failed} failed sample(s) will be run again (--retry-failed)`); break;
       default: {
         const never: never = event;
         void never;

@@ -28,6 +28,7 @@ const HELP = `Usage: vlbench run SUITE... [options]
   --out DIR             run directory (default runs/<timestamp>)
   --resume              continue the run in --out; nothing already written is recomputed
   --shard i/N           run shard i of N (0-based); merge the shards with \`vlbench merge\`
+  --retry-failed        with --resume: run the samples recorded as failed again (e.g. media that were missing)
   --fail-fast           stop at the first failed sample instead of recording it
   --data NAME=PATH      set a data location used as \${data.NAME} in the suites (repeatable)
   --no-verify-digests   skip the sha256 check of every model file (recorded in the run manifest)`;
@@ -98,7 +99,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
     async run(argv) {
       const { values, positionals } = parse('run', argv, {
         models: { type: 'string' }, tasks: { type: 'string' }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-        resume: { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
+        resume: { type: 'boolean' }, 'retry-failed': { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
         data: { type: 'string', multiple: true }, 'no-verify-digests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       });
       if (values.help) {
@@ -109,6 +110,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       const device = (values.device ?? 'auto') as DeviceRequest;
       if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${values.device}'`);
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
+      if (values['retry-failed'] && !values.resume) throw new UsageError('--retry-failed runs the failed samples of an earlier run again: use it with --resume --out DIR');
       const data = parseData(values.data);
       const models = listOption('--models', values.models);
       const tasks = listOption('--tasks', values.tasks);
@@ -117,7 +119,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       const result = await runWithInterrupt((signal) => runSuites({
         suites: positionals, data, models, tasks,
         device, limit: parsePositiveInt('--limit', values.limit), out: resolve(values.out ?? join('runs', timestamp())),
-        resume: values.resume ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
+        resume: values.resume ?? false, retryFailed: values['retry-failed'] ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
         signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
         verifyDigests: !(values['no-verify-digests'] ?? false),
       }));

@@ -6,4 +6,5 @@ export type RunEvent =
   | { readonly type: 'progress'; readonly model: string; readonly task: string; readonly done: number; readonly failed: number }
   | { readonly type: 'sample-failed'; readonly model: string; readonly task: string; readonly sampleId: string; readonly reason: string; readonly location: string }
   | { readonly type: 'task-end'; readonly model: string; readonly task: string; readonly done: number; readonly failed: number; readonly seconds: number }
-  | { readonly type: 'interrupted'; readonly model: string; readonly task: string };
+  | { readonly type: 'interrupted'; readonly model: string; readonly task: string }
+  | { readonly type: 'retrying'; readonly model: string; readonly task: string; readonly failed: number };

@@ -18,6 +18,7 @@ import { readJsonl } from './jsonl.js';
 import { readManifest } from '../../models/manifest.js';
 import { profileOfManifest } from '../../suites/profile.js';
 import { checkDatasetsAhead } from './datasets-ahead.js';
+import { reopenFailedSamples } from './retry-failed.js';
 import { buildManifest, checkResumable, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planRun, planTasks, type PlanModel, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
@@ -49,6 +50,8 @@ export interface RunOptions {
   readonly prepareConcurrency?: number;
   /** Batches inside the model at once (default 1; ONNX Runtime sessions accept concurrent runs). */
   readonly decodeConcurrency?: number;
+  /** `--retry-failed` (with resume): samples recorded as failed are run again. */
+  readonly retryFailed?: boolean;
 }
 
 export interface RunResult {
@@ -143,6 +146,9 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     if (options.resume) resumeManifest(dir, manifest);
     else dir.writeJson(dir.manifest, manifest);
     const session = options.resume ? previousSession(dir, plan) + 1 : 1;
+    if (options.resume && options.retryFailed) {
+      for (const r of reopenFailedSamples(dir, plan)) options.emit({ type: 'retrying', model: r.model, task: r.task, failed: r.failed });
+    }
     for (const model of models) {
       for (const task of plan.tasks) {
         // Checked before each task too: a Ctrl-C while models load must not start one (a retrieval
