@@ -84,10 +84,20 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
   const keep = (task: TaskSpec): boolean => selected === undefined || selected.has(task.id);
   const variables = resolveData(path, file, suite, options.data ?? {}, selected === undefined ? undefined : usedDataNames(suite, keep));
   const { resolved, modelPaths } = substitute(path, file, suite, variables, keep);
-  const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? modelPaths[i]! : (registered.get(name) ?? name) }));
+  const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? registeredByData(name, { ...suite.data, ...options.data }, registered) ?? modelPaths[i]! : (registered.get(name) ?? name) }));
   checkDistinctModels(path, models);
   if (options.checkFiles ?? true) checkFilesExist(path, resolved, models, keep);
   return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables, ...(selected ? { selected } : {}) };
+}
+
+/**
+ * A models entry that is exactly `${data.NAME}` given a registered name (`--data model=tiny-blip`)
+ * names that model, as the suite could have written it; any other value is a path.
+ */
+function registeredByData(entry: string, given: Readonly<Record<string, string | null>>, registered: ReadonlyMap<string, string>): string | undefined {
+  const name = /^\$\{data\.([A-Za-z0-9_.-]+)\}$/.exec(entry)?.[1];
+  const value = name === undefined ? undefined : given[name];
+  return typeof value === 'string' && !isModelPath(value) ? registered.get(value) : undefined;
 }
 
 /** The `${data.NAME}` names the models and the kept tasks use. */
@@ -150,7 +160,7 @@ function substituteTask(task: TaskSpec, at: string, expand: (value: string, poin
 function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedModelRef[], keep: (task: TaskSpec) => boolean): void {
   const problems: SuiteProblem[] = [];
   models.forEach((model, i) => {
-    if (!existsSync(model.manifestPath)) problems.push({ file: path, pointer: `/models/${i}`, message: `model manifest not found: ${model.manifestPath}` });
+    if (!existsSync(model.manifestPath)) problems.push({ file: path, pointer: `/models/${i}`, message: `model manifest not found: ${model.manifestPath}; give the path of a model.json, or a registered model name (npx vlbench ls models)` });
   });
   suite.tasks.forEach((task, i) => {
     if (!keep(task)) return;

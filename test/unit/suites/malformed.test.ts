@@ -160,8 +160,8 @@ test('missing files are reported when files are checked', () => {
     assert.instance(error, SuiteError);
     const pointers = (error as SuiteError).problems.map((p) => `${p.pointer}: ${p.message.replace(process.cwd(), '.')}`);
     assert.equal(pointers, [
-      '/models/0: model manifest not found: /models/albef/model.json',
-      '/models/1: model manifest not found: /models/blip/model.json',
+      '/models/0: model manifest not found: /models/albef/model.json; give the path of a model.json, or a registered model name (npx vlbench ls models)',
+      '/models/1: model manifest not found: /models/blip/model.json; give the path of a model.json, or a registered model name (npx vlbench ls models)',
       '/tasks/0/dataset/files/annotations: file not found: ./test/fixtures/datasets/flickr30k/nope.json',
     ]);
   }

@@ -49,6 +49,13 @@ test('a ready-to-fill suite names each data location it still needs', () => {
   }
 });
 
+test('a ready-to-fill suite takes a registered model name as its model (--data model=tiny-blip), or a path', () => {
+  const named = loadSuite('suites/coco-karpathy.suite.json', { models, checkFiles: false, data: { model: 'tiny-blip', coco: '/data/coco' } });
+  assert.is(named.models[0]!.manifestPath, '/stub/tiny-blip/model.json');
+  const path = loadSuite('suites/coco-karpathy.suite.json', { models, checkFiles: false, data: { model: '/exports/blip/model.json', coco: '/data/coco' } });
+  assert.is(path.models[0]!.manifestPath, '/exports/blip/model.json');
+});
+
 test('the default suite covers all five families and every task kind', () => {
   const { suite } = loadSuite('suites/default.suite.json', { models, checkFiles: false });
   assert.equal(suite.models, TINY);
