@@ -1,9 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readManifest, ManifestError } from '../../../models/manifest.js';
+import { loadManifestJson as load, manifestErrorOf as errorOf } from './manifest-test-helpers.js';
 
 const SHA = 'a'.repeat(64);
 const t = (dtype: string, shape: (string | number)[]) => ({ dtype, shape });
@@ -21,22 +18,6 @@ function llmModel(overrides: Record<string, unknown> = {}): Record<string, unkno
     graphs: { vision_encoder: plain, qformer: qformer(false), llm_embed: plain, llm_decoder: plain },
     tokenizers: {}, specialTokens: {}, preprocess: { image }, prompts: {}, generation: {}, ...overrides,
   };
-}
-
-function load(json: unknown) {
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-consistency-'));
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
-  return readManifest(join(dir, 'model.json'));
-}
-
-function errorOf(json: unknown): ManifestError {
-  try {
-    load(json);
-  } catch (error) {
-    assert.instance(error, ManifestError);
-    return error as ManifestError;
-  }
-  throw new Error('expected a ManifestError');
 }
 
 test('a consistent BLIP-2 manifest loads', () => {

@@ -1,9 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readManifest, ManifestError } from '../../../models/manifest.js';
+import { loadManifestJson, manifestErrorOf as errorOf } from './manifest-test-helpers.js';
 
 const SHA = 'a'.repeat(64);
 const t = (shape: (string | number)[]) => ({ dtype: 'float32', shape });
@@ -31,19 +28,6 @@ function blip(textDecoder: unknown): Record<string, unknown> {
   };
 }
 
-function errorOf(json: unknown): ManifestError {
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-kv-'));
-  const path = join(dir, 'model.json');
-  writeFileSync(path, JSON.stringify(json));
-  try {
-    readManifest(path);
-  } catch (error) {
-    assert.instance(error, ManifestError);
-    return error as ManifestError;
-  }
-  throw new Error('expected a ManifestError');
-}
-
 const swapped = (layers: number, a: number, b: number) => {
   const pairs = decoder(layers).kvCache.pairs.map((p) => [...p]);
   [pairs[a]![1], pairs[b]![1]] = [pairs[b]![1]!, pairs[a]![1]!];
@@ -51,9 +35,7 @@ const swapped = (layers: number, a: number, b: number) => {
 };
 
 test('pairs in the contract layout load', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vlbench-kv-'));
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(blip(decoder(3))));
-  assert.is(readManifest(join(dir, 'model.json')).manifest.graphs.text_decoder?.kvCache?.layers, 3);
+  assert.is(loadManifestJson(blip(decoder(3))).manifest.graphs.text_decoder?.kvCache?.layers, 3);
 });
 
 test('present outputs swapped between two layers are an error naming the pair and the fix', () => {
