@@ -19,7 +19,7 @@ import { shortIdsIfUnique } from '../ids.js';
 import { readJsonDocument, isRecord, isStringArray } from '../io.js';
 import { DatasetError, type LoaderInput, type LoaderOption } from '../loader.js';
 import type { SourceLocation } from '../samples.js';
-import { describe, isKarpathySplitFile, KARPATHY_SPLITS, requireSplit, walkSplitFile } from './karpathy-split.js';
+import { type BrokenEntry, describe, isKarpathySplitFile, KARPATHY_SPLITS, requireSplit, walkSplitFile } from './karpathy-split.js';
 
 /** How the Karpathy loaders pick ids, for their descriptions (`vlbench ls datasets`). */
 export const KARPATHY_ID_RULE = 'ids: the number in the image file name (COCO_val2014_000000391895.jpg -> 391895) when no two images of the file share it, else every image\'s path relative to mediaRoot';
@@ -55,14 +55,6 @@ interface MergedImage {
   readonly source: SourceLocation;
   /** Whether the first entry held one caption string (train layout), the only kind that merges. */
   readonly perCaption: boolean;
-}
-
-/** A broken entry; `media` when the entry named its image, so the failure can carry its id. */
-interface BrokenEntry {
-  readonly failure: string;
-  readonly source: SourceLocation;
-  readonly media?: string;
-  readonly index: number;
 }
 
 export function karpathyImageId(image: string): string {

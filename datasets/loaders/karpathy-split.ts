@@ -23,7 +23,8 @@ export interface SplitImage {
   readonly index: number;
 }
 
-export interface SplitFailure {
+/** A broken entry; `media` when the entry named its image, so the failure can carry its id. */
+export interface BrokenEntry {
   readonly failure: string;
   readonly source: SourceLocation;
   readonly media?: string;
@@ -67,7 +68,7 @@ function imagePath(entry: Record<string, unknown>): string | undefined {
 }
 
 /** The entries of `split` in file order, each image with its sentences, or the failure at its pointer. */
-export function* walkSplitFile(document: { images: unknown[] }, file: string, split: string): Generator<SplitImage | SplitFailure> {
+export function* walkSplitFile(document: { images: unknown[] }, file: string, split: string): Generator<SplitImage | BrokenEntry> {
   for (const [index, entry] of document.images.entries()) {
     const at = `/images/${index}`;
     const source = { file, at };
