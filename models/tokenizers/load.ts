@@ -49,12 +49,14 @@ export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: 
   if (typeof tokenizerJson['model'] !== 'object') {
     throw new Error(`${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`);
   }
-  checkAgainstManifest(spec, jsonPath, tokenizerJson, specialIds, origin);
+  const size = vocabularySize(tokenizerJson);
+  checkAgainstManifest(spec, jsonPath, tokenizerJson, size, specialIds, origin);
   const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json');
   return new HfTextTokenizer({
     kind: spec.kind,
     tokenizerJson,
     tokenizerConfig,
+    vocabularySize: size,
     specialIds,
     truncationSide: spec.truncationSide,
     maxLength: spec.maxLength,
@@ -74,7 +76,7 @@ export const INSERTED_BY_ID: ReadonlySet<string> = new Set(['dec', 'enc', 'decod
  * A tokenizer of another kind or model runs and gives garbage scores, and a special id past the
  * vocabulary fails mid-evaluation (or never stops generating), so both are load errors.
  */
-function checkAgainstManifest(spec: TokenizerSpec, jsonPath: string, json: Record<string, unknown>, ids: SpecialTokenIds, origin: TokenizerOrigin | undefined): void {
+function checkAgainstManifest(spec: TokenizerSpec, jsonPath: string, json: Record<string, unknown>, size: number, ids: SpecialTokenIds, origin: TokenizerOrigin | undefined): void {
   const fail = (pointer: string, problem: string): never => {
     if (origin) throw new ManifestError(origin.manifestPath, pointer, problem);
     throw new Error(problem);
@@ -82,7 +84,6 @@ function checkAgainstManifest(spec: TokenizerSpec, jsonPath: string, json: Recor
   const side = origin?.side ?? '<side>';
   const mismatch = kindMismatch(spec.kind, json, jsonPath, `/tokenizers/${side}`);
   if (mismatch !== null) fail(`/tokenizers/${side}/kind`, mismatch);
-  const size = vocabularySize(json);
   const named: Record<string, number | null | undefined> = origin?.specialTokens ?? { pad: ids.pad, cls: ids.cls, sep: ids.sep, bos: ids.bos, eos: ids.eos };
   for (const [role, id] of Object.entries(named)) {
     if (typeof id !== 'number' || id < size || INSERTED_BY_ID.has(role)) continue;

@@ -15,7 +15,6 @@ import type {
   TextTokenizer,
   TokenizerKind,
 } from './types.js';
-import { vocabularySize } from './vocabulary.js';
 
 interface Framing {
   readonly prefix: readonly number[];
@@ -56,6 +55,8 @@ export interface TextTokenizerInit {
   readonly tokenizerJson: Record<string, unknown>;
   /** Parsed tokenizer_config.json, or {} when there is none. */
   readonly tokenizerConfig: Record<string, unknown>;
+  /** vocabulary.ts `vocabularySize` of tokenizerJson (the loader has it from its checks). */
+  readonly vocabularySize: number;
   readonly specialIds: SpecialTokenIds;
   /** The manifest's truncation side (InstructBLIP's Q-Former copy: left). */
   readonly truncationSide: Side;
@@ -80,7 +81,7 @@ export class HfTextTokenizer implements TextTokenizer {
   constructor(init: TextTokenizerInit) {
     this.kind = init.kind;
     this.specialIds = init.specialIds;
-    this.vocabularySize = vocabularySize(init.tokenizerJson);
+    this.vocabularySize = init.vocabularySize;
     this.source = init.source;
     this.truncationSide = init.truncationSide;
     this.defaultMaxLength = init.maxLength ?? null;
