@@ -23,6 +23,21 @@ export function shortIdsIfUnique(keys: Iterable<string>, short: (key: string) =>
   return short;
 }
 
+/**
+ * Where each key was first seen, for a format's own keys that must not repeat (a caption's id, an
+ * annotation's id, a class name): `repeatOf` records a new key and returns undefined, or returns
+ * where an earlier occurrence of the key was seen, so the caller can fail the repeat naming it.
+ */
+export class FirstSeen<At> {
+  private readonly first = new Map<string, At>();
+
+  repeatOf(key: string, at: At): At | undefined {
+    const earlier = this.first.get(key);
+    if (earlier === undefined) this.first.set(key, at);
+    return earlier;
+  }
+}
+
 function where(source: SourceLocation): string {
   return `${source.file} ${source.at}`;
 }

@@ -9,7 +9,7 @@
  * of adding the caption to its clip again (counted twice in CIDEr/BLEU). Two rows with different
  * ids and the same text are kept: annotators do write the same caption.
  */
-import { shortIdsIfUnique } from '../ids.js';
+import { FirstSeen, shortIdsIfUnique } from '../ids.js';
 import { failure, fillTemplate, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
 import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem, SourceLocation } from '../samples.js';
@@ -33,7 +33,7 @@ export const audiocaps: DatasetLoader = {
     const template = optionString(input, audiocaps, 'fileTemplate');
     const clips = new Map<string, Clip>();
     // The row each audiocap_id was first read on.
-    const captionRows = new Map<string, number>();
+    const captionRows = new FirstSeen<number>();
     for await (const row of readCsvRows(file, ',')) {
       const source = { file, at: String(row.number) };
       const { youtube_id: youtubeId, caption } = row.fields;
@@ -42,12 +42,11 @@ export const audiocaps: DatasetLoader = {
         continue;
       }
       const captionId = row.fields.audiocap_id ?? '';
-      const first = captionRows.get(captionId);
+      const first = captionId === '' ? undefined : captionRows.repeatOf(captionId, row.number);
       if (first !== undefined) {
         yield failure(`row:${row.number}`, `audiocap_id ${captionId} appears again: row ${first} already has it (that caption is used); each caption's id appears once, so remove this repeat or give it its own id`, source);
         continue;
       }
-      if (captionId !== '') captionRows.set(captionId, row.number);
       const path = fillTemplate(template, { youtube_id: youtubeId, start_time: row.fields.start_time ?? '', audiocap_id: row.fields.audiocap_id ?? '' });
       const known = clips.get(path);
       if (known !== undefined) known.references.push(caption);

@@ -5,6 +5,7 @@
  * names; the category is the class. A class name listed twice stops the load: it would be one
  * choice offered twice to every shape.
  */
+import { FirstSeen } from '../ids.js';
 import { failure, fillTemplate, mediaOrFailure, mediaPath, readLines } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
@@ -27,14 +28,13 @@ export const modelnet: DatasetLoader = {
     const namesFile = requiredFile(input, modelnet, 'shapeNames');
     const shapesFile = requiredFile(input, modelnet, 'shapes');
     const classes: string[] = [];
-    const classLines = new Map<string, number>();
+    const classLines = new FirstSeen<number>();
     for await (const { line, number } of readLines(namesFile)) {
       const name = line.trim();
       if (name === '') continue;
       // Every shape's choices are this list: a repeat would offer one class twice to every sample.
-      const first = classLines.get(name);
+      const first = classLines.repeatOf(name, number);
       if (first !== undefined) throw new DatasetError(`${namesFile} line ${number}: class '${name}' is listed again (first on line ${first}); every shape is asked to choose among these names, so remove the repeat`);
-      classLines.set(name, number);
       classes.push(name);
     }
     if (classes.length === 0) throw new DatasetError(`${namesFile}: no class names`);

@@ -6,6 +6,7 @@
  * lacks) fails at its own pointer after the images, as in the VQA format: it usually means the
  * file was cut or merged from two splits, and dropping it would hide that.
  */
+import { FirstSeen } from '../ids.js';
 import { failure, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem, SampleFailure } from '../samples.js';
@@ -68,17 +69,16 @@ function readReferences(annotations: unknown): { references: Map<string, string[
   const references = new Map<string, string[]>();
   const broken = new Map<string, string>();
   // The annotation's own "id": a repeat is the same caption twice, which would count double.
-  const firstAt = new Map<string, number>();
+  const firstAt = new FirstSeen<number>();
   for (const [index, annotation] of (Array.isArray(annotations) ? annotations : []).entries()) {
     const id = isRecord(annotation) && annotation.image_id !== undefined ? String(annotation.image_id) : undefined;
     if (id === undefined) continue;
     const own = annotation.id === undefined ? undefined : String(annotation.id);
-    const first = own === undefined ? undefined : firstAt.get(own);
+    const first = own === undefined ? undefined : firstAt.repeatOf(own, index);
     if (first !== undefined) {
       if (!broken.has(id)) broken.set(id, `/annotations/${index}: annotation id ${own} appears again (the first is /annotations/${first}); remove the repeat`);
       continue;
     }
-    if (own !== undefined) firstAt.set(own, index);
     if (typeof annotation.caption !== 'string' || annotation.caption.trim() === '') {
       if (!broken.has(id)) broken.set(id, `/annotations/${index}/caption: expected a non-empty string; fix or remove this annotation`);
       continue;

@@ -13,6 +13,7 @@
  * it almost always means the two files are from different splits or versions, and dropping it
  * would hide that every other join may be wrong too.
  */
+import { FirstSeen } from '../ids.js';
 import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, type LoaderInput } from '../loader.js';
 import type { LoaderItem, SampleFailure, SourceLocation, VqaSample } from '../samples.js';
@@ -69,7 +70,7 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
   if (!isRecord(document) || !Array.isArray(document.annotations)) throw new DatasetError(`${file}: expected an object with an "annotations" list (VQA annotation format)`);
   const byQuestion = new Map<string, Annotation | BrokenAnnotation>();
   const unjoinable: SampleFailure[] = [];
-  const firstAt = new Map<string, string>();
+  const firstAt = new FirstSeen<string>();
   const entries: { id: string; at: string }[] = [];
   for (const [index, annotation] of (document.annotations as unknown[]).entries()) {
     const at = `/annotations/${index}`;
@@ -79,12 +80,11 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
     }
     const id = String(annotation.question_id);
     entries.push({ id, at });
-    const earlier = firstAt.get(id);
+    const earlier = firstAt.repeatOf(id, at);
     if (earlier !== undefined) {
       byQuestion.set(id, { problem: `question_id ${id} has a second annotation here (the first is ${earlier}); keep one`, at });
       continue;
     }
-    firstAt.set(id, at);
     byQuestion.set(id, readAnnotation(annotation, at));
   }
   return { file, byQuestion, unjoinable, entries };
