@@ -80,6 +80,25 @@ function reportRuns(runs: readonly LoadedRun[]): ReportRun[] {
   });
 }
 
+/**
+ * Which metric a breakdown splits: `exact_match.perCategory` names it; an unprefixed one
+ * (`perAnswerType`, `perCategory`) is VQA accuracy's when the task reports it, else the primary's.
+ * Titles both the breakdown tables and charts, so a chart and its table name one metric.
+ */
+export function breakdownName(name: string, task: ReportTask): { metric: string; grouping: string } {
+  const dot = name.indexOf('.');
+  if (dot > 0) return { metric: name.slice(0, dot), grouping: name.slice(dot + 1) };
+  return { metric: task.metrics.includes('vqa_accuracy') ? 'vqa_accuracy' : task.primaryMetric, grouping: name };
+}
+
+/**
+ * A pair that ranks (ALBEF/BLIP answer lists, multiple choice) generates no token by design: its
+ * tokens/s is not a measured zero (a table shows n/a, the tokens/s chart leaves it out).
+ */
+export function ranksOnly(timing: TaskTimings): boolean {
+  return timing.generatedTokens === 0;
+}
+
 /** `0/2` for a run that is shard 0 of 2, null for a whole run. */
 export function shardLabel(run: ReportRun): string | null {
   return run.shard ? `${run.shard.index}/${run.shard.count}` : null;

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { familyColourScale, FAMILY_STYLES } from '../families.js';
-import type { ReportData, ReportTask } from '../report-model.js';
+import { breakdownName, ranksOnly, type ReportData } from '../report-model.js';
 
 export interface ChartSpec {
   /** File stem: <name>.vl.json, <name>.svg, <name>.png. */
@@ -82,7 +82,7 @@ function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokens
   const values = data.results.flatMap((r) => {
     // Pairs that rank (retrieval, answer lists, multiple choice) generate no token: a zero bar
     // would read as measured speed.
-    if (!r.timing || (measure === 'tokensPerSecond' && (r.kind === 'retrieval' || r.timing.generatedTokens === 0))) return [];
+    if (!r.timing || (measure === 'tokensPerSecond' && (r.kind === 'retrieval' || ranksOnly(r.timing)))) return [];
     return [{ model: r.model.label, family: r.model.familyLabel, task: r.task, value: r.timing[measure] }];
   });
   return {
@@ -232,18 +232,6 @@ function breakdownCharts(data: ReportData): ChartSpec[] {
       };
     });
   });
-}
-
-/**
- * Which metric a breakdown splits: `exact_match.perCategory` names it; an unprefixed one
- * (`perAnswerType`, `perCategory`) is VQA accuracy's when the task reports it, else the primary's.
- * The same rule titles the breakdown tables (reports/tables/build-tables.ts keeps a private copy
- * that should import this one), so a chart and its table name one metric.
- */
-export function breakdownName(name: string, task: ReportTask): { metric: string; grouping: string } {
-  const dot = name.indexOf('.');
-  if (dot > 0) return { metric: name.slice(0, dot), grouping: name.slice(dot + 1) };
-  return { metric: task.metrics.includes('vqa_accuracy') ? 'vqa_accuracy' : task.primaryMetric, grouping: name };
 }
 
 /** 'perAnswerType' -> 'per answer type'. */

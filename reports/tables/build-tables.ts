@@ -11,7 +11,7 @@
 import { METRICS, type MetricName } from '../metrics/registry.js';
 import type { TaskKind, TaskTimings } from '../records.js';
 import { findPublished, type PublishedEntry } from '../published.js';
-import { shardLabel, type ReportData, type ReportModel, type ReportResult, type ReportTask } from '../report-model.js';
+import { breakdownName, ranksOnly, shardLabel, type ReportData, type ReportModel, type ReportResult, type ReportTask } from '../report-model.js';
 
 export interface Column {
   readonly label: string;
@@ -107,12 +107,7 @@ function overviewTable(data: ReportData): Table {
 
 const generates = (kind: TaskKind): boolean => kind !== 'retrieval';
 
-/**
- * A pair that ranks (ALBEF/BLIP answer lists, multiple choice) generates no token by design: its
- * tokens/s is not a measured zero. The charts leave such pairs out by the same test.
- */
-const ranks = (t: TaskTimings): boolean => t.generatedTokens === 0;
-const tokensCell = (t: TaskTimings | undefined): Cell => (t && ranks(t) ? text('n/a') : num(t?.tokensPerSecond, (v) => v.toFixed(1)));
+const tokensCell = (t: TaskTimings | undefined): Cell => (t && ranksOnly(t) ? text('n/a') : num(t?.tokensPerSecond, (v) => v.toFixed(1)));
 
 function taskTable(data: ReportData, task: ReportTask, published: readonly PublishedEntry[]): Table {
   const multiRun = data.runs.length > 1;
@@ -157,20 +152,10 @@ function taskTable(data: ReportData, task: ReportTask, published: readonly Publi
     rows,
     notes: [
       ...(publishedMetrics.length ? ['Published: numbers as printed in the papers (their scale), for the real benchmark and checkpoint; not measured by this run.'] : []),
-      ...(generates(task.kind) && results.some((r) => r.timing && ranks(r.timing)) ? ['tokens/s n/a: the model ranks answers or options rather than generating text (no tokens generated).'] : []),
+      ...(generates(task.kind) && results.some((r) => r.timing && ranksOnly(r.timing)) ? ['tokens/s n/a: the model ranks answers or options rather than generating text (no tokens generated).'] : []),
       ...sources.map((s, i) => `[${i + 1}] ${s}`),
     ],
   };
-}
-
-/**
- * Which metric a breakdown splits: `exact_match.perCategory` names it; an unprefixed one
- * (`perAnswerType`, `perCategory`) is VQA accuracy's when the task reports it, else the primary's.
- */
-function breakdownName(name: string, task: ReportTask): { metric: string; grouping: string } {
-  const dot = name.indexOf('.');
-  if (dot > 0) return { metric: name.slice(0, dot), grouping: name.slice(dot + 1) };
-  return { metric: task.metrics.includes('vqa_accuracy') ? 'vqa_accuracy' : task.primaryMetric, grouping: name };
 }
 
 function breakdownTables(data: ReportData, task: ReportTask): Table[] {
