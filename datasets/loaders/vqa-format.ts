@@ -35,8 +35,8 @@ interface Annotations {
   readonly byQuestion: Map<string, Annotation | BrokenAnnotation>;
   /** Entries that name no question, so that no question can report them. */
   readonly unjoinable: SampleFailure[];
-  /** Each joinable entry's question_id and pointer, in file order, to find orphans once questions are read. */
-  readonly entries: { readonly id: string; readonly at: string }[];
+  /** Each joinable entry's question_id and index, in file order, to find orphans once questions are read. */
+  readonly entries: { readonly id: string; readonly index: number }[];
 }
 
 function isQuestionId(value: unknown): value is string | number {
@@ -71,7 +71,7 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
   const byQuestion = new Map<string, Annotation | BrokenAnnotation>();
   const unjoinable: SampleFailure[] = [];
   const firstAt = new FirstSeen<string>();
-  const entries: { id: string; at: string }[] = [];
+  const entries: { id: string; index: number }[] = [];
   for (const [index, annotation] of (document.annotations as unknown[]).entries()) {
     const at = `/annotations/${index}`;
     if (!isRecord(annotation) || !isQuestionId(annotation.question_id)) {
@@ -79,7 +79,7 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
       continue;
     }
     const id = String(annotation.question_id);
-    entries.push({ id, at });
+    entries.push({ id, index });
     const earlier = firstAt.repeatOf(id, at);
     if (earlier !== undefined) {
       byQuestion.set(id, { problem: `question_id ${id} has a second annotation here (the first is ${earlier}); keep one`, at });
@@ -101,10 +101,10 @@ function join(annotations: Annotations | undefined, id: string, source: SourceLo
 
 /** Annotations whose question_id no question in `questionsFile` has (`asked`: every question's id). */
 function orphans(annotations: Annotations, asked: ReadonlySet<string>, questionsFile: string): SampleFailure[] {
-  return annotations.entries.flatMap(({ id, at }) => {
+  return annotations.entries.flatMap(({ id, index }) => {
     if (asked.has(id)) return [];
     const reason = `annotation for question_id ${id}, which no question in ${questionsFile} has; the questions and annotations files are probably of different splits or versions (e.g. v2_OpenEnded_mscoco_val2014_questions.json goes with v2_mscoco_val2014_annotations.json): pass the matching pair, or remove the entry`;
-    return [failure(`annotation:${at.slice('/annotations/'.length)}`, reason, { file: annotations.file, at })];
+    return [failure(`annotation:${index}`, reason, { file: annotations.file, at: `/annotations/${index}` })];
   });
 }
 
