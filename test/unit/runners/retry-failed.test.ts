@@ -11,25 +11,16 @@ import type { ScoresFile } from '../../../reports/records.js';
 import { createRunCommand } from '../../../runners/commands/run.js';
 import { UsageError } from '../../../runners/errors.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
-import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
+import { doubleModels, FIXTURE_SUITE, loadDouble, withRefusal } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
-
-async function refusing<T>(text: string, fn: () => Promise<T>): Promise<T> {
-  process.env.VLBENCH_DOUBLE_REFUSE = text;
-  try {
-    return await fn();
-  } finally {
-    delete process.env.VLBENCH_DOUBLE_REFUSE;
-  }
-}
 
 const counts = (dir: string, task: string) => new RunDirectory(dir).readJson<ScoresFile>(new RunDirectory(dir).scores).results.find((r) => r.task === task)!.counts;
 
 test('failed samples are run again, the rest kept; the scores equal a run where nothing failed', async () => {
   const models = ['double-blip'];
-  const clean = await refusing('no-such-file', () => runDouble({ models }));
+  const clean = await withRefusal('no-such-file', () => runDouble({ models }));
   const out = join(tempDir('retry'), 'run');
-  await refusing('img02.png', () => runDouble({ models, out }));
+  await withRefusal('img02.png', () => runDouble({ models, out }));
   assert.is(counts(out, 'captioning').failed, 2, 'img02 refused and the corrupt fixture image');
   const file = new RunDirectory(out).predictions('tiny-blip-double', 'captioning');
   const kept = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '' && !l.includes('"kind":"failed"'));

@@ -14,17 +14,8 @@ import { readJsonl } from '../../../runners/run/jsonl.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { preparationFailure } from '../../../runners/tasks/sample-loop.js';
 import { ImageDecodeError } from '../../../models/preprocess/image-decode.js';
-import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
+import { doubleModels, FIXTURE_SUITE, loadDouble, withRefusal } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
-
-async function withRefusal<T>(text: string, fn: () => Promise<T>): Promise<T> {
-  process.env.VLBENCH_DOUBLE_REFUSE = text;
-  try {
-    return await fn();
-  } finally {
-    delete process.env.VLBENCH_DOUBLE_REFUSE;
-  }
-}
 
 function quietly<T>(fn: () => Promise<T>, captured: string[] = []): Promise<T> {
   const [out, err] = [process.stdout.write, process.stderr.write];

@@ -163,3 +163,13 @@ export function doubleModels(): ReadonlyMap<string, string> {
 }
 
 export const FIXTURE_SUITE = new URL('suite.suite.json', fixtures).pathname;
+
+/** Runs `fn` with VLBENCH_DOUBLE_REFUSE=text: the double refuses every batch holding a path containing `text`. */
+export async function withRefusal<T>(text: string, fn: () => Promise<T>): Promise<T> {
+  process.env.VLBENCH_DOUBLE_REFUSE = text;
+  try {
+    return await fn();
+  } finally {
+    delete process.env.VLBENCH_DOUBLE_REFUSE;
+  }
+}
