@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { FamilyAdapter, FamilyName } from './capabilities.js';
 import { ManifestError, readManifest } from './manifest.js';
 import type { GraphRole, ModelManifest, TokenizerSpec } from './manifest-types.js';
-import { checkContract } from './onnx/contract-checks.js';
+import { checkContract, fixedDim } from './onnx/contract-checks.js';
 import { openGraphs, type GraphSession } from './onnx/graphs.js';
 import { SessionPool } from './onnx/session-pool.js';
 import { INSERTED_BY_ID, loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
@@ -112,7 +112,7 @@ function checkLogitsCoverTokenizers(path: string, manifest: ModelManifest, graph
   for (const { role, side } of LOGITS_ROLES) {
     const graph = graphs.get(role);
     const tokenizer = tokenizers[side];
-    const width = graph ? staticLogitsWidth(graph) : null;
+    const width = graph ? fixedDim(graph, 'output', 'logits', -1) : null;
     if (!graph || width === null) continue;
     checkInsertedIds(path, manifest, side, role, graph.file, width);
     if (!tokenizer || tokenizer.vocabularySize <= width) continue;
@@ -133,15 +133,6 @@ function checkInsertedIds(path: string, manifest: ModelManifest, side: 'text' | 
     if (typeof id !== 'number' || id < width) continue;
     throw new ManifestError(path, `/specialTokens/${side}/${name}`, `special token '${name}' is id ${id}, but ${role} (${file}) outputs logits over ${width} ids (0..${width - 1}); set it to the id the checkpoint's embedding table gives it`);
   }
-}
-
-/** The fixed last axis of a decoder's logits, from the graph file or else its declaration; null when symbolic. */
-function staticLogitsWidth(graph: GraphSession): number | null {
-  const meta = graph.session.outputMetadata.find((m) => m.name === 'logits');
-  const fromFile = meta?.isTensor ? meta.shape.at(-1) : undefined;
-  const declared = graph.spec.outputs['logits']?.shape.at(-1);
-  const width = typeof fromFile === 'number' && fromFile > 0 ? fromFile : declared;
-  return typeof width === 'number' ? width : null;
 }
 
 /** Folder of the bundled tiny reference models (models/tiny/<name>/model.json). */

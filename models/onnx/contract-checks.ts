@@ -28,13 +28,13 @@ export function checkContract(manifestPath: string, manifest: ModelManifest, gra
 
 type Fail = (pointer: string, problem: string) => never;
 
-/** A fixed size of `name`'s axis, from the graph file or else the declaration; null when symbolic or unknown. */
+/** A fixed size of `name`'s axis (negative: from the end), from the graph file or else the declaration; null when symbolic or unknown. */
 export function fixedDim(graph: GraphSession, direction: 'input' | 'output', name: string, axis: number): number | null {
   const metadata = direction === 'input' ? graph.session.inputMetadata : graph.session.outputMetadata;
   const meta = metadata.find((m) => m.name === name);
-  const fromFile = meta?.isTensor ? meta.shape[axis] : undefined;
+  const fromFile = meta?.isTensor ? meta.shape.at(axis) : undefined;
   if (typeof fromFile === 'number' && fromFile >= 0) return fromFile;
-  const declared = (direction === 'input' ? graph.spec.inputs : graph.spec.outputs)[name]?.shape[axis];
+  const declared = (direction === 'input' ? graph.spec.inputs : graph.spec.outputs)[name]?.shape.at(axis);
   return typeof declared === 'number' ? declared : null;
 }
 
