@@ -14,7 +14,7 @@ import type { MediaRef, Modality, SampleFailure, SourceLocation } from './sample
 
 const BOM = '\uFEFF';
 
-export function stripBom(text: string): string {
+function stripBom(text: string): string {
   return text.startsWith(BOM) ? text.slice(BOM.length) : text;
 }
 
