@@ -132,7 +132,7 @@ export async function writeReport(runDirs: readonly string[], outDir: string, fo
     warnings.push(...latexCharIssues(tables).map(latexCharWarning));
   }
   if (wanted.has('json')) write(join(outDir, 'report.json'), reportJson(data, published), files);
-  if (wanted.has('html')) write(join(outDir, 'report.html'), await renderHtmlReport({ data, tables, charts, title }), files);
+  if (wanted.has('html')) write(join(outDir, 'report.html'), await renderHtmlReport({ data, tables, charts, title, runs }), files);
   return { files, markdownTable: tableToMarkdown(tables[0]!), warnings };
 }
 

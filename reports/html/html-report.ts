@@ -7,8 +7,8 @@ import type { ChartSpec } from '../charts/specs.js';
 import { FAMILY_STYLES, familyColourScale } from '../families.js';
 import type { ReportData } from '../report-model.js';
 import type { RunManifest } from '../records.js';
+import type { LoadedRun } from '../run-reader.js';
 import type { Table } from '../tables/build-tables.js';
-import { readRun } from '../run-reader.js';
 import { escapeHtml, jsonForScript, scriptSafe } from './escape.js';
 import { sampleBrowserHtml } from './sample-browser.js';
 import { vendorScripts } from './vendor.js';
@@ -84,6 +84,8 @@ export interface HtmlReportInput {
   readonly tables: readonly Table[];
   readonly charts: readonly ChartSpec[];
   readonly title: string;
+  /** The runs `data` was built from, in the order of `data.runs` (read once, by the caller). */
+  readonly runs: readonly LoadedRun[];
 }
 
 export async function renderHtmlReport(input: HtmlReportInput): Promise<string> {
@@ -91,8 +93,8 @@ export async function renderHtmlReport(input: HtmlReportInput): Promise<string> 
   const vendors = vendorScripts();
   const specs = Object.fromEntries(charts.map((c) => [c.name, c.spec]));
   const runsLine = data.runs.map((r) => `${escapeHtml(r.label)} (${escapeHtml(r.createdAt)})`).join(', ');
-  const provenance = data.runs.map((r) => provenanceHtml(readRun(r.dir).manifest, r.dir)).join('\n');
-  const samples = await sampleBrowserHtml(data);
+  const provenance = data.runs.map((r, i) => provenanceHtml(input.runs[i]!.manifest, r.dir)).join('\n');
+  const samples = await sampleBrowserHtml(data, input.runs);
   const licences = vendors.map((v) => `<details><summary>${escapeHtml(v.name)} ${escapeHtml(v.version)} (inlined)</summary><pre>${escapeHtml(v.licence)}</pre></details>`).join('');
   return `<!doctype html>
 <html lang="en">

@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import type { PredictionRecord, SampleScoreRecord } from '../records.js';
 import type { ReportData, ReportModel } from '../report-model.js';
-import { readPredictions, readRun, readSampleScores, resolveMedia, type LoadedRun } from '../run-reader.js';
+import { readPredictions, readSampleScores, resolveMedia, type LoadedRun } from '../run-reader.js';
 import { escapeHtml } from './escape.js';
 import { predictionText } from '../prediction-text.js';
 
@@ -59,8 +59,9 @@ function pickSamples(all: readonly ModelSample[][], perTask: number): ModelSampl
     .slice(0, perTask);
 }
 
-export async function sampleBrowserHtml(data: ReportData, perTask = 4): Promise<string> {
-  const runs = new Map<string, LoadedRun>(data.runs.map((r) => [r.label, readRun(r.dir)]));
+/** `loaded`: the runs `data` was built from, in the order of `data.runs`. */
+export async function sampleBrowserHtml(data: ReportData, loaded: readonly LoadedRun[], perTask = 4): Promise<string> {
+  const runs = new Map<string, LoadedRun>(data.runs.map((r, i) => [r.label, loaded[i]!]));
   const sections: string[] = [];
   for (const task of data.tasks) {
     const bySample = new Map<string, ModelSample[]>();
