@@ -26,66 +26,50 @@ export const LLM_DECODER_INPUTS = {
   'encoder-decoder': ['input_ids', 'encoder_hidden_states', 'encoder_attention_mask'],
 } as const;
 
-function inputsOf(role: GraphRole, family: FamilyName, manifest: ModelManifest): readonly string[] {
-  switch (role) {
-    case 'vision_encoder':
-      return ['pixel_values'];
-    case 'audio_encoder':
-      return ['fbank'];
-    case 'pointcloud_encoder':
-      return ['points'];
-    case 'fusion_encoder': // ALBEF fuses text states, BLIP re-reads the ids with [ENC] first
-      return family === 'albef' ? ['text_embeds', 'attention_mask', 'image_embeds'] : ['input_ids', 'attention_mask', 'image_embeds'];
-    case 'text_decoder':
-      return ['input_ids', 'attention_mask', 'encoder_hidden_states'];
-    case 'answer_decoder':
-      return ['input_ids', 'attention_mask', 'encoder_hidden_states', 'encoder_attention_mask'];
-    case 'qformer':
-    case 'qformer_audio':
-    case 'qformer_video':
-    case 'qformer_pointcloud':
-      return ['encoder_embeds'];
-    case 'qformer_itm':
-      return ['encoder_embeds', 'input_ids', 'attention_mask'];
-    case 'llm_encoder':
-      return ['inputs_embeds', 'attention_mask'];
-    case 'llm_decoder':
-      return LLM_DECODER_INPUTS[manifest.llm?.kind ?? 'decoder-only'];
-    default: // text_encoder, qformer_text, llm_embed
-      return role === 'llm_embed' ? ['input_ids'] : ['input_ids', 'attention_mask'];
-  }
+interface RoleIo {
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
 }
 
-function outputsOf(role: GraphRole, family: FamilyName, capability: Capability): readonly string[] {
-  const retrieval = capability === 'retrieval';
-  switch (role) {
-    case 'vision_encoder': // ALBEF/BLIP retrieval reads the contrastive feature from the vision graph
-      return retrieval && (family === 'albef' || family === 'blip') ? ['image_embeds', 'image_feat'] : ['image_embeds'];
-    case 'text_encoder': // ALBEF fuses the text encoder's states (retrieval re-ranking, VQA questions)
-      return [...(retrieval ? ['text_feat'] : []), ...(family === 'albef' ? ['text_embeds'] : [])];
-    case 'fusion_encoder':
-      return retrieval ? ['itm_logits'] : ['multimodal_embeds'];
-    case 'qformer':
-      return retrieval ? ['image_feat'] : ['language_embeds'];
-    case 'qformer_text':
-      return ['text_feat'];
-    case 'qformer_itm':
-      return ['itm_score'];
-    case 'qformer_audio':
-    case 'qformer_video':
-    case 'qformer_pointcloud':
-      return ['language_embeds'];
-    case 'audio_encoder':
-      return ['audio_embeds'];
-    case 'pointcloud_encoder':
-      return ['pointcloud_embeds'];
-    case 'llm_embed':
-      return ['inputs_embeds'];
-    case 'llm_encoder':
-      return ['encoder_hidden_states'];
-    default: // text_decoder, answer_decoder, llm_decoder
-      return ['logits'];
-  }
+type RoleIoRule = RoleIo | ((family: FamilyName, capability: Capability, manifest: ModelManifest) => RoleIo);
+
+const QFORMER_MODALITY: RoleIo = { inputs: ['encoder_embeds'], outputs: ['language_embeds'] };
+
+/** What each role is fed and what is read from it; a function where that depends on the family, the capability or /llm/kind. */
+const ROLE_IO: Record<GraphRole, RoleIoRule> = {
+  // ALBEF/BLIP retrieval reads the contrastive feature from the vision graph
+  vision_encoder: (family, capability) => ({
+    inputs: ['pixel_values'],
+    outputs: capability === 'retrieval' && (family === 'albef' || family === 'blip') ? ['image_embeds', 'image_feat'] : ['image_embeds'],
+  }),
+  audio_encoder: { inputs: ['fbank'], outputs: ['audio_embeds'] },
+  pointcloud_encoder: { inputs: ['points'], outputs: ['pointcloud_embeds'] },
+  // ALBEF fuses the text encoder's states (retrieval re-ranking, VQA questions)
+  text_encoder: (family, capability) => ({
+    inputs: ['input_ids', 'attention_mask'],
+    outputs: [...(capability === 'retrieval' ? ['text_feat'] : []), ...(family === 'albef' ? ['text_embeds'] : [])],
+  }),
+  // ALBEF fuses text states, BLIP re-reads the ids with [ENC] first
+  fusion_encoder: (family, capability) => ({
+    inputs: family === 'albef' ? ['text_embeds', 'attention_mask', 'image_embeds'] : ['input_ids', 'attention_mask', 'image_embeds'],
+    outputs: capability === 'retrieval' ? ['itm_logits'] : ['multimodal_embeds'],
+  }),
+  text_decoder: { inputs: ['input_ids', 'attention_mask', 'encoder_hidden_states'], outputs: ['logits'] },
+  answer_decoder: { inputs: ['input_ids', 'attention_mask', 'encoder_hidden_states', 'encoder_attention_mask'], outputs: ['logits'] },
+  qformer: (_family, capability) => ({ inputs: ['encoder_embeds'], outputs: capability === 'retrieval' ? ['image_feat'] : ['language_embeds'] }),
+  qformer_audio: QFORMER_MODALITY,
+  qformer_video: QFORMER_MODALITY,
+  qformer_pointcloud: QFORMER_MODALITY,
+  qformer_text: { inputs: ['input_ids', 'attention_mask'], outputs: ['text_feat'] },
+  qformer_itm: { inputs: ['encoder_embeds', 'input_ids', 'attention_mask'], outputs: ['itm_score'] },
+  llm_embed: { inputs: ['input_ids'], outputs: ['inputs_embeds'] },
+  llm_encoder: { inputs: ['inputs_embeds', 'attention_mask'], outputs: ['encoder_hidden_states'] },
+  llm_decoder: (_family, _capability, manifest) => ({ inputs: LLM_DECODER_INPUTS[manifest.llm?.kind ?? 'decoder-only'], outputs: ['logits'] }),
+};
+
+function ioOf(role: GraphRole, capability: Capability, manifest: ModelManifest): RoleIo {
+  const rule = ROLE_IO[role];
+  return typeof rule === 'function' ? rule(manifest.family, capability, manifest) : rule;
 }
 
 /** X-InstructBLIP's extra roles, read only for the modalities the manifest declares. */
@@ -101,13 +85,13 @@ export function roleNeeds(manifest: ModelManifest): RoleNeed[] {
   const needs: RoleNeed[] = [];
   for (const capability of manifest.capabilities) {
     for (const role of rolesNeeded(family, capability, manifest)) {
-      needs.push({ role, inputs: inputsOf(role, family, manifest), outputs: outputsOf(role, family, capability), because: `capability '${capability}'`, orDrop: `remove '${capability}' from /capabilities` });
+      needs.push({ role, ...ioOf(role, capability, manifest), because: `capability '${capability}'`, orDrop: `remove '${capability}' from /capabilities` });
     }
   }
   if (family === 'xinstructblip' && manifest.capabilities.some((c) => LLM_CAPABILITIES.includes(c))) {
     for (const modality of manifest.modalities) {
       for (const role of MODALITY_ROLES[modality] ?? []) {
-        needs.push({ role, inputs: inputsOf(role, family, manifest), outputs: outputsOf(role, family, 'captioning'), because: `modality '${modality}'`, orDrop: `remove '${modality}' from /modalities` });
+        needs.push({ role, ...ioOf(role, 'captioning', manifest), because: `modality '${modality}'`, orDrop: `remove '${modality}' from /modalities` });
       }
     }
   }
