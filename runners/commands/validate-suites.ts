@@ -12,7 +12,7 @@ import type { SuiteProblem } from '../../suites/messages.js';
 import { profileOfManifest } from '../../suites/profile.js';
 import { UsageError } from '../errors.js';
 import { loadRunSuites } from '../run/execute.js';
-import { PlanError, planTasks, type PlanModel, type TaskPlan } from '../run/plan.js';
+import { PlanError, planTasks, rankedAnswerList, type PlanModel, type TaskPlan } from '../run/plan.js';
 
 export interface ManifestPlanOptions {
   /** `--models`: only these (as the suites name them); null = all. */
@@ -60,15 +60,11 @@ export function planFromManifests(suites: readonly LoadedSuite[], options: Manif
   return [...problems, ...planned.problems, ...(options.checkFiles === true ? missingAnswerLists(planned.tasks) : [])];
 }
 
-/**
- * A VQA task's answer list must exist where a model ranks with it; a task only generating models
- * run (OK-VQA with BLIP-2) never reads it, so it need not be there.
- */
+/** A VQA task's answer list must exist where a model ranks with it (and need not otherwise). */
 function missingAnswerLists(tasks: readonly TaskPlan[]): SuiteProblem[] {
   return tasks.flatMap((t) => {
-    const list = t.task.kind === 'vqa' ? t.task.answerList : undefined;
-    const ranks = [...t.perModel.values()].some((p) => p.applicable && p.settings.kind === 'vqa' && p.settings.method === 'rank');
-    if (list === undefined || !ranks || existsSync(list)) return [];
+    const list = rankedAnswerList(t);
+    if (list === undefined || existsSync(list)) return [];
     const index = t.suite.resolved.tasks.findIndex((x) => x.id === t.task.id);
     return [{ file: t.suite.file, pointer: `/tasks/${index}/answerList`, message: `file not found: ${list} (a model of the suite ranks answers with it)` }];
   });

@@ -9,7 +9,7 @@ import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
 import { describeEnvironment, vlbenchVersion } from './environment.js';
-import type { RunPlan, TaskPlan } from './plan.js';
+import { rankedAnswerList, type RunPlan, type TaskPlan } from './plan.js';
 
 export class ResumeMismatchError extends Error {
   override name = 'ResumeMismatchError';
@@ -22,10 +22,10 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /** The task's data files, and its answer list where a model ranks with it (it decides the answers). */
-function datasetFiles(t: RunPlan['tasks'][number]): string[] {
+function datasetFiles(t: TaskPlan): string[] {
   const files = Object.values(t.task.dataset.files);
-  const ranks = [...t.perModel.values()].some((p) => p.applicable && p.settings.kind === 'vqa' && p.settings.method === 'rank');
-  return t.task.kind === 'vqa' && t.task.answerList !== undefined && ranks ? [...files, t.task.answerList] : files;
+  const answerList = rankedAnswerList(t);
+  return answerList === undefined ? files : [...files, answerList];
 }
 
 export async function tasksSection(tasks: readonly TaskPlan[]): Promise<RunManifest['tasks']> {

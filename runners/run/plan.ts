@@ -53,6 +53,16 @@ export interface TaskPlan {
   readonly perModel: ReadonlyMap<string, PairPlan>;
 }
 
+/**
+ * The VQA task's answer list where some model ranks answers with it: only then is it read (it
+ * decides the answers); a task only generating models run (OK-VQA with BLIP-2) never reads it.
+ */
+export function rankedAnswerList(t: TaskPlan): string | undefined {
+  if (t.task.kind !== 'vqa' || t.task.answerList === undefined) return undefined;
+  const ranks = [...t.perModel.values()].some((p) => p.applicable && p.settings.kind === 'vqa' && p.settings.method === 'rank');
+  return ranks ? t.task.answerList : undefined;
+}
+
 export interface RunPlan {
   readonly models: readonly PlannedModel[];
   readonly tasks: readonly TaskPlan[];
