@@ -87,9 +87,12 @@ function lengthDelimited(cursor: FileCursor, start: number, end: number, number:
 /** `location` of one initializer's external_data entries, or null when its data is inline. */
 function locationOf(cursor: FileCursor, tensor: Field): string | null {
   for (const entry of lengthDelimited(cursor, tensor.start, tensor.end, TENSOR_EXTERNAL_DATA)) {
-    const parts = lengthDelimited(cursor, entry.start, entry.end, ENTRY_KEY).concat(lengthDelimited(cursor, entry.start, entry.end, ENTRY_VALUE));
-    const text = (f: Field | undefined) => (f ? cursor.bytes(f.start, f.end).toString('utf8') : '');
-    if (text(parts.find((p) => p.number === ENTRY_KEY)) === 'location') return text(parts.find((p) => p.number === ENTRY_VALUE));
+    const parts = [...fields(cursor, entry.start, entry.end)].filter((f) => f.wire === WIRE_LENGTH);
+    const text = (number: number) => {
+      const f = parts.find((p) => p.number === number);
+      return f ? cursor.bytes(f.start, f.end).toString('utf8') : '';
+    };
+    if (text(ENTRY_KEY) === 'location') return text(ENTRY_VALUE);
   }
   return null;
 }
