@@ -31,7 +31,7 @@ function unscored(counts: SampleCounts): number {
   return Math.max(0, counts.requested - counts.scored - (counts.unannotated ?? 0));
 }
 
-export function hasUnscored(counts: SampleCounts | undefined): boolean {
+function hasUnscored(counts: SampleCounts | undefined): boolean {
   return counts !== undefined && unscored(counts) > 0;
 }
 
@@ -39,8 +39,13 @@ export function hasUnscored(counts: SampleCounts | undefined): boolean {
  * A task that selected no samples in this run (a data path or filter that now matches nothing)
  * computed no metric; a gate on it must fail, not find nothing to check and pass.
  */
-export function hadNoSamples(counts: SampleCounts | undefined): boolean {
+function hadNoSamples(counts: SampleCounts | undefined): boolean {
   return counts !== undefined && counts.requested === 0;
+}
+
+/** Whether the pair's metric misses samples: some were left unscored, or there were none. */
+export function incomplete(counts: SampleCounts | undefined): boolean {
+  return hasUnscored(counts) || hadNoSamples(counts);
 }
 
 const NO_SAMPLES = 'the task had no samples in this run (its data or filter selects none); check the data paths and the task\'s filter';

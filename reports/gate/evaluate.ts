@@ -26,7 +26,7 @@
 import type { TaskTimings } from '../records.js';
 import { pairedBootstrap, quantileSorted, unpairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
 import { describeGate, type GateSpec, type LatencyStatistic, type TimingMeasure, TIMING_MEASURES } from '../gate-spec.js';
-import { boundShortfall, comparisonShortfall, countsFor, hadNoSamples, hasUnscored, requestedNote, unmatchedShortfall } from './coverage.js';
+import { boundShortfall, comparisonShortfall, countsFor, incomplete, requestedNote, unmatchedShortfall } from './coverage.js';
 import { missingBaselineError, type MissingBaseline } from './missing-baseline.js';
 import { noMatchError } from './no-match.js';
 import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
@@ -137,7 +137,7 @@ function verdict(base: Omit<GateVerdict, 'notes' | 'reason'> & { notes?: readonl
 
 /** Pairs with a value of `metric`, and pairs whose task reports it but that have none because samples failed. */
 function qualityTargets(current: RunSnapshot, metric: string): SnapshotResult[] {
-  return current.results.filter((r) => metric in r.metrics || (reportsMetric(current, r.task, metric) && (hasUnscored(r.counts) || hadNoSamples(r.counts))));
+  return current.results.filter((r) => metric in r.metrics || (reportsMetric(current, r.task, metric) && incomplete(r.counts)));
 }
 
 /** The pairs a floor or ceiling checks; a pair without a value (every sample failed) fails. */
@@ -344,7 +344,7 @@ function gateVerdicts(ctx: GateContext, baseline: RunSnapshot | null, gatesSourc
 function notApplicableVerdicts(gate: GateSpec, current: RunSnapshot): GateVerdict[] {
   const metric = 'metric' in gate ? gate.metric : timingMeasureOf(gate);
   // max-drop compares quality metrics only; a timing measure there is the no-match error's case.
-  const reportsIt = (task: string): boolean => (gate.kind !== 'max-drop' && isTimingMeasure(metric)) || (current.tasks.find((t) => t.id === task)?.metrics.includes(metric) ?? false);
+  const reportsIt = (task: string): boolean => (gate.kind !== 'max-drop' && isTimingMeasure(metric)) || reportsMetric(current, task, metric);
   // Predictions written for a split without references (a test server's) have no score to gate.
   const unreferenced = current.results.filter((r) => !(metric in r.metrics) && (r.counts.unannotated ?? 0) > 0 && r.counts.scored === 0)
     .map((r) => ({ model: r.model, task: r.task, reason: `no reference answers: ${r.counts.unannotated} predictions written, not scored` }));
