@@ -103,13 +103,13 @@ function limitSetting(recorder: Recorder, task: TaskSpec, cli: CliOverrides): nu
   return value;
 }
 
-/** `runSeed`: the suite's top-level `seed`, which seeds sampling unless a task's generation sets one. */
 /** An open instruction task's family decoding: free-form `generate()` or VQA's `predict_answers`. */
 function openDefaults(decoding: 'generate' | 'answer', d: TaskDefaults): GenerationConfig | undefined {
   // A model without VQA defaults is a pair finding (pair-checks.ts), not a silent fallback.
   return decoding === 'answer' ? d.vqa?.generation : d.instruction?.generation;
 }
 
+/** `runSeed`: the suite's top-level `seed`, which seeds sampling unless a task's generation sets one. */
 export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliOverrides, datasetModality: MediaModality, runSeed?: number): ResolvedTaskSettings {
   const r = new Recorder();
   const common = { batchSize: r.pick('batchSize', task.batchSize, undefined, VLBENCH_DEFAULTS.batchSize), limit: limitSetting(r, task, cli) };
