@@ -115,14 +115,14 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       const models = listOption('--models', values.models);
       const tasks = listOption('--tasks', values.tasks);
       const registeredModels = deps.registeredModels();
-      checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
+      const suites = checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
       const result = await runWithInterrupt((signal) => runSuites({
         suites: positionals, data, models, tasks,
         device, limit: parsePositiveInt('--limit', values.limit), out: resolve(values.out ?? join('runs', timestamp())),
         resume: values.resume ?? false, retryFailed: values['retry-failed'] ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
         signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
         verifyDigests: !(values['no-verify-digests'] ?? false),
-      }));
+      }, suites));
       return report(result);
     },
   };

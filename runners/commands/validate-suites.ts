@@ -81,11 +81,12 @@ export interface RunCheckOptions {
 /**
  * `vlbench run`'s checks before any model loads (loading a real checkpoint takes minutes): the
  * suites load, `--data` names are known, and planning from the model.json files finds nothing
- * the plan after loading would stop on.
+ * the plan after loading would stop on. Returns the loaded suites, for the run itself.
  */
-export function checkBeforeLoading(files: readonly string[], options: RunCheckOptions): void {
+export function checkBeforeLoading(files: readonly string[], options: RunCheckOptions): LoadedSuite[] {
   checkDataNames(files, options.data);
   const suites = loadRunSuites(files, options.data, options.registered, options.tasks);
   const problems = planFromManifests(suites, { only: options.only, manifestProblems: false, checkFiles: true });
   if (problems.length > 0) throw new PlanError(problems);
+  return suites;
 }

@@ -116,8 +116,12 @@ export function loadRunSuites(files: readonly string[], data: Readonly<Record<st
   return suites.filter((s) => s.selected === undefined || s.selected.size > 0);
 }
 
-export async function runSuites(options: RunOptions): Promise<RunResult> {
-  const suites = loadRunSuites(options.suites, options.data, options.registeredModels, options.tasks);
+/**
+ * @param loaded `options.suites` as loadRunSuites already gave them (the CLI loads them once, for
+ *   its checks before loading); loaded here when absent
+ */
+export async function runSuites(options: RunOptions, loaded?: readonly LoadedSuite[]): Promise<RunResult> {
+  const suites = loaded ?? loadRunSuites(options.suites, options.data, options.registeredModels, options.tasks);
   const refs = selectModelRefs(suites, options.models);
   const dir = new RunDirectory(options.out);
   checkNotAFile(dir);
