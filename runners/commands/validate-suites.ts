@@ -5,14 +5,13 @@
  * stops on it before a model loads.
  */
 import { existsSync } from 'node:fs';
-import { ManifestError, readManifest } from '../../models/manifest.js';
+import { ManifestError } from '../../models/manifest.js';
 import { unknownDataNames } from '../../suites/across.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { SuiteProblem } from '../../suites/messages.js';
-import { profileOfManifest } from '../../suites/profile.js';
 import { UsageError } from '../errors.js';
 import { loadRunSuites } from '../run/execute.js';
-import { PlanError, planTasks, rankedAnswerList, type PlanModel, type TaskPlan } from '../run/plan.js';
+import { PlanError, planModelFromManifest, planTasks, rankedAnswerList, type PlanModel, type TaskPlan } from '../run/plan.js';
 
 export interface ManifestPlanOptions {
   /** `--models`: only these (as the suites name them); null = all. */
@@ -43,7 +42,7 @@ function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions
       // A missing file is reported by the file checks (or files are not being checked).
       if (!existsSync(ref.manifestPath)) return;
       try {
-        models.push({ reference: ref.name, manifestPath: ref.manifestPath, profile: profileOfManifest(readManifest(ref.manifestPath).manifest) });
+        models.push(planModelFromManifest(ref.name, ref.manifestPath));
       } catch (error) {
         if (!(error instanceof ManifestError)) throw error;
         if (options.manifestProblems) problems.push({ file: suite.file, pointer: `/models/${i}`, message: error.message });

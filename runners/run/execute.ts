@@ -15,12 +15,10 @@ import { UsageError } from '../errors.js';
 import { predictionKey } from '../tasks/context.js';
 import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
-import { readManifest } from '../../models/manifest.js';
-import { profileOfManifest } from '../../suites/profile.js';
 import { checkDatasetsAhead } from './datasets-ahead.js';
 import { reopenFailedSamples } from './retry-failed.js';
 import { buildManifest, checkResumable, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
-import { planRun, planTasks, type PlanModel, type PlannedModel, type RunPlan } from './plan.js';
+import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
 import { LOCK_FILE, lockRunDirectory } from './lock.js';
@@ -178,11 +176,10 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
  * are checked once they are. A model.json that cannot be read is left to loading to report.
  */
 async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], options: RunOptions): Promise<void> {
-  const models: (PlanModel & { readonly sha256: string })[] = [];
+  const models: ReturnType<typeof planModelFromManifest>[] = [];
   for (const ref of refs) {
     try {
-      const { manifest, sha256 } = readManifest(ref.manifestPath);
-      models.push({ ...ref, sha256, profile: profileOfManifest(manifest) });
+      models.push(planModelFromManifest(ref.reference, ref.manifestPath));
     } catch {
       return;
     }

@@ -16,7 +16,8 @@ import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import { SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import { defaultMetrics, TIMING_MEASURES } from '../../suites/metric-names.js';
 import { pairFindings, type Finding } from '../../suites/pair-checks.js';
-import { profileOfAdapter, type ModelProfile } from '../../suites/profile.js';
+import { readManifest } from '../../models/manifest.js';
+import { profileOfAdapter, profileOfManifest, type ModelProfile } from '../../suites/profile.js';
 import type { GateSpec, TaskSpec } from '../../suites/schema/suite.js';
 import { resolveTaskSettings, type CliOverrides, type EffectiveSettings, type ResolvedSetting } from '../../suites/settings.js';
 
@@ -36,6 +37,16 @@ export interface PlanModel {
   readonly reference: string;
   readonly manifestPath: string;
   readonly profile: ModelProfile;
+}
+
+/**
+ * A model planned from its model.json alone (no graph opened), with the file's sha256: what
+ * `vlbench validate` and the checks before loading plan with. Throws the ManifestError of a
+ * model.json that cannot be read.
+ */
+export function planModelFromManifest(reference: string, manifestPath: string): PlanModel & { readonly sha256: string } {
+  const { manifest, sha256 } = readManifest(manifestPath);
+  return { reference, manifestPath, sha256, profile: profileOfManifest(manifest) };
 }
 
 export type PairPlan =
