@@ -17,7 +17,7 @@ import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
 import { checkDatasetsAhead } from './datasets-ahead.js';
 import { reopenFailedSamples } from './retry-failed.js';
-import { buildManifest, checkResumable, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
+import { buildManifest, checkResumable, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
@@ -134,7 +134,8 @@ export async function runSuites(options: RunOptions, loaded?: readonly LoadedSui
 
 async function runLocked(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], dir: RunDirectory, options: RunOptions): Promise<RunResult> {
   await checkDatasetsAhead(suites);
-  if (options.resume) await checkResumeBeforeLoading(dir, suites, refs, options);
+  const digest = sha256Once();
+  if (options.resume) await checkResumeBeforeLoading(dir, suites, refs, options, digest);
   // One pool for the run: models that share a graph file share its session; closed at the end.
   const pool = new SessionPool();
   const models = await loadModels(refs, options, pool).catch(async (error: unknown) => {
@@ -144,7 +145,7 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
   const disposed = new Set<PlannedModel>();
   try {
     const plan = planRun(suites, models, { limit: options.limit });
-    const manifest = await buildManifest(suites, plan, options.limit, options.shard);
+    const manifest = await buildManifest(suites, plan, options.limit, options.shard, digest);
     if (options.resume) resumeManifest(dir, manifest);
     else dir.writeJson(dir.manifest, manifest);
     const session = options.resume ? previousSession(dir, plan) + 1 : 1;
@@ -175,7 +176,7 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
  * from the model.json files, all but the resolved settings, which need the loaded adapters and
  * are checked once they are. A model.json that cannot be read is left to loading to report.
  */
-async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], options: RunOptions): Promise<void> {
+async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], options: RunOptions, digest: (path: string) => Promise<string>): Promise<void> {
   const models: ReturnType<typeof planModelFromManifest>[] = [];
   for (const ref of refs) {
     try {
@@ -187,7 +188,7 @@ async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly Load
   const current: ExperimentFacts = {
     suites: suitesSection(suites),
     models: models.map((m) => ({ id: m.profile.id, manifestSha256: m.sha256 })),
-    tasks: await tasksSection(planTasks(suites, models, { limit: options.limit }).tasks),
+    tasks: await tasksSection(planTasks(suites, models, { limit: options.limit }).tasks, digest),
     limit: options.limit,
     shard: options.shard,
   };

@@ -21,6 +21,19 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * sha256File hashing each path once: a resumed run digests its data files before the models load
+ * (the identity check) and again for the manifest; one run's data does not change in between.
+ */
+export function sha256Once(): (path: string) => Promise<string> {
+  const digests = new Map<string, Promise<string>>();
+  return (path) => {
+    const digest = digests.get(path) ?? sha256File(path);
+    digests.set(path, digest);
+    return digest;
+  };
+}
+
 /** The task's data files, and its answer list where a model ranks with it (it decides the answers). */
 function datasetFiles(t: TaskPlan): string[] {
   const files = Object.values(t.task.dataset.files);
@@ -28,14 +41,14 @@ function datasetFiles(t: TaskPlan): string[] {
   return answerList === undefined ? files : [...files, answerList];
 }
 
-export async function tasksSection(tasks: readonly TaskPlan[]): Promise<RunManifest['tasks']> {
+export async function tasksSection(tasks: readonly TaskPlan[], digest = sha256File): Promise<RunManifest['tasks']> {
   return Promise.all(tasks.map(async (t) => ({
     id: t.task.id,
     kind: t.task.kind,
     dataset: {
       name: t.task.dataset.loader,
       // The answer list decides what ranking can answer: it is part of the data.
-      files: await Promise.all(datasetFiles(t).map(async (path) => ({ path, sha256: await sha256File(path) }))),
+      files: await Promise.all(datasetFiles(t).map(async (path) => ({ path, sha256: await digest(path) }))),
     },
     perModel: Object.fromEntries([...t.perModel].map(([model, pair]) => [model, pair.applicable ? { applicable: true as const, settings: pair.record } : pair])),
     metrics: t.metrics,
@@ -46,7 +59,7 @@ export function suitesSection(suites: readonly LoadedSuite[]): RunManifest['suit
   return suites.map((s) => ({ name: s.suite.name, file: s.file, sha256: s.sha256, resolved: s.resolved }));
 }
 
-export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPlan, limit: number | null, shard: Shard | null): Promise<RunManifest> {
+export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPlan, limit: number | null, shard: Shard | null, digest = sha256File): Promise<RunManifest> {
   return {
     formatVersion: RUN_FORMAT_VERSION,
     runId: randomUUID(),
@@ -57,7 +70,7 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
       id: loaded.id, family: loaded.family, variant: loaded.variant, manifestPath: loaded.manifestPath,
       manifestSha256: loaded.manifestSha256, graphs: loaded.graphs, digestsVerified: loaded.digestsVerified, provider: loaded.provider,
     })),
-    tasks: await tasksSection(plan.tasks),
+    tasks: await tasksSection(plan.tasks, digest),
     environment: describeEnvironment(),
     seeds: Object.fromEntries(suites.map((s) => [s.suite.name, s.suite.seed ?? 0])),
     limit,
