@@ -7,7 +7,7 @@
 import { SessionPool } from '../../models/onnx/session-pool.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { DeviceRequest, LoadedModel, LoadOptions } from '../../models/load.js';
-import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
+import { RUN_LOCK_FILE, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
 import { loadSuite, type LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
@@ -21,7 +21,7 @@ import { buildManifest, checkResumable, sha256Once, suitesSection, tasksSection,
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
-import { LOCK_FILE, lockRunDirectory } from './lock.js';
+import { lockRunDirectory } from './lock.js';
 import { writeResults } from './results.js';
 
 export type ModelLoader = (manifestPath: string, options: LoadOptions) => Promise<LoadedModel>;
@@ -76,7 +76,7 @@ function checkNotAFile(dir: RunDirectory): void {
 /** Under the run's lock, so that what it sees cannot change until the run ends. */
 function prepareDirectory(dir: RunDirectory, resume: boolean): void {
   if (resume && !dir.exists()) throw new UsageError(`--resume: ${dir.root} has no manifest.json; nothing to resume (run without --resume to start it)`);
-  if (!resume && existsSync(dir.root) && readdirSync(dir.root).filter((name) => name !== LOCK_FILE).length > 0) {
+  if (!resume && existsSync(dir.root) && readdirSync(dir.root).filter((name) => name !== RUN_LOCK_FILE).length > 0) {
     throw new UsageError(`${dir.root} already exists and is not empty: pass --resume to continue that run, or choose another --out`);
   }
 }

@@ -10,7 +10,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RUN_LOCK_FILE } from '../../reports/records.js';
 
-export const LOCK_FILE = RUN_LOCK_FILE;
 
 export class RunLockedError extends Error {
   override name = 'RunLockedError';
@@ -48,7 +47,7 @@ function readOwner(file: string): LockOwner | null {
 export function lockRunDirectory(root: string): () => void {
   const created = !existsSync(root);
   mkdirSync(root, { recursive: true });
-  const file = join(root, LOCK_FILE);
+  const file = join(root, RUN_LOCK_FILE);
   const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
     try {

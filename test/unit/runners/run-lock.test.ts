@@ -11,7 +11,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { PredictionRecord } from '../../../reports/records.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
-import { LOCK_FILE, RunLockedError } from '../../../runners/run/lock.js';
+import { RunLockedError } from '../../../runners/run/lock.js';
+import { RUN_LOCK_FILE } from '../../../reports/records.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { predictionKey } from '../../../runners/tasks/context.js';
 import { UsageError } from '../../../runners/errors.js';
@@ -34,14 +35,14 @@ test('two runs started at once on one --out: one runs, the other is refused, no 
   const error = (refused[0] as PromiseRejectedResult).reason as Error;
   assert.instance(error, RunLockedError);
   assert.match(error.message, `pid ${process.pid}`);
-  assert.match(error.message, join(out, LOCK_FILE));
+  assert.match(error.message, join(out, RUN_LOCK_FILE));
   const dir = new RunDirectory(out);
   const scores = dir.readJson<{ results: { model: string; task: string }[] }>(dir.scores);
   for (const r of scores.results) {
     const keys = readJsonl<PredictionRecord>(dir.predictions(r.model, r.task)).records.map(predictionKey);
     assert.is(new Set(keys).size, keys.length, `${r.model} / ${r.task}: a sample written twice`);
   }
-  assert.not.ok(existsSync(join(out, LOCK_FILE)), 'the lock is removed when the run ends');
+  assert.not.ok(existsSync(join(out, RUN_LOCK_FILE)), 'the lock is removed when the run ends');
 });
 
 test('a resume while another run resumes the same directory is refused', async () => {
@@ -56,17 +57,17 @@ test('a lock left by a dead process on this host is taken over; a live one is no
   mkdirSync(out, { recursive: true });
   const dead = spawn(process.execPath, ['-e', '']);
   const deadPid = await new Promise<number>((resolve) => dead.on('exit', () => resolve(dead.pid!)));
-  writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: deadPid, host: hostname(), startedAt: 'then' }));
+  writeFileSync(join(out, RUN_LOCK_FILE), JSON.stringify({ pid: deadPid, host: hostname(), startedAt: 'then' }));
   await runDouble({ out });
   assert.ok(existsSync(new RunDirectory(out).scores));
 
   const other = join(tempDir('lock'), 'run');
   mkdirSync(other, { recursive: true });
-  writeFileSync(join(other, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), startedAt: 'now' }));
+  writeFileSync(join(other, RUN_LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), startedAt: 'now' }));
   const error = await rejects(runDouble({ out: other }));
   assert.instance(error, RunLockedError);
   assert.match(error.message, `pid ${process.ppid}`);
-  assert.is(JSON.parse(readFileSync(join(other, LOCK_FILE), 'utf8')).pid, process.ppid, "another run's lock is left alone");
+  assert.is(JSON.parse(readFileSync(join(other, RUN_LOCK_FILE), 'utf8')).pid, process.ppid, "another run's lock is left alone");
 });
 
 test('--out naming a file is refused with that name; a refused --resume leaves no directory behind', async () => {
