@@ -1,6 +1,6 @@
 /**
  * Reading helpers shared by the loaders: whole-document JSON (named errors), line streaming,
- * CSV/TSV row streaming (papaparse), media path resolution with an existence check, and small
+ * CSV/TSV rows (papaparse), media path resolution with an existence check, and small
  * string templates for media file names. Every text reader drops a leading UTF-8 byte order mark:
  * editors on Windows write one, and JSON.parse rejects it.
  */
@@ -66,32 +66,69 @@ function refuseRepeatedColumns(file: string, header: readonly string[]): void {
   throw new DatasetError(`${file} row 1 (header): column '${name}' appears ${columns.length} times (columns ${columns.join(', ')}); only one of them could be read, so every row would lose the others' values: rename or remove the repeated column`);
 }
 
+/** Where a CSV record starts, as a 1-based line number (a quoted field may span lines). */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line += 1;
+  return line;
+}
+
 /**
- * Streams CSV/TSV rows with a header line as objects (papaparse, one row at a time). A header
- * that repeats a column name is refused (refuseRepeatedColumns).
+ * A quote that is never closed makes papaparse read the rest of the file as one field: every
+ * later row would vanish into it. That is the whole file's problem, so it stops the load.
+ */
+function refuseUnclosedQuote(file: string, text: string, recordStart: number, errors: readonly Papa.ParseError[]): void {
+  if (!errors.some((e) => e.code === 'MissingQuotes')) return;
+  throw new DatasetError(`${file} line ${lineAt(text, recordStart)}: a quoted field is never closed, so the rest of the file would be read as one field: close the quote, or write a quote inside a quoted field as "" (RFC 4180)`);
+}
+
+function csvRow(data: Record<string, unknown>, header: readonly string[], number: number, parseErrors: readonly Papa.ParseError[]): CsvRow {
+  // The field count is judged below, by name; papaparse's TooFewFields/TooManyFields say less.
+  const errors = parseErrors
+    .filter((e) => e.code !== 'TooFewFields' && e.code !== 'TooManyFields')
+    .map((e) => (e.code === 'InvalidQuotes' ? 'a quoted field has text after its closing quote (write a quote inside a quoted field as "")' : e.message));
+  if (data.__parsed_extra !== undefined) errors.push('more fields than the header has');
+  const fields: Record<string, string> = {};
+  for (const key of header) {
+    const value = data[key];
+    if (typeof value === 'string') fields[key] = value;
+    else errors.push(`missing field '${key}'`);
+  }
+  return { fields, number, errors: [...new Set(errors)] };
+}
+
+/**
+ * CSV/TSV rows with a header line as objects (papaparse). The file is parsed whole, not streamed:
+ * papaparse's stream mode drops its parse errors, and annotation files are small. A header that
+ * repeats a column name and a quote that is never closed are refused; a row with malformed
+ * quotes or the wrong number of fields carries its errors.
  */
 export async function* readCsvRows(file: string, delimiter: string): AsyncGenerator<CsvRow> {
-  const stream = createReadStream(file, 'utf8');
+  let text: string;
+  try {
+    text = stripBom(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new DatasetError(`${file}: cannot read: ${(error as Error).message}`);
+  }
   const header: string[] = [];
   const transformHeader = (name: string): string => {
     header.push(name);
     return name;
   };
-  const parser = stream.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { header: true, delimiter, skipEmptyLines: 'greedy', transformHeader }));
-  let number = 1;
-  for await (const row of parser as AsyncIterable<Record<string, unknown>>) {
-    if (number === 1) refuseRepeatedColumns(file, header);
-    number += 1;
-    const errors: string[] = [];
-    if (row.__parsed_extra !== undefined) errors.push('more fields than the header has');
-    const fields: Record<string, string> = {};
-    for (const key of header) {
-      const value = row[key];
-      if (typeof value === 'string') fields[key] = value;
-      else errors.push(`missing field '${key}'`);
-    }
-    yield { fields, number, errors };
-  }
+  const rows: CsvRow[] = [];
+  let recordStart = -1;
+  Papa.parse<Record<string, unknown>>(text, {
+    header: true, delimiter, skipEmptyLines: 'greedy', transformHeader,
+    step: (results) => {
+      if (rows.length === 0) refuseRepeatedColumns(file, header);
+      // The first record starts after the header line (its end is not reported by a step).
+      if (recordStart < 0) recordStart = text.indexOf('\n') + 1;
+      refuseUnclosedQuote(file, text, recordStart, results.errors);
+      rows.push(csvRow(results.data, header, rows.length + 2, results.errors));
+      recordStart = results.meta.cursor;
+    },
+  });
+  yield* rows;
 }
 
 export function mediaPath(root: string, relative: string): string {

@@ -2,7 +2,8 @@
  * Shared readers (datasets/io.ts): a leading UTF-8 byte order mark, which editors on Windows
  * write, is dropped by every JSON, JSON Lines and text list reader (CSV through papaparse). A
  * CSV header that repeats a column name, or a ModelNet class list that repeats a class, stops the
- * load instead of losing that column or offering that choice twice.
+ * load instead of losing that column or offering that choice twice; so does a quote never closed
+ * (papaparse would read the rest of the file as one field).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -37,6 +38,28 @@ test('CSV: a header repeating a column name stops the load, naming the file, the
     assert.ok(error !== undefined, `${loader} loaded a header with a repeated column`);
     assert.match(error.message, /\.csv row 1 \(header\): column '(caption_1|answers)' appears 2 times \(columns (2, 3|4, 5)\); .*rename or remove the repeated column$/);
   }
+});
+
+test('CSV: a quote never closed stops the load at its line instead of swallowing the rows after it', async () => {
+  const header = 'audiocap_id,youtube_id,start_time,caption\r\n';
+  const rows = '1,aaa,30,"multi\r\nline, caption"\r\n2,bbb,0,fine\r\n3,ccc,10,"unclosed quote\r\n4,ddd,20,wind\r\n';
+  const root = tempDataset({ 'aaa.wav': '', 'bbb.wav': '', 'ccc.wav': '', 'ddd.wav': '', 'c.csv': header + rows });
+  const error = await load('audiocaps', root, { captions: 'c.csv' }).then(() => undefined, (e: unknown) => e as Error);
+  assert.ok(error !== undefined, 'the rows after an unclosed quote were read as one caption');
+  assert.match(error.message, /c\.csv line 5: a quoted field is never closed, .*write a quote inside a quoted field as ""/);
+});
+
+test('CSV: an unclosed quote in the first row is placed on line 2, after the header', async () => {
+  const root = tempDataset({ 'a.wav': '', 'c.csv': 'file_name,caption_1,caption_2,caption_3\na.wav,"x,y,z\n' });
+  const error = await load('clotho-caption', root, { captions: 'c.csv' }).then(() => undefined, (e: unknown) => e as Error);
+  assert.match(error?.message ?? 'loaded', /c\.csv line 2: a quoted field is never closed/);
+});
+
+test('CSV: text after a closing quote fails that row only, naming the problem', async () => {
+  const root = tempDataset({ 'a.wav': '', 'b.wav': '', 'q.csv': 'file_name,caption_1,caption_2,caption_3\na.wav,"x" y",y,z\nb.wav,x,y,z\n' });
+  const items = await load('clotho-caption', root, { captions: 'q.csv' });
+  assert.equal(summary(items), ['failure:a.wav', 'caption:b.wav']);
+  assert.match(failureAt(items[0]), /text after its closing quote/);
 });
 
 test('Clotho captions: an empty caption cell fails its row, naming the column, instead of being dropped', async () => {
