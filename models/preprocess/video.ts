@@ -5,7 +5,9 @@
  *
  * Sources: a folder of frame images (sorted by file name, decoded as PIL does) or a video file,
  * decoded by the `ffmpeg`/`ffprobe` programs (frames converted to RGB24 by ffmpeg's swscale, the
- * library decord and OpenCV also use). Differences from LAVIS, by design:
+ * library decord and OpenCV also use; rotation metadata applied, as decord applies it; frames
+ * counted as they decode). A frame folder holds frames only: any other entry is an error.
+ * Differences from LAVIS, by design:
  * - resizing is PIL bicubic (stretch); LAVIS resized inside decord (paper time) or with
  *   cv2.resize INTER_LINEAR (HEAD), which give slightly different pixels;
  * - channel order is RGB unless `channels: 'bgr'` asks for HEAD's quirk (OpenCV BGR frames
@@ -44,12 +46,21 @@ export class VideoError extends Error {
 
 const FRAME_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 
-/** Frame files in a folder, sorted by name (numeric-aware, so 2.jpg precedes 10.jpg). */
+/**
+ * Frame files in a folder, sorted by name (numeric-aware, so 2.jpg precedes 10.jpg). Anything
+ * else that is not hidden is an error: skipping a .bmp frame or counting a subfolder would shift
+ * which frames the sampling picks, silently.
+ */
 export async function listFrameFiles(folder: string): Promise<string[]> {
   // Hidden files are not frames: macOS writes `._frame_000.png` metadata beside every copied frame.
-  const names = (await readdir(folder)).filter((n) => !n.startsWith('.') && FRAME_EXTENSIONS.has(extname(n).toLowerCase()));
-  if (names.length === 0) throw new VideoError(`${folder}: no .jpg/.png/.webp frame files in the folder`);
-  return names.sort(new Intl.Collator('en', { numeric: true }).compare).map((n) => join(folder, n));
+  const entries = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  const stray = entries.find((e) => !e.isFile() || !FRAME_EXTENSIONS.has(extname(e.name).toLowerCase()));
+  if (stray) {
+    const what = stray.isDirectory() ? 'a subfolder' : stray.isFile() ? 'not a .jpg/.png/.webp frame' : 'not a regular file';
+    throw new VideoError(`${join(folder, stray.name)}: ${what} in a frame folder, where every file is a frame: convert other image formats to PNG (e.g. ffmpeg -i frame.bmp frame.png) and move anything else out of the folder`);
+  }
+  if (entries.length === 0) throw new VideoError(`${folder}: no .jpg/.png/.webp frame files in the folder`);
+  return entries.map((e) => e.name).sort(new Intl.Collator('en', { numeric: true }).compare).map((n) => join(folder, n));
 }
 
 function swapRedBlue(image: PixelImage): PixelImage {
@@ -96,8 +107,6 @@ export async function preprocessVideo(path: string, options: VideoPreprocessOpti
 }
 
 interface ProbeResult {
-  width: number;
-  height: number;
   frames: number;
   fps: number;
 }
@@ -110,13 +119,51 @@ async function ffmpegTool(tool: 'ffmpeg' | 'ffprobe', args: string[], path: stri
   }
 }
 
+/**
+ * The number of frames that decode, not of packets: an MP4 cut with `-c copy` keeps packets that
+ * its edit list hides, and `select=eq(n, i)` below counts decoded frames.
+ */
 async function probe(path: string): Promise<ProbeResult> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=width,height,nb_read_packets,r_frame_rate', '-of', 'json', path];
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=nb_read_frames,r_frame_rate', '-of', 'json', path];
   const json = JSON.parse((await ffmpegTool('ffprobe', args, path)).toString()) as { streams?: Record<string, string | number>[] };
   const stream = json.streams?.[0];
   if (!stream) throw new VideoError(`${path}: no video stream`);
   const [num, den] = String(stream.r_frame_rate ?? '0/1').split('/').map(Number);
-  return { width: Number(stream.width), height: Number(stream.height), frames: Number(stream.nb_read_packets), fps: den ? num! / den : num! };
+  return { frames: Number(stream.nb_read_frames), fps: den ? num! / den : num! };
+}
+
+/** Whitespace-separated header fields of a binary PPM (P6) frame, and where its pixels start. */
+function ppmHeader(raw: Buffer, offset: number): { width: number; height: number; maxval: number; data: number } | null {
+  const fields: number[] = [];
+  let i = offset + 2;
+  if (raw.toString('latin1', offset, i) !== 'P6') return null;
+  while (fields.length < 3) {
+    while (i < raw.length && /\s/.test(String.fromCharCode(raw[i]!))) i += 1;
+    const start = i;
+    while (i < raw.length && raw[i]! >= 0x30 && raw[i]! <= 0x39) i += 1;
+    if (i === start) return null;
+    fields.push(Number(raw.toString('latin1', start, i)));
+  }
+  const [width, height, maxval] = fields as [number, number, number];
+  return { width, height, maxval, data: i + 1 };
+}
+
+/**
+ * ffmpeg's frames as PPM images: each carries its own size, so a rotated video (ffmpeg applies
+ * the rotation metadata, as decord has since dmlc/decord#51, 2020) and a stream that changes size mid-way
+ * come back whole instead of as bytes read with the stored width and height.
+ */
+function splitPpmFrames(raw: Buffer, path: string): RgbImage[] {
+  const frames: RgbImage[] = [];
+  for (let offset = 0; offset < raw.length;) {
+    const header = ppmHeader(raw, offset);
+    if (header === null || header.maxval !== 255) throw new VideoError(`${path}: ffmpeg returned frame ${frames.length + 1} in a form other than 8-bit PPM`);
+    const end = header.data + header.width * header.height * 3;
+    if (end > raw.length) throw new VideoError(`${path}: ffmpeg's output ends inside frame ${frames.length + 1}`);
+    frames.push({ width: header.width, height: header.height, channels: 3, data: new Uint8Array(raw.subarray(header.data, end)) });
+    offset = end;
+  }
+  return frames;
 }
 
 async function preprocessVideoFile(path: string, options: VideoPreprocessOptions): Promise<VideoTensor> {
@@ -125,15 +172,11 @@ async function preprocessVideoFile(path: string, options: VideoPreprocessOptions
   const unique = [...new Set(indices)].sort((a, b) => a - b);
   if (unique.length === 0) throw new VideoError(`${path}: no frame could be read`);
   const select = `select=${unique.map((i) => `eq(n\\,${i})`).join('+')}`;
-  const args = ['-v', 'error', '-i', path, '-map', '0:v:0', '-vf', select, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
-  const raw = await ffmpegTool('ffmpeg', args, path);
-  const frameBytes = info.width * info.height * 3;
-  if (raw.length !== frameBytes * unique.length) {
-    throw new VideoError(`${path}: ffmpeg returned ${raw.length / frameBytes} of the ${unique.length} requested frames`);
+  const args = ['-v', 'error', '-i', path, '-map', '0:v:0', '-vf', select, '-fps_mode', 'passthrough', '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const frames = splitPpmFrames(await ffmpegTool('ffmpeg', args, path), path);
+  if (frames.length !== unique.length) {
+    throw new VideoError(`${path}: ffmpeg decoded ${frames.length} of the ${unique.length} frames it was asked for (of ${info.frames} counted): the file may be damaged; re-encode it (ffmpeg -i IN -c:v libx264 OUT.mp4) or extract its frames into a folder (ffmpeg -i IN DIR/%05d.png)`);
   }
-  const byIndex = new Map<number, RgbImage>();
-  unique.forEach((index, k) => {
-    byIndex.set(index, { width: info.width, height: info.height, channels: 3, data: new Uint8Array(raw.subarray(k * frameBytes, (k + 1) * frameBytes)) });
-  });
+  const byIndex = new Map(unique.map((index, k) => [index, frames[k]!] as const));
   return stackFrames(indices.map((i) => byIndex.get(i)!), indices, options);
 }

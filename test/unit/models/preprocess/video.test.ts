@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeImageFile } from '../../../../models/preprocess/image-decode.js';
+import type { RgbImage } from '../../../../models/preprocess/image-decode.js';
 import { imageToTensor } from '../../../../models/preprocess/image.js';
 import { VideoError, listFrameFiles, preprocessVideo } from '../../../../models/preprocess/video.js';
 import { framesActuallyRead, sampleFrameIndices } from '../../../../models/preprocess/video-sampling.js';
@@ -93,6 +94,63 @@ test(`video file (${hasFfmpeg ? 'ffmpeg present: lossless round trip' : 'ffmpeg 
   const fromFolder = await preprocessVideo(FRAMES, { size: 16, nFrames: 4 });
   assert.equal(fromFile.frameIndices, fromFolder.frameIndices);
   assert.equal(Array.from(fromFile.data), Array.from(fromFolder.data));
+});
+
+/** An RGB image turned 90 degrees counter-clockwise (np.rot90; display matrix rotation 90). */
+function rotateCounterClockwise(image: RgbImage): RgbImage {
+  const { width, height, data } = image;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < width; y += 1) {
+    for (let x = 0; x < height; x += 1) {
+      const from = (x * width + (width - 1 - y)) * 3;
+      out.set(data.subarray(from, from + 3), (y * height + x) * 3);
+    }
+  }
+  return { width: height, height: width, channels: 3, data: out };
+}
+
+const hasX264 = hasFfmpeg && execFileSync('ffmpeg', ['-hide_banner', '-encoders']).toString().includes('libx264rgb');
+
+test(`a video with rotation metadata comes back turned upright, as decord returns it (${hasX264 ? 'checked' : 'skipped: no ffmpeg with libx264rgb'})`, async () => {
+  if (!hasX264) return;
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-video-'));
+  const wide = join(dir, 'wide.png');
+  // A 12 x 6 frame: rotation shows in its shape and in where its colours go.
+  execFileSync('ffmpeg', ['-v', 'error', '-i', join(FRAMES, 'frame_0.png'), '-vf', 'scale=12:6:flags=neighbor', wide]);
+  const plain = join(dir, 'plain.mp4');
+  const path = join(dir, 'rotated.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-loop', '1', '-i', wide, '-frames:v', '3', '-c:v', 'libx264rgb', '-qp', '0', plain]);
+  // Tagged as phones do, without re-encoding (the tag sets the display matrix only when copying).
+  execFileSync('ffmpeg', ['-v', 'error', '-i', plain, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', path]);
+  const video = await preprocessVideo(path, { size: 8, nFrames: 1 });
+  const expected = imageToTensor(rotateCounterClockwise(await decodeImageFile(wide)), { size: 8, resize: 'stretch' });
+  assert.equal(Array.from(video.data), Array.from(expected.data));
+});
+
+test(`frames are counted as they decode: an MP4 cut with -c copy keeps packets its edit list hides (${hasFfmpeg ? 'checked' : 'skipped: no ffmpeg'})`, async () => {
+  if (!hasFfmpeg) return;
+  const dir = mkdtempSync(join(tmpdir(), 'vlbench-video-'));
+  const whole = join(dir, 'whole.mp4');
+  const cut = join(dir, 'cut.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=32x24:rate=25:duration=2', '-c:v', 'mpeg4', '-g', '25', whole]);
+  execFileSync('ffmpeg', ['-v', 'error', '-ss', '0.5', '-i', whole, '-c', 'copy', cut]);
+  const decoded = Number(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', cut]).toString().trim());
+  const video = await preprocessVideo(cut, { size: 8, nFrames: 4 });
+  assert.equal(video.frameIndices, sampleFrameIndices('uniform', decoded, 4));
+});
+
+test('a frame folder holding anything but .jpg/.png/.webp frames is an error naming the entry', async () => {
+  const frame = (await listFrameFiles(FRAMES))[0]!;
+  for (const [extra, message] of [['frame_001.bmp', /frame_001\.bmp: not a \.jpg\/\.png\/\.webp frame .*convert other image formats to PNG/], ['frame_999.jpg/', /frame_999\.jpg: a subfolder in a frame folder/]] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'vlbench-frames-'));
+    copyFileSync(frame, join(dir, 'frame_000.png'));
+    if (extra.endsWith('/')) mkdirSync(join(dir, extra));
+    else copyFileSync(frame, join(dir, extra));
+    await preprocessVideo(dir, { size: 8, nFrames: 2 }).then(() => assert.unreachable(`${extra} was accepted`), (e: Error) => {
+      assert.instance(e, VideoError);
+      assert.match(e.message, message);
+    });
+  }
 });
 
 test.run();
