@@ -14,10 +14,10 @@
  * all-zero input; here that is an error unless `onInvalid: 'zeros'` asks for LAVIS's behaviour.
  */
 import { readFile } from 'node:fs/promises';
-import { runFfmpegTool } from './ffmpeg.js';
+import { FfmpegError, runFfmpegTool } from './ffmpeg.js';
 import { AudioDecodeError, decodeWav, lavisMono } from './wav.js';
 import type { DecodedAudio } from './wav.js';
-import { resampleSinc } from './resample.js';
+import { resampleInputSpan, resampleSinc, resampledLength } from './resample.js';
 import { BEATS_FBANK, kaldiFbank } from './fbank.js';
 
 export const BEATS_FBANK_MEAN = 15.41663;
@@ -44,17 +44,41 @@ export interface AudioTensor {
   readonly sourceFrames: number;
 }
 
-/** Normalised BEATs fbank [frames, 128] of a decoded audio file. */
-export function beatsFbank(audio: DecodedAudio): { frames: number; data: Float32Array } {
-  const mono = resampleSinc(lavisMono(audio), audio.sampleRate, BEATS_SAMPLE_RATE);
+/** Fbank frames of `samples` 16 kHz samples (Kaldi snip_edges: none shorter than one window). */
+function fbankFrameCount(samples: number): number {
+  const shift = (BEATS_SAMPLE_RATE * BEATS_FBANK.frameShift) / 1000;
+  const size = (BEATS_SAMPLE_RATE * BEATS_FBANK.frameLength) / 1000;
+  return samples < size ? 0 : 1 + Math.floor((samples - size) / shift);
+}
+
+/**
+ * Only the first `maxFrames` fbank frames' worth of audio: each frame reads its own 25 ms of the
+ * 16 kHz waveform and each resampled sample a few input samples around it, so cutting first
+ * changes none of the kept frames (a ten-minute recording took a minute and 3 GB when all of it
+ * was resampled and then all but 10 s dropped).
+ */
+function leadingAudio(audio: DecodedAudio, maxFrames: number): DecodedAudio {
+  if (!Number.isFinite(maxFrames)) return audio;
+  const samples16k = (maxFrames - 1) * (BEATS_SAMPLE_RATE * BEATS_FBANK.frameShift) / 1000 + (BEATS_SAMPLE_RATE * BEATS_FBANK.frameLength) / 1000;
+  const span = resampleInputSpan(samples16k, audio.sampleRate, BEATS_SAMPLE_RATE);
+  return { ...audio, channels: audio.channels.map((channel) => channel.subarray(0, span)) };
+}
+
+/**
+ * Normalised BEATs fbank [frames, 128] of a decoded audio file; with `maxFrames`, only that many
+ * leading frames are computed (`frames` still counts the whole file's).
+ */
+export function beatsFbank(audio: DecodedAudio, maxFrames = Infinity): { frames: number; data: Float32Array } {
+  const totalFrames = fbankFrameCount(resampledLength(audio.channels[0]?.length ?? 0, audio.sampleRate, BEATS_SAMPLE_RATE));
+  const mono = resampleSinc(lavisMono(leadingAudio(audio, maxFrames)), audio.sampleRate, BEATS_SAMPLE_RATE);
   const scaled = new Float32Array(mono.length);
   for (let i = 0; i < mono.length; i++) scaled[i] = mono[i]! * 2 ** 15;
   const fbank = kaldiFbank(scaled, BEATS_FBANK);
-  const data = fbank.data;
+  const data = fbank.data.subarray(0, Math.min(fbank.frames, maxFrames) * BEATS_FBANK.numMelBins);
   const mean = Math.fround(BEATS_FBANK_MEAN);
   const twoStd = Math.fround(2 * BEATS_FBANK_STD);
   for (let i = 0; i < data.length; i++) data[i] = Math.fround(data[i]! - mean) / twoStd;
-  return { frames: fbank.frames, data };
+  return { frames: Number.isFinite(maxFrames) ? totalFrames : fbank.frames, data };
 }
 
 /** Split [frames, bins] into clips per the LAVIS mode. */
@@ -86,8 +110,17 @@ export function splitClips(fbank: { frames: number; data: Float32Array }, bins: 
  * decodes to s16le stereo at 16 kHz; moviepy divides by 2^15 and averages in float64.
  */
 export async function decodeMp4Audio(path: string): Promise<DecodedAudio> {
-  const args = ['-v', 'error', '-i', path, '-vn', '-f', 's16le', '-acodec', 'pcm_s16le', '-ar', String(BEATS_SAMPLE_RATE), '-ac', '2', 'pipe:1'];
-  const raw = await runFfmpegTool('ffmpeg', args, path, 'extract the audio to a WAV file first');
+  // -map 0:a:0 makes a file without an audio track fail here, with the message below.
+  const args = ['-v', 'error', '-i', path, '-map', '0:a:0', '-vn', '-f', 's16le', '-acodec', 'pcm_s16le', '-ar', String(BEATS_SAMPLE_RATE), '-ac', '2', 'pipe:1'];
+  let raw: Buffer;
+  try {
+    raw = await runFfmpegTool('ffmpeg', args, path, 'extract the audio to a WAV file first');
+  } catch (error) {
+    if (error instanceof FfmpegError && /matches no streams/.test(error.message)) {
+      throw new AudioDecodeError(path, 'the file has no audio track (a video without sound?): point the sample at a file with audio, or remove it from the annotations');
+    }
+    throw error;
+  }
   const samples = new Int16Array(raw.buffer, raw.byteOffset, Math.floor(raw.byteLength / 4) * 2);
   const mono = new Float32Array(samples.length / 2);
   for (let i = 0; i < mono.length; i++) mono[i] = (samples[2 * i]! / 32768 + samples[2 * i + 1]! / 32768) / 2;
@@ -107,10 +140,12 @@ async function readAudioFile(path: string): Promise<Uint8Array> {
 export async function preprocessAudio(path: string, options: AudioPreprocessOptions = {}): Promise<AudioTensor> {
   const bins = BEATS_FBANK.numMelBins;
   try {
-    const audio = path.endsWith('.mp4') ? await decodeMp4Audio(path) : decodeWav(await readAudioFile(path), path);
+    const audio = path.toLowerCase().endsWith('.mp4') ? await decodeMp4Audio(path) : decodeWav(await readAudioFile(path), path);
+    // `fixed` keeps the first nClips clips; `lavis-is-eval` keeps every full clip.
+    const maxFrames = (options.clipMode ?? 'fixed') === 'fixed' ? (options.nClips ?? 2) * (options.clipFrames ?? 512) : Infinity;
     let fbank: { frames: number; data: Float32Array };
     try {
-      fbank = beatsFbank(audio);
+      fbank = beatsFbank(audio, maxFrames);
     } catch (error) {
       throw new AudioDecodeError(path, `${(error as Error).message}; LAVIS would feed all-zero audio here, which would score a silence, so the sample fails instead: use a clip of at least 25 ms (library callers can ask for LAVIS's zeros with preprocessAudio's onInvalid: 'zeros')`);
     }

@@ -74,9 +74,7 @@ export function sincResampleKernel(origFreq: number, newFreq: number, options: R
 
 const kernelCache = new Map<string, ResampleKernel>();
 
-/** Resample a mono waveform from `origFreq` to `newFreq` Hz (identity when they are equal). */
-export function resampleSinc(waveform: Float32Array, origFreq: number, newFreq: number, options: ResampleOptions = {}): Float32Array {
-  if (origFreq === newFreq) return waveform;
+function cachedKernel(origFreq: number, newFreq: number, options: ResampleOptions): ResampleKernel {
   const key = `${origFreq}:${newFreq}:${options.lowpassFilterWidth ?? 6}:${options.rolloff ?? 0.99}`;
   let kernel = kernelCache.get(key);
   if (kernel === undefined) {
@@ -84,6 +82,31 @@ export function resampleSinc(waveform: Float32Array, origFreq: number, newFreq: 
     if (kernelCache.size >= 16) kernelCache.clear();
     kernelCache.set(key, kernel);
   }
+  return kernel;
+}
+
+/** How many samples resampleSinc returns for `length` input samples. */
+export function resampledLength(length: number, origFreq: number, newFreq: number): number {
+  if (origFreq === newFreq) return length;
+  const g = gcd(origFreq, newFreq);
+  return Math.ceil(((newFreq / g) * length) / (origFreq / g));
+}
+
+/**
+ * How many leading input samples decide the first `outSamples` outputs: output i reads inputs
+ * below floor(i / n) * o - width + taps. Resampling only those gives the same first outputs, so a
+ * caller that keeps a prefix need not resample a whole long recording.
+ */
+export function resampleInputSpan(outSamples: number, origFreq: number, newFreq: number, options: ResampleOptions = {}): number {
+  if (origFreq === newFreq || outSamples <= 0) return Math.max(0, outSamples);
+  const { origStep, newStep, width, taps } = cachedKernel(origFreq, newFreq, options);
+  return Math.floor((outSamples - 1) / newStep) * origStep - width + taps;
+}
+
+/** Resample a mono waveform from `origFreq` to `newFreq` Hz (identity when they are equal). */
+export function resampleSinc(waveform: Float32Array, origFreq: number, newFreq: number, options: ResampleOptions = {}): Float32Array {
+  if (origFreq === newFreq) return waveform;
+  const kernel = cachedKernel(origFreq, newFreq, options);
   const { origStep: o, newStep: n, width, taps, weights, nonZeroStart, nonZeroEnd } = kernel;
   const length = waveform.length;
   const outLength = Math.ceil((n * length) / o);

@@ -187,6 +187,42 @@ test(`.mp4 audio as moviepy reads it (${hasFfmpeg ? 'ffmpeg present' : 'ffmpeg a
   const tensor = await preprocessAudio(mp4);
   assert.equal([...tensor.dims], [2, 512, 128]);
   assert.is(tensor.sourceFrames, 58);
+  // The extension is matched in any case: CLIP.MP4 is the same container.
+  const upper = join(mkdtempSync(join(tmpdir(), 'vlbench-audio-')), 'CLIP.MP4');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', mp4, '-c', 'copy', '-f', 'mp4', upper]);
+  assert.equal(Array.from((await preprocessAudio(upper)).data), Array.from(tensor.data));
+});
+
+test(`an .mp4 without an audio track is an error saying so (${hasFfmpeg ? 'checked' : 'skipped: no ffmpeg'})`, async () => {
+  if (!hasFfmpeg) return;
+  const silent = join(mkdtempSync(join(tmpdir(), 'vlbench-audio-')), 'picture-only.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=16x16:rate=5:duration=1', '-c:v', 'mpeg4', silent]);
+  await preprocessAudio(silent).then(
+    () => assert.unreachable('a file without audio was accepted'),
+    (e: Error) => {
+      assert.instance(e, AudioDecodeError);
+      assert.match(e.message, /picture-only\.mp4: the file has no audio track/);
+    },
+  );
+});
+
+test('fbank of only the leading frames equals the leading frames of the whole fbank, at every rate', () => {
+  // Noise (xorshift) so every frame differs; 3.3 s is longer than the 150 frames kept.
+  let state = 2463534242;
+  const noise = () => {
+    state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
+    return ((state >>> 0) / 2 ** 32) * 2 - 1;
+  };
+  for (const rate of [8000, 11025, 16000, 22050, 44100, 48000]) {
+    const samples = Math.round(rate * 3.3);
+    const channels = [Float32Array.from({ length: samples }, noise), Float32Array.from({ length: samples }, noise)];
+    const audio = { sampleRate: rate, channels };
+    const whole = beatsFbank(audio);
+    const leading = beatsFbank(audio, 150);
+    assert.is(leading.frames, whole.frames, `${rate} Hz: the whole file's frame count`);
+    assert.is(leading.data.length, 150 * 128, `${rate} Hz: 150 frames computed`);
+    assert.equal(Array.from(leading.data), Array.from(whole.data.subarray(0, 150 * 128)), `${rate} Hz`);
+  }
 });
 
 test.run();
