@@ -221,9 +221,14 @@ export interface BatchProgressRecord {
   readonly phase: 'batch' | 'embed';
   readonly samples: number;
   readonly failed: number;
+  /**
+   * The batch's share of the elapsed time: from the previous batch's write (or its own start, if
+   * later) to its write. Batches overlap (one is prepared while the one before it runs), so these
+   * add up to the task's wall time, where each batch's start-to-finish span would not.
+   */
   readonly wallMs: number;
   readonly generatedTokens: number;
-  /** Per-sample latency in ms: the batch's wall time shared by its samples. */
+  /** Per-sample latency in ms: the batch's own time (preparing its media, running the model) shared by its samples. */
   readonly latenciesMs: readonly number[];
   readonly stagesMs: Readonly<Record<'preprocess' | 'encode' | 'fusion' | 'decode', number>>;
   readonly rssBytes: number;

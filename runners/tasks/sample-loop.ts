@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type { LoaderItem, MediaRef, Sample } from '../../datasets/samples.js';
 import type { PreparedMedia } from '../../models/capabilities.js';
 import type { FailedPrediction, PredictionRecord } from '../../reports/records.js';
+import { StageClock, zeroStages } from '../run/measure.js';
 import { taskItems } from '../run/samples.js';
 import { SampleFailedError, type TaskContext } from './context.js';
 
@@ -64,17 +65,25 @@ interface PreparedBatch<S> {
   readonly ready: Prepared<S>[];
   readonly failures: FailedPrediction[];
   readonly started: number;
+  /** Time spent preparing this batch's media. */
+  readonly prepareMs: number;
+  /** This batch's own stage times: batches overlap, so one clock for all would mix them. */
+  readonly clock: StageClock;
 }
 
 interface InferredBatch<S> {
   readonly prepared: PreparedBatch<S>;
   readonly outputs: Output[];
-  readonly wallMs: number;
+  /** Time the model spent on this batch (not waiting for the batch ahead of it to finish). */
+  readonly inferMs: number;
 }
 
 /**
  * Batch n+1 is prepared while batch n decodes; up to `decodeConcurrency` batches decode at once;
- * writes stay in batch order.
+ * writes stay in batch order. So batches overlap in time, and each is measured twice: its own
+ * time (preparing + running, the latency its samples share) and its share of the elapsed time
+ * (from the previous batch's write, or its own start if later, to its write), which adds up to
+ * the task's wall time and gives samples/s.
  */
 class SampleLoop<S extends { readonly id: string }> {
   private readonly state = { done: 0, failed: 0, requested: 0 };
@@ -82,6 +91,7 @@ class SampleLoop<S extends { readonly id: string }> {
   private readonly decodeLimit: ReturnType<typeof pLimit>;
   private batch: Pending<S>[] = [];
   private lastWrite: Promise<void> = Promise.resolve();
+  private lastWrittenAt = -Infinity;
   private readonly pending: Promise<void>[] = [];
 
   constructor(private readonly task: SampleTask<S>, private readonly ctx: TaskContext) {
@@ -96,10 +106,10 @@ class SampleLoop<S extends { readonly id: string }> {
     return record;
   }
 
-  private async prepareOne(p: Pending<S>): Promise<{ ok: true; prepared: Prepared<S> } | { ok: false; failure: FailedPrediction }> {
+  private async prepareOne(p: Pending<S>, clock: StageClock): Promise<{ ok: true; prepared: Prepared<S> } | { ok: false; failure: FailedPrediction }> {
     const media = this.task.media(p.sample);
     try {
-      return { ok: true, prepared: { ...p, media: await Promise.all(media.map((m) => this.ctx.model.adapter.prepare(m, this.ctx.clock))) } };
+      return { ok: true, prepared: { ...p, media: await Promise.all(media.map((m) => this.ctx.model.adapter.prepare(m, clock))) } };
     } catch (error) {
       const paths = media.map((m) => m.path).join(', ');
       return { ok: false, failure: failedRecord(this.ctx, p.index, p.sample.id, preparationFailure(paths, error as Error), paths) };
@@ -108,26 +118,40 @@ class SampleLoop<S extends { readonly id: string }> {
 
   private async prepare(batch: readonly Pending<S>[]): Promise<PreparedBatch<S>> {
     const started = performance.now();
-    const results = await Promise.all(batch.map((p) => this.prepareLimit(() => this.prepareOne(p))));
+    const clock = new StageClock(this.ctx.signal);
+    const results = await Promise.all(batch.map((p) => this.prepareLimit(() => this.prepareOne(p, clock))));
     return {
       ready: results.flatMap((r) => (r.ok ? [r.prepared] : [])),
       failures: results.flatMap((r) => (r.ok ? [] : [this.fail(r.failure)])),
-      started,
+      started, prepareMs: performance.now() - started, clock,
     };
   }
 
+  /** Run the task on `ready` once the decode slot is free; `ms` is the run's own time. */
+  private async timedInfer(ready: readonly Prepared<S>[], clock: StageClock): Promise<{ outputs: Output[]; ms: number }> {
+    return this.decodeLimit(async () => {
+      const start = performance.now();
+      try {
+        return { outputs: await this.task.infer(ready, { ...this.ctx, clock }), ms: performance.now() - start };
+      } catch (error) {
+        throw new TimedFailure(error, performance.now() - start);
+      }
+    });
+  }
+
   private async infer(prepared: PreparedBatch<S>): Promise<InferredBatch<S>> {
-    if (prepared.ready.length === 0) return { prepared, outputs: [], wallMs: performance.now() - prepared.started };
+    if (prepared.ready.length === 0) return { prepared, outputs: [], inferMs: 0 };
     try {
-      const outputs = await this.decodeLimit(() => this.task.infer(prepared.ready, this.ctx));
-      return { prepared, outputs, wallMs: performance.now() - prepared.started };
-    } catch (error) {
+      const { outputs, ms } = await this.timedInfer(prepared.ready, prepared.clock);
+      return { prepared, outputs, inferMs: ms };
+    } catch (caught) {
+      const { error, ms } = TimedFailure.of(caught);
       // A batch of one already says which sample failed: no second run.
       if (prepared.ready.length === 1) {
         const failures = [...prepared.failures, this.sampleFailed(prepared.ready[0]!, error)];
-        return { prepared: { ready: [], failures, started: prepared.started }, outputs: [], wallMs: performance.now() - prepared.started };
+        return { prepared: { ...prepared, ready: [], failures }, outputs: [], inferMs: ms };
       }
-      return this.inferOneByOne(prepared);
+      return this.inferOneByOne(prepared, ms);
     }
   }
 
@@ -135,19 +159,24 @@ class SampleLoop<S extends { readonly id: string }> {
    * A batch the model refused (one sample's prompt too long for the LM, an input the family cannot
    * take) is run again sample by sample, so that only the samples that fail on their own are lost.
    */
-  private async inferOneByOne(prepared: PreparedBatch<S>): Promise<InferredBatch<S>> {
+  private async inferOneByOne(prepared: PreparedBatch<S>, refusedMs: number): Promise<InferredBatch<S>> {
     const ready: Prepared<S>[] = [];
     const outputs: Output[] = [];
     const failures = [...prepared.failures];
+    let inferMs = refusedMs;
     for (const p of prepared.ready) {
       try {
-        outputs.push(...(await this.decodeLimit(() => this.task.infer([p], this.ctx))));
+        const run = await this.timedInfer([p], prepared.clock);
+        outputs.push(...run.outputs);
+        inferMs += run.ms;
         ready.push(p);
-      } catch (error) {
+      } catch (caught) {
+        const { error, ms } = TimedFailure.of(caught);
+        inferMs += ms;
         failures.push(this.sampleFailed(p, error));
       }
     }
-    return { prepared: { ready, failures, started: prepared.started }, outputs, wallMs: performance.now() - prepared.started };
+    return { prepared: { ...prepared, ready, failures }, outputs, inferMs };
   }
 
   /** The failed record of a sample the model threw on (with --fail-fast, the error that stops the run). */
@@ -158,15 +187,18 @@ class SampleLoop<S extends { readonly id: string }> {
     return this.fail(failedRecord(this.ctx, p.index, p.sample.id, reason, paths || `sample ${p.sample.id}`));
   }
 
-  private write({ prepared, outputs, wallMs }: InferredBatch<S>): void {
+  private write({ prepared, outputs, inferMs }: InferredBatch<S>): void {
     const ctx = this.ctx;
-    const perSample = prepared.ready.length > 0 ? wallMs / prepared.ready.length : 0;
+    const now = performance.now();
+    const wallMs = now - Math.max(this.lastWrittenAt, prepared.started);
+    this.lastWrittenAt = now;
+    const perSample = prepared.ready.length > 0 ? (prepared.prepareMs + inferMs) / prepared.ready.length : 0;
     const records = [...outputs.map((o) => o.record(perSample)), ...prepared.failures];
     records.sort((a, b) => (a.sampleIndex ?? 0) - (b.sampleIndex ?? 0));
     ctx.writer.write(records, {
       phase: 'batch', samples: prepared.ready.length, failed: prepared.failures.length, wallMs,
       generatedTokens: outputs.reduce((sum, o) => sum + o.generatedTokens, 0),
-      latenciesMs: prepared.ready.map(() => perSample), stagesMs: ctx.clock.take(),
+      latenciesMs: prepared.ready.map(() => perSample), stagesMs: prepared.clock.take(),
     });
     this.state.done += prepared.ready.length;
     this.state.failed += prepared.failures.length;
@@ -191,7 +223,7 @@ class SampleLoop<S extends { readonly id: string }> {
   private async recordLoaderFailure(index: number, item: LoaderItem & { kind: 'failure' }): Promise<void> {
     const record = this.fail(failedRecord(this.ctx, index, item.id, item.reason, describeSource(item)));
     await this.lastWrite;
-    this.ctx.writer.write([record], { phase: 'batch', samples: 0, failed: 1, wallMs: 0, generatedTokens: 0, latenciesMs: [], stagesMs: this.ctx.clock.take() });
+    this.ctx.writer.write([record], { phase: 'batch', samples: 0, failed: 1, wallMs: 0, generatedTokens: 0, latenciesMs: [], stagesMs: zeroStages() });
     this.state.failed += 1;
   }
 
@@ -217,6 +249,15 @@ class SampleLoop<S extends { readonly id: string }> {
     if (this.batch.length > 0 && !ctx.signal.aborted) await this.flush();
     for (const written of this.pending) await written;
     return { ...this.state, interrupted: ctx.signal.aborted };
+  }
+}
+
+/** A model call that threw, with how long it ran before it did. */
+class TimedFailure {
+  constructor(readonly error: unknown, readonly ms: number) {}
+
+  static of(caught: unknown): TimedFailure {
+    return caught instanceof TimedFailure ? caught : new TimedFailure(caught, 0);
   }
 }
 

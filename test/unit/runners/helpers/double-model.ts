@@ -7,7 +7,8 @@
  * Capabilities come from a small JSON "manifest" (test/fixtures/runs-runner/models/*.json).
  *
  * Env VLBENCH_DOUBLE_LOG=FILE appends one line per answered sample (`<model> <capability> <path>`), so
- * tests can tell what a run computed; VLBENCH_DOUBLE_DELAY_MS slows each model call;
+ * tests can tell what a run computed; VLBENCH_DOUBLE_DELAY_MS slows each model call and
+ * VLBENCH_DOUBLE_PREPARE_DELAY_MS each media preparation;
  * VLBENCH_DOUBLE_REFUSE=TEXT makes every per-sample call (caption, answer, instruction) whose batch
  * holds a path containing TEXT throw, as a real model refuses an input it cannot take. Under
  * doSample, captions and answers gain a word drawn the way the real sampler draws (per call).
@@ -107,6 +108,8 @@ export function doubleAdapter(spec: DoubleManifest['testDouble']): FamilyAdapter
     async prepare(media: MediaInput, ctx) {
       return ctx.time('preprocess', async () => {
         if (media.modality !== 'image') throw new Error(`the double reads images, got ${media.modality}`);
+        const delay = Number(process.env.VLBENCH_DOUBLE_PREPARE_DELAY_MS ?? 0);
+        if (delay > 0) await sleep(delay);
         const { data, info } = await sharp(media.path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
         const mean = [0, 0, 0];
         for (let i = 0; i < data.length; i++) mean[i % 3]! += data[i]! / 255 / (info.width * info.height);
