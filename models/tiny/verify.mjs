@@ -4,6 +4,8 @@
 // 2. @huggingface/tokenizers gives exactly the ids the Python tokenizers produced (and trained on)
 //    for every text of the bundled test split (.cache/token_ids.json, from tinyvl/probes.py).
 // Usage (from the repository root): node models/tiny/verify.mjs
+// Both inputs live in the git-ignored training cache (models/tiny/.cache/, or $TINY_CACHE), which
+// `npm run models:train` writes; without it the script says so and exits 1.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cache = process.env.TINY_CACHE ?? join(here, '.cache');
 const TOLERANCE = 1e-4;
 let failures = 0;
+const NEEDS_TRAINING = 'written by `npm run models:train` (the training cache is git-ignored, so a fresh clone has none)';
 
 function tensorOf(spec) {
   if (spec.dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(spec.data.map((v) => BigInt(v))), spec.dims);
@@ -22,6 +25,11 @@ function tensorOf(spec) {
 
 async function checkGraphs() {
   const probes = join(cache, 'probes');
+  if (!existsSync(probes)) {
+    console.log(`FAIL no graph probes in ${probes}: they are ${NEEDS_TRAINING}`);
+    failures++;
+    return;
+  }
   for (const model of readdirSync(probes).sort()) {
     for (const file of readdirSync(join(probes, model)).sort()) {
       const probe = JSON.parse(readFileSync(join(probes, model, file), 'utf8'));
@@ -49,7 +57,7 @@ async function checkGraphs() {
 function checkTokenizers() {
   const path = join(cache, 'token_ids.json');
   if (!existsSync(path)) {
-    console.log('no token_ids.json (run the Python release first)');
+    console.log(`FAIL no ${path}: it is ${NEEDS_TRAINING}`);
     failures++;
     return;
   }
@@ -69,6 +77,10 @@ function checkTokenizers() {
   }
 }
 
+if (!existsSync(cache)) {
+  console.log(`no training cache at ${cache}: verify.mjs compares against the PyTorch outputs and token ids ${NEEDS_TRAINING}; run that first (TINY_CACHE moves the cache)`);
+  process.exit(1);
+}
 await checkGraphs();
 checkTokenizers();
 console.log(failures ? `${failures} failure(s)` : 'all checks passed');

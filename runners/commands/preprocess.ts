@@ -38,7 +38,8 @@ Kinds and their options:
   video PATH         folder of frames, or a video file (needs ffmpeg); [frames, 3, S, S]
     --size N           frame side (default 224)
     --frames N         frames to sample (default 4)
-    --sampling MODE    uniform (paper-time decord) | headtail (LAVIS HEAD) (default uniform)
+    --sampling MODE    uniform (paper-time decord) | head-tail (LAVIS HEAD; model.json's spelling,
+                       headtail also accepted) (default uniform)
     --channels ORDER   rgb | bgr (LAVIS HEAD's OpenCV quirk) (default rgb)`;
 
 const OPTIONS = {
@@ -72,6 +73,12 @@ function choice<T extends string>(flag: string, value: string | undefined, allow
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} expects one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
+}
+
+/** `--sampling`: model.json's `preprocess.video.sampling` spelling, plus the older `headtail`. */
+function sampling(value: string | undefined): FrameSampling {
+  if (value === 'headtail') return 'headtail';
+  return choice('sampling', value, ['uniform', 'head-tail'] as const, 'uniform') === 'head-tail' ? 'headtail' : 'uniform';
 }
 
 function triple(flag: string, value: string | undefined, fallback: readonly [number, number, number]): readonly [number, number, number] {
@@ -109,7 +116,7 @@ async function tensorFor(kind: Kind, input: string, v: Values): Promise<{ data: 
       return preprocessVideo(input, {
         size: parsePositiveInt('--size', str('size')) ?? 224,
         nFrames: parsePositiveInt('--frames', str('frames')) ?? 4,
-        sampling: choice<FrameSampling>('sampling', str('sampling'), ['uniform', 'headtail'], 'uniform'),
+        sampling: sampling(str('sampling')),
         channels: choice('channels', str('channels'), ['rgb', 'bgr'] as const, 'rgb'),
       });
     default: {

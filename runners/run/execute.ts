@@ -6,6 +6,7 @@
  */
 import { SessionPool } from '../../models/onnx/session-pool.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { DeviceRequest, LoadedModel, LoadOptions } from '../../models/load.js';
 import { RUN_LOCK_FILE, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
@@ -58,15 +59,35 @@ export interface RunResult {
   readonly scores: ScoresFile | null;
 }
 
-function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly string[] | null): { reference: string; manifestPath: string }[] {
+/**
+ * The name a suite's model goes by for `--models` and in messages: as the suite writes it, except
+ * that a `${data.NAME}` entry goes by what it resolved to (the registered model name, else the
+ * model.json path), never by the placeholder alone.
+ */
+function resolvedModelName(ref: { reference: string; manifestPath: string }, registered: ReadonlyMap<string, string>): string {
+  if (!/^\$\{data\.[^}]+\}$/.test(ref.reference)) return ref.reference;
+  const name = [...registered].find(([, path]) => path === ref.manifestPath)?.[0];
+  if (name !== undefined) return name;
+  const inHere = relative(process.cwd(), ref.manifestPath);
+  return inHere === '' || inHere.startsWith('..') || isAbsolute(inHere) ? ref.manifestPath : inHere;
+}
+
+function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly string[] | null, registered: ReadonlyMap<string, string>): { reference: string; manifestPath: string }[] {
   const all = new Map<string, { reference: string; manifestPath: string }>();
   for (const suite of suites) for (const m of suite.models) if (!all.has(m.manifestPath)) all.set(m.manifestPath, { reference: m.name, manifestPath: m.manifestPath });
   if (filter === null) return [...all.values()];
-  const names = [...all.values()].map((m) => m.reference);
+  const refs = [...all.values()].map((m) => ({ ...m, resolved: resolvedModelName(m, registered) }));
+  // A `${data.NAME}` model is selected by its resolved name (a path also by where it points) or by the placeholder.
+  const selects = (m: (typeof refs)[number], wanted: string): boolean =>
+    wanted === m.reference || wanted === m.resolved || (m.resolved !== m.reference && resolve(wanted) === m.manifestPath);
+  const names = refs.map((m) => m.resolved);
   for (const wanted of filter) {
-    if (!names.includes(wanted)) throw new UsageError(`--models: '${wanted}' is not a model of the suites${didYouMean(wanted, names)}; models: ${names.join(', ')}`);
+    if (!refs.some((m) => selects(m, wanted))) {
+      const listed = refs.map((m) => (m.resolved === m.reference ? m.reference : `${m.resolved} (${m.reference})`));
+      throw new UsageError(`--models: '${wanted}' is not a model of the suites${didYouMean(wanted, names)}; models: ${listed.join(', ')}`);
+    }
   }
-  return [...all.values()].filter((m) => filter.includes(m.reference));
+  return refs.filter((m) => filter.some((wanted) => selects(m, wanted))).map(({ reference, manifestPath }) => ({ reference, manifestPath }));
 }
 
 function checkNotAFile(dir: RunDirectory): void {
@@ -120,7 +141,7 @@ export function loadRunSuites(files: readonly string[], data: Readonly<Record<st
  */
 export async function runSuites(options: RunOptions, loaded?: readonly LoadedSuite[]): Promise<RunResult> {
   const suites = loaded ?? loadRunSuites(options.suites, options.data, options.registeredModels, options.tasks);
-  const refs = selectModelRefs(suites, options.models);
+  const refs = selectModelRefs(suites, options.models, options.registeredModels);
   const dir = new RunDirectory(options.out);
   checkNotAFile(dir);
   const unlock = lockRunDirectory(dir.root);

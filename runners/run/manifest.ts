@@ -116,8 +116,17 @@ export function checkResumable(dir: string, previous: ExperimentFacts, current: 
   const changed = Object.keys(now).filter((key) => !unknown.includes(key) && before[key] !== now[key]);
   if (changed.length > 0) {
     const details = [...modelChanges(previous, current), ...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);
-    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the ${changed.join(', ')} differ from the run being resumed${details.length ? ` (${details.join('; ')})` : ''}; undo the change, or start a new run with a different --out`);
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: ${theyDiffer(changed)} from the run being resumed${details.length ? ` (${details.join('; ')})` : ''}; undo the change, or start a new run with a different --out`);
   }
+}
+
+/** Identity parts named in the singular (the others are plural nouns: suites, models, settings, ...). */
+const SINGULAR_PARTS: ReadonlySet<string> = new Set(['limit', 'shard']);
+
+/** "the limit differs", "the suites and settings differ", "the models, datasets and limit differ". */
+export function theyDiffer(parts: readonly string[]): string {
+  const list = parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `the ${list} ${parts.length === 1 && SINGULAR_PARTS.has(parts[0]!) ? 'differs' : 'differ'}`;
 }
 
 /** "task t, model m: generation.numBeams 3 -> 5" for each setting that differs. */

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import type { PredictionRecord, ScoresFile } from '../../../reports/records.js';
 import { bundledModels, loadModel } from '../../../models/load.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
-import { ResumeMismatchError } from '../../../runners/run/manifest.js';
+import { ResumeMismatchError, theyDiffer } from '../../../runners/run/manifest.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { predictionKey } from '../../../runners/tasks/context.js';
 import { FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
@@ -179,7 +179,7 @@ test('resume: a changed setting is refused naming it; a changed description or g
   writeFileSync(suite, JSON.stringify(changed));
   await runDouble({ suites: [suite], models: ['double-blip'], out, resume: true }).then(
     () => assert.unreachable('a changed setting was resumed'),
-    (error: Error) => assert.match(error.message, /cannot resume: the suites, settings differ from the run being resumed \(task captioning, model tiny-blip-double: generation\.numBeams 3 -> 5\)/),
+    (error: Error) => assert.match(error.message, /cannot resume: the suites and settings differ from the run being resumed \(task captioning, model tiny-blip-double: generation\.numBeams 3 -> 5\)/),
   );
 });
 
@@ -209,10 +209,18 @@ test('resume: a changed --limit or model.json is refused before any model loads'
     assert.match(error.message, cause);
     assert.is(loads.length, 2, 'no model was loaded for the refused resume');
   };
-  await runDouble({ ...options, limit: 4, resume: true }).then(() => assert.unreachable('a changed --limit was resumed'), (e: Error) => refused(e, /the limit differ/));
+  await runDouble({ ...options, limit: 4, resume: true }).then(() => assert.unreachable('a changed --limit was resumed'), (e: Error) => refused(e, /cannot resume: the limit differs from the run being resumed/));
   const manifest = JSON.parse(readFileSync(blip, 'utf8')) as { generation?: Record<string, unknown> };
   writeFileSync(blip, JSON.stringify({ ...manifest }, null, 1));
   await runDouble({ ...options, resume: true }).then(() => assert.unreachable('a changed model.json was resumed'), (e: Error) => refused(e, /model tiny-blip: its model\.json changed/));
+});
+
+test('the refusal reads as English for one and for several differing parts', () => {
+  assert.is(theyDiffer(['limit']), 'the limit differs');
+  assert.is(theyDiffer(['shard']), 'the shard differs');
+  assert.is(theyDiffer(['settings']), 'the settings differ');
+  assert.is(theyDiffer(['suites', 'settings']), 'the suites and settings differ');
+  assert.is(theyDiffer(['models', 'datasets', 'limit']), 'the models, datasets and limit differ');
 });
 
 test.run();

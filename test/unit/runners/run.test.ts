@@ -6,14 +6,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FailedPrediction, PredictionRecord, RunManifest, ScoresFile, TimingsFile } from '../../../reports/records.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { SampleFailedError } from '../../../runners/tasks/context.js';
 import { UsageError } from '../../../runners/errors.js';
-import { runDouble } from './helpers/run-double.js';
+import { FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
+import { runDouble, tempDir } from './helpers/run-double.js';
 
 let result: Awaited<ReturnType<typeof runDouble>>;
 let dir: RunDirectory;
@@ -127,6 +128,29 @@ test('an unknown --models name stops before any model loads', async () => {
     assert.match((error as Error).message, /'double-bilp' is not a model of the suites \(did you mean 'double-blip'\?\)/);
   }
   assert.is(loads, 0);
+});
+
+test('a ${data.NAME} model is named by what it resolved to in --models and its error, not by the placeholder', async () => {
+  const fixture = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')) as { tasks: { id: string }[] };
+  const suite = join(tempDir('data-model'), 'data-model.suite.json');
+  writeFileSync(suite, JSON.stringify({
+    ...fixture, data: { d: join(dirname(FIXTURE_SUITE), 'data'), model: null }, models: ['${data.model}'], gates: undefined,
+    tasks: fixture.tasks.filter((t) => t.id === 'captioning'),
+  }));
+  let loads = 0;
+  const counting: typeof loadDouble = (path, options) => ((loads += 1), loadDouble(path, options));
+  try {
+    await runDouble({ suites: [suite], data: { model: 'double-blip' }, models: ['double-albef'], loadModel: counting });
+    assert.unreachable('should stop');
+  } catch (error) {
+    assert.instance(error, UsageError);
+    assert.match((error as Error).message, "--models: 'double-albef' is not a model of the suites (did you mean 'double-blip'?); models: double-blip (${data.model})");
+  }
+  assert.is(loads, 0);
+  const run = await runDouble({ suites: [suite], data: { model: 'double-blip' }, models: ['double-blip'], limit: 2, loadModel: counting });
+  assert.is(loads, 1);
+  const selected = new RunDirectory(run.dir).readJson<ScoresFile>(new RunDirectory(run.dir).scores);
+  assert.equal(selected.results.map((r) => `${r.model}/${r.task}`), ['tiny-blip-double/captioning']);
 });
 
 test('the run directory refuses to be overwritten without --resume', async () => {

@@ -5,7 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { preprocessCommand } from '../../../../runners/commands/preprocess.js';
 import { UsageError } from '../../../../runners/errors.js';
-import { parseNpy } from '../../../../models/preprocess/npy.js';
+import { encodeNpyFloat32, parseNpy } from '../../../../models/preprocess/npy.js';
+import { preprocessVideo } from '../../../../models/preprocess/video.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vlbench-preprocess-'));
 
@@ -40,6 +41,23 @@ test('pointcloud and audio write tensors of the model shapes', async () => {
   assert.equal(parseNpy(readFileSync(audio), audio).shape, [2, 512, 128]);
 });
 
+test("video --sampling takes model.json's spelling head-tail, and headtail as an alias", async () => {
+  const write = async (sampling: string) => {
+    const out = join(dir, `video-${sampling}.npy`);
+    const { result } = await quietly(() => preprocessCommand.run(['video', 'test/fixtures/video/frames_7', '--size', '16', '--frames', '4', '--sampling', sampling, '--out', out]));
+    assert.is(result, 0, sampling);
+    return readFileSync(out);
+  };
+  const headTail = await write('head-tail');
+  assert.equal(parseNpy(headTail, 'head-tail').shape, [4, 3, 16, 16]);
+  const expected = await preprocessVideo('test/fixtures/video/frames_7', { size: 16, nFrames: 4, sampling: 'headtail' });
+  assert.equal(headTail, Buffer.from(encodeNpyFloat32(expected.data, expected.dims)));
+  assert.equal(await write('headtail'), headTail);
+  assert.not.equal(await write('uniform'), headTail);
+  const { stdout } = await quietly(() => preprocessCommand.run(['--help']));
+  assert.match(stdout, /uniform \(paper-time decord\) \| head-tail/);
+});
+
 test('usage errors: missing --out, unknown kind, an option of another kind, a bad choice', async () => {
   const cases: [string[], RegExp][] = [
     [['image', 'x.jpg'], /--out OUT\.npy is required/],
@@ -47,6 +65,7 @@ test('usage errors: missing --out, unknown kind, an option of another kind, a ba
     [['audio', 'x.wav', '--size', '3', '--out', 'o.npy'], /--size does not apply to 'audio'/],
     [['image', 'x.jpg', '--resize', 'squash', '--out', 'o.npy'], /--resize expects one of stretch, crop/],
     [['image', 'x.jpg', '--bogus', '--out', 'o.npy'], /Unknown option '--bogus'/],
+    [['video', 'frames', '--sampling', 'head_tail', '--out', 'o.npy'], /--sampling expects one of uniform, head-tail, got 'head_tail'/],
   ];
   for (const [argv, message] of cases) {
     try {
