@@ -215,7 +215,10 @@ export interface BatchProgressRecord {
   readonly task: string;
   /** 1 for the first `vlbench run`, +1 for each `--resume`. */
   readonly session: number;
-  /** The first batch of each session is warm-up and excluded from timings. */
+  /**
+   * The first batch of each session is warm-up, left out of throughput and latency (except for
+   * retrieval throughput, and a task that ran as one batch: runners/run/timings.ts).
+   */
   readonly warmup: boolean;
   /** 'embed' = retrieval's embedding pass over the whole gallery (no queries answered). */
   readonly phase: 'batch' | 'embed';
@@ -232,6 +235,15 @@ export interface BatchProgressRecord {
   readonly latenciesMs: readonly number[];
   readonly stagesMs: Readonly<Record<'preprocess' | 'encode' | 'fusion' | 'decode', number>>;
   readonly rssBytes: number;
+}
+
+/**
+ * A pair that ranks (ALBEF/BLIP answer lists, multiple choice, retrieval) generates no token by
+ * design: its tokens/s is not a measured zero. Tables show n/a, charts and the long CSV leave it
+ * out, report.json writes null, and a tokens/s gate is not applicable to it.
+ */
+export function ranksOnly(timing: Pick<TaskTimings, 'generatedTokens'>): boolean {
+  return timing.generatedTokens === 0;
 }
 
 export interface TimingsFile {

@@ -91,14 +91,6 @@ export function breakdownName(name: string, task: ReportTask): { metric: string;
   return { metric: task.metrics.includes('vqa_accuracy') ? 'vqa_accuracy' : task.primaryMetric, grouping: name };
 }
 
-/**
- * A pair that ranks (ALBEF/BLIP answer lists, multiple choice) generates no token by design: its
- * tokens/s is not a measured zero (a table shows n/a, the tokens/s chart leaves it out).
- */
-export function ranksOnly(timing: TaskTimings): boolean {
-  return timing.generatedTokens === 0;
-}
-
 /** `0/2` for a run that is shard 0 of 2, null for a whole run. */
 export function shardLabel(run: ReportRun): string | null {
   return run.shard ? `${run.shard.index}/${run.shard.count}` : null;

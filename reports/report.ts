@@ -16,6 +16,7 @@ import { renderSvg, svgToPng } from './charts/render.js';
 import { renderHtmlReport } from './html/html-report.js';
 import { findPublished, shippedPublished, readPublishedFile, type PublishedEntry } from './published.js';
 import { buildReportData, partialNote, shardLabel, type ReportData } from './report-model.js';
+import { ranksOnly } from './records.js';
 import { removePreviousReport } from './report-files.js';
 import { readRun } from './run-reader.js';
 import { buildTables, type Table } from './tables/build-tables.js';
@@ -64,7 +65,7 @@ export function reportJson(data: ReportData, published: readonly PublishedEntry[
       return {
         run: r.model.run.label, model: r.model.modelId, family: r.model.family, variant: r.model.variant, task: r.task, kind: r.kind,
         metrics: r.scores.metrics, breakdowns: r.scores.breakdowns, counts: r.scores.counts,
-        timing: t ? { provider: t.provider, wallSeconds: t.wallSeconds, samplesPerSecond: t.samplesPerSecond, tokensPerSecond: t.tokensPerSecond, latencyMs: t.latencyMs, peakRssBytes: t.peakRssBytes } : null,
+        timing: t ? { provider: t.provider, wallSeconds: t.wallSeconds, samplesPerSecond: t.samplesPerSecond, tokensPerSecond: ranksOnly(t) ? null : t.tokensPerSecond, latencyMs: t.latencyMs, peakRssBytes: t.peakRssBytes } : null,
         published: pub,
       };
     }),

@@ -5,7 +5,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { familyColourScale, FAMILY_STYLES } from '../families.js';
-import { breakdownName, ranksOnly, type ReportData } from '../report-model.js';
+import { breakdownName, type ReportData } from '../report-model.js';
+import { ranksOnly } from '../records.js';
 
 export interface ChartSpec {
   /** File stem: <name>.vl.json, <name>.svg, <name>.png. */
@@ -90,7 +91,7 @@ function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokens
     title: `Throughput by family and task (${label})`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      title: { text: `Throughput: ${label}`, subtitle: measure === 'samplesPerSecond' ? 'warm-up excluded; higher is better' : 'warm-up excluded; higher is better; pairs that rank rather than generate (no generated tokens) left out' },
+      title: { text: `Throughput: ${label}`, subtitle: measure === 'samplesPerSecond' ? 'first batch of each session (warm-up) excluded, retrieval counts all; higher is better' : 'first batch of each session (warm-up) excluded; higher is better; pairs that rank rather than generate (no generated tokens) left out' },
       config: CHART_CONFIG,
       data: { values },
       facet: { column: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER } },

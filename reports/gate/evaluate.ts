@@ -23,7 +23,7 @@
  * the baseline lacks is a harness error (a renamed id, or a baseline from another suite) unless
  * the caller allows it; then it is reported as 'no-baseline' (skipped).
  */
-import type { TaskTimings } from '../records.js';
+import { ranksOnly, type TaskTimings } from '../records.js';
 import { pairedBootstrap, quantileSorted, unpairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
 import { describeGate, type GateSpec, type LatencyStatistic, type TimingMeasure, TIMING_MEASURES } from '../gate-spec.js';
 import { boundShortfall, comparisonShortfall, countsFor, incomplete, requestedNote, unmatchedShortfall } from './coverage.js';
@@ -140,11 +140,33 @@ function qualityTargets(current: RunSnapshot, metric: string): SnapshotResult[] 
   return current.results.filter((r) => metric in r.metrics || (reportsMetric(current, r.task, metric) && incomplete(r.counts)));
 }
 
+const RANKS_NOT_GENERATES = 'the model ranks answers or options rather than generating text: no tokens, so no tokens/s';
+
+/** Why `measure` does not apply to a pair with these timings (tokens/s of a ranking pair), else null. */
+function timingNotApplicable(measure: TimingMeasure, ...timings: readonly TaskTimings[]): string | null {
+  return measure === 'tokensPerSecond' && timings.some(ranksOnly) ? RANKS_NOT_GENERATES : null;
+}
+
+interface BoundTarget {
+  readonly target: Target;
+  readonly value: number | null;
+  readonly notApplicable?: string;
+}
+
 /** The pairs a floor or ceiling checks; a pair without a value (every sample failed) fails. */
-function boundTargets(gate: Extract<GateSpec, { kind: 'floor' | 'ceiling' }>, current: RunSnapshot): { target: Target; value: number | null }[] {
+function boundTargets(gate: Extract<GateSpec, { kind: 'floor' | 'ceiling' }>, current: RunSnapshot): BoundTarget[] {
   const timing = isTimingMeasure(gate.metric) ? gate.metric : undefined;
-  if (timing) return current.timings.map((t) => ({ target: { model: t.model, task: t.task }, value: timingValue(t, timing) }));
+  if (timing) {
+    return current.timings.map((t) => ({ target: { model: t.model, task: t.task }, value: timingValue(t, timing), notApplicable: timingNotApplicable(timing, t) ?? undefined }));
+  }
   return qualityTargets(current, gate.metric).map((r) => ({ target: { model: r.model, task: r.task }, value: r.metrics[gate.metric] ?? null }));
+}
+
+function notApplicableVerdict(gate: GateSpec, target: Target, metric: string, reason: string): GateVerdict {
+  return verdict({
+    gate: describeGate(gate), kind: gate.kind, model: target.model, task: target.task, metric, baseline: null, current: null,
+    difference: null, interval: null, unit: 'metric', status: 'not-applicable', reason, n: null,
+  });
 }
 
 function reportsMetric(snapshot: RunSnapshot, task: string, metric: string): boolean {
@@ -152,7 +174,8 @@ function reportsMetric(snapshot: RunSnapshot, task: string, metric: string): boo
 }
 
 function boundVerdicts(gate: Extract<GateSpec, { kind: 'floor' | 'ceiling' }>, current: RunSnapshot): GateVerdict[] {
-  return boundTargets(gate, current).filter(({ target }) => inScope(gate, current, target)).map(({ target, value }) => {
+  return boundTargets(gate, current).filter(({ target }) => inScope(gate, current, target)).map(({ target, value, notApplicable }) => {
+    if (notApplicable !== undefined) return notApplicableVerdict(gate, target, gate.metric, notApplicable);
     const reason = boundShortfall(countsFor(current, target.model, target.task));
     const within = value !== null && (gate.kind === 'floor' ? value >= gate.min : value <= gate.max);
     return verdict({
@@ -320,6 +343,8 @@ function timingVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-l
   });
   return [...dropped, ...current.timings.filter((t) => inScope(gate, current, t)).map((cur) => {
     const base = baseline.timings.find((t) => t.model === cur.model && t.task === cur.task);
+    const notApplicable = timingNotApplicable(metric, cur, ...(base ? [base] : []));
+    if (notApplicable !== null) return notApplicableVerdict(gate, cur, metric, notApplicable);
     if (!base) return noBaseline(ctx, cur, metric, timingValue(cur, metric), 'timings');
     const boot: BootstrapOptions = { replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, ctx.index, cur) };
     return withShortfall(
@@ -348,10 +373,7 @@ function notApplicableVerdicts(gate: GateSpec, current: RunSnapshot): GateVerdic
   // Predictions written for a split without references (a test server's) have no score to gate.
   const unreferenced = current.results.filter((r) => !(metric in r.metrics) && (r.counts.unannotated ?? 0) > 0 && r.counts.scored === 0)
     .map((r) => ({ model: r.model, task: r.task, reason: `no reference answers: ${r.counts.unannotated} predictions written, not scored` }));
-  return [...(current.notApplicable ?? []), ...unreferenced].filter((n) => inScope(gate, current, n) && reportsIt(n.task)).map((n) => verdict({
-    gate: describeGate(gate), kind: gate.kind, model: n.model, task: n.task, metric, baseline: null, current: null,
-    difference: null, interval: null, unit: 'metric', status: 'not-applicable', reason: n.reason, n: null,
-  }));
+  return [...(current.notApplicable ?? []), ...unreferenced].filter((n) => inScope(gate, current, n) && reportsIt(n.task)).map((n) => notApplicableVerdict(gate, n, metric, n.reason));
 }
 
 /**

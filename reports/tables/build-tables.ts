@@ -9,9 +9,9 @@
  *                     per held-out category)
  */
 import { METRICS, type MetricName } from '../metrics/registry.js';
-import type { TaskKind, TaskTimings } from '../records.js';
+import { ranksOnly, type TaskKind, type TaskTimings } from '../records.js';
 import { findPublished, type PublishedEntry } from '../published.js';
-import { breakdownName, ranksOnly, shardLabel, type ReportData, type ReportModel, type ReportResult, type ReportTask } from '../report-model.js';
+import { breakdownName, shardLabel, type ReportData, type ReportModel, type ReportResult, type ReportTask } from '../report-model.js';
 
 export interface Column {
   readonly label: string;

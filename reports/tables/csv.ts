@@ -6,6 +6,7 @@
 import Papa from 'papaparse';
 import type { Table } from './build-tables.js';
 import { shardLabel, type ReportData } from '../report-model.js';
+import { ranksOnly } from '../records.js';
 import { findPublished, type PublishedEntry } from '../published.js';
 
 /** As displayed, plus a `partial` column (`shard 0/2`, or empty) when some rows come from a shard run. */
@@ -40,7 +41,8 @@ export function resultsToLongCsv(data: ReportData, published: readonly Published
     }
     if (r.timing) {
       const t = r.timing;
-      const timing: [string, number][] = [['samplesPerSecond', t.samplesPerSecond], ['tokensPerSecond', t.tokensPerSecond], ['latencyMs.p50', t.latencyMs.p50], ['latencyMs.p95', t.latencyMs.p95], ['latencyMs.p99', t.latencyMs.p99], ['latencyMs.mean', t.latencyMs.mean]];
+      const tokens: [string, number][] = ranksOnly(t) ? [] : [['tokensPerSecond', t.tokensPerSecond]];
+      const timing: [string, number][] = [['samplesPerSecond', t.samplesPerSecond], ...tokens, ['latencyMs.p50', t.latencyMs.p50], ['latencyMs.p95', t.latencyMs.p95], ['latencyMs.p99', t.latencyMs.p99], ['latencyMs.mean', t.latencyMs.mean]];
       for (const [measure, value] of timing) rows.push([...base, measure, value, `measured (${t.provider})`, partial]);
     }
   }

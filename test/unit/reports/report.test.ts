@@ -31,6 +31,10 @@ test('writeReport writes every format into the output folder', async () => {
   const blip = json.results.find((r: { model: string; task: string }) => r.model === 'blip-tiny' && r.task === 'shapes-caption');
   assert.equal(blip.metrics, scores.results.find((r: { model: string; task: string }) => r.model === 'blip-tiny' && r.task === 'shapes-caption').metrics);
   assert.is(json.notApplicable.length, scores.notApplicable.length);
+  // A pair that ranks has no tokens/s (null), not a measured 0.
+  const pick = (task: string) => json.results.find((r: { model: string; task: string }) => r.model === 'blip-tiny' && r.task === task).timing.tokensPerSecond;
+  assert.is(pick('shapes-retrieval'), null);
+  assert.ok(pick('shapes-caption') > 0);
 });
 
 test('only the requested formats are written; an unknown format is an error', async () => {

@@ -39,6 +39,21 @@ test('only not-applicable pairs: an error, since nothing would be checked', () =
     /every gate matches only pairs this run could not run \(albef-tiny \/ shapes-caption\)/);
 });
 
+test('tokens/s gates skip pairs that rank (retrieval here: no tokens generated) instead of failing them on a 0', () => {
+  const report = runGate(`${runs}baseline`, {
+    baseline: `${runs}baseline`, replicates: 100,
+    gatesFile: gates([
+      { kind: 'floor', metric: 'tokensPerSecond', min: 1, model: 'blip-tiny' },
+      { kind: 'max-throughput-drop', measure: 'tokensPerSecond', maxDropPercent: 50, model: 'blip-tiny' },
+    ]),
+  });
+  const byTask = (kind: string) => report.verdicts.filter((v) => v.kind === kind).map((v) => `${v.task} ${v.status}`).sort();
+  assert.equal(byTask('floor'), ['shapes-caption pass', 'shapes-retrieval not-applicable', 'shapes-vqa pass']);
+  assert.equal(byTask('max-throughput-drop'), ['shapes-caption pass', 'shapes-retrieval not-applicable', 'shapes-vqa pass']);
+  assert.ok(report.verdicts.filter((v) => v.status === 'not-applicable').every((v) => /ranks answers or options rather than generating text/.test(v.reason ?? '')));
+  assert.is(report.passed, true);
+});
+
 test('a misspelt task is still an error, not a skip', () => {
   assert.throws(() => runGate(`${runs}baseline`, { baseline: `${runs}baseline`, replicates: 100, gatesFile: gates([{ kind: 'max-drop', metric: 'CIDEr', task: 'shapes-captoin', maxDrop: 0.1 }]) }),
     /shapes-captoin/);

@@ -121,6 +121,12 @@ test('tokens/s of a pair that ranks (no generated tokens) is n/a, not a measured
   assert.is.not(table.rows.find((r) => r[0]!.text === 'blip-tiny')![column]!.text, 'n/a');
   assert.ok(table.notes.some((n) => n.startsWith('tokens/s n/a: the model ranks')));
   assert.not.ok(byId('task-shapes-vqa').notes.some((n) => n.startsWith('tokens/s n/a')));
+  // The long CSV has no tokens/s row for it (a 0 there read as measured), the generating pair keeps one.
+  const long = Papa.parse<Record<string, string>>(resultsToLongCsv(ranking, []), { header: true, skipEmptyLines: true }).data;
+  const tokenRows = (model: string) => long.filter((r) => r.task === 'shapes-vqa' && r.model === model && r.measure === 'tokensPerSecond');
+  assert.is(tokenRows('albef-tiny').length, 0);
+  assert.is(tokenRows('blip-tiny').length, 1);
+  assert.ok(long.some((r) => r.task === 'shapes-vqa' && r.model === 'albef-tiny' && r.measure === 'samplesPerSecond'));
 });
 
 test('LaTeX labels are one-to-one: task ids that differ only in _ - . get distinct labels', () => {
