@@ -1,8 +1,8 @@
-/** `vlbench diff RUN_A RUN_B [--json] [--limit N] [--task ID] [--model ID]` */
-import { parseArgs } from 'node:util';
+/** `vlbench diff RUN_A RUN_B [--json | --limit N] [--task ID] [--model ID]` */
 import type { Command } from './command.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
+import { parse } from '../args.js';
 import { DiffFilterError, diffRuns, diffText, type RunDiff } from '../../reports/diff.js';
 
 const HELP = `Usage: vlbench diff RUN_A RUN_B [options]
@@ -11,7 +11,7 @@ Lists the samples whose predictions or per-sample scores changed from RUN_A to R
 change first (|delta| relative to the metric's observed range).
 
 Options:
-  --json        print every change as JSON
+  --json        print every change as JSON (all of them: not with --limit)
   --limit N     rows in the text table (default 30)
   --task ID     only this task
   --model ID    only this model`;
@@ -29,18 +29,15 @@ function filteredDiff(runA: string, runB: string, task: string | undefined, mode
 export const diffCommand: Command = {
   summary: 'Show the samples whose predictions or scores changed between two runs',
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { json: { type: 'boolean' }, limit: { type: 'string' }, task: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
-    }
-    const { values, positionals } = parsed;
+    const options = { json: { type: 'boolean' }, limit: { type: 'string' }, task: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+    const { values, positionals } = parse('diff', argv, options, HELP);
     if (values.help) {
       process.stdout.write(HELP + '\n');
       return EXIT.ok;
     }
     if (positionals.length !== 2) throw new UsageError(`expected RUN_A and RUN_B, got ${positionals.length} argument(s).\n\n${HELP}`);
+    // --limit cuts the text table; the JSON is every change, for tools to filter (jq '.changes[:N]').
+    if (values.json && values.limit !== undefined) throw new UsageError(`--limit sets the rows of the text table, and --json prints every change: leave out --limit (or filter the JSON, e.g. jq '.changes[:${values.limit}]').`);
     const limit = values.limit === undefined ? 30 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit}: expected a positive integer.`);
     const diff = filteredDiff(positionals[0]!, positionals[1]!, values.task, values.model);

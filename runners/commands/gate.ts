@@ -1,6 +1,6 @@
 /**
  * `vlbench gate RUN --baseline RUN_OR_JSON [--gates FILE] [--confidence 0.95] [--seed N]
- *  [--replicates N] [--out DIR] [--allow-missing-baseline] [--write-baseline FILE]`
+ *  [--replicates N] [--out DIR] [--allow-missing-baseline]`, or `vlbench gate RUN --write-baseline FILE`
  *
  * Exit 0 when every gate passes, 3 when one fails, 1 on a harness error (bad run, bad or empty
  * gate list, a gated pair the baseline lacks).
@@ -8,14 +8,15 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
+import { parse } from '../args.js';
 import { baselineJson, GATE_DEFAULTS, runGate } from '../../reports/gate/run-gate.js';
 import { gateJson, gateJUnit, gateMarkdown } from '../../reports/gate/outputs.js';
 
 const HELP = `Usage: vlbench gate RUN --baseline RUN_OR_JSON [options]
+       vlbench gate RUN --write-baseline FILE
 
 Checks RUN against the gates its suite declares (manifest.json "gates") or a gate file.
 Quality drops use a paired bootstrap over samples; a gate fails only when the drop exceeds its
@@ -32,7 +33,8 @@ Options:
   --allow-missing-baseline
                          skip (not fail) checks of pairs the baseline lacks, e.g. a model
                          this change adds; without it such a pair is a harness error (exit 1)
-  --write-baseline FILE  write RUN as a baseline JSON for later gating, then exit
+  --write-baseline FILE  write RUN as a baseline JSON for later gating, and nothing else: it takes
+                         none of the options above (gate in a separate call)
 
 Exit codes: 0 all gates pass, 3 a gate failed, 1 harness error, 2 usage error.`;
 
@@ -43,37 +45,37 @@ function numberOption(value: string | undefined, name: string, check: (n: number
   return n;
 }
 
+/**
+ * A baseline snapshot is the run alone: no gate is checked, so the gating options would be
+ * accepted and ignored (a CI step meant to gate would pass without gating). They are refused.
+ */
+function writeBaseline(runDir: string, file: string, others: readonly string[]): number {
+  if (others.length > 0) {
+    throw new UsageError(`--write-baseline only writes RUN as a baseline and checks no gate, so ${others.map((k) => `--${k}`).join(', ')} would be ignored: leave ${others.length === 1 ? 'it' : 'them'} out, and gate in a separate \`vlbench gate RUN --baseline ...\` call.`);
+  }
+  const json = baselineJson(runDir);
+  // CI writes into a fresh cache folder (baseline/baseline.json), as --out creates its DIR.
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, json);
+  process.stdout.write(`baseline written to ${file}\n`);
+  return EXIT.ok;
+}
+
 export const gateCommand: Command = {
   summary: 'Gate a run against floors, ceilings and a baseline (CI)',
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv], allowPositionals: true,
-        options: {
-          baseline: { type: 'string' }, gates: { type: 'string' }, confidence: { type: 'string' }, seed: { type: 'string' },
-          replicates: { type: 'string' }, out: { type: 'string' }, 'write-baseline': { type: 'string' }, 'allow-missing-baseline': { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parse('gate', argv, {
+      baseline: { type: 'string' }, gates: { type: 'string' }, confidence: { type: 'string' }, seed: { type: 'string' },
+      replicates: { type: 'string' }, out: { type: 'string' }, 'write-baseline': { type: 'string' }, 'allow-missing-baseline': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    }, HELP);
     if (values.help) {
       process.stdout.write(HELP + '\n');
       return EXIT.ok;
     }
     if (positionals.length !== 1) throw new UsageError(`expected exactly one RUN directory, got ${positionals.length}.\n\n${HELP}`);
     const runDir = positionals[0]!;
-    if (values['write-baseline'] !== undefined) {
-      const json = baselineJson(runDir);
-      // CI writes into a fresh cache folder (baseline/baseline.json), as --out creates its DIR.
-      mkdirSync(dirname(values['write-baseline']), { recursive: true });
-      writeFileSync(values['write-baseline'], json);
-      process.stdout.write(`baseline written to ${values['write-baseline']}\n`);
-      return EXIT.ok;
-    }
+    if (values['write-baseline'] !== undefined) return writeBaseline(runDir, values['write-baseline'], Object.keys(values).filter((k) => k !== 'write-baseline'));
     const options = {
       baseline: values.baseline,
       gatesFile: values.gates,

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledModels, loadModel, type DeviceRequest } from '../../models/load.js';
 import type { TimingsFile } from '../../reports/records.js';
-import { parse, parseData, parsePositiveInt, parseShard } from '../args.js';
+import { parse, parseData, parseList, parsePositiveInt, parseShard } from '../args.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { runSuites, type ModelLoader, type RunResult } from '../run/execute.js';
@@ -21,7 +21,8 @@ import { REPORT_FORMATS, type ReportFormat } from '../../reports/report.js';
 
 const HELP = `Usage: vlbench run SUITE... [options]
 
-  --models a,b          only these models (as the suites name them)
+  --models a,b          only these models, as the suites name them; a \${data.NAME} model also by
+                        what it resolved to (--data model=tiny-blip --models tiny-blip)
   --tasks a,b           only these task ids (data locations only the other tasks use need not be given)
   --device D            auto | cpu | cuda | webgpu (default auto; an explicit provider that cannot load is an error)
   --limit N             at most N samples per task (before sharding)
@@ -30,8 +31,13 @@ const HELP = `Usage: vlbench run SUITE... [options]
   --shard i/N           run shard i of N (0-based); merge the shards with \`vlbench merge\`
   --retry-failed        with --resume: run the samples recorded as failed again (e.g. media that were missing)
   --fail-fast           stop at the first failed sample instead of recording it
-  --data NAME=PATH      set a data location used as \${data.NAME} in the suites (repeatable)
-  --no-verify-digests   skip the sha256 check of every model file (recorded in the run manifest)`;
+  --data NAME=PATH      set a data location used as \${data.NAME} in the suites (repeatable, once per NAME)
+  --no-verify-digests   skip the sha256 check of every model file (recorded in the run manifest;
+                        a run started with the check cannot be resumed without it)
+
+--models and --tasks add up when repeated (--models a --models b is --models a,b); any other
+flag given twice is a usage error. --resume needs the --device of the run it resumes, and
+refuses to continue on another execution provider than the one the run's models ran on.`;
 
 const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
 
@@ -64,14 +70,6 @@ async function runWithInterrupt(run: (signal: AbortSignal) => Promise<RunResult>
   }
 }
 
-/** `a,b` -> ['a', 'b']; absent -> null; given but empty (an unset CI variable) -> a usage error, not "nothing". */
-function listOption(flag: string, value: string | undefined): string[] | null {
-  if (value === undefined) return null;
-  const items = value.split(',').map((x) => x.trim()).filter(Boolean);
-  if (items.length === 0) throw new UsageError(`${flag} is empty; name at least one, or leave ${flag} out for all`);
-  return items;
-}
-
 export function report(result: RunResult): number {
   if (result.interrupted) {
     process.stderr.write(`vlbench run: interrupted; what finished is in ${result.dir}. Continue with: vlbench run ... --out ${result.dir} --resume\n`);
@@ -98,7 +96,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
     summary: 'Run suites: every model on every task it supports; writes a run directory',
     async run(argv) {
       const { values, positionals } = parse('run', argv, {
-        models: { type: 'string' }, tasks: { type: 'string' }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+        models: { type: 'string', multiple: true }, tasks: { type: 'string', multiple: true }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
         resume: { type: 'boolean' }, 'retry-failed': { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
         data: { type: 'string', multiple: true }, 'no-verify-digests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       });
@@ -112,8 +110,8 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
       if (values['retry-failed'] && !values.resume) throw new UsageError('--retry-failed runs the failed samples of an earlier run again: use it with --resume --out DIR');
       const data = parseData(values.data);
-      const models = listOption('--models', values.models);
-      const tasks = listOption('--tasks', values.tasks);
+      const models = parseList('--models', values.models);
+      const tasks = parseList('--tasks', values.tasks);
       const registeredModels = deps.registeredModels();
       const suites = checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
       const result = await runWithInterrupt((signal) => runSuites({

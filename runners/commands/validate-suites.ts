@@ -10,12 +10,16 @@ import { unknownDataNames } from '../../suites/across.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { SuiteProblem } from '../../suites/messages.js';
 import { UsageError } from '../errors.js';
-import { loadRunSuites } from '../run/execute.js';
+import { loadRunSuites, selectModelRefs } from '../run/execute.js';
 import { PlanError, planModelFromManifest, planTasks, rankedAnswerList, type PlanModel, type TaskPlan } from '../run/plan.js';
 
-export interface ManifestPlanOptions {
-  /** `--models`: only these (as the suites name them); null = all. */
-  readonly only: readonly string[] | null;
+/**
+ * `--models`: only these, selected as `vlbench run` selects them (a `${data.NAME}` model also by
+ * what it resolved to, hence the registry); null = all.
+ */
+export type ModelSelection = { readonly only: null } | { readonly only: readonly string[]; readonly registered: ReadonlyMap<string, string> };
+
+export type ManifestPlanOptions = ModelSelection & {
   /**
    * validate: an unreadable model.json is a problem. run: it is skipped here, as loading the
    * model reports it anyway (and tests load models that are not model.json files).
@@ -23,7 +27,7 @@ export interface ManifestPlanOptions {
   readonly manifestProblems: boolean;
   /** Whether answer-list files must exist (run, and validate without --no-files); default not. */
   readonly checkFiles?: boolean;
-}
+};
 
 /** `--data` names must be ones the suites declare: a typo would silently keep the suite's value. */
 export function checkDataNames(files: readonly string[], data: Readonly<Record<string, string>>): void {
@@ -34,11 +38,11 @@ export function checkDataNames(files: readonly string[], data: Readonly<Record<s
 function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions): { models: PlanModel[]; problems: SuiteProblem[] } {
   const models: PlanModel[] = [];
   const problems: SuiteProblem[] = [];
-  const seen = new Set<string>();
+  const selected = new Set(selectModelRefs(suites, options.only, options.only === null ? new Map() : options.registered).map((ref) => ref.manifestPath));
   for (const suite of suites) {
     suite.models.forEach((ref, i) => {
-      if ((options.only !== null && !options.only.includes(ref.name)) || seen.has(ref.manifestPath)) return;
-      seen.add(ref.manifestPath);
+      // Deleted once planned: a model.json two suites name is planned once, at its first entry.
+      if (!selected.delete(ref.manifestPath)) return;
       // A missing file is reported by the file checks (or files are not being checked).
       if (!existsSync(ref.manifestPath)) return;
       try {
@@ -85,7 +89,7 @@ export interface RunCheckOptions {
 export function checkBeforeLoading(files: readonly string[], options: RunCheckOptions): LoadedSuite[] {
   checkDataNames(files, options.data);
   const suites = loadRunSuites(files, options.data, options.registered, options.tasks);
-  const problems = planFromManifests(suites, { only: options.only, manifestProblems: false, checkFiles: true });
+  const problems = planFromManifests(suites, { only: options.only, registered: options.registered, manifestProblems: false, checkFiles: true });
   if (problems.length > 0) throw new PlanError(problems);
   return suites;
 }

@@ -18,7 +18,7 @@ import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
 import { checkDatasetsAhead } from './datasets-ahead.js';
 import { reopenFailedSamples } from './retry-failed.js';
-import { buildManifest, checkResumable, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
+import { buildManifest, checkResumable, checkResumableSession, checkSameProviders, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
@@ -30,7 +30,7 @@ export type ModelLoader = (manifestPath: string, options: LoadOptions) => Promis
 export interface RunOptions {
   readonly suites: readonly string[];
   readonly data: Readonly<Record<string, string>>;
-  /** `--models`: names as the suites write them (registered names or paths); null = all. */
+  /** `--models`: names as the suites write them (registered names or paths), a `${data.NAME}` model also as resolved; null = all. */
   readonly models: readonly string[] | null;
   readonly device: DeviceRequest;
   readonly limit: number | null;
@@ -72,7 +72,11 @@ function resolvedModelName(ref: { reference: string; manifestPath: string }, reg
   return inHere === '' || inHere.startsWith('..') || isAbsolute(inHere) ? ref.manifestPath : inHere;
 }
 
-function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly string[] | null, registered: ReadonlyMap<string, string>): { reference: string; manifestPath: string }[] {
+/**
+ * The models of the suites `--models` selects (each model.json once), as `vlbench run` runs them
+ * and as its checks before loading plan them: one function, so both pick the same models.
+ */
+export function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly string[] | null, registered: ReadonlyMap<string, string>): { reference: string; manifestPath: string }[] {
   const all = new Map<string, { reference: string; manifestPath: string }>();
   for (const suite of suites) for (const m of suite.models) if (!all.has(m.manifestPath)) all.set(m.manifestPath, { reference: m.name, manifestPath: m.manifestPath });
   if (filter === null) return [...all.values()];
@@ -156,7 +160,10 @@ export async function runSuites(options: RunOptions, loaded?: readonly LoadedSui
 async function runLocked(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], dir: RunDirectory, options: RunOptions): Promise<RunResult> {
   await checkDatasetsAhead(suites);
   const digest = sha256Once();
-  if (options.resume) await checkResumeBeforeLoading(dir, suites, refs, options, digest);
+  if (options.resume) {
+    checkResumableSession(dir.root, dir.readJson<RunManifest>(dir.manifest), { device: options.device, verifyDigests: options.verifyDigests ?? true });
+    await checkResumeBeforeLoading(dir, suites, refs, options, digest);
+  }
   // One pool for the run: models that share a graph file share its session; closed at the end.
   const pool = new SessionPool();
   const models = await loadModels(refs, options, pool).catch(async (error: unknown) => {
@@ -223,6 +230,7 @@ async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly Load
 function resumeManifest(dir: RunDirectory, current: RunManifest): void {
   const previous = dir.readJson<RunManifest>(dir.manifest);
   checkResumable(dir.root, previous, current);
+  checkSameProviders(dir.root, previous, current);
   if (JSON.stringify(previous.gates) !== JSON.stringify(current.gates)) dir.writeJson(dir.manifest, { ...previous, gates: current.gates });
 }
 

@@ -120,6 +120,38 @@ export function checkResumable(dir: string, previous: ExperimentFacts, current: 
   }
 }
 
+/** What a resumed session runs with that the experiment's identity leaves out, but the manifest records. */
+export interface SessionFacts {
+  readonly device: string;
+  readonly verifyDigests: boolean;
+}
+
+/**
+ * The manifest records one --device and one digest check for the whole run; a session that
+ * resumed it differently would add samples the record misdescribes. A run that skipped the
+ * check may be resumed with it: "not verified" stays true of the run as a whole.
+ */
+export function checkResumableSession(dir: string, previous: RunManifest, now: SessionFacts): void {
+  const requested = [...new Set(previous.models.map((m) => m.provider.requested))];
+  if (requested.length > 0 && !requested.includes(now.device)) {
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume with --device ${now.device}: the run being resumed ran with --device ${requested.join(', ')}; resume with --device ${requested[0]}, or start a new run with a different --out`);
+  }
+  const verified = previous.models.filter((m) => m.digestsVerified !== false).map((m) => m.id);
+  if (!now.verifyDigests && verified.length > 0) {
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume with --no-verify-digests: the run being resumed checked the sha256 of every graph file of ${verified.join(', ')} (its manifest says digestsVerified: true), and samples from unchecked files would be recorded as checked; resume without --no-verify-digests (a changed graph file is then named), or start a new run with a different --out`);
+  }
+}
+
+/** After loading: each model must run on the execution provider it ran on (auto may pick another on another machine). */
+export function checkSameProviders(dir: string, previous: RunManifest, current: RunManifest): void {
+  for (const model of current.models) {
+    const before = previous.models.find((m) => m.id === model.id)?.provider.used;
+    if (before !== undefined && before !== model.provider.used) {
+      throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: model ${model.id} ran on ${before} in the run being resumed and would now run on ${model.provider.used} (--device ${model.provider.requested}); resume on a machine where ${before} loads, or start a new run with a different --out`);
+    }
+  }
+}
+
 /** Identity parts named in the singular (the others are plural nouns: suites, models, settings, ...). */
 const SINGULAR_PARTS: ReadonlySet<string> = new Set(['limit', 'shard']);
 

@@ -10,7 +10,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
 import { predictionKey } from '../tasks/context.js';
 import { readJsonl } from './jsonl.js';
-import { experimentIdentity } from './manifest.js';
+import { experimentIdentity, theyDiffer } from './manifest.js';
 import { RunDirectory } from './run-dir.js';
 import { completionFile, type CompletionMarker } from './run-task.js';
 import { writeResults } from './results.js';
@@ -31,19 +31,19 @@ function withoutRoots<T>(value: T): T {
   return value;
 }
 
-/** The first part of the experiment the two shards disagree on (the shard index aside). */
-function sameExperiment(a: RunManifest, b: RunManifest): string | undefined {
+/** The parts of the experiment the two shards disagree on (the shard index aside), as resume names them. */
+function experimentDifferences(a: RunManifest, b: RunManifest): string[] {
   const pick = (m: RunManifest): Record<string, string> => ({ ...experimentIdentity(withoutRoots(m)), shard: '', 'shard counts': String(m.shard?.count ?? null) });
   const [x, y] = [pick(a), pick(b)];
-  return Object.keys(x).find((key) => x[key] !== y[key]);
+  return Object.keys(x).filter((key) => x[key] !== y[key]);
 }
 
 function checkShards(dirs: readonly RunDirectory[], manifests: readonly RunManifest[]): void {
   const first = manifests[0]!;
   if (first.shard === null) throw new MergeError(`${dirs[0]!.root}: not a shard (run with --shard i/N); nothing to merge`);
   manifests.forEach((m, i) => {
-    const differs = sameExperiment(first, m);
-    if (differs !== undefined) throw new MergeError(`${dirs[i]!.root}: its ${differs} differ from ${dirs[0]!.root}'s; only shards of one run can be merged`);
+    const differs = experimentDifferences(first, m);
+    if (differs.length > 0) throw new MergeError(`${dirs[i]!.root}: ${theyDiffer(differs)} from ${dirs[0]!.root}'s; only shards of one run can be merged`);
   });
   const indices = manifests.map((m) => m.shard!.index);
   for (let k = 0; k < first.shard.count; k++) {
@@ -82,6 +82,14 @@ function mergePair(out: RunDirectory, dirs: readonly RunDirectory[], model: stri
   out.writeJson(completionFile(out, model, task), { requested } satisfies CompletionMarker);
 }
 
+/** The first shard's models, digests counted as verified only where every shard verified them (--no-verify-digests may differ per shard). */
+function verifiedInEvery(manifests: readonly RunManifest[]): RunManifest['models'] {
+  return manifests[0]!.models.map((model) => {
+    const verified = manifests.every((m) => m.models.find((x) => x.id === model.id)?.digestsVerified !== false);
+    return verified ? model : { ...model, digestsVerified: false };
+  });
+}
+
 export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFile {
   if (runDirs.length === 0) throw new MergeError('name the shard run directories to merge');
   const dirs = runDirs.map((d) => new RunDirectory(resolve(d)));
@@ -90,7 +98,7 @@ export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFil
   checkShards(dirs, manifests);
   const out = new RunDirectory(resolve(outDir));
   if (existsSync(out.root) && readdirSync(out.root).length > 0) throw new MergeError(`${out.root} already exists and is not empty; choose another --out`);
-  const manifest: RunManifest = { ...manifests[0]!, runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
+  const manifest: RunManifest = { ...manifests[0]!, models: verifiedInEvery(manifests), runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
   out.writeJson(out.manifest, manifest);
   for (const model of manifest.models) {
     for (const task of manifest.tasks) {

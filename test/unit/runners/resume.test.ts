@@ -58,7 +58,8 @@ test('a run killed with SIGKILL and resumed gives the scores of an uninterrupted
   const secondLog = join(out, '..', 'second.log');
   process.env.VLBENCH_DOUBLE_LOG = secondLog;
   try {
-    await runDouble({ out, resume: true });
+    // The killed CLI run had the default --device auto; a resume must ask for the same.
+    await runDouble({ out, resume: true, device: 'auto' });
   } finally {
     delete process.env.VLBENCH_DOUBLE_LOG;
   }

@@ -124,4 +124,23 @@ test('--write-baseline creates the parent folders (CI writes into a fresh cache 
   assert.is(JSON.parse(readFileSync(file, 'utf8')).kind, 'vlbench-baseline');
 });
 
+test('--write-baseline with a gating option is a usage error naming them; nothing is written or gated', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
+  const file = join(dir, 'baseline.json');
+  const both = await cli(['gate', `${runs}regression`, '--write-baseline', file, '--baseline', `${runs}baseline`, '--confidence', '5', '--replicates', '1', '--gates', '/nonexistent', '--out', dir, '--allow-missing-baseline']);
+  assert.is(both.code, EXIT.usage);
+  assert.is(both.stdout, '');
+  assert.match(both.stderr, /^vlbench gate: --write-baseline only writes RUN as a baseline and checks no gate, so --baseline, --confidence, --replicates, --gates, --out, --allow-missing-baseline would be ignored: leave them out/);
+  assert.not.ok(existsSync(file));
+  const one = await cli(['gate', `${runs}regression`, '--write-baseline', file, '--seed', '3']);
+  assert.match(one.stderr, /so --seed would be ignored: leave it out, and gate in a separate `vlbench gate RUN --baseline \.\.\.` call/);
+  assert.not.ok(existsSync(file));
+});
+
+test('a gate option given twice is a usage error, not the last one kept', async () => {
+  const twice = await cli(['gate', `${runs}regression`, '--baseline', `${runs}baseline`, '--confidence', '0.9', '--confidence', '0.99']);
+  assert.is(twice.code, EXIT.usage);
+  assert.match(twice.stderr, /^vlbench gate: --confidence is given twice \('0\.9', then '0\.99'\); give it once\n\nUsage: vlbench gate/);
+});
+
 test.run();

@@ -69,4 +69,24 @@ test('vlbench diff: a misspelt --task or --model is a usage error with a suggest
   assert.match(model.stderr, /--model: neither run has model 'xinstructblip-tny' \(did you mean 'xinstructblip-tiny'\?\)/);
 });
 
+test('vlbench diff: --limit with --json is a usage error (the JSON lists every change); a repeated flag too', async () => {
+  const both = await capture(['diff', `${runs}baseline`, `${runs}regression`, '--json', '--limit', '1']);
+  assert.is(both.code, EXIT.usage);
+  assert.is(both.stdout, '');
+  assert.match(both.stderr, /^vlbench diff: --limit sets the rows of the text table, and --json prints every change: leave out --limit \(or filter the JSON, e\.g\. jq '\.changes\[:1\]'\)/);
+  const twice = await capture(['diff', `${runs}baseline`, `${runs}regression`, '--task', 'shapes-vqa', '--task', 'nope']);
+  assert.is(twice.code, EXIT.usage);
+  assert.match(twice.stderr, /--task is given twice \('shapes-vqa', then 'nope'\)/);
+});
+
+test('vlbench report: --format repeated adds up; --title twice is a usage error', async () => {
+  const out = tempDir(join(tmpdir(), 'vlbench-report-cli-'));
+  const { code } = await capture(['report', `${runs}baseline`, '--out', out, '--format', 'md', '--format', 'csv', '--no-published']);
+  assert.is(code, EXIT.ok);
+  assert.equal(readdirSync(out).filter((f) => f === 'report.md' || f === 'results.csv').sort(), ['report.md', 'results.csv']);
+  const twice = await capture(['report', `${runs}baseline`, '--title', 'a', '--title', 'b']);
+  assert.is(twice.code, EXIT.usage);
+  assert.match(twice.stderr, /--title is given twice \('a', then 'b'\)/);
+});
+
 test.run();

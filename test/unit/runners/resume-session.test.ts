@@ -1,0 +1,78 @@
+/**
+ * What a resumed session runs with beyond the experiment's identity, which the manifest records
+ * once for the whole run: the digest check (--no-verify-digests) and the device. A session that
+ * differs would add samples the manifest misdescribes, so it is refused; a run that skipped the
+ * check may be resumed with it (its record "not verified" stays true).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import type { RunManifest } from '../../../reports/records.js';
+import { ResumeMismatchError } from '../../../runners/run/manifest.js';
+import { RunDirectory } from '../../../runners/run/run-dir.js';
+import { loadDouble } from './helpers/double-model.js';
+import { runDouble, tempDir } from './helpers/run-double.js';
+
+const SMALL = { models: ['double-blip'], tasks: ['captioning'], limit: 2 };
+
+function counting(used?: string): { loads: () => number; loadModel: typeof loadDouble } {
+  let loads = 0;
+  return {
+    loads: () => loads,
+    loadModel: async (path, options) => {
+      loads += 1;
+      const loaded = await loadDouble(path, options);
+      return used === undefined ? loaded : { ...loaded, provider: { ...loaded.provider, used } };
+    },
+  };
+}
+
+async function refusal(run: Promise<unknown>): Promise<string> {
+  return run.then(
+    () => assert.unreachable('the resume should be refused') as never,
+    (error: unknown) => {
+      assert.instance(error, ResumeMismatchError);
+      return (error as Error).message;
+    },
+  );
+}
+
+const manifestOf = (out: string): RunManifest => new RunDirectory(out).readJson<RunManifest>(new RunDirectory(out).manifest);
+
+test('a run that checked the digests is not resumed with --no-verify-digests, before any model loads', async () => {
+  const out = join(tempDir('resume-digests'), 'run');
+  await runDouble({ ...SMALL, out });
+  const loader = counting();
+  const message = await refusal(runDouble({ ...SMALL, out, resume: true, retryFailed: true, verifyDigests: false, loadModel: loader.loadModel }));
+  assert.match(message, `${out}/manifest.json: cannot resume with --no-verify-digests: the run being resumed checked the sha256 of every graph file of tiny-blip-double`);
+  assert.match(message, 'resume without --no-verify-digests');
+  assert.is(loader.loads(), 0);
+  assert.is(manifestOf(out).models[0]!.digestsVerified, true);
+});
+
+test('a run that skipped the check resumes with or without it, and stays recorded as not verified', async () => {
+  const out = join(tempDir('resume-digests'), 'run');
+  await runDouble({ ...SMALL, out, verifyDigests: false });
+  await runDouble({ ...SMALL, out, resume: true, verifyDigests: false });
+  await runDouble({ ...SMALL, out, resume: true });
+  assert.is(manifestOf(out).models[0]!.digestsVerified, false);
+});
+
+test('another --device than the run being resumed is refused before any model loads', async () => {
+  const out = join(tempDir('resume-device'), 'run');
+  await runDouble({ ...SMALL, out, device: 'cpu' });
+  const loader = counting();
+  const message = await refusal(runDouble({ ...SMALL, out, resume: true, device: 'auto', loadModel: loader.loadModel }));
+  assert.is(message, `${out}/manifest.json: cannot resume with --device auto: the run being resumed ran with --device cpu; resume with --device cpu, or start a new run with a different --out`);
+  assert.is(loader.loads(), 0);
+});
+
+test('the same --device landing on another execution provider (auto on another machine) is refused', async () => {
+  const out = join(tempDir('resume-provider'), 'run');
+  await runDouble({ ...SMALL, out, device: 'auto', loadModel: counting('cuda').loadModel });
+  const message = await refusal(runDouble({ ...SMALL, out, resume: true, device: 'auto', loadModel: counting('cpu').loadModel }));
+  assert.match(message, 'cannot resume: model tiny-blip-double ran on cuda in the run being resumed and would now run on cpu (--device auto)');
+  assert.is(manifestOf(out).models[0]!.provider.used, 'cuda');
+});
+
+test.run();
