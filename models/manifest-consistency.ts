@@ -4,14 +4,58 @@
  * otherwise load and then run wrongly or fail sample by sample, so each is an error at load.
  */
 import type { MediaModality } from './capabilities.js';
+import { checkGenerationConfig, HF_DEFAULT_GENERATION } from './generation/config.js';
 import { ManifestError } from './manifest-error.js';
-import type { GraphRole, ModelManifest } from './manifest-types.js';
+import { checkPreprocess } from './manifest-preprocess.js';
+import type { Capability, GraphRole, ModelManifest } from './manifest-types.js';
 
 export function checkConsistency(file: string, m: ModelManifest): void {
+  checkGenerationUse(file, m);
   checkGenerationLimits(file, m);
+  checkAnswerCandidates(file, m);
+  checkPreprocess(file, m);
   checkModalities(file, m);
   checkInstructionAwareness(file, m);
   checkFloat16(file, m);
+}
+
+/**
+ * The capability that decodes with each generation block (families/defaults.ts, suites/settings.ts):
+ * ranking answers or instruction candidates decodes nothing, so vqa-rank and instruction-rank read none.
+ */
+const GENERATION_READER: Readonly<Record<string, Capability>> = { caption: 'captioning', vqa: 'vqa-generate', instruction: 'instruction-generate' };
+
+/**
+ * A block no capability reads would load and never be used (nor checked, so even contradictory
+ * values passed); a block that is read is checked here, not on the first sample it decodes.
+ */
+function checkGenerationUse(file: string, m: ModelManifest): void {
+  for (const [task, config] of Object.entries(m.generation)) {
+    const reader = GENERATION_READER[task]!;
+    if (!m.capabilities.includes(reader)) {
+      throw new ManifestError(file, `/generation/${task}`, `decoding settings for '${task}', but only the capability '${reader}' decodes with them and the model does not have it, so they would never be used; remove /generation/${task}`);
+    }
+    const effective = { ...HF_DEFAULT_GENERATION, ...config };
+    try {
+      checkGenerationConfig(effective, 'model.json');
+    } catch (error) {
+      throw new ManifestError(file, `/generation/${task}`, (error as Error).message.replace(/^model\.json: generation\./, ''));
+    }
+    // minLength counts at most one id more than the new tokens (T5's decoder start, BLIP's [DEC];
+    // CONTRACT section 6), except BLIP's caption prompt, whose length only the tokenizer knows.
+    const promptCounts = task === 'caption' && m.family === 'blip' && effective.maxNewTokens !== undefined;
+    const limit = effective.maxNewTokens === undefined ? effective.maxLength : effective.maxNewTokens + 1;
+    if (!promptCounts && effective.minLength > limit) {
+      const key = effective.maxNewTokens === undefined ? 'maxLength' : 'maxNewTokens';
+      throw new ManifestError(file, `/generation/${task}/minLength`, `minLength ${effective.minLength} can never be reached under ${key} ${effective[key]} (end-of-sequence would be forbidden to the last token); lower minLength or raise ${key}`);
+    }
+  }
+}
+
+/** Only ranking reads the candidate count; a model that only generates answers would ignore it. */
+function checkAnswerCandidates(file: string, m: ModelManifest): void {
+  if (m.vqa?.numAnswerCandidates === undefined || m.capabilities.includes('vqa-rank')) return;
+  throw new ManifestError(file, '/vqa/numAnswerCandidates', `only ranking answers reads it, and the model has no 'vqa-rank' capability (it generates answers); remove numAnswerCandidates`);
 }
 
 /**

@@ -125,7 +125,8 @@ export const MANIFEST_SCHEMA = closed(
     prompts: closed(Object.fromEntries(PROMPT_KINDS.map((kind) => [kind, { type: 'string' }])), []),
     generation: { type: 'object', propertyNames: { enum: ['caption', 'vqa', 'instruction'] }, additionalProperties: generation },
     retrieval: { anyOf: [{ type: 'null' }, closed({ kTest: { type: 'integer', minimum: 1 }, maxTextLength: { type: 'integer', minimum: 1 } }, ['kTest', 'maxTextLength'])] },
-    vqa: { anyOf: [{ type: 'null' }, closed({ method: { enum: ['rank', 'generate'] }, numAnswerCandidates: { type: 'integer', minimum: 1 } }, ['method', 'numAnswerCandidates'])] },
+    // numAnswerCandidates: optional, as only ranking reads it (manifest-consistency.ts forbids it without vqa-rank).
+    vqa: { anyOf: [{ type: 'null' }, closed({ method: { enum: ['rank', 'generate'] }, numAnswerCandidates: { type: 'integer', minimum: 1 } }, ['method'])] },
     xinstruct: {
       anyOf: [
         { type: 'null' },

@@ -104,6 +104,7 @@ export interface VideoPreprocess {
 export interface AudioPreprocess {
   readonly sampleRate: number;
   readonly clips: number;
+  /** Seconds per clip; must equal framesPerClip × the fbank's 10 ms hop (checked at load: clips are cut by frames). */
   readonly clipSeconds: number;
   readonly melBins: number;
   /** Frames per clip the encoder expects (512 for BEATs at 5.12 s). */
@@ -156,6 +157,7 @@ export interface ModelManifest {
   readonly prompts: Readonly<Partial<Record<PromptKind, string>>>;
   readonly generation: Readonly<Record<string, Partial<GenerationConfig>>>;
   readonly retrieval?: { readonly kTest: number; readonly maxTextLength: number } | null;
-  readonly vqa?: { readonly method: 'rank' | 'generate'; readonly numAnswerCandidates: number } | null;
+  /** numAnswerCandidates: answers ranked per question (vqa-rank only; 128, LAVIS's, when left out). */
+  readonly vqa?: { readonly method: 'rank' | 'generate'; readonly numAnswerCandidates?: number } | null;
   readonly xinstruct?: XInstructSpec | null;
 }

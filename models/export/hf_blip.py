@@ -264,7 +264,9 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
         "specialTokens": {"text": blip_special(tokenizer, model.config.text_config)},
         "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch")},
         "prompts": {"caption": LAVIS_CAPTION_PROMPT, "vqa": "{question}"},
-        "generation": {"caption": C.generation(3, 20, 5), "vqa": C.generation(3, 10, 1)},
+        # The task's own decoding settings only: model.json refuses a block no capability reads.
+        "generation": ({"caption": C.generation(3, 20, 5)} if task == "caption"
+                       else {"vqa": C.generation(3, 10, 1)} if task == "vqa" else {}),
     }
     if task == "retrieval":
         manifest["retrieval"] = {"kTest": 256, "maxTextLength": 35}

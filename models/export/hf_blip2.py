@@ -224,7 +224,7 @@ def export(checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: s
             "tokenizers": {"llm": parts["tokenizer"]}, "specialTokens": {"llm": parts["special"]},
             "prompts": {"caption": OPT_CAPTION_PROMPT, "vqa": VQA_PROMPT},
             "generation": llm_generation(llm_name, 8),
-            "vqa": {"method": "generate", "numAnswerCandidates": 128}})
+            "vqa": {"method": "generate"}})  # numAnswerCandidates is for ranking models only
     manifest["graphs"] = graphs
     return C.write_manifest(out, manifest)
 

@@ -112,7 +112,7 @@ def export(checkpoint: str, out: Path, llm_name: str | None, dtype: str = C.F32,
         "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch")},
         "prompts": {"caption": CAPTION_PROMPT, "vqa": hf_blip2.VQA_PROMPT, "instruction": "{question}"},
         "generation": generation(llm_name),
-        "vqa": {"method": "generate", "numAnswerCandidates": 128},
+        "vqa": {"method": "generate"},  # numAnswerCandidates is for ranking models only
     }
     return C.write_manifest(out, manifest)
 

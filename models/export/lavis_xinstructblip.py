@@ -121,7 +121,7 @@ def export(checkpoint: str, out: Path, dtype: str = C.F32, name: str | None = No
         "prompts": {"caption": "A short description", "vqa": "Question: {question} Short answer:", "instruction": "{question}"},
         "generation": {"caption": C.generation(5, 30, 1, 1.0, 1.5), "vqa": C.generation(5, 10, 1, -1.0, 1.5),
                        "instruction": C.generation(5, 256, 1, 1.0, 1.5)},
-        "vqa": {"method": "generate", "numAnswerCandidates": 128},
+        "vqa": {"method": "generate"},  # numAnswerCandidates is for ranking models only
         "xinstruct": {"cues": {MODALITY_OF[m]: c for m, c in cue.items() if m in MODALITY_OF},
                       "cleanTokenization": bool(getattr(model, "clean_tokenization", False)),
                       "addSpace": bool(getattr(model, "add_space", False)),

@@ -6,8 +6,8 @@
 import type { InferenceContext, MediaInput, PreparedMedia } from '../capabilities.js';
 import type { ModelManifest } from '../manifest-types.js';
 import { preprocessImage } from '../preprocess/image.js';
-import { BEATS_SAMPLE_RATE, preprocessAudio } from '../preprocess/audio.js';
-import { preprocessPointCloud } from '../preprocess/pointcloud.js';
+import { preprocessAudio } from '../preprocess/audio.js';
+import { preprocessPointCloud, type EncoderAxes } from '../preprocess/pointcloud.js';
 import { preprocessVideo } from '../preprocess/video.js';
 
 export async function prepareMedia(manifest: ModelManifest, manifestPath: string, media: MediaInput, ctx: InferenceContext): Promise<PreparedMedia> {
@@ -32,16 +32,14 @@ export async function prepareMedia(manifest: ModelManifest, manifestPath: string
       case 'audio': {
         const spec = manifest.preprocess.audio;
         if (!spec) throw new Error(`${manifestPath}: /preprocess/audio is required for audio input`);
-        if (spec.sampleRate !== BEATS_SAMPLE_RATE || spec.melBins !== 128) {
-          throw new Error(`${manifestPath}: /preprocess/audio: vlbench implements BEATs' front end (16 kHz, 128 mel bins); got ${spec.sampleRate} Hz, ${spec.melBins} bins`);
-        }
+        // sampleRate, melBins and clipSeconds were checked at load (manifest-preprocess.ts): BEATs' front end, clips cut by frames.
         const tensor = await preprocessAudio(media.path, { nClips: spec.clips, clipFrames: spec.framesPerClip, clipMode: 'fixed' });
         return { modality: 'audio', data: tensor.data, dims: tensor.dims, path: media.path };
       }
       case 'pointcloud': {
         const spec = manifest.preprocess.pointcloud;
         if (!spec) throw new Error(`${manifestPath}: /preprocess/pointcloud is required for point-cloud input`);
-        const tensor = await preprocessPointCloud(media.path, { mode: spec.mode, npoints: spec.points, seed: spec.seed });
+        const tensor = await preprocessPointCloud(media.path, { mode: spec.mode, npoints: spec.points, seed: spec.seed, encoder: pointcloudEncoderAxes(manifest, manifestPath) });
         return { modality: 'pointcloud', data: tensor.data, dims: tensor.dims, path: media.path };
       }
       default: {
@@ -50,4 +48,15 @@ export async function prepareMedia(manifest: ModelManifest, manifestPath: string
       }
     }
   });
+}
+
+/**
+ * The point-cloud encoder's fixed axes, from its declaration (equal to the graph file's, checked
+ * at load): a cloud that cannot fit them fails naming its file, not as an ONNX Runtime shape error.
+ */
+function pointcloudEncoderAxes(manifest: ModelManifest, manifestPath: string): EncoderAxes | undefined {
+  const shape = manifest.graphs.pointcloud_encoder?.inputs['points']?.shape;
+  if (shape?.length !== 3) return undefined;
+  const fixed = (dim: number | string | undefined) => (typeof dim === 'number' ? dim : undefined);
+  return { points: fixed(shape[1]), channels: fixed(shape[2]), declaredAt: `${manifestPath} at /graphs/pointcloud_encoder/inputs/points/shape` };
 }

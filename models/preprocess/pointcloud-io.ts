@@ -1,7 +1,9 @@
 /**
- * Point-cloud readers: NumPy .npy ([N, C] float32/float64, C >= 3, C order), PLY (ascii or
- * binary_little_endian; the `vertex` element's x, y, z and, when present, red, green, blue) and
- * ModelNet40's text files (`modelnet40_normal_resampled`: one `x,y,z,nx,ny,nz` line per point).
+ * Point-cloud readers: NumPy .npy ([N, C] float32/float64, 3 <= C <= 16, C order; a [C, N] array
+ * is refused as transposed), PLY (ascii or binary_little_endian; the `vertex` element's x, y, z
+ * and, when present, red, green, blue; an ASCII vertex line holds exactly one value per declared
+ * property) and ModelNet40's text files (`modelnet40_normal_resampled`: one `x,y,z,nx,ny,nz` line
+ * per point). x, y, z must be finite here; the other columns only where the mode reads them.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -65,22 +67,43 @@ export function parseTextPoints(bytes: Uint8Array, source: string): PointCloud {
   return { count: rows.length, stride, data };
 }
 
-/** No points, or a NaN/infinite coordinate, would normalise to NaN everywhere: say so at the file. */
+/**
+ * No points, or a NaN/infinite coordinate, would normalise to NaN everywhere: say so at the file.
+ * Only x, y, z here: whether the other columns are read depends on the mode (pointcloud.ts).
+ */
 function checkedCloud(cloud: PointCloud, source: string): PointCloud {
   if (cloud.count === 0) throw new PointCloudError(`${source}: the point cloud has no points`);
-  for (let p = 0; p < cloud.count; p++) {
-    for (let c = 0; c < 3; c++) {
-      if (!Number.isFinite(cloud.data[p * cloud.stride + c]!)) throw new PointCloudError(`${source}: point ${p} has a non-finite coordinate (${cloud.data[p * cloud.stride + c]}); remove or fix it`);
-    }
-  }
+  checkFinite(cloud, 3, source, 'normalising would turn the whole tensor into NaN');
   return cloud;
 }
+
+/** The first `columns` columns of every point are finite, or the error names the point and the column (both 0-based). */
+export function checkFinite(cloud: PointCloud, columns: number, source: string, why: string): void {
+  for (let p = 0; p < cloud.count; p++) {
+    for (let c = 0; c < columns; c++) {
+      const value = cloud.data[p * cloud.stride + c]!;
+      if (Number.isFinite(value)) continue;
+      const column = c < 3 ? `column ${c} (${'xyz'[c]})` : `column ${c}`;
+      throw new PointCloudError(`${source}: point ${p} has a non-finite value (${value}) in ${column}, counting from 0; ${why}: fix or remove the point`);
+    }
+  }
+}
+
+/** More columns than this is no point layout LAVIS reads (xyz, + rgb or normals, + a few extras). */
+const MAX_COLUMNS = 16;
 
 export function pointsFromNpy(bytes: Uint8Array, source: string): PointCloud {
   const array = parseNpy(bytes, source);
   const [count, stride] = array.shape;
   if (array.shape.length !== 2 || count === undefined || stride === undefined || stride < 3) {
     throw new PointCloudError(`${source}: expected an [N, C] array with C >= 3 (x, y, z first), got shape [${array.shape.join(', ')}]`);
+  }
+  // PyTorch's channels-first [C, N] reads as C points of N columns; refuse it rather than sample garbage.
+  if (stride > MAX_COLUMNS || (stride > count && count >= 3)) {
+    throw new PointCloudError(
+      `${source}: shape [${count}, ${stride}] looks transposed (${stride} columns per point for ${count} points; [C, N] is PyTorch's channels-first layout): ` +
+        `vlbench reads [N, C], N points of 3 to ${MAX_COLUMNS} columns, x, y, z first; save it transposed (np.save(f, pts.T))`,
+    );
   }
   if (array.dtype !== '<f4' && array.dtype !== '<f8') {
     throw new PointCloudError(`${source}: expected float32 or float64 coordinates, got dtype ${array.dtype}`);
@@ -146,27 +169,65 @@ export function parsePly(bytes: Uint8Array, source: string): PointCloud {
   const wanted = ['x', 'y', 'z', 'red', 'green', 'blue'].map((n) => vertex.props.findIndex((p) => p.name === n));
   if (wanted.slice(0, 3).some((i) => i < 0)) throw new PointCloudError(`${source}: vertex element lacks x, y or z`);
   const columns = wanted.slice(3).every((i) => i >= 0) ? wanted : wanted.slice(0, 3);
-  const data = new Float32Array(vertex.count * columns.length);
   const body = bytes.subarray(headerEnd);
-  if (format === 'ascii') {
-    const lines = new TextDecoder('latin1').decode(body).split(/\r?\n/).filter((l) => l.trim().length > 0);
-    if (lines.length < vertex.count) throw new PointCloudError(`${source}: ${vertex.count} vertices declared, ${lines.length} lines present`);
-    for (let v = 0; v < vertex.count; v++) {
-      const values = lines[v]!.trim().split(/\s+/).map(Number);
-      columns.forEach((col, c) => (data[v * columns.length + c] = values[col]!));
-    }
-  } else {
-    const sizes = vertex.props.map((p) => PLY_SIZES[p.type]);
-    if (sizes.some((s) => s === undefined)) throw new PointCloudError(`${source}: unsupported vertex property type`);
-    const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a! + b!, 0)!);
-    const rowSize = sizes.reduce((a, b) => a! + b!, 0)!;
-    if (body.length < rowSize * vertex.count) throw new PointCloudError(`${source}: truncated PLY body`);
-    const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-    for (let v = 0; v < vertex.count; v++) {
-      columns.forEach((col, c) => (data[v * columns.length + c] = readBinary(view, v * rowSize + offsets[col]!, vertex.props[col]!.type)));
-    }
-  }
+  // The header ends with a newline, so its split ends with '': body line i is file line headerLines.length + i.
+  const data = format === 'ascii' ? readAsciiVertices(body, vertex, columns, headerLines.length, source) : readBinaryVertices(body, vertex, columns, source);
   return { count: vertex.count, stride: columns.length, data };
+}
+
+interface PlyVertexElement {
+  readonly count: number;
+  readonly props: readonly PlyProperty[];
+}
+
+function readBinaryVertices(body: Uint8Array, vertex: PlyVertexElement, columns: readonly number[], source: string): Float32Array {
+  const data = new Float32Array(vertex.count * columns.length);
+  const sizes = vertex.props.map((p) => PLY_SIZES[p.type]);
+  if (sizes.some((s) => s === undefined)) throw new PointCloudError(`${source}: unsupported vertex property type`);
+  const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a! + b!, 0)!);
+  const rowSize = sizes.reduce((a, b) => a! + b!, 0)!;
+  if (body.length < rowSize * vertex.count) throw new PointCloudError(`${source}: truncated PLY body`);
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  for (let v = 0; v < vertex.count; v++) {
+    columns.forEach((col, c) => (data[v * columns.length + c] = readBinary(view, v * rowSize + offsets[col]!, vertex.props[col]!.type)));
+  }
+  return data;
+}
+
+/** The number syntax of an ASCII PLY value (C's strtod, which also reads nan and inf). */
+const PLY_NUMBER = /^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf(inity)?)$/i;
+
+function plyNumber(token: string): number {
+  const lower = token.toLowerCase().replace(/^\+/, '');
+  if (lower.endsWith('nan')) return NaN;
+  if (lower.startsWith('inf') || lower.startsWith('-inf')) return lower.startsWith('-') ? -Infinity : Infinity;
+  return Number(token);
+}
+
+/**
+ * One vertex per non-empty line, one value per declared property: a short line would leave
+ * columns undefined (NaN), a long one means the header and the body disagree. Line numbers count
+ * from the file's first line.
+ */
+function readAsciiVertices(body: Uint8Array, vertex: PlyVertexElement, columns: readonly number[], firstLine: number, source: string): Float32Array {
+  const lines = new TextDecoder('latin1').decode(body).split(/\r?\n/);
+  const data = new Float32Array(vertex.count * columns.length);
+  const names = vertex.props.map((p) => p.name).join(' ');
+  let v = 0;
+  for (let i = 0; i < lines.length && v < vertex.count; i++) {
+    const line = lines[i]!.trim();
+    if (line.length === 0) continue;
+    const tokens = line.split(/\s+/);
+    const bad = tokens.findIndex((t) => !PLY_NUMBER.test(t));
+    if (tokens.length !== vertex.props.length || bad >= 0) {
+      const problem = bad >= 0 ? `'${tokens[bad]!.slice(0, 20)}' is not a number` : `${tokens.length} values`;
+      throw new PointCloudError(`${source}:${firstLine + i}: vertex ${v} has ${problem}; the header declares ${vertex.props.length} per vertex (${names}): fix the line or the header`);
+    }
+    columns.forEach((col, c) => (data[v * columns.length + c] = plyNumber(tokens[col]!)));
+    v++;
+  }
+  if (v < vertex.count) throw new PointCloudError(`${source}: ${vertex.count} vertices declared, ${v} lines present`);
+  return data;
 }
 
 function findHeaderEnd(bytes: Uint8Array, source: string): number {

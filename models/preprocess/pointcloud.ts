@@ -13,7 +13,7 @@
  * reproducible, and a fixed `fpsStart` reproduces any particular LAVIS draw exactly.
  * Distances are computed in float32 like NumPy on float32 points; ties pick the lowest index.
  */
-import { readPointCloud } from './pointcloud-io.js';
+import { checkFinite, PointCloudError, readPointCloud } from './pointcloud-io.js';
 import type { PointCloud } from './pointcloud-io.js';
 
 export type PointCloudMode = 'modelnet' | 'ulip';
@@ -27,6 +27,16 @@ export interface PointCloudOptions {
   readonly fpsStart?: number;
   /** Shuffle the point order (modelnet path; LAVIS does). Default true. */
   readonly shuffle?: boolean;
+  /** The encoder's fixed input axes: a cloud whose tensor would not fit is an error naming the file. */
+  readonly encoder?: EncoderAxes | undefined;
+}
+
+/** Fixed sizes of the point-cloud encoder's 'points' input [batch, points, channels]. */
+export interface EncoderAxes {
+  readonly points?: number | undefined;
+  readonly channels?: number | undefined;
+  /** Where the sizes are declared (model.json and pointer), for the error. */
+  readonly declaredAt: string;
 }
 
 export interface PointTensor {
@@ -89,7 +99,7 @@ function gather(cloud: PointCloud, indices: ArrayLike<number>): PointCloud {
  * axis-0 mean is a row-by-row float32 sum (NumPy's pairwise summation only runs along the
  * contiguous axis) divided by N.
  */
-export function normalisePoints(cloud: PointCloud, columns: number): PointCloud {
+export function normalisePoints(cloud: PointCloud, columns: number, source = 'point cloud'): PointCloud {
   const { count, stride } = cloud;
   const data = cloud.data.slice();
   const centroid = new Array<number>(columns).fill(0);
@@ -105,7 +115,10 @@ export function normalisePoints(cloud: PointCloud, columns: number): PointCloud 
     }
     radius = Math.max(radius, Math.fround(Math.sqrt(sq)));
   }
-  if (radius === 0) throw new RangeError('point cloud has zero extent (all points identical); cannot normalise');
+  if (radius === 0) {
+    const what = count === 1 ? 'it has a single point' : `all ${count} points are identical in the ${columns} columns normalised`;
+    throw new PointCloudError(`${source}: the point cloud has zero extent (${what}), so it cannot be normalised (pc_normalize divides by the largest distance from the centroid); use a cloud of distinct points`);
+  }
   for (let p = 0; p < count; p++) for (let c = 0; c < columns; c++) data[p * stride + c] = data[p * stride + c]! / radius;
   return { count, stride, data };
 }
@@ -132,16 +145,19 @@ export function processPointCloud(cloud: PointCloud, options: PointCloudOptions 
   const random = seededRandom(options.seed ?? 0);
   const start = () => options.fpsStart ?? Math.floor(random() * cloud.count);
   const mode = options.mode ?? 'modelnet';
+  checkFitsEncoder(cloud, mode, npoints, options.encoder, source);
   let result: PointCloud;
   switch (mode) {
     case 'modelnet': {
       let sampled = cloud.count > npoints ? gather(cloud, farthestPointIndices(cloud, npoints, start())) : cloud;
-      sampled = keepColumns(normalisePoints(sampled, 3), 3);
+      sampled = keepColumns(normalisePoints(sampled, 3, source), 3);
       result = options.shuffle === false ? sampled : gather(sampled, shuffledIndices(sampled.count, random));
       break;
     }
     case 'ulip': {
-      const normalised = normalisePoints(cloud, cloud.stride);
+      // Every column is normalised together: one NaN colour or normal would make every value NaN.
+      checkFinite(cloud, cloud.stride, source, "mode 'ulip' normalises every column, so it would turn the whole tensor into NaN");
+      const normalised = normalisePoints(cloud, cloud.stride, source);
       if (normalised.count > npoints) result = gather(normalised, farthestPointIndices(normalised, npoints, start()));
       else if (normalised.count === npoints) result = gather(normalised, shuffledIndices(npoints, random));
       else throw new RangeError(`${source}: has ${cloud.count} points, fewer than npoints=${npoints}; LAVIS's ulip_pc would fail here (use mode 'modelnet', which keeps all points)`);
@@ -153,6 +169,23 @@ export function processPointCloud(cloud: PointCloud, options: PointCloudOptions 
     }
   }
   return { data: result.data, dims: [result.count, result.stride] };
+}
+
+/** The tensor's shape against the encoder's fixed axes, before any sampling work. */
+function checkFitsEncoder(cloud: PointCloud, mode: PointCloudMode, npoints: number, encoder: EncoderAxes | undefined, source: string): void {
+  if (!encoder) return;
+  const columns = mode === 'ulip' ? cloud.stride : 3;
+  if (encoder.channels !== undefined && columns !== encoder.channels) {
+    const keep = columns > encoder.channels ? ` (e.g. np.save(f, pts[:, :${encoder.channels}]))` : ', adding the columns the encoder was trained on (e.g. rgb)';
+    const fix = mode === 'ulip' ? `save the cloud with exactly ${encoder.channels} columns, x, y, z first${keep}` : "use mode 'ulip' or a model whose encoder takes x, y, z";
+    throw new PointCloudError(`${source}: mode '${mode}' feeds ${columns} columns per point, but the point-cloud encoder takes ${encoder.channels} (${encoder.declaredAt}); ${fix}`);
+  }
+  // modelnet keeps every point of a smaller cloud (LAVIS does); ulip always gives npoints or fails below.
+  const points = mode === 'ulip' ? npoints : Math.min(cloud.count, npoints);
+  if (encoder.points === undefined || points === encoder.points) return;
+  const takes = `the point-cloud encoder takes exactly ${encoder.points} points (${encoder.declaredAt})`;
+  if (points === npoints) throw new PointCloudError(`${source}: npoints is ${npoints}, but ${takes}; set npoints (model.json at /preprocess/pointcloud/points) to ${encoder.points}`);
+  throw new PointCloudError(`${source}: has ${cloud.count} points, but ${takes} and mode 'modelnet' keeps every point of a smaller cloud, as LAVIS does; use a cloud of at least ${encoder.points} points`);
 }
 
 export async function preprocessPointCloud(path: string, options: PointCloudOptions = {}): Promise<PointTensor> {

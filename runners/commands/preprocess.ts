@@ -28,10 +28,10 @@ Kinds and their options:
     --resize MODE      stretch (blip_image_eval) | crop (clip_image_eval; default stretch)
     --mean R,G,B       normalisation mean (default CLIP ${CLIP_MEAN.join(',')})
     --std R,G,B        normalisation std (default CLIP ${CLIP_STD.join(',')})
-  audio FILE.wav     BEATs fbank clips [clips, 512, 128] (X-InstructBLIP beats_audio)
+  audio FILE         .wav (or .mp4, needs ffmpeg): BEATs fbank clips [clips, 512, 128] (beats_audio)
     --clips N          number of 5.12 s clips (default 2)
     --clip-mode MODE   fixed (eval YAMLs) | lavis-is-eval (default fixed)
-  pointcloud FILE    .npy [N, 3+] or .ply; [npoints, 3]
+  pointcloud FILE    .npy [N, 3..16], .ply or ModelNet .txt; [npoints, 3] (modelnet), [npoints, C] (ulip)
     --npoints N        points after farthest-point sampling (default 8192)
     --mode MODE        modelnet | ulip (default modelnet)
     --seed N           seed for the FPS start and the shuffle (default 0)

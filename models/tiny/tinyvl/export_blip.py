@@ -127,7 +127,8 @@ def export_blip(m: BlipModel, out: Path, name: str) -> dict:
         "specialTokens": {"text": bert_special(tok)},
         "preprocess": {"image": image_preprocess("stretch")},
         "prompts": {"vqa": "{question}"} if m.albef else {"caption": CAPTION_PROMPT, "vqa": "{question}"},
-        "generation": {"vqa": {"numBeams": 3, "maxLength": 10, "minLength": 1}} if m.albef else {
+        # ALBEF only ranks answers: a generation block would be unused, which the loader refuses.
+        "generation": {} if m.albef else {
             "caption": {"numBeams": 3, "maxLength": 20, "minLength": 5},
             "vqa": {"numBeams": 3, "maxLength": 10, "minLength": 1}},
         "retrieval": {"kTest": 256, "maxTextLength": 35},

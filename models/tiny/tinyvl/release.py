@@ -83,7 +83,7 @@ def export_blip2(kind):
         "generation": {"caption": _gen(kind, 5, 30, 1, 1.0),
                        "vqa": _gen(kind, 5, 10, 1, 0.0 if kind == "opt" else -1.0)},
         "retrieval": {"kTest": 128, "maxTextLength": 35},
-        "vqa": {"method": "generate", "numAnswerCandidates": 128},
+        "vqa": {"method": "generate"},
         "xinstruct": None,
     }
     write_manifest(out, manifest, {"text": (toks["bert"], "bert"), "llm": (llm_tok, kind)})
@@ -117,7 +117,7 @@ def export_instruct(kind):
         "generation": {"caption": _gen(kind, 5, 30, 1, 1.0, 1.5),
                        "vqa": _gen(kind, 5, 10, 1, 0.0 if kind == "opt" else -1.0, 1.5),
                        "instruction": _gen(kind, 5, 30, 1, 1.0, 1.5)},
-        "retrieval": None, "vqa": {"method": "generate", "numAnswerCandidates": 128}, "xinstruct": None,
+        "retrieval": None, "vqa": {"method": "generate"}, "xinstruct": None,
     }
     write_manifest(out, manifest, {"text": (toks["bert"], "bert"), "llm": (llm_tok, kind)})
 
@@ -157,7 +157,7 @@ def export_xinstruct():
                     "instruction": "{question}"},
         "generation": {"caption": _gen("opt", 5, 30, 1, 1.0, 1.5), "vqa": _gen("opt", 5, 10, 1, -1.0, 1.5),
                        "instruction": _gen("opt", 5, 30, 1, 1.0, 1.5)},
-        "retrieval": None, "vqa": {"method": "generate", "numAnswerCandidates": 128},
+        "retrieval": None, "vqa": {"method": "generate"},
         "xinstruct": {"cues": dict(xstages.CUES), "cleanTokenization": True, "addSpace": True,
                       "prefix": "", "postfix": "", "qformerText": "prompt"},
     }

@@ -72,4 +72,42 @@ test('float16 only in the decoder-only LLM roles', () => {
   assert.match(errorOf(llmModel(t5)).message, /float16 T5 overflows/);
 });
 
+function albefModel(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    formatVersion: 1, name: 'test-albef', family: 'albef', variant: 'test', llm: null, modalities: ['image'], capabilities: ['retrieval', 'vqa-rank'],
+    graphs: { vision_encoder: plain, text_encoder: plain, fusion_encoder: plain, answer_decoder: plain },
+    tokenizers: {}, specialTokens: {}, preprocess: { image }, prompts: {}, generation: {}, vqa: { method: 'rank', numAnswerCandidates: 128 }, ...overrides,
+  };
+}
+
+test('a generation block no capability decodes with is an error (ALBEF ranks VQA answers: generation.vqa was loaded and ignored)', () => {
+  const contradictory = { numBeams: 2, doSample: true, maxLength: 1, minLength: 9 };
+  const error = errorOf(albefModel({ generation: { vqa: contradictory } }));
+  assert.is(error.pointer, '/generation/vqa');
+  assert.match(error.message, "only the capability 'vqa-generate' decodes with them and the model does not have it, so they would never be used; remove /generation/vqa");
+  assert.is(errorOf(llmModel({ generation: { instruction: { numBeams: 5 } } })).pointer, '/generation/instruction');
+  assert.is(errorOf(albefModel({ capabilities: ['vqa-rank'], generation: { caption: { numBeams: 3 } } })).pointer, '/generation/caption');
+});
+
+test('a generation block that is read is checked at load, not on its first sample', () => {
+  const sampling = errorOf(llmModel({ generation: { caption: { numBeams: 2, doSample: true } } }));
+  assert.is(sampling.pointer, '/generation/caption');
+  assert.match(sampling.message, /doSample = true is invalid: beam sampling/);
+  const unreachable = errorOf(llmModel({ generation: { caption: { maxLength: 1, minLength: 9 } } }));
+  assert.is(unreachable.pointer, '/generation/caption/minLength');
+  assert.match(unreachable.message, 'minLength 9 can never be reached under maxLength 1');
+  assert.match(errorOf(llmModel({ generation: { caption: { maxNewTokens: 5, minLength: 7 } } })).message, 'under maxNewTokens 5');
+  load(llmModel({ generation: { caption: { maxNewTokens: 5, minLength: 6 } } })); // one more than the new tokens: T5's decoder start counts in minLength
+});
+
+test('numAnswerCandidates only with vqa-rank; optional there (128 by default)', () => {
+  const generating = llmModel({ capabilities: ['captioning', 'vqa-generate'], vqa: { method: 'generate', numAnswerCandidates: 128 } });
+  const error = errorOf(generating);
+  assert.is(error.pointer, '/vqa/numAnswerCandidates');
+  assert.match(error.message, "the model has no 'vqa-rank' capability (it generates answers); remove numAnswerCandidates");
+  load(llmModel({ capabilities: ['captioning', 'vqa-generate'], vqa: { method: 'generate' } }));
+  load(albefModel());
+  load(albefModel({ vqa: { method: 'rank' } }));
+});
+
 test.run();

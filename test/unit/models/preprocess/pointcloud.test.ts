@@ -119,7 +119,7 @@ test('a NaN coordinate or an empty array in a .npy is an error naming the file, 
     return Buffer.concat([head, Buffer.from(Float32Array.from(rows.flat()).buffer)]);
   };
   writeFileSync(join(dir, 'nan.npy'), npy([[0, 0, 0], [1, NaN, 0]]));
-  await readPointCloud(join(dir, 'nan.npy')).then(() => assert.unreachable('nan'), (e: Error) => assert.match(e.message, /nan\.npy: point 1 has a non-finite coordinate \(NaN\)/));
+  await readPointCloud(join(dir, 'nan.npy')).then(() => assert.unreachable('nan'), (e: Error) => assert.match(e.message, /nan\.npy: point 1 has a non-finite value \(NaN\) in column 1 \(y\)/));
   writeFileSync(join(dir, 'empty.npy'), npy([]));
   await readPointCloud(join(dir, 'empty.npy')).then(() => assert.unreachable('empty'), (e: Error) => assert.match(e.message, /empty\.npy: the point cloud has no points/));
 });
