@@ -10,7 +10,8 @@ import { didYouMean } from './did-you-mean.js';
 import type { SuiteProblem } from './messages.js';
 import { allowedMetrics, defaultMetrics, TIMING_MEASURES, UNAVAILABLE_METRICS } from './metric-names.js';
 import type { GateSpec, GenerationOverrides, Suite, TaskSpec } from './schema/suite.js';
-import { isInlineTemplate, PLACEHOLDERS, placeholdersOf, TEMPLATES, type TemplateRole } from './templates.js';
+import { mappingOptionProblems } from '../datasets/loaders/record-mapping.js';
+import { isInlineTemplate, PLACEHOLDERS, placeholdersOf, templateText, templateWritesQuestion, TEMPLATES, type TemplateRole } from './templates.js';
 
 export interface CheckContext {
   readonly file: string;
@@ -67,6 +68,11 @@ function checkTask(task: TaskSpec, at: string, suite: Suite, ctx: CheckContext, 
   });
   switch (task.kind) {
     case 'retrieval':
+      // Under a --limit or a family default the run caps kTest at the limit (and records it); both
+      // written here contradict each other. LAVIS's top-k needs k_test <= the gallery.
+      if (task.kTest !== undefined && task.limit !== undefined && task.kTest > task.limit) {
+        report(`${at}/kTest`, `kTest ${task.kTest} is more than the ${task.limit} images 'limit' keeps in the gallery, and LAVIS re-ranks at most the whole gallery (text-to-image queries rank its images); lower kTest to ${task.limit} or less, or raise limit`);
+      }
       return;
     case 'captioning':
       checkGeneration(task.generation, `${at}/generation`, report);
@@ -89,7 +95,7 @@ function describeTask(task: TaskSpec): string {
 }
 
 function checkVqa(task: Extract<TaskSpec, { kind: 'vqa' }>, at: string, report: Report): void {
-  if (task.template !== undefined) checkTemplate(task.template, 'prompt', `${at}/template`, report);
+  if (task.template !== undefined && checkTemplate(task.template, 'prompt', `${at}/template`, report)) checkVqaPrompt(task.template, `${at}/template`, report);
   if (task.method === 'rank') {
     if (task.answerList === undefined) report(`${at}/answerList`, `method 'rank' needs 'answerList' (a JSON list of candidate answers, LAVIS answer_list.json)`);
     if (task.generation !== undefined) report(`${at}/generation`, `decoding settings are unused with method 'rank'; remove them or use method 'generate'`);
@@ -101,8 +107,53 @@ function checkVqa(task: Extract<TaskSpec, { kind: 'vqa' }>, at: string, report: 
   checkGeneration(task.generation, `${at}/generation`, report);
 }
 
+/**
+ * A VQA sample has only its question (LAVIS VQATask: `prompt.format(question)`): the template must
+ * write it, and may write nothing else. Checked here, as runners/tasks/vqa.ts and the adapters
+ * would refuse it for every sample, naming an image instead of the suite.
+ */
+function checkVqaPrompt(template: string, at: string, report: Report): void {
+  const text = templateText(template);
+  const shown = text === template ? `'${text}'` : `'${template}' ('${text}')`;
+  if (!templateWritesQuestion(template)) {
+    report(at, `the VQA template ${shown} does not write the question, so every sample would get the same prompt; add {question} (e.g. "Question: {question} Short answer:")`);
+    return;
+  }
+  const names = placeholdersOf(text);
+  const extra = names.filter((name) => name !== '' && name !== 'question');
+  const positional = names.filter((name) => name === '').length;
+  if (extra.length > 0 || positional > 1) {
+    const what = extra.length > 0 ? extra.map((name) => `{${name}}`).join(', ') : `${positional} '{}' placeholders (LAVIS fills the second with the options)`;
+    report(at, `the VQA template ${shown} uses ${what}, but VQA samples have only a question; use {question} alone, or an instruction task (its samples carry context and choices)`);
+  }
+}
+
+/** Dataset options that give every sample its question (modelnet's fixed instruction, the generic loaders' field). */
+const QUESTION_OPTIONS = ['question', 'questionField'];
+
+/**
+ * An open instruction answers each sample's question, so its prompt must write it. A
+ * multiple-choice prompt without it is a fixed instruction (X-InstructBLIP's `describe-3d`,
+ * `describe-audio` classification), but then a dataset option that supplies the question would
+ * be ignored: an error at that option.
+ */
+function checkInstructionQuestion(task: Extract<TaskSpec, { kind: 'instruction' }>, at: string, report: Report): void {
+  const template = task.template ?? '{question}';
+  if (templateWritesQuestion(template)) return;
+  const text = templateText(template);
+  const shown = text === template ? `'${text}'` : `'${template}' ('${text}')`;
+  if (task.mode === 'open') {
+    report(`${at}/template`, `the template ${shown} does not write the question, so every sample would be asked the same thing and its own question dropped; add {question} (e.g. "Question: {question} Short answer:")`);
+    return;
+  }
+  for (const option of QUESTION_OPTIONS) {
+    if (task.dataset.options?.[option] === undefined) continue;
+    report(`${at}/dataset/options/${option}`, `the template ${shown} does not write the question, so '${option}' would be ignored; remove it, or use a template with {question} (e.g. "template": "{question}")`);
+  }
+}
+
 function checkInstruction(task: Extract<TaskSpec, { kind: 'instruction' }>, at: string, report: Report): void {
-  if (task.template !== undefined) checkTemplate(task.template, 'prompt', `${at}/template`, report);
+  if (task.template === undefined || checkTemplate(task.template, 'prompt', `${at}/template`, report)) checkInstructionQuestion(task, at, report);
   if (task.mode === 'open' && task.candidateTemplate !== undefined) report(`${at}/candidateTemplate`, `'candidateTemplate' is only used with mode 'multiple-choice'`);
   if (task.mode === 'multiple-choice' && task.decoding !== undefined) report(`${at}/decoding`, `'decoding' is only used with mode 'open' (multiple choice ranks the choices, it does not decode)`);
   if (task.mode === 'multiple-choice' && task.generation !== undefined) report(`${at}/generation`, `decoding settings are unused with mode 'multiple-choice' (choices are ranked by likelihood)`);
@@ -110,16 +161,18 @@ function checkInstruction(task: Extract<TaskSpec, { kind: 'instruction' }>, at: 
   checkGeneration(task.generation, `${at}/generation`, report);
 }
 
-function checkTemplate(value: string, role: TemplateRole, at: string, report: Report): void {
+/** Reports an unknown template or placeholder; true when the template is sound. */
+function checkTemplate(value: string, role: TemplateRole, at: string, report: Report): boolean {
   if (isInlineTemplate(value)) {
     const allowed = PLACEHOLDERS[role];
-    for (const name of placeholdersOf(value)) {
-      if (!allowed.includes(name)) report(at, `unknown placeholder '{${name}}'${didYouMean(name, allowed.filter((p) => p !== ''))}; a ${role} template may use ${allowed.filter((p) => p !== '').map((p) => `{${p}}`).join(', ')}`);
-    }
-    return;
+    const unknown = placeholdersOf(value).filter((name) => !allowed.includes(name));
+    for (const name of unknown) report(at, `unknown placeholder '{${name}}'${didYouMean(name, allowed.filter((p) => p !== ''))}; a ${role} template may use ${allowed.filter((p) => p !== '').map((p) => `{${p}}`).join(', ')}`);
+    return unknown.length === 0;
   }
   const registered = Object.keys(TEMPLATES).filter((name) => TEMPLATES[name]?.role === role);
-  if (!registered.includes(value)) report(at, `unknown ${role} template '${value}'${didYouMean(value, registered)}; registered: ${registered.join(', ')}`);
+  if (registered.includes(value)) return true;
+  report(at, `unknown ${role} template '${value}'${didYouMean(value, registered)}; registered: ${registered.join(', ')}`);
+  return false;
 }
 
 function checkGeneration(generation: GenerationOverrides | undefined, at: string, report: Report): void {
@@ -141,11 +194,15 @@ function checkDataset(task: TaskSpec, at: string, ctx: CheckContext, report: Rep
     return;
   }
   const consumes = SAMPLE_KINDS_FOR_TASK[task.kind];
-  const kind = typeof spec.options?.kind === 'string' ? spec.options.kind : undefined;
+  // A generic loader left without 'kind' makes its default kind, not any kind it could make.
+  const kindOption = spec.options?.kind ?? loader.options.kind?.default;
+  const kind = typeof kindOption === 'string' ? kindOption : undefined;
   const yields = kind !== undefined && loader.produces.includes(kind as SampleKind) ? [kind as SampleKind] : loader.produces;
   if (!yields.some((k) => consumes.includes(k))) {
     const fitting = [...ctx.loaders.values()].filter((l) => l.produces.some((k) => consumes.includes(k))).map((l) => l.name);
-    report(`${at}/dataset/loader`, `loader '${loader.name}' yields ${yields.join('/')} samples; a ${task.kind} task needs one of: ${fitting.join(', ')}`);
+    const makes = loader.produces.find((k) => consumes.includes(k));
+    const fix = makes !== undefined && loader.options.kind !== undefined ? `; set dataset.options.kind to '${makes}'` : '';
+    report(`${at}/dataset/loader`, `loader '${loader.name}' yields ${yields.join('/')} samples; a ${task.kind} task needs one of: ${fitting.join(', ')}${fix}`);
   }
   if (task.kind === 'instruction' && task.modality !== undefined) {
     const option = spec.options?.modality;
@@ -167,10 +224,17 @@ function checkDataset(task: TaskSpec, at: string, ctx: CheckContext, report: Rep
   for (const [name, value] of Object.entries(spec.options ?? {})) {
     const option = loader.options[name];
     const pointer = `${at}/dataset/options/${name}`;
-    if (option === undefined) report(pointer, `loader '${loader.name}' has no option '${name}'${didYouMean(name, names)}; options: ${names.join(', ') || '(none)'}`);
+    if (option === undefined) report(pointer, `loader '${loader.name}' has no option '${name}'${didYouMean(name, names)}${elsewhere(name, ctx)}; options: ${names.join(', ') || '(none)'}`);
     else if (typeof value !== option.type) report(pointer, `expected a ${option.type}, got ${typeof value}`);
     else if (option.values !== undefined && !option.values.includes(String(value))) report(pointer, `expected one of ${option.values.map((v) => `'${v}'`).join(', ')}; got '${String(value)}'${didYouMean(String(value), option.values)}`);
   }
+  for (const { option, message } of mappingOptionProblems(loader, spec.options ?? {})) report(`${at}/dataset/options/${option}`, message);
+}
+
+/** Which other loaders have an option a loader lacks (`listSeparator` is the CSV loader's), as a hint. */
+function elsewhere(option: string, ctx: CheckContext): string {
+  const owners = [...ctx.loaders.values()].filter((l) => option in l.options).map((l) => `'${l.name}'`);
+  return owners.length === 0 ? '' : ` (only ${owners.join(', ')} ${owners.length === 1 ? 'has' : 'have'} it)`;
 }
 
 function checkGate(gate: GateSpec, at: string, suite: Suite, report: Report): void {

@@ -119,3 +119,24 @@ function lengthFinding(task: TaskSpec, profile: ModelProfile, e: GenerationConfi
     message: `${min} can never be reached: ${limit} ${e.maxNewTokens} (${from(limit)}) allows ${e.maxNewTokens} new tokens, and minLength counts at most one more (a T5 decoder-start token, BLIP's [DEC]); lower minLength to ${e.maxNewTokens + 1} or less, or raise ${limit}`,
   };
 }
+
+/**
+ * Checks on a task across the models that run it. A VQA task's `answerList` and `numCandidates`
+ * are read only by models that rank answers: when every model running the task generates, they
+ * would do nothing. `pairs`: the applicable pairs (model id and settings). The caller skips this
+ * when some model of the suite was not planned (`--models` may leave out the ones that rank) or
+ * is a `${data.NAME}` placeholder (a ready-to-fill suite's answer list is for whichever ranking
+ * family fills it in).
+ */
+export function taskFindings(task: TaskSpec, at: string, pairs: readonly { model: string; settings: EffectiveSettings }[]): Finding[] {
+  // An explicit method 'generate' is reported by the suite checks (suites/check.ts) already.
+  if (task.kind !== 'vqa' || task.method === 'generate' || pairs.length === 0) return [];
+  if (pairs.some((p) => p.settings.kind === 'vqa' && p.settings.method === 'rank')) return [];
+  const generate = pairs.map((p) => p.model).join(', ');
+  const why = `no model of this task ranks answers (${generate} ${pairs.length === 1 ? 'generates' : 'generate'})`;
+  const fix = "; remove it, or add a model that ranks (ALBEF, BLIP) to the suite's models or the task's models";
+  const findings: Finding[] = [];
+  if (task.answerList !== undefined) findings.push({ pointer: `${at}/answerList`, message: `${why}, so the answer list would not be read${fix}` });
+  if (task.numCandidates !== undefined) findings.push({ pointer: `${at}/numCandidates`, message: `${why}, so numCandidates would do nothing${fix}` });
+  return findings;
+}

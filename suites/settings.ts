@@ -90,6 +90,18 @@ class Recorder {
     return merged as unknown as GenerationConfig;
   }
 
+  /**
+   * A value the data cannot hold (more candidates than there are) is capped, as LAVIS caps
+   * num_ans_candidates: the record then holds the applied value with the source of the cap, and
+   * `<key>Requested` the value asked for, so the record never claims what did not run.
+   */
+  cap(key: string, value: number, cap: number | undefined, source: SettingSource): number {
+    if (cap === undefined || value <= cap) return value;
+    this.record[`${key}Requested`] = this.record[key]!;
+    this.record[key] = { value: cap, source };
+    return cap;
+  }
+
   private set(key: string, value: number): number {
     this.record[key] = { value, source: 'suite' };
     return value;
@@ -109,16 +121,31 @@ function openDefaults(decoding: 'generate' | 'answer', d: TaskDefaults): Generat
   return decoding === 'answer' ? d.vqa?.generation : d.instruction?.generation;
 }
 
-/** `runSeed`: the suite's top-level `seed`, which seeds sampling unless a task's generation sets one. */
-export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliOverrides, datasetModality: MediaModality, runSeed?: number): ResolvedTaskSettings {
+/** What planning knows of the task's data that bounds a setting. */
+export interface TaskData {
+  /** Answers in the VQA task's answer list (when it was read). */
+  readonly answerListSize?: number;
+}
+
+/**
+ * `runSeed`: the suite's top-level `seed`, which seeds sampling unless a task's generation sets one.
+ * A limit keeps at most that many gallery images, so kTest is capped at it (`--limit 5` on a
+ * kTest-12 suite re-ranks all 5); numCandidates is capped at the answer list, as LAVIS does.
+ */
+export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliOverrides, datasetModality: MediaModality, runSeed?: number, data: TaskData = {}): ResolvedTaskSettings {
   const r = new Recorder();
   const common = { batchSize: r.pick('batchSize', task.batchSize, undefined, VLBENCH_DEFAULTS.batchSize), limit: limitSetting(r, task, cli) };
   const d = model.defaults;
   let effective: EffectiveSettings;
   switch (task.kind) {
-    case 'retrieval':
-      effective = { ...common, kind: 'retrieval', kTest: r.pick('kTest', task.kTest, d.retrieval?.kTest, VLBENCH_DEFAULTS.kTest), maxTextLength: r.pick('maxTextLength', task.maxTextLength, d.retrieval?.maxTextLength, VLBENCH_DEFAULTS.maxTextLength) };
+    case 'retrieval': {
+      const kTest = r.pick('kTest', task.kTest, d.retrieval?.kTest, VLBENCH_DEFAULTS.kTest);
+      effective = {
+        ...common, kind: 'retrieval', kTest: r.cap('kTest', kTest, common.limit ?? undefined, r.record.limit!.source),
+        maxTextLength: r.pick('maxTextLength', task.maxTextLength, d.retrieval?.maxTextLength, VLBENCH_DEFAULTS.maxTextLength),
+      };
       break;
+    }
     case 'captioning':
       effective = {
         ...common, kind: 'captioning', prompt: r.pick<string | undefined>('prompt', task.prompt, d.caption?.prompt, undefined),
@@ -138,7 +165,7 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
       effective = {
         ...common, kind: 'vqa', method,
         template: r.pick('template', task.template, d.vqa?.promptTemplate, VLBENCH_DEFAULTS.vqaTemplate),
-        numCandidates: rank ? r.pick('numCandidates', task.numCandidates, d.vqa?.numAnswerCandidates, VLBENCH_DEFAULTS.numCandidates) : 0,
+        numCandidates: rank ? r.cap('numCandidates', r.pick('numCandidates', task.numCandidates, d.vqa?.numAnswerCandidates, VLBENCH_DEFAULTS.numCandidates), data.answerListSize, 'suite') : 0,
         answerList: rank ? r.pick<string | undefined>('answerList', task.answerList, undefined, undefined) : undefined,
         generation: rank ? HF_DEFAULT_GENERATION : r.generation(task.generation, d.vqa?.generation, runSeed),
       };

@@ -63,6 +63,12 @@ export function positionalFields(text: string): ('question' | 'options')[] {
   return count === 2 ? ['question', 'options'] : count === 1 ? ['question'] : [];
 }
 
+/** Whether a prompt template writes the question (`{question}`, or the first `{}`, as LAVIS's `format` fills it). */
+export function templateWritesQuestion(nameOrText: string): boolean {
+  const names = placeholdersOf(templateText(nameOrText));
+  return names.includes('question') || names.includes('');
+}
+
 /** Whether a prompt template writes the options (`{options}`, or the second of two `{}`). */
 export function templateUsesOptions(nameOrText: string): boolean {
   const text = templateText(nameOrText);

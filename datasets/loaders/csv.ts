@@ -5,7 +5,7 @@
 import { failure, readCsvRows } from '../io.js';
 import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { LoaderItem } from '../samples.js';
-import { MAPPING_OPTIONS, RecordMapper } from './record-mapping.js';
+import { LIST_SEPARATOR_OPTION, MAPPING_OPTIONS, RecordMapper } from './record-mapping.js';
 
 export const csv: DatasetLoader = {
   name: 'csv',
@@ -13,7 +13,7 @@ export const csv: DatasetLoader = {
   produces: ['caption', 'retrieval', 'vqa', 'instruction'],
   modality: 'configurable',
   files: { records: { required: true, description: 'the .csv / .tsv file' } },
-  options: { ...MAPPING_OPTIONS, delimiter: { type: 'string', description: "column separator: ',' or '\\t' (tab)", values: [',', '\t', ';', '|'], default: ',' } },
+  options: { ...MAPPING_OPTIONS, listSeparator: LIST_SEPARATOR_OPTION, delimiter: { type: 'string', description: "column separator: ',' or '\\t' (tab)", values: [',', '\t', ';', '|'], default: ',' } },
   mediaRoot: 'optional',
   async *load(input): AsyncGenerator<LoaderItem> {
     const file = requiredFile(input, csv, 'records');

@@ -4,9 +4,10 @@
  * A list field is a JSON array, or in CSV a string split on `listSeparator`.
  */
 import { failure, isRecord, mediaOrFailure, mediaPath } from '../io.js';
-import { optionString, type DatasetLoader, type LoaderInput, type LoaderOption } from '../loader.js';
-import type { LoaderItem, MediaRef, Modality, SourceLocation } from '../samples.js';
+import { optionString, type DatasetLoader, type LoaderInput, type LoaderOption, type OptionValue } from '../loader.js';
+import type { LoaderItem, MediaRef, Modality, SampleKind, SourceLocation } from '../samples.js';
 
+/** The options of both generic loaders; the CSV loader adds `listSeparator` and `delimiter`. */
 export const MAPPING_OPTIONS: Readonly<Record<string, LoaderOption>> = {
   kind: { type: 'string', description: 'sample kind to produce', values: ['caption', 'retrieval', 'vqa', 'instruction'], default: 'instruction' },
   modality: { type: 'string', description: 'modality of the media field', values: ['image', 'audio', 'video', 'pointcloud'], default: 'image' },
@@ -21,10 +22,53 @@ export const MAPPING_OPTIONS: Readonly<Record<string, LoaderOption>> = {
   captionsField: { type: 'string', description: 'field with the reference captions (caption, retrieval)', default: 'captions' },
   answerTypeField: { type: 'string', description: 'field with the VQA answer type (optional in records)', default: 'answer_type' },
   questionTypeField: { type: 'string', description: 'field with the VQA question type (optional in records)', default: 'question_type' },
-  listSeparator: { type: 'string', description: 'CSV only: separator of list fields', default: '|' },
-  filterField: { type: 'string', description: 'only records whose field of this name equals filterValue (e.g. a format or split column)', default: '' },
-  filterValue: { type: 'string', description: 'the value filterField must have', default: '' },
+  filterField: { type: 'string', description: 'only records whose field of this name equals filterValue (e.g. a format or split column); set both or neither', default: '' },
+  filterValue: { type: 'string', description: 'the value filterField must have; set both or neither', default: '' },
 };
+
+/** CSV cells are strings: list columns are split (JSON Lines has arrays, so the JSONL loader has no such option). */
+export const LIST_SEPARATOR_OPTION: LoaderOption = { type: 'string', description: 'separator of list columns', default: '|' };
+
+/** The sample kinds that read each field option (`map` below); the other options apply to every kind. */
+const FIELD_KINDS: Readonly<Record<string, readonly SampleKind[]>> = {
+  questionField: ['vqa', 'instruction'],
+  answersField: ['vqa', 'instruction'],
+  choicesField: ['instruction'],
+  answerIndexField: ['instruction'],
+  contextField: ['instruction'],
+  categoryField: ['caption', 'instruction'],
+  captionsField: ['caption', 'retrieval'],
+  answerTypeField: ['vqa'],
+  questionTypeField: ['vqa'],
+};
+
+/**
+ * Options a suite gives a generic loader that the mapping would ignore: a field the record kind
+ * never reads, or half a filter (a filterValue with no field to compare would select every
+ * record). For the suite checks, which report them at the option's pointer; empty for a loader
+ * that is not a record mapping.
+ */
+export function mappingOptionProblems(loader: DatasetLoader, options: Readonly<Record<string, OptionValue>>): { option: string; message: string }[] {
+  if (loader.options.kind !== MAPPING_OPTIONS.kind) return [];
+  const kind = String(options.kind ?? MAPPING_OPTIONS.kind!.default) as SampleKind;
+  const why = options.kind === undefined ? `'kind' is not set, so ${kind}, its default` : `"kind": "${kind}"`;
+  const problems: { option: string; message: string }[] = [];
+  // An unknown kind is the option check's to report; judging fields against it would only echo it.
+  const known = MAPPING_OPTIONS.kind!.values!.includes(kind);
+  for (const option of known ? Object.keys(options) : []) {
+    const kinds = FIELD_KINDS[option];
+    if (kinds === undefined || kinds.includes(kind)) continue;
+    const readers = Object.keys(FIELD_KINDS).filter((name) => FIELD_KINDS[name]!.includes(kind));
+    problems.push({ option, message: `'${option}' is read only for ${kinds.join(' and ')} samples, and this task's records become ${kind} samples (${why}); remove it (${kind} samples read ${readers.join(', ')})` });
+  }
+  if (options.filterValue !== undefined && options.filterField === undefined) {
+    problems.push({ option: 'filterValue', message: `'filterValue' needs 'filterField', the field whose value it must equal; without it every record is kept. Add "filterField": "<field name>", or remove filterValue` });
+  }
+  if (options.filterField !== undefined && options.filterValue === undefined) {
+    problems.push({ option: 'filterField', message: `'filterField' needs 'filterValue', the value '${String(options.filterField)}' must have; without it only records whose field is empty are kept. Add "filterValue", or remove filterField` });
+  }
+  return problems;
+}
 
 type RecordValue = unknown;
 

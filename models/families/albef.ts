@@ -3,7 +3,7 @@
  * and VQA by two-stage answer ranking. No captioning: ALBEF has no image-grounded decoder.
  */
 import type { AdapterParts } from './registry.js';
-import { baseParts, DEFAULT_BATCH, has, refuseUnwired } from './base.js';
+import { baseParts, has, refuseUnwired } from './base.js';
 import { graph, specialId, textTokenizer, type FamilyContext } from './context.js';
 import { ImageStateCache } from './image-state-cache.js';
 import { itcRetrievalOf } from './itc-retrieval.js';
@@ -15,7 +15,7 @@ const ALBEF_MAX_QUESTION_TOKENS = 25;
 export function albefAdapter(ctx: FamilyContext): AdapterParts {
   refuseUnwired(ctx, ['retrieval', 'vqa-rank']);
   const tokenizer = textTokenizer(ctx);
-  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'), DEFAULT_BATCH);
+  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'));
   const base = baseParts(ctx);
   return {
     ...base,
@@ -33,7 +33,6 @@ export function albefAdapter(ctx: FamilyContext): AdapterParts {
           answerStartId: specialId(ctx, 'text', 'cls'),
           padId: specialId(ctx, 'text', 'pad'),
           sepId: specialId(ctx, 'text', 'sep'),
-          batchSize: DEFAULT_BATCH,
         })
       : undefined,
   };

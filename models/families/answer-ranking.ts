@@ -15,7 +15,7 @@ import { answerDecoderRun } from '../generation/onnx/candidate-scoring.js';
 import { gatherRows } from '../generation/onnx/tensors.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import type { ImageStateCache } from './image-state-cache.js';
-import { chunks, int64Tensor } from './tensors.js';
+import { int64Tensor } from './tensors.js';
 import { BLIP_ERA } from './blip-caption.js';
 
 export interface QuestionEncoderParts {
@@ -32,7 +32,6 @@ export interface QuestionEncoderParts {
   readonly answerStartId: number;
   readonly padId: number;
   readonly sepId: number;
-  readonly batchSize: number;
 }
 
 interface QuestionStates {
@@ -58,24 +57,24 @@ async function encodeQuestions(parts: QuestionEncoderParts, requests: readonly V
   return { states, masks: encoded.attentionMask };
 }
 
+/** The call's questions are encoded as one batch (the caller's, see base.ts), then ranked one by one. */
 export function answerRanking(parts: QuestionEncoderParts): AnswerRankingCapability {
   return {
     async rankAnswers(requests, answerList, numCandidates, ctx) {
+      if (requests.length === 0) return [];
       const encoded = parts.tokenizer.encodeBatch(answerList, { padding: 'longest' });
       const answerIds = encoded.ids.map((ids) => [parts.answerStartId, ...ids.slice(1)]);
       const out = [];
-      for (const batch of chunks(requests, parts.batchSize)) {
-        const q = await encodeQuestions(parts, batch, ctx);
-        const decoder = parts.answerDecoder.session;
-        // One question per ranking call bounds memory: k x length x vocab logits at a time.
-        for (let i = 0; i < batch.length; i++) {
-          const question = { states: gatherRows(q.states, [i]), masks: [q.masks[i]!] };
-          const run = answerDecoderRun(decoder, question.states, question.masks);
-          const [ranking] = await ctx.time('decode', () =>
-            rankAnswers(run, { questions: 1, answerIds, answerMask: encoded.attentionMask, k: numCandidates, padId: parts.padId, labelSmoothing: 0.1 }),
-          );
-          out.push({ answer: answerList[ranking!.best]!, candidates: ranking!.candidates.map((c) => ({ answer: answerList[c.index]!, score: c.score })) });
-        }
+      const q = await encodeQuestions(parts, requests, ctx);
+      const decoder = parts.answerDecoder.session;
+      // One question per ranking call bounds memory: k x length x vocab logits at a time.
+      for (let i = 0; i < requests.length; i++) {
+        const question = { states: gatherRows(q.states, [i]), masks: [q.masks[i]!] };
+        const run = answerDecoderRun(decoder, question.states, question.masks);
+        const [ranking] = await ctx.time('decode', () =>
+          rankAnswers(run, { questions: 1, answerIds, answerMask: encoded.attentionMask, k: numCandidates, padId: parts.padId, labelSmoothing: 0.1 }),
+        );
+        out.push({ answer: answerList[ranking!.best]!, candidates: ranking!.candidates.map((c) => ({ answer: answerList[c.index]!, score: c.score })) });
       }
       return out;
     },
@@ -86,18 +85,15 @@ export function answerRanking(parts: QuestionEncoderParts): AnswerRankingCapabil
 export function answerGeneration(parts: QuestionEncoderParts): AnswerGenerationCapability {
   return {
     async answer(requests, config, ctx) {
-      const out: Generation[] = [];
-      for (const batch of chunks(requests, parts.batchSize)) {
-        const q = await encodeQuestions(parts, batch, ctx);
-        const factory = answerGenerationFactory(parts.answerDecoder.session, {
-          questionStates: q.states,
-          questionMask: q.masks.map((m) => m.map(() => 1)),
-          promptIds: batch.map(() => [parts.answerStartId]),
-        });
-        const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }, BLIP_ERA));
-        for (const s of sequences) out.push({ text: parts.tokenizer.decode(s.ids, { skipSpecialTokens: true }).trim(), tokenIds: s.newIds });
-      }
-      return out;
+      if (requests.length === 0) return [];
+      const q = await encodeQuestions(parts, requests, ctx);
+      const factory = answerGenerationFactory(parts.answerDecoder.session, {
+        questionStates: q.states,
+        questionMask: q.masks.map((m) => m.map(() => 1)),
+        promptIds: requests.map(() => [parts.answerStartId]),
+      });
+      const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }, BLIP_ERA));
+      return sequences.map((s): Generation => ({ text: parts.tokenizer.decode(s.ids, { skipSpecialTokens: true }).trim(), tokenIds: s.newIds }));
     },
   };
 }

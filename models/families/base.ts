@@ -9,8 +9,12 @@ import type { FamilyContext } from './context.js';
 import { generationOf, taskDefaultsOf } from './defaults.js';
 import { prepareMedia } from './media.js';
 
-/** Images per ONNX Runtime call; small enough for 2-core CPUs, large enough to amortise calls. */
-export const DEFAULT_BATCH = 16;
+/*
+ * Batching: a capability runs the requests of one call as one ONNX batch (images, questions,
+ * prompts, texts, pairs), never re-chunked here. The caller decides the batch: the runner passes
+ * each batch of the task's `batchSize` (the suite's "samples per ONNX Runtime batch"), so a
+ * batch of 40 reaches the vision encoder as 40 rows, not 16 + 16 + 8 behind the suite's back.
+ */
 
 export function has(ctx: FamilyContext, capability: Capability): boolean {
   return ctx.manifest.capabilities.includes(capability);

@@ -10,7 +10,6 @@ import { bertDecoderFactory } from '../generation/onnx/bert-decoder.js';
 import { generate } from '../generation/search.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import type { ImageStateCache } from './image-state-cache.js';
-import { chunks } from './tensors.js';
 
 /** BLIP ran under transformers < 4.27 (LAVIS asserts it), whose beam search stops one step differently. */
 export const BLIP_ERA = { transformersEra: 'pre-4.27' } as const;
@@ -23,7 +22,6 @@ export interface BlipCaptionParts {
   readonly decId: number;
   readonly sepId: number;
   readonly padId: number;
-  readonly batchSize: number;
 }
 
 export function blipPromptIds(parts: Pick<BlipCaptionParts, 'tokenizer' | 'decId'>, prompt: string): number[] {
@@ -35,25 +33,19 @@ export function blipCaptioning(parts: BlipCaptionParts): CaptionCapability {
   const kvCache = parts.decoder.spec.kvCache;
   if (!kvCache) throw new Error('text_decoder: the manifest must declare its kvCache');
   return {
+    // The call's requests are one batch (the caller's, see base.ts), so they share one prompt length.
     async caption(requests, config, ctx) {
-      const out: Generation[] = [];
-      // One prompt length per generate call: group consecutive requests by prompt.
-      for (const batch of chunks(requests, parts.batchSize)) {
-        const prompt = batch[0]!.prompt ?? parts.defaultPrompt;
-        if (batch.some((r) => (r.prompt ?? parts.defaultPrompt) !== prompt)) throw new Error('blip captioning: one batch must share a prompt');
-        const states = await parts.imageStates.statesFor(batch.map((r) => r.image), ctx);
-        const ids = blipPromptIds(parts, prompt);
-        const factory = bertDecoderFactory(
-          { session: parts.decoder.session, kvCache },
-          { encoderHiddenStates: states.data as Float32Array, encoderDims: states.dims as [number, number, number], promptIds: batch.map(() => ids) },
-        );
-        const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }, BLIP_ERA));
-        for (const s of sequences) {
-          const decoded = parts.tokenizer.decode(s.ids, { skipSpecialTokens: true });
-          out.push({ text: decoded.slice(prompt.length).trim(), tokenIds: s.newIds });
-        }
-      }
-      return out;
+      if (requests.length === 0) return [];
+      const prompt = requests[0]!.prompt ?? parts.defaultPrompt;
+      if (requests.some((r) => (r.prompt ?? parts.defaultPrompt) !== prompt)) throw new Error('blip captioning: one batch must share a prompt');
+      const states = await parts.imageStates.statesFor(requests.map((r) => r.image), ctx);
+      const ids = blipPromptIds(parts, prompt);
+      const factory = bertDecoderFactory(
+        { session: parts.decoder.session, kvCache },
+        { encoderHiddenStates: states.data as Float32Array, encoderDims: states.dims as [number, number, number], promptIds: requests.map(() => ids) },
+      );
+      const sequences = await ctx.time('decode', () => generate(factory, config, { eosIds: [parts.sepId], padId: parts.padId }, BLIP_ERA));
+      return sequences.map((s): Generation => ({ text: parts.tokenizer.decode(s.ids, { skipSpecialTokens: true }).slice(prompt.length).trim(), tokenIds: s.newIds }));
     },
   };
 }

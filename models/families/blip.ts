@@ -3,7 +3,7 @@
  * image-grounded decoder, VQA by answer ranking or generation ([ENC] question, [DEC] answers).
  */
 import type { AdapterParts } from './registry.js';
-import { baseParts, DEFAULT_BATCH, has, refuseUnwired } from './base.js';
+import { baseParts, has, refuseUnwired } from './base.js';
 import { graph, specialId, textTokenizer, type FamilyContext } from './context.js';
 import { ImageStateCache } from './image-state-cache.js';
 import { itcRetrievalOf } from './itc-retrieval.js';
@@ -16,7 +16,7 @@ const BLIP_MAX_QUESTION_TOKENS = 35;
 export function blipAdapter(ctx: FamilyContext): AdapterParts {
   refuseUnwired(ctx, ['retrieval', 'captioning', 'vqa-rank', 'vqa-generate']);
   const tokenizer = textTokenizer(ctx);
-  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'), DEFAULT_BATCH);
+  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'));
   const base = baseParts(ctx);
   const encId = specialId(ctx, 'text', 'enc');
   const decId = specialId(ctx, 'text', 'dec');
@@ -33,13 +33,12 @@ export function blipAdapter(ctx: FamilyContext): AdapterParts {
     answerStartId: decId,
     padId,
     sepId,
-    batchSize: DEFAULT_BATCH,
   });
   return {
     ...base,
     retrieval: has(ctx, 'retrieval') ? itcRetrievalOf(ctx, imageStates, base.defaults.retrieval!.maxTextLength, { kind: 'ids', firstTokenId: encId }) : undefined,
     captioning: has(ctx, 'captioning')
-      ? blipCaptioning({ decoder: graph(ctx, 'text_decoder'), tokenizer, imageStates, defaultPrompt: base.defaults.caption!.prompt, decId, sepId, padId, batchSize: DEFAULT_BATCH })
+      ? blipCaptioning({ decoder: graph(ctx, 'text_decoder'), tokenizer, imageStates, defaultPrompt: base.defaults.caption!.prompt, decId, sepId, padId })
       : undefined,
     answerRanking: has(ctx, 'vqa-rank') ? answerRanking(vqa()) : undefined,
     answerGeneration: has(ctx, 'vqa-generate') ? answerGeneration(vqa()) : undefined,

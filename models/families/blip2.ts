@@ -4,7 +4,7 @@
  * and instruction prompts. The Q-Former sees no text on the LLM path.
  */
 import type { AdapterParts } from './registry.js';
-import { baseParts, DEFAULT_BATCH, has, refuseUnwired } from './base.js';
+import { baseParts, has, refuseUnwired } from './base.js';
 import { graph, textTokenizer, type FamilyContext } from './context.js';
 import { ImageStateCache } from './image-state-cache.js';
 import { qformerRetrieval } from './qformer-retrieval.js';
@@ -14,13 +14,12 @@ import { llmAnswerGeneration, llmCaptioning, llmInstruction, type LlmFamilyParts
 export function blip2Adapter(ctx: FamilyContext): AdapterParts {
   refuseUnwired(ctx, ['retrieval', 'captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank']);
   const base = baseParts(ctx);
-  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'), DEFAULT_BATCH);
+  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'));
   const usesLlm = ['captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank'].some((c) => has(ctx, c as never));
   const family = (): LlmFamilyParts => ({
     soft: { qformer: graph(ctx, 'qformer'), imageStates, qformerTokenizer: null, qformerMaxLength: 0 },
     llm: llmParts(ctx),
     defaultCaptionPrompt: base.defaults.caption?.prompt ?? '',
-    batchSize: DEFAULT_BATCH,
   });
   const llm = usesLlm ? family() : null;
   return {
@@ -32,7 +31,6 @@ export function blip2Adapter(ctx: FamilyContext): AdapterParts {
           itm: graph(ctx, 'qformer_itm'),
           tokenizer: textTokenizer(ctx),
           maxTextLength: base.defaults.retrieval!.maxTextLength,
-          batchSize: DEFAULT_BATCH,
           imageStates,
         })
       : undefined,

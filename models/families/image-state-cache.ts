@@ -6,7 +6,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { InferenceContext, PreparedMedia } from '../capabilities.js';
 import type { GraphSession } from '../onnx/graphs.js';
-import { chunks, concatRows, outputData, row, stackMedia } from './tensors.js';
+import { concatRows, outputData, row, stackMedia } from './tensors.js';
 
 export class ImageStateCache {
   private readonly states = new WeakMap<PreparedMedia, Float32Array>();
@@ -14,7 +14,6 @@ export class ImageStateCache {
 
   constructor(
     private readonly vision: GraphSession,
-    private readonly batchSize: number,
     /** The vision output holding per-token states. */
     private readonly output = 'image_embeds',
   ) {}
@@ -25,12 +24,12 @@ export class ImageStateCache {
     images.forEach((image, i) => this.states.set(image, row(embeds.data, embeds.dims, i).slice()));
   }
 
-  /** [images.length, ...] tensor of states, encoding only the images not seen before. */
+  /** [images.length, ...] tensor of states, encoding the images not seen before in one batch (the caller's). */
   async statesFor(images: readonly PreparedMedia[], ctx: InferenceContext): Promise<ort.Tensor> {
     const missing = [...new Set(images.filter((image) => !this.states.has(image)))];
-    for (const batch of chunks(missing, this.batchSize)) {
-      const result = await ctx.time('encode', () => this.vision.run({ pixel_values: stackMedia(batch) }));
-      this.store(batch, outputData(result, this.output, this.vision.role));
+    if (missing.length > 0) {
+      const result = await ctx.time('encode', () => this.vision.run({ pixel_values: stackMedia(missing) }));
+      this.store(missing, outputData(result, this.output, this.vision.role));
     }
     if (!this.rest) throw new Error('ImageStateCache: no image has been encoded');
     return concatRows(images.map((image) => this.states.get(image)!), this.rest);

@@ -4,7 +4,7 @@
  * truncated) follows the soft prompt into the frozen LLM.
  */
 import type { AdapterParts } from './registry.js';
-import { baseParts, DEFAULT_BATCH, has, refuseUnwired } from './base.js';
+import { baseParts, has, refuseUnwired } from './base.js';
 import { graph, textTokenizer, type FamilyContext } from './context.js';
 import { ImageStateCache } from './image-state-cache.js';
 import { llmParts } from './llm-bridge.js';
@@ -16,12 +16,11 @@ const QFORMER_MAX_TOKENS = 128;
 export function instructBlipAdapter(ctx: FamilyContext): AdapterParts {
   refuseUnwired(ctx, ['captioning', 'vqa-generate', 'instruction-generate', 'instruction-rank']);
   const base = baseParts(ctx);
-  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'), DEFAULT_BATCH);
+  const imageStates = new ImageStateCache(graph(ctx, 'vision_encoder'));
   const parts: LlmFamilyParts = {
     soft: { qformer: graph(ctx, 'qformer'), imageStates, qformerTokenizer: textTokenizer(ctx), qformerMaxLength: ctx.manifest.tokenizers.text?.maxLength ?? QFORMER_MAX_TOKENS },
     llm: llmParts(ctx),
     defaultCaptionPrompt: base.defaults.caption?.prompt ?? '',
-    batchSize: DEFAULT_BATCH,
   };
   return {
     ...base,

@@ -11,8 +11,7 @@ import type { GraphSession } from '../onnx/graphs.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import { ImageStateCache } from './image-state-cache.js';
 import { graph, textTokenizer, type FamilyContext } from './context.js';
-import { DEFAULT_BATCH } from './base.js';
-import { chunks, dot, int64Tensor, outputData, row, stackMedia } from './tensors.js';
+import { dot, int64Tensor, outputData, row, stackMedia } from './tensors.js';
 
 export interface ItcRetrievalParts {
   readonly vision: GraphSession;
@@ -23,7 +22,6 @@ export interface ItcRetrievalParts {
   readonly maxTextLength: number;
   /** BLIP overwrites position 0 with [ENC] for the ITM pass; ALBEF feeds the text encoder's states. */
   readonly fusionInput: { readonly kind: 'text-states' } | { readonly kind: 'ids'; readonly firstTokenId: number };
-  readonly batchSize: number;
   readonly imageStates: ImageStateCache;
 }
 
@@ -36,40 +34,31 @@ export function itcRetrievalOf(ctx: FamilyContext, imageStates: ImageStateCache,
     tokenizer: textTokenizer(ctx),
     maxTextLength,
     fusionInput,
-    batchSize: DEFAULT_BATCH,
     imageStates,
   });
 }
 
+/** Each call's images, texts or pairs run as one batch (the caller's, see base.ts). */
 export function itcRetrieval(parts: ItcRetrievalParts): RetrievalCapability {
   return {
     async embedImages(images, ctx) {
-      const out: ImageEmbedding[] = [];
-      for (const batch of chunks(images, parts.batchSize)) {
-        const result = await ctx.time('encode', () => parts.vision.run({ pixel_values: stackMedia(batch) }));
-        const feat = outputData(result, 'image_feat', 'vision_encoder');
-        parts.imageStates.store(batch, outputData(result, 'image_embeds', 'vision_encoder'));
-        batch.forEach((_, i) => out.push({ queries: 1, dim: feat.dims[1]!, data: row(feat.data, feat.dims, i).slice() }));
-      }
-      return out;
+      if (images.length === 0) return [];
+      const result = await ctx.time('encode', () => parts.vision.run({ pixel_values: stackMedia(images) }));
+      const feat = outputData(result, 'image_feat', 'vision_encoder');
+      parts.imageStates.store(images, outputData(result, 'image_embeds', 'vision_encoder'));
+      return images.map((_, i): ImageEmbedding => ({ queries: 1, dim: feat.dims[1]!, data: row(feat.data, feat.dims, i).slice() }));
     },
     async embedTexts(texts, ctx) {
-      const out: Float32Array[] = [];
-      for (const batch of chunks(texts, parts.batchSize)) {
-        const encoded = encodeTexts(parts, batch);
-        const result = await ctx.time('encode', () => parts.text.run(encoded));
-        const feat = outputData(result, 'text_feat', 'text_encoder');
-        batch.forEach((_, i) => out.push(row(feat.data, feat.dims, i).slice()));
-      }
-      return out;
+      if (texts.length === 0) return [];
+      const result = await ctx.time('encode', () => parts.text.run(encodeTexts(parts, texts)));
+      const feat = outputData(result, 'text_feat', 'text_encoder');
+      return texts.map((_, i) => row(feat.data, feat.dims, i).slice());
     },
     similarity(image, text) {
       return dot(image.data, text);
     },
     async matchScores(pairs, ctx) {
-      const scores: number[] = [];
-      for (const batch of chunks(pairs, parts.batchSize)) scores.push(...(await matchBatch(parts, batch, ctx)));
-      return scores;
+      return pairs.length === 0 ? [] : matchBatch(parts, pairs, ctx);
     },
   };
 }

@@ -13,7 +13,7 @@ import type { EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
 import type { ImageStateCache } from './image-state-cache.js';
 import { generateText, promptIds, scoreContinuations, type LlmParts } from './llm-bridge.js';
 import { fillTemplate } from './prompts.js';
-import { chunks, int64Tensor, outputData, row } from './tensors.js';
+import { int64Tensor, outputData, row } from './tensors.js';
 
 export interface SoftPromptParts {
   readonly qformer: GraphSession;
@@ -42,7 +42,6 @@ export interface LlmFamilyParts {
   readonly soft: SoftPromptParts;
   readonly llm: LlmParts;
   readonly defaultCaptionPrompt: string;
-  readonly batchSize: number;
 }
 
 async function promptsFor(parts: LlmFamilyParts, images: readonly PreparedMedia[], texts: readonly string[], qformerTexts: readonly string[], ctx: InferenceContext): Promise<EmbeddedPrompt[]> {
@@ -50,16 +49,17 @@ async function promptsFor(parts: LlmFamilyParts, images: readonly PreparedMedia[
   return texts.map((text, i) => ({ prefixEmbeds: soft[i]!, promptIds: promptIds(parts.llm, text) }));
 }
 
+/*
+ * Each call's requests are one batch (the caller's, see base.ts): one vision encoder and Q-Former
+ * run over all of them, then one generate call (candidate scoring: one call per request, as its
+ * candidates differ).
+ */
 export function llmCaptioning(parts: LlmFamilyParts): CaptionCapability {
   return {
     async caption(requests, config, ctx) {
-      const out = [];
-      for (const batch of chunks(requests, parts.batchSize)) {
-        const texts = batch.map((r) => r.prompt ?? parts.defaultCaptionPrompt);
-        const prompts = await promptsFor(parts, batch.map((r) => r.image), texts, texts, ctx);
-        out.push(...(await generateText(parts.llm, prompts, config, ctx)));
-      }
-      return out;
+      if (requests.length === 0) return [];
+      const texts = requests.map((r) => r.prompt ?? parts.defaultCaptionPrompt);
+      return generateText(parts.llm, await promptsFor(parts, requests.map((r) => r.image), texts, texts, ctx), config, ctx);
     },
   };
 }
@@ -67,13 +67,9 @@ export function llmCaptioning(parts: LlmFamilyParts): CaptionCapability {
 export function llmAnswerGeneration(parts: LlmFamilyParts): AnswerGenerationCapability {
   return {
     async answer(requests, config, ctx) {
-      const out = [];
-      for (const batch of chunks(requests, parts.batchSize)) {
-        const texts = batch.map((r) => fillTemplate(r.template, preQuestion(r.question)));
-        const prompts = await promptsFor(parts, batch.map((r) => r.image), texts, texts, ctx);
-        out.push(...(await generateText(parts.llm, prompts, config, ctx)));
-      }
-      return out;
+      if (requests.length === 0) return [];
+      const texts = requests.map((r) => fillTemplate(r.template, preQuestion(r.question)));
+      return generateText(parts.llm, await promptsFor(parts, requests.map((r) => r.image), texts, texts, ctx), config, ctx);
     },
   };
 }
@@ -85,20 +81,15 @@ export function llmInstruction(parts: LlmFamilyParts): InstructionCapability {
   };
   return {
     async generate(requests, config, ctx) {
-      const out = [];
-      for (const batch of chunks(requests, parts.batchSize)) {
-        const prompts = await promptsFor(parts, batch.map((r) => single(r.media)), batch.map((r) => r.prompt), batch.map((r) => r.qformerText ?? r.prompt), ctx);
-        out.push(...(await generateText(parts.llm, prompts, config, ctx)));
-      }
-      return out;
+      if (requests.length === 0) return [];
+      const prompts = await promptsFor(parts, requests.map((r) => single(r.media)), requests.map((r) => r.prompt), requests.map((r) => r.qformerText ?? r.prompt), ctx);
+      return generateText(parts.llm, prompts, config, ctx);
     },
     async scoreCandidates(requests, candidates, ctx) {
+      if (requests.length === 0) return [];
+      const prompts = await promptsFor(parts, requests.map((r) => single(r.media)), requests.map((r) => r.prompt), requests.map((r) => r.qformerText ?? r.prompt), ctx);
       const out: number[][] = [];
-      for (let i = 0; i < requests.length; i++) {
-        const r = requests[i]!;
-        const [prompt] = await promptsFor(parts, [single(r.media)], [r.prompt], [r.qformerText ?? r.prompt], ctx);
-        out.push(await scoreContinuations(parts.llm, prompt!, candidates[i] ?? [], ctx));
-      }
+      for (const [i, prompt] of prompts.entries()) out.push(await scoreContinuations(parts.llm, prompt, candidates[i] ?? [], ctx));
       return out;
     },
   };

@@ -8,7 +8,7 @@ import type { GraphSession } from '../onnx/graphs.js';
 import { preCaption } from '../preprocess/text.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import type { ImageStateCache } from './image-state-cache.js';
-import { chunks, dot, int64Tensor, outputData, row } from './tensors.js';
+import { dot, int64Tensor, outputData, row } from './tensors.js';
 
 export interface QformerRetrievalParts {
   readonly qformer: GraphSession;
@@ -16,32 +16,26 @@ export interface QformerRetrievalParts {
   readonly itm: GraphSession;
   readonly tokenizer: TextTokenizer;
   readonly maxTextLength: number;
-  readonly batchSize: number;
   readonly imageStates: ImageStateCache;
 }
 
+/** Each call's images, texts or pairs run as one batch (the caller's, see base.ts). */
 export function qformerRetrieval(parts: QformerRetrievalParts): RetrievalCapability {
   return {
     async embedImages(images, ctx) {
-      const out: ImageEmbedding[] = [];
-      for (const batch of chunks(images, parts.batchSize)) {
-        const states = await parts.imageStates.statesFor(batch, ctx);
-        const result = await ctx.time('fusion', () => parts.qformer.run(qformerFeeds(parts.qformer, states)));
-        const feat = outputData(result, 'image_feat', 'qformer');
-        const [, queries, dim] = feat.dims;
-        batch.forEach((_, i) => out.push({ queries: queries!, dim: dim!, data: row(feat.data, feat.dims, i).slice() }));
-      }
-      return out;
+      if (images.length === 0) return [];
+      const states = await parts.imageStates.statesFor(images, ctx);
+      const result = await ctx.time('fusion', () => parts.qformer.run(qformerFeeds(parts.qformer, states)));
+      const feat = outputData(result, 'image_feat', 'qformer');
+      const [, queries, dim] = feat.dims;
+      return images.map((_, i): ImageEmbedding => ({ queries: queries!, dim: dim!, data: row(feat.data, feat.dims, i).slice() }));
     },
     async embedTexts(texts, ctx) {
-      const out: Float32Array[] = [];
-      for (const batch of chunks(texts, parts.batchSize)) {
-        const encoded = parts.tokenizer.encodeBatch(batch.map((t) => preCaption(t)), { padding: 'max_length', maxLength: parts.maxTextLength, truncationSide: 'right' });
-        const result = await ctx.time('encode', () => parts.text.run({ input_ids: int64Tensor(encoded.ids), attention_mask: int64Tensor(encoded.attentionMask) }));
-        const feat = outputData(result, 'text_feat', 'qformer_text');
-        batch.forEach((_, i) => out.push(row(feat.data, feat.dims, i).slice()));
-      }
-      return out;
+      if (texts.length === 0) return [];
+      const encoded = parts.tokenizer.encodeBatch(texts.map((t) => preCaption(t)), { padding: 'max_length', maxLength: parts.maxTextLength, truncationSide: 'right' });
+      const result = await ctx.time('encode', () => parts.text.run({ input_ids: int64Tensor(encoded.ids), attention_mask: int64Tensor(encoded.attentionMask) }));
+      const feat = outputData(result, 'text_feat', 'qformer_text');
+      return texts.map((_, i) => row(feat.data, feat.dims, i).slice());
     },
     similarity(image, text) {
       let best = -Infinity;
@@ -49,9 +43,7 @@ export function qformerRetrieval(parts: QformerRetrievalParts): RetrievalCapabil
       return best;
     },
     async matchScores(pairs, ctx) {
-      const scores: number[] = [];
-      for (const batch of chunks(pairs, parts.batchSize)) scores.push(...(await matchBatch(parts, batch, ctx)));
-      return scores;
+      return pairs.length === 0 ? [] : matchBatch(parts, pairs, ctx);
     },
   };
 }

@@ -56,10 +56,3 @@ export function dot(a: Float32Array, b: Float32Array, aOffset = 0): number {
   for (let i = 0; i < b.length; i++) sum += a[aOffset + i]! * b[i]!;
   return sum;
 }
-
-/** Splits an array into consecutive chunks of at most `size`. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

@@ -7,6 +7,7 @@
  * stop the run here, each as a suite problem (file, JSON pointer, fix). `vlbench validate` plans
  * the same way from the models' model.json files, so it reports the same problems.
  */
+import { existsSync } from 'node:fs';
 import type { DatasetLoader } from '../../datasets/loader.js';
 import { DATASET_LOADERS } from '../../datasets/registry.js';
 import type { MediaModality } from '../../models/capabilities.js';
@@ -15,11 +16,12 @@ import { acrossSuites } from '../../suites/across.js';
 import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import { SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import { defaultMetrics, TIMING_MEASURES } from '../../suites/metric-names.js';
-import { pairFindings, type Finding } from '../../suites/pair-checks.js';
+import { pairFindings, taskFindings, type Finding } from '../../suites/pair-checks.js';
 import { readManifest } from '../../models/manifest.js';
 import { profileOfAdapter, profileOfManifest, type ModelProfile } from '../../suites/profile.js';
 import type { GateSpec, TaskSpec } from '../../suites/schema/suite.js';
-import { resolveTaskSettings, type CliOverrides, type EffectiveSettings, type ResolvedSetting } from '../../suites/settings.js';
+import { resolveTaskSettings, type CliOverrides, type EffectiveSettings, type ResolvedSetting, type TaskData } from '../../suites/settings.js';
+import { AnswerListError, readAnswerList } from '../tasks/vqa.js';
 
 /** Problems found while planning: a SuiteError, so they print as file: pointer: message. */
 export class PlanError extends SuiteError {
@@ -106,9 +108,9 @@ export function notApplicableReason(settings: EffectiveSettings, model: ModelPro
   }
 }
 
-function planPair(task: TaskSpec, at: string, model: PlanModel, modality: MediaModality, cli: CliOverrides, runSeed: number | undefined): { pair: PairPlan; findings: Finding[] } {
+function planPair(task: TaskSpec, at: string, model: PlanModel, modality: MediaModality, cli: CliOverrides, runSeed: number | undefined, data: TaskData): { pair: PairPlan; findings: Finding[] } {
   if (task.models !== undefined && !task.models.includes(model.reference)) return { pair: { applicable: false, reason: `the task is restricted to ${task.models.join(', ')}` }, findings: [] };
-  const { effective, record } = resolveTaskSettings(task, model.profile, cli, modality, runSeed);
+  const { effective, record } = resolveTaskSettings(task, model.profile, cli, modality, runSeed, data);
   const reason = notApplicableReason(effective, model.profile, modality);
   if (reason !== undefined) return { pair: { applicable: false, reason }, findings: [] };
   return { pair: { applicable: true, settings: effective, record }, findings: pairFindings(task, at, model.profile, effective, record) };
@@ -126,24 +128,53 @@ function groupFindings(file: string, findings: readonly { model: string; finding
   return [...groups.values()].map((g) => ({ file, pointer: g.pointer, message: `${g.models.join(', ')}: ${g.message}` }));
 }
 
+/**
+ * The task's data that bounds its settings: the VQA answer list's length (numCandidates is capped
+ * at it, as LAVIS caps it). Read only where it exists: a missing one is the file checks' to report.
+ */
+function taskData(task: TaskSpec): { data: TaskData; problem?: string } {
+  if (task.kind !== 'vqa' || task.answerList === undefined || !existsSync(task.answerList)) return { data: {} };
+  try {
+    return { data: { answerListSize: readAnswerList(task.answerList).length } };
+  } catch (error) {
+    if (!(error instanceof AnswerListError)) throw error;
+    return { data: {}, problem: error.message };
+  }
+}
+
+/** Problems of one task across its pairs: an answer list no model could read, or none ranks with. */
+function taskProblems(suite: LoadedSuite, t: TaskPlan, at: string, complete: boolean, answerListProblem: string | undefined): SuiteProblem[] {
+  const pairs = [...t.perModel].flatMap(([model, pair]) => (pair.applicable ? [{ model, settings: pair.settings }] : []));
+  const problems: SuiteProblem[] = [];
+  if (answerListProblem !== undefined && rankedAnswerList(t) !== undefined) problems.push({ file: suite.file, pointer: `${at}/answerList`, message: answerListProblem });
+  if (complete) problems.push(...taskFindings(t.task, at, pairs).map((f) => ({ file: suite.file, ...f })));
+  return problems;
+}
+
 function planSuite(suite: LoadedSuite, models: readonly PlanModel[], cli: CliOverrides): { tasks: TaskPlan[]; problems: SuiteProblem[] } {
   const suiteModels = models.filter((m) => suite.models.some((ref) => ref.manifestPath === m.manifestPath));
+  // Task-wide checks judge the suite's own models only: all planned, none a placeholder.
+  const complete = suite.models.every((ref) => suiteModels.some((m) => m.manifestPath === ref.manifestPath)) && !suite.suite.models.some((m) => m.includes('${'));
   const tasks: TaskPlan[] = [];
   const findings: { model: string; finding: Finding }[] = [];
+  const taskWide: SuiteProblem[] = [];
   suite.resolved.tasks.forEach((task, i) => {
     if (!isSelected(suite, task.id)) return;
     const loader = DATASET_LOADERS.get(task.dataset.loader);
     if (loader === undefined) throw new PlanError([{ file: suite.file, pointer: `/tasks/${i}/dataset/loader`, message: `unknown loader '${task.dataset.loader}'` }]);
     const modality = datasetModality(task, loader);
+    const { data, problem } = taskData(task);
     const perModel = new Map<string, PairPlan>();
     for (const model of suiteModels) {
-      const planned = planPair(task, `/tasks/${i}`, model, modality, cli, suite.suite.seed);
+      const planned = planPair(task, `/tasks/${i}`, model, modality, cli, suite.suite.seed, data);
       perModel.set(model.profile.id, planned.pair);
       findings.push(...planned.findings.map((finding) => ({ model: model.profile.id, finding })));
     }
-    tasks.push({ suite, task, loader, modality, metrics: task.metrics ?? defaultMetrics(task), perModel });
+    const planned: TaskPlan = { suite, task, loader, modality, metrics: task.metrics ?? defaultMetrics(task), perModel };
+    tasks.push(planned);
+    taskWide.push(...taskProblems(suite, planned, `/tasks/${i}`, complete, problem));
   });
-  const problems = groupFindings(suite.file, findings);
+  const problems = [...groupFindings(suite.file, findings), ...taskWide];
   // Whole-suite checks only on sound pairs: a broken pair already says what to fix.
   if (problems.length === 0) problems.push(...runnableProblems(suite, suiteModels, tasks));
   return { tasks, problems };

@@ -38,6 +38,8 @@ export interface Gallery {
   readonly failures: FailedPrediction[];
   /** Queries of this shard: its images and captions, whether they can be read or not. */
   readonly requested: number;
+  /** Images in the split as loaded (after the limit, every shard), read or not. */
+  readonly splitImages: number;
 }
 
 function failure(ctx: TaskContext, record: FailedPrediction): FailedPrediction | undefined {
@@ -48,12 +50,14 @@ function failure(ctx: TaskContext, record: FailedPrediction): FailedPrediction |
   return record;
 }
 
-async function readSplit(ctx: TaskContext): Promise<{ samples: { index: number; sample: RetrievalSample; textIndex: number }[]; failures: FailedPrediction[]; requested: number }> {
+async function readSplit(ctx: TaskContext): Promise<{ samples: { index: number; sample: RetrievalSample; textIndex: number }[]; failures: FailedPrediction[]; requested: number; splitImages: number }> {
   const samples: { index: number; sample: RetrievalSample; textIndex: number }[] = [];
   const failures: FailedPrediction[] = [];
   let textIndex = 0;
   let requested = 0;
+  let splitImages = 0;
   for await (const { index, item } of taskItems(ctx.plan, ctx.settings.limit, null)) {
+    splitImages += 1;
     if (inShard(index, ctx.shard)) requested += 1;
     if (item.kind === 'failure') {
       if (!inShard(index, ctx.shard)) continue;
@@ -68,12 +72,18 @@ async function readSplit(ctx: TaskContext): Promise<{ samples: { index: number; 
     });
     textIndex += item.captions.length;
   }
-  return { samples, failures, requested };
+  return { samples, failures, requested, splitImages };
 }
 
-export async function buildGallery(ctx: TaskContext, cache: PreparedMediaCache): Promise<Gallery> {
+/**
+ * Every image and caption embedded, `batchSize` to a call: the adapter runs each call's inputs as
+ * one ONNX batch, so the suite's batchSize is the batch of the vision and text encoders here too.
+ * `check` sees the split before anything is embedded (kTest against the gallery's size).
+ */
+export async function buildGallery(ctx: TaskContext, cache: PreparedMediaCache, check: (splitImages: number) => void = () => {}): Promise<Gallery> {
   const retrieval = ctx.model.adapter.retrieval!;
-  const { samples, failures, requested } = await readSplit(ctx);
+  const { samples, failures, requested, splitImages } = await readSplit(ctx);
+  check(splitImages);
   const images: GalleryImage[] = [];
   const texts: GalleryText[] = [];
   const limit = pLimit(ctx.prepareConcurrency);
@@ -107,12 +117,12 @@ export async function buildGallery(ctx: TaskContext, cache: PreparedMediaCache):
       images.push({ sample: s.sample, index: s.index, embedding: embeddings[i]!, texts: captionPositions });
     });
   }
-  for (let start = 0; start < texts.length; start += batchSize * 4) {
-    const batch = texts.slice(start, start + batchSize * 4);
+  for (let start = 0; start < texts.length; start += batchSize) {
+    const batch = texts.slice(start, start + batchSize);
     const embeddings = await retrieval.embedTexts(batch.map((t) => t.text), ctx.clock);
     batch.forEach((t, i) => {
       t.embedding = embeddings[i]!;
     });
   }
-  return { images, texts, failures, requested };
+  return { images, texts, failures, requested, splitImages };
 }

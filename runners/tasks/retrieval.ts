@@ -8,8 +8,9 @@
  */
 import { bestTargetRank } from '../../reports/metrics/recall-at-k.js';
 import { numpyArgsortDescending } from '../../reports/metrics/numpy-argsort.js';
-import type { PreparedMedia } from '../../models/capabilities.js';
+import type { MatchPair } from '../../models/capabilities.js';
 import type { RetrievalPrediction } from '../../reports/records.js';
+import { PlanError } from '../run/plan.js';
 import { inShard } from '../run/samples.js';
 import type { TaskContext } from './context.js';
 import { buildGallery, type Gallery } from './retrieval-gallery.js';
@@ -61,8 +62,17 @@ function sweep(ctx: TaskContext, gallery: Gallery, i2t: Map<number, Query>, t2i:
   }
 }
 
-async function rerank(ctx: TaskContext, gallery: Gallery, queries: readonly Query[], cache: PreparedMediaCache): Promise<RetrievalPrediction[]> {
-  const pairs: { image: PreparedMedia; text: string }[] = [];
+/** The matching head on the pairs, `batchSize` pairs to a call (the adapter runs each call as one ONNX batch). */
+async function matchScores(ctx: TaskContext, pairs: readonly MatchPair[], batchSize: number): Promise<number[]> {
+  const scores: number[] = [];
+  for (let start = 0; start < pairs.length; start += batchSize) {
+    scores.push(...(await ctx.model.adapter.retrieval!.matchScores(pairs.slice(start, start + batchSize), ctx.clock)));
+  }
+  return scores;
+}
+
+async function rerank(ctx: TaskContext, gallery: Gallery, queries: readonly Query[], cache: PreparedMediaCache, batchSize: number): Promise<RetrievalPrediction[]> {
+  const pairs: MatchPair[] = [];
   const candidates = queries.map((q) => q.top.sorted());
   for (const [n, query] of queries.entries()) {
     for (const candidate of candidates[n]!) {
@@ -70,7 +80,7 @@ async function rerank(ctx: TaskContext, gallery: Gallery, queries: readonly Quer
       pairs.push({ image: await cache.get(gallery.images[imagePos]!.sample.media), text: gallery.texts[textPos]!.text });
     }
   }
-  const itm = await ctx.model.adapter.retrieval!.matchScores(pairs, ctx.clock);
+  const itm = await matchScores(ctx, pairs, batchSize);
   let next = 0;
   return queries.map((query, n) => {
     const rowLength = query.direction === 'i2t' ? gallery.texts.length : gallery.images.length;
@@ -111,22 +121,41 @@ function prediction(ctx: TaskContext, gallery: Gallery, query: Query, row: Float
   };
 }
 
+/**
+ * LAVIS's top-k needs k_test at most the gallery (torch.topk fails beyond it): a split smaller
+ * than kTest stops the task before anything is embedded, at the suite's pointer. A limit smaller
+ * than kTest was already applied by planning (kTest capped and recorded). Images that fail to
+ * load only shrink the gallery the queries rank; they are recorded as failed queries.
+ */
+function checkKTest(ctx: TaskContext, k: number, splitImages: number): void {
+  if (k <= splitImages) return;
+  const index = ctx.plan.suite.resolved.tasks.findIndex((t) => t.id === ctx.plan.task.id);
+  const pair = ctx.plan.perModel.get(ctx.model.id);
+  const source = pair?.applicable ? pair.record.kTest?.source : undefined;
+  const from = source === 'family-default' ? `, the family default in ${ctx.model.id}'s model.json,` : source === 'default' ? ", vlbench's default," : '';
+  throw new PlanError([{
+    file: ctx.plan.suite.file, pointer: `/tasks/${index}/kTest`,
+    message: `${ctx.model.id}: kTest ${k}${from} is more than the ${splitImages} images of the gallery; LAVIS re-ranks the top k_test of the gallery and fails when it holds fewer, so set kTest to ${splitImages} or less`,
+  }]);
+}
+
 export async function runRetrieval(ctx: TaskContext): Promise<LoopResult> {
   if (ctx.settings.kind !== 'retrieval') throw new Error('runRetrieval needs retrieval settings');
   const k = ctx.settings.kTest;
+  const batchSize = ctx.settings.batchSize;
   const cache = new PreparedMediaCache(CACHE_BYTES, (media) => ctx.model.adapter.prepare(media, ctx.clock));
   const started = performance.now();
-  const gallery = await buildGallery(ctx, cache);
+  const gallery = await buildGallery(ctx, cache, (splitImages) => checkKTest(ctx, k, splitImages));
   if (ctx.signal.aborted) return { done: 0, failed: 0, requested: gallery.requested, interrupted: true };
   const { i2t, t2i } = selectQueries(ctx, gallery, k);
   sweep(ctx, gallery, i2t, t2i);
   ctx.writer.write(gallery.failures, { phase: 'embed', samples: 0, failed: gallery.failures.length, wallMs: performance.now() - started, generatedTokens: 0, latenciesMs: [], stagesMs: ctx.clock.take() });
   const state = { done: 0, failed: gallery.failures.length };
   const queries = [...i2t.values(), ...t2i.values()];
-  for (let start = 0; start < queries.length && !ctx.signal.aborted; start += ctx.settings.batchSize) {
-    const batch = queries.slice(start, start + ctx.settings.batchSize);
+  for (let start = 0; start < queries.length && !ctx.signal.aborted; start += batchSize) {
+    const batch = queries.slice(start, start + batchSize);
     const batchStart = performance.now();
-    const records = await rerank(ctx, gallery, batch, cache);
+    const records = await rerank(ctx, gallery, batch, cache, batchSize);
     const wallMs = performance.now() - batchStart;
     const latency = wallMs / batch.length;
     ctx.writer.write(records.map((r) => ({ ...r, latencyMs: latency })), { phase: 'batch', samples: batch.length, failed: 0, wallMs, generatedTokens: 0, latenciesMs: batch.map(() => latency), stagesMs: ctx.clock.take() });

@@ -65,7 +65,10 @@ interface TaskCommon {
    */
   id: string;
   dataset: DatasetSpec;
-  /** Metrics to report (registered names; `vlbench ls tasks` lists them). Default: all of the kind's. */
+  /**
+   * Metrics to report (registered names; `vlbench ls tasks` lists them). Default: all of the kind's.
+   * @minItems 1
+   */
   metrics?: string[];
   /**
    * Evaluate only the first N samples of the dataset (after loading, before sharding).
@@ -75,7 +78,10 @@ interface TaskCommon {
    */
   limit?: number;
   /**
-   * Samples per ONNX Runtime batch.
+   * Samples per ONNX Runtime batch: each graph run takes up to this many rows (images, questions,
+   * prompts; retrieval: gallery images, gallery captions, and image-caption pairs re-ranked by
+   * the matching head). Multiple-choice ranking scores each sample's choices in calls of their
+   * own; X-InstructBLIP runs each sample alone (its inputs' layouts differ).
    * @asType integer
    * @minimum 1
    * @maximum 4096
@@ -89,8 +95,10 @@ interface TaskCommon {
 export interface RetrievalTaskSpec extends TaskCommon {
   kind: 'retrieval';
   /**
-   * Candidates re-ranked by the matching head per query (LAVIS `k_test`). Family default:
-   * ALBEF 128, BLIP 256 (COCO) / 128 (Flickr30k), BLIP-2 128.
+   * Candidates re-ranked by the matching head per query (LAVIS `k_test`). Family default (the
+   * model.json's `retrieval.kTest`): ALBEF and BLIP 256 (COCO) / 128 (Flickr30k), BLIP-2 128. At
+   * most the gallery's size, as LAVIS's top-k needs; under a `limit` (or `--limit`) smaller than
+   * kTest the run re-ranks every image of the shrunk gallery and records the applied value.
    * @asType integer
    * @minimum 1
    */
@@ -120,15 +128,19 @@ export interface VqaTaskSpec extends TaskCommon {
   kind: 'vqa';
   /** `rank` (ALBEF/BLIP in LAVIS) or `generate`. Default: rank when the family can, else generate. */
   method?: 'generate' | 'rank';
-  /** JSON file with the candidate answers (LAVIS `answer_list.json`); required for `rank`. */
+  /**
+   * JSON file with the candidate answers (LAVIS `answer_list.json`); required for `rank`, and an
+   * error (with `numCandidates`) when every model of the task generates.
+   */
   answerList?: string;
   /**
-   * Candidates kept after the first ranking stage (LAVIS `num_ans_candidates`, 128).
+   * Candidates kept after the first ranking stage (LAVIS `num_ans_candidates`, 128). Like LAVIS,
+   * a value above the answer list's length takes the whole list; the run records the applied value.
    * @asType integer
    * @minimum 1
    */
   numCandidates?: number;
-  /** Prompt template: a registered name (`vlbench ls tasks`) or an inline text with `{question}`. */
+  /** Prompt template: a registered name (`vlbench ls tasks`) or an inline text with `{question}` (required). */
   template?: string;
   generation?: GenerationOverrides;
 }
@@ -138,7 +150,11 @@ export interface InstructionTaskSpec extends TaskCommon {
   kind: 'instruction';
   /** `open`: generate and compare with the answers; `multiple-choice`: rank the choices. */
   mode: 'open' | 'multiple-choice';
-  /** Prompt template: a registered name or inline text with `{question}`, `{context}`, `{options}`. */
+  /**
+   * Prompt template: a registered name or inline text with `{question}`, `{context}`, `{options}`.
+   * Open mode needs `{question}`; a multiple-choice template without it (`describe-3d`) is a fixed
+   * instruction, and then no dataset option may supply a question.
+   */
   template?: string;
   /** Multiple choice: how each choice is written as a candidate, a registered name or inline text with `{choice}`. */
   candidateTemplate?: string;

@@ -65,7 +65,8 @@ test('decoding settings on a VQA task that ALBEF and BLIP answer by ranking', ()
   assert.equal(problemsOf((s) => { s.tasks[1].generation = { numBeams: 3 }; }), [
     `/tasks/1/generation: tiny-albef, tiny-blip: ranks answers by default (its family's method), so these decoding settings would be unused; set "method": "generate" to decode (a model that can only rank is then not applicable), restrict the task to generating models with "models", or remove 'generation'`,
   ]);
-  assert.equal(problemsOf((s) => { s.tasks[1].generation = { numBeams: 3 }; s.tasks[1].models = ['tiny-blip2-opt']; }), []);
+  // Restricted to a generating model, the task keeps no use for its answer list (finding 10).
+  assert.equal(problemsOf((s) => { s.tasks[1].generation = { numBeams: 3 }; s.tasks[1].models = ['tiny-blip2-opt']; delete s.tasks[1].answerList; }), []);
 });
 
 test('a VQA task without an answer list, for models that rank by default', () => {
@@ -139,6 +140,19 @@ test('vlbench run stops on them before any model loads; --models leaves other mo
   const options = { data: {}, registered: bundledModels() };
   assert.throws(() => checkBeforeLoading([file], { ...options, only: null }), (e: Error) => e instanceof PlanError && /numBeams is 3/.test(e.message));
   checkBeforeLoading([file], { ...options, only: ['tiny-albef'] });
+});
+
+test('the checks before loading select --models as run does: a ${data.NAME} model also by what it resolved to', () => {
+  const file = write((s) => {
+    s.data.model = null;
+    s.models = ['${data.model}'];
+    s.tasks[0].generation = { doSample: true };
+  }, 'data-model');
+  const options = { data: { model: 'tiny-blip' }, registered: bundledModels() };
+  const stops = (e: Error): boolean => e instanceof PlanError && /tiny-blip: sampling .* numBeams is 3/.test(e.message);
+  assert.throws(() => checkBeforeLoading([file], { ...options, only: ['tiny-blip'] }), stops);
+  assert.throws(() => checkBeforeLoading([file], { ...options, only: ['${data.model}'] }), stops);
+  assert.throws(() => checkBeforeLoading([file], { ...options, only: ['tiny-albef'] }), (e: Error) => /--models: 'tiny-albef' is not a model of the suites/.test(e.message));
 });
 
 test('the runner plans the same way: a gate on a pair that cannot run stops it before any sample', async () => {

@@ -60,7 +60,9 @@ test('--limit larger than the suite limit does not raise it', () => {
   const task: TaskSpec = { kind: 'retrieval', id: 'r', dataset, limit: 5 };
   const { record, effective } = resolveTaskSettings(task, blip, { limit: 50 }, 'image');
   assert.equal(record.limit, { value: 5, source: 'suite' });
-  assert.equal(record.kTest, { value: 256, source: 'family-default' });
+  // The 5 images the limit keeps cannot hold the family's k_test 256: the record shows what applies.
+  assert.equal(record.kTest, { value: 5, source: 'suite' });
+  assert.equal(record.kTestRequested, { value: 256, source: 'family-default' });
   assert.is(effective.limit, 5);
 });
 
