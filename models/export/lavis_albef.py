@@ -133,7 +133,9 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
         "prompts": {"vqa": "{question}"}, "generation": {},
     }
     if retrieval:
-        manifest["retrieval"] = {"kTest": 256 if checkpoint == "coco" else 128, "maxTextLength": 35}
+        # LAVIS evaluates ALBEF with k_test 128 on COCO and Flickr30k (projects/albef/eval/ret_*_eval.yaml;
+        # the original ALBEF repository used 256 for COCO).
+        manifest["retrieval"] = {"kTest": 128, "maxTextLength": 35}
     else:
         manifest["vqa"] = {"method": "rank", "numAnswerCandidates": 128}
     return C.write_manifest(out, manifest)

@@ -96,8 +96,8 @@ export interface RetrievalTaskSpec extends TaskCommon {
   kind: 'retrieval';
   /**
    * Candidates re-ranked by the matching head per query (LAVIS `k_test`). Family default (the
-   * model.json's `retrieval.kTest`): ALBEF and BLIP 256 (COCO) / 128 (Flickr30k), BLIP-2 128. At
-   * most the gallery's size, as LAVIS's top-k needs; under a `limit` (or `--limit`) smaller than
+   * model.json's `retrieval.kTest`, LAVIS's eval configs): BLIP 256 (COCO) / 128 (Flickr30k),
+   * ALBEF and BLIP-2 128. At most the gallery's size, as LAVIS's top-k needs; under a `limit` (or `--limit`) smaller than
    * kTest the run re-ranks every image of the shrunk gallery and records the applied value.
    * @asType integer
    * @minimum 1

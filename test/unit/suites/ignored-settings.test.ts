@@ -115,12 +115,4 @@ test('an empty metrics list is refused by the schema', () => {
   assert.equal(problemsOf({ ...vqa('{question}'), metrics: [] }), ['/tasks/0/metrics: expected at least 1 item, got 0']);
 });
 
-test("the kTest documentation gives ALBEF's COCO default as its model.json does (256)", () => {
-  const schema = JSON.parse(readFileSync('suites/schema/suite.schema.json', 'utf8')) as Json;
-  const doc: string = schema.definitions.RetrievalTaskSpec.properties.kTest.description;
-  const albef = JSON.parse(readFileSync('models/tiny/tiny-albef/model.json', 'utf8')) as Json;
-  assert.is(albef.retrieval.kTest, 256);
-  assert.match(doc, /ALBEF and BLIP 256 \(COCO\) \/ 128 \(Flickr30k\)/);
-});
-
 test.run();
