@@ -33,7 +33,7 @@ function checkGenerationUse(file: string, m: ModelManifest): void {
   for (const [task, config] of Object.entries(m.generation)) {
     const reader = GENERATION_READER[task]!;
     if (!m.capabilities.includes(reader)) {
-      throw new ManifestError(file, `/generation/${task}`, `decoding settings for '${task}', but only the capability '${reader}' decodes with them and the model does not have it, so they would never be used; remove /generation/${task}`);
+      throw new ManifestError(file, `/generation/${task}`, `decoding settings for '${task}', but only the capability '${reader}' decodes with them and the model does not have it, so they would never be used; remove /generation/${task} (vlbench's exporters wrote such blocks until 2026-11-28: delete the key, or export again)`);
     }
     const effective = { ...HF_DEFAULT_GENERATION, ...config };
     try {
@@ -55,7 +55,7 @@ function checkGenerationUse(file: string, m: ModelManifest): void {
 /** Only ranking reads the candidate count; a model that only generates answers would ignore it. */
 function checkAnswerCandidates(file: string, m: ModelManifest): void {
   if (m.vqa?.numAnswerCandidates === undefined || m.capabilities.includes('vqa-rank')) return;
-  throw new ManifestError(file, '/vqa/numAnswerCandidates', `only ranking answers reads it, and the model has no 'vqa-rank' capability (it generates answers); remove numAnswerCandidates`);
+  throw new ManifestError(file, '/vqa/numAnswerCandidates', `only ranking answers reads it, and the model has no 'vqa-rank' capability (it generates answers); remove numAnswerCandidates (vlbench's exporters wrote it until 2026-11-28: delete the key, or export again)`);
 }
 
 /**

@@ -134,7 +134,7 @@ export function taskFindings(task: TaskSpec, at: string, pairs: readonly { model
   if (pairs.some((p) => p.settings.kind === 'vqa' && p.settings.method === 'rank')) return [];
   const generate = pairs.map((p) => p.model).join(', ');
   const why = `no model of this task ranks answers (${generate} ${pairs.length === 1 ? 'generates' : 'generate'})`;
-  const fix = "; remove it, or add a model that ranks (ALBEF, BLIP) to the suite's models or the task's models";
+  const fix = "; remove it, or add a model that ranks answers (its model.json lists the 'vqa-rank' capability, as ALBEF's and BLIP's do) to the suite's models or the task's models";
   const findings: Finding[] = [];
   if (task.answerList !== undefined) findings.push({ pointer: `${at}/answerList`, message: `${why}, so the answer list would not be read${fix}` });
   if (task.numCandidates !== undefined) findings.push({ pointer: `${at}/numCandidates`, message: `${why}, so numCandidates would do nothing${fix}` });

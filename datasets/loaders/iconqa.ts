@@ -1,8 +1,8 @@
 /**
  * IconQA (problems.json + pid_splits.json), the multiple-choice text sub-task (`choose_txt`)
  * InstructBLIP evaluates: `{question, choices, answer (index), ques_type, split}`. Images:
- * `<mediaRoot>/<split>/<ques_type>/<pid>/image.png`. Category: the problem's skill label when
- * present, else the question type.
+ * `<mediaRoot>/<split>/<ques_type>/<pid>/image.png` (mediaRoot: the release's `iconqa_data/iconqa`,
+ * beside problems.json). Category: the problem's skill label when present, else the question type.
  */
 import { join } from 'node:path';
 import { failure, mediaOrFailure } from '../io.js';

@@ -145,7 +145,11 @@ export class RecordMapper {
         ? { kind: 'caption', id, media: first, references: captions, category: text('categoryField'), source }
         : { kind: 'retrieval', id, media: first, captions, source };
     }
-    const question = text('questionField');
+    // An instruction record may have no question: a fixed-instruction task (ESC-50 with
+    // describe-audio) asks the same thing of every sample; a template that writes {question}
+    // fails such a sample (runners/tasks/instruction.ts). Present but not text is malformed.
+    const absent = kind === 'instruction' && !(this.field('questionField') in record);
+    const question = absent ? '' : text('questionField');
     if (question === undefined) return missing('questionField');
     const answers = this.list(record[this.field('answersField')]) ?? [];
     if (kind === 'vqa') {

@@ -45,6 +45,7 @@ export class VideoError extends Error {
 }
 
 const FRAME_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
+const OS_METADATA = new Set(['thumbs.db', 'ehthumbs.db', 'desktop.ini']);
 
 /**
  * Frame files in a folder, sorted by name (numeric-aware, so 2.jpg precedes 10.jpg). Anything
@@ -52,8 +53,9 @@ const FRAME_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
  * which frames the sampling picks, silently.
  */
 export async function listFrameFiles(folder: string): Promise<string[]> {
-  // Hidden files are not frames: macOS writes `._frame_000.png` metadata beside every copied frame.
-  const entries = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  // Hidden files are not frames (macOS writes `._frame_000.png` beside every copied frame), nor
+  // the thumbnail caches Windows writes into any folder it shows.
+  const entries = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.name.startsWith('.') && !OS_METADATA.has(e.name.toLowerCase()));
   const stray = entries.find((e) => !e.isFile() || !FRAME_EXTENSIONS.has(extname(e.name).toLowerCase()));
   if (stray) {
     const what = stray.isDirectory() ? 'a subfolder' : stray.isFile() ? 'not a .jpg/.png/.webp frame' : 'not a regular file';

@@ -36,8 +36,8 @@ const HELP = `Usage: vlbench run SUITE... [options]
                         a run started with the check cannot be resumed without it)
 
 --models and --tasks add up when repeated (--models a --models b is --models a,b); any other
-flag given twice is a usage error. --resume needs the --device of the run it resumes, and
-refuses to continue on another execution provider than the one the run's models ran on.`;
+flag given twice is a usage error. --resume refuses to continue on another execution provider
+than the one each model ran on (any --device that lands on it will do, --resume alone too).`;
 
 const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu'] as const;
 

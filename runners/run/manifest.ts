@@ -132,10 +132,8 @@ export interface SessionFacts {
  * check may be resumed with it: "not verified" stays true of the run as a whole.
  */
 export function checkResumableSession(dir: string, previous: RunManifest, now: SessionFacts): void {
-  const requested = [...new Set(previous.models.map((m) => m.provider.requested))];
-  if (requested.length > 0 && !requested.includes(now.device)) {
-    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume with --device ${now.device}: the run being resumed ran with --device ${requested.join(', ')}; resume with --device ${requested[0]}, or start a new run with a different --out`);
-  }
+  // The device request itself may differ (`--resume` alone after `--device cuda`): what must not
+  // is the provider each model runs on, which checkSameProviders compares once the models load.
   const verified = previous.models.filter((m) => m.digestsVerified !== false).map((m) => m.id);
   if (!now.verifyDigests && verified.length > 0) {
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume with --no-verify-digests: the run being resumed checked the sha256 of every graph file of ${verified.join(', ')} (its manifest says digestsVerified: true), and samples from unchecked files would be recorded as checked; resume without --no-verify-digests (a changed graph file is then named), or start a new run with a different --out`);

@@ -7,7 +7,7 @@
 import type { InstructionSample, Sample } from '../../datasets/samples.js';
 import type { InstructionPrediction } from '../../reports/records.js';
 import { processText } from '../../models/preprocess/text.js';
-import { applyCandidateTemplate, applyPromptTemplate, templateUsesOptions } from '../../suites/templates.js';
+import { applyCandidateTemplate, applyPromptTemplate, templateUsesOptions, templateWritesQuestion } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
 import { decodeBatch } from './sampled.js';
 import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
@@ -48,11 +48,13 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
   if (settings.kind !== 'instruction') throw new Error('instructionTask needs instruction settings');
   const capability = ctx.model.adapter.instruction!;
   const writesOptions = templateUsesOptions(settings.template);
+  const writesQuestion = templateWritesQuestion(settings.template);
   return {
     accept: (item: Sample) => {
       const sample = asInstruction(item);
       if ('unusable' in sample) return sample;
       if (settings.mode === 'multiple-choice' && sample.choices.length === 0) return { invalid: `sample ${sample.id} has no choices; a multiple-choice task needs them (give the record a non-empty choices list, or run it in an open-mode task)` };
+      if (writesQuestion && sample.question === '') return { invalid: `sample ${sample.id} has no question, but the template '${settings.template}' writes it; give the record a question, or use a fixed instruction template without {question}` };
       // LAVIS cannot fill an options placeholder without choices; an empty "Options: ." is not the prompt asked for.
       if (writesOptions && sample.choices.length === 0) return { invalid: `sample ${sample.id} has no choices, but the template '${settings.template}' writes the options; give the record a non-empty choices list, or use a template without {options}` };
       return sample;

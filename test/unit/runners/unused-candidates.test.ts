@@ -61,7 +61,7 @@ function plannedRecord(suite: Json, model: string, limit: number | null = null):
 }
 
 const NO_RANKER = "no model of this task ranks answers (tiny-blip2-opt generates)";
-const FIX = "; remove it, or add a model that ranks (ALBEF, BLIP) to the suite's models or the task's models";
+const FIX = "; remove it, or add a model that ranks answers (its model.json lists the 'vqa-rank' capability, as ALBEF's and BLIP's do) to the suite's models or the task's models";
 
 test('answerList and numCandidates where no model of the task ranks: errors at their pointers, naming who generates', () => {
   assert.equal(problems({ models: ['tiny-blip2-opt'], tasks: [vqa] }), [

@@ -32,10 +32,11 @@ test('frame folders sort numerically (frame_2 before frame_10)', async () => {
   assert.equal(files.map((f) => f.split('/').pop()), ['frame_0.png', 'frame_2.png', 'frame_4.png', 'frame_6.png', 'frame_8.png', 'frame_10.png', 'frame_12.png']);
 });
 
-test('hidden files in a frame folder (macOS ._ metadata) are not frames', async () => {
+test('hidden files (macOS ._ metadata) and Windows thumbnail caches in a frame folder are not frames', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vlbench-frames-'));
   for (const name of ['frame_000.png', 'frame_001.png']) copyFileSync(join(FRAMES, basename((await listFrameFiles(FRAMES))[0]!)), join(dir, name));
   writeFileSync(join(dir, '._frame_000.png'), 'not an image');
+  writeFileSync(join(dir, 'Thumbs.db'), 'Windows thumbnail cache');
   assert.equal((await listFrameFiles(dir)).map((f) => basename(f)), ['frame_000.png', 'frame_001.png']);
   const hiddenOnly = mkdtempSync(join(tmpdir(), 'vlbench-frames-'));
   writeFileSync(join(hiddenOnly, '._frame_000.png'), 'not an image');
