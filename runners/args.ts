@@ -23,13 +23,13 @@ export function parse<T extends Options>(command: string, argv: readonly string[
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
-type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+export type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
 /**
  * A single-value flag given twice (`--limit 1 --limit 2`, often a default and an override in a
  * script) is ambiguous: parseArgs would silently keep the last. Booleans repeat harmlessly.
  */
-function rejectRepeats(tokens: readonly Token[], options: Options, hint: string): void {
+export function rejectRepeats(tokens: readonly Token[], options: Options, hint: string): void {
   const seen = new Map<string, string | undefined>();
   for (const token of tokens) {
     if (token.kind !== 'option') continue;

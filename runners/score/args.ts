@@ -1,6 +1,7 @@
 /** Flag parsing shared by the `vlbench score` subcommands: node:util parseArgs, strict. */
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { rejectRepeats } from '../args.js';
 import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -9,14 +10,24 @@ export interface ParsedFlags {
   readonly values: Record<string, string | boolean | string[] | undefined>;
 }
 
-/** Parses `argv` strictly; any unknown flag, missing value or positional is a UsageError. */
+/**
+ * Parses `argv` strictly; any unknown flag, missing value or positional is a UsageError, and so is
+ * a single-value flag given twice (as for every command: runners/args.ts).
+ */
 export function parseFlags(subcommand: string, argv: readonly string[], options: Options): ParsedFlags {
+  const hint = `. Run \`vlbench score ${subcommand} --help\``;
+  let parsed;
   try {
-    const { values } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
-    return { values: values as ParsedFlags['values'] };
+    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
-    throw new UsageError(`${subcommand}: ${(error as Error).message}. Run \`vlbench score ${subcommand} --help\``);
+    throw new UsageError(`${subcommand}: ${(error as Error).message}${hint}`);
   }
+  try {
+    rejectRepeats(parsed.tokens, options, hint);
+  } catch (error) {
+    throw new UsageError(`${subcommand}: ${(error as Error).message}`);
+  }
+  return { values: parsed.values as ParsedFlags['values'] };
 }
 
 export function requiredString(subcommand: string, flags: ParsedFlags, name: string): string {

@@ -48,6 +48,8 @@ test('vqa: missing flags and bad files', () => {
   throwsWith(() => executeScore(['vqa', '--questions', 'q.json']), isUsage, /--annotations is required/);
   const results = writeTmp('results-extra.json', JSON.stringify([{ question_id: 99999999, answer: 'yes' }]));
   throwsWith(() => executeScore(['vqa', ...vqaArgs.slice(0, 4), '--results', results]), isInput, /results-extra\.json at \/0\/question_id: question_id 99999999 is not annotated/);
+  // A single-value flag given twice would score whichever file came last: refused, naming both.
+  throwsWith(() => executeScore(['vqa', ...vqaArgs, '--results', 'other.json']), isUsage, /^vqa: --results is given twice \('.*results\.json', then 'other\.json'\)/);
   const empty = writeTmp('empty.json', '  \n');
   throwsWith(() => executeScore(['vqa', ...vqaArgs.slice(0, 4), '--results', empty]), isInput, /empty\.json: the file is empty/);
 });
