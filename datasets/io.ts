@@ -74,19 +74,25 @@ function lineAt(text: string, offset: number): number {
 }
 
 /**
- * A quote that is never closed makes papaparse read the rest of the file as one field: every
- * later row would vanish into it. That is the whole file's problem, so it stops the load.
+ * Broken quoting makes papaparse read on to the next quote: a quote never closed takes the rest
+ * of the file into one field, text after a closing quote the lines up to the next quote, so later
+ * rows vanish into this one without a trace. Where the rows really end is unknowable, so it
+ * stops the load, at the line where the record starts.
  */
-function refuseUnclosedQuote(file: string, text: string, recordStart: number, errors: readonly Papa.ParseError[]): void {
-  if (!errors.some((e) => e.code === 'MissingQuotes')) return;
-  throw new DatasetError(`${file} line ${lineAt(text, recordStart)}: a quoted field is never closed, so the rest of the file would be read as one field: close the quote, or write a quote inside a quoted field as "" (RFC 4180)`);
+function refuseBrokenQuotes(file: string, text: string, recordStart: number, errors: readonly Papa.ParseError[]): void {
+  const where = `${file} line ${lineAt(text, recordStart)}`;
+  const fix = 'close the quote, or write a quote inside a quoted field as "" (RFC 4180)';
+  if (errors.some((e) => e.code === 'MissingQuotes')) {
+    throw new DatasetError(`${where}: a quoted field is never closed, or has text after its closing quote, so the rest of the file would be read as one field: ${fix}`);
+  }
+  if (errors.some((e) => e.code === 'InvalidQuotes')) {
+    throw new DatasetError(`${where}: a quoted field has text after its closing quote, so the lines up to the next quote would be read into this row and lost as rows: ${fix}`);
+  }
 }
 
 function csvRow(data: Record<string, unknown>, header: readonly string[], number: number, parseErrors: readonly Papa.ParseError[]): CsvRow {
   // The field count is judged below, by name; papaparse's TooFewFields/TooManyFields say less.
-  const errors = parseErrors
-    .filter((e) => e.code !== 'TooFewFields' && e.code !== 'TooManyFields')
-    .map((e) => (e.code === 'InvalidQuotes' ? 'a quoted field has text after its closing quote (write a quote inside a quoted field as "")' : e.message));
+  const errors = parseErrors.filter((e) => e.code !== 'TooFewFields' && e.code !== 'TooManyFields').map((e) => e.message);
   if (data.__parsed_extra !== undefined) errors.push('more fields than the header has');
   const fields: Record<string, string> = {};
   for (const key of header) {
@@ -100,8 +106,8 @@ function csvRow(data: Record<string, unknown>, header: readonly string[], number
 /**
  * CSV/TSV rows with a header line as objects (papaparse). The file is parsed whole, not streamed:
  * papaparse's stream mode drops its parse errors, and annotation files are small. A header that
- * repeats a column name and a quote that is never closed are refused; a row with malformed
- * quotes or the wrong number of fields carries its errors.
+ * repeats a column name and broken quoting are refused; a row with the wrong number of fields
+ * carries its errors.
  */
 export async function* readCsvRows(file: string, delimiter: string): AsyncGenerator<CsvRow> {
   let text: string;
@@ -123,7 +129,7 @@ export async function* readCsvRows(file: string, delimiter: string): AsyncGenera
       if (rows.length === 0) refuseRepeatedColumns(file, header);
       // The first record starts after the header line (its end is not reported by a step).
       if (recordStart < 0) recordStart = text.indexOf('\n') + 1;
-      refuseUnclosedQuote(file, text, recordStart, results.errors);
+      refuseBrokenQuotes(file, text, recordStart, results.errors);
       rows.push(csvRow(results.data, header, rows.length + 2, results.errors));
       recordStart = results.meta.cursor;
     },

@@ -30,12 +30,10 @@ function checkAudio(file: string, m: ModelManifest): void {
   }
   const seconds = (audio.framesPerClip * frameShift) / 1000;
   if (Math.abs(audio.clipSeconds - seconds) > 1e-9) {
-    const frames = (audio.clipSeconds * 1000) / frameShift;
-    const orFrames = Math.abs(frames - Math.round(frames)) < 1e-9 ? `, or framesPerClip to ${Math.round(frames)} for ${audio.clipSeconds} s clips` : '';
     throw new ManifestError(
       file,
       '/preprocess/audio/clipSeconds',
-      `is ${audio.clipSeconds} s, but clips are cut by fbank frames: framesPerClip ${audio.framesPerClip} at the fbank's ${frameShift} ms hop is ${seconds} s; set clipSeconds to ${seconds}${orFrames}`,
+      `is ${audio.clipSeconds} s, but clips are cut by fbank frames: framesPerClip ${audio.framesPerClip} at the fbank's ${frameShift} ms hop is ${seconds} s; set clipSeconds to ${seconds} (framesPerClip is the audio_encoder graph's frame axis: clips of another length need a graph exported for them, and both values changed)`,
     );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Clotho captions CSV (`file_name,caption_1..caption_5`), one clip per row, streamed. A row with
+ * Clotho captions CSV (`file_name,caption_1..caption_5`), one clip per row. A row with
  * an empty caption cell fails, naming the column, rather than being scored on fewer references.
  */
 import { failure, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';

@@ -1,5 +1,5 @@
 /**
- * Generic CSV / TSV with a header row, streamed row by row with papaparse; columns are mapped to
+ * Generic CSV / TSV with a header row, parsed whole with papaparse and its rows yielded in order; columns are mapped to
  * samples by name (options), list columns split on `listSeparator`.
  */
 import { failure, readCsvRows } from '../io.js';

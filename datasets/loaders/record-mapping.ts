@@ -13,7 +13,7 @@ export const MAPPING_OPTIONS: Readonly<Record<string, LoaderOption>> = {
   modality: { type: 'string', description: 'modality of the media field', values: ['image', 'audio', 'video', 'pointcloud'], default: 'image' },
   idField: { type: 'string', description: 'field with the sample id', default: 'id' },
   mediaField: { type: 'string', description: 'field with the media path (instruction: a path or a list of paths)', default: 'image' },
-  questionField: { type: 'string', description: 'field with the question (vqa, instruction)', default: 'question' },
+  questionField: { type: 'string', description: 'field with the question (vqa; instruction: optional in records, for templates without {question})', default: 'question' },
   answersField: { type: 'string', description: 'field with the answer(s): a string or a list', default: 'answers' },
   choicesField: { type: 'string', description: 'field with the multiple-choice options (a list)', default: 'choices' },
   answerIndexField: { type: 'string', description: 'field with the 0-based index of the correct choice', default: 'answer_index' },

@@ -102,7 +102,7 @@ export function pointsFromNpy(bytes: Uint8Array, source: string): PointCloud {
   if (stride > MAX_COLUMNS || (stride > count && count >= 3)) {
     throw new PointCloudError(
       `${source}: shape [${count}, ${stride}] looks transposed (${stride} columns per point for ${count} points; [C, N] is PyTorch's channels-first layout): ` +
-        `vlbench reads [N, C], N points of 3 to ${MAX_COLUMNS} columns, x, y, z first; save it transposed (np.save(f, pts.T))`,
+        `vlbench reads [N, C], N points of 3 to ${MAX_COLUMNS} columns, x, y, z first; re-save it as [N, C]: a = np.load(FILE); np.save(FILE, a.T)`,
     );
   }
   if (array.dtype !== '<f4' && array.dtype !== '<f8') {

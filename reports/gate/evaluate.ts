@@ -394,7 +394,8 @@ export function evaluateGates(gates: readonly GateSpec[], current: RunSnapshot, 
   });
   if (baseline && missing.length > 0 && options.allowMissingBaseline !== true) throw missingBaselineError(missing, baseline, options.sources?.baseline);
   if (verdicts.every((v) => v.status === 'not-applicable')) {
-    throw new GateInputError(`${gatesSource}: every gate matches only pairs this run could not run (${[...new Set(verdicts.map((v) => `${v.model} / ${v.task}`))].join(', ')}), so nothing would be checked; gate metrics of the tasks these models run.`);
+    const pairs = [...new Set(verdicts.map((v) => `${v.model} / ${v.task}: ${v.reason}`))].join('; ');
+    throw new GateInputError(`${gatesSource}: every gate is not applicable to the pairs it matches (${pairs}), so nothing would be checked; gate measures or metrics these pairs have (samplesPerSecond, a latency, or a metric of their task).`);
   }
   return {
     runId: current.runId, baselineRunId: baseline?.runId ?? null, confidence: options.confidence, seed: options.seed, replicates: options.replicates,
