@@ -67,7 +67,7 @@ test('a transposed [C, N] .npy is refused with the fix; [N, C] and a one-point c
   const dir = tempDir(join(tmpdir(), 'vlbench-pc-err-'));
   const transposed = writeNpy(dir, 'cn.npy', cloud(2000, 3), [3, 2000]);
   assert.match(await messageOf(readPointCloud(transposed)), `${transposed}: shape [3, 2000] looks transposed`);
-  assert.match(await messageOf(readPointCloud(transposed)), 'np.save(f, pts.T)');
+  assert.match(await messageOf(readPointCloud(transposed)), 're-save it as [N, C]: a = np.load(FILE); np.save(FILE, a.T)');
   assert.match(await messageOf(readPointCloud(writeNpy(dir, 'small.npy', cloud(5, 4), [4, 5]))), 'shape [4, 5] looks transposed');
   assert.match(await messageOf(readPointCloud(writeNpy(dir, 'wide.npy', cloud(100, 17), [100, 17]))), 'shape [100, 17] looks transposed');
   assert.is((await readPointCloud(writeNpy(dir, 'ok.npy', cloud(100, 16), [100, 16]))).stride, 16);
