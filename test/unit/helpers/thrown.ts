@@ -12,6 +12,17 @@ export function thrownMessage(fn: () => unknown, kind: abstract new (...args: ne
   return '';
 }
 
+/** The message of the error `promise` rejects with, which must be a `kind`; fails the test when it resolves. */
+export async function rejectedMessage(promise: Promise<unknown>, kind: abstract new (...args: never[]) => Error): Promise<string> {
+  return promise.then(
+    () => assert.unreachable(`expected a ${kind.name}`) as never,
+    (error: unknown) => {
+      assert.instance(error, kind);
+      return (error as Error).message;
+    },
+  );
+}
+
 /** Fails unless `fn` throws an error that passes `check` and whose message matches `pattern`. */
 export function throwsWith(fn: () => unknown, check: (e: unknown) => boolean, pattern: RegExp): void {
   try {

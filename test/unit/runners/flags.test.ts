@@ -14,27 +14,10 @@ import { UsageError } from '../../../runners/errors.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
 import { tempDir } from './helpers/run-double.js';
+import { rejectedMessage, thrownMessage } from '../helpers/thrown.js';
 
-function usageError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, UsageError);
-    return (error as Error).message;
-  }
-  assert.unreachable('should be a usage error');
-  return '';
-}
-
-async function usageErrorOf(run: Promise<unknown>): Promise<string> {
-  return run.then(
-    () => assert.unreachable('should be a usage error') as never,
-    (error: unknown) => {
-      assert.instance(error, UsageError);
-      return (error as Error).message;
-    },
-  );
-}
+const usageError = (fn: () => unknown): string => thrownMessage(fn, UsageError);
+const usageErrorOf = (run: Promise<unknown>): Promise<string> => rejectedMessage(run, UsageError);
 
 const OPTIONS = { limit: { type: 'string' }, data: { type: 'string', multiple: true }, resume: { type: 'boolean' } } as const;
 

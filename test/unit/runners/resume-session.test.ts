@@ -9,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { RunManifest } from '../../../reports/records.js';
+import { rejectedMessage } from '../helpers/thrown.js';
 import { ResumeMismatchError } from '../../../runners/run/manifest.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { loadDouble } from './helpers/double-model.js';
@@ -28,15 +29,7 @@ function counting(used?: string): { loads: () => number; loadModel: typeof loadD
   };
 }
 
-async function refusal(run: Promise<unknown>): Promise<string> {
-  return run.then(
-    () => assert.unreachable('the resume should be refused') as never,
-    (error: unknown) => {
-      assert.instance(error, ResumeMismatchError);
-      return (error as Error).message;
-    },
-  );
-}
+const refusal = (run: Promise<unknown>): Promise<string> => rejectedMessage(run, ResumeMismatchError);
 
 const manifestOf = (out: string): RunManifest => new RunDirectory(out).readJson<RunManifest>(new RunDirectory(out).manifest);
 
