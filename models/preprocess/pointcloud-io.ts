@@ -40,6 +40,14 @@ export async function readPointCloud(path: string): Promise<PointCloud> {
   throw new PointCloudError(`${path}: unsupported point-cloud format '${ext || '(none)'}'; use .npy ([N, 3] float32), .ply or ModelNet's .txt (x,y,z[,nx,ny,nz] per line)`);
 }
 
+/** One np.loadtxt float token: a decimal number, or nan / inf / infinity with an optional sign. */
+function textNumber(token: string): number | undefined {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(token)) return Number(token);
+  const special = /^([+-]?)(nan|inf|infinity)$/i.exec(token);
+  if (special === null) return undefined;
+  return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+}
+
 /**
  * ModelNet40 text points as ULIP/LAVIS read them (np.loadtxt(delimiter=',').astype(float32)): every
  * column kept, so normals follow xyz the way extra .npy columns do; whitespace also separates.
@@ -50,15 +58,16 @@ export function parseTextPoints(bytes: Uint8Array, source: string): PointCloud {
   lines.forEach((line, i) => {
     if (line.trim().length === 0) return;
     const tokens = line.trim().split(/\s*,\s*|\s+/);
-    // Number('') is 0 and Number('0x10') is 16, which np.loadtxt rejects; NaN and inf are no coordinates.
-    const values = tokens.map((t) => (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN));
-    if (values.length < 3 || values.some((v) => !Number.isFinite(v))) {
+    // Number('') is 0 and Number('0x10') is 16, which np.loadtxt rejects; it reads nan and inf,
+    // which are then judged like a .npy file's: xyz always, other columns where the mode reads them.
+    const values = tokens.map(textNumber);
+    if (values.length < 3 || values.some((v) => v === undefined)) {
       throw new PointCloudError(`${source}:${i + 1}: expected numbers x,y,z[,...] separated by commas, got '${line.trim().slice(0, 80)}'`);
     }
     if (rows.length > 0 && values.length !== rows[0]!.length) {
       throw new PointCloudError(`${source}:${i + 1}: ${values.length} values, but the first point has ${rows[0]!.length}; every line needs the same columns`);
     }
-    rows.push(values);
+    rows.push(values as number[]);
   });
   if (rows.length === 0) throw new PointCloudError(`${source}: no points (the file is empty)`);
   const stride = rows[0]!.length;

@@ -91,8 +91,15 @@ test('ModelNet40 .txt (x,y,z,nx,ny,nz per line) reads the same float32 coordinat
       (e: Error) => assert.match(e.message, new RegExp(`${name!.replace('.', '\\.')}:1: expected numbers`)),
     );
   }
+  // np.loadtxt reads nan and inf; judged as in a .npy: xyz always (here y of point 1), other
+  // columns only where the mode reads them (modelnet keeps xyz, so a NaN normal does no harm).
   writeFileSync(join(dir, 'nan.txt'), '1,2,3\n4,nan,6\n');
-  await readPointCloud(join(dir, 'nan.txt')).then(() => assert.unreachable('nan'), (e: Error) => assert.match(e.message, /nan\.txt:2: expected numbers/));
+  await readPointCloud(join(dir, 'nan.txt')).then(() => assert.unreachable('nan'), (e: Error) => assert.match(e.message, /nan\.txt: point 1 has a non-finite value \(NaN\) in column 1 \(y\)/));
+  writeFileSync(join(dir, 'nan-normal.txt'), '0,0,0,NaN,0,1\n1,0,0,0,-inf,1\n0,1,0,0,0,1\n');
+  const normals = await readPointCloud(join(dir, 'nan-normal.txt'));
+  assert.is(normals.stride, 6);
+  assert.ok(Number.isNaN(normals.data[3]) && normals.data[10] === -Infinity);
+  assert.equal([...processPointCloud(normals, { npoints: 3, mode: 'modelnet' }, 'nan-normal.txt').dims], [3, 3]);
   writeFileSync(join(dir, 'empty.txt'), '\n');
   await readPointCloud(join(dir, 'empty.txt')).then(() => assert.unreachable('empty'), (e: Error) => assert.match(e.message, /empty\.txt: no points/));
   writeFileSync(join(dir, 'bad.txt'), '1,2,3\n4,five,6\n');
