@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { loadSuite, type LoadedSuite } from '../../suites/load.js';
 import { renderProblem, SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import type { Command } from './command.js';
-import { checkDataNames, planFromManifests } from './validate-suites.js';
+import { checkDataNames, planManifests, plannedKTests } from './validate-suites.js';
 import { datasetProblems } from '../run/datasets-ahead.js';
 
 const HELP = `Usage: vlbench validate SUITE... [--data NAME=PATH]... [--no-files]
@@ -43,7 +43,8 @@ export const validateCommand: Command = {
     });
     // Plan the suites that loaded (together, as one run would), even when another did not.
     const suites = loaded.filter((s): s is LoadedSuite => s !== undefined);
-    const problems = [...planFromManifests(suites, { only: null, manifestProblems: true, checkFiles: !values['no-files'] }), ...(values['no-files'] ? [] : await datasetProblems(suites))];
+    const planned = planManifests(suites, { only: null, manifestProblems: true, checkFiles: !values['no-files'] });
+    const problems = [...planned.problems, ...(values['no-files'] ? [] : await datasetProblems(suites, plannedKTests(planned.tasks)))];
     loaded.forEach((suite, i) => {
       if (suite === undefined || loaded.findIndex((s) => s?.file === suite.file) < i) return;
       // Planning names suites by absolute path; print them as they were given.

@@ -11,7 +11,18 @@ import type { SuiteProblem } from '../../suites/messages.js';
 
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
-async function taskDataProblem(task: ResolvedTask): Promise<{ at: string; message: string } | null> {
+/** A model's kTest for a retrieval task and where it comes from (a pair of the plan). */
+export interface PairKTest {
+  readonly model: string;
+  readonly kTest: number;
+  /** 'family-default' (the model.json), 'default' (vlbench's), 'cli' or 'suite'. */
+  readonly source: string;
+}
+
+/** The kTest each model of a task would run with; from planning, where the model.json files are read. */
+export type KTestsOf = (suiteFile: string, taskId: string) => readonly PairKTest[];
+
+async function taskDataProblem(task: ResolvedTask, kTests: readonly PairKTest[]): Promise<{ at: string; message: string } | null> {
   const loader = DATASET_LOADERS.get(task.dataset.loader);
   // An unknown loader is a schema problem, reported by the suite checks.
   if (loader === undefined) return null;
@@ -24,29 +35,35 @@ async function taskDataProblem(task: ResolvedTask): Promise<{ at: string; messag
   } catch (error) {
     return { at: 'dataset', message: (error as Error).message };
   }
-  if (samples > 0) return kTestProblem(task, samples);
+  if (samples > 0) return kTestProblem(task, samples, kTests);
   return { at: 'dataset', message: `the '${task.dataset.loader}' loader finds no samples in ${Object.values(task.dataset.files).join(', ')}; check the files and the dataset options (a filter or split that matches nothing?)` };
 }
 
 /**
- * A kTest the suite writes that its whole gallery (one image per retrieval sample, the suite's
- * limit applied) cannot hold would stop the task (runners/tasks/retrieval.ts): LAVIS's top-k needs
- * k_test <= the gallery. A family default is only known per model; the task itself checks it.
+ * A kTest its whole gallery (one image per retrieval sample, the suite's limit applied) cannot
+ * hold would stop the task (runners/tasks/retrieval.ts): LAVIS's top-k needs k_test <= the
+ * gallery. The suite's own kTest is judged here; a model's default where planning knows it.
  */
-function kTestProblem(task: ResolvedTask, samples: number): { at: string; message: string } | null {
-  if (task.kind !== 'retrieval' || task.kTest === undefined) return null;
+function kTestProblem(task: ResolvedTask, samples: number, kTests: readonly PairKTest[]): { at: string; message: string } | null {
+  if (task.kind !== 'retrieval') return null;
   const images = Math.min(samples, task.limit ?? samples);
-  if (task.kTest <= images) return null;
-  return { at: 'kTest', message: `kTest ${task.kTest} is more than the ${images} images of the gallery; LAVIS re-ranks the top k_test of the gallery and fails when it holds fewer, so set kTest to ${images} or less` };
+  const fix = `LAVIS re-ranks the top k_test of the gallery and fails when it holds fewer, so set kTest to ${images} or less`;
+  if (task.kTest !== undefined) {
+    return task.kTest <= images ? null : { at: 'kTest', message: `kTest ${task.kTest} is more than the ${images} images of the gallery; ${fix}` };
+  }
+  const over = kTests.filter((k) => k.kTest > images && (k.source === 'family-default' || k.source === 'default'));
+  if (over.length === 0) return null;
+  const named = over.map((k) => `${k.model}: kTest ${k.kTest} (${k.source === 'default' ? "vlbench's default" : 'its model.json'})`).join('; ');
+  return { at: 'kTest', message: `${named} is more than the ${images} images of the gallery; ${fix} in the task (or run with a --limit, which caps it)` };
 }
 
 /** The problems of every selected task's data, as suite problems at /tasks/<i>/dataset (or the setting the data contradicts). */
-export async function datasetProblems(suites: readonly LoadedSuite[]): Promise<SuiteProblem[]> {
+export async function datasetProblems(suites: readonly LoadedSuite[], kTestsOf: KTestsOf = () => []): Promise<SuiteProblem[]> {
   const problems: SuiteProblem[] = [];
   for (const suite of suites) {
     for (const [i, task] of suite.resolved.tasks.entries()) {
       if (!isSelected(suite, task.id)) continue;
-      const problem = await taskDataProblem(task);
+      const problem = await taskDataProblem(task, kTestsOf(suite.file, task.id));
       if (problem !== null) problems.push({ file: suite.file, pointer: `/tasks/${i}/${problem.at}`, message: `task ${task.id}: ${problem.message}` });
     }
   }

@@ -18,7 +18,8 @@ import { dirname, join } from 'node:path';
 import type { RetrievalCapability } from '../../../models/capabilities.js';
 import { bundledModels, type LoadOptions } from '../../../models/load.js';
 import type { RunManifest } from '../../../reports/records.js';
-import { checkBeforeLoading, planFromManifests } from '../../../runners/commands/validate-suites.js';
+import { checkBeforeLoading, planFromManifests, planManifests, plannedKTests } from '../../../runners/commands/validate-suites.js';
+import { datasetProblems } from '../../../runners/run/datasets-ahead.js';
 import { PlanError, planModelFromManifest, planTasks } from '../../../runners/run/plan.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { loadSuite } from '../../../suites/load.js';
@@ -159,6 +160,20 @@ test('a split smaller than kTest stops the run at /tasks/0/kTest: the suite\'s k
   assert.is(await runProblem((t) => { t.kTest = 50; }), `/tasks/0/kTest: task retrieval: kTest 50 is more than the 13 images of the gallery; ${why}`);
   // The double's model.json-like defaults say kTest 128.
   assert.is(await runProblem((t) => { delete t.kTest; }), `/tasks/0/kTest: tiny-blip-double: kTest 128, the family default in tiny-blip-double's model.json, is more than the 13 images of the gallery; ${why}`);
+});
+
+test('validate finds a family-default kTest the gallery cannot hold, naming each model, from the data it reads', async () => {
+  // The bundled default split has 100 images: tiny-albef's model.json says kTest 256, so does
+  // tiny-blip's; tiny-blip2-opt's 128. A suite kTest, or a limit that caps it, keeps them quiet.
+  const suites = [
+    loadSuite(write({ models: ['tiny-albef', 'tiny-blip'], tasks: [{ ...retrieval, kTest: undefined }] }), { models: bundledModels() }),
+  ];
+  const planned = planManifests(suites, { only: null, manifestProblems: true, checkFiles: true });
+  const problems = await datasetProblems(suites, plannedKTests(planned.tasks));
+  assert.equal(problems.map((p) => p.pointer), ['/tasks/0/kTest']);
+  assert.match(problems[0]!.message, /^task ret: tiny-albef: kTest 256 \(its model.json\); tiny-blip: kTest 256 \(its model.json\) is more than the 100 images of the gallery; .*set kTest to 100 or less in the task/);
+  const capped = [loadSuite(write({ models: ['tiny-albef'], tasks: [{ ...retrieval, kTest: undefined, limit: 50 }] }, 'capped'), { models: bundledModels() })];
+  assert.equal(await datasetProblems(capped, plannedKTests(planManifests(capped, { only: null, manifestProblems: true }).tasks)), []);
 });
 
 test('retrieval: the text encoder and the matching head get batchSize rows per call', async () => {
