@@ -4,7 +4,23 @@
  */
 import { didYouMean } from './did-you-mean.js';
 import { ManifestError } from './manifest-error.js';
-import type { ModelManifest } from './manifest-types.js';
+import type { Capability, ModelManifest } from './manifest-types.js';
+
+/** The capabilities that read each prompt (families/defaults.ts); a prompt none of them reads is unused. */
+const PROMPT_READERS: Readonly<Record<string, readonly Capability[]>> = {
+  caption: ['captioning'],
+  vqa: ['vqa-rank', 'vqa-generate'],
+  instruction: ['instruction-generate', 'instruction-rank'],
+};
+
+/** A prompt for a capability the model lacks would load and never be used (a retrieval export's caption prompt). */
+function checkPromptUse(file: string, m: ModelManifest): void {
+  for (const kind of Object.keys(m.prompts)) {
+    const readers = PROMPT_READERS[kind] ?? [];
+    if (readers.length === 0 || readers.some((c) => m.capabilities.includes(c))) continue;
+    throw new ManifestError(file, `/prompts/${kind}`, `only ${readers.map((c) => `'${c}'`).join(' or ')} reads this prompt, and the model has none of them, so it would never be used; remove /prompts/${kind} (vlbench's exporters wrote such prompts until 2026-11-28: delete the key, or export again)`);
+  }
+}
 
 /**
  * Placeholders each prompt kind is filled with, from the code that fills it: VQA templates go
@@ -46,6 +62,7 @@ function checkTemplate(file: string, kind: keyof typeof PLACEHOLDERS, text: stri
 const INSTRUCTION_PROMPT = '{question}';
 
 export function checkPrompts(file: string, m: ModelManifest): void {
+  checkPromptUse(file, m);
   if (m.prompts.caption !== undefined) checkTemplate(file, 'caption', m.prompts.caption);
   if (m.prompts.vqa !== undefined) checkTemplate(file, 'vqa', m.prompts.vqa);
   const instruction = m.prompts.instruction;

@@ -263,8 +263,9 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
         "tokenizers": {"text": C.save_tokenizer(tokenizer, out, "text", "bert", "right", 35)},
         "specialTokens": {"text": blip_special(tokenizer, model.config.text_config)},
         "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch")},
-        "prompts": {"caption": LAVIS_CAPTION_PROMPT, "vqa": "{question}"},
-        # The task's own decoding settings only: model.json refuses a block no capability reads.
+        # The task's own prompt and decoding settings only: model.json refuses what no capability reads.
+        "prompts": ({"caption": LAVIS_CAPTION_PROMPT} if task == "caption"
+                    else {"vqa": "{question}"} if task == "vqa" else {}),
         "generation": ({"caption": C.generation(3, 20, 5)} if task == "caption"
                        else {"vqa": C.generation(3, 10, 1)} if task == "vqa" else {}),
     }

@@ -130,7 +130,8 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
         "tokenizers": {"text": C.save_tokenizer(tokenizer, out, "text", "bert", "right", 35 if retrieval else 25)},
         "specialTokens": {"text": C.bert_special(tokenizer, dec=False, enc=False)},
         "preprocess": {"image": C.image_preprocess(size, "stretch")},
-        "prompts": {"vqa": "{question}"}, "generation": {},
+        # A prompt only where a capability reads it (model.json refuses an unused one).
+        "prompts": {} if retrieval else {"vqa": "{question}"}, "generation": {},
     }
     if retrieval:
         # LAVIS evaluates ALBEF with k_test 128 on COCO and Flickr30k (projects/albef/eval/ret_*_eval.yaml;

@@ -8,20 +8,20 @@ import { readManifest, ManifestError } from '../../../models/manifest.js';
 const SHA = 'a'.repeat(64);
 const graph = { file: 'g.onnx', sha256: SHA, inputs: { x: { dtype: 'float32', shape: ['batch', 3] } }, outputs: { y: { dtype: 'float32', shape: ['batch', 3] } } };
 
-function blip(prompts: Record<string, string>): string {
+function blip(prompts: Record<string, string>, capabilities = ['captioning', 'vqa-generate']): string {
   const dir = mkdtempSync(join(tmpdir(), 'vlbench-prompts-'));
   const path = join(dir, 'model.json');
   const manifest = {
-    formatVersion: 1, name: 'test-blip', family: 'blip', variant: 'test', llm: null, modalities: ['image'], capabilities: ['vqa-generate'],
-    graphs: { vision_encoder: graph, fusion_encoder: graph, answer_decoder: graph }, tokenizers: {}, specialTokens: {}, preprocess: {}, prompts, generation: {},
+    formatVersion: 1, name: 'test-blip', family: 'blip', variant: 'test', llm: null, modalities: ['image'], capabilities,
+    graphs: { vision_encoder: graph, fusion_encoder: graph, answer_decoder: graph, text_decoder: graph }, tokenizers: {}, specialTokens: {}, preprocess: {}, prompts, generation: {},
   };
   writeFileSync(path, JSON.stringify(manifest));
   return path;
 }
 
-function errorOf(prompts: Record<string, string>): ManifestError {
+function errorOf(prompts: Record<string, string>, capabilities?: string[]): ManifestError {
   try {
-    readManifest(blip(prompts));
+    readManifest(blip(prompts, capabilities));
   } catch (error) {
     assert.instance(error, ManifestError);
     return error as ManifestError;
@@ -51,6 +51,14 @@ test('placeholders nothing fills are errors: {hint}, and {context}/{options} in 
   assert.match(errorOf({ vqa: 'Question: {question} {hint} Short answer:' }).message, /unknown placeholder \{hint\}/);
   assert.match(errorOf({ vqa: 'Context: {context} Question: {question}' }).message, /unknown placeholder \{context\}/);
   assert.match(errorOf({ vqa: '{question} Options: {options}' }).message, /unknown placeholder \{options\}/);
+});
+
+test('a prompt no capability of the model reads is an error (a retrieval export with a caption prompt)', () => {
+  const caption = errorOf({ caption: 'a picture of ', vqa: '{question}' }, ['vqa-generate']);
+  assert.is(caption.pointer, '/prompts/caption');
+  assert.match(caption.message, /only 'captioning' reads this prompt, and the model has none of them/);
+  assert.is(errorOf({ vqa: '{question}' }, ['captioning']).pointer, '/prompts/vqa');
+  assert.is(readManifest(blip({ vqa: '{question}' }, ['vqa-rank'])).manifest.prompts.vqa, '{question}');
 });
 
 test('the caption prompt takes no placeholders', () => {
