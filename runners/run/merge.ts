@@ -82,11 +82,23 @@ function mergePair(out: RunDirectory, dirs: readonly RunDirectory[], model: stri
   out.writeJson(completionFile(out, model, task), { requested } satisfies CompletionMarker);
 }
 
-/** The first shard's models, digests counted as verified only where every shard verified them (--no-verify-digests may differ per shard). */
-function verifiedInEvery(manifests: readonly RunManifest[]): RunManifest['models'] {
+/** Each shard's values of one field, once each in shard order: `cpu` or, across machines, `cpu, cuda`. */
+function joined(values: readonly (string | undefined)[]): string {
+  return [...new Set(values.filter((v): v is string => v !== undefined))].join(', ');
+}
+
+/**
+ * The first shard's models, with what may differ per shard taken from all of them: digests count
+ * as verified only where every shard verified them (--no-verify-digests), and the execution
+ * provider names every one the shards ran on (shards run on different machines), which the
+ * merged timings then carry too.
+ */
+function mergedModels(manifests: readonly RunManifest[]): RunManifest['models'] {
   return manifests[0]!.models.map((model) => {
-    const verified = manifests.every((m) => m.models.find((x) => x.id === model.id)?.digestsVerified !== false);
-    return verified ? model : { ...model, digestsVerified: false };
+    const shards = manifests.map((m) => m.models.find((x) => x.id === model.id));
+    const verified = shards.every((m) => m?.digestsVerified !== false);
+    const provider = { ...model.provider, requested: joined(shards.map((m) => m?.provider.requested)), used: joined(shards.map((m) => m?.provider.used)) };
+    return { ...model, provider, ...(verified ? {} : { digestsVerified: false }) };
   });
 }
 
@@ -98,7 +110,7 @@ export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFil
   checkShards(dirs, manifests);
   const out = new RunDirectory(resolve(outDir));
   if (existsSync(out.root) && readdirSync(out.root).length > 0) throw new MergeError(`${out.root} already exists and is not empty; choose another --out`);
-  const manifest: RunManifest = { ...manifests[0]!, models: verifiedInEvery(manifests), runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
+  const manifest: RunManifest = { ...manifests[0]!, models: mergedModels(manifests), runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
   out.writeJson(out.manifest, manifest);
   for (const model of manifest.models) {
     for (const task of manifest.tasks) {
