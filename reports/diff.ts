@@ -5,7 +5,7 @@
  * metric takes in either run (a change across the metric's whole observed range ranks 1).
  */
 import { didYouMean } from '../suites/did-you-mean.js';
-import type { SampleScoreRecord } from './records.js';
+import { predictionKey, type SampleScoreRecord } from './records.js';
 import { predictionText } from './prediction-text.js';
 import { readPredictions, readRun, readSampleScores, runLabel, type LoadedRun } from './run-reader.js';
 
@@ -76,8 +76,9 @@ function metricScales(records: readonly SampleScoreRecord[][]): Map<string, numb
 }
 
 function pairChanges(a: LoadedRun, b: LoadedRun, model: string, task: string): { samples: number; changes: SampleChange[] } {
-  const predA = new Map(readPredictions(a, model, task).map((p) => [p.sampleId, predictionText(p)]));
-  const predB = new Map(readPredictions(b, model, task).map((p) => [p.sampleId, predictionText(p)]));
+  // Keyed as the per-sample scores are (a retrieval query by direction and id), so each sample is one row.
+  const predA = new Map(readPredictions(a, model, task).map((p) => [predictionKey(p), predictionText(p)]));
+  const predB = new Map(readPredictions(b, model, task).map((p) => [predictionKey(p), predictionText(p)]));
   const scoresA = readSampleScores(a, model, task);
   const scoresB = readSampleScores(b, model, task);
   const byIdA = new Map(scoresA.map((s) => [s.sampleId, s]));

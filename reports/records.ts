@@ -246,6 +246,17 @@ export function ranksOnly(timing: Pick<TaskTimings, 'generatedTokens'>): boolean
   return timing.generatedTokens === 0;
 }
 
+/**
+ * A prediction's key within its model and task: the sample id, and for retrieval the query
+ * direction too (`i2t:<image id>`, `t2i:<caption id>`), as per-sample scores are keyed; resume,
+ * merge and diff match predictions by it.
+ */
+export function predictionKey(record: PredictionRecord): string {
+  if (record.kind === 'retrieval') return `${record.direction}:${record.sampleId}`;
+  if (record.kind === 'failed' && record.direction !== undefined) return `${record.direction}:${record.sampleId}`;
+  return record.sampleId;
+}
+
 export interface TimingsFile {
   readonly formatVersion: typeof RUN_FORMAT_VERSION;
   readonly results: readonly TaskTimings[];

@@ -7,8 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename, isAbsolute, resolve } from 'node:path';
-import type { BatchProgressRecord, PredictionRecord, RunManifest, ScoresFile } from '../../reports/records.js';
-import { predictionKey } from '../tasks/context.js';
+import { predictionKey, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
 import { readJsonl } from './jsonl.js';
 import { experimentIdentity, theyDiffer } from './manifest.js';
 import { RunDirectory } from './run-dir.js';

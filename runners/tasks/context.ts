@@ -3,7 +3,6 @@
  * writers, the clock, and the run-wide switches (fail-fast, abort, events). Executors return how
  * many samples they processed; they never print.
  */
-import type { PredictionRecord } from '../../reports/records.js';
 import type { LoadedModel } from '../../models/load.js';
 import type { EffectiveSettings } from '../../suites/settings.js';
 import type { Shard } from '../args.js';
@@ -34,8 +33,3 @@ export class SampleFailedError extends Error {
   override name = 'SampleFailedError';
 }
 
-export function predictionKey(record: PredictionRecord): string {
-  if (record.kind === 'retrieval') return `${record.direction}:${record.sampleId}`;
-  if (record.kind === 'failed' && record.direction !== undefined) return `${record.direction}:${record.sampleId}`;
-  return record.sampleId;
-}

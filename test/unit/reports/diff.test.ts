@@ -1,5 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiffFilterError, diffRuns, diffText } from '../../../reports/diff.js';
 
@@ -21,6 +24,23 @@ test('largest changes first, normalised per metric', () => {
   assert.is(top.magnitude, 1); // a VQA answer going from 100 to 0 spans the whole observed range
   const vqa = top.scores.find((s) => s.metric === 'vqa_accuracy')!;
   assert.ok(vqa.delta! < 0 && top.predictionChanged);
+});
+
+test('a retrieval query is one sample: its prediction (id + direction) and its scores (direction:id) are joined', () => {
+  const copy = join(mkdtempSync(join(tmpdir(), 'vlbench-diff-')), 'run');
+  cpSync(`${runs}baseline`, copy, { recursive: true });
+  const rewrite = (file: string, edit: (r: Record<string, unknown>) => Record<string, unknown>): void => {
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    writeFileSync(file, lines.map((r) => JSON.stringify(edit(r))).join('\n') + '\n');
+  };
+  // One text-to-image query moves to rank 6: its R@5 drops on the same row as the prediction.
+  rewrite(join(copy, 'predictions/blip-tiny/shapes-retrieval.jsonl'), (r) => (r.direction === 't2i' && r.sampleId === 'img000-t0' ? { ...r, rank: 6 } : r));
+  rewrite(join(copy, 'samples/blip-tiny/shapes-retrieval.jsonl'), (r) => (r.sampleId === 't2i:img000-t0' ? { ...r, scores: { img_r1: 0, img_r5: 0, img_r10: 100 } } : r));
+  const result = diffRuns(`${runs}baseline`, copy, { model: 'blip-tiny', task: 'shapes-retrieval' });
+  const lines = readFileSync(join(copy, 'predictions/blip-tiny/shapes-retrieval.jsonl'), 'utf8').trim().split('\n').length;
+  assert.is(result.compared[0]!.samples, lines);
+  assert.equal(result.changes.map((c) => [c.sampleId, c.predictionChanged]), [['t2i:img000-t0', true]]);
+  assert.ok(result.changes[0]!.scores.some((x) => x.metric === 'img_r5' && x.delta === -100), 'its score change is on the same row');
 });
 
 test('identical runs have no changes', () => {

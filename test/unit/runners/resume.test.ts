@@ -14,7 +14,7 @@ import { bundledModels, loadModel } from '../../../models/load.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
 import { ResumeMismatchError, theyDiffer } from '../../../runners/run/manifest.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
-import { predictionKey } from '../../../runners/tasks/context.js';
+import { predictionKey } from '../../../reports/records.js';
 import { FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
 

@@ -14,7 +14,7 @@ import { readJsonl } from '../../../runners/run/jsonl.js';
 import { RunLockedError } from '../../../runners/run/lock.js';
 import { RUN_LOCK_FILE } from '../../../reports/records.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
-import { predictionKey } from '../../../runners/tasks/context.js';
+import { predictionKey } from '../../../reports/records.js';
 import { UsageError } from '../../../runners/errors.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
 
