@@ -221,6 +221,9 @@ function dropVerdict(gate: Extract<GateSpec, { kind: 'max-drop' }>, gateIndex: n
   });
 }
 
+/** Why a latency interval can have no width: resampling few batches cannot move the statistic. */
+const COLLAPSED_INTERVAL = 'zero-width interval: the statistic is one batch\'s latency in each run (one batch, or p95/p99 of few batches), so this is a point comparison; gate the mean, or measure more batches';
+
 function timingVerdict(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, base: TaskTimings, cur: TaskTimings, options: BootstrapOptions): GateVerdict {
   const bl = base.latencySamplesMs;
   const cl = cur.latencySamplesMs;
@@ -235,7 +238,7 @@ function timingVerdict(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 
     return verdict({
       ...common, metric: `latencyMs.${statistic}`, baseline: latencyStatistic(bl, allIndices(bl.length), statistic), current: latencyStatistic(cl, allIndices(cl.length), statistic),
       difference: 100 * (pointRatio - 1), interval, status: interval[0] > gate.maxIncreasePercent ? 'fail' : 'pass',
-      notes: ['unpaired bootstrap of per-sample latencies'],
+      notes: ['unpaired bootstrap of per-sample latencies', ...(interval[0] === interval[1] ? [COLLAPSED_INTERVAL] : [])],
     });
   }
   const b = base[gate.measure];

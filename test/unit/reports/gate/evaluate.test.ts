@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,30 @@ test('unchanged pairs have a zero difference and a [0, 0] interval (paired)', ()
   const same = find(regression, 'max-drop', 'blip2-t5-tiny', 'shapes-caption');
   assert.is(same.difference, 0);
   assert.equal(same.interval, [0, 0]);
+});
+
+test('a latency interval that resampling cannot move (p95 of few batches) says so in the verdict', () => {
+  // Five batches of ten: a sample's latency is its batch's time / 10, so p95 is the slowest batch.
+  const withLatencies = (name: string, slowest: number): string => {
+    const dir = join(tempDir(join(tmpdir(), 'vlbench-gate-p95-')), name);
+    cpSync(`${runs}baseline`, dir, { recursive: true });
+    const file = join(dir, 'timings.json');
+    const timings = JSON.parse(readFileSync(file, 'utf8')) as { results: { model: string; task: string; latencySamplesMs: number[] }[] };
+    const pair = timings.results.find((t) => t.model === 'blip-tiny' && t.task === 'shapes-caption')!;
+    pair.latencySamplesMs = [5, 6, 5.5, 6.5].flatMap((ms) => Array<number>(10).fill(ms)).concat(Array<number>(10).fill(slowest));
+    writeFileSync(file, JSON.stringify(timings));
+    return dir;
+  };
+  const gates = join(tempDir(join(tmpdir(), 'vlbench-gate-p95-')), 'gates.json');
+  writeFileSync(gates, JSON.stringify({ gates: [
+    { kind: 'max-latency-increase', statistic: 'p95', maxIncreasePercent: 50, model: 'blip-tiny', task: 'shapes-caption' },
+    { kind: 'max-latency-increase', statistic: 'mean', maxIncreasePercent: 50, model: 'blip-tiny', task: 'shapes-caption' },
+  ] }));
+  const report = runGate(withLatencies('current', 12), { baseline: withLatencies('base', 9), gatesFile: gates, ...FAST });
+  const [p95, mean] = report.verdicts;
+  assert.equal(p95!.interval, [p95!.difference!, p95!.difference!]);
+  assert.ok(p95!.notes.some((n) => n.startsWith('zero-width interval: the statistic is one batch')));
+  assert.ok(mean!.interval![0] < mean!.interval![1] && !mean!.notes.some((n) => n.startsWith('zero-width')));
 });
 
 test('a baseline JSON gives the same verdicts as the baseline run directory', () => {
