@@ -115,8 +115,16 @@ export function readSampleScores(run: LoadedRun, model: string, task: string): S
 }
 
 /** A short human label for a run: its id, or the directory name when the id is empty. */
+/** The random id `vlbench run` gives a run (a v4 UUID): unique, but no name a reader recognises. */
+const GENERATED_RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * How tables, charts and diffs name a run: its id when someone chose one, else its directory
+ * (`2026-11-28T11-58-23Z`, or the `--out` name), not 36 hex characters on every axis label.
+ */
 export function runLabel(run: LoadedRun): string {
-  return run.manifest.runId || basename(run.dir);
+  const id = run.manifest.runId;
+  return id && !GENERATED_RUN_ID.test(id) ? id : basename(run.dir);
 }
 
 /** Media paths are absolute in real runs; relative ones (fixtures, moved runs) resolve against the run directory. */

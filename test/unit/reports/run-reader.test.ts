@@ -5,7 +5,7 @@ import { cpSync, writeFileSync, appendFileSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readPredictions, readRun, readSampleScores } from '../../../reports/run-reader.js';
+import { readPredictions, readRun, readSampleScores, runLabel } from '../../../reports/run-reader.js';
 
 const tempDir = tempDirFactory(test);
 
@@ -23,6 +23,14 @@ test('reads a run and its per-sample files', () => {
   assert.is(readPredictions(run, 'blip-tiny', 'shapes-caption').length, 30);
   assert.is(readSampleScores(run, 'blip-tiny', 'shapes-vqa').length, 90);
   assert.equal(readPredictions(run, 'albef-tiny', 'shapes-caption'), []);
+});
+
+test('a run is labelled by the id someone chose, else by its directory, never by a generated UUID', () => {
+  assert.is(runLabel(readRun(`${runs}baseline`)), 'main-2026-11-20');
+  const dir = copyOfBaseline();
+  const manifest = join(dir, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), runId: '49795bb9-0c2e-4d8e-9b7a-3f1f2a6c5d10' }));
+  assert.is(runLabel(readRun(dir)), dir.split('/').pop());
 });
 
 test('an unknown format version is rejected with the fix', () => {
