@@ -23,14 +23,14 @@
  * the baseline lacks is a harness error (a renamed id, or a baseline from another suite) unless
  * the caller allows it; then it is reported as 'no-baseline' (skipped).
  */
-import { ranksOnly, type TaskTimings } from '../records.js';
-import { pairedBootstrap, quantileSorted, unpairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
-import { describeGate, type GateSpec, type LatencyStatistic, type TimingMeasure, TIMING_MEASURES } from '../gate-spec.js';
+import { pairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
+import { describeGate, type GateSpec } from '../gate-spec.js';
 import { boundShortfall, comparisonShortfall, countsFor, incomplete, requestedNote, unmatchedShortfall } from './coverage.js';
 import { missingBaselineError, type MissingBaseline } from './missing-baseline.js';
 import { noMatchError } from './no-match.js';
 import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
 import type { RunSnapshot, SnapshotResult } from './snapshot.js';
+import { allIndices, compareTimings, isTimingMeasure, timingMeasureOf, timingNotApplicable, timingValue, type TimingGate } from './timing-checks.js';
 
 export type VerdictStatus = 'pass' | 'fail' | 'no-baseline' | 'not-applicable';
 
@@ -98,39 +98,6 @@ function inScope(gate: GateSpec, snapshot: RunSnapshot, target: Target): boolean
     && (gate.family === undefined || gate.family === familyOf(snapshot, target.model));
 }
 
-function isTimingMeasure(metric: string): metric is TimingMeasure {
-  return (TIMING_MEASURES as readonly string[]).includes(metric);
-}
-
-function timingValue(timing: TaskTimings, measure: TimingMeasure): number {
-  switch (measure) {
-    case 'samplesPerSecond': return timing.samplesPerSecond;
-    case 'tokensPerSecond': return timing.tokensPerSecond;
-    case 'latencyMs.mean': return timing.latencyMs.mean;
-    case 'latencyMs.p50': return timing.latencyMs.p50;
-    case 'latencyMs.p95': return timing.latencyMs.p95;
-    case 'latencyMs.p99': return timing.latencyMs.p99;
-    default: {
-      const never: never = measure;
-      return never;
-    }
-  }
-}
-
-function latencyStatistic(values: readonly number[], indices: ArrayLike<number>, statistic: LatencyStatistic): number {
-  if (statistic === 'mean') {
-    let sum = 0;
-    for (let k = 0; k < indices.length; k++) sum += values[indices[k]!]!;
-    return sum / indices.length;
-  }
-  const picked = new Float64Array(indices.length);
-  for (let k = 0; k < indices.length; k++) picked[k] = values[indices[k]!]!;
-  picked.sort();
-  return quantileSorted(picked, statistic === 'p50' ? 0.5 : statistic === 'p95' ? 0.95 : 0.99);
-}
-
-const allIndices = (n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => i);
-
 function verdict(base: Omit<GateVerdict, 'notes' | 'reason'> & { notes?: readonly string[]; reason?: string | null }): GateVerdict {
   return { ...base, reason: base.reason ?? null, notes: base.notes ?? [] };
 }
@@ -138,13 +105,6 @@ function verdict(base: Omit<GateVerdict, 'notes' | 'reason'> & { notes?: readonl
 /** Pairs with a value of `metric`, and pairs whose task reports it but that have none because samples failed. */
 function qualityTargets(current: RunSnapshot, metric: string): SnapshotResult[] {
   return current.results.filter((r) => metric in r.metrics || (reportsMetric(current, r.task, metric) && incomplete(r.counts)));
-}
-
-const RANKS_NOT_GENERATES = 'the model ranks answers or options rather than generating text: no tokens, so no tokens/s';
-
-/** Why `measure` does not apply to a pair with these timings (tokens/s of a ranking pair), else null. */
-function timingNotApplicable(measure: TimingMeasure, ...timings: readonly TaskTimings[]): string | null {
-  return measure === 'tokensPerSecond' && timings.some(ranksOnly) ? RANKS_NOT_GENERATES : null;
 }
 
 interface BoundTarget {
@@ -218,37 +178,6 @@ function dropVerdict(gate: Extract<GateSpec, { kind: 'max-drop' }>, gateIndex: n
   return verdict({
     gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, metric: gate.metric, baseline: b, current: c,
     difference: change(c, b), interval: boot.interval, unit: percent ? '%' : 'metric', status: failed ? 'fail' : 'pass', n: paired.ids.length, notes,
-  });
-}
-
-/** Why a latency interval can have no width: resampling few batches cannot move the statistic. */
-const COLLAPSED_INTERVAL = 'zero-width interval: the statistic is one batch\'s latency in each run (one batch, or p95/p99 of few batches), so this is a point comparison; gate the mean, or measure more batches';
-
-function timingVerdict(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, base: TaskTimings, cur: TaskTimings, options: BootstrapOptions): GateVerdict {
-  const bl = base.latencySamplesMs;
-  const cl = cur.latencySamplesMs;
-  if (bl.length === 0 || cl.length === 0) throw new GateInputError(`timings of model '${cur.model}', task '${cur.task}': latencySamplesMs is empty; latency gates need the per-sample latencies.`);
-  const statistic: LatencyStatistic = gate.kind === 'max-latency-increase' ? gate.statistic : 'mean';
-  const ratio = (bi: ArrayLike<number>, ci: ArrayLike<number>): number => latencyStatistic(cl, ci, statistic) / latencyStatistic(bl, bi, statistic);
-  const boot = unpairedBootstrap(bl.length, cl.length, ratio, options);
-  const pointRatio = ratio(allIndices(bl.length), allIndices(cl.length));
-  const common = { gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, unit: '%' as const, n: cl.length };
-  if (gate.kind === 'max-latency-increase') {
-    const interval: [number, number] = [100 * (boot.interval[0] - 1), 100 * (boot.interval[1] - 1)];
-    return verdict({
-      ...common, metric: `latencyMs.${statistic}`, baseline: latencyStatistic(bl, allIndices(bl.length), statistic), current: latencyStatistic(cl, allIndices(cl.length), statistic),
-      difference: 100 * (pointRatio - 1), interval, status: interval[0] > gate.maxIncreasePercent ? 'fail' : 'pass',
-      notes: ['unpaired bootstrap of per-sample latencies', ...(interval[0] === interval[1] ? [COLLAPSED_INTERVAL] : [])],
-    });
-  }
-  const b = base[gate.measure];
-  const c = cur[gate.measure];
-  const point = c / b;
-  // Throughput ~ 1 / mean latency: the ratio's spread is that of baseline/current mean latency.
-  const interval: [number, number] = [100 * ((point * pointRatio) / boot.interval[1] - 1), 100 * ((point * pointRatio) / boot.interval[0] - 1)];
-  return verdict({
-    ...common, metric: gate.measure, baseline: b, current: c, difference: 100 * (point - 1), interval,
-    status: interval[1] < -gate.maxDropPercent ? 'fail' : 'pass', notes: ['interval from the bootstrap spread of mean per-sample latency'],
   });
 }
 
@@ -332,12 +261,7 @@ function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-dro
   })];
 }
 
-/** What a timing gate compares: a throughput measure or a latency statistic. */
-function timingMeasureOf(gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>): TimingMeasure {
-  return gate.kind === 'max-throughput-drop' ? gate.measure : `latencyMs.${gate.statistic}`;
-}
-
-function timingVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-latency-increase' | 'max-throughput-drop' }>, baseline: RunSnapshot): GateVerdict[] {
+function timingVerdicts(ctx: GateContext, gate: TimingGate, baseline: RunSnapshot): GateVerdict[] {
   const metric = timingMeasureOf(gate);
   const { current, options } = ctx;
   const dropped = droppedVerdicts(gate, metric, current, baseline, baseline.timings, (b) => {
@@ -352,7 +276,7 @@ function timingVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-l
     const boot: BootstrapOptions = { replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, ctx.index, cur) };
     return withShortfall(
       comparisonShortfall(countsFor(current, cur.model, cur.task), countsFor(baseline, cur.model, cur.task)),
-      () => timingVerdict(gate, base, cur, boot),
+      () => verdict({ gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, unit: '%', ...compareTimings(gate, base, cur, boot) }),
       (reason) => shortfallVerdict(gate, cur, metric, timingValue(base, metric), timingValue(cur, metric), reason),
     );
   })];
