@@ -159,9 +159,11 @@ export async function runSuites(options: RunOptions, loaded?: readonly LoadedSui
 async function runLocked(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], dir: RunDirectory, options: RunOptions): Promise<RunResult> {
   await checkDatasetsAhead(suites);
   const digest = sha256Once();
-  if (options.resume) {
-    checkResumableSession(dir.root, dir.readJson<RunManifest>(dir.manifest), { device: options.device, verifyDigests: options.verifyDigests ?? true });
-    await checkResumeBeforeLoading(dir, suites, refs, options, digest);
+  // The run being resumed, read once: every resume check compares against it.
+  const previous = options.resume ? dir.readJson<RunManifest>(dir.manifest) : null;
+  if (previous) {
+    checkResumableSession(dir.root, previous, options.verifyDigests ?? true);
+    await checkResumeBeforeLoading(dir.root, previous, suites, refs, options, digest);
   }
   // One pool for the run: models that share a graph file share its session; closed at the end.
   const pool = new SessionPool();
@@ -172,9 +174,9 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
   const disposed = new Set<PlannedModel>();
   try {
     const plan = planRun(suites, models, { limit: options.limit });
-    const manifest = await buildManifest(suites, plan, options.limit, options.shard, digest);
-    if (options.resume) resumeManifest(dir, manifest);
-    else dir.writeJson(dir.manifest, manifest);
+    const current = await buildManifest(suites, plan, options.limit, options.shard, digest);
+    const manifest = previous ? resumeManifest(dir, previous, current) : current;
+    if (!previous) dir.writeJson(dir.manifest, manifest);
     const session = options.resume ? previousSession(dir, plan) + 1 : 1;
     if (options.resume && options.retryFailed) {
       for (const r of reopenFailedSamples(dir, plan)) options.emit({ type: 'retrying', model: r.model, task: r.task, failed: r.failed });
@@ -191,7 +193,7 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
       disposed.add(model);
       await model.loaded.adapter.dispose();
     }
-    return { dir: dir.root, interrupted: false, scores: writeResults(dir, manifestOnDisk(dir, manifest, options.resume)) };
+    return { dir: dir.root, interrupted: false, scores: writeResults(dir, manifest) };
   } finally {
     for (const model of models) if (!disposed.has(model)) await model.loaded.adapter.dispose();
     await pool.close();
@@ -203,7 +205,7 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
  * from the model.json files, all but the resolved settings, which need the loaded adapters and
  * are checked once they are. A model.json that cannot be read is left to loading to report.
  */
-async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], options: RunOptions, digest: (path: string) => Promise<string>): Promise<void> {
+async function checkResumeBeforeLoading(root: string, previous: RunManifest, suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], options: RunOptions, digest: (path: string) => Promise<string>): Promise<void> {
   const models: ReturnType<typeof planModelFromManifest>[] = [];
   for (const ref of refs) {
     try {
@@ -219,23 +221,21 @@ async function checkResumeBeforeLoading(dir: RunDirectory, suites: readonly Load
     limit: options.limit,
     shard: options.shard,
   };
-  checkResumable(dir.root, dir.readJson<RunManifest>(dir.manifest), current, ['settings']);
+  checkResumable(root, previous, current, ['settings']);
 }
 
 /**
- * Resume continues the same experiment; the suite's gates are not part of it (they decide
- * nothing the run computes), so edited gates replace the recorded ones rather than being lost.
+ * Resume continues the same experiment, recorded as it was (its runId and creation time); the
+ * suite's gates are not part of it (they decide nothing the run computes), so edited gates
+ * replace the recorded ones rather than being lost. Returns the manifest the directory holds.
  */
-function resumeManifest(dir: RunDirectory, current: RunManifest): void {
-  const previous = dir.readJson<RunManifest>(dir.manifest);
+function resumeManifest(dir: RunDirectory, previous: RunManifest, current: RunManifest): RunManifest {
   checkResumable(dir.root, previous, current);
   checkSameProviders(dir.root, previous, current);
-  if (JSON.stringify(previous.gates) !== JSON.stringify(current.gates)) dir.writeJson(dir.manifest, { ...previous, gates: current.gates });
-}
-
-/** The manifest the directory holds: on resume the original one (its runId and creation time). */
-function manifestOnDisk(dir: RunDirectory, current: RunManifest, resume: boolean): RunManifest {
-  return resume ? dir.readJson<RunManifest>(dir.manifest) : current;
+  if (JSON.stringify(previous.gates) === JSON.stringify(current.gates)) return previous;
+  const updated = { ...previous, gates: current.gates };
+  dir.writeJson(dir.manifest, updated);
+  return updated;
 }
 
 export function donePredictions(dir: RunDirectory, model: string, task: string): Set<string> {

@@ -121,21 +121,16 @@ export function checkResumable(dir: string, previous: ExperimentFacts, current: 
 }
 
 /** What a resumed session runs with that the experiment's identity leaves out, but the manifest records. */
-export interface SessionFacts {
-  readonly device: string;
-  readonly verifyDigests: boolean;
-}
-
 /**
- * The manifest records one --device and one digest check for the whole run; a session that
- * resumed it differently would add samples the record misdescribes. A run that skipped the
- * check may be resumed with it: "not verified" stays true of the run as a whole.
+ * The manifest records one digest check for the whole run; a session resumed without it would
+ * add samples the record calls checked. A run that skipped the check may be resumed with it:
+ * "not verified" stays true of the run as a whole. The --device request may differ (`--resume`
+ * alone after `--device cuda`): the provider each model runs on may not (checkSameProviders,
+ * once the models load).
  */
-export function checkResumableSession(dir: string, previous: RunManifest, now: SessionFacts): void {
-  // The device request itself may differ (`--resume` alone after `--device cuda`): what must not
-  // is the provider each model runs on, which checkSameProviders compares once the models load.
+export function checkResumableSession(dir: string, previous: RunManifest, verifyDigests: boolean): void {
   const verified = previous.models.filter((m) => m.digestsVerified !== false).map((m) => m.id);
-  if (!now.verifyDigests && verified.length > 0) {
+  if (!verifyDigests && verified.length > 0) {
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume with --no-verify-digests: the run being resumed checked the sha256 of every graph file of ${verified.join(', ')} (its manifest says digestsVerified: true), and samples from unchecked files would be recorded as checked; resume without --no-verify-digests (a changed graph file is then named), or start a new run with a different --out`);
   }
 }
