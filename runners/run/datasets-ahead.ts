@@ -39,6 +39,11 @@ async function taskDataProblem(task: ResolvedTask, kTests: readonly PairKTest[])
   return { at: 'dataset', message: `the '${task.dataset.loader}' loader finds no samples in ${Object.values(task.dataset.files).join(', ')}; check the files and the dataset options (a filter or split that matches nothing?)` };
 }
 
+/** Why a kTest above the gallery stops a task, and what to set (also said by runners/tasks/retrieval.ts). */
+export function kTestFix(images: number): string {
+  return `LAVIS re-ranks the top k_test of the gallery and fails when it holds fewer, so set kTest to ${images} or less`;
+}
+
 /**
  * A kTest its whole gallery (one image per retrieval sample, the suite's limit applied) cannot
  * hold would stop the task (runners/tasks/retrieval.ts): LAVIS's top-k needs k_test <= the
@@ -47,7 +52,7 @@ async function taskDataProblem(task: ResolvedTask, kTests: readonly PairKTest[])
 function kTestProblem(task: ResolvedTask, samples: number, kTests: readonly PairKTest[]): { at: string; message: string } | null {
   if (task.kind !== 'retrieval') return null;
   const images = Math.min(samples, task.limit ?? samples);
-  const fix = `LAVIS re-ranks the top k_test of the gallery and fails when it holds fewer, so set kTest to ${images} or less`;
+  const fix = kTestFix(images);
   if (task.kTest !== undefined) {
     return task.kTest <= images ? null : { at: 'kTest', message: `kTest ${task.kTest} is more than the ${images} images of the gallery; ${fix}` };
   }

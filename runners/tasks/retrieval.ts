@@ -10,6 +10,7 @@ import { bestTargetRank } from '../../reports/metrics/recall-at-k.js';
 import { numpyArgsortDescending } from '../../reports/metrics/numpy-argsort.js';
 import type { MatchPair } from '../../models/capabilities.js';
 import type { RetrievalPrediction } from '../../reports/records.js';
+import { kTestFix } from '../run/datasets-ahead.js';
 import { PlanError } from '../run/plan.js';
 import { inShard } from '../run/samples.js';
 import type { TaskContext } from './context.js';
@@ -135,7 +136,7 @@ function checkKTest(ctx: TaskContext, k: number, splitImages: number): void {
   const from = source === 'family-default' ? `, the family default in ${ctx.model.id}'s model.json,` : source === 'default' ? ", vlbench's default," : '';
   throw new PlanError([{
     file: ctx.plan.suite.file, pointer: `/tasks/${index}/kTest`,
-    message: `${ctx.model.id}: kTest ${k}${from} is more than the ${splitImages} images of the gallery; LAVIS re-ranks the top k_test of the gallery and fails when it holds fewer, so set kTest to ${splitImages} or less`,
+    message: `${ctx.model.id}: kTest ${k}${from} is more than the ${splitImages} images of the gallery; ${kTestFix(splitImages)}`,
   }]);
 }
 
