@@ -44,11 +44,13 @@ export interface AudioTensor {
   readonly sourceFrames: number;
 }
 
+/** The fbank's hop and window in 16 kHz samples (160 and 400). */
+const FRAME_SHIFT = (BEATS_SAMPLE_RATE * BEATS_FBANK.frameShift) / 1000;
+const FRAME_SIZE = (BEATS_SAMPLE_RATE * BEATS_FBANK.frameLength) / 1000;
+
 /** Fbank frames of `samples` 16 kHz samples (Kaldi snip_edges: none shorter than one window). */
 function fbankFrameCount(samples: number): number {
-  const shift = (BEATS_SAMPLE_RATE * BEATS_FBANK.frameShift) / 1000;
-  const size = (BEATS_SAMPLE_RATE * BEATS_FBANK.frameLength) / 1000;
-  return samples < size ? 0 : 1 + Math.floor((samples - size) / shift);
+  return samples < FRAME_SIZE ? 0 : 1 + Math.floor((samples - FRAME_SIZE) / FRAME_SHIFT);
 }
 
 /**
@@ -59,7 +61,7 @@ function fbankFrameCount(samples: number): number {
  */
 function leadingAudio(audio: DecodedAudio, maxFrames: number): DecodedAudio {
   if (!Number.isFinite(maxFrames)) return audio;
-  const samples16k = (maxFrames - 1) * (BEATS_SAMPLE_RATE * BEATS_FBANK.frameShift) / 1000 + (BEATS_SAMPLE_RATE * BEATS_FBANK.frameLength) / 1000;
+  const samples16k = (maxFrames - 1) * FRAME_SHIFT + FRAME_SIZE;
   const span = resampleInputSpan(samples16k, audio.sampleRate, BEATS_SAMPLE_RATE);
   return { ...audio, channels: audio.channels.map((channel) => channel.subarray(0, span)) };
 }
