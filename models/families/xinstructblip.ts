@@ -4,8 +4,9 @@
  * modality in order, [cue tokens][soft tokens][space token], then the prompt (+ postfix).
  */
 import type * as ort from 'onnxruntime-node';
-import type { AnswerGenerationCapability, CaptionCapability, InferenceContext, InstructionCapability, MediaModality, PreparedMedia } from '../capabilities.js';
+import type { AnswerGenerationCapability, CaptionCapability, Generation, InferenceContext, InstructionCapability, MediaModality, PreparedMedia } from '../capabilities.js';
 import type { GraphRole, XInstructSpec } from '../manifest-types.js';
+import type { GenerationConfig } from '../generation/config.js';
 import type { EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
 import { embedIds } from '../generation/onnx/decoder-only.js';
 import type { GraphSession } from '../onnx/graphs.js';
@@ -92,16 +93,28 @@ function qformerTextOf(x: XParts, request: { readonly prompt: string; readonly q
   return special === undefined || special === 'prompt' ? (request.qformerText ?? request.prompt) : special;
 }
 
+/**
+ * One LLM batch per prefix length: inputs with other modality layouts (a video's 4 x 32 soft
+ * tokens against an image's 32) cannot share the decoder's prefix, so they decode apart; the
+ * generations come back in request order.
+ */
+async function generateByPrefixLength(x: XParts, prompts: readonly EmbeddedPrompt[], config: GenerationConfig, ctx: InferenceContext): Promise<Generation[]> {
+  const groups = new Map<number, number[]>();
+  prompts.forEach((p, i) => groups.set(p.prefixEmbeds.length, [...(groups.get(p.prefixEmbeds.length) ?? []), i]));
+  const out = new Array<Generation>(prompts.length);
+  for (const indices of groups.values()) {
+    const generations = await generateText(x.llm, indices.map((i) => prompts[i]!), config, ctx);
+    indices.forEach((requestIndex, k) => (out[requestIndex] = generations[k]!));
+  }
+  return out;
+}
+
 function instruction(x: XParts): InstructionCapability {
   return {
     async generate(requests, config, ctx) {
-      const out = [];
-      // One request per call: inputs with different modality layouts have different prefix lengths.
-      for (const r of requests) {
-        const prompt = await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx, true);
-        out.push(...(await generateText(x.llm, [prompt], config, ctx)));
-      }
-      return out;
+      const prompts: EmbeddedPrompt[] = [];
+      for (const r of requests) prompts.push(await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx, true));
+      return generateByPrefixLength(x, prompts, config, ctx);
     },
     async scoreCandidates(requests, candidates, ctx) {
       const out: number[][] = [];

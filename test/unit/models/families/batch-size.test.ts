@@ -24,7 +24,7 @@ const runs: Record<string, number[]> = {};
 
 function recordRuns(): void {
   sessions.run = function (feeds, ...rest) {
-    for (const name of ['pixel_values', 'encoder_embeds', 'image_embeds', 'input_ids']) {
+    for (const name of ['pixel_values', 'encoder_embeds', 'image_embeds', 'input_ids', 'inputs_embeds']) {
       const tensor = feeds[name];
       if (tensor !== undefined) (runs[name] ??= []).push(tensor.dims[0]!);
     }
@@ -114,6 +114,27 @@ test('BLIP-2 captioning and InstructBLIP choice ranking: one vision and one Q-Fo
     const seen = takeRuns();
     assert.equal(seen['pixel_values'], [BATCH], 'the choices are scored per sample, its image and instruction in one batch');
     assert.equal(seen['encoder_embeds'], [BATCH]);
+  });
+});
+
+test('X-InstructBLIP: inputs of one modality decode as one LLM batch; mixed layouts come back in order', async () => {
+  await withModel('tiny-xinstructblip', async (model) => {
+    const instruction = model.adapter.instruction!;
+    const media = await images(model);
+    const settings = config({ numBeams: 1, maxLength: 5, minLength: 1 });
+    takeRuns();
+    const together = await instruction.generate(media.map((image) => ({ media: [image], prompt: 'what colour is the shape?' })), settings, ctx);
+    assert.is(together.length, BATCH);
+    const decoderRows = takeRuns()['inputs_embeds']!;
+    assert.is(decoderRows[0], BATCH, `the prompt pass of the LLM runs all 20 rows: ${decoderRows}`);
+    // A video's 4 x 32 soft tokens cannot share the decoder's prefix with an image's 32.
+    const video = await prepare(model, 'video', 'video/frames/vid1');
+    const requests = [media[0]!, video, media[1]!].map((item) => ({ media: [item], prompt: 'what is shown?' }));
+    const mixed = await instruction.generate(requests, settings, ctx);
+    for (const [i, request] of requests.entries()) {
+      const [alone] = await instruction.generate([request], settings, ctx);
+      assert.equal(mixed[i]!.tokenIds, alone!.tokenIds, `request ${i} decodes as it does alone`);
+    }
   });
 });
 
