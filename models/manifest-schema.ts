@@ -68,7 +68,7 @@ const generation = closed(
     topK: { type: 'integer', minimum: 0 },
     topP: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     temperature: { type: 'number', exclusiveMinimum: 0 },
-    seed: { type: 'integer' },
+    seed: { type: 'integer', minimum: 0, maximum: 0xffffffff },
   },
   [],
 );
@@ -118,7 +118,7 @@ export const MANIFEST_SCHEMA = closed(
           },
           ['sampleRate', 'clips', 'clipSeconds', 'melBins', 'framesPerClip'],
         ),
-        pointcloud: closed({ points: { type: 'integer', minimum: 1 }, mode: { enum: ['modelnet', 'ulip'] }, seed: { type: 'integer' } }, ['points', 'mode', 'seed']),
+        pointcloud: closed({ points: { type: 'integer', minimum: 1 }, mode: { enum: ['modelnet', 'ulip'] }, seed: { type: 'integer', minimum: 0, maximum: 0xffffffff } }, ['points', 'mode', 'seed']),
       },
       [],
     ),

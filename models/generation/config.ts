@@ -8,6 +8,8 @@
  * inputs_embeds count generated tokens only, T5 uses maxNewTokens and counts the start token in
  * minLength. The engine applies those rules; this object only carries the numbers.
  */
+import { isSeed, MAX_SEED } from './prng.js';
+
 export interface GenerationConfig {
   /** 1 = greedy (or plain sampling when doSample); >1 = beam search. */
   readonly numBeams: number;
@@ -73,7 +75,7 @@ export function checkGenerationConfig(config: GenerationConfig, source: string):
   if (!(config.repetitionPenalty > 0)) fail('repetitionPenalty', 'use a number > 0 (1 = off)');
   if (!(config.topP > 0 && config.topP <= 1)) fail('topP', 'use a number in (0, 1] (1 = off)');
   if (!(config.temperature > 0)) fail('temperature', 'use a number > 0 (1 = off)');
-  if (!Number.isInteger(config.seed)) fail('seed', 'use an integer');
+  if (!isSeed(config.seed)) fail('seed', `use an integer from 0 to ${MAX_SEED}`);
   if (config.doSample && config.numBeams > 1) {
     fail('doSample', 'beam sampling (doSample with numBeams > 1) is not supported; use numBeams 1 to sample or doSample false for beam search');
   }

@@ -12,8 +12,16 @@ export interface Prng {
   next(): number;
 }
 
+/** Seeds are 32-bit: a larger one would wrap onto a smaller one's stream, so entry points refuse it. */
+export const MAX_SEED = 0xffffffff;
+
+export function isSeed(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= MAX_SEED;
+}
+
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
+  if (!isSeed(seed)) throw new RangeError(`seed must be an integer from 0 to ${MAX_SEED}, got ${seed}`);
+  let state = seed;
   return {
     next(): number {
       state = (state + 0x6d2b79f5) >>> 0;

@@ -13,6 +13,7 @@
  * reproducible, and a fixed `fpsStart` reproduces any particular LAVIS draw exactly.
  * Distances are computed in float32 like NumPy on float32 points; ties pick the lowest index.
  */
+import { createPrng } from '../generation/prng.js';
 import { checkFinite, PointCloudError, readPointCloud } from './pointcloud-io.js';
 import type { PointCloud } from './pointcloud-io.js';
 
@@ -43,18 +44,6 @@ export interface PointTensor {
   /** points × columns float32 (xyz for modelnet; all columns for ulip). */
   readonly data: Float32Array;
   readonly dims: readonly [number, number];
-}
-
-/** mulberry32: a small, well-mixed 32-bit generator; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Indices chosen by LAVIS's `farthest_point_sample` from `start` (xyz = first 3 columns). */
@@ -142,7 +131,8 @@ function shuffledIndices(n: number, random: () => number): Int32Array {
 /** Sample and normalise a point cloud as X-InstructBLIP's 3D input path does. */
 export function processPointCloud(cloud: PointCloud, options: PointCloudOptions = {}, source = 'point cloud'): PointTensor {
   const npoints = options.npoints ?? 8192;
-  const random = seededRandom(options.seed ?? 0);
+  const prng = createPrng(options.seed ?? 0);
+  const random = () => prng.next();
   const start = () => options.fpsStart ?? Math.floor(random() * cloud.count);
   const mode = options.mode ?? 'modelnet';
   checkFitsEncoder(cloud, mode, npoints, options.encoder, source);

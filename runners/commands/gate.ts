@@ -12,6 +12,7 @@ import type { Command } from './command.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
 import { parse } from '../args.js';
+import { isSeed, MAX_SEED } from '../../models/generation/prng.js';
 import { baselineJson, GATE_DEFAULTS, runGate } from '../../reports/gate/run-gate.js';
 import { gateJson, gateJUnit, gateMarkdown } from '../../reports/gate/outputs.js';
 
@@ -80,7 +81,7 @@ export const gateCommand: Command = {
       baseline: values.baseline,
       gatesFile: values.gates,
       confidence: numberOption(values.confidence, 'confidence', (n) => n > 0 && n < 1, 'a number between 0 and 1'),
-      seed: numberOption(values.seed, 'seed', Number.isInteger, 'an integer'),
+      seed: numberOption(values.seed, 'seed', isSeed, `an integer from 0 to ${MAX_SEED}`),
       replicates: numberOption(values.replicates, 'replicates', (n) => Number.isInteger(n) && n >= 100, 'an integer >= 100'),
       allowMissingBaseline: values['allow-missing-baseline'] === true,
     };

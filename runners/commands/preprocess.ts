@@ -17,6 +17,7 @@ import type { PointCloudMode } from '../../models/preprocess/pointcloud.js';
 import { preprocessVideo } from '../../models/preprocess/video.js';
 import type { FrameSampling } from '../../models/preprocess/video-sampling.js';
 import { encodeNpyFloat32 } from '../../models/preprocess/npy.js';
+import { isSeed, MAX_SEED } from '../../models/generation/prng.js';
 
 const HELP = `Usage: vlbench preprocess KIND INPUT --out OUT.npy [options]
 
@@ -105,7 +106,7 @@ async function tensorFor(kind: Kind, input: string, v: Values): Promise<{ data: 
       });
     case 'pointcloud': {
       const seed = str('seed') === undefined ? 0 : Number(str('seed'));
-      if (!Number.isInteger(seed)) throw new UsageError(`--seed expects an integer, got '${str('seed')}'`);
+      if (!isSeed(seed)) throw new UsageError(`--seed expects an integer from 0 to ${MAX_SEED}, got '${str('seed')}'`);
       return preprocessPointCloud(input, {
         npoints: parsePositiveInt('--npoints', str('npoints')) ?? 8192,
         mode: choice<PointCloudMode>('mode', str('mode'), ['modelnet', 'ulip'], 'modelnet'),

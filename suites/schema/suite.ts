@@ -48,6 +48,7 @@ export interface Suite {
    * each sample from this seed and the sample's id, so shards and resumed runs sample alike.
    * @asType integer
    * @minimum 0
+   * @maximum 4294967295
    */
   seed?: number;
 }
@@ -246,6 +247,7 @@ export interface GenerationOverrides {
    * its id. Only with doSample.
    * @asType integer
    * @minimum 0
+   * @maximum 4294967295
    */
   seed?: number;
 }

@@ -10,14 +10,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { seededRandom } from '../../models/preprocess/pointcloud.js';
+import { createPrng } from '../../models/generation/prng.js';
 
 export interface SyntheticCaptionCorpus {
   readonly references: Map<string, string[]>;
   readonly predictions: Map<string, string>;
 }
 
-const mulberry32 = seededRandom;
+function mulberry32(seed: number): () => number {
+  const prng = createPrng(seed);
+  return () => prng.next();
+}
 
 const SYLLABLES = ['ba', 'ko', 'ri', 'ta', 'ne', 'mu', 'lo', 'si', 'de', 'pa', 'gu', 've', 'zo', 'chi', 'wa', 'ly', 'ra', 'en'];
 

@@ -147,6 +147,18 @@ test('the rendered error names the file, the pointer and the fix', () => {
   }
 });
 
+test('a seed past 32 bits is refused: it would sample as a smaller seed does', () => {
+  const file = join(dir, 'seed.suite.json');
+  writeFileSync(file, JSON.stringify({ ...base, seed: 2 ** 32 }));
+  try {
+    loadSuite(file, { models, checkFiles: false, data: { extra: '/tmp' } });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, SuiteError);
+    assert.is((error as Error).message, `${file}: /seed: expected a number <= 4294967295, got 4294967296`);
+  }
+});
+
 test('missing files are reported when files are checked', () => {
   const file = join(dir, 'files.suite.json');
   const suite = structuredClone(base);

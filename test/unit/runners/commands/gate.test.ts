@@ -64,6 +64,9 @@ test('exit 1 on a harness error, 2 on a usage error', async () => {
   assert.is(missing.code, EXIT.harnessError);
   assert.match(missing.stderr, /no-such-run\/manifest\.json: missing manifest\.json/);
   assert.is((await cli(['gate', `${runs}regression`, '--confidence', '95'])).code, EXIT.usage);
+  const wide = await cli(['gate', `${runs}regression`, '--baseline', `${runs}baseline`, '--seed', '4294967296']);
+  assert.is(wide.code, EXIT.usage);
+  assert.match(wide.stderr, /--seed.*an integer from 0 to 4294967295/);
   assert.is((await cli(['gate'])).code, EXIT.usage);
 });
 
