@@ -72,19 +72,25 @@ def probe_accuracy(features: torch.Tensor, labels: list, classes: int, seed: int
 def probes(br, embed, seed: int = 5) -> dict:
     rng = np.random.default_rng(seed)
     ids, mask = xstages._qf_ids([xstages.QA_PROMPT.format("what is moving?")])
-    vit_ends, soft_ends, vit_pooled, shapes, directions = [], [], [], [], []
+    vit_ends, soft_ends, vit_pooled, vit_first, soft_first, shapes, directions = [], [], [], [], [], [], []
     for _ in range(PROBE_TRAIN + PROBE_TEST):
         frames, meta, _ = _clip_frames(rng)
         ends = embed(frames[[0, -1]])
         vit_ends.append(ends.reshape(-1))
         soft_ends.append(torch.cat([br.soft(ends[i:i + 1], ids, mask).reshape(-1) for i in range(2)]))
         vit_pooled.append(torch.cat([ends[0].mean(0), ends[0].amax(0)]))
+        # Pooling could hide a shape that attention over the tokens would still find, so the
+        # first frame's tokens are also probed whole, before and after the Q-Former.
+        vit_first.append(ends[0].reshape(-1))
+        soft_first.append(soft_ends[-1][: soft_ends[-1].numel() // 2])
         shapes.append(syn.vocab.SHAPES.index(meta["moving"]["shape"]))
         directions.append(syn.video.DIRECTIONS.index(meta["direction"]))
     n_shapes, n_directions = len(syn.vocab.SHAPES), len(syn.video.DIRECTIONS)
     return {"direction from image-encoder features": probe_accuracy(torch.stack(vit_ends), directions, n_directions),
             "direction from Q-Former soft tokens": probe_accuracy(torch.stack(soft_ends), directions, n_directions),
             "shape from pooled image-encoder features": probe_accuracy(torch.stack(vit_pooled), shapes, n_shapes),
+            "shape from every image-encoder token": probe_accuracy(torch.stack(vit_first), shapes, n_shapes),
+            "shape from Q-Former soft tokens": probe_accuracy(torch.stack(soft_first), shapes, n_shapes),
             "chance (direction, shape)": (100 / n_directions, 100 / n_shapes)}
 
 
