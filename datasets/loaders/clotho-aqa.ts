@@ -2,8 +2,8 @@
  * Clotho-AQA CSV (`file_name,QuestionText,answer,confidence`): each question was answered by
  * several annotators on consecutive rows; rows with the same clip and question become one
  * open-ended sample with all answers. Category: yes/no when every answer is yes or no, else other.
- * A clip and question that come back after other rows fail at the repeat, naming the first: that
- * is a duplicated block (or a second question with the same text), and merging it would score
+ * A clip and question that come back after other rows fail at the repeat (the whole repeated block,
+ * once), naming the first: that is a duplicated block (or a second question with the same text), and merging it would score
  * the question against answers it never had.
  */
 import { failure, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
@@ -31,6 +31,13 @@ export const clothoAqa: DatasetLoader = {
     const questions = new Map<string, Question>();
     const perClip = new Map<string, number>();
     let previous = '';
+    // A block that repeats an earlier question fails as one, whatever its length: its rows must
+    // not join the first block's answers, nor each fail on their own.
+    let repeat: { readonly first: Question; readonly start: SourceLocation; end: number } | null = null;
+    const repeatFailure = (r: NonNullable<typeof repeat>): LoaderItem => {
+      const rows = r.end === Number(r.start.at) ? `row ${r.start.at}` : `rows ${r.start.at}-${r.end}`;
+      return failure(`row:${r.start.at}`, `${r.first.file} "${r.first.question}" was answered on the rows from ${r.first.source.at} and comes back on ${rows} after other rows; each question's answers are consecutive rows, so remove this repeat or move it up to them`, r.start);
+    };
     for await (const row of readCsvRows(file, ',')) {
       const source = { file, at: String(row.number) };
       const { file_name: clip, QuestionText: question, answer } = row.fields;
@@ -39,21 +46,28 @@ export const clothoAqa: DatasetLoader = {
         continue;
       }
       const key = `${clip}\u0000${question}`;
-      const known = questions.get(key);
       const consecutive = key === previous;
       previous = key;
+      if (repeat !== null && consecutive) {
+        repeat.end = row.number;
+        continue;
+      }
+      if (repeat !== null) yield repeatFailure(repeat);
+      repeat = null;
+      const known = questions.get(key);
       if (known !== undefined && consecutive) {
         known.answers.push(answer);
         continue;
       }
       if (known !== undefined) {
-        yield failure(`row:${row.number}`, `${clip} "${question}" was answered on the rows from ${known.source.at} and comes back here after other rows; each question's answers are consecutive rows, so remove this repeat or move it up to them`, source);
+        repeat = { first: known, start: source, end: row.number };
         continue;
       }
       const index = perClip.get(clip) ?? 0;
       perClip.set(clip, index + 1);
       questions.set(key, { file: clip, question, answers: [answer], source, index });
     }
+    if (repeat !== null) yield repeatFailure(repeat);
     for (const q of questions.values()) {
       const id = `${q.file}#${q.index}`;
       const media = await mediaOrFailure(id, 'audio', mediaPath(input.mediaRoot, q.file), q.source);

@@ -137,7 +137,19 @@ test('clotho-aqa: consecutive annotator rows merge; the same clip and question c
   assert.equal(summary(items), ['failure:row:5', 'instruction:a.wav#0', 'instruction:a.wav#1']);
   assert.ok(items[1]?.kind === 'instruction');
   assert.equal(items[1].answers, ['yes', 'no']);
-  assert.match(failureAt(items[0]), /^a\.wav "is it loud" was answered on the rows from 2 and comes back here after other rows; .* @ 5$/);
+  assert.match(failureAt(items[0]), /^a\.wav "is it loud" was answered on the rows from 2 and comes back on row 5 after other rows; .* @ 5$/);
+});
+
+test('clotho-aqa: a repeated block of several rows fails as one and adds none of its answers to the first block', async () => {
+  const rows = ['file_name,QuestionText,answer,confidence', 'a.wav,is it raining,yes,yes', 'a.wav,is it raining,yes,yes', 'a.wav,is it raining,yes,yes',
+    'a.wav,what is it,rain,yes', 'a.wav,is it raining,no,yes', 'a.wav,is it raining,no,yes', 'a.wav,is it raining,no,yes', 'a.wav,what is it,rain,yes'];
+  const root = tempDataset({ 'a.wav': '', 'q.csv': rows.join('\n') + '\n' });
+  const items = await load('clotho-aqa', root, { questions: 'q.csv' });
+  assert.equal(summary(items), ['failure:row:6', 'failure:row:9', 'instruction:a.wav#0', 'instruction:a.wav#1']);
+  assert.ok(items[2]?.kind === 'instruction');
+  assert.equal(items[2].answers, ['yes', 'yes', 'yes'], 'the repeat\'s "no" rows stay out of the first block');
+  assert.match(failureAt(items[0]), /comes back on rows 6-8 after other rows; .* @ 6$/);
+  assert.match(failureAt(items[1]), /^a\.wav "what is it" was answered on the rows from 5 and comes back on row 9 after other rows/);
 });
 
 test('every loader: a repeated id becomes a failure at the repeat that names the first (jsonl)', async () => {
