@@ -8,6 +8,7 @@ import type { DatasetLoader } from './loader.js';
 import { audiocaps } from './loaders/audiocaps.js';
 import { clothoAqa } from './loaders/clotho-aqa.js';
 import { clothoCaption } from './loaders/clotho-caption.js';
+import { cocoCaptions } from './loaders/coco-captions.js';
 import { csv } from './loaders/csv.js';
 import { gqa } from './loaders/gqa.js';
 import { iconqa } from './loaders/iconqa.js';
@@ -24,12 +25,13 @@ import { videoCaption } from './loaders/video-caption.js';
 import { vqav2 } from './loaders/vqav2.js';
 
 export type LoaderName =
-  | 'karpathy-caption' | 'karpathy-retrieval' | 'nocaps' | 'vqav2' | 'okvqa' | 'gqa' | 'scienceqa' | 'iconqa'
+  | 'karpathy-caption' | 'karpathy-retrieval' | 'coco-captions' | 'nocaps' | 'vqav2' | 'okvqa' | 'gqa' | 'scienceqa' | 'iconqa'
   | 'vizwiz' | 'jsonl' | 'csv' | 'audiocaps' | 'clotho-caption' | 'clotho-aqa' | 'modelnet' | 'msvd-qa' | 'video-caption';
 
 const LOADERS: Record<LoaderName, DatasetLoader> = {
   'karpathy-caption': karpathyCaption,
   'karpathy-retrieval': karpathyRetrieval,
+  'coco-captions': cocoCaptions,
   nocaps,
   vqav2,
   okvqa,

@@ -19,6 +19,7 @@ import { shortIdsIfUnique } from '../ids.js';
 import { readJsonDocument, isRecord, isStringArray } from '../io.js';
 import { DatasetError, type LoaderInput, type LoaderOption } from '../loader.js';
 import type { SourceLocation } from '../samples.js';
+import { isCocoCaptionsDocument } from './coco-captions.js';
 import { type BrokenEntry, describe, isKarpathySplitFile, KARPATHY_SPLITS, requireSplit, walkSplitFile } from './karpathy-split.js';
 
 /** How the Karpathy loaders pick ids, for their descriptions (`vlbench ls datasets`). */
@@ -116,6 +117,9 @@ function walkLayout(document: unknown, file: string, mediaKey: string, split: st
   if (Array.isArray(document)) {
     if (split !== undefined) throw new DatasetError(`${file}: option split '${split}' applies only to an original Karpathy split file (dataset_coco.json layout); this file is a LAVIS list of {"${mediaKey}", "caption"} entries, which holds one split already: remove dataset.options.split`);
     return walk(document, file, mediaKey);
+  }
+  if (isCocoCaptionsDocument(document)) {
+    throw new DatasetError(`${file} /: this is an official COCO captions file ("images" + "annotations", as captions_val2014.json or NoCaps ship), not the LAVIS/Karpathy layout: caption it with loader 'coco-captions' ('nocaps' for NoCaps); the Karpathy test split LAVIS evaluates is LAVIS's coco_karpathy_test.json, or dataset_coco.json with options.split 'test'`);
   }
   if (mediaKey === 'image' && isKarpathySplitFile(document)) {
     const result: Walk = { entries: [], images: new Map() };

@@ -49,6 +49,24 @@ test('karpathy-retrieval: Flickr30k images with five ground-truth captions', asy
   assert.is(items[1].captions[2], 'A Boston terrier is running in the grass.');
 });
 
+test('coco-captions: the official captions_val2014.json, captions as written, in image order; missing image and orphan annotation fail', async () => {
+  const items = await collect('coco-captions', 'coco-karpathy', { annotations: 'captions_val2014.json' }, 'images/val2014');
+  assert.equal(summary(items), ['caption:391895', 'caption:522418', 'failure:184613', 'failure:annotation:5']);
+  assert.ok(items[1]?.kind === 'caption');
+  assert.equal(items[1].references, ['A woman wearing a net on her head cutting a cake. ', 'A woman cutting a large white sheet cake.\n']);
+  assert.match(reason(items[2]), /image file not found: .*COCO_val2014_000000184613\.jpg @ \/images\/2$/);
+  assert.match(reason(items[3]), /annotation for image_id 999999, which no entry of "images" .* has/);
+});
+
+test('karpathy-caption names the coco-captions loader for an official COCO captions file', async () => {
+  try {
+    await collect('karpathy-caption', 'coco-karpathy', { annotations: 'captions_val2014.json' }, 'images');
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.match((error as Error).message, /captions_val2014\.json \/: this is an official COCO captions file .* loader 'coco-captions'/);
+  }
+});
+
 test('nocaps: references joined by image id, domain as category, domain filter', async () => {
   const items = await collect('nocaps', 'nocaps', { annotations: 'nocaps_val_4500_captions.json' }, 'images');
   assert.equal(summary(items), ['caption:0', 'caption:1', 'caption:2']);
@@ -172,7 +190,7 @@ test('msvd-qa: video id mapped to the clip folder; question word as category', a
 });
 
 test('the registry lists every loader once with consistent descriptions', () => {
-  assert.is(DATASET_LOADERS.size, 17);
+  assert.is(DATASET_LOADERS.size, 18);
   for (const [name, loader] of DATASET_LOADERS) {
     assert.is(loader.name, name);
     assert.ok(Object.values(loader.files).some((f) => f.required), `${name} has a required file`);

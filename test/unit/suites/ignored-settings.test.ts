@@ -73,7 +73,7 @@ test('a field option the record kind never reads is an error naming the option a
 
 test('without a kind option the generic loaders make instruction samples, and are judged as such', () => {
   assert.equal(problemsOf({ kind: 'captioning', dataset: jsonl({ captionsField: 'refs' }) }), [
-    "/tasks/0/dataset/loader: loader 'jsonl' yields instruction samples; a captioning task needs one of: karpathy-caption, nocaps, jsonl, csv, audiocaps, clotho-caption, video-caption; set dataset.options.kind to 'caption'",
+    "/tasks/0/dataset/loader: loader 'jsonl' yields instruction samples; a captioning task needs one of: karpathy-caption, coco-captions, nocaps, jsonl, csv, audiocaps, clotho-caption, video-caption; set dataset.options.kind to 'caption'",
     `/tasks/0/dataset/options/captionsField: 'captionsField' is read only for caption and retrieval samples, and this task's records become instruction samples ('kind' is not set, so instruction, its default); remove it (instruction samples read questionField, answersField, choicesField, answerIndexField, contextField, categoryField)`,
   ]);
 });

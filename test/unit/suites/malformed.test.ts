@@ -52,7 +52,7 @@ const cases: [string, (s: Json) => void, string[]][] = [
   ['misspelled generation key', (s) => { s.tasks[1].generation.num_beams = 3; }, [
     "/tasks/1/generation/num_beams: unknown key 'num_beams' (did you mean 'numBeams'?); allowed keys: numBeams, doSample, maxLength, maxNewTokens, minLength, lengthPenalty, repetitionPenalty, noRepeatNgramSize, earlyStopping, topK, topP, temperature, seed"]],
   ['unknown loader', (s) => { s.tasks[1].dataset.loader = 'karpathy-captions'; }, [
-    "/tasks/1/dataset/loader: unknown loader 'karpathy-captions' (did you mean 'karpathy-caption'?); registered: karpathy-caption, karpathy-retrieval, nocaps, vqav2, okvqa, gqa, scienceqa, iconqa, vizwiz, jsonl, csv, audiocaps, clotho-caption, clotho-aqa, modelnet, msvd-qa, video-caption"]],
+    "/tasks/1/dataset/loader: unknown loader 'karpathy-captions' (did you mean 'karpathy-caption'?); registered: karpathy-caption, karpathy-retrieval, coco-captions, nocaps, vqav2, okvqa, gqa, scienceqa, iconqa, vizwiz, jsonl, csv, audiocaps, clotho-caption, clotho-aqa, modelnet, msvd-qa, video-caption"]],
   ['loader of the wrong sample kind', (s) => { s.tasks[2].dataset = s.tasks[1].dataset; }, [
     "/tasks/2/dataset/loader: loader 'karpathy-caption' yields caption samples; a vqa task needs one of: vqav2, okvqa, gqa, vizwiz, jsonl, csv"]],
   ['misspelled file role', (s) => { s.tasks[0].dataset.files = { annotation: 'x.json' }; }, [
