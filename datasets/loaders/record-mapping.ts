@@ -81,6 +81,17 @@ function choiceIndex(text: string | undefined): number {
   return trimmed !== undefined && /^\d+$/.test(trimmed) ? Number(trimmed) : -1;
 }
 
+/**
+ * The fields a record does have, when it lacks the one asked for: a CSV without a header row
+ * (its first line taken as the header) or a misnamed option shows up in the first failure.
+ */
+function absentFrom(record: Record<string, unknown>, field: string): string {
+  if (field in record) return '';
+  const names = Object.keys(record);
+  const shown = names.slice(0, 8).map((n) => `'${n.length > 40 ? `${n.slice(0, 40)}...` : n}'`).join(', ');
+  return ` (the record has ${names.length === 0 ? 'no fields' : `${shown}${names.length > 8 ? ', ...' : ''}`}; name the right one in the dataset options, or add the header row a CSV without one lacks)`;
+}
+
 export class RecordMapper {
   constructor(private readonly loader: DatasetLoader, private readonly input: LoaderInput) {}
 
@@ -116,9 +127,9 @@ export class RecordMapper {
   async map(record: RecordValue, index: number, source: SourceLocation): Promise<LoaderItem> {
     if (!isRecord(record)) return failure(`row:${index}`, 'record is not an object', source);
     const rawId = record[this.field('idField')];
-    if (typeof rawId !== 'string' && typeof rawId !== 'number') return failure(`row:${index}`, `missing id field '${this.field('idField')}'`, source);
+    if (typeof rawId !== 'string' && typeof rawId !== 'number') return failure(`row:${index}`, `missing id field '${this.field('idField')}'${absentFrom(record, this.field('idField'))}`, source);
     const id = String(rawId);
-    const missing = (name: string): LoaderItem => failure(id, `missing or malformed field '${this.field(name)}'`, source);
+    const missing = (name: string): LoaderItem => failure(id, `missing or malformed field '${this.field(name)}'${absentFrom(record, this.field(name))}`, source);
     const text = (name: string): string | undefined => {
       const value = record[this.field(name)];
       return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;

@@ -6,7 +6,7 @@ import { loadSuite, type LoadedSuite } from '../../suites/load.js';
 import { renderProblem, SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import type { Command } from './command.js';
 import { checkDataNames, planManifests, plannedKTests } from './validate-suites.js';
-import { datasetProblems } from '../run/datasets-ahead.js';
+import { datasetChecks } from '../run/datasets-ahead.js';
 
 const HELP = `Usage: vlbench validate SUITE... [--data NAME=PATH]... [--no-files]
 
@@ -44,13 +44,15 @@ export const validateCommand: Command = {
     // Plan the suites that loaded (together, as one run would), even when another did not.
     const suites = loaded.filter((s): s is LoadedSuite => s !== undefined);
     const planned = planManifests(suites, { only: null, manifestProblems: true, checkFiles: !values['no-files'] });
-    const problems = [...planned.problems, ...(values['no-files'] ? [] : await datasetProblems(suites, plannedKTests(planned.tasks)))];
+    const checked = values['no-files'] ? { problems: [], notes: [] } : await datasetChecks(suites, plannedKTests(planned.tasks));
+    const problems = [...planned.problems, ...checked.problems];
     loaded.forEach((suite, i) => {
       if (suite === undefined || loaded.findIndex((s) => s?.file === suite.file) < i) return;
       // Planning names suites by absolute path; print them as they were given.
       const own = problems.filter((p) => p.file === suite.file).map((p): SuiteProblem => ({ ...p, file: positionals[i]! }));
       if (own.length > 0) process.stderr.write(own.map(renderProblem).join('\n') + '\n');
       else process.stdout.write(`ok ${positionals[i]}: suite '${suite.suite.name}', ${suite.suite.tasks.length} task(s), ${suite.suite.models.length} model(s)\n`);
+      for (const note of checked.notes.filter((n) => n.file === suite.file)) process.stdout.write(`  note: task ${note.taskId}: ${note.message}\n`);
     });
     return problems.length > 0 || suites.length < loaded.length ? EXIT.harnessError : EXIT.ok;
   },

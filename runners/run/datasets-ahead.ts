@@ -2,12 +2,14 @@
  * Every selected task's data read once before any model loads or any task runs: a file its
  * loader cannot read (another layout, broken JSON) or data that selects no samples would
  * otherwise stop the run, or leave a task empty, only after the tasks before it had run.
- * Reads annotations only (no media), to the end, so a problem late in a file is found too.
+ * Reads annotations only (media files are checked to exist, not opened), to the end, so a
+ * problem late in a file is found too. A task whose every record fails stops too.
  */
 import { DATASET_LOADERS } from '../../datasets/registry.js';
 import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import { PlanError } from './plan.js';
 import type { SuiteProblem } from '../../suites/messages.js';
+import type { SampleFailure } from '../../datasets/samples.js';
 
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
@@ -22,21 +24,40 @@ export interface PairKTest {
 /** The kTest each model of a task would run with; from planning, where the model.json files are read. */
 export type KTestsOf = (suiteFile: string, taskId: string) => readonly PairKTest[];
 
-async function taskDataProblem(task: ResolvedTask, kTests: readonly PairKTest[]): Promise<{ at: string; message: string } | null> {
+/** What reading a task's data found: a problem that stops it, and records that will fail as samples. */
+interface TaskDataCheck {
+  readonly problem: { at: string; message: string } | null;
+  readonly failed: { readonly count: number; readonly first: SampleFailure } | null;
+  readonly samples: number;
+}
+
+async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[]): Promise<TaskDataCheck> {
   const loader = DATASET_LOADERS.get(task.dataset.loader);
   // An unknown loader is a schema problem, reported by the suite checks.
-  if (loader === undefined) return null;
+  if (loader === undefined) return { problem: null, failed: null, samples: 0 };
   let samples = 0;
+  let failures = 0;
+  let first: SampleFailure | null = null;
   try {
     for await (const item of loader.load({ files: task.dataset.files, mediaRoot: task.dataset.mediaRoot ?? '', options: task.dataset.options ?? {} })) {
-      void item;
-      samples++;
+      if (item.kind !== 'failure') samples++;
+      else if (failures++ === 0) first = item;
     }
   } catch (error) {
-    return { at: 'dataset', message: (error as Error).message };
+    return { problem: { at: 'dataset', message: (error as Error).message }, failed: null, samples };
   }
-  if (samples > 0) return kTestProblem(task, samples, kTests);
-  return { at: 'dataset', message: `the '${task.dataset.loader}' loader finds no samples in ${Object.values(task.dataset.files).join(', ')}; check the files and the dataset options (a filter or split that matches nothing?)` };
+  const failed = first === null ? null : { count: failures, first };
+  if (samples > 0) return { problem: kTestProblem(task, samples, kTests), failed, samples };
+  if (first !== null) {
+    // Every record failing is a layout or location the loader cannot use (a header row the file
+    // lacks, a mediaRoot one folder off), not a dataset with a few bad records.
+    return { problem: { at: 'dataset', message: `every one of the ${failures} records the '${task.dataset.loader}' loader read fails, so the task would score nothing; the first: ${failureText(first)}` }, failed, samples };
+  }
+  return { problem: { at: 'dataset', message: `the '${task.dataset.loader}' loader finds no samples in ${Object.values(task.dataset.files).join(', ')}; check the files and the dataset options (a filter or split that matches nothing?)` }, failed, samples };
+}
+
+function failureText(failure: SampleFailure): string {
+  return `${failure.reason} (${failure.source.file} ${failure.source.at})`;
 }
 
 /** Why a kTest above the gallery stops a task, and what to set (also said by runners/tasks/retrieval.ts). */
@@ -62,17 +83,35 @@ function kTestProblem(task: ResolvedTask, samples: number, kTests: readonly Pair
   return { at: 'kTest', message: `${named} is more than the ${images} images of the gallery; ${fix} in the task (or run with a --limit, which caps it)` };
 }
 
-/** The problems of every selected task's data, as suite problems at /tasks/<i>/dataset (or the setting the data contradicts). */
-export async function datasetProblems(suites: readonly LoadedSuite[], kTestsOf: KTestsOf = () => []): Promise<SuiteProblem[]> {
+/** Records that will fail as samples in a task that still has samples: a note, not a problem. */
+export interface DatasetNote {
+  readonly file: string;
+  readonly taskId: string;
+  readonly message: string;
+}
+
+/**
+ * The problems of every selected task's data, as suite problems at /tasks/<i>/dataset (or the
+ * setting the data contradicts), and notes of the records that will fail as samples.
+ */
+export async function datasetChecks(suites: readonly LoadedSuite[], kTestsOf: KTestsOf = () => []): Promise<{ problems: SuiteProblem[]; notes: DatasetNote[] }> {
   const problems: SuiteProblem[] = [];
+  const notes: DatasetNote[] = [];
   for (const suite of suites) {
     for (const [i, task] of suite.resolved.tasks.entries()) {
       if (!isSelected(suite, task.id)) continue;
-      const problem = await taskDataProblem(task, kTestsOf(suite.file, task.id));
+      const { problem, failed, samples } = await checkTaskData(task, kTestsOf(suite.file, task.id));
       if (problem !== null) problems.push({ file: suite.file, pointer: `/tasks/${i}/${problem.at}`, message: `task ${task.id}: ${problem.message}` });
+      else if (failed !== null) {
+        notes.push({ file: suite.file, taskId: task.id, message: `${failed.count} of ${failed.count + samples} records fail and will be recorded as failed samples; the first: ${failureText(failed.first)}` });
+      }
     }
   }
-  return problems;
+  return { problems, notes };
+}
+
+export async function datasetProblems(suites: readonly LoadedSuite[], kTestsOf: KTestsOf = () => []): Promise<SuiteProblem[]> {
+  return (await datasetChecks(suites, kTestsOf)).problems;
 }
 
 export async function checkDatasetsAhead(suites: readonly LoadedSuite[]): Promise<void> {

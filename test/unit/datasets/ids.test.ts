@@ -185,4 +185,13 @@ test('withUniqueIds: repeated failures get fresh ids too, even when the obvious 
 
 test.after(removeTempDatasets);
 
+test('csv: a file without a header row names the fields its first line became', async () => {
+  // Flickr30k's results_20130124.token: <image>#<n> TAB caption, no header.
+  const rows = ['1000092795.jpg#0\tTwo young guys with shaggy hair look at their hands .', '1000092795.jpg#1\tTwo young , White males are outside near many bushes .'];
+  const root = tempDataset({ 'results.token': rows.join('\n') + '\n' });
+  const items = await load('csv', root, { records: 'results.token' }, { delimiter: '\t', kind: 'caption', idField: 'image', mediaField: 'image', captionsField: 'caption' });
+  assert.equal(summary(items), ['failure:row:0']);
+  assert.match(failureAt(items[0]), /^missing id field 'image' \(the record has '1000092795\.jpg#0', 'Two young guys with shaggy hair look at \.\.\.'; name the right one in the dataset options, or add the header row a CSV without one lacks\) @ 2$/);
+});
+
 test.run();

@@ -22,7 +22,7 @@ function suiteFor(model: string): string[] {
     name: 'okvqa-like', data: { model: null }, models: ['${data.model}'],
     tasks: [{
       kind: 'vqa', id: 'vqa', answerList: join(bundled, 'vqa/no_such_answer_list.json'),
-      dataset: { loader: 'vqav2', files: { questions: join(bundled, 'vqa/v2_OpenEnded_synth_default_questions.json'), annotations: join(bundled, 'vqa/v2_synth_default_annotations.json') }, mediaRoot: join(bundled, 'images') },
+      dataset: { loader: 'vqav2', files: { questions: join(bundled, 'vqa/v2_OpenEnded_synth_default_questions.json'), annotations: join(bundled, 'vqa/v2_synth_default_annotations.json') }, mediaRoot: bundled, options: { imageTemplate: 'images/synth_test_{image_id:012}.png' } },
     }],
   }));
   return [file, '--data', `model=${join(process.cwd(), 'models/tiny', model, 'model.json')}`];

@@ -47,24 +47,31 @@ async function refusedBeforeLoading(file: string, root: string): Promise<string>
 }
 
 async function validateOutput(file: string): Promise<{ code: number; text: string }> {
-  const err = process.stderr.write;
+  const [out, err] = [process.stdout.write, process.stderr.write];
   let text = '';
-  process.stderr.write = ((chunk: string) => ((text += String(chunk)), true)) as typeof process.stderr.write;
+  const capture = ((chunk: string) => ((text += String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = capture;
+  process.stderr.write = capture;
   try {
     return { code: await validateCommand.run([file]), text };
   } finally {
+    process.stdout.write = out;
     process.stderr.write = err;
   }
+}
+
+/** The suite with tiny-blip as its model, for validate (which plans with registered models). */
+function forValidate(file: string, root: string): string {
+  const path = join(root, 'validate.suite.json');
+  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), models: ['tiny-blip'] }));
+  return path;
 }
 
 test('an annotation file the loader cannot read stops the run before anything runs, naming task and pointer', async () => {
   const { file, root } = suiteWithLastTaskData('{"not": "a list"}');
   const message = await refusedBeforeLoading(file, root);
   assert.match(message, /\/tasks\/1\/dataset: task captioning: .*captions\.json/);
-  // validate plans with registered models: the same suite on tiny-blip.
-  const forValidate = join(root, 'validate.suite.json');
-  writeFileSync(forValidate, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), models: ['tiny-blip'] }));
-  const validated = await validateOutput(forValidate);
+  const validated = await validateOutput(forValidate(file, root));
   assert.is(validated.code, EXIT.harnessError);
   assert.match(validated.text, /\/tasks\/1\/dataset: task captioning: /, validated.text);
 });
@@ -72,6 +79,23 @@ test('an annotation file the loader cannot read stops the run before anything ru
 test('data that selects no samples stops the run before anything runs', async () => {
   const { file, root } = suiteWithLastTaskData('[]');
   assert.match(await refusedBeforeLoading(file, root), /task captioning: the 'karpathy-caption' loader finds no samples in .*captions\.json/);
+});
+
+test('data whose every record fails stops the run and validate, naming the first failure', async () => {
+  // A layout the loader reads but cannot use: every entry lacks its image.
+  const { file, root } = suiteWithLastTaskData(JSON.stringify([{ image: 'nowhere/a.png', caption: ['a'] }, { image: 'nowhere/b.png', caption: ['b'] }]));
+  const expected = /\/tasks\/1\/dataset: task captioning: every one of the 2 records the 'karpathy-caption' loader read fails, so the task would score nothing; the first: image file not found: .*nowhere\/a\.png \(.*captions\.json \/0\)/;
+  assert.match(await refusedBeforeLoading(file, root), expected);
+  const validated = await validateOutput(forValidate(file, root));
+  assert.is(validated.code, EXIT.harnessError);
+  assert.match(validated.text, expected, validated.text);
+});
+
+test('validate notes the records that will fail in a task that still has samples', async () => {
+  const { file, root } = suiteWithLastTaskData(readFileSync(join(dirname(FIXTURE_SUITE), 'data/captions.json'), 'utf8').replace(/\]\s*$/, ', {"image": "nowhere/b.png", "caption": ["b"]}]'));
+  const validated = await validateOutput(forValidate(file, root));
+  assert.is(validated.code, EXIT.ok, validated.text);
+  assert.match(validated.text, /\n {2}note: task captioning: 1 of \d+ records fail and will be recorded as failed samples; the first: image file not found: .*nowhere\/b\.png/);
 });
 
 test.run();

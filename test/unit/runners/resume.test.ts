@@ -192,7 +192,7 @@ test('resume: a changed --limit or model.json is refused before any model loads'
   cpSync(join(process.cwd(), 'models/tiny/tiny-blip'), dirname(blip), { recursive: true });
   writeFileSync(suite, JSON.stringify({
     name: 'early', data: { b: bundled }, models: [blip],
-    tasks: [{ kind: 'vqa', id: 'vqa', dataset: { loader: 'vqav2', files: { questions: '${data.b}/vqa/v2_OpenEnded_synth_default_questions.json', annotations: '${data.b}/vqa/v2_synth_default_annotations.json' }, mediaRoot: '${data.b}/images' }, answerList: '${data.b}/vqa/answer_list.json' }],
+    tasks: [{ kind: 'vqa', id: 'vqa', dataset: { loader: 'vqav2', files: { questions: '${data.b}/vqa/v2_OpenEnded_synth_default_questions.json', annotations: '${data.b}/vqa/v2_synth_default_annotations.json' }, mediaRoot: '${data.b}', options: { imageTemplate: 'images/synth_test_{image_id:012}.png' } }, answerList: '${data.b}/vqa/answer_list.json' }],
   }));
   const out = join(dir, 'run');
   const loads: string[] = [];
