@@ -76,7 +76,7 @@ export function llmAnswerGeneration(parts: LlmFamilyParts): AnswerGenerationCapa
 
 export function llmInstruction(parts: LlmFamilyParts): InstructionCapability {
   const single = (media: readonly PreparedMedia[]): PreparedMedia => {
-    if (media.length !== 1 || media[0]!.modality !== 'image') throw new Error(`this model takes exactly one image per instruction, got ${media.map((m) => m.modality).join(', ') || 'none'}`);
+    if (media.length !== 1 || media[0]!.modality !== 'image') throw new Error(`this model takes exactly one image per instruction, got ${media.map((m) => m.modality).join(', ') || 'none (a text-only record: leave such records out, e.g. ScienceQA with imageOnly true)'}`);
     return media[0]!;
   };
   return {

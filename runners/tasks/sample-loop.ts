@@ -6,7 +6,7 @@
  * lets the current batch finish and be written, then stops.
  */
 import pLimit from 'p-limit';
-import type { LoaderItem, MediaRef, Sample } from '../../datasets/samples.js';
+import type { LoaderItem, MediaRef, Sample, SourceLocation } from '../../datasets/samples.js';
 import type { PreparedMedia } from '../../models/capabilities.js';
 import type { FailedPrediction, PredictionRecord } from '../../reports/records.js';
 import { StageClock, zeroStages } from '../run/measure.js';
@@ -49,7 +49,7 @@ export function failedRecord(ctx: TaskContext, index: number, sampleId: string, 
   return { kind: 'failed', sampleId, model: ctx.model.id, task: ctx.plan.task.id, sampleIndex: index, reason, location };
 }
 
-function describeSource(item: LoaderItem): string {
+function describeSource(item: { readonly source: SourceLocation }): string {
   return `${item.source.file}:${item.source.at}`;
 }
 
@@ -85,7 +85,7 @@ interface InferredBatch<S> {
  * (from the previous batch's write, or its own start if later, to its write), which adds up to
  * the task's wall time and gives samples/s.
  */
-class SampleLoop<S extends { readonly id: string }> {
+class SampleLoop<S extends { readonly id: string; readonly source: SourceLocation }> {
   private readonly state = { done: 0, failed: 0, requested: 0 };
   private readonly prepareLimit: ReturnType<typeof pLimit>;
   private readonly decodeLimit: ReturnType<typeof pLimit>;
@@ -184,7 +184,8 @@ class SampleLoop<S extends { readonly id: string }> {
     const reason = `the model failed on this sample: ${(error as Error).message}`;
     if (this.ctx.failFast) throw new SampleFailedError(`${this.ctx.plan.task.id}, sample ${p.sample.id}: ${reason}`);
     const paths = p.media.map((m) => m.path).join(', ');
-    return this.fail(failedRecord(this.ctx, p.index, p.sample.id, reason, paths || `sample ${p.sample.id}`));
+    // A sample without media (a text-only record) is located by its place in the annotation file.
+    return this.fail(failedRecord(this.ctx, p.index, p.sample.id, reason, paths || describeSource(p.sample)));
   }
 
   private write({ prepared, outputs, inferMs }: InferredBatch<S>): void {
@@ -261,7 +262,7 @@ class TimedFailure {
   }
 }
 
-export function runSampleTask<S extends { readonly id: string }>(task: SampleTask<S>, ctx: TaskContext): Promise<LoopResult> {
+export function runSampleTask<S extends { readonly id: string; readonly source: SourceLocation }>(task: SampleTask<S>, ctx: TaskContext): Promise<LoopResult> {
   return new SampleLoop(task, ctx).run();
 }
 
