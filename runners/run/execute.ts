@@ -17,6 +17,7 @@ import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
 import { checkDatasetsAhead } from './datasets-ahead.js';
 import { reopenFailedSamples } from './retry-failed.js';
+import { reopenPairsWithLostRecords } from './lost-records.js';
 import { buildManifest, checkResumable, checkResumableSession, checkSameProviders, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
@@ -178,6 +179,9 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     const manifest = previous ? resumeManifest(dir, previous, current) : current;
     if (!previous) dir.writeJson(dir.manifest, manifest);
     const session = options.resume ? previousSession(dir, plan) + 1 : 1;
+    if (options.resume) {
+      for (const r of reopenPairsWithLostRecords(dir, plan)) options.emit({ type: 'lost-records', ...r });
+    }
     if (options.resume && options.retryFailed) {
       for (const r of reopenFailedSamples(dir, plan)) options.emit({ type: 'retrying', model: r.model, task: r.task, failed: r.failed });
     }

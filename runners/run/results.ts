@@ -9,6 +9,7 @@ import { readJsonl } from './jsonl.js';
 import type { RunDirectory } from './run-dir.js';
 import { completionFile, type CompletionMarker } from './run-task.js';
 import { scoreTask } from './scoring.js';
+import { checkFinishedRecords, DamagedRunError } from './lost-records.js';
 import { aggregateTimings } from './timings.js';
 
 function tokenizeSetting(settings: Readonly<Record<string, { value: unknown }>>): 'ptb' | 'none' {
@@ -31,6 +32,10 @@ export function writeResults(dir: RunDirectory, manifest?: RunManifest): ScoresF
       const marker = completionFile(dir, model.id, task.id);
       const requested = existsSync(marker) ? dir.readJson<CompletionMarker>(marker).requested : 0;
       const predictions = readJsonl<PredictionRecord>(dir.predictions(model.id, task.id)).records;
+      // Scores of a finished pair stand for every sample it covered, or they are not written.
+      if (existsSync(marker) && checkFinishedRecords(dir.predictions(model.id, task.id), predictions, requested).found < requested) {
+        throw new DamagedRunError(`${dir.predictions(model.id, task.id)}: ${predictions.length} records for the ${requested} samples ${model.id} / ${task.id} finished with; the file lost records after it finished: run the suite again with --resume to recompute them`);
+      }
       const scored = scoreTask({ model: model.id, task: task.id, kind: task.kind, metrics: task.metrics, tokenize: tokenizeSetting(pair.settings), requested }, predictions);
       results.push(scored.scores);
       dir.writeJsonl(dir.samples(model.id, task.id), scored.samples);
