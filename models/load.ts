@@ -13,6 +13,7 @@ import type { GraphRole, ModelManifest, TokenizerSpec } from './manifest-types.j
 import { checkContract, fixedDim } from './onnx/contract-checks.js';
 import { openGraphs, type GraphSession } from './onnx/graphs.js';
 import { SessionPool } from './onnx/session-pool.js';
+import { sha256File } from './onnx/digest.js';
 import { INSERTED_BY_ID, loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
 import type { TextTokenizer } from './tokenizers/types.js';
 import { FAMILY_FACTORIES } from './families/registry.js';
@@ -43,9 +44,22 @@ export interface LoadedModel {
   readonly manifestSha256: string;
   /** Graph role -> sha256 of its ONNX file. */
   readonly graphs: Readonly<Record<string, string>>;
+  /** Tokenizer file (and tokenizer_config) path as the model.json names it -> sha256. */
+  readonly tokenizers: Readonly<Record<string, string>>;
   /** False when the user opted out of the sha256 check (--no-verify-digests). */
   readonly digestsVerified: boolean;
   readonly provider: ProviderReport;
+}
+
+/**
+ * sha256 of each tokenizer file (and tokenizer_config) the manifest names, by its path as
+ * written there. The model.json carries no digest for them, yet a changed vocabulary changes
+ * every output: a run records these so that a resume can tell.
+ */
+export async function tokenizerFileDigests(manifest: ModelManifest, manifestPath: string): Promise<Record<string, string>> {
+  const files = Object.values(manifest.tokenizers).flatMap((spec) => (spec === undefined ? [] : [spec.file, ...(spec.config === undefined ? [] : [spec.config])]));
+  const base = dirname(manifestPath);
+  return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await sha256File(resolve(base, file))] as const)));
 }
 
 export async function loadModel(manifestPath: string, options: LoadOptions): Promise<LoadedModel> {
@@ -79,6 +93,7 @@ export async function loadModel(manifestPath: string, options: LoadOptions): Pro
       manifestPath: loaded.path,
       manifestSha256: loaded.sha256,
       graphs: opened.digests,
+      tokenizers: await tokenizerFileDigests(manifest, loaded.path),
       digestsVerified: options.verifyDigests,
       provider: opened.provider,
     };

@@ -39,7 +39,12 @@ export interface RunManifest {
   readonly runId: string;
   /** ISO 8601. */
   readonly createdAt: string;
-  readonly vlbench: { readonly version: string; readonly gitCommit: string | null };
+  /**
+   * codeSha256: the digest of vlbench's own code and lock file (runners/run/environment.ts), so
+   * that a resume by other code (another commit, or edits not committed) is refused; absent in
+   * manifests written before 2026-11-28.
+   */
+  readonly vlbench: { readonly version: string; readonly gitCommit: string | null; readonly codeSha256?: string };
   readonly suites: readonly {
     readonly name: string;
     readonly file: string;
@@ -55,6 +60,12 @@ export interface RunManifest {
     readonly manifestSha256: string;
     /** Graph role -> sha256 of the ONNX file. */
     readonly graphs: Readonly<Record<string, string>>;
+    /**
+     * Tokenizer file (and tokenizer_config) path relative to the model.json -> sha256: the
+     * model.json names them without digests, and a changed vocabulary changes every output.
+     * Absent in manifests written before 2026-11-28.
+     */
+    readonly tokenizers?: Readonly<Record<string, string>>;
     /** False when the graph files were not checked against these digests (--no-verify-digests). */
     readonly digestsVerified?: boolean;
     /** The execution provider that actually ran, and why others were skipped. */

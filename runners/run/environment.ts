@@ -1,6 +1,9 @@
 /** What the run ran on and with: vlbench version and commit, ONNX Runtime, Node, CPU and GPU. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { cpus, platform, release, arch } from 'node:os';
 import type { RunManifest } from '../../reports/records.js';
@@ -17,7 +20,34 @@ function quiet(command: string, args: readonly string[]): string | null {
 
 export function vlbenchVersion(): RunManifest['vlbench'] {
   const pkg = JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string };
-  return { version: pkg.version, gitCommit: quiet('git', ['rev-parse', 'HEAD']) };
+  return { version: pkg.version, gitCommit: quiet('git', ['rev-parse', 'HEAD']), codeSha256: codeSha256() };
+}
+
+/** The folders whose code computes predictions and scores, and the lock file that pins the libraries they call. */
+const CODE_FOLDERS = ['datasets', 'models', 'reports', 'runners', 'suites'];
+const CODE_FILE = /\.(ts|js|mjs|cjs)$/;
+/** Folders of data, Python tooling or caches under the code folders. */
+const NOT_CODE = new Set(['node_modules', 'bundled', 'synthetic', 'tiny', 'export', '__pycache__']);
+
+function codeFiles(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return NOT_CODE.has(entry.name) ? [] : codeFiles(path);
+    return entry.isFile() && CODE_FILE.test(entry.name) ? [path] : [];
+  });
+}
+
+/**
+ * sha256 over vlbench's code files (path and content, in path order) and package-lock.json. A
+ * git commit misses edits not committed and is absent in an npm install; this is neither.
+ */
+export function codeSha256(): string {
+  const root = fileURLToPath(packageRoot);
+  const files = [...CODE_FOLDERS.flatMap((folder) => codeFiles(join(root, folder))), join(root, 'package-lock.json')].filter((f) => existsSync(f));
+  const hash = createHash('sha256');
+  for (const file of files.map((f) => relative(root, f)).sort()) hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+  return hash.digest('hex');
 }
 
 export function onnxruntimeVersion(): string {

@@ -7,7 +7,8 @@
 import { SessionPool } from '../../models/onnx/session-pool.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { DeviceRequest, LoadedModel, LoadOptions } from '../../models/load.js';
+import { tokenizerFileDigests, type DeviceRequest, type LoadedModel, type LoadOptions } from '../../models/load.js';
+import { readManifest } from '../../models/manifest.js';
 import { predictionKey, RUN_LOCK_FILE, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
 import { loadSuite, type LoadedSuite } from '../../suites/load.js';
@@ -220,7 +221,7 @@ async function checkResumeBeforeLoading(root: string, previous: RunManifest, sui
   }
   const current: ExperimentFacts = {
     suites: suitesSection(suites),
-    models: models.map((m) => ({ id: m.profile.id, manifestSha256: m.sha256 })),
+    models: await Promise.all(models.map(async (m) => ({ id: m.profile.id, manifestSha256: m.sha256, tokenizers: await tokenizerFileDigests(readManifest(m.manifestPath).manifest, m.manifestPath) }))),
     tasks: await tasksSection(planTasks(suites, models, { limit: options.limit }).tasks, digest),
     limit: options.limit,
     shard: options.shard,

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
-import { describeEnvironment, vlbenchVersion } from './environment.js';
+import { codeSha256, describeEnvironment, onnxruntimeVersion, vlbenchVersion } from './environment.js';
 import { rankedAnswerList, type RunPlan, type TaskPlan } from './plan.js';
 
 export class ResumeMismatchError extends Error {
@@ -68,7 +68,8 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
     suites: suitesSection(suites),
     models: plan.models.map(({ loaded }) => ({
       id: loaded.id, family: loaded.family, variant: loaded.variant, manifestPath: loaded.manifestPath,
-      manifestSha256: loaded.manifestSha256, graphs: loaded.graphs, digestsVerified: loaded.digestsVerified, provider: loaded.provider,
+      manifestSha256: loaded.manifestSha256, graphs: loaded.graphs, tokenizers: loaded.tokenizers,
+      digestsVerified: loaded.digestsVerified, provider: loaded.provider,
     })),
     tasks: await tasksSection(plan.tasks, digest),
     environment: describeEnvironment(),
@@ -89,7 +90,7 @@ function suiteContent(s: RunManifest['suites'][number]): string {
 
 /** What of a manifest identifies the experiment (also known before the models load, but settings). */
 export type ExperimentFacts = Pick<RunManifest, 'suites' | 'tasks' | 'limit' | 'shard'> & {
-  readonly models: readonly Pick<RunManifest['models'][number], 'id' | 'manifestSha256'>[];
+  readonly models: readonly Pick<RunManifest['models'][number], 'id' | 'manifestSha256' | 'tokenizers'>[];
 };
 
 /**
@@ -101,7 +102,7 @@ export function experimentIdentity(m: ExperimentFacts): Record<string, string> {
     // First: a different --tasks also changes the resolved suites and datasets; name the cause.
     'tasks (--tasks)': JSON.stringify(m.tasks.map((t) => t.id)),
     suites: JSON.stringify(m.suites.map(suiteContent)),
-    models: JSON.stringify(m.models.map((x) => [x.id, x.manifestSha256])),
+    models: JSON.stringify(m.models.map((x) => [x.id, x.manifestSha256, x.tokenizers ?? null])),
     datasets: JSON.stringify(m.tasks.map((t) => t.dataset.files.map((f) => f.sha256))),
     settings: JSON.stringify(m.tasks.map((t) => t.perModel)),
     limit: JSON.stringify(m.limit),
@@ -129,9 +130,28 @@ export function checkResumable(dir: string, previous: ExperimentFacts, current: 
  * once the models load).
  */
 export function checkResumableSession(dir: string, previous: RunManifest, verifyDigests: boolean): void {
+  checkSameCode(dir, previous);
   const verified = previous.models.filter((m) => m.digestsVerified !== false).map((m) => m.id);
   if (!verifyDigests && verified.length > 0) {
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume with --no-verify-digests: the run being resumed checked the sha256 of every graph file of ${verified.join(', ')} (its manifest says digestsVerified: true), and samples from unchecked files would be recorded as checked; resume without --no-verify-digests (a changed graph file is then named), or start a new run with a different --out`);
+  }
+}
+
+/**
+ * Predictions of one run come from one version of vlbench and of ONNX Runtime: other code (a
+ * commit, an edit not committed, another lock file) or runtime can decode differently, and the
+ * manifest, which records one version, would be false for half the samples.
+ */
+function checkSameCode(dir: string, previous: RunManifest): void {
+  const code = codeSha256();
+  if (previous.vlbench.codeSha256 !== code) {
+    const commits = `${previous.vlbench.gitCommit ?? 'no git commit recorded'} then, ${vlbenchVersion().gitCommit ?? 'no git commit'} now`;
+    const what = previous.vlbench.codeSha256 === undefined ? 'was written by a vlbench that did not record its code digest' : `was made by other vlbench code than this (${commits}; the code digest covers edits not committed too)`;
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the run ${what}, and its predictions would mix two versions; finish it with the code that started it, or start a new run with a different --out`);
+  }
+  const runtime = onnxruntimeVersion();
+  if (previous.environment.onnxruntime !== runtime) {
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the run started on onnxruntime-node ${previous.environment.onnxruntime} and would continue on ${runtime}; install ${previous.environment.onnxruntime} to finish it, or start a new run with a different --out`);
   }
 }
 
@@ -146,7 +166,7 @@ export function checkSameProviders(dir: string, previous: RunManifest, current: 
 }
 
 /** Identity parts named in the singular (the others are plural nouns: suites, models, settings, ...). */
-const SINGULAR_PARTS: ReadonlySet<string> = new Set(['limit', 'shard']);
+const SINGULAR_PARTS: ReadonlySet<string> = new Set(['limit', 'shard', 'vlbench code']);
 
 /** "the limit differs", "the suites and settings differ", "the models, datasets and limit differ". */
 export function theyDiffer(parts: readonly string[]): string {
@@ -180,8 +200,12 @@ function settingChanges(previous: ExperimentFacts, current: ExperimentFacts): st
 function modelChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
   const ids = (m: ExperimentFacts): string => m.models.map((x) => x.id).join(', ');
   if (ids(previous) !== ids(current)) return [`models ${ids(previous)} -> ${ids(current)}`];
-  const changed = current.models.filter((x) => previous.models.find((p) => p.id === x.id)?.manifestSha256 !== x.manifestSha256);
-  return changed.map((x) => `model ${x.id}: its model.json changed`);
+  return current.models.flatMap((x) => {
+    const before = previous.models.find((p) => p.id === x.id);
+    if (before?.manifestSha256 !== x.manifestSha256) return [`model ${x.id}: its model.json changed`];
+    const files = Object.keys({ ...before.tokenizers, ...x.tokenizers }).filter((f) => before.tokenizers?.[f] !== x.tokenizers?.[f]);
+    return files.length > 0 ? [`model ${x.id}: its tokenizer file ${files.join(', ')} changed`] : [];
+  });
 }
 
 function fileChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {

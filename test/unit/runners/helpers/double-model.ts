@@ -154,7 +154,7 @@ export async function loadDouble(manifestPath: string, options: LoadOptions): Pr
   const spec = (JSON.parse(text) as DoubleManifest).testDouble;
   return {
     adapter: doubleAdapter(spec), id: spec.id, family: spec.family, variant: spec.variant, manifestPath,
-    manifestSha256: createHash('sha256').update(text).digest('hex'), graphs: {}, digestsVerified: options.verifyDigests,
+    manifestSha256: createHash('sha256').update(text).digest('hex'), graphs: {}, tokenizers: {}, digestsVerified: options.verifyDigests,
     provider: { requested: options.device, used: 'cpu', skipped: [] },
   };
 }
