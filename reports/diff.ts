@@ -125,7 +125,8 @@ export function diffRuns(dirA: string, dirB: string, filter: DiffFilter = {}): R
     if (!pairsB.has(key)) continue;
     const result = pairChanges(a, b, pair.model, pair.task);
     compared.push({ ...pair, samples: result.samples });
-    changes.push(...result.changes);
+    // One at a time: spreading 200k changes into push() overflows the call stack.
+    for (const change of result.changes) changes.push(change);
   }
   const describe = (p: { model: string; task: string }): string => `${p.model} / ${p.task}`;
   changes.sort((x, y) => y.magnitude - x.magnitude || Number(y.predictionChanged) - Number(x.predictionChanged) || x.task.localeCompare(y.task) || x.model.localeCompare(y.model) || x.sampleId.localeCompare(y.sampleId));

@@ -100,7 +100,11 @@ function qformerTextOf(x: XParts, request: { readonly prompt: string; readonly q
  */
 async function generateByPrefixLength(x: XParts, prompts: readonly EmbeddedPrompt[], config: GenerationConfig, ctx: InferenceContext): Promise<Generation[]> {
   const groups = new Map<number, number[]>();
-  prompts.forEach((p, i) => groups.set(p.prefixEmbeds.length, [...(groups.get(p.prefixEmbeds.length) ?? []), i]));
+  prompts.forEach((p, i) => {
+    const group = groups.get(p.prefixEmbeds.length);
+    if (group === undefined) groups.set(p.prefixEmbeds.length, [i]);
+    else group.push(i);
+  });
   const out = new Array<Generation>(prompts.length);
   for (const indices of groups.values()) {
     const generations = await generateText(x.llm, indices.map((i) => prompts[i]!), config, ctx);

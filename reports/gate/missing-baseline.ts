@@ -32,7 +32,12 @@ function hint(pair: MissingBaseline, baseline: RunSnapshot): string {
 /** `source` is the baseline path as the user gave it. */
 export function missingBaselineError(missing: readonly MissingBaseline[], baseline: RunSnapshot, source: string | undefined): GateInputError {
   const byPair = new Map<string, MissingBaseline[]>();
-  for (const m of missing) byPair.set(`${m.model}\u0000${m.task}`, [...(byPair.get(`${m.model}\u0000${m.task}`) ?? []), m]);
+  for (const m of missing) {
+    const key = `${m.model}\u0000${m.task}`;
+    const list = byPair.get(key);
+    if (list === undefined) byPair.set(key, [m]);
+    else list.push(m);
+  }
   const lines = [...byPair.values()].map((list) => {
     const first = list[0]!;
     const gates = list.map((m) => `gate ${m.gateIndex} (${m.gate}) needs its ${m.what}`).join(', ');

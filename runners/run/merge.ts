@@ -74,7 +74,7 @@ function mergePair(out: RunDirectory, dirs: readonly RunDirectory[], model: stri
       seen.add(key);
       predictions.push(record);
     }
-    progress.push(...readJsonl<BatchProgressRecord>(dir.progress(model, task)).records);
+    for (const record of readJsonl<BatchProgressRecord>(dir.progress(model, task)).records) progress.push(record);
   }
   predictions.sort((a, b) => (a.sampleIndex ?? 0) - (b.sampleIndex ?? 0) || (a.kind === 'retrieval' && b.kind === 'retrieval' ? a.direction.localeCompare(b.direction) : 0));
   out.writeJsonl(out.predictions(model, task), predictions);
