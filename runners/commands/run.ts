@@ -70,9 +70,14 @@ async function runWithInterrupt(run: (signal: AbortSignal) => Promise<RunResult>
   }
 }
 
-export function report(result: RunResult): number {
+/** The command that continues an interrupted run in `dir`. */
+export type ContinueHint = (dir: string) => string;
+
+const RUN_CONTINUE: ContinueHint = (dir) => `vlbench run ... --out ${dir} --resume (the same suites and options)`;
+
+export function report(result: RunResult, continueWith: ContinueHint = RUN_CONTINUE): number {
   if (result.interrupted) {
-    process.stderr.write(`vlbench run: interrupted; what finished is in ${result.dir}. Continue with: vlbench run ... --out ${result.dir} --resume\n`);
+    process.stderr.write(`vlbench run: interrupted; what finished is in ${result.dir}. Continue with: ${continueWith(result.dir)}\n`);
     return EXIT.harnessError;
   }
   const dir = new RunDirectory(result.dir);
@@ -91,7 +96,7 @@ export function report(result: RunResult): number {
   return allFailed.length > 0 ? EXIT.harnessError : EXIT.ok;
 }
 
-export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
+export function createRunCommand(deps: RunDependencies = PRODUCTION, continueWith: ContinueHint = RUN_CONTINUE): Command {
   return {
     summary: 'Run suites: every model on every task it supports; writes a run directory',
     async run(argv) {
@@ -121,7 +126,7 @@ export function createRunCommand(deps: RunDependencies = PRODUCTION): Command {
         signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
         verifyDigests: !(values['no-verify-digests'] ?? false),
       }, suites));
-      return report(result);
+      return report(result, continueWith);
     },
   };
 }
@@ -132,14 +137,15 @@ export function createStartCommand(deps: RunDependencies = PRODUCTION, suite: st
   return {
     summary: 'The main job: the default suite over the bundled benchmark, then the report',
     async run(argv) {
-      const { values } = parse('start', argv, { device: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+      const { values } = parse('start', argv, { device: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
       if (values.help) {
-        process.stdout.write('Usage: vlbench start [--device D] [--out DIR]\n\nRuns suites/default.suite.json into runs/<timestamp>/ and writes the report next to it.\n');
+        process.stdout.write('Usage: vlbench start [--device D] [--out DIR] [--resume]\n\nRuns suites/default.suite.json into runs/<timestamp>/ (or DIR) and writes the report next to it.\n--resume continues the run in --out DIR (npm start -- --out DIR --resume), then writes the report.\n');
         return EXIT.ok;
       }
+      if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
       const out = resolve(values.out ?? join('runs', timestamp()));
-      const args = [suite, '--out', out, ...(values.device ? ['--device', values.device] : [])];
-      const code = await createRunCommand(deps).run(args);
+      const args = [suite, '--out', out, ...(values.device ? ['--device', values.device] : []), ...(values.resume ? ['--resume'] : [])];
+      const code = await createRunCommand(deps, (dir) => `vlbench start --out ${dir} --resume (npm start -- --out ${dir} --resume)`).run(args);
       // A finished run whose task measured nothing still gets its report (the failures are in it).
       if (code !== EXIT.ok && !existsSync(new RunDirectory(out).scores)) return code;
       const reportCode = await writeReportIfAvailable(out, reportFormats);

@@ -115,6 +115,11 @@ export function checkResumable(dir: string, previous: ExperimentFacts, current: 
   const before = experimentIdentity(previous);
   const now = experimentIdentity(current);
   const changed = Object.keys(now).filter((key) => !unknown.includes(key) && before[key] !== now[key]);
+  const [was, is] = [previous.tasks.map((t) => t.id), current.tasks.map((t) => t.id)];
+  if (changed.length > 0 && was.join('\0') !== is.join('\0') && [...was].sort().join('\0') === [...is].sort().join('\0')) {
+    // Every per-task part is compared in task order, so a reorder alone would read as changed tasks, data and settings.
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the suites list the run's tasks in another order (${was.join(', ')} -> ${is.join(', ')}); put them back in the order the run started with, or start a new run with a different --out`);
+  }
   if (changed.length > 0) {
     const details = [...modelChanges(previous, current), ...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: ${theyDiffer(changed)} from the run being resumed${details.length ? ` (${details.join('; ')})` : ''}; undo the change, or start a new run with a different --out`);

@@ -182,6 +182,13 @@ test('resume: a changed setting is refused naming it; a changed description or g
     () => assert.unreachable('a changed setting was resumed'),
     (error: Error) => assert.match(error.message, /cannot resume: the suites and settings differ from the run being resumed \(task captioning, model tiny-blip-double: generation\.numBeams 3 -> 5\)/),
   );
+  // Tasks only reordered: named as such, not as changed tasks, data and settings.
+  writeFileSync(suite, JSON.stringify({ ...original, tasks: [...original.tasks].reverse() }));
+  const ids = original.tasks.map((t) => t.id);
+  await runDouble({ suites: [suite], models: ['double-blip'], out, resume: true }).then(
+    () => assert.unreachable('reordered tasks were resumed'),
+    (error: Error) => assert.ok(error.message.endsWith(`cannot resume: the suites list the run's tasks in another order (${ids.join(', ')} -> ${[...ids].reverse().join(', ')}); put them back in the order the run started with, or start a new run with a different --out`), error.message),
+  );
 });
 
 test('resume: a changed --limit or model.json is refused before any model loads', async () => {

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStartCommand } from '../../../runners/commands/run.js';
 import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
@@ -32,6 +32,27 @@ test('start runs the suite, writes the report next to the run and prints where b
   assert.match(text, `run: ${out}`);
   assert.match(text, `report: ${join(out, 'report', 'report.md')}`);
   assert.match(readFileSync(join(out, 'report', 'report.md'), 'utf8'), /tiny-instructblip-double/);
+});
+
+test('start --resume continues the run in --out and writes its report; --resume without --out is a usage error', async () => {
+  const out = join(tempDir('start-resume'), 'run');
+  const start = createStartCommand({ loadModel: loadDouble, registeredModels: doubleModels }, FIXTURE_SUITE, ['md']);
+  const quiet = async (argv: string[]): Promise<number> => {
+    const [write, writeErr] = [process.stdout.write, process.stderr.write];
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      return await start.run(argv);
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeErr;
+    }
+  };
+  assert.is(await quiet(['--out', out]), 0);
+  rmSync(join(out, 'report'), { recursive: true });
+  assert.is(await quiet(['--out', out, '--resume']), 0);
+  assert.ok(existsSync(join(out, 'report', 'report.md')), 'the resumed run got its report');
+  await start.run(['--resume']).then(() => assert.unreachable('ran'), (error: Error) => assert.match(error.message, /--resume needs --out DIR/));
 });
 
 test.run();
