@@ -3,6 +3,7 @@
  * (a writer can open it in the Vega editor and restyle it). Every chart colours by family with
  * the one fixed map of families.ts.
  */
+import { boxSummary } from './box-summary.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { familyColourScale, FAMILY_STYLES } from '../families.js';
 import { breakdownName, type ReportData } from '../report-model.js';
@@ -107,7 +108,18 @@ function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokens
 }
 
 function latencyChart(data: ReportData): ChartSpec {
-  const values = data.results.flatMap((r) => (r.timing?.latencySamplesMs ?? []).map((ms) => ({ model: r.model.label, family: r.model.familyLabel, task: r.task, ms })));
+  const boxes = data.results.flatMap((r) => {
+    const box = boxSummary(r.timing?.latencySamplesMs ?? []);
+    return box === null ? [] : [{ model: r.model.label, family: r.model.familyLabel, task: r.task, box }];
+  });
+  // One row per box and one per distinct outlier: the summary, not the samples, travels in the spec.
+  const values = boxes.flatMap(({ box, ...pair }) => [
+    { ...pair, part: 'box', q1: box.q1, median: box.median, q3: box.q3, lower: box.lower, upper: box.upper, samples: box.count },
+    ...box.outliers.map((ms) => ({ ...pair, part: 'outlier', ms })),
+  ]);
+  const y = (field: string, title: string | null = null) => ({ field, type: 'quantitative', title, scale: { type: 'log', nice: false, padding: 8 } }) as const;
+  const only = (part: string) => ({ filter: `datum.part === '${part}'` });
+  const encoding = { x: modelAxis(data), color: colourEncoding(data, values) };
   return {
     name: 'latency',
     title: 'Per-sample latency distributions',
@@ -120,8 +132,15 @@ function latencyChart(data: ReportData): ChartSpec {
       spec: {
         width: { step: 30 },
         height: 240,
-        mark: { type: 'boxplot', extent: 1.5, size: 16 },
-        encoding: { x: modelAxis(data), y: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log', nice: false, padding: 8 } }, color: colourEncoding(data, values) },
+        layer: [
+          { transform: [only('box')], mark: { type: 'rule' }, encoding: { ...encoding, y: y('lower', 'latency (ms)'), y2: { field: 'upper' } } },
+          {
+            transform: [only('box')], mark: { type: 'bar', size: 16 },
+            encoding: { ...encoding, y: y('q1'), y2: { field: 'q3' }, tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'median', format: '.1f' }, { field: 'q1', format: '.1f' }, { field: 'q3', format: '.1f' }, { field: 'samples' }] },
+          },
+          { transform: [only('box')], mark: { type: 'tick', size: 16, color: '#333', thickness: 2 }, encoding: { x: encoding.x, y: y('median') } },
+          { transform: [only('outlier')], mark: { type: 'point', size: 20 }, encoding: { ...encoding, y: y('ms') } },
+        ],
       },
       resolve: { scale: { x: 'independent' } },
     } as TopLevelSpec,
