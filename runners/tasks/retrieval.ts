@@ -8,7 +8,6 @@
  */
 import { bestTargetRank } from '../../reports/metrics/recall-at-k.js';
 import { numpyArgsortDescending } from '../../reports/metrics/numpy-argsort.js';
-import type { MatchPair } from '../../models/capabilities.js';
 import type { RetrievalPrediction } from '../../reports/records.js';
 import { kTestFix } from '../run/datasets-ahead.js';
 import { PlanError } from '../run/plan.js';
@@ -20,6 +19,8 @@ import type { LoopResult } from './sample-loop.js';
 import { TopK } from './top-k.js';
 
 const BLOCK = 256;
+/** Candidate pairs re-ranked together (see runRetrieval): 256 queries at LAVIS's k_test 256. */
+const RERANK_CHUNK_PAIRS = 65_536;
 const CACHE_BYTES = 512 * 1024 * 1024;
 /** LAVIS fills the score matrix with -100 outside each query's top k. */
 const FILL = -100;
@@ -74,25 +75,45 @@ async function sweep(ctx: TaskContext, gallery: Gallery, i2t: Map<number, Query>
   return true;
 }
 
-/** The matching head on the pairs, `batchSize` pairs to a call (the adapter runs each call as one ONNX batch). */
-async function matchScores(ctx: TaskContext, pairs: readonly MatchPair[], batchSize: number): Promise<number[]> {
-  const scores: number[] = [];
-  for (let start = 0; start < pairs.length; start += batchSize) {
-    scores.push(...(await ctx.model.adapter.retrieval!.matchScores(pairs.slice(start, start + batchSize), ctx.clock)));
+/** One candidate pair of a query: where its image and text are, and where its score goes. */
+interface PairSlot {
+  readonly imagePos: number;
+  readonly textPos: number;
+  readonly slot: number;
+}
+
+/**
+ * The matching head on every candidate pair of the queries, in image order, `batchSize` pairs to
+ * a call (the adapter runs each call as one ONNX batch), fetching each call's images only then.
+ * Text->image candidates are spread over the whole gallery; taken query by query, a gallery the
+ * prepared-image cache cannot hold (COCO 5k at 384 px) was prepared and encoded again for nearly
+ * every query. In image order each image is prepared and encoded about once per chunk of queries.
+ */
+async function matchScoresByImage(ctx: TaskContext, gallery: Gallery, pairs: readonly PairSlot[], cache: PreparedMediaCache, batchSize: number): Promise<Float64Array | null> {
+  const scores = new Float64Array(pairs.length);
+  const order = [...pairs].sort((a, b) => a.imagePos - b.imagePos || a.slot - b.slot);
+  for (let start = 0; start < order.length; start += batchSize) {
+    // A chunk can be minutes of matching-head calls: Ctrl-C stops it here, and resume redoes it.
+    if (ctx.signal.aborted) return null;
+    const slice = order.slice(start, start + batchSize);
+    const images = await Promise.all(slice.map((p) => cache.get(gallery.images[p.imagePos]!.sample.media)));
+    const itm = await ctx.model.adapter.retrieval!.matchScores(slice.map((p, n) => ({ image: images[n]!, text: gallery.texts[p.textPos]!.text })), ctx.clock);
+    slice.forEach((p, n) => (scores[p.slot] = itm[n]!));
   }
   return scores;
 }
 
-async function rerank(ctx: TaskContext, gallery: Gallery, queries: readonly Query[], cache: PreparedMediaCache, batchSize: number): Promise<RetrievalPrediction[]> {
-  const pairs: MatchPair[] = [];
+async function rerank(ctx: TaskContext, gallery: Gallery, queries: readonly Query[], cache: PreparedMediaCache, batchSize: number): Promise<RetrievalPrediction[] | null> {
   const candidates = queries.map((q) => q.top.sorted());
+  const pairs: PairSlot[] = [];
   for (const [n, query] of queries.entries()) {
     for (const candidate of candidates[n]!) {
       const [imagePos, textPos] = query.direction === 'i2t' ? [query.position, candidate.index] : [candidate.index, query.position];
-      pairs.push({ image: await cache.get(gallery.images[imagePos]!.sample.media), text: gallery.texts[textPos]!.text });
+      pairs.push({ imagePos, textPos, slot: pairs.length });
     }
   }
-  const itm = await matchScores(ctx, pairs, batchSize);
+  const itm = await matchScoresByImage(ctx, gallery, pairs, cache, batchSize);
+  if (itm === null) return null;
   let next = 0;
   return queries.map((query, n) => {
     const rowLength = query.direction === 'i2t' ? gallery.texts.length : gallery.images.length;
@@ -164,10 +185,15 @@ export async function runRetrieval(ctx: TaskContext): Promise<LoopResult> {
   ctx.writer.write(gallery.failures, { phase: 'embed', samples: 0, failed: gallery.failures.length, wallMs: performance.now() - started, generatedTokens: 0, latenciesMs: [], stagesMs: ctx.clock.take() });
   const state = { done: 0, failed: gallery.failures.length };
   const queries = [...i2t.values(), ...t2i.values()];
-  for (let start = 0; start < queries.length && !ctx.signal.aborted; start += batchSize) {
-    const batch = queries.slice(start, start + batchSize);
+  // Queries are re-ranked in chunks: the pairs of a chunk go through the matching head in image
+  // order (matchScoresByImage), so a bigger chunk encodes each image fewer times; the records of a
+  // chunk are written together, and a Ctrl-C or kill in a chunk costs that chunk.
+  const chunk = Math.max(batchSize, Math.floor(RERANK_CHUNK_PAIRS / Math.max(1, k)));
+  for (let start = 0; start < queries.length && !ctx.signal.aborted; start += chunk) {
+    const batch = queries.slice(start, start + chunk);
     const batchStart = performance.now();
     const records = await rerank(ctx, gallery, batch, cache, batchSize);
+    if (records === null) break;
     const wallMs = performance.now() - batchStart;
     const latency = wallMs / batch.length;
     ctx.writer.write(records.map((r) => ({ ...r, latencyMs: latency })), { phase: 'batch', samples: batch.length, failed: 0, wallMs, generatedTokens: 0, latenciesMs: batch.map(() => latency), stagesMs: ctx.clock.take() });
