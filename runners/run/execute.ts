@@ -102,7 +102,9 @@ function checkNotAFile(dir: RunDirectory): void {
 /** Under the run's lock, so that what it sees cannot change until the run ends. */
 function prepareDirectory(dir: RunDirectory, resume: boolean): void {
   if (resume && !dir.exists()) throw new UsageError(`--resume: ${dir.root} has no manifest.json; nothing to resume (run without --resume to start it)`);
-  if (!resume && existsSync(dir.root) && readdirSync(dir.root).filter((name) => name !== RUN_LOCK_FILE).length > 0) {
+  // The lock and a takeover claim another process may hold for a moment (lock.ts) are not a run's files.
+  const runFiles = (name: string): boolean => name !== RUN_LOCK_FILE && !name.startsWith(`${RUN_LOCK_FILE}.takeover-`);
+  if (!resume && existsSync(dir.root) && readdirSync(dir.root).filter(runFiles).length > 0) {
     throw new UsageError(`${dir.root} already exists and is not empty: pass --resume to continue that run, or choose another --out`);
   }
 }

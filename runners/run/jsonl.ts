@@ -2,9 +2,12 @@
  * Append-only JSONL files that survive `kill -9`: each batch is appended with one write and
  * fsync'd, and a reader ignores a last line without its newline (the write the kill cut short).
  * Before appending again, `openAppender` cuts that partial line off so the file stays valid.
+ * Any other line that is not JSON was damaged after it was written, and is reported with its
+ * file, line and fix.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { damagedFile, ensureDirectory, writeFailure } from './run-dir.js';
 
 export interface JsonlContents<T> {
   readonly records: T[];
@@ -18,18 +21,28 @@ export function readJsonl<T>(file: string): JsonlContents<T> {
   const buffer = readFileSync(file);
   const end = buffer.lastIndexOf(0x0a) + 1;
   const records: T[] = [];
-  for (const line of buffer.subarray(0, end).toString('utf8').split('\n')) {
+  const lines = buffer.subarray(0, end).toString('utf8').split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
     if (line.trim() === '') continue;
-    records.push(JSON.parse(line) as T);
+    try {
+      records.push(JSON.parse(line) as T);
+    } catch (error) {
+      throw damagedFile(file, error, index + 1);
+    }
   }
   return { records, completeBytes: end, truncatedTail: end < buffer.length };
 }
 
+const RESUME_FIX = 'the records written so far are kept; fix that, then continue with `vlbench run ... --resume` on the same --out';
+
 export class JsonlAppender {
   private fd: number;
+  /** Set when a failed append could not be undone: appending after it would glue two lines together. */
+  private damaged: Error | null = null;
 
   constructor(readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    ensureDirectory(dirname(file), RESUME_FIX);
     if (existsSync(file)) {
       const { completeBytes, truncatedTail } = readJsonl(file);
       if (truncatedTail) truncateSync(file, completeBytes);
@@ -37,11 +50,37 @@ export class JsonlAppender {
     this.fd = openSync(file, 'a');
   }
 
-  /** Appends the records as one write and flushes them to disk. */
+  /**
+   * Appends the records and flushes them to disk. A write may store fewer bytes than asked
+   * (signals, quotas, network file systems), so it is repeated for the rest; when it fails, the
+   * part of the batch already written is cut off again so no half record stays in the file.
+   */
   append(records: readonly unknown[]): void {
     if (records.length === 0) return;
-    writeSync(this.fd, records.map((r) => JSON.stringify(r) + '\n').join(''));
-    fsyncSync(this.fd);
+    if (this.damaged) throw this.damaged;
+    const buffer = Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join(''), 'utf8');
+    const start = fstatSync(this.fd).size;
+    try {
+      for (let offset = 0; offset < buffer.length; ) {
+        const written = this.writeChunk(this.fd, buffer, offset, buffer.length - offset);
+        if (written <= 0) throw new Error(`write stored no bytes (${offset} of ${buffer.length} written)`);
+        offset += written;
+      }
+      fsyncSync(this.fd);
+    } catch (error) {
+      const failure = writeFailure(this.file, error);
+      try {
+        ftruncateSync(this.fd, start);
+      } catch {
+        this.damaged = failure;
+      }
+      throw failure;
+    }
+  }
+
+  /** One write(2); a seam for tests, which cannot make the kernel write short on demand. */
+  protected writeChunk(fd: number, buffer: Buffer, offset: number, length: number): number {
+    return writeSync(fd, buffer, offset, length);
   }
 
   close(): void {

@@ -4,12 +4,19 @@
  * created exclusively ('wx') holding the pid and host, removed when the run ends. A lock left by
  * a process that died (kill -9, a second Ctrl-C) on this host is taken over; one from another
  * host cannot be checked, so the message says how to remove it.
+ *
+ * Taking over must be atomic: two processes that both read the dead owner must not both remove
+ * "the" lock, since the second would remove the fresh lock the first just made. So only the
+ * process that creates a claim file (exclusively) named after the stale lock's content may
+ * remove it, and only after checking under that claim that the lock still holds that content.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RUN_LOCK_FILE } from '../../reports/records.js';
-
+import { UsageError } from '../errors.js';
+import { ensureDirectory } from './run-dir.js';
 
 export class RunLockedError extends Error {
   override name = 'RunLockedError';
@@ -20,6 +27,17 @@ interface LockOwner {
   readonly host: string;
   readonly startedAt: string;
 }
+
+/** Linux's limit on a path handed to the kernel, in bytes with the terminating NUL. */
+const PATH_MAX = 4096;
+/**
+ * The most vlbench adds below --out: progress/<model>/<task>.complete.json.tmp-<pid> (37 bytes
+ * besides the ids), with model and task ids of up to 80 bytes each. Checked up front because
+ * the ids are known only after the models load, minutes into the run.
+ */
+const DEEPEST_BELOW_OUT = 200;
+/** How long to wait for another process that holds the claim to finish its takeover. */
+const CLAIM_WAIT_MS = 5000;
 
 /** Lock files this process holds (a second run in one process must be refused too). */
 const held = new Set<string>();
@@ -35,36 +53,115 @@ function alive(pid: number, file: string): boolean {
   }
 }
 
-function readOwner(file: string): LockOwner | null {
+/** The file's content, or null when it does not exist (any other failure is thrown). */
+function readText(file: string): string | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function parseOwner(text: string | null): LockOwner | null {
+  try {
+    return text === null ? null : (JSON.parse(text) as LockOwner);
   } catch {
     return null;
   }
 }
 
-/** Takes the lock of `root` (created if missing); returns the function that releases it. */
-export function lockRunDirectory(root: string): () => void {
-  const created = !existsSync(root);
-  mkdirSync(root, { recursive: true });
-  const file = join(root, RUN_LOCK_FILE);
-  const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  for (let attempt = 0; ; attempt++) {
+function readOwner(file: string): LockOwner | null {
+  try {
+    return parseOwner(readText(file));
+  } catch {
+    return null;
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function checkPathLength(root: string): void {
+  const length = Buffer.byteLength(root);
+  if (length + 1 + DEEPEST_BELOW_OUT < PATH_MAX) return;
+  const shown = root.length > 80 ? `${root.slice(0, 60)}...${root.slice(-12)}` : root;
+  throw new UsageError(
+    `--out ${shown} is ${length} bytes long as an absolute path; vlbench writes paths up to about ${DEEPEST_BELOW_OUT} bytes longer below it ` +
+      `(progress/<model>/<task>.complete.json.tmp-<pid>), and PATH_MAX is ${PATH_MAX}: choose a shorter --out`,
+  );
+}
+
+function lockedError(root: string, file: string, holder: LockOwner | null, note = ''): RunLockedError {
+  const who = holder === null ? 'another vlbench run' : `vlbench run pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`;
+  return new RunLockedError(`${root} is being written by ${who}${note}: two runs on one --out would write the same samples twice. Wait for it to end, or use another --out; if no run is writing there any more (it was killed on another machine), delete ${file} and run again`);
+}
+
+type Takeover = 'removed' | 'gone' | 'busy';
+
+/**
+ * Removes the stale lock whose content is `stale`, if this process wins the claim for it.
+ * 'gone': the lock no longer holds that content (someone else took it over); 'busy': another
+ * process holds the claim right now.
+ */
+function takeOver(file: string, stale: string, owner: LockOwner): Takeover {
+  const claim = `${file}.takeover-${createHash('sha256').update(stale).digest('hex').slice(0, 16)}`;
+  try {
+    writeFileSync(claim, JSON.stringify(owner) + '\n', { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const claimant = readOwner(claim);
+    if (claimant !== null && !alive(claimant.pid, claim)) {
+      throw new RunLockedError(`${file} was being taken over by vlbench pid ${claimant.pid}, which died doing it: delete ${claim} and ${file}, then run again`);
+    }
+    return 'busy';
+  }
+  try {
+    // Under the claim nobody else removes this content, so the check and the unlink cannot interleave.
+    if (readText(file) !== stale) return 'gone';
+    unlinkSync(file);
+    return 'removed';
+  } finally {
+    unlinkSync(claim);
+  }
+}
+
+/** Creates the lock file exclusively, taking over a dead owner's; throws RunLockedError otherwise. */
+function acquire(root: string, file: string, owner: LockOwner): void {
+  const deadline = Date.now() + CLAIM_WAIT_MS;
+  let tookOver = false;
+  for (;;) {
     try {
       writeFileSync(file, JSON.stringify(owner) + '\n', { flag: 'wx' });
-      held.add(file);
-      break;
+      return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readOwner(file);
-      const stale = holder !== null && holder.host === owner.host && !alive(holder.pid, file);
-      if (!stale || attempt > 0) {
-        const who = holder === null ? 'another vlbench run' : `vlbench run pid ${holder.pid} on ${holder.host} (since ${holder.startedAt})`;
-        throw new RunLockedError(`${root} is being written by ${who}: two runs on one --out would write the same samples twice. Wait for it to end, or use another --out; if no run is writing there any more (it was killed on another machine), delete ${file} and run again`);
-      }
-      unlinkSync(file);
+    }
+    const text = readText(file);
+    if (text === null) continue; // Removed between our create and our read: try again.
+    const holder = parseOwner(text);
+    const stale = holder !== null && holder.host === owner.host && !alive(holder.pid, file);
+    // One takeover per call: a lock that is stale again right after is not a race to win.
+    if (!stale || tookOver) throw lockedError(root, file, holder);
+    const outcome = takeOver(file, text, owner);
+    if (outcome === 'removed') tookOver = true;
+    if (outcome === 'busy') {
+      if (Date.now() > deadline) throw lockedError(root, file, holder, ' (another process is taking over its stale lock)');
+      sleepSync(2);
     }
   }
+}
+
+/** Takes the lock of `root` (created if missing); returns the function that releases it. */
+export function lockRunDirectory(root: string): () => void {
+  checkPathLength(root);
+  const created = !existsSync(root);
+  ensureDirectory(root, 'choose another --out, on a writable disk');
+  const file = join(root, RUN_LOCK_FILE);
+  const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  acquire(root, file, owner);
+  held.add(file);
   let released = false;
   const release = (): void => {
     if (released) return;

@@ -1,10 +1,122 @@
 /** Paths inside a run directory (reports/records.ts documents the layout). */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** A run file that cannot be read or written: the message names the file and the fix. */
+export class RunFileError extends Error {
+  override name = 'RunFileError';
+}
 
 /** Model and task ids become folder and file names: keep them to a safe alphabet. */
 export function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+/** The errno in words, since "ENOENT ... mkdir" or a bare "ENOSPC" does not say what to change. */
+function reasonOf(error: unknown): string {
+  const reasons: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'the file system is read-only',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EIO: 'input/output error from the device',
+    ENAMETOOLONG: 'the path is too long (the system allows 4096 bytes in all, 255 per name)',
+  };
+  const code = errnoCode(error);
+  const message = (error as Error).message;
+  return code !== undefined && reasons[code] !== undefined ? `${reasons[code]}; ${message}` : message;
+}
+
+/** What to do about a failed write: space for a full disk, permissions for a read-only one. */
+function remedyOf(error: unknown): string {
+  const code = errnoCode(error);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'free space';
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'make it writable (or copy the run directory to a writable disk)';
+  return 'fix the cause above';
+}
+
+/**
+ * The error for a write into a run directory that failed. What was written before is on disk
+ * (JSONL batches are flushed, whole files are replaced by rename), so the run continues with
+ * --resume; only before manifest.json exists is there nothing to resume.
+ */
+export function writeFailure(file: string, error: unknown, root?: string): RunFileError {
+  const started = root === undefined || existsSync(join(root, 'manifest.json'));
+  const next = started
+    ? 'the records written so far are kept; ' + remedyOf(error) + ', then continue with `vlbench run ... --resume` on the same --out'
+    : remedyOf(error) + ', then run the same command again (the run had not started writing)';
+  return new RunFileError(`${file}: could not write it (${reasonOf(error)}): ${next}`);
+}
+
+/**
+ * `mkdir -p` that names the directory that could not be made and why. Node's recursive mkdir
+ * reports ENOENT for the deepest path when a parent is read-only, hiding the real cause, and a
+ * bare ENOTDIR when a parent is a file.
+ *
+ * @param fix what the user should do, appended to the message
+ * @param mkdir injected by tests to simulate EROFS/EACCES, which chmod cannot produce as root
+ */
+export function ensureDirectory(dir: string, fix: string, mkdir: (path: string) => void = (path) => mkdirSync(path)): void {
+  const missing: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(current).isDirectory();
+    } catch (error) {
+      const code = errnoCode(error);
+      // ENOTDIR: some ancestor is a file; found (and named) further up.
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(current) !== current) {
+        missing.unshift(current);
+        continue;
+      }
+      throw new RunFileError(`cannot create directory ${dir}: ${current} cannot be read (${reasonOf(error)}): ${fix}`);
+    }
+    if (!isDirectory) throw new RunFileError(`cannot create directory ${dir}: ${current} is a file, not a directory (move it away to use this path): ${fix}`);
+    break;
+  }
+  for (const path of missing) {
+    try {
+      mkdir(path);
+    } catch (error) {
+      // Another process made it in the meantime (two shards sharing a parent).
+      if (errnoCode(error) === 'EEXIST' && statSync(path).isDirectory()) continue;
+      throw new RunFileError(`cannot create directory ${path}${path === resolve(dir) ? '' : ` (for ${dir})`} in ${dirname(path)}: ${reasonOf(error)}: ${fix}`);
+    }
+  }
+}
+
+/**
+ * What to do with a damaged file, by its place in the run directory: each says what --resume
+ * does once the file is removed, since that differs (a lost manifest cannot be recomputed, a
+ * lost completion marker costs nothing).
+ */
+export function damagedFileFix(file: string): string {
+  const name = basename(file);
+  const model = basename(dirname(file));
+  const kind = basename(dirname(dirname(file)));
+  const task = name.replace(/\.complete\.json$|\.jsonl$/, '');
+  if (name === 'manifest.json') return 'restore it from a copy of the run directory; --resume cannot continue a run without it, so otherwise start a fresh --out';
+  if (name === 'scores.json' || name === 'timings.json') return 'remove it: `vlbench run ... --resume` on this --out writes it again from the predictions';
+  if (kind === 'progress' && name.endsWith('.complete.json')) {
+    return `remove it: --resume then goes over the task again and predicts only the samples missing from predictions/${model}/${task}.jsonl`;
+  }
+  if (kind === 'predictions' && name.endsWith('.jsonl')) {
+    return `delete that line (and progress/${model}/${task}.complete.json, if present): --resume then predicts its sample again`;
+  }
+  if (kind === 'progress' && name.endsWith('.jsonl')) return "delete that line: it holds one batch's timings, which timings.json then lacks; predictions are unaffected";
+  if (kind === 'samples' && name.endsWith('.jsonl')) return 'remove the file: --resume scores the task again and writes it anew';
+  return 'restore the file from a copy, or start a fresh --out';
+}
+
+/** The error for a run file that is not valid JSON; `line` is 1-based, for JSONL files. */
+export function damagedFile(file: string, error: unknown, line?: number): RunFileError {
+  const where = line === undefined ? file : `${file}:${line}`;
+  return new RunFileError(`${where}: not valid JSON (${(error as Error).message}). The file is corrupt: it was damaged after vlbench wrote it; ${damagedFileFix(file)}`);
 }
 
 export class RunDirectory {
@@ -39,22 +151,38 @@ export class RunDirectory {
   }
 
   readJson<T>(file: string): T {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    const text = readFileSync(file, 'utf8');
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw damagedFile(file, error);
+    }
   }
 
   /** Writes whole-file JSON atomically (temp file + rename), so a kill never leaves half a file. */
   writeJson(file: string, value: unknown): void {
-    mkdirSync(this.root, { recursive: true });
-    const temp = `${file}.tmp-${process.pid}`;
-    writeFileSync(temp, JSON.stringify(value, null, 2) + '\n');
-    renameSync(temp, file);
+    this.replace(file, JSON.stringify(value, null, 2) + '\n');
   }
 
   /** Rewrites a JSONL file whole (per-sample scores are recomputed, not appended). */
   writeJsonl(file: string, records: readonly unknown[]): void {
-    mkdirSync(join(file, '..'), { recursive: true });
+    this.replace(file, records.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+
+  private replace(file: string, text: string): void {
+    ensureDirectory(dirname(file), 'the records written so far are kept; fix that, then continue with `vlbench run ... --resume` on the same --out');
     const temp = `${file}.tmp-${process.pid}`;
-    writeFileSync(temp, records.map((r) => JSON.stringify(r) + '\n').join(''));
-    renameSync(temp, file);
+    try {
+      writeFileSync(temp, text);
+      renameSync(temp, file);
+    } catch (error) {
+      try {
+        // A full disk would otherwise keep the partial temp file, taking space from the resume.
+        rmSync(temp, { force: true });
+      } catch {
+        // The write error is the one to report.
+      }
+      throw writeFailure(file, error, this.root);
+    }
   }
 }
