@@ -34,3 +34,22 @@ export function throwsWith(fn: () => unknown, check: (e: unknown) => boolean, pa
   }
   assert.unreachable('expected an error');
 }
+
+/** The error `promise` rejects with, of any kind; fails the test when it resolves. */
+export async function rejects(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => assert.unreachable('expected a rejection') as never,
+    (error: unknown) => error as Error,
+  );
+}
+
+/** The error `action` throws, of any kind; fails the test when nothing is thrown. */
+export function thrown(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  assert.unreachable('expected an error');
+  return new Error('unreachable');
+}

@@ -13,24 +13,7 @@ import { JsonlAppender, readJsonl } from '../../../runners/run/jsonl.js';
 import { completionFile } from '../../../runners/run/run-task.js';
 import { RunDirectory, RunFileError } from '../../../runners/run/run-dir.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
-
-async function rejects(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-function thrown(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+import { rejects, thrown } from '../helpers/thrown.js';
 
 function predictionsFile(model: string, task: string): string {
   return join(tempDir('damaged'), 'run', 'predictions', model, `${task}.jsonl`);

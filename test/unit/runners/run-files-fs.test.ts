@@ -17,15 +17,7 @@ import { lockRunDirectory } from '../../../runners/run/lock.js';
 import { ensureDirectory, RunDirectory, RunFileError } from '../../../runners/run/run-dir.js';
 import { UsageError } from '../../../runners/errors.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
-
-function thrown(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../helpers/thrown.js';
 
 function errno(code: string, syscall: string, path: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: simulated, ${syscall} '${path}'`), { code, syscall, path });

@@ -17,15 +17,7 @@ import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { predictionKey } from '../../../reports/records.js';
 import { UsageError } from '../../../runners/errors.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
-
-async function rejects(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejects } from '../helpers/thrown.js';
 
 test('two runs started at once on one --out: one runs, the other is refused, no sample is written twice', async () => {
   const out = join(tempDir('lock'), 'run');
