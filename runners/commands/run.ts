@@ -84,7 +84,8 @@ export function report(result: RunResult, continueWith: ContinueHint = RUN_CONTI
   if (result.scores !== null) process.stdout.write(scoresTable(result.scores, dir.readJson<TimingsFile>(dir.timings)) + '\n');
   process.stdout.write(`\nrun written to ${result.dir}\n`);
   const results = result.scores?.results ?? [];
-  const allFailed = results.filter((r) => r.counts.scored === 0 && r.counts.failed > 0);
+  // A test split's predictions are written unscored (no references): those are not failures.
+  const allFailed = results.filter((r) => r.counts.scored === 0 && r.counts.failed > 0 && (r.counts.unannotated ?? 0) === 0);
   for (const r of allFailed) {
     process.stderr.write(`vlbench run: ${r.model} / ${r.task}: every sample failed (${r.counts.failed}); nothing was measured. The reasons are in ${dir.predictions(r.model, r.task)}\n`);
   }

@@ -139,4 +139,22 @@ test('a preparation failure names the media path once, whether or not the error 
   assert.is(preparationFailure('/data/a.wav', new Error('16 kHz expected')), 'cannot prepare /data/a.wav: 16 kHz expected');
 });
 
+test('a test split (no references) with one unreadable image is not "every sample failed": exit 0', async () => {
+  const root = tempDir('testsplit');
+  const images = join(dirname(FIXTURE_SUITE), 'data/images');
+  // The official COCO layout of a test split: images listed, no annotations.
+  writeFileSync(join(root, 'test.json'), JSON.stringify({ images: [
+    { id: 1, file_name: 'img01.png' }, { id: 2, file_name: 'img02.png' }, { id: 3, file_name: 'corrupt.png' },
+  ], annotations: [] }));
+  const suite = join(root, 'test.suite.json');
+  writeFileSync(suite, JSON.stringify({ name: 'test-split', models: ['double-blip'], tasks: [{ kind: 'captioning', id: 'cap', metrics: ['CIDEr'], dataset: { loader: 'coco-captions', files: { annotations: join(root, 'test.json') }, mediaRoot: images } }] }));
+  const out = join(root, 'run');
+  const printed: string[] = [];
+  const code = await quietly(() => createRunCommand({ loadModel: loadDouble, registeredModels: doubleModels }).run([suite, '--out', out]), printed);
+  const counts = new RunDirectory(out).readJson<ScoresFile>(new RunDirectory(out).scores).results[0]!.counts;
+  assert.equal(counts, { requested: 3, scored: 0, failed: 1, unannotated: 2 });
+  assert.is(code, EXIT.ok, printed.join(''));
+  assert.not.match(printed.join(''), /every sample failed/);
+});
+
 test.run();
