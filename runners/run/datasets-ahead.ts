@@ -9,7 +9,8 @@ import { DATASET_LOADERS } from '../../datasets/registry.js';
 import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import { PlanError } from './plan.js';
 import type { SuiteProblem } from '../../suites/messages.js';
-import type { SampleFailure } from '../../datasets/samples.js';
+import { existsSync } from 'node:fs';
+import type { Sample, SampleFailure } from '../../datasets/samples.js';
 
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
@@ -31,6 +32,15 @@ interface TaskDataCheck {
   readonly samples: number;
 }
 
+/**
+ * The retrieval loaders leave media to the gallery (a missing image shrinks it and fails its
+ * queries, runners/tasks/retrieval-gallery.ts); here it counts as the failure it will be.
+ */
+function missingGalleryImage(item: Sample): SampleFailure | null {
+  if (item.kind !== 'retrieval' || existsSync(item.media.path)) return null;
+  return { kind: 'failure', id: item.id, reason: `image file not found: ${item.media.path}`, source: item.source };
+}
+
 async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[]): Promise<TaskDataCheck> {
   const loader = DATASET_LOADERS.get(task.dataset.loader);
   // An unknown loader is a schema problem, reported by the suite checks.
@@ -38,10 +48,14 @@ async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[]): 
   let samples = 0;
   let failures = 0;
   let first: SampleFailure | null = null;
+  // The records the task takes: its limit counts failed records too (runners/run/samples.ts).
+  let taken = 0;
   try {
     for await (const item of loader.load({ files: task.dataset.files, mediaRoot: task.dataset.mediaRoot ?? '', options: task.dataset.options ?? {} })) {
-      if (item.kind !== 'failure') samples++;
-      else if (failures++ === 0) first = item;
+      if (task.limit !== undefined && taken++ >= task.limit) break;
+      const failed = item.kind === 'failure' ? item : missingGalleryImage(item);
+      if (failed === null) samples++;
+      else if (failures++ === 0) first = failed;
     }
   } catch (error) {
     return { problem: { at: 'dataset', message: (error as Error).message }, failed: null, samples };
@@ -72,7 +86,7 @@ export function kTestFix(images: number): string {
  */
 function kTestProblem(task: ResolvedTask, samples: number, kTests: readonly PairKTest[]): { at: string; message: string } | null {
   if (task.kind !== 'retrieval') return null;
-  const images = Math.min(samples, task.limit ?? samples);
+  const images = samples;
   const fix = kTestFix(images);
   if (task.kTest !== undefined) {
     return task.kTest <= images ? null : { at: 'kTest', message: `kTest ${task.kTest} is more than the ${images} images of the gallery; ${fix}` };

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { validateCommand } from '../../../runners/commands/validate.js';
 import { EXIT } from '../../../runners/exit-codes.js';
@@ -96,6 +96,39 @@ test('validate notes the records that will fail in a task that still has samples
   const validated = await validateOutput(forValidate(file, root));
   assert.is(validated.code, EXIT.ok, validated.text);
   assert.match(validated.text, /\n {2}note: task captioning: 1 of \d+ records fail and will be recorded as failed samples; the first: image file not found: .*nowhere\/b\.png/);
+});
+
+test('the checks count only the records within the task limit', async () => {
+  const good = JSON.parse(readFileSync(join(dirname(FIXTURE_SUITE), 'data/captions.json'), 'utf8')) as unknown[];
+  const broken = [{ image: 'nowhere/a.png', caption: ['a'] }, { image: 'nowhere/b.png', caption: ['b'] }];
+  const withLimit = (annotations: unknown[], limit: number): { file: string; root: string } => {
+    const made = suiteWithLastTaskData(JSON.stringify(annotations));
+    const suite = JSON.parse(readFileSync(made.file, 'utf8')) as Json;
+    suite.tasks[1].limit = limit;
+    writeFileSync(made.file, JSON.stringify(suite));
+    return made;
+  };
+  // Every record the task takes fails, though later ones would load: stopped.
+  const first = withLimit([...broken, ...good], 2);
+  assert.match((await validateOutput(forValidate(first.file, first.root))).text, /task captioning: every one of the 2 records the 'karpathy-caption' loader read fails/);
+  // A broken record past the limit is never taken: no note.
+  const past = withLimit([...good, ...broken], good.length);
+  const validated = await validateOutput(forValidate(past.file, past.root));
+  assert.is(validated.code, EXIT.ok, validated.text);
+  assert.not.match(validated.text, /note:/);
+});
+
+test('a retrieval gallery whose every image is missing stops validate', async () => {
+  const { file, root } = suiteWithLastTaskData('[]');
+  const suite = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  const retrieval = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')).tasks.find((t: Json) => t.id === 'retrieval');
+  retrieval.dataset.mediaRoot = join(root, 'no-images');
+  mkdirSync(retrieval.dataset.mediaRoot);
+  suite.tasks = [retrieval];
+  writeFileSync(file, JSON.stringify(suite));
+  const validated = await validateOutput(forValidate(file, root));
+  assert.is(validated.code, EXIT.harnessError, validated.text);
+  assert.match(validated.text, /tasks\/0\/dataset: task retrieval: every one of the \d+ records the 'karpathy-retrieval' loader read fails, so the task would score nothing; the first: image file not found: .*no-images/);
 });
 
 test.run();
