@@ -44,7 +44,7 @@ export interface RunManifest {
    * that a resume by other code (another commit, or edits not committed) is refused; absent in
    * manifests written before 2026-11-28.
    */
-  readonly vlbench: { readonly version: string; readonly gitCommit: string | null; readonly codeSha256?: string };
+  readonly vlbench: { readonly version: string; readonly gitCommit: string | null; readonly codeSha256?: string; readonly codeFiles?: Readonly<Record<string, string>> };
   readonly suites: readonly {
     readonly name: string;
     readonly file: string;
@@ -81,6 +81,8 @@ export interface RunManifest {
   }[];
   readonly environment: {
     readonly onnxruntime: string;
+    /** Installed version of each runtime dependency (absent before 2026-11-28). */
+    readonly packages?: Readonly<Record<string, string>>;
     readonly node: string;
     readonly platform: string;
     readonly cpu: string;

@@ -20,7 +20,8 @@ function quiet(command: string, args: readonly string[]): string | null {
 
 export function vlbenchVersion(): RunManifest['vlbench'] {
   const pkg = JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string };
-  return { version: pkg.version, gitCommit: quiet('git', ['rev-parse', 'HEAD']), codeSha256: codeSha256() };
+  const files = codeFileDigests();
+  return { version: pkg.version, gitCommit: quiet('git', ['rev-parse', 'HEAD']), codeSha256: codeSha256(files), codeFiles: files };
 }
 
 /** The folders whose code computes predictions and scores, and the lock file that pins the libraries they call. */
@@ -38,16 +39,41 @@ function codeFiles(folder: string): string[] {
   });
 }
 
-/**
- * sha256 over vlbench's code files (path and content, in path order) and package-lock.json. A
- * git commit misses edits not committed and is absent in an npm install; this is neither.
- */
-export function codeSha256(): string {
+/** sha256 of each of vlbench's code files and package-lock.json, by path relative to the package, in path order. */
+export function codeFileDigests(): Record<string, string> {
   const root = fileURLToPath(packageRoot);
   const files = [...CODE_FOLDERS.flatMap((folder) => codeFiles(join(root, folder))), join(root, 'package-lock.json')].filter((f) => existsSync(f));
+  const relativePaths = files.map((f) => relative(root, f)).sort();
+  return Object.fromEntries(relativePaths.map((file) => [file, createHash('sha256').update(readFileSync(join(root, file))).digest('hex')]));
+}
+
+/**
+ * One digest of the code (path and content of every file): a git commit misses edits not
+ * committed and is absent in an npm install; this is neither.
+ */
+export function codeSha256(files: Readonly<Record<string, string>> = codeFileDigests()): string {
   const hash = createHash('sha256');
-  for (const file of files.map((f) => relative(root, f)).sort()) hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+  for (const [file, digest] of Object.entries(files)) hash.update(`${file}\0${digest}\0`);
   return hash.digest('hex');
+}
+
+/** The files that differ between two code-file digest maps (changed, added or removed), in path order. */
+export function changedCodeFiles(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(now)])].sort().filter((file) => before[file] !== now[file]);
+}
+
+/**
+ * The installed version of each runtime dependency (package.json "dependencies"): onnxruntime-node
+ * runs the graphs, but image decoding (sharp) and tokenizers (@huggingface/tokenizers) decide
+ * predictions too, and `npm install x@y --no-save` changes one without touching the lock file.
+ */
+export function runtimePackages(): Record<string, string> {
+  const root = fileURLToPath(packageRoot);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  return Object.fromEntries(Object.keys(pkg.dependencies ?? {}).sort().map((name) => {
+    const file = join(root, 'node_modules', name, 'package.json');
+    return [name, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'not installed'];
+  }));
 }
 
 export function onnxruntimeVersion(): string {
@@ -64,6 +90,7 @@ export function describeEnvironment(): RunManifest['environment'] {
   const cores = cpus();
   return {
     onnxruntime: onnxruntimeVersion(),
+    packages: runtimePackages(),
     node: process.version,
     platform: `${platform()} ${release()} ${arch()}`,
     cpu: `${cores[0]?.model.trim() ?? 'unknown CPU'} x ${cores.length}`,

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
-import { codeSha256, describeEnvironment, onnxruntimeVersion, vlbenchVersion } from './environment.js';
+import { changedCodeFiles, describeEnvironment, onnxruntimeVersion, runtimePackages, vlbenchVersion } from './environment.js';
 import { rankedAnswerList, type RunPlan, type TaskPlan } from './plan.js';
 
 export class ResumeMismatchError extends Error {
@@ -148,15 +148,23 @@ export function checkResumableSession(dir: string, previous: RunManifest, verify
  * manifest, which records one version, would be false for half the samples.
  */
 function checkSameCode(dir: string, previous: RunManifest): void {
-  const code = codeSha256();
-  if (previous.vlbench.codeSha256 !== code) {
-    const commits = `${previous.vlbench.gitCommit ?? 'no git commit recorded'} then, ${vlbenchVersion().gitCommit ?? 'no git commit'} now`;
-    const what = previous.vlbench.codeSha256 === undefined ? 'was written by a vlbench that did not record its code digest' : `was made by other vlbench code than this (${commits}; the code digest covers edits not committed too)`;
+  const now = vlbenchVersion();
+  if (previous.vlbench.codeSha256 !== now.codeSha256) {
+    const files = changedCodeFiles(previous.vlbench.codeFiles ?? {}, now.codeFiles ?? {});
+    const which = previous.vlbench.codeFiles === undefined ? '' : `; files that differ: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
+    const commits = `${previous.vlbench.gitCommit ?? 'no git commit recorded'} then, ${now.gitCommit ?? 'no git commit'} now`;
+    const what = previous.vlbench.codeSha256 === undefined ? 'was written by a vlbench that did not record its code digest' : `was made by other vlbench code than this (${commits}; the code digest covers edits not committed too${which})`;
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the run ${what}, and its predictions would mix two versions; finish it with the code that started it, or start a new run with a different --out`);
   }
   const runtime = onnxruntimeVersion();
   if (previous.environment.onnxruntime !== runtime) {
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the run started on onnxruntime-node ${previous.environment.onnxruntime} and would continue on ${runtime}; install ${previous.environment.onnxruntime} to finish it, or start a new run with a different --out`);
+  }
+  const packages = runtimePackages();
+  const differ = Object.keys({ ...previous.environment.packages, ...packages }).filter((name) => previous.environment.packages !== undefined && previous.environment.packages[name] !== packages[name]);
+  if (differ.length > 0) {
+    const list = differ.map((name) => `${name} ${previous.environment.packages?.[name] ?? '(none)'} -> ${packages[name] ?? '(none)'}`).join(', ');
+    throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: installed packages differ from the run's (${list}), and its predictions would mix two versions; install the run's versions to finish it (npm ci restores the lock file's), or start a new run with a different --out`);
   }
 }
 
@@ -171,7 +179,7 @@ export function checkSameProviders(dir: string, previous: RunManifest, current: 
 }
 
 /** Identity parts named in the singular (the others are plural nouns: suites, models, settings, ...). */
-const SINGULAR_PARTS: ReadonlySet<string> = new Set(['limit', 'shard', 'vlbench code']);
+const SINGULAR_PARTS: ReadonlySet<string> = new Set(['limit', 'shard', 'vlbench code', 'onnxruntime-node version']);
 
 /** "the limit differs", "the suites and settings differ", "the models, datasets and limit differ". */
 export function theyDiffer(parts: readonly string[]): string {

@@ -33,7 +33,10 @@ function withoutRoots<T>(value: T): T {
 /** The parts of the experiment the two shards disagree on (the shard index aside), as resume names them. */
 function experimentDifferences(a: RunManifest, b: RunManifest): string[] {
   // Shards of one run come from one version of vlbench, as a resumed run must (manifest.ts).
-  const pick = (m: RunManifest): Record<string, string> => ({ ...experimentIdentity(withoutRoots(m)), shard: '', 'shard counts': String(m.shard?.count ?? null), 'vlbench code': String(m.vlbench.codeSha256 ?? null) });
+  const pick = (m: RunManifest): Record<string, string> => ({
+    ...experimentIdentity(withoutRoots(m)), shard: '', 'shard counts': String(m.shard?.count ?? null),
+    'vlbench code': String(m.vlbench.codeSha256 ?? null), 'onnxruntime-node version': m.environment.onnxruntime, 'package versions': JSON.stringify(m.environment.packages ?? null),
+  });
   const [x, y] = [pick(a), pick(b)];
   return Object.keys(x).filter((key) => x[key] !== y[key]);
 }

@@ -29,7 +29,7 @@ async function refusedResume(out: string, cause: RegExp): Promise<void> {
     () => assert.unreachable('resumed'),
     (error: Error) => {
       assert.instance(error, ResumeMismatchError);
-      assert.match(error.message, cause);
+      assert.match(error.message, cause, error.message);
     },
   );
   assert.is(loads, 0, 'refused before any model loads');
@@ -38,12 +38,19 @@ async function refusedResume(out: string, cause: RegExp): Promise<void> {
 test('the manifest records the code digest, and a resume by other code or another onnxruntime-node is refused', async () => {
   const { dir: out } = await runDouble({ ...SMALL, limit: 2 });
   assert.is(new RunDirectory(out).readJson<RunManifest>(new RunDirectory(out).manifest).vlbench.codeSha256, codeSha256());
-  editManifest(out, (m) => ({ ...m, vlbench: { ...m.vlbench, gitCommit: 'abc123', codeSha256: '0'.repeat(64) } }));
-  await refusedResume(out, /cannot resume: the run was made by other vlbench code than this \(abc123 then, .* now; the code digest covers edits not committed too\), and its predictions would mix two versions; finish it with the code that started it, or start a new run with a different --out$/);
+  const recorded = new RunDirectory(out).readJson<RunManifest>(new RunDirectory(out).manifest);
+  // As if runners/run/scoring.ts had been edited and a file added since the run started.
+  const edited = { ...recorded.vlbench.codeFiles, 'runners/run/scoring.ts': '0'.repeat(64), 'runners/run/new-file.ts': '1'.repeat(64) };
+  editManifest(out, (m) => ({ ...m, vlbench: { ...m.vlbench, gitCommit: 'abc123', codeSha256: codeSha256(edited), codeFiles: edited } }));
+  await refusedResume(out, /cannot resume: the run was made by other vlbench code than this \(abc123 then, .* now; the code digest covers edits not committed too; files that differ: runners\/run\/new-file\.ts, runners\/run\/scoring\.ts\), and its predictions would mix two versions; finish it with the code that started it, or start a new run with a different --out$/);
   editManifest(out, (m) => ({ ...m, vlbench: { version: m.vlbench.version, gitCommit: null } }));
   await refusedResume(out, /the run was written by a vlbench that did not record its code digest/);
-  editManifest(out, (m) => ({ ...m, vlbench: { ...m.vlbench, codeSha256: codeSha256() }, environment: { ...m.environment, onnxruntime: '1.0.0' } }));
+  editManifest(out, (m) => ({ ...m, vlbench: recorded.vlbench, environment: { ...m.environment, onnxruntime: '1.0.0' } }));
   await refusedResume(out, /the run started on onnxruntime-node 1\.0\.0 and would continue on \S+; install 1\.0\.0 to finish it/);
+  editManifest(out, (m) => ({ ...m, environment: { ...recorded.environment, packages: { ...recorded.environment.packages, sharp: '0.1.0' } } }));
+  await refusedResume(out, /cannot resume: installed packages differ from the run's \(sharp 0\.1\.0 -> \S+\), .*\(npm ci restores the lock file's\)/);
+  editManifest(out, (m) => ({ ...m, environment: recorded.environment }));
+  await runDouble({ ...SMALL, limit: 2, out, resume: true });
 });
 
 test('a changed tokenizer file is refused on resume, named, before any model loads', async () => {
@@ -71,11 +78,14 @@ test('a changed tokenizer file is refused on resume, named, before any model loa
   assert.is(loads, 0);
 });
 
-test('shards made by other vlbench code are not merged', async () => {
+test('shards made by other vlbench code or another onnxruntime-node are not merged', async () => {
   const a = await runDouble({ ...SMALL, shard: { index: 0, count: 2 } });
   const b = await runDouble({ ...SMALL, shard: { index: 1, count: 2 } });
   editManifest(b.dir, (m) => ({ ...m, vlbench: { ...m.vlbench, codeSha256: '0'.repeat(64) } }));
   assert.throws(() => mergeRuns([a.dir, b.dir], join(tempDir('merge-code'), 'm')), (e: Error) => e instanceof MergeError && e.message === `${b.dir}: the vlbench code differs from ${a.dir}'s; only shards of one run can be merged`);
+  const c = await runDouble({ ...SMALL, shard: { index: 1, count: 2 } });
+  editManifest(c.dir, (m) => ({ ...m, environment: { ...m.environment, onnxruntime: '1.0.0', packages: { ...m.environment.packages, 'onnxruntime-node': '1.0.0' } } }));
+  assert.throws(() => mergeRuns([a.dir, c.dir], join(tempDir('merge-ort'), 'm')), (e: Error) => e instanceof MergeError && e.message === `${c.dir}: the onnxruntime-node version and package versions differ from ${a.dir}'s; only shards of one run can be merged`);
 });
 
 test.run();
