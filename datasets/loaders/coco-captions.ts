@@ -20,9 +20,16 @@ export interface CocoImageSelection {
   readonly category: (image: Record<string, unknown>) => string | null;
 }
 
-/** Whether a JSON document has the COCO captions layout, so other loaders can name it. */
+/**
+ * Whether a JSON document has the COCO layout, so other loaders can name it: images with
+ * annotations (captions_val2014.json), or a test split's image list alone (image_info_test2014.json:
+ * images with `file_name`, where a Karpathy split file's have `filename` and `sentences`).
+ */
 export function isCocoCaptionsDocument(document: unknown): boolean {
-  return isRecord(document) && Array.isArray(document.images) && Array.isArray(document.annotations);
+  if (!isRecord(document) || !Array.isArray(document.images)) return false;
+  if (Array.isArray(document.annotations)) return true;
+  const first: unknown = document.images[0];
+  return isRecord(first) && 'file_name' in first && !('sentences' in first);
 }
 
 export async function* loadCocoStyleCaptions(input: LoaderInput, file: string, selection: CocoImageSelection): AsyncGenerator<LoaderItem> {

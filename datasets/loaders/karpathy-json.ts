@@ -119,7 +119,7 @@ function walkLayout(document: unknown, file: string, mediaKey: string, split: st
     return walk(document, file, mediaKey);
   }
   if (isCocoCaptionsDocument(document)) {
-    throw new DatasetError(`${file} /: this is an official COCO captions file ("images" + "annotations", as captions_val2014.json or NoCaps ship), not the LAVIS/Karpathy layout: caption it with loader 'coco-captions' ('nocaps' for NoCaps); the Karpathy test split LAVIS evaluates is LAVIS's coco_karpathy_test.json, or dataset_coco.json with options.split 'test'`);
+    throw new DatasetError(`${file} /: this is an official COCO file ("images" with "file_name", as captions_val2014.json, image_info_test2014.json or NoCaps ship), not the LAVIS/Karpathy layout. For captioning, read it with loader 'coco-captions' ('nocaps' for NoCaps); for retrieval, and for the Karpathy test split LAVIS evaluates, use LAVIS's coco_karpathy_test.json, or dataset_coco.json with options.split 'test'`);
   }
   if (mediaKey === 'image' && isKarpathySplitFile(document)) {
     const result: Walk = { entries: [], images: new Map() };

@@ -5,6 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DATASET_LOADERS } from '../../../datasets/registry.js';
 import type { LoaderItem } from '../../../datasets/samples.js';
@@ -63,7 +65,17 @@ test('karpathy-caption names the coco-captions loader for an official COCO capti
     await collect('karpathy-caption', 'coco-karpathy', { annotations: 'captions_val2014.json' }, 'images');
     assert.unreachable('should have failed');
   } catch (error) {
-    assert.match((error as Error).message, /captions_val2014\.json \/: this is an official COCO captions file .* loader 'coco-captions'/);
+    assert.match((error as Error).message, /captions_val2014\.json \/: this is an official COCO file .* For captioning, read it with loader 'coco-captions' .*; for retrieval, .* coco_karpathy_test\.json/);
+  }
+  // A test split's image list (no annotations) is the same layout, not a Karpathy split file.
+  const root = mkdtempSync(join(tmpdir(), 'vlbench-coco-info-'));
+  writeFileSync(join(root, 'image_info_test2014.json'), JSON.stringify({ info: {}, images: [{ id: 1, file_name: 'COCO_test2014_000000000001.jpg' }], categories: [] }));
+  const found = DATASET_LOADERS.get('karpathy-retrieval')!;
+  try {
+    for await (const item of found.load({ files: { annotations: join(root, 'image_info_test2014.json') }, mediaRoot: root, options: {} })) void item;
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.match((error as Error).message, /image_info_test2014\.json \/: this is an official COCO file/);
   }
 });
 
