@@ -12,7 +12,6 @@ import type { SuiteProblem } from '../../suites/messages.js';
 import { UsageError } from '../errors.js';
 import { loadRunSuites, selectModelRefs } from '../run/execute.js';
 import { PlanError, planModelFromManifest, planTasks, rankedAnswerList, type PlanModel, type TaskPlan } from '../run/plan.js';
-import type { KTestsOf } from '../run/datasets-ahead.js';
 
 /**
  * `--models`: only these, selected as `vlbench run` selects them (a `${data.NAME}` model also by
@@ -66,15 +65,6 @@ export function planManifests(suites: readonly LoadedSuite[], options: ManifestP
 
 export function planFromManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): SuiteProblem[] {
   return planManifests(suites, options).problems;
-}
-
-/** Each retrieval pair's kTest as planned (for the data checks, which know the gallery's size). */
-export function plannedKTests(tasks: readonly TaskPlan[]): KTestsOf {
-  return (suiteFile, taskId) => {
-    const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
-    return [...(task?.perModel ?? [])].flatMap(([model, pair]) =>
-      pair.applicable && pair.settings.kind === 'retrieval' ? [{ model, kTest: pair.settings.kTest, source: pair.record.kTest?.source ?? 'default' }] : []);
-  };
 }
 
 /** A VQA task's answer list must exist where a model ranks with it (and need not otherwise). */

@@ -5,8 +5,8 @@ import { UsageError } from '../errors.js';
 import { loadSuite, type LoadedSuite } from '../../suites/load.js';
 import { renderProblem, SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import type { Command } from './command.js';
-import { checkDataNames, planManifests, plannedKTests } from './validate-suites.js';
-import { datasetChecks } from '../run/datasets-ahead.js';
+import { checkDataNames, planManifests } from './validate-suites.js';
+import { datasetChecks, plannedScope } from '../run/datasets-ahead.js';
 
 const HELP = `Usage: vlbench validate SUITE... [--data NAME=PATH]... [--no-files]
 
@@ -44,7 +44,7 @@ export const validateCommand: Command = {
     // Plan the suites that loaded (together, as one run would), even when another did not.
     const suites = loaded.filter((s): s is LoadedSuite => s !== undefined);
     const planned = planManifests(suites, { only: null, manifestProblems: true, checkFiles: !values['no-files'] });
-    const checked = values['no-files'] ? { problems: [], notes: [] } : await datasetChecks(suites, plannedKTests(planned.tasks));
+    const checked = values['no-files'] ? { problems: [], notes: [] } : await datasetChecks(suites, plannedScope(planned.tasks));
     const problems = [...planned.problems, ...checked.problems];
     loaded.forEach((suite, i) => {
       if (suite === undefined || loaded.findIndex((s) => s?.file === suite.file) < i) return;

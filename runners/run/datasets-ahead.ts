@@ -7,7 +7,7 @@
  */
 import { DATASET_LOADERS } from '../../datasets/registry.js';
 import { isSelected, type LoadedSuite } from '../../suites/load.js';
-import { PlanError } from './plan.js';
+import { PlanError, type TaskPlan } from './plan.js';
 import type { SuiteProblem } from '../../suites/messages.js';
 import { existsSync } from 'node:fs';
 import type { Sample, SampleFailure } from '../../datasets/samples.js';
@@ -41,18 +41,25 @@ function missingGalleryImage(item: Sample): SampleFailure | null {
   return { kind: 'failure', id: item.id, reason: `image file not found: ${item.media.path}`, source: item.source };
 }
 
-async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[]): Promise<TaskDataCheck> {
+async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], cliLimit: number | null): Promise<TaskDataCheck> {
   const loader = DATASET_LOADERS.get(task.dataset.loader);
   // An unknown loader is a schema problem, reported by the suite checks.
   if (loader === undefined) return { problem: null, failed: null, samples: 0 };
   let samples = 0;
   let failures = 0;
   let first: SampleFailure | null = null;
-  // The records the task takes: its limit counts failed records too (runners/run/samples.ts).
+  // The records the task takes: the smaller limit, which counts failed records too (runners/run/samples.ts).
+  const suiteLimit = task.limit ?? Infinity;
+  const limit = Math.min(suiteLimit, cliLimit ?? Infinity);
   let taken = 0;
+  // Retrieval's kTest is judged against the split's records under the suite's limit, missing images
+  // included, as the task does (retrieval.ts); a --limit below kTest caps kTest in planning instead.
+  let records = 0;
   try {
     for await (const item of loader.load({ files: task.dataset.files, mediaRoot: task.dataset.mediaRoot ?? '', options: task.dataset.options ?? {} })) {
-      if (task.limit !== undefined && taken++ >= task.limit) break;
+      if (taken >= suiteLimit) break;
+      if (item.kind !== 'failure') records++;
+      if (taken++ >= limit) continue;
       const failed = item.kind === 'failure' ? item : missingGalleryImage(item);
       if (failed === null) samples++;
       else if (failures++ === 0) first = failed;
@@ -61,7 +68,7 @@ async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[]): 
     return { problem: { at: 'dataset', message: (error as Error).message }, failed: null, samples };
   }
   const failed = first === null ? null : { count: failures, first };
-  if (samples > 0) return { problem: kTestProblem(task, samples, kTests), failed, samples };
+  if (samples > 0) return { problem: kTestProblem(task, records, kTests), failed, samples };
   if (first !== null) {
     // Every record failing is a layout or location the loader cannot use (a header row the file
     // lacks, a mediaRoot one folder off), not a dataset with a few bad records.
@@ -108,13 +115,39 @@ export interface DatasetNote {
  * The problems of every selected task's data, as suite problems at /tasks/<i>/dataset (or the
  * setting the data contradicts), and notes of the records that will fail as samples.
  */
-export async function datasetChecks(suites: readonly LoadedSuite[], kTestsOf: KTestsOf = () => []): Promise<{ problems: SuiteProblem[]; notes: DatasetNote[] }> {
+/** What planning knows of the tasks: which some selected model runs, their kTests; the run's --limit. */
+export interface DataCheckScope {
+  readonly kTestsOf?: KTestsOf;
+  /** False for a task no selected model can run (image-only models on audio): its data is never read. Unknown: true. */
+  readonly runnable?: (suiteFile: string, taskId: string) => boolean;
+  readonly limit?: number | null;
+}
+
+/** Each retrieval pair's kTest as planned (the data checks know the gallery's size). */
+function plannedKTests(tasks: readonly TaskPlan[]): KTestsOf {
+  return (suiteFile, taskId) => {
+    const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
+    return [...(task?.perModel ?? [])].flatMap(([model, pair]) =>
+      pair.applicable && pair.settings.kind === 'retrieval' ? [{ model, kTest: pair.settings.kTest, source: pair.record.kTest?.source ?? 'default' }] : []);
+  };
+}
+
+/** The scope planning gives: each task's kTests, and whether any selected model runs it. */
+export function plannedScope(tasks: readonly TaskPlan[], limit: number | null = null): DataCheckScope {
+  const runnable = (suiteFile: string, taskId: string): boolean => {
+    const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
+    return task === undefined || [...task.perModel.values()].some((pair) => pair.applicable);
+  };
+  return { kTestsOf: plannedKTests(tasks), runnable, limit };
+}
+
+export async function datasetChecks(suites: readonly LoadedSuite[], scope: DataCheckScope = {}): Promise<{ problems: SuiteProblem[]; notes: DatasetNote[] }> {
   const problems: SuiteProblem[] = [];
   const notes: DatasetNote[] = [];
   for (const suite of suites) {
     for (const [i, task] of suite.resolved.tasks.entries()) {
-      if (!isSelected(suite, task.id)) continue;
-      const { problem, failed, samples } = await checkTaskData(task, kTestsOf(suite.file, task.id));
+      if (!isSelected(suite, task.id) || scope.runnable?.(suite.file, task.id) === false) continue;
+      const { problem, failed, samples } = await checkTaskData(task, scope.kTestsOf?.(suite.file, task.id) ?? [], scope.limit ?? null);
       if (problem !== null) problems.push({ file: suite.file, pointer: `/tasks/${i}/${problem.at}`, message: `task ${task.id}: ${problem.message}` });
       else if (failed !== null) {
         notes.push({ file: suite.file, taskId: task.id, message: `${failed.count} of ${failed.count + samples} records fail and will be recorded as failed samples; the first: ${failureText(failed.first)}` });
@@ -124,11 +157,11 @@ export async function datasetChecks(suites: readonly LoadedSuite[], kTestsOf: KT
   return { problems, notes };
 }
 
-export async function datasetProblems(suites: readonly LoadedSuite[], kTestsOf: KTestsOf = () => []): Promise<SuiteProblem[]> {
-  return (await datasetChecks(suites, kTestsOf)).problems;
+export async function datasetProblems(suites: readonly LoadedSuite[], scope: DataCheckScope = {}): Promise<SuiteProblem[]> {
+  return (await datasetChecks(suites, scope)).problems;
 }
 
-export async function checkDatasetsAhead(suites: readonly LoadedSuite[]): Promise<void> {
-  const problems = await datasetProblems(suites);
+export async function checkDatasetsAhead(suites: readonly LoadedSuite[], scope: DataCheckScope = {}): Promise<void> {
+  const problems = await datasetProblems(suites, scope);
   if (problems.length > 0) throw new PlanError(problems);
 }

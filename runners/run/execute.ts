@@ -16,7 +16,7 @@ import type { Shard } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
-import { checkDatasetsAhead } from './datasets-ahead.js';
+import { checkDatasetsAhead, plannedScope, type DataCheckScope } from './datasets-ahead.js';
 import { reopenFailedSamples } from './retry-failed.js';
 import { reopenPairsWithLostRecords } from './lost-records.js';
 import { buildManifest, checkResumable, checkResumableSession, checkSameProviders, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
@@ -161,7 +161,7 @@ export async function runSuites(options: RunOptions, loaded?: readonly LoadedSui
 }
 
 async function runLocked(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], dir: RunDirectory, options: RunOptions): Promise<RunResult> {
-  await checkDatasetsAhead(suites);
+  await checkDatasetsAhead(suites, preloadScope(suites, refs, options.limit));
   const digest = sha256Once();
   // The run being resumed, read once: every resume check compares against it.
   const previous = options.resume ? dir.readJson<RunManifest>(dir.manifest) : null;
@@ -205,6 +205,23 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     for (const model of models) if (!disposed.has(model)) await model.loaded.adapter.dispose();
     await pool.close();
   }
+}
+
+/**
+ * What the data check may skip, from the model.json files: a task no selected model runs (an
+ * image-only model on audio) is never read, so its data need not be there. A model.json that
+ * cannot be read is left to loading to report, and then every task is checked.
+ */
+function preloadScope(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], limit: number | null): DataCheckScope {
+  const models: ReturnType<typeof planModelFromManifest>[] = [];
+  for (const ref of refs) {
+    try {
+      models.push(planModelFromManifest(ref.reference, ref.manifestPath));
+    } catch {
+      return { limit };
+    }
+  }
+  return plannedScope(planTasks(suites, models, { limit }).tasks, limit);
 }
 
 /**

@@ -12,6 +12,7 @@ import { EXIT } from '../../../runners/exit-codes.js';
 import { PlanError } from '../../../runners/run/plan.js';
 import { FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
+import { bundledModels, loadModel } from '../../../models/load.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -129,6 +130,40 @@ test('a retrieval gallery whose every image is missing stops validate', async ()
   const validated = await validateOutput(forValidate(file, root));
   assert.is(validated.code, EXIT.harnessError, validated.text);
   assert.match(validated.text, /tasks\/0\/dataset: task retrieval: every one of the \d+ records the 'karpathy-retrieval' loader read fails, so the task would score nothing; the first: image file not found: .*no-images/);
+});
+
+test('a task no selected model can run is not read before the run: image models skip missing audio', async () => {
+  const root = tempDir('ahead-audio');
+  const suite = JSON.parse(readFileSync(join(process.cwd(), 'suites/default.suite.json'), 'utf8')) as Json;
+  suite.data = { bundled: join(process.cwd(), 'datasets/bundled') };
+  suite.tasks = suite.tasks.filter((t: Json) => t.id === 'synth-caption' || t.id === 'synth-audiocaps');
+  delete suite.gates;
+  const empty = join(root, 'no-audio');
+  mkdirSync(empty);
+  suite.tasks.find((t: Json) => t.id === 'synth-audiocaps').dataset.mediaRoot = empty;
+  const file = join(root, 'mixed.suite.json');
+  writeFileSync(file, JSON.stringify(suite));
+  const result = await runDouble({ suites: [file], models: ['tiny-blip'], limit: 2, loadModel, registeredModels: bundledModels(), out: join(root, 'run') });
+  assert.is(result.scores!.results.length, 1, 'tiny-blip captioned; the audio task was n/a, not a stop');
+  // With a model that takes audio the same data stops the run, counting the records --limit takes.
+  await runDouble({ suites: [file], models: ['tiny-xinstructblip'], limit: 2, loadModel, registeredModels: bundledModels(), out: join(root, 'run-x') }).then(
+    () => assert.unreachable('ran a task whose every record fails'),
+    (error: Error) => assert.match(error.message, /task synth-audiocaps: every one of the 2 records the 'audiocaps' loader read fails/),
+  );
+});
+
+test('kTest is judged against the split\'s records, missing images included, as the retrieval task judges it', async () => {
+  const { file, root } = suiteWithLastTaskData('[]');
+  const suite = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  const retrieval = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')).tasks.find((t: Json) => t.id === 'retrieval');
+  const images = join(dirname(FIXTURE_SUITE), 'data/images');
+  const annotations = [{ image: 'img01.png', caption: ['a'] }, { image: 'img02.png', caption: ['b'] }, { image: 'missing.png', caption: ['c'] }];
+  writeFileSync(join(root, 'gallery.json'), JSON.stringify(annotations));
+  suite.tasks = [{ ...retrieval, kTest: 3, dataset: { ...retrieval.dataset, files: { annotations: join(root, 'gallery.json') }, mediaRoot: images } }];
+  writeFileSync(file, JSON.stringify(suite));
+  const validated = await validateOutput(forValidate(file, root));
+  assert.is(validated.code, EXIT.ok, validated.text);
+  assert.match(validated.text, /note: task retrieval: 1 of 3 records fail .* image file not found: .*missing\.png/);
 });
 
 test.run();

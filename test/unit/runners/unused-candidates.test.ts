@@ -18,8 +18,8 @@ import { dirname, join } from 'node:path';
 import type { RetrievalCapability } from '../../../models/capabilities.js';
 import { bundledModels, type LoadOptions } from '../../../models/load.js';
 import type { RunManifest } from '../../../reports/records.js';
-import { checkBeforeLoading, planFromManifests, planManifests, plannedKTests } from '../../../runners/commands/validate-suites.js';
-import { datasetProblems } from '../../../runners/run/datasets-ahead.js';
+import { checkBeforeLoading, planFromManifests, planManifests } from '../../../runners/commands/validate-suites.js';
+import { datasetProblems, plannedScope } from '../../../runners/run/datasets-ahead.js';
 import { PlanError, planModelFromManifest, planTasks } from '../../../runners/run/plan.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { loadSuite } from '../../../suites/load.js';
@@ -169,11 +169,11 @@ test('validate finds a family-default kTest the gallery cannot hold, naming each
     loadSuite(write({ models: ['tiny-albef', 'tiny-blip'], tasks: [{ ...retrieval, kTest: undefined }] }), { models: bundledModels() }),
   ];
   const planned = planManifests(suites, { only: null, manifestProblems: true, checkFiles: true });
-  const problems = await datasetProblems(suites, plannedKTests(planned.tasks));
+  const problems = await datasetProblems(suites, plannedScope(planned.tasks));
   assert.equal(problems.map((p) => p.pointer), ['/tasks/0/kTest']);
   assert.match(problems[0]!.message, /^task ret: tiny-albef: kTest 256 \(its model.json\); tiny-blip: kTest 256 \(its model.json\) is more than the 100 images of the gallery; .*set kTest to 100 or less in the task/);
   const capped = [loadSuite(write({ models: ['tiny-albef'], tasks: [{ ...retrieval, kTest: undefined, limit: 50 }] }, 'capped'), { models: bundledModels() })];
-  assert.equal(await datasetProblems(capped, plannedKTests(planManifests(capped, { only: null, manifestProblems: true }).tasks)), []);
+  assert.equal(await datasetProblems(capped, plannedScope(planManifests(capped, { only: null, manifestProblems: true }).tasks)), []);
 });
 
 test('retrieval: the text encoder and the matching head get batchSize rows per call', async () => {
