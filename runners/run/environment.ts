@@ -39,8 +39,19 @@ function codeFiles(folder: string): string[] {
   });
 }
 
-/** sha256 of each of vlbench's code files and package-lock.json, by path relative to the package, in path order. */
+let codeDigests: Record<string, string> | undefined;
+
+/**
+ * sha256 of each of vlbench's code files and package-lock.json, by path relative to the package,
+ * in path order. Read once per process: the manifest and a resume's check both need it, and the
+ * code a process runs does not change under it.
+ */
 export function codeFileDigests(): Record<string, string> {
+  codeDigests ??= readCodeFileDigests();
+  return codeDigests;
+}
+
+function readCodeFileDigests(): Record<string, string> {
   const root = fileURLToPath(packageRoot);
   const files = [...CODE_FOLDERS.flatMap((folder) => codeFiles(join(root, folder))), join(root, 'package-lock.json')].filter((f) => existsSync(f));
   const relativePaths = files.map((f) => relative(root, f)).sort();

@@ -8,7 +8,6 @@ import { SessionPool } from '../../models/onnx/session-pool.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { tokenizerFileDigests, type DeviceRequest, type LoadedModel, type LoadOptions } from '../../models/load.js';
-import { readManifest } from '../../models/manifest.js';
 import { predictionKey, RUN_LOCK_FILE, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
 import { loadSuite, type LoadedSuite } from '../../suites/load.js';
@@ -16,11 +15,11 @@ import type { Shard } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { RunEvent } from './events.js';
 import { readJsonl } from './jsonl.js';
-import { checkDatasetsAhead, plannedScope, type DataCheckScope } from './datasets-ahead.js';
+import { checkDatasetsAhead, plannedScope } from './datasets-ahead.js';
 import { reopenFailedSamples } from './retry-failed.js';
 import { reopenPairsWithLostRecords } from './lost-records.js';
 import { buildManifest, checkResumable, checkResumableSession, checkSameProviders, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
-import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan } from './plan.js';
+import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan, type TaskPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
 import { lockRunDirectory } from './lock.js';
@@ -161,13 +160,14 @@ export async function runSuites(options: RunOptions, loaded?: readonly LoadedSui
 }
 
 async function runLocked(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], dir: RunDirectory, options: RunOptions): Promise<RunResult> {
-  await checkDatasetsAhead(suites, preloadScope(suites, refs, options.limit));
+  const planned = preplan(suites, refs, options.limit);
+  await checkDatasetsAhead(suites, planned === null ? { limit: options.limit } : plannedScope(planned.tasks, options.limit));
   const digest = sha256Once();
   // The run being resumed, read once: every resume check compares against it.
   const previous = options.resume ? dir.readJson<RunManifest>(dir.manifest) : null;
   if (previous) {
     checkResumableSession(dir.root, previous, options.verifyDigests ?? true);
-    await checkResumeBeforeLoading(dir.root, previous, suites, refs, options, digest);
+    if (planned !== null) await checkResumeBeforeLoading(dir.root, previous, suites, planned, options, digest);
   }
   // One pool for the run: models that share a graph file share its session; closed at the end.
   const pool = new SessionPool();
@@ -207,41 +207,39 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
   }
 }
 
+/** The selected models planned from their model.json files, and the tasks planned for them. */
+interface Preplanned {
+  readonly models: readonly ReturnType<typeof planModelFromManifest>[];
+  readonly tasks: readonly TaskPlan[];
+}
+
 /**
- * What the data check may skip, from the model.json files: a task no selected model runs (an
- * image-only model on audio) is never read, so its data need not be there. A model.json that
- * cannot be read is left to loading to report, and then every task is checked.
+ * The plan the checks before loading use: which tasks some selected model runs (the data check
+ * skips the others: an image-only model on audio), and the run's identity for --resume. Null
+ * when a model.json cannot be read: loading reports it, and the checks then judge every task.
  */
-function preloadScope(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], limit: number | null): DataCheckScope {
+function preplan(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], limit: number | null): Preplanned | null {
   const models: ReturnType<typeof planModelFromManifest>[] = [];
   for (const ref of refs) {
     try {
       models.push(planModelFromManifest(ref.reference, ref.manifestPath));
     } catch {
-      return { limit };
+      return null;
     }
   }
-  return plannedScope(planTasks(suites, models, { limit }).tasks, limit);
+  return { models, tasks: planTasks(suites, models, { limit }).tasks };
 }
 
 /**
  * `--resume` refused before any graph loads (minutes for a real checkpoint): the run's identity
  * from the model.json files, all but the resolved settings, which need the loaded adapters and
- * are checked once they are. A model.json that cannot be read is left to loading to report.
+ * are checked once they are.
  */
-async function checkResumeBeforeLoading(root: string, previous: RunManifest, suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], options: RunOptions, digest: (path: string) => Promise<string>): Promise<void> {
-  const models: ReturnType<typeof planModelFromManifest>[] = [];
-  for (const ref of refs) {
-    try {
-      models.push(planModelFromManifest(ref.reference, ref.manifestPath));
-    } catch {
-      return;
-    }
-  }
+async function checkResumeBeforeLoading(root: string, previous: RunManifest, suites: readonly LoadedSuite[], planned: Preplanned, options: RunOptions, digest: (path: string) => Promise<string>): Promise<void> {
   const current: ExperimentFacts = {
     suites: suitesSection(suites),
-    models: await Promise.all(models.map(async (m) => ({ id: m.profile.id, manifestSha256: m.sha256, tokenizers: await tokenizerFileDigests(readManifest(m.manifestPath).manifest, m.manifestPath) }))),
-    tasks: await tasksSection(planTasks(suites, models, { limit: options.limit }).tasks, digest),
+    models: await Promise.all(planned.models.map(async (m) => ({ id: m.profile.id, manifestSha256: m.sha256, tokenizers: await tokenizerFileDigests(m.manifest, m.manifestPath) }))),
+    tasks: await tasksSection(planned.tasks, digest),
     limit: options.limit,
     shard: options.shard,
   };

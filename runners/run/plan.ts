@@ -18,6 +18,7 @@ import { SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import { defaultMetrics, TIMING_MEASURES } from '../../suites/metric-names.js';
 import { pairFindings, taskFindings, type Finding } from '../../suites/pair-checks.js';
 import { readManifest } from '../../models/manifest.js';
+import type { ModelManifest } from '../../models/manifest-types.js';
 import { profileOfAdapter, profileOfManifest, type ModelProfile } from '../../suites/profile.js';
 import type { GateSpec, TaskSpec } from '../../suites/schema/suite.js';
 import { resolveTaskSettings, type CliOverrides, type EffectiveSettings, type ResolvedSetting, type TaskData } from '../../suites/settings.js';
@@ -46,9 +47,9 @@ export interface PlanModel {
  * `vlbench validate` and the checks before loading plan with. Throws the ManifestError of a
  * model.json that cannot be read.
  */
-export function planModelFromManifest(reference: string, manifestPath: string): PlanModel & { readonly sha256: string } {
+export function planModelFromManifest(reference: string, manifestPath: string): PlanModel & { readonly sha256: string; readonly manifest: ModelManifest } {
   const { manifest, sha256 } = readManifest(manifestPath);
-  return { reference, manifestPath, sha256, profile: profileOfManifest(manifest) };
+  return { reference, manifestPath, sha256, manifest, profile: profileOfManifest(manifest) };
 }
 
 export type PairPlan =
