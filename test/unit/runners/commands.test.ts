@@ -15,6 +15,7 @@ import { doubleModels, FIXTURE_SUITE } from './helpers/double-model.js';
 import { UsageError } from '../../../runners/errors.js';
 import type { Command } from '../../../runners/commands/command.js';
 import { tempDir } from './helpers/run-double.js';
+import { rejectedMessage } from '../helpers/thrown.js';
 
 async function capture(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -57,16 +58,7 @@ test('validate plans several suites as one run: a suite given twice, or task ids
   assert.is(shipped.code, 0, shipped.err);
 });
 
-async function usageErrorOf(run: Promise<number>): Promise<string> {
-  try {
-    await run;
-  } catch (error) {
-    assert.instance(error, UsageError);
-    return (error as Error).message;
-  }
-  assert.unreachable('should be a usage error');
-  return '';
-}
+const usageErrorOf = (run: Promise<unknown>): Promise<string> => rejectedMessage(run, UsageError);
 
 test('a --data name no suite declares is a usage error with the declared names, for validate and run', async () => {
   const argv = ['suites/gqa.suite.json', '--no-files', '--data', 'model=/m/model.json', '--data', 'gqa=/data/gqa', '--data', 'gqq=/data/gqa'];

@@ -16,6 +16,7 @@ import { preprocessPointCloud } from '../../../../models/preprocess/pointcloud.j
 import { preparationFailure } from '../../../../runners/tasks/sample-loop.js';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
 import { tinyCopy } from '../onnx/tiny-copy.js';
+import { rejectedMessage } from '../../helpers/thrown.js';
 
 const tempDir = tempDirFactory(test);
 
@@ -30,16 +31,7 @@ function writeNpy(dir: string, name: string, data: Float32Array, shape: number[]
   return path;
 }
 
-async function messageOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.instance(error, PointCloudError);
-    return (error as Error).message;
-  }
-  assert.unreachable('expected a PointCloudError');
-  return '';
-}
+const messageOf = (promise: Promise<unknown>): Promise<string> => rejectedMessage(promise, PointCloudError);
 
 test("ulip: a NaN in a colour column is an error naming the file, point and column; modelnet, which drops it, still reads the cloud", async () => {
   const dir = tempDir(join(tmpdir(), 'vlbench-pc-err-'));
