@@ -55,8 +55,11 @@ export interface RetrievalCapability {
   embedImages(images: readonly PreparedMedia[], ctx: InferenceContext): Promise<ImageEmbedding[]>;
   /** Normalised contrastive text embeddings, texts truncated/padded as the family does (35). */
   embedTexts(texts: readonly string[], ctx: InferenceContext): Promise<Float32Array[]>;
-  /** Contrastive similarity as the family defines it (cosine; BLIP-2: max over queries). */
-  similarity(image: ImageEmbedding, text: Float32Array): number;
+  /**
+   * Contrastive similarity as the family defines it (cosine; BLIP-2: max over queries) of every
+   * image with every text, float32, row-major [images.length x texts.length].
+   */
+  similarities(images: readonly ImageEmbedding[], texts: readonly Float32Array[]): Promise<Float32Array>;
   /** Matching-head score (raw class-1 logit; BLIP-2: mean over queries) for each (image, text) pair. */
   matchScores(pairs: readonly MatchPair[], ctx: InferenceContext): Promise<number[]>;
 }

@@ -12,7 +12,9 @@ import { ManifestError, readManifest } from './manifest.js';
 import type { GraphRole, ModelManifest, TokenizerSpec } from './manifest-types.js';
 import { checkContract, fixedDim } from './onnx/contract-checks.js';
 import { openGraphs, type GraphSession } from './onnx/graphs.js';
+import type { ProviderName } from './onnx/providers.js';
 import { SessionPool } from './onnx/session-pool.js';
+import { SimilarityKernel } from './onnx/similarity-kernel.js';
 import { sha256File } from './onnx/digest.js';
 import { INSERTED_BY_ID, loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
 import type { TextTokenizer } from './tokenizers/types.js';
@@ -30,8 +32,8 @@ export interface LoadOptions {
 
 export interface ProviderReport {
   readonly requested: DeviceRequest;
-  /** The execution provider that actually ran (cpu, cuda, webgpu). */
-  readonly used: string;
+  /** The execution provider that actually ran. */
+  readonly used: ProviderName;
   readonly skipped: readonly { readonly provider: string; readonly reason: string }[];
 }
 
@@ -74,13 +76,15 @@ export async function loadModel(manifestPath: string, options: LoadOptions): Pro
     llm: tokenizerOf(manifest, 'llm', manifest.tokenizers.llm, base, loaded.path),
   };
   const opened = await openGraphs(loaded, { device: options.device, verifyDigests: options.verifyDigests, pool });
+  const similarity = new SimilarityKernel(opened.provider.used);
   try {
     checkContract(loaded.path, manifest, opened.graphs);
     checkLogitsCoverTokenizers(loaded.path, manifest, opened.graphs, tokenizers);
-    const parts = FAMILY_FACTORIES[manifest.family]({ manifest, manifestPath: loaded.path, graphs: opened.graphs, tokenizers });
+    const parts = FAMILY_FACTORIES[manifest.family]({ manifest, manifestPath: loaded.path, graphs: opened.graphs, tokenizers, similarity });
     const adapter: FamilyAdapter = {
       ...parts,
       async dispose() {
+        await similarity.release();
         await opened.release();
         if (ownPool) await pool.close();
       },

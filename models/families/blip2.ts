@@ -32,6 +32,7 @@ export function blip2Adapter(ctx: FamilyContext): AdapterParts {
           tokenizer: textTokenizer(ctx),
           maxTextLength: base.defaults.retrieval!.maxTextLength,
           imageStates,
+          similarity: ctx.similarity,
         })
       : undefined,
     captioning: llm && has(ctx, 'captioning') ? llmCaptioning(llm) : undefined,

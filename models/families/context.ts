@@ -4,6 +4,7 @@
  */
 import type { GraphRole, LlmSpecialRole, ModelManifest, TextSpecialRole } from '../manifest-types.js';
 import type { GraphSession } from '../onnx/graphs.js';
+import type { SimilarityKernel } from '../onnx/similarity-kernel.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 
 export interface FamilyContext {
@@ -11,6 +12,8 @@ export interface FamilyContext {
   readonly manifestPath: string;
   readonly graphs: ReadonlyMap<GraphRole, GraphSession>;
   readonly tokenizers: { readonly text?: TextTokenizer | undefined; readonly llm?: TextTokenizer | undefined };
+  /** Retrieval's similarity GEMM on the provider the graphs opened on (load.ts releases it). */
+  readonly similarity: SimilarityKernel;
 }
 
 export function graph(ctx: FamilyContext, role: GraphRole): GraphSession {

@@ -8,10 +8,11 @@
 import type { ImageEmbedding, InferenceContext, MatchPair, PreparedMedia, RetrievalCapability } from '../capabilities.js';
 import { preCaption } from '../preprocess/text.js';
 import type { GraphSession } from '../onnx/graphs.js';
+import type { SimilarityKernel } from '../onnx/similarity-kernel.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import { ImageStateCache } from './image-state-cache.js';
 import { graph, textTokenizer, type FamilyContext } from './context.js';
-import { dot, int64Tensor, outputData, row, stackMedia } from './tensors.js';
+import { int64Tensor, outputData, row, stackMedia } from './tensors.js';
 
 export interface ItcRetrievalParts {
   readonly vision: GraphSession;
@@ -23,6 +24,7 @@ export interface ItcRetrievalParts {
   /** BLIP overwrites position 0 with [ENC] for the ITM pass; ALBEF feeds the text encoder's states. */
   readonly fusionInput: { readonly kind: 'text-states' } | { readonly kind: 'ids'; readonly firstTokenId: number };
   readonly imageStates: ImageStateCache;
+  readonly similarity: SimilarityKernel;
 }
 
 /** The retrieval capability of an ALBEF or BLIP manifest: its three graphs and its retrieval settings. */
@@ -35,6 +37,7 @@ export function itcRetrievalOf(ctx: FamilyContext, imageStates: ImageStateCache,
     maxTextLength,
     fusionInput,
     imageStates,
+    similarity: ctx.similarity,
   });
 }
 
@@ -54,8 +57,8 @@ export function itcRetrieval(parts: ItcRetrievalParts): RetrievalCapability {
       const feat = outputData(result, 'text_feat', 'text_encoder');
       return texts.map((_, i) => row(feat.data, feat.dims, i).slice());
     },
-    similarity(image, text) {
-      return dot(image.data, text);
+    similarities(images, texts) {
+      return parts.similarity.maxOverQueries(images, texts);
     },
     async matchScores(pairs, ctx) {
       return pairs.length === 0 ? [] : matchBatch(parts, pairs, ctx);

@@ -5,10 +5,11 @@
  */
 import type { ImageEmbedding, InferenceContext, MatchPair, RetrievalCapability } from '../capabilities.js';
 import type { GraphSession } from '../onnx/graphs.js';
+import type { SimilarityKernel } from '../onnx/similarity-kernel.js';
 import { preCaption } from '../preprocess/text.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import type { ImageStateCache } from './image-state-cache.js';
-import { dot, int64Tensor, outputData, row } from './tensors.js';
+import { int64Tensor, outputData, row } from './tensors.js';
 
 export interface QformerRetrievalParts {
   readonly qformer: GraphSession;
@@ -17,6 +18,7 @@ export interface QformerRetrievalParts {
   readonly tokenizer: TextTokenizer;
   readonly maxTextLength: number;
   readonly imageStates: ImageStateCache;
+  readonly similarity: SimilarityKernel;
 }
 
 /** Each call's images, texts or pairs run as one batch (the caller's, see base.ts). */
@@ -37,10 +39,8 @@ export function qformerRetrieval(parts: QformerRetrievalParts): RetrievalCapabil
       const feat = outputData(result, 'text_feat', 'qformer_text');
       return texts.map((_, i) => row(feat.data, feat.dims, i).slice());
     },
-    similarity(image, text) {
-      let best = -Infinity;
-      for (let q = 0; q < image.queries; q++) best = Math.max(best, dot(image.data, text, q * image.dim));
-      return best;
+    similarities(images, texts) {
+      return parts.similarity.maxOverQueries(images, texts);
     },
     async matchScores(pairs, ctx) {
       return pairs.length === 0 ? [] : matchBatch(parts, pairs, ctx);

@@ -50,9 +50,3 @@ export function concatRows(rows: readonly Float32Array[], rest: readonly number[
   rows.forEach((r, i) => data.set(r, i * size));
   return new ort.Tensor('float32', data, [rows.length, ...rest]);
 }
-
-export function dot(a: Float32Array, b: Float32Array, aOffset = 0): number {
-  let sum = 0;
-  for (let i = 0; i < b.length; i++) sum += a[aOffset + i]! * b[i]!;
-  return sum;
-}

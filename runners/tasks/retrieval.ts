@@ -16,9 +16,9 @@ import type { TaskContext } from './context.js';
 import { buildGallery, type Gallery } from './retrieval-gallery.js';
 import { PreparedMediaCache } from './media-cache.js';
 import type { LoopResult } from './sample-loop.js';
+import { sweepTopK } from './similarity-sweep.js';
 import { TopK } from './top-k.js';
 
-const BLOCK = 256;
 /** Candidate pairs re-ranked together (see runRetrieval): 256 queries at LAVIS's k_test 256. */
 const RERANK_CHUNK_PAIRS = 65_536;
 const CACHE_BYTES = 512 * 1024 * 1024;
@@ -44,35 +44,17 @@ function selectQueries(ctx: TaskContext, gallery: Gallery, k: number): { i2t: Ma
   return { i2t, t2i };
 }
 
-/**
- * The contrastive sweep: blocks of images x blocks of texts, feeding both directions' top k.
- * Returns false when stopped by Ctrl-C: a real gallery takes minutes here (5,000 x 25,000
- * pairs), so the event loop gets a turn after each block row and the abort is honoured there.
- */
-async function sweep(ctx: TaskContext, gallery: Gallery, i2t: Map<number, Query>, t2i: Map<number, Query>): Promise<boolean> {
+/** The contrastive sweep over the gallery, both directions' top k at once. */
+function sweep(ctx: TaskContext, gallery: Gallery, i2t: Map<number, Query>, t2i: Map<number, Query>): Promise<boolean> {
   const retrieval = ctx.model.adapter.retrieval!;
-  // Arrays by position: two map lookups per pair were a good part of the cost.
-  const imageQueries = gallery.images.map((_, i) => i2t.get(i));
-  const textQueries = gallery.texts.map((_, t) => t2i.get(t));
-  const texts = gallery.texts.map((t) => t.embedding);
-  for (let i0 = 0; i0 < gallery.images.length; i0 += BLOCK) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (ctx.signal.aborted) return false;
-    for (let t0 = 0; t0 < texts.length; t0 += BLOCK) {
-      for (let i = i0; i < Math.min(i0 + BLOCK, gallery.images.length); i++) {
-        const imageQuery = imageQueries[i];
-        const embedding = gallery.images[i]!.embedding;
-        for (let t = t0; t < Math.min(t0 + BLOCK, texts.length); t++) {
-          const textQuery = textQueries[t];
-          if (imageQuery === undefined && textQuery === undefined) continue;
-          const sim = Math.fround(retrieval.similarity(embedding, texts[t]!));
-          imageQuery?.top.push(sim, t);
-          textQuery?.top.push(sim, i);
-        }
-      }
-    }
-  }
-  return true;
+  return sweepTopK({
+    similarities: (images, texts) => retrieval.similarities(images, texts),
+    images: gallery.images.map((image) => image.embedding),
+    texts: gallery.texts.map((text) => text.embedding),
+    imageTops: gallery.images.map((_, i) => i2t.get(i)?.top),
+    textTops: gallery.texts.map((_, t) => t2i.get(t)?.top),
+    signal: ctx.signal,
+  });
 }
 
 /** One candidate pair of a query: where its image and text are, and where its score goes. */

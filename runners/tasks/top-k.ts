@@ -59,6 +59,16 @@ export class TopK {
     }
   }
 
+  /**
+   * The score a push must reach to have a chance of being kept: -Infinity until k entries are
+   * held, then the lowest kept score (an equal score is kept only with a lower index). Callers
+   * feeding millions of scores compare against a copy of this in a dense array first, because
+   * reaching into thousands of heaps for their roots is what costs (cache misses).
+   */
+  get floor(): number {
+    return this.size < this.k ? -Infinity : this.scores[0]!;
+  }
+
   /** Entries best first (highest score; ties by lower index). */
   sorted(): { index: number; score: number }[] {
     const out: { index: number; score: number }[] = [];

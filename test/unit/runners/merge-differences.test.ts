@@ -12,6 +12,7 @@ import { MergeError, mergeRuns } from '../../../runners/run/merge.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { loadDouble } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
+import type { ProviderName } from '../../../models/onnx/providers.js';
 
 const SMALL = { models: ['double-blip'], tasks: ['captioning'] };
 
@@ -40,7 +41,7 @@ test('a shard run with --no-verify-digests makes the merged run "not verified"',
 });
 
 test('shards that ran on different execution providers: the merged manifest and timings name both', async () => {
-  const on = (used: string): typeof loadDouble => async (path, options) => {
+  const on = (used: ProviderName): typeof loadDouble => async (path, options) => {
     const loaded = await loadDouble(path, options);
     return { ...loaded, provider: { ...loaded.provider, used } };
   };

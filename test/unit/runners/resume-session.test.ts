@@ -14,10 +14,11 @@ import { ResumeMismatchError } from '../../../runners/run/manifest.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { loadDouble } from './helpers/double-model.js';
 import { runDouble, tempDir } from './helpers/run-double.js';
+import type { ProviderName } from '../../../models/onnx/providers.js';
 
 const SMALL = { models: ['double-blip'], tasks: ['captioning'], limit: 2 };
 
-function counting(used?: string): { loads: () => number; loadModel: typeof loadDouble } {
+function counting(used?: ProviderName): { loads: () => number; loadModel: typeof loadDouble } {
   let loads = 0;
   return {
     loads: () => loads,

@@ -15,7 +15,7 @@ import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { TopK } from '../../../runners/tasks/top-k.js';
 import { topOrder } from '../../../runners/tasks/retrieval.js';
 import { StageClock } from '../../../runners/run/measure.js';
-import { doubleModels, FIXTURE_SUITE, loadDouble } from './helpers/double-model.js';
+import { doubleModels, FIXTURE_SUITE, loadDouble, maxOverQueries } from './helpers/double-model.js';
 import { runDouble } from './helpers/run-double.js';
 
 async function denseRecall(model: string, k: number): Promise<Record<string, number>> {
@@ -42,7 +42,7 @@ async function denseRecall(model: string, k: number): Promise<Record<string, num
   }
   const imageEmb = await retrieval.embedImages(images, ctx);
   const textEmb = await retrieval.embedTexts(texts, ctx);
-  const sim = imageEmb.map((ie) => textEmb.map((te) => Math.fround(retrieval.similarity(ie, te))));
+  const sim = imageEmb.map((ie) => textEmb.map((te) => Math.fround(maxOverQueries(ie, te))));
   const rerank = async (row: number[], pairOf: (j: number) => { image: PreparedMedia; text: string }): Promise<Float32Array> => {
     const top = row.map((s, j) => ({ s, j })).sort((a, b) => b.s - a.s || a.j - b.j).slice(0, k);
     const itm = await retrieval.matchScores(top.map((t) => pairOf(t.j)), ctx);

@@ -182,7 +182,7 @@ test('retrieval: the text encoder and the matching head get batchSize rows per c
     const loaded = await loadDouble(path, options);
     const inner = loaded.adapter.retrieval!;
     const retrieval: RetrievalCapability = {
-      similarity: (image, text) => inner.similarity(image, text),
+      similarities: (images, texts) => inner.similarities(images, texts),
       embedImages: (images, ctx) => (calls.embedImages!.push(images.length), inner.embedImages(images, ctx)),
       embedTexts: (texts, ctx) => (calls.embedTexts!.push(texts.length), inner.embedTexts(texts, ctx)),
       matchScores: (pairs, ctx) => (calls.matchScores!.push(pairs.length), inner.matchScores(pairs, ctx)),

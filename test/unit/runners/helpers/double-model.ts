@@ -50,6 +50,11 @@ function textVector(text: string): Float32Array {
   return normalise(Float32Array.from(NAMES, (n, i) => (text.includes(n) ? 1 : 0) + digest[i]! / 2550));
 }
 
+/** The contrastive similarity of ALBEF/BLIP (one query vector) and BLIP-2 (the max over its queries). */
+export function maxOverQueries(image: ImageEmbedding, text: Float32Array): number {
+  return Math.max(...Array.from({ length: image.queries }, (_, q) => dot(image.data, text, q * image.dim)));
+}
+
 function dot(a: Float32Array, b: Float32Array, offset = 0): number {
   let s = 0;
   for (let i = 0; i < b.length; i++) s += a[offset + i]! * b[i]!;
@@ -119,7 +124,7 @@ export function doubleAdapter(spec: DoubleManifest['testDouble']): FamilyAdapter
     retrieval: has('retrieval') ? {
       embedImages: (images, ctx) => call(spec.id, ctx, 'embedImages', images.map((i) => i.path), () => images.map(embed)),
       embedTexts: (texts, ctx) => call(spec.id, ctx, 'embedTexts', texts, () => texts.map(textVector)),
-      similarity: (image, text) => Math.max(...Array.from({ length: image.queries }, (_, q) => dot(image.data, text, q * image.dim))),
+      similarities: async (images, texts) => Float32Array.from(images.flatMap((image) => texts.map((text) => maxOverQueries(image, text)))),
       matchScores: (pairs, ctx) => call(spec.id, ctx, 'matchScores', pairs.map((p) => `${p.image.path}|${p.text}`), () => pairs.map((p) => 3 * dot(histogram(p.image.data), textVector(p.text)) - 1)),
     } : undefined,
     captioning: has('captioning') ? {
