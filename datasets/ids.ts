@@ -38,6 +38,18 @@ export class FirstSeen<At> {
   }
 }
 
+/**
+ * Why a JSON number cannot serve as an id, else undefined. JSON.parse rounds an integer beyond
+ * 2^53 - 1 to the nearest double (12345678901234567891 becomes 12345678901234567000), so two
+ * ids of a file can become one and neither is what the file says; by the time a loader sees the
+ * number the digits are gone, so the only fix is the file's. A fraction (1.5) reads exactly as
+ * written and is kept as the text '1.5'.
+ */
+export function inexactIdProblem(field: string, value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value) || Number.isSafeInteger(value)) return undefined;
+  return `the id in field '${field}' is too large to be read exactly: JSON numbers beyond ${Number.MAX_SAFE_INTEGER} are rounded when read (this one became ${String(value)}), so it could name another record or none; quote the id as a string in the file ("${field}": "<its digits>")`;
+}
+
 function where(source: SourceLocation): string {
   return `${source.file} ${source.at}`;
 }

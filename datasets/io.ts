@@ -5,7 +5,7 @@
  * editors on Windows write one, and JSON.parse rejects it.
  */
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
@@ -49,7 +49,10 @@ export async function* readLines(file: string): AsyncGenerator<{ line: string; n
 
 export interface CsvRow {
   readonly fields: Readonly<Record<string, string>>;
-  /** 1-based row number in the file, header = row 1. */
+  /**
+   * The 1-based line the record starts on (header = line 1), as an editor numbers lines: blank
+   * lines and quoted fields spanning lines make it differ from the record's count.
+   */
   readonly number: number;
   readonly errors: readonly string[];
 }
@@ -59,18 +62,43 @@ export interface CsvRow {
  * that look columns up by name would silently lose it in every row. The header is the whole
  * file's, so this stops the load.
  */
-function refuseRepeatedColumns(file: string, header: readonly string[]): void {
+function refuseRepeatedColumns(file: string, header: readonly string[], line: number): void {
   const name = header.find((n, i) => header.indexOf(n) !== i);
   if (name === undefined) return;
   const columns = header.flatMap((n, i) => (n === name ? [i + 1] : []));
-  throw new DatasetError(`${file} row 1 (header): column '${name}' appears ${columns.length} times (columns ${columns.join(', ')}); only one of them could be read, so every row would lose the others' values: rename or remove the repeated column`);
+  throw new DatasetError(`${file} line ${line} (header): column '${name}' appears ${columns.length} times (columns ${columns.join(', ')}); only one of them could be read, so every row would lose the others' values: rename or remove the repeated column`);
 }
 
-/** Where a CSV record starts, as a 1-based line number (a quoted field may span lines). */
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line += 1;
-  return line;
+/**
+ * 1-based line numbers of offsets in a text, asked in increasing order (records come in file
+ * order), so each newline is counted once: counting from the start for every record made a load
+ * quadratic in the file's length.
+ */
+class LineCounter {
+  private offset = 0;
+  private line = 1;
+
+  constructor(private readonly text: string) {}
+
+  lineAt(offset: number): number {
+    for (let i = this.text.indexOf('\n', this.offset); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) this.line += 1;
+    this.offset = Math.max(this.offset, offset);
+    return this.line;
+  }
+}
+
+/**
+ * Where the record after `from` (the end of the previous one) really starts: past the lines that
+ * papaparse's 'greedy' skipEmptyLines passes over, those holding only blanks and delimiters, so
+ * that a record's line is the line an editor shows it on.
+ */
+function recordStart(text: string, from: number, delimiter: string): number {
+  let at = from;
+  for (let end = text.indexOf('\n', at); end !== -1; end = text.indexOf('\n', at)) {
+    if (text.slice(at, end).split(delimiter).join('').trim() !== '') break;
+    at = end + 1;
+  }
+  return at;
 }
 
 /**
@@ -79,8 +107,8 @@ function lineAt(text: string, offset: number): number {
  * rows vanish into this one without a trace. Where the rows really end is unknowable, so it
  * stops the load, at the line where the record starts.
  */
-function refuseBrokenQuotes(file: string, text: string, recordStart: number, errors: readonly Papa.ParseError[]): void {
-  const where = `${file} line ${lineAt(text, recordStart)}`;
+function refuseBrokenQuotes(file: string, line: number, errors: readonly Papa.ParseError[]): void {
+  const where = `${file} line ${line}`;
   const fix = 'close the quote, or write a quote inside a quoted field as "" (RFC 4180)';
   if (errors.some((e) => e.code === 'MissingQuotes')) {
     throw new DatasetError(`${where}: a quoted field is never closed, or has text after its closing quote, so the rest of the file would be read as one field: ${fix}`);
@@ -122,16 +150,21 @@ export async function* readCsvRows(file: string, delimiter: string): AsyncGenera
     return name;
   };
   const rows: CsvRow[] = [];
-  let recordStart = -1;
-  Papa.parse<Record<string, unknown>>(text, {
+  const lines = new LineCounter(text);
+  // Blank lines before the header are cut off: papaparse hands transformHeader one of them
+  // instead of the header, so every row would lack a column named ''.
+  const start = recordStart(text, 0, delimiter);
+  const body = text.slice(start);
+  // The end of the previous record in `body`; the first follows the header line, whose end no step reports.
+  let previousEnd = body.indexOf('\n') + 1;
+  Papa.parse<Record<string, unknown>>(body, {
     header: true, delimiter, skipEmptyLines: 'greedy', transformHeader,
     step: (results) => {
-      if (rows.length === 0) refuseRepeatedColumns(file, header);
-      // The first record starts after the header line (its end is not reported by a step).
-      if (recordStart < 0) recordStart = text.indexOf('\n') + 1;
-      refuseBrokenQuotes(file, text, recordStart, results.errors);
-      rows.push(csvRow(results.data, header, rows.length + 2, results.errors));
-      recordStart = results.meta.cursor;
+      if (rows.length === 0) refuseRepeatedColumns(file, header, lines.lineAt(start));
+      const line = lines.lineAt(start + recordStart(body, previousEnd, delimiter));
+      refuseBrokenQuotes(file, line, results.errors);
+      rows.push(csvRow(results.data, header, line, results.errors));
+      previousEnd = results.meta.cursor;
     },
   });
   yield* rows;
@@ -141,19 +174,21 @@ export function mediaPath(root: string, relative: string): string {
   return isAbsolute(relative) ? relative : join(root, relative);
 }
 
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A media reference, or the failure that says which file is missing. */
+/**
+ * A media reference, or the failure that says which file is missing or is a folder. Only a video
+ * may be a folder (of frames, models/preprocess/video.ts); an image, audio clip or point cloud
+ * path that names a folder (a path written as '.' or 'images/') would pass an existence check
+ * and fail only at run time, with the operating system's EISDIR.
+ */
 export async function mediaOrFailure(id: string, modality: Modality, path: string, source: SourceLocation): Promise<MediaRef | SampleFailure> {
-  if (await exists(path)) return { modality, path };
-  return { kind: 'failure', id, reason: `${modality} file not found: ${path}`, source };
+  let folder: boolean;
+  try {
+    folder = (await stat(path)).isDirectory();
+  } catch {
+    return failure(id, `${modality} file not found: ${path}`, source);
+  }
+  if (folder && modality !== 'video') return failure(id, `${modality} path is a folder, not a file: ${path}; name the ${modality} file itself`, source);
+  return { modality, path };
 }
 
 export function failure(id: string, reason: string, source: SourceLocation): SampleFailure {

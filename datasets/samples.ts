@@ -21,7 +21,7 @@ export interface MediaRef {
 /** Where a sample came from, for error messages and provenance: file and row/JSON pointer. */
 export interface SourceLocation {
   readonly file: string;
-  /** 1-based line/row number for line formats (JSONL, CSV), else a JSON pointer like `/annotations/12`. */
+  /** 1-based line number for line formats (JSONL; CSV: the line a record starts on), else a JSON pointer like `/annotations/12`. */
   readonly at: string;
 }
 

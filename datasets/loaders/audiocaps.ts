@@ -44,7 +44,7 @@ export const audiocaps: DatasetLoader = {
       const captionId = row.fields.audiocap_id ?? '';
       const first = captionId === '' ? undefined : captionRows.repeatOf(captionId, row.number);
       if (first !== undefined) {
-        yield failure(`row:${row.number}`, `audiocap_id ${captionId} appears again: row ${first} already has it (that caption is used); each caption's id appears once, so remove this repeat or give it its own id`, source);
+        yield failure(`row:${row.number}`, `audiocap_id ${captionId} appears again: the row on line ${first} already has it (that caption is used); each caption's id appears once, so remove this repeat or give it its own id`, source);
         continue;
       }
       const path = fillTemplate(template, { youtube_id: youtubeId, start_time: row.fields.start_time ?? '', audiocap_id: row.fields.audiocap_id ?? '' });

@@ -35,8 +35,8 @@ export const clothoAqa: DatasetLoader = {
     // not join the first block's answers, nor each fail on their own.
     let repeat: { readonly first: Question; readonly start: SourceLocation; end: number } | null = null;
     const repeatFailure = (r: NonNullable<typeof repeat>): LoaderItem => {
-      const rows = r.end === Number(r.start.at) ? `row ${r.start.at}` : `rows ${r.start.at}-${r.end}`;
-      return failure(`row:${r.start.at}`, `${r.first.file} "${r.first.question}" was answered on the rows from ${r.first.source.at} and comes back on ${rows} after other rows; each question's answers are consecutive rows, so remove this repeat or move it up to them`, r.start);
+      const rows = r.end === Number(r.start.at) ? `the row on line ${r.start.at}` : `the rows on lines ${r.start.at}-${r.end}`;
+      return failure(`row:${r.start.at}`, `${r.first.file} "${r.first.question}" was answered on the rows from line ${r.first.source.at} and comes back on ${rows} after other rows; each question's answers are consecutive rows, so remove this repeat or move it up to them`, r.start);
     };
     for await (const row of readCsvRows(file, ',')) {
       const source = { file, at: String(row.number) };

@@ -3,6 +3,7 @@
  * row) becomes one sample of the kind the suite asks for, reading the fields the options name.
  * A list field is a JSON array, or in CSV a string split on `listSeparator`.
  */
+import { inexactIdProblem } from '../ids.js';
 import { failure, isRecord, mediaOrFailure, mediaPath } from '../io.js';
 import { optionString, type DatasetLoader, type LoaderInput, type LoaderOption, type OptionValue } from '../loader.js';
 import type { LoaderItem, MediaRef, Modality, SampleKind, SourceLocation } from '../samples.js';
@@ -124,11 +125,25 @@ export class RecordMapper {
     return blank < 0 ? undefined : `field '${field}': caption ${blank + 1} of ${captions.length} is empty`;
   }
 
+  /**
+   * Why the record's id cannot key a sample, else undefined: absent, not text or a number, blank
+   * (an empty CSV cell or `""` would be a sample named by nothing), or a number JSON has rounded.
+   */
+  private idProblem(record: Record<string, unknown>): string | undefined {
+    const field = this.field('idField');
+    const value = record[field];
+    if (value === undefined) return `missing id field '${field}'${absentFrom(record, field)}`;
+    if (typeof value === 'string') return value.trim() === '' ? `id field '${field}' is empty; give the record an id, unique in the file` : undefined;
+    if (typeof value === 'number') return inexactIdProblem(field, value);
+    const got = value === null || typeof value !== 'object' ? JSON.stringify(value) : Array.isArray(value) ? 'a list' : 'an object';
+    return `id field '${field}' must be a string or a number, got ${got}`;
+  }
+
   async map(record: RecordValue, index: number, source: SourceLocation): Promise<LoaderItem> {
     if (!isRecord(record)) return failure(`row:${index}`, 'record is not an object', source);
-    const rawId = record[this.field('idField')];
-    if (typeof rawId !== 'string' && typeof rawId !== 'number') return failure(`row:${index}`, `missing id field '${this.field('idField')}'${absentFrom(record, this.field('idField'))}`, source);
-    const id = String(rawId);
+    const idProblem = this.idProblem(record);
+    if (idProblem !== undefined) return failure(`row:${index}`, idProblem, source);
+    const id = String(record[this.field('idField')]);
     const missing = (name: string): LoaderItem => failure(id, `missing or malformed field '${this.field(name)}'${absentFrom(record, this.field(name))}`, source);
     const text = (name: string): string | undefined => {
       const value = record[this.field(name)];
@@ -137,7 +152,8 @@ export class RecordMapper {
     const modality = this.field('modality') as Modality;
     const kind = this.field('kind');
     const paths = this.list(record[this.field('mediaField')]);
-    if (paths === undefined || paths.length === 0) return missing('mediaField');
+    // A blank path would resolve to the media root itself, a folder, and fail only at run time.
+    if (paths === undefined || paths.length === 0 || paths.some((p) => p.trim() === '')) return missing('mediaField');
     // Caption, retrieval and VQA samples hold one media input; taking the first would silently drop the rest.
     if (paths.length > 1 && kind !== 'instruction') return failure(id, `field '${this.field('mediaField')}' names ${paths.length} files; a ${kind} sample takes one`, source);
     const media: MediaRef[] = [];

@@ -13,7 +13,7 @@
  * it almost always means the two files are from different splits or versions, and dropping it
  * would hide that every other join may be wrong too.
  */
-import { FirstSeen } from '../ids.js';
+import { FirstSeen, inexactIdProblem } from '../ids.js';
 import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, type LoaderInput } from '../loader.js';
 import type { LoaderItem, SampleFailure, SourceLocation, VqaSample } from '../samples.js';
@@ -78,6 +78,11 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
       unjoinable.push(failure(`annotation:${index}`, 'annotation has no "question_id" (a number or string), so it answers no question; add the id or remove the entry', { file, at }));
       continue;
     }
+    const inexact = inexactIdProblem('question_id', annotation.question_id);
+    if (inexact !== undefined) {
+      unjoinable.push(failure(`annotation:${index}`, inexact, { file, at }));
+      continue;
+    }
     const id = String(annotation.question_id);
     entries.push({ id, index });
     const earlier = firstAt.repeatOf(id, at);
@@ -121,6 +126,12 @@ export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string):
     if (isRecord(entry) && isQuestionId(entry.question_id)) asked.add(String(entry.question_id));
     if (!isRecord(entry) || !isQuestionId(entry.question_id) || !isQuestionId(entry.image_id) || typeof entry.question !== 'string') {
       yield failure(`row:${index}`, 'question entry needs "question_id", "image_id" and "question"', source);
+      continue;
+    }
+    // A rounded image_id would name another image's file (or none), a rounded question_id another question's answers.
+    const inexact = inexactIdProblem('question_id', entry.question_id) ?? inexactIdProblem('image_id', entry.image_id);
+    if (inexact !== undefined) {
+      yield failure(`row:${index}`, inexact, source);
       continue;
     }
     const id = String(entry.question_id);

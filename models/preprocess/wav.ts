@@ -130,7 +130,12 @@ function readSample(view: DataView, at: number, format: SampleFormat): number {
  * which took 6 s for two minutes of 48 kHz stereo.
  */
 function samplePlanes(wav: InstanceType<WaveFileClass>, format: SampleFormat): Float64Array[] {
-  const bytes = (wav.data as { samples: Uint8Array }).samples;
+  const data = wav.data as { samples: Uint8Array; chunkSize: number };
+  // wavefile's samples run to the chunk's padded end: an odd-sized chunk (8-bit mono with an odd
+  // sample count) ends in a RIFF pad byte that is not audio, and read as 8-bit it is a -1.0 click.
+  // The declared size limits it; a file cut short (or a piped WAV's 0xFFFFFFFF size) has less.
+  const length = Math.min(data.chunkSize, data.samples.byteLength);
+  const bytes = data.samples.subarray(0, length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const width = BYTES_PER_SAMPLE[format];
   const channels = (wav.fmt as WavFmt).numChannels;

@@ -106,7 +106,7 @@ test('audiocaps: a repeated audiocap_id fails at its row naming the first, and i
   const root = tempDataset({ 'abc.wav': '', 'xyz.wav': '', 'c.csv': rows.join('\n') + '\n' });
   const items = await load('audiocaps', root, { captions: 'c.csv' });
   assert.equal(summary(items), ['failure:row:4', 'caption:abc', 'caption:xyz']);
-  assert.match(failureAt(items[0]), /^audiocap_id 1 appears again: row 2 already has it .*remove this repeat.* @ 4$/);
+  assert.match(failureAt(items[0]), /^audiocap_id 1 appears again: the row on line 2 already has it .*remove this repeat.* @ 4$/);
   // The same text under another id is another annotator's caption, kept.
   assert.equal(items.map((i) => (i.kind === 'caption' ? i.references : [])), [[], ['a tone', 'a beep'], ['a tone']]);
 });
@@ -137,7 +137,7 @@ test('clotho-aqa: consecutive annotator rows merge; the same clip and question c
   assert.equal(summary(items), ['failure:row:5', 'instruction:a.wav#0', 'instruction:a.wav#1']);
   assert.ok(items[1]?.kind === 'instruction');
   assert.equal(items[1].answers, ['yes', 'no']);
-  assert.match(failureAt(items[0]), /^a\.wav "is it loud" was answered on the rows from 2 and comes back on row 5 after other rows; .* @ 5$/);
+  assert.match(failureAt(items[0]), /^a\.wav "is it loud" was answered on the rows from line 2 and comes back on the row on line 5 after other rows; .* @ 5$/);
 });
 
 test('clotho-aqa: a repeated block of several rows fails as one and adds none of its answers to the first block', async () => {
@@ -148,8 +148,8 @@ test('clotho-aqa: a repeated block of several rows fails as one and adds none of
   assert.equal(summary(items), ['failure:row:6', 'failure:row:9', 'instruction:a.wav#0', 'instruction:a.wav#1']);
   assert.ok(items[2]?.kind === 'instruction');
   assert.equal(items[2].answers, ['yes', 'yes', 'yes'], 'the repeat\'s "no" rows stay out of the first block');
-  assert.match(failureAt(items[0]), /comes back on rows 6-8 after other rows; .* @ 6$/);
-  assert.match(failureAt(items[1]), /^a\.wav "what is it" was answered on the rows from 5 and comes back on row 9 after other rows/);
+  assert.match(failureAt(items[0]), /comes back on the rows on lines 6-8 after other rows; .* @ 6$/);
+  assert.match(failureAt(items[1]), /^a\.wav "what is it" was answered on the rows from line 5 and comes back on the row on line 9 after other rows/);
 });
 
 test('every loader: a repeated id becomes a failure at the repeat that names the first (jsonl)', async () => {

@@ -36,7 +36,7 @@ test('CSV: a header repeating a column name stops the load, naming the file, the
   for (const [loader, files] of [['clotho-caption', { captions: 'clotho.csv' }], ['csv', { records: 'r.csv' }]] as const) {
     const error = await load(loader, root, files).then(() => undefined, (e: unknown) => e as Error);
     assert.ok(error !== undefined, `${loader} loaded a header with a repeated column`);
-    assert.match(error.message, /\.csv row 1 \(header\): column '(caption_1|answers)' appears 2 times \(columns (2, 3|4, 5)\); .*rename or remove the repeated column$/);
+    assert.match(error.message, /\.csv line 1 \(header\): column '(caption_1|answers)' appears 2 times \(columns (2, 3|4, 5)\); .*rename or remove the repeated column$/);
   }
 });
 
@@ -59,6 +59,19 @@ test('CSV: text after a closing quote stops the load: the lines up to the next q
   const root = tempDataset({ 'a.wav': '', 'b.wav': '', 'c.wav': '', 'q.csv': 'file_name,caption_1,caption_2,caption_3\na.wav,"x" y,y,z\nb.wav,x,y,z\nc.wav,"p",q,r\n' });
   const error = await load('clotho-caption', root, { captions: 'q.csv' }).then(() => undefined, (e: unknown) => e as Error);
   assert.match(error?.message ?? 'loaded', /q\.csv line 2: a quoted field has text after its closing quote, so the lines up to the next quote would be read into this row/);
+});
+
+test('CSV: failures are placed on the line their record starts on, past blank lines and quoted fields spanning lines', async () => {
+  // BOM and CRLF as Excel writes them; blank, whitespace-only and delimiter-only lines are skipped rows.
+  const lines = ['id,image,captions', 'c1,a.png,"two', 'lines"', '', '  ', 'c2,a.png,fine', ',,', 'c3,a.png', 'c4,a.png,', 'c5,a.png,"x', '', 'y"', 'c6,a.png'];
+  const root = tempDataset({ 'a.png': '', 'r.csv': `${BOM}${lines.join('\r\n')}\r\n` });
+  const items = await load('csv', root, { records: 'r.csv' }, { kind: 'caption' });
+  assert.equal(summary(items), ['caption:c1', 'caption:c2', 'failure:row:8', 'failure:c4', 'caption:c5', 'failure:row:13']);
+  assert.equal(items.map((item) => item.source.at), ['2', '6', '8', '9', '10', '13']);
+  assert.match(failureAt(items[2]), /^broken row: missing field 'captions' @ 8$/);
+  // Before the header, too: papaparse skips blank lines there.
+  const late = await load('csv', tempDataset({ 'a.png': '', 'r.csv': '\n\nid,image,captions\n\nc1,a.png\n' }), { records: 'r.csv' }, { kind: 'caption' });
+  assert.equal(late.map(failureAt), ["broken row: missing field 'captions' @ 5"]);
 });
 
 test('Clotho captions: an empty caption cell fails its row, naming the column, instead of being dropped', async () => {

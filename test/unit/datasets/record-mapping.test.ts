@@ -1,7 +1,8 @@
 /**
  * The generic CSV / JSONL field mapping on records that used to load as silently wrong samples:
  * an empty answer-index cell (Number('') is 0, the first choice), a caption record without
- * references, and several media files for a sample kind that holds one.
+ * references, several media files for a sample kind that holds one, a numeric id JSON has
+ * rounded, a blank id or media path, and a media path that names a folder.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -48,6 +49,58 @@ test('two media files fail for caption, retrieval and vqa records (one input eac
   const instruction = await load('jsonl', root, { records: 'r.jsonl' }, { kind: 'instruction' });
   assert.ok(instruction[0]?.kind === 'instruction');
   assert.is(instruction[0].media.length, 2);
+});
+
+test('jsonl: an integer id beyond 2^53 fails as too large to be read exactly, instead of two records sharing a rounded id', async () => {
+  // Written as text: JSON.stringify of a JS number could not hold these digits either.
+  const lines = [
+    '{"id": 12345678901234567890, "image": "a.png", "captions": ["big a"]}',
+    '{"id": 12345678901234567891, "image": "a.png", "captions": ["big b"]}',
+    '{"id": 9007199254740991, "image": "a.png", "captions": ["largest exact"]}',
+    '{"id": 1.5, "image": "a.png", "captions": ["fraction"]}',
+    '{"id": -12345678901234567890, "image": "a.png", "captions": ["negative"]}',
+  ];
+  const items = await load('jsonl', tempDataset({ ...IMAGES, 'r.jsonl': lines.join('\n') }), { records: 'r.jsonl' }, { kind: 'caption' });
+  assert.equal(summary(items), ['failure:row:0', 'failure:row:1', 'caption:9007199254740991', 'caption:1.5', 'failure:row:4']);
+  for (const [i, line] of [[0, 1], [1, 2], [4, 5]] as const) {
+    assert.match(failureAt(items[i]), new RegExp(`^the id in field 'id' is too large to be read exactly: .*9007199254740991.*quote the id as a string in the file \\("id": "<its digits>"\\) @ ${line}$`));
+    assert.ok(items[i]!.source.file.endsWith('r.jsonl'));
+  }
+});
+
+test('a blank media path fails like a missing field, in JSON and in a CSV list, instead of naming the media root', async () => {
+  const lines = [{ id: 'empty', image: '' }, { id: 'blank', image: '  ' }, { id: 'in-list', image: ['a.png', ''] }].map((r) => JSON.stringify({ ...r, question: 'q?' }));
+  const items = await load('jsonl', tempDataset({ ...IMAGES, 'r.jsonl': lines.join('\n') }), { records: 'r.jsonl' });
+  assert.equal(summary(items), ['failure:empty', 'failure:blank', 'failure:in-list']);
+  for (const [i, item] of items.entries()) assert.match(failureAt(item), new RegExp(`^missing or malformed field 'image' @ ${i + 1}$`));
+  const csvItems = await load('csv', tempDataset({ ...IMAGES, 'r.csv': 'id,image,question\nc1,,q?\nc2,a.png|,q?\n' }), { records: 'r.csv' });
+  assert.equal(csvItems.map(failureAt), ["missing or malformed field 'image' @ 2", "missing or malformed field 'image' @ 3"]);
+});
+
+test('a media path naming a folder fails at load for image, audio and point clouds; a video may be a frame folder', async () => {
+  const root = tempDataset({ 'clips/a.wav': '', 'frames/0001.png': '', 'r.jsonl': ['.', 'clips', 'frames/'].map((image, i) => JSON.stringify({ id: `r${i}`, image, question: 'q?' })).join('\n') });
+  for (const modality of ['image', 'audio', 'pointcloud']) {
+    const items = await load('jsonl', root, { records: 'r.jsonl' }, { modality });
+    assert.equal(summary(items), ['failure:r0', 'failure:r1', 'failure:r2'], modality);
+    assert.match(failureAt(items[1]), new RegExp(`^${modality} path is a folder, not a file: .*clips; name the ${modality} file itself @ 2$`));
+  }
+  const video = await load('jsonl', root, { records: 'r.jsonl' }, { modality: 'video' });
+  assert.equal(summary(video), ['instruction:r0', 'instruction:r1', 'instruction:r2']);
+});
+
+test('ids: an empty id is refused, and an id of the wrong type is named as such rather than missing', async () => {
+  const lines = [{ id: '' }, { id: ' ' }, { id: true }, { id: null }, { id: ['x'] }, {}].map((r) => JSON.stringify({ ...r, image: 'a.png', question: 'q?' }));
+  const items = await load('jsonl', tempDataset({ ...IMAGES, 'r.jsonl': lines.join('\n') }), { records: 'r.jsonl' });
+  assert.equal(items.map(failureAt), [
+    "id field 'id' is empty; give the record an id, unique in the file @ 1",
+    "id field 'id' is empty; give the record an id, unique in the file @ 2",
+    "id field 'id' must be a string or a number, got true @ 3",
+    "id field 'id' must be a string or a number, got null @ 4",
+    "id field 'id' must be a string or a number, got a list @ 5",
+    "missing id field 'id' (the record has 'image', 'question'; name the right one in the dataset options, or add the header row a CSV without one lacks) @ 6",
+  ]);
+  const csvItems = await load('csv', tempDataset({ ...IMAGES, 'r.csv': 'id,image,question\n,a.png,q?\n' }), { records: 'r.csv' });
+  assert.equal(csvItems.map(failureAt), ["id field 'id' is empty; give the record an id, unique in the file @ 2"]);
 });
 
 test.after(removeTempDatasets);

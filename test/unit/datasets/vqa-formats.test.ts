@@ -71,6 +71,21 @@ test('vqav2: an annotation whose question_id no question has fails at its pointe
   assert.match(failureAt(orphan), /^annotation for question_id 123456789, which no question in .*q\.json has; .*different splits or versions.*pass the matching pair.* @ \/annotations\/2$/);
 });
 
+test('vqav2: a question_id or image_id beyond 2^53 fails as too large to be read exactly, in questions and annotations', async () => {
+  // Written as text: JSON.parse rounds these digits, so two questions could share an id or a question take another image.
+  const big = '12345678901234567890';
+  const questions = `{"questions": [{"question_id": 1, "image_id": 1, "question": "a?"}, {"question_id": ${big}, "image_id": 1, "question": "b?"}, {"question_id": 3, "image_id": ${big}, "question": "c?"}]}`;
+  const annotations = `{"annotations": [{"question_id": 1, "answers": [{"answer": "x"}]}, {"question_id": ${big}, "answers": [{"answer": "y"}]}, {"question_id": 3, "answers": [{"answer": "z"}]}]}`;
+  const root = tempDataset({ 'img_1.jpg': '', 'q.json': questions, 'a.json': annotations });
+  const items = await load('vqav2', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
+  assert.equal(summary(items), ['vqa:1', 'failure:row:1', 'failure:row:2', 'failure:annotation:1']);
+  const exactly = (field: string, at: string): RegExp => new RegExp(`^the id in field '${field}' is too large to be read exactly: .*quote the id as a string .* @ ${at}$`);
+  assert.match(failureAt(items[1]), exactly('question_id', '/questions/1'));
+  assert.match(failureAt(items[2]), exactly('image_id', '/questions/2'));
+  assert.match(failureAt(items[3]), exactly('question_id', '/annotations/1'));
+  assert.is(items[3]!.source.file, join(root, 'a.json'));
+});
+
 test('okvqa shares the checks (VQAv2 format)', async () => {
   const root = vqaDataset([question(1)], [{ question_id: 1, answers: [] }]);
   const items = await load('okvqa', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
