@@ -7,6 +7,7 @@
  * only the few bytes of each initializer's header are needed, so the weights are skipped unread.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { WIRE } from './protobuf-wire.js';
 
 // Field numbers from onnx.proto (stable since ONNX 1.0).
 const MODEL_GRAPH = 7;
@@ -14,11 +15,6 @@ const GRAPH_INITIALIZER = 5;
 const TENSOR_EXTERNAL_DATA = 13;
 const ENTRY_KEY = 1;
 const ENTRY_VALUE = 2;
-
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_LENGTH = 2;
-const WIRE_FIXED32 = 5;
 
 interface Field {
   readonly number: number;
@@ -66,10 +62,10 @@ function* fields(cursor: FileCursor, start: number, end: number): Generator<Fiel
     const number = Math.floor(tag.value / 8);
     let payload = tag.next;
     let length: number;
-    if (wire === WIRE_VARINT) length = cursor.varint(payload, end).next - payload;
-    else if (wire === WIRE_FIXED64) length = 8;
-    else if (wire === WIRE_FIXED32) length = 4;
-    else if (wire === WIRE_LENGTH) {
+    if (wire === WIRE.varint) length = cursor.varint(payload, end).next - payload;
+    else if (wire === WIRE.fixed64) length = 8;
+    else if (wire === WIRE.fixed32) length = 4;
+    else if (wire === WIRE.length) {
       const prefix = cursor.varint(payload, end);
       payload = prefix.next;
       length = prefix.value;
@@ -81,13 +77,13 @@ function* fields(cursor: FileCursor, start: number, end: number): Generator<Fiel
 }
 
 function lengthDelimited(cursor: FileCursor, start: number, end: number, number: number): Field[] {
-  return [...fields(cursor, start, end)].filter((f) => f.number === number && f.wire === WIRE_LENGTH);
+  return [...fields(cursor, start, end)].filter((f) => f.number === number && f.wire === WIRE.length);
 }
 
 /** `location` of one initializer's external_data entries, or null when its data is inline. */
 function locationOf(cursor: FileCursor, tensor: Field): string | null {
   for (const entry of lengthDelimited(cursor, tensor.start, tensor.end, TENSOR_EXTERNAL_DATA)) {
-    const parts = [...fields(cursor, entry.start, entry.end)].filter((f) => f.wire === WIRE_LENGTH);
+    const parts = [...fields(cursor, entry.start, entry.end)].filter((f) => f.wire === WIRE.length);
     const text = (number: number) => {
       const f = parts.find((p) => p.number === number);
       return f ? cursor.bytes(f.start, f.end).toString('utf8') : '';

@@ -9,9 +9,8 @@
  * field number (onnx.proto: ModelProto, GraphProto, NodeProto, AttributeProto, ValueInfoProto,
  * TypeProto, TensorShapeProto), so no protobuf library or committed binary is needed.
  */
+import { WIRE } from './protobuf-wire.js';
 
-const WIRE_VARINT = 0;
-const WIRE_BYTES = 2;
 const ELEM_FLOAT = 1;
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
@@ -40,11 +39,11 @@ function tag(field: number, wire: number): number[] {
 }
 
 function intField(field: number, value: number): number[] {
-  return [...tag(field, WIRE_VARINT), ...varint(value)];
+  return [...tag(field, WIRE.varint), ...varint(value)];
 }
 
 function bytesField(field: number, bytes: readonly number[]): number[] {
-  return [...tag(field, WIRE_BYTES), ...varint(bytes.length), ...bytes];
+  return [...tag(field, WIRE.length), ...varint(bytes.length), ...bytes];
 }
 
 function stringField(field: number, text: string): number[] {
