@@ -7,7 +7,7 @@
  * lacks) fails at its own pointer after the images, as in the VQA format: it usually means the
  * file was cut or merged from two splits, and dropping it would hide that.
  */
-import { FirstSeen } from '../ids.js';
+import { FirstSeen, inexactIdProblem } from '../ids.js';
 import { failure, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
 import { DatasetError, requiredFile, type DatasetLoader, type LoaderInput } from '../loader.js';
 import type { CaptionSample, LoaderItem, SampleFailure } from '../samples.js';
@@ -50,6 +50,11 @@ export async function* loadCocoStyleCaptions(input: LoaderInput, file: string, s
     }
     const category = selection.category(image);
     if (category === null) continue;
+    const inexact = inexactIdProblem('id', image.id);
+    if (inexact !== undefined) {
+      yield failure(`row:${index}`, inexact, source);
+      continue;
+    }
     const id = String(image.id);
     const problem = broken.get(id) ?? (annotated && !references.has(id) ? `image ${id} has no caption in ${file}'s annotations; add its references or remove the image` : undefined);
     if (problem !== undefined) {

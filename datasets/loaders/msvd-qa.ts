@@ -7,6 +7,7 @@
  * none asks about it, at the mapping line), naming both lines: keeping either would run the
  * questions on a clip the file does not agree on.
  */
+import { inexactIdProblem } from '../ids.js';
 import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument, readLines } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
@@ -68,6 +69,11 @@ export const msvdQa: DatasetLoader = {
       }
       const id = String(entry.id);
       const videoId = String(entry.video_id);
+      const inexact = inexactIdProblem('id', entry.id) ?? inexactIdProblem('video_id', entry.video_id);
+      if (inexact !== undefined) {
+        yield failure(`row:${index}`, inexact, source);
+        continue;
+      }
       asked.add(videoId);
       const conflict = mapping.conflicts.get(videoId);
       if (conflict !== undefined) {

@@ -122,6 +122,19 @@ test('msvd-qa: a video id the mapping gives two clips fails its questions naming
   assert.match(failureAt(items[2]), /m\.txt maps vid3 to d on line 5 and to e on line 6; .* @ 6$/);
 });
 
+test('coco-captions and msvd-qa: an integer id beyond 2^53 fails its entry instead of sharing a rounded id', async () => {
+  // Written as text: a JS number cannot hold these digits.
+  const coco = '{"images": [{"id": 12345678901234567890, "file_name": "a.png"}, {"id": 12345678901234567891, "file_name": "a.png"}, {"id": 7, "file_name": "a.png"}],'
+    + ' "annotations": [{"id": 1, "image_id": 12345678901234567890, "caption": "one"}, {"id": 2, "image_id": 12345678901234567891, "caption": "two"}, {"id": 3, "image_id": 7, "caption": "seven"}]}';
+  const cocoItems = await load('coco-captions', tempDataset({ 'a.png': '', 'c.json': coco }), { annotations: 'c.json' });
+  assert.equal(summary(cocoItems), ['failure:row:0', 'failure:row:1', 'caption:7']);
+  assert.match(failureAt(cocoItems[1]), /^the id in field 'id' is too large to be read exactly: .*quote the id as a string .* @ \/images\/1$/);
+  const msvd = '[{"id": 98765432109876543210, "video_id": 1, "question": "what is it", "answer": "cat"}, {"id": 2, "video_id": 98765432109876543210, "question": "who", "answer": "man"}, {"id": 3, "video_id": 1, "question": "what", "answer": "dog"}]';
+  const msvdItems = await load('msvd-qa', tempDataset({ 'vid1.avi': '', 'q.json': msvd }), { questions: 'q.json' });
+  assert.equal(summary(msvdItems), ['failure:row:0', 'failure:row:1', 'instruction:3']);
+  assert.match(failureAt(msvdItems[1]), /^the id in field 'video_id' is too large to be read exactly: .* @ \/1$/);
+});
+
 test('msvd-qa: a mapping line that is not <clip> vid<N> fails at its line instead of being skipped', async () => {
   const questions = [{ id: 1, video_id: 1, question: 'what is it', answer: 'cat' }];
   const root = tempDataset({ 'a.avi': '', 'q.json': JSON.stringify(questions), 'm.txt': 'a vid1\n\nb\nc vid2 extra\nd 3\n' });
