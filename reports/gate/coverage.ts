@@ -4,9 +4,12 @@
  * the VQA questions would otherwise be gated on the other half (and on their latencies) and pass.
  * Hence, per pair:
  *
- *   baseline-relative gates   fail when this run left more of its requested samples unscored
- *                             (failed, or never written) than the baseline did; failures the
- *                             baseline shares (a known-broken file) do not block a change
+ *   baseline-relative gates   fail when the two runs requested different numbers of samples
+ *                             (either way: the samples both scored are neither run's set), or
+ *                             this run left more of its requested samples unscored (failed, or
+ *                             never written) than the baseline did; failures the baseline
+ *                             shares (a known-broken file) do not block a change. Which samples
+ *                             and data the runs measured is sample-set.ts's check
  *   floors and ceilings       fail when this run left any requested sample unscored: there is no
  *                             baseline to share the blame, and a bound on a partial run would
  *                             pass for the wrong reason
@@ -65,6 +68,11 @@ export function comparisonShortfall(current: SampleCounts | undefined, baseline:
   if (current.requested < baseline.requested) {
     return `this run requested ${current.requested} of the baseline's ${baseline.requested} samples (a smaller --limit, or one shard not merged); gate a run of the same suite and settings`;
   }
+  // More is no better: the pairs both scored are not either run's sample set, and a retrieval
+  // rank depends on the whole gallery, so an unchanged model "dropped" against a smaller one.
+  if (current.requested > baseline.requested) {
+    return `this run requested ${current.requested} samples, the baseline only ${baseline.requested} (a larger --limit, or more data); gate a run of the same suite and settings, or rewrite the baseline from one`;
+  }
   if (unscored(current) > unscored(baseline)) return `${shortfallText(current)}, ${unscored(baseline)} in the baseline`;
   // Failures the baseline shares are forgiven, but not when they leave nothing to compare.
   if (current.scored === 0 && unscored(current) > 0) return `${shortfallText(current)}; nothing was scored, so there is nothing to compare`;
@@ -83,10 +91,4 @@ export function unmatchedShortfall(current: SampleCounts | undefined): string | 
   if (hadNoSamples(current)) return `${NO_SAMPLES}, and the baseline has no result to compare with`;
   if (current === undefined || !hasUnscored(current)) return null;
   return `${shortfallText(current)}, and the baseline has no result to compare with`;
-}
-
-/** A note for a verdict whose two runs requested different numbers of samples (compared on the shared ones). */
-export function requestedNote(current: SampleCounts | undefined, baseline: SampleCounts | undefined): string | null {
-  if (current === undefined || baseline === undefined || current.requested === baseline.requested) return null;
-  return `this run requested ${current.requested} samples, the baseline ${baseline.requested}; compared on the samples both scored`;
 }

@@ -19,16 +19,19 @@
  * does not change the intervals of the others.
  *
  * Samples that failed (or were never written) fail the checks of their pair whatever the values
- * say (coverage.ts), because the values then describe only the samples that worked. A gated pair
+ * say (coverage.ts), because the values then describe only the samples that worked; so do two
+ * runs that did not measure the same sample set (sample-set.ts: requested counts, data files,
+ * sample ids), and a task id that is another kind of task in the baseline is an error. A gated pair
  * the baseline lacks is a harness error (a renamed id, or a baseline from another suite) unless
  * the caller allows it; then it is reported as 'no-baseline' (skipped).
  */
 import { pairedBootstrap, type BootstrapOptions } from '../bootstrap/paired-bootstrap.js';
 import { describeGate, type GateSpec } from '../gate-spec.js';
-import { boundShortfall, comparisonShortfall, countsFor, incomplete, requestedNote, unmatchedShortfall } from './coverage.js';
+import { boundShortfall, comparisonShortfall, countsFor, incomplete, unmatchedShortfall } from './coverage.js';
 import { missingBaselineError, type MissingBaseline } from './missing-baseline.js';
 import { noMatchError } from './no-match.js';
 import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
+import { checkSameTaskKind, sampleSetDifference, uncheckedDataNote } from './sample-set.js';
 import type { RunSnapshot, SnapshotResult } from './snapshot.js';
 import { allIndices, compareTimings, isTimingMeasure, timingMeasureOf, timingNotApplicable, timingValue, type TimingGate } from './timing-checks.js';
 
@@ -86,6 +89,10 @@ function seedFor(seed: number, gateIndex: number, target: Target): number {
   let h = (2166136261 ^ seed) >>> 0;
   for (const ch of `${gateIndex}|${target.model}|${target.task}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
   return h;
+}
+
+function resultOf(snapshot: RunSnapshot, target: Target): SnapshotResult | undefined {
+  return snapshot.results.find((r) => r.model === target.model && r.task === target.task);
 }
 
 function familyOf(snapshot: RunSnapshot, model: string): string {
@@ -250,14 +257,15 @@ function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-dro
   return [...dropped, ...qualityTargets(ctx.current, gate.metric).filter((r) => inScope(gate, ctx.current, r)).map((cur) => {
     const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
     if (!base) return noBaseline(ctx, cur, gate.metric, cur.metrics[gate.metric] ?? null, 'scores');
+    checkSameTaskKind(ctx.current, baseline, cur.task, ctx.options.sources?.baseline);
     const checked = withShortfall(
-      comparisonShortfall(cur.counts, base.counts),
+      sampleSetDifference(ctx.current, baseline, cur.task, cur, base) ?? comparisonShortfall(cur.counts, base.counts),
       () => dropVerdict(gate, ctx.index, base, cur, ctx.options),
       (reason) => shortfallVerdict(gate, cur, gate.metric, base.metrics[gate.metric] ?? null, cur.metrics[gate.metric] ?? null, reason),
       // A failed check shows each run's own score (scores.json), not the subset both scored.
       (v) => recordedValues(v, base, cur, gate.metric),
     );
-    return withNote(checked, requestedNote(cur.counts, base.counts));
+    return withNote(checked, uncheckedDataNote(ctx.current, baseline, cur.task));
   })];
 }
 
@@ -273,12 +281,15 @@ function timingVerdicts(ctx: GateContext, gate: TimingGate, baseline: RunSnapsho
     const notApplicable = timingNotApplicable(metric, cur, ...(base ? [base] : []));
     if (notApplicable !== null) return notApplicableVerdict(gate, cur, metric, notApplicable);
     if (!base) return noBaseline(ctx, cur, metric, timingValue(cur, metric), 'timings');
+    checkSameTaskKind(current, baseline, cur.task, options.sources?.baseline);
     const boot: BootstrapOptions = { replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, ctx.index, cur) };
-    return withShortfall(
-      comparisonShortfall(countsFor(current, cur.model, cur.task), countsFor(baseline, cur.model, cur.task)),
+    const [curResult, baseResult] = [resultOf(current, cur), resultOf(baseline, cur)];
+    const checked = withShortfall(
+      sampleSetDifference(current, baseline, cur.task, curResult, baseResult) ?? comparisonShortfall(curResult?.counts, baseResult?.counts),
       () => verdict({ gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, unit: '%', ...compareTimings(gate, base, cur, boot) }),
       (reason) => shortfallVerdict(gate, cur, metric, timingValue(base, metric), timingValue(cur, metric), reason),
     );
+    return withNote(checked, uncheckedDataNote(current, baseline, cur.task));
   })];
 }
 

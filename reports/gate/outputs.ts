@@ -2,7 +2,7 @@
  * Gate verdicts as a Markdown summary (a CI job summary), JUnit XML (one test case per verdict,
  * for CI test-report views) and JSON. A verdict's `reason` (samples that failed in the run) is
  * printed next to its result in every format: a check that fails although its numbers look fine
- * must say why.
+ * must say why. Its `notes` are in every format too (Markdown: footnotes under the table).
  */
 import type { GateReport, GateVerdict } from './evaluate.js';
 
@@ -44,19 +44,37 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-/** One row per verdict, failures first. */
+/**
+ * The verdicts' notes as numbered footnotes, each text once: a note that many rows share (how
+ * the metric was recomputed, an unchecked baseline) would otherwise repeat down the table.
+ */
+function footnotes(verdicts: readonly GateVerdict[]): { refs: string[]; lines: string[] } {
+  const numbers = new Map<string, number>();
+  const refs = verdicts.map((v) => v.notes.map((note) => {
+    if (!numbers.has(note)) numbers.set(note, numbers.size + 1);
+    return numbers.get(note)!;
+  }).join(', '));
+  return { refs, lines: [...numbers].map(([note, n]) => `${n}. ${note}`) };
+}
+
+/**
+ * One row per verdict, failures first; each row's notes (a zero-width interval, a value
+ * recomputed on a subset) are footnotes under the table, as JUnit's detail carries them.
+ */
 export function gateMarkdown(report: GateReport): string {
   const sorted = [...report.verdicts].sort((a, b) => Number(b.status === 'fail') - Number(a.status === 'fail'));
-  const rows = sorted.map((v) => `| ${[v.gate, v.model, v.task, v.metric, formatNumber(v.baseline), formatNumber(v.current), signed(v.difference, v.unit), intervalText(v), resultText(v)].map(escapeCell).join(' | ')} |`);
+  const notes = footnotes(sorted);
+  const rows = sorted.map((v, i) => `| ${[v.gate, v.model, v.task, v.metric, formatNumber(v.baseline), formatNumber(v.current), signed(v.difference, v.unit), intervalText(v), resultText(v), notes.refs[i]!].map(escapeCell).join(' | ')} |`);
   const pct = Math.round(report.confidence * 1000) / 10;
   return [
     headline(report),
     '',
     `Run \`${report.runId}\` against baseline \`${report.baselineRunId ?? 'none'}\`; ${pct}% bootstrap intervals, ${report.replicates} replicates, seed ${report.seed}.`,
     '',
-    `| gate | model | task | metric | baseline | current | difference | ${pct}% interval | result |`,
-    '|---|---|---|---|---:|---:|---:|---|---|',
+    `| gate | model | task | metric | baseline | current | difference | ${pct}% interval | result | notes |`,
+    '|---|---|---|---|---:|---:|---:|---|---|---|',
     ...rows,
+    ...(notes.lines.length > 0 ? ['', 'Notes:', '', ...notes.lines] : []),
     '',
   ].join('\n');
 }

@@ -4,17 +4,22 @@
  * is this snapshot as JSON:
  *
  *   { "formatVersion": 1, "kind": "vlbench-baseline", "runId", "createdAt", "vlbench",
- *     "models": [{id, family, variant}], "tasks": [{id, kind, metrics}], "gates": [...],
+ *     "models": [{id, family, variant}], "gates": [...],
+ *     "tasks": [{id, kind, metrics, dataset: {name, files: [{path, sha256}]}}],   dataset: what
+ *                      the manifest records, so a gate can tell that both runs read the same data
+ *                      (absent in baselines written before 2026-11-28),
  *     "results": [{ model, task, kind, metrics, breakdowns, counts,
  *                   samples: [{sampleId, scores}],            per-sample metric values
  *                   captions?: [{sampleId, caption, references}],   captioning (corpus metrics)
  *                   ranks?: [{sampleId, direction, rank}] }],       retrieval
  *     "timings": [TaskTimings...] }
  *
- * It keeps exactly what the paired bootstrap recomputes from, so a CI job stores one small JSON
- * per main-branch run instead of the whole run directory.
+ * It keeps exactly what the paired bootstrap recomputes from, and what says which samples were
+ * measured (requested counts, sample ids, data digests), so a CI job stores one small JSON per
+ * main-branch run instead of the whole run directory.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { RUN_FORMAT_VERSION, type RunManifest, type SampleScoreRecord, type TaskKind, type TaskScores, type TaskTimings } from '../records.js';
 import { readPredictions, readRun, readSampleScores, type LoadedRun } from '../run-reader.js';
 
@@ -40,6 +45,14 @@ export interface SnapshotResult extends TaskScores {
   readonly failed?: readonly string[];
 }
 
+export interface SnapshotTask {
+  readonly id: string;
+  readonly kind: TaskKind;
+  readonly metrics: readonly string[];
+  /** The task's data files and their sha256 (the manifest's); absent in baselines written before 2026-11-28. */
+  readonly dataset?: RunManifest['tasks'][number]['dataset'];
+}
+
 export interface RunSnapshot {
   readonly formatVersion: typeof RUN_FORMAT_VERSION;
   readonly kind: typeof BASELINE_KIND;
@@ -47,7 +60,7 @@ export interface RunSnapshot {
   readonly createdAt: string;
   readonly vlbench: RunManifest['vlbench'];
   readonly models: readonly { readonly id: string; readonly family: string; readonly variant: string }[];
-  readonly tasks: readonly { readonly id: string; readonly kind: TaskKind; readonly metrics: readonly string[] }[];
+  readonly tasks: readonly SnapshotTask[];
   readonly gates: readonly unknown[];
   readonly results: readonly SnapshotResult[];
   readonly timings: readonly TaskTimings[];
@@ -93,7 +106,7 @@ export function snapshotRun(run: LoadedRun): RunSnapshot {
     createdAt: m.createdAt,
     vlbench: m.vlbench,
     models: m.models.map((x) => ({ id: x.id, family: x.family, variant: x.variant })),
-    tasks: m.tasks.map((t) => ({ id: t.id, kind: t.kind, metrics: t.metrics })),
+    tasks: m.tasks.map((t) => ({ id: t.id, kind: t.kind, metrics: t.metrics, dataset: t.dataset })),
     gates: m.gates,
     results: run.scores.results.map((scores) => snapshotResult(run, scores)),
     timings: run.timings.results,
@@ -101,10 +114,27 @@ export function snapshotRun(run: LoadedRun): RunSnapshot {
   };
 }
 
+/**
+ * A JSON file that is not a baseline, most often a run's own scores.json. The fix names the run
+ * directory, and a new file to write: suggesting --write-baseline onto this file would replace
+ * the run's scores (which --write-baseline now refuses anyway).
+ */
+function notBaselineError(file: string, kind: unknown): BaselineFormatError {
+  const dir = dirname(file);
+  const inRun = existsSync(join(dir, 'manifest.json'));
+  const run = inRun ? dir : 'RUN';
+  const target = resolve(file) === resolve('baseline.json') ? 'vlbench-baseline.json' : 'baseline.json';
+  const found = kind === undefined ? 'it has none' : `it is ${JSON.stringify(kind)}`;
+  const what = inRun ? `; this is ${basename(file)} of the run directory ${dir}` : '';
+  return new BaselineFormatError(
+    `${file}: /kind must be "${BASELINE_KIND}" (${found})${what}. Pass a run directory as --baseline (${run}), or write a baseline file from it first with \`vlbench gate ${run} --write-baseline ${target}\`.`,
+  );
+}
+
 function checkBaseline(value: unknown, file: string): RunSnapshot {
   const obj = value as Partial<RunSnapshot> | null;
-  if (typeof obj !== 'object' || obj === null || obj.kind !== BASELINE_KIND) {
-    throw new BaselineFormatError(`${file}: /kind must be "${BASELINE_KIND}". Write a baseline with \`vlbench gate RUN --write-baseline ${file}\`, or pass a run directory.`);
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || obj.kind !== BASELINE_KIND) {
+    throw notBaselineError(file, typeof obj === 'object' && obj !== null && !Array.isArray(obj) ? obj.kind : undefined);
   }
   if (obj.formatVersion !== RUN_FORMAT_VERSION) {
     throw new BaselineFormatError(`${file}: /formatVersion is ${JSON.stringify(obj.formatVersion)}, this vlbench reads ${RUN_FORMAT_VERSION}. Rewrite the baseline with this version.`);
@@ -126,4 +156,24 @@ export function loadSnapshot(path: string): RunSnapshot {
     throw new BaselineFormatError(`${path}: not valid JSON (${(error as Error).message}).`);
   }
   return checkBaseline(parsed, path);
+}
+
+/**
+ * `--write-baseline FILE` replaces FILE only when it is a baseline (or empty): a mistyped path
+ * such as a run's scores.json would otherwise be overwritten with no way back.
+ */
+export function checkBaselineTarget(file: string): void {
+  if (!existsSync(file)) return;
+  if (statSync(file).isDirectory()) throw new BaselineFormatError(`${file}: is a directory; --write-baseline takes a file path such as ${join(file, 'baseline.json')}.`);
+  const text = readFileSync(file, 'utf8');
+  if (text.trim() === '') return;
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(text) as { kind?: unknown } | null)?.kind;
+  } catch {
+    kind = undefined;
+  }
+  if (kind === BASELINE_KIND) return;
+  const inRun = existsSync(join(dirname(file), 'manifest.json')) ? ` (it is ${basename(file)} of the run directory ${dirname(file)})` : '';
+  throw new BaselineFormatError(`${file}: exists and is not a vlbench baseline${inRun}; --write-baseline replaces only an earlier baseline file. Name a new file (e.g. baseline.json outside the run directory), or remove this one first if it is really meant to go.`);
 }

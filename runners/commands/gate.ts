@@ -15,6 +15,7 @@ import { parse } from '../args.js';
 import { isSeed, MAX_SEED } from '../../models/generation/prng.js';
 import { baselineJson, GATE_DEFAULTS, runGate } from '../../reports/gate/run-gate.js';
 import { gateJson, gateJUnit, gateMarkdown } from '../../reports/gate/outputs.js';
+import { checkBaselineTarget } from '../../reports/gate/snapshot.js';
 
 const HELP = `Usage: vlbench gate RUN --baseline RUN_OR_JSON [options]
        vlbench gate RUN --write-baseline FILE
@@ -23,6 +24,8 @@ Checks RUN against the gates its suite declares (manifest.json "gates") or a gat
 Quality drops use a paired bootstrap over samples; a gate fails only when the drop exceeds its
 tolerance with the chosen confidence. A pair whose samples failed in RUN fails its checks: any
 failed sample fails floors and ceilings, more failed samples than the baseline fails comparisons.
+Comparisons also fail when the runs did not measure the same samples: a different number
+requested (either way), data files of other content, or other sample ids.
 
 Options:
   --baseline PATH        baseline run directory or baseline JSON (--write-baseline)
@@ -35,7 +38,8 @@ Options:
                          skip (not fail) checks of pairs the baseline lacks, e.g. a model
                          this change adds; without it such a pair is a harness error (exit 1)
   --write-baseline FILE  write RUN as a baseline JSON for later gating, and nothing else: it takes
-                         none of the options above (gate in a separate call)
+                         none of the options above (gate in a separate call); FILE must be new,
+                         empty or an earlier baseline (a run's scores.json is refused)
 
 Exit codes: 0 all gates pass, 3 a gate failed, 1 harness error, 2 usage error.`;
 
@@ -54,12 +58,28 @@ function writeBaseline(runDir: string, file: string, others: readonly string[]):
   if (others.length > 0) {
     throw new UsageError(`--write-baseline only writes RUN as a baseline and checks no gate, so ${others.map((k) => `--${k}`).join(', ')} would be ignored: leave ${others.length === 1 ? 'it' : 'them'} out, and gate in a separate \`vlbench gate RUN --baseline ...\` call.`);
   }
+  checkBaselineTarget(file);
   const json = baselineJson(runDir);
   // CI writes into a fresh cache folder (baseline/baseline.json), as --out creates its DIR.
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, json);
   process.stdout.write(`baseline written to ${file}\n`);
   return EXIT.ok;
+}
+
+/**
+ * Appends to the CI job summary when $GITHUB_STEP_SUMMARY names one. A summary that cannot be
+ * written is warned about, not thrown: the verdict (exit 0 or 3, or the harness error being
+ * reported) is already decided and printed, and must stay what decides the job.
+ */
+function appendJobSummary(text: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  try {
+    appendFileSync(file, text);
+  } catch (error) {
+    process.stderr.write(`vlbench gate: warning: could not append to the CI job summary file ${file} (named by $GITHUB_STEP_SUMMARY): ${(error as Error).message}; the gate's result (stdout, exit code) is unaffected. Set GITHUB_STEP_SUMMARY to a writable file, or unset it.\n`);
+  }
 }
 
 export const gateCommand: Command = {
@@ -90,12 +110,12 @@ export const gateCommand: Command = {
       report = runGate(runDir, options);
     } catch (error) {
       // The CI job summary is where a reviewer looks first: a gate that could not run says why there too.
-      if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `### vlbench gate: could not run\n\n${(error as Error).message}\n`);
+      appendJobSummary(`### vlbench gate: could not run\n\n${(error as Error).message}\n`);
       throw error;
     }
     const markdown = gateMarkdown(report);
     process.stdout.write(markdown);
-    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown + '\n');
+    appendJobSummary(markdown + '\n');
     if (values.out !== undefined) {
       mkdirSync(values.out, { recursive: true });
       writeFileSync(join(values.out, 'gate.md'), markdown);

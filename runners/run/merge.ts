@@ -43,15 +43,22 @@ function experimentDifferences(a: RunManifest, b: RunManifest): string[] {
 
 function checkShards(dirs: readonly RunDirectory[], manifests: readonly RunManifest[]): void {
   const first = manifests[0]!;
-  if (first.shard === null) throw new MergeError(`${dirs[0]!.root}: not a shard (run with --shard i/N); nothing to merge`);
+  // Checked before the experiments are compared: a full run beside shards is "not a shard", not a
+  // difference in shard counts.
+  manifests.forEach((m, i) => {
+    if (m.shard !== null) return;
+    const what = m.mergedFrom !== undefined ? 'it is already a merge of shards' : 'it ran without --shard i/N';
+    throw new MergeError(`${dirs[i]!.root}: not a shard (${what}); merge takes only the shard directories of one run made with --shard i/N`);
+  });
   manifests.forEach((m, i) => {
     const differs = experimentDifferences(first, m);
     if (differs.length > 0) throw new MergeError(`${dirs[i]!.root}: ${theyDiffer(differs)} from ${dirs[0]!.root}'s; only shards of one run can be merged`);
   });
   const indices = manifests.map((m) => m.shard!.index);
-  for (let k = 0; k < first.shard.count; k++) {
+  const shards = first.shard!.count;
+  for (let k = 0; k < shards; k++) {
     const count = indices.filter((i) => i === k).length;
-    if (count !== 1) throw new MergeError(`shard ${k}/${first.shard.count} is ${count === 0 ? 'missing' : `given ${count} times`}; pass each of the ${first.shard.count} shard directories once`);
+    if (count !== 1) throw new MergeError(`shard ${k}/${shards} is ${count === 0 ? 'missing' : `given ${count} times`}; pass each of the ${shards} shard directories once`);
   }
 }
 

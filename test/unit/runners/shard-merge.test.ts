@@ -51,6 +51,16 @@ test('merging refuses a missing or repeated shard', () => {
   assert.throws(() => mergeRuns([reference.root], join(tempDir('merge'), 'z')), (e: Error) => /not a shard/.test(e.message));
 });
 
+test('a run that is not a shard is named as such, also beside shards (not as "the shard counts differ")', () => {
+  const notShard = (root: string, what: string) => (e: Error) => e instanceof MergeError && e.message.startsWith(`${root}: not a shard (${what});`);
+  for (const dirs of [[shards[0]!, reference.root], [reference.root, shards[0]!]]) {
+    assert.throws(() => mergeRuns(dirs, join(tempDir('merge'), 'full')), notShard(reference.root, 'it ran without --shard i/N'));
+  }
+  const merged = join(tempDir('merge'), 'merged');
+  mergeRuns(shards, merged);
+  assert.throws(() => mergeRuns([...shards, merged], join(tempDir('merge'), 'again')), notShard(merged, 'it is already a merge of shards'));
+});
+
 test('merging refuses a shard whose predictions lost lines after it finished', () => {
   const cut = join(tempDir('merge-cut'), 'shard1');
   cpSync(shards[1]!, cut, { recursive: true });

@@ -140,6 +140,41 @@ test('--write-baseline with a gating option is a usage error naming them; nothin
   assert.not.ok(existsSync(file));
 });
 
+test('a run\'s scores.json as --baseline: the message names the run directory and a new file, not this one', async () => {
+  const scores = join(runs, 'baseline', 'scores.json');
+  const { code, stderr } = await cli(['gate', `${runs}regression`, '--baseline', scores]);
+  assert.is(code, EXIT.harnessError);
+  assert.match(stderr, /scores\.json: \/kind must be "vlbench-baseline" \(it has none\); this is scores\.json of the run directory .*baseline\. Pass a run directory as --baseline/);
+  assert.match(stderr, /--write-baseline baseline\.json`/);
+  assert.not.ok(stderr.includes(`--write-baseline ${scores}`), stderr);
+});
+
+test('--write-baseline refuses to replace a file that is not a baseline; it replaces an earlier baseline or an empty file', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-gate-cli-'));
+  const scores = join(dir, 'scores.json');
+  const original = readFileSync(join(runs, 'baseline', 'scores.json'), 'utf8');
+  writeFileSync(scores, original);
+  const refused = await cli(['gate', `${runs}baseline`, '--write-baseline', scores]);
+  assert.is(refused.code, EXIT.harnessError);
+  assert.match(refused.stderr, /scores\.json: exists and is not a vlbench baseline; --write-baseline replaces only an earlier baseline file\. Name a new file/);
+  assert.is(readFileSync(scores, 'utf8'), original);
+  const file = join(dir, 'baseline.json');
+  writeFileSync(file, '');
+  assert.is((await cli(['gate', `${runs}baseline`, '--write-baseline', file])).code, EXIT.ok);
+  assert.is((await cli(['gate', `${runs}regression`, '--write-baseline', file])).code, EXIT.ok);
+  assert.is(JSON.parse(readFileSync(file, 'utf8')).runId, JSON.parse(readFileSync(join(runs, 'regression', 'manifest.json'), 'utf8')).runId);
+});
+
+test('a job summary file that cannot be written is a warning naming GITHUB_STEP_SUMMARY; the verdict\'s exit code stays', async () => {
+  const summary = join(tmpdir(), 'vlbench-no-such-dir', 'x', 'summary.md');
+  const { code, stdout, stderr } = await cli(['gate', `${runs}regression`, '--baseline', `${runs}baseline`, '--replicates', '200'], { GITHUB_STEP_SUMMARY: summary });
+  assert.is(code, EXIT.gateFailed);
+  assert.match(stdout, /checks FAILED/);
+  assert.ok(stderr.startsWith(`vlbench gate: warning: could not append to the CI job summary file ${summary} (named by $GITHUB_STEP_SUMMARY): ENOENT`), stderr);
+  const passing = await cli(['gate', `${runs}baseline`, '--baseline', `${runs}baseline`, '--replicates', '200'], { GITHUB_STEP_SUMMARY: summary });
+  assert.is(passing.code, EXIT.ok);
+});
+
 test('a gate option given twice is a usage error, not the last one kept', async () => {
   const twice = await cli(['gate', `${runs}regression`, '--baseline', `${runs}baseline`, '--confidence', '0.9', '--confidence', '0.99']);
   assert.is(twice.code, EXIT.usage);

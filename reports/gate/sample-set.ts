@@ -1,0 +1,106 @@
+/**
+ * Whether two runs measured a (model, task) pair on the same samples. The paired bootstrap pairs
+ * samples by id, but the samples both runs scored are a comparison only when each run's sample
+ * set is the task's: a retrieval rank depends on the whole gallery, and a changed annotation file
+ * can keep the ids and change the answers. So a baseline-relative check fails (with the reason)
+ * when, besides different requested counts (coverage.ts):
+ *
+ *   the data files differ       by content (sha256 in the manifest, carried into baseline files);
+ *                               paths are not compared, so CI checkouts under other roots match.
+ *                               Checked when both sides record digests: a baseline written before
+ *                               2026-11-28 has none, and its verdicts say the data went unchecked
+ *   the sample ids differ       over as many requested samples: one run scored samples the other,
+ *                               which scored every sample it requested, did not have
+ *
+ * A task id that names a task of another kind in the baseline is a harness error: there is no
+ * sample set to compare at all, only a renamed or reused id.
+ */
+import { basename } from 'node:path';
+import type { TaskKind } from '../records.js';
+import { GateInputError } from './paired-metric.js';
+import type { RunSnapshot, SnapshotResult, SnapshotTask } from './snapshot.js';
+
+type Dataset = NonNullable<SnapshotTask['dataset']>;
+
+const REWRITE = 'gate a run of the same suite, data and settings, or rewrite the baseline from one';
+const SHOWN_IDS = 3;
+
+function datasetOf(snapshot: RunSnapshot, task: string): Dataset | undefined {
+  return snapshot.tasks.find((t) => t.id === task)?.dataset;
+}
+
+function kindOf(snapshot: RunSnapshot, task: string): TaskKind | undefined {
+  return snapshot.tasks.find((t) => t.id === task)?.kind ?? snapshot.results.find((r) => r.task === task)?.kind;
+}
+
+/** Throws when `task` is a task of another kind in the baseline; `source` is the baseline path as given. */
+export function checkSameTaskKind(current: RunSnapshot, baseline: RunSnapshot, task: string, source: string | undefined): void {
+  const [here, there] = [kindOf(current, task), kindOf(baseline, task)];
+  if (here === undefined || there === undefined || here === there) return;
+  throw new GateInputError(
+    `${source ?? `baseline run '${baseline.runId}'`}: task '${task}' is of kind '${there}' in the baseline (run '${baseline.runId}') and '${here}' in this run, ` +
+      'so the same id names two different tasks and nothing can be compared. Write the baseline from a run of the same suite ' +
+      '(`vlbench gate RUN --write-baseline FILE`), or give the new task an id of its own.',
+  );
+}
+
+function fileText(file: Dataset['files'][number], others: Dataset['files']): string {
+  const twin = others.find((o) => basename(o.path) === basename(file.path));
+  const sha = (s: string): string => s.slice(0, 12);
+  return twin ? `${basename(file.path)} (sha256 ${sha(file.sha256)} here, ${sha(twin.sha256)} in the baseline)` : `${basename(file.path)} (sha256 ${sha(file.sha256)}, not in the baseline)`;
+}
+
+/** Why the runs read different data for `task`, or null when they match or a side records no digests. */
+export function dataDifference(current: RunSnapshot, baseline: RunSnapshot, task: string): string | null {
+  const [here, there] = [datasetOf(current, task), datasetOf(baseline, task)];
+  if (here === undefined || there === undefined) return null;
+  if (here.name !== there.name) return `this run read the task with the dataset loader '${here.name}', the baseline with '${there.name}'; ${REWRITE}`;
+  const hereDigests = new Set(here.files.map((f) => f.sha256));
+  const thereDigests = new Set(there.files.map((f) => f.sha256));
+  const onlyHere = here.files.filter((f) => !thereDigests.has(f.sha256));
+  const onlyThere = there.files.filter((f) => !hereDigests.has(f.sha256));
+  // A file that only one run read is one the other did not need (the answer list is read only
+  // when a model of the run ranks answers); a file whose content changed shows on both sides.
+  if (onlyHere.length === 0 || onlyThere.length === 0) return null;
+  return `this run read other data than the baseline: ${onlyHere.map((f) => fileText(f, onlyThere)).join(', ')}; ${REWRITE}`;
+}
+
+/** Every requested sample has a per-sample score (or no references): the scored ids are the run's whole selection. */
+function scoredAll(r: SnapshotResult): boolean {
+  return r.samples.length === r.counts.scored && r.counts.scored + (r.counts.unannotated ?? 0) === r.counts.requested;
+}
+
+function idsMissingFrom(from: SnapshotResult, other: SnapshotResult): string[] {
+  const ids = new Set(other.samples.map((s) => s.sampleId));
+  return from.samples.map((s) => s.sampleId).filter((id) => !ids.has(id));
+}
+
+/**
+ * Why two runs that requested as many samples selected different ones, or null. A side's ids
+ * are a complete list only when it scored every sample it requested; a run with failed samples
+ * is compared the other way round only (its failures are coverage.ts's reason).
+ */
+export function sampleIdDifference(cur: SnapshotResult, base: SnapshotResult): string | null {
+  if (cur.counts.requested !== base.counts.requested) return null;
+  const onlyHere = scoredAll(base) ? idsMissingFrom(cur, base) : [];
+  const onlyThere = scoredAll(cur) ? idsMissingFrom(base, cur) : [];
+  if (onlyHere.length === 0 && onlyThere.length === 0) return null;
+  const [ids, count, side] = onlyHere.length > 0 ? [onlyHere, onlyHere.length, 'this run scored'] : [onlyThere, onlyThere.length, 'the baseline scored'];
+  const shown = ids.slice(0, SHOWN_IDS).map((id) => `'${id}'`).join(', ') + (count > SHOWN_IDS ? ', ...' : '');
+  const other = side === 'this run scored' ? 'the baseline' : 'this run';
+  return `${side} ${count} sample${count === 1 ? '' : 's'} that ${other} does not have (${shown}), out of as many requested: the runs selected different samples (other data, filter or order); ${REWRITE}`;
+}
+
+/** Why the pair's two runs did not measure the same sample set, or null. */
+export function sampleSetDifference(current: RunSnapshot, baseline: RunSnapshot, task: string, cur: SnapshotResult | undefined, base: SnapshotResult | undefined): string | null {
+  return dataDifference(current, baseline, task) ?? (cur && base ? sampleIdDifference(cur, base) : null);
+}
+
+/** A verdict note when the data files could not be compared (a side without digests), else null. */
+export function uncheckedDataNote(current: RunSnapshot, baseline: RunSnapshot, task: string): string | null {
+  if (datasetOf(baseline, task) === undefined) {
+    return 'the baseline records no data-file digests (a baseline file written before 2026-11-28), so that both runs read the same data was not checked; rewrite it with --write-baseline to check';
+  }
+  if (datasetOf(current, task) === undefined) return 'this run records no data-file digests for the task, so that both runs read the same data was not checked';
+  return null;
+}
