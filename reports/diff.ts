@@ -5,6 +5,7 @@
  * metric takes in either run (a change across the metric's whole observed range ranks 1).
  */
 import { didYouMean } from '../suites/did-you-mean.js';
+import { formatPythonRounded } from './metrics/python-round.js';
 import { predictionKey, type SampleScoreRecord } from './records.js';
 import { predictionText } from './prediction-text.js';
 import { readPredictions, readRun, readSampleScores, runLabel, type LoadedRun } from './run-reader.js';
@@ -26,6 +27,8 @@ export interface SampleChange {
   readonly scores: readonly ScoreChange[];
   /** Largest normalised |delta| over the sample's metrics (0..1; 1 when a side is missing). */
   readonly magnitude: number;
+  /** The metric that gave `magnitude` (the first such), shown in the text table; null when no score changed. */
+  readonly rankedBy: string | null;
 }
 
 export interface RunDiff {
@@ -90,12 +93,36 @@ function pairChanges(a: LoadedRun, b: LoadedRun, model: string, task: string): {
     const scores = scoreChanges(byIdA.get(sampleId), byIdB.get(sampleId));
     const pa = predA.get(sampleId) ?? null;
     const pb = predB.get(sampleId) ?? null;
-    const magnitude = Math.max(0, ...scores.map((s) => (s.delta === null ? 1 : Math.abs(s.delta) / (scales.get(s.metric) || 1))));
+    const sizes = scores.map((s) => (s.delta === null ? 1 : Math.abs(s.delta) / (scales.get(s.metric) || 1)));
+    const magnitude = Math.max(0, ...sizes);
     const predictionChanged = pa !== pb;
     if (!predictionChanged && magnitude === 0) continue;
-    changes.push({ model, task, sampleId, predictionA: pa, predictionB: pb, predictionChanged, scores: scores.filter((s) => s.delta !== 0), magnitude });
+    const rankedBy = magnitude > 0 ? scores[sizes.indexOf(magnitude)]!.metric : null;
+    changes.push({ model, task, sampleId, predictionA: pa, predictionB: pb, predictionChanged, scores: scores.filter((s) => s.delta !== 0), magnitude, rankedBy });
   }
   return { samples: ids.length, changes };
+}
+
+/**
+ * Sample ids in natural order: runs of digits compare as numbers (`2` before `10`, `i2t:3`
+ * before `i2t:28`), the rest by code unit, so the order does not depend on the machine's locale.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const pa = a.split(/(\d+)/);
+  const pb = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const [x, y] = [pa[i]!, pb[i]!];
+    if (x === y) continue;
+    // Odd positions are the digit runs (split with a capturing group).
+    if (i % 2 === 1) {
+      const [nx, ny] = [x.replace(/^0+(?=\d)/, ''), y.replace(/^0+(?=\d)/, '')];
+      if (nx.length !== ny.length) return nx.length - ny.length;
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      return x.length - y.length;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
 }
 
 function checkFilter(filter: DiffFilter, pairs: readonly { model: string; task: string }[]): void {
@@ -129,7 +156,7 @@ export function diffRuns(dirA: string, dirB: string, filter: DiffFilter = {}): R
     for (const change of result.changes) changes.push(change);
   }
   const describe = (p: { model: string; task: string }): string => `${p.model} / ${p.task}`;
-  changes.sort((x, y) => y.magnitude - x.magnitude || Number(y.predictionChanged) - Number(x.predictionChanged) || x.task.localeCompare(y.task) || x.model.localeCompare(y.model) || x.sampleId.localeCompare(y.sampleId));
+  changes.sort((x, y) => y.magnitude - x.magnitude || Number(y.predictionChanged) - Number(x.predictionChanged) || x.task.localeCompare(y.task) || x.model.localeCompare(y.model) || naturalCompare(x.sampleId, y.sampleId));
   return {
     runA: runLabel(a), runB: runLabel(b), compared,
     onlyInA: [...pairsA].filter(([k]) => !pairsB.has(k)).map(([, p]) => describe(p)),
@@ -143,8 +170,9 @@ function clip(text: string | null, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
+/** Four decimals at most, rounded as every vlbench table rounds (exact ties to even). */
 function fmt(v: number | null): string {
-  return v === null ? '—' : Number(v.toFixed(4)).toString();
+  return v === null ? '—' : Number(formatPythonRounded(v, 4)).toString();
 }
 
 /** The plain-text table of `vlbench diff` (the first `limit` changes). */
@@ -155,7 +183,8 @@ export function diffText(diff: RunDiff, limit: number): string {
   if (diff.onlyInA.length) lines.push(`only in ${diff.runA}: ${diff.onlyInA.join(', ')}`);
   if (diff.onlyInB.length) lines.push(`only in ${diff.runB}: ${diff.onlyInB.join(', ')}`);
   const rows = diff.changes.slice(0, limit).map((c) => {
-    const main = c.scores.find((s) => s.delta !== null) ?? c.scores[0];
+    // The metric that ranked the row, so the listing visibly runs from largest change down.
+    const main = c.scores.find((s) => s.metric === c.rankedBy) ?? c.scores[0];
     return [c.task, c.model, c.sampleId, main?.metric ?? '', fmt(main?.a ?? null), fmt(main?.b ?? null), main?.delta == null ? '—' : `${main.delta > 0 ? '+' : ''}${fmt(main.delta)}`, c.predictionChanged ? `${clip(c.predictionA, 40)} -> ${clip(c.predictionB, 40)}` : '(same prediction)'];
   });
   const header = ['task', 'model', 'sample', 'metric', 'A', 'B', 'delta', 'prediction A -> B'];

@@ -3,6 +3,7 @@
  * results with quality, throughput and latency side by side. Every writer (tables, charts,
  * HTML, JSON) renders from this, so all outputs show the same numbers.
  */
+import { basename, sep } from 'node:path';
 import type { LoadedRun } from './run-reader.js';
 import { runLabel } from './run-reader.js';
 import type { TaskKind, TaskScores, TaskTimings } from './records.js';
@@ -70,12 +71,35 @@ export function primaryMetric(kind: TaskKind, metrics: readonly string[]): strin
   return chosen;
 }
 
+/** The last `count` components of a path: `A/run` for `/tmp/A/run` and 2. */
+function pathTail(dir: string, count: number): string {
+  return dir.split(sep).filter(Boolean).slice(-count).join('/');
+}
+
+/**
+ * Runs whose labels collide (two folders named `run`, a re-run copied elsewhere) are told apart
+ * by as much of their paths as it takes (`A/run`, `B/run`; `my-id (A/run)` for a chosen run
+ * id); only runs of one path (a library caller passing a folder twice) fall back to `#n`.
+ */
+function distinctLabel(runs: readonly LoadedRun[], labels: readonly string[], index: number): string {
+  const run = runs[index]!;
+  const base = labels[index]!;
+  const clashing = runs.filter((_, i) => labels[i] === base);
+  if (clashing.length === 1) return base;
+  // A label that is the folder name grows into the path; a chosen run id keeps it in front.
+  const fromDir = base === basename(run.dir);
+  const depth = run.dir.split(sep).filter(Boolean).length;
+  for (let count = fromDir ? 2 : 1; count <= depth; count++) {
+    const tail = pathTail(run.dir, count);
+    if (clashing.every((other) => other === run || pathTail(other.dir, count) !== tail)) return fromDir ? tail : `${base} (${tail})`;
+  }
+  return `${base}#${index + 1}`;
+}
+
 function reportRuns(runs: readonly LoadedRun[]): ReportRun[] {
   const labels = runs.map(runLabel);
   return runs.map((run, index) => {
-    const base = labels[index] ?? run.dir;
-    // Two runs with one id (a re-run copied elsewhere) still need distinct labels.
-    const label = labels.filter((l) => l === base).length > 1 ? `${base}#${index + 1}` : base;
+    const label = distinctLabel(runs, labels, index);
     return { label, runId: run.manifest.runId, createdAt: run.manifest.createdAt, dir: run.dir, shard: run.manifest.shard };
   });
 }
@@ -91,17 +115,58 @@ export function breakdownName(name: string, task: ReportTask): { metric: string;
   return { metric: task.metrics.includes('vqa_accuracy') ? 'vqa_accuracy' : task.primaryMetric, grouping: name };
 }
 
+/** Marks a value computed on fewer samples than requested, in tables and charts alike. */
+export const PARTIAL_MARK = '†';
+
+/**
+ * The one definition of a partial value (scored < requested: some samples failed or had no
+ * references), so a table cell and a chart bar of one pair are marked alike.
+ */
+export function isPartial(result: ReportResult): boolean {
+  return result.scores.counts.scored < result.scores.counts.requested;
+}
+
+/** "4/8 (4 failed)", "0/6 (6 without references)": what became of the requested samples. */
+export function samplesText(c: TaskScores['counts']): string {
+  const notes = [c.failed > 0 ? `${c.failed} failed` : '', (c.unannotated ?? 0) > 0 ? `${c.unannotated} without references` : ''].filter(Boolean);
+  return `${c.scored}/${c.requested}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
+
+/**
+ * Why a pair that ran has no value: predictions for samples without references (kept for
+ * submission), every sample failed, or nothing to run on. Null when none of these explains it.
+ */
+export function noValueText(c: TaskScores['counts']): string | null {
+  if ((c.unannotated ?? 0) > 0) return `${c.unannotated} unscored`;
+  if (c.failed > 0) return `${c.failed} failed`;
+  if (c.requested === 0) return '0 samples';
+  return null;
+}
+
+/**
+ * The task ran as one batch, its warm-up batch, so its latency (and, except for retrieval, which
+ * always counts every query, its throughput) includes warm-up (runners/run/timings.ts).
+ */
+export function warmupIncluded(timing: TaskTimings): boolean {
+  return timing.warmupSamples === 0;
+}
+
 /** `0/2` for a run that is shard 0 of 2, null for a whole run. */
 export function shardLabel(run: ReportRun): string | null {
   return run.shard ? `${run.shard.index}/${run.shard.count}` : null;
 }
 
-/** Said wherever a report's numbers appear (titles, captions, report.json) when any run is a shard. */
-export function partialNote(runs: readonly ReportRun[]): string | null {
-  const shards = runs.flatMap((r) => {
+/** Which runs are shards: `0/2` for a single run, `0/2 of <run label>` among several. */
+export function shardMarkers(runs: readonly ReportRun[]): string[] {
+  return runs.flatMap((r) => {
     const shard = shardLabel(r);
     return shard === null ? [] : [runs.length > 1 ? `${shard} of ${r.label}` : shard];
   });
+}
+
+/** Said wherever a report's numbers appear (titles, captions, report.json) when any run is a shard. */
+export function partialNote(runs: readonly ReportRun[]): string | null {
+  const shards = shardMarkers(runs);
   return shards.length ? `shard ${shards.join(', ')} only: partial results; merge the shards with vlbench merge` : null;
 }
 

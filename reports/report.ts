@@ -9,13 +9,14 @@
  * Reads run directories only; writes only under `outDir`, where it first removes the files an
  * earlier report wrote (report-files.ts), and nothing else.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { buildCharts, type ChartSpec } from './charts/specs.js';
 import { renderSvg, svgToPng } from './charts/render.js';
 import { renderHtmlReport } from './html/html-report.js';
 import { findPublished, shippedPublished, readPublishedFile, type PublishedEntry } from './published.js';
-import { buildReportData, partialNote, shardLabel, type ReportData } from './report-model.js';
+import { sampleSetWarnings } from './comparability.js';
+import { buildReportData, partialNote, shardMarkers, type ReportData } from './report-model.js';
 import { ranksOnly } from './records.js';
 import { removePreviousReport } from './report-files.js';
 import { readRun } from './run-reader.js';
@@ -39,7 +40,11 @@ export interface ReportOutput {
   readonly files: string[];
   /** The overview table as Markdown (what `npm start` prints). */
   readonly markdownTable: string;
-  /** Problems a reader of the files would hit (text pdflatex cannot typeset), for the CLI to print to stderr. */
+  /**
+   * Problems a reader of the files would hit, for the CLI to print to stderr: runs that measured
+   * a task on different samples (also noted in report.md, report.html and report.json), a run
+   * directory given twice, text pdflatex cannot typeset.
+   */
   readonly warnings: string[];
 }
 
@@ -48,11 +53,13 @@ function publishedEntries(options: ReportOptions): PublishedEntry[] {
 }
 
 /** report.json: every number of the report, with provenance, for downstream tools. */
-export function reportJson(data: ReportData, published: readonly PublishedEntry[]): string {
+export function reportJson(data: ReportData, published: readonly PublishedEntry[], notComparable: readonly string[] = []): string {
   return JSON.stringify({
     formatVersion: 1,
     // null for whole runs; else which shards the numbers come from (runs[].shard per run).
     partial: partialNote(data.runs),
+    // Tasks the runs measured on different samples (comparability.ts); empty when none.
+    notComparable,
     runs: data.runs.map((r) => ({ ...r, shard: r.shard ?? null })),
     tasks: data.tasks,
     results: data.results.map((r) => {
@@ -93,10 +100,26 @@ async function writeCharts(charts: readonly ChartSpec[], outDir: string, formats
   }
 }
 
-function markdownReport(title: string, tables: readonly Table[], charts: readonly ChartSpec[], formats: ReadonlySet<ReportFormat>): string {
+function markdownReport(title: string, tables: readonly Table[], charts: readonly ChartSpec[], formats: ReadonlySet<ReportFormat>, warnings: readonly string[]): string {
   const ext = formats.has('png') ? 'png' : formats.has('svg') ? 'svg' : undefined;
   const figures = ext ? ['## Charts', '', ...charts.map((c) => `![${c.title}](charts/${c.name}.${ext})\n`)] : [];
-  return [tablesToMarkdown(tables, title), ...figures].join('\n');
+  return [tablesToMarkdown(tables, title, warnings), ...figures].join('\n');
+}
+
+/**
+ * Each run directory once: the same folder given twice (or through a symbolic link) would show
+ * every row twice as if from two runs. Returns the folders to read and a message per repeat.
+ */
+export function uniqueRunDirs(runDirs: readonly string[]): { dirs: string[]; warnings: string[] } {
+  const seen = new Map<string, string>();
+  const warnings: string[] = [];
+  for (const dir of runDirs) {
+    const key = existsSync(dir) ? realpathSync(dir) : resolve(dir);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, dir);
+    else warnings.push(dir === first ? `${dir} given twice; reported once.` : `${dir} is the same run directory as ${first}; reported once.`);
+  }
+  return { dirs: [...seen.values()], warnings };
 }
 
 function write(file: string, content: string | Buffer, files: string[]): void {
@@ -109,31 +132,33 @@ export async function writeReport(runDirs: readonly string[], outDir: string, fo
   const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
   if (unknown.length) throw new Error(`unknown report format(s) ${unknown.join(', ')}; choose from ${REPORT_FORMATS.join(', ')}.`);
   const wanted = new Set(formats);
-  const runs = runDirs.map((dir) => readRun(dir));
+  const unique = uniqueRunDirs(runDirs);
+  const runs = unique.dirs.map((dir) => readRun(dir));
   const data = buildReportData(runs);
+  const notComparable = sampleSetWarnings(runs, data.runs);
   const published = publishedEntries(options);
   const tables = buildTables(data, published);
   // A figure or table made from one shard must not pass for the whole run.
-  const charts = buildCharts(data, { shards: data.runs.flatMap((r) => shardLabel(r) ?? []) });
+  const charts = buildCharts(data, { shards: shardMarkers(data.runs) });
   const partial = partialNote(data.runs);
   const title = (options.title ?? `vlbench report: ${data.runs.map((r) => r.label).join(', ')}`) + (partial ? ` (${partial})` : '');
   const files: string[] = [];
+  const warnings: string[] = [...unique.warnings, ...notComparable];
   removePreviousReport(outDir);
   mkdirSync(outDir, { recursive: true });
   if (wanted.has('svg') || wanted.has('png') || wanted.has('html')) await writeCharts(charts, outDir, wanted, files);
-  if (wanted.has('md')) write(join(outDir, 'report.md'), markdownReport(title, tables, charts, wanted), files);
+  if (wanted.has('md')) write(join(outDir, 'report.md'), markdownReport(title, tables, charts, wanted, notComparable), files);
   if (wanted.has('csv')) {
     write(join(outDir, 'results.csv'), resultsToLongCsv(data, published), files);
     mkdirSync(join(outDir, 'tables'), { recursive: true });
     for (const table of tables) write(join(outDir, 'tables', `${table.id}.csv`), tableToCsv(table), files);
   }
-  const warnings: string[] = [];
   if (wanted.has('tex')) {
     write(join(outDir, 'tables.tex'), tablesToLatex(tables), files);
     warnings.push(...latexCharIssues(tables).map(latexCharWarning));
   }
-  if (wanted.has('json')) write(join(outDir, 'report.json'), reportJson(data, published), files);
-  if (wanted.has('html')) write(join(outDir, 'report.html'), await renderHtmlReport({ data, tables, charts, title, runs }), files);
+  if (wanted.has('json')) write(join(outDir, 'report.json'), reportJson(data, published, notComparable), files);
+  if (wanted.has('html')) write(join(outDir, 'report.html'), await renderHtmlReport({ data, tables, charts, title, runs, warnings: notComparable }), files);
   return { files, markdownTable: tableToMarkdown(tables[0]!), warnings };
 }
 

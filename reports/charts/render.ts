@@ -26,8 +26,10 @@ export async function compileVegaLite(spec: TopLevelSpec): Promise<VegaModule.Sp
     warn: (...args: unknown[]) => { warnings.push(args.join(' ')); return logger; }, info: () => logger, debug: () => logger,
   };
   const compiled = compile(spec, { logger: logger as never }).spec;
-  // Composite marks (boxplot) derive several layers from one source; vega-lite flags that under
-  // independent facet scales and assumes (correctly, here) that the fields are the same.
+  // The latency chart layers rule, bar, tick and point over one data source, under a facet with
+  // independent step-sized model axes: vega-lite sizes each panel from the layers' domains,
+  // names each layer's data apart while doing so, and warns that it assumes they are one source
+  // (which they are). Only a fixed panel width instead of one step per model would silence it.
   const serious = warnings.filter((w) => !w.includes('from a different fork of the same data source'));
   if (serious.length > 0) throw new Error(`vega-lite compile warnings: ${serious.join('; ')}`);
   return compiled;

@@ -23,6 +23,7 @@ thead th{border-bottom:2px solid #999}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .published{font-style:italic;color:#555}
 .notes{font-size:12px;color:#555;margin:0 0 18px}
+.warning{background:#fff4e5;border-left:4px solid #e8a33d;padding:6px 10px}
 figure.chart{margin:12px 0 28px;overflow-x:auto}
 .sample{display:flex;gap:16px;border:1px solid #e4e4e4;border-radius:6px;padding:10px;margin:10px 0}
 .thumb img{image-rendering:pixelated;border:1px solid #ccc}
@@ -70,8 +71,9 @@ const EMBED_SCRIPT = `
   var specs = JSON.parse(document.getElementById('chart-specs').textContent);
   Object.keys(specs).forEach(function (name) {
     var el = document.getElementById('chart-' + name);
-    // logLevel Error: the one known vega-lite warning (boxplot layers under independent facet
-    // scales) is benign; the specs are checked warning-free otherwise when the report is built.
+    // logLevel Error: the one known vega-lite warning (the latency chart's layers under
+    // independent facet scales, charts/render.ts) is benign; the specs are checked warning-free
+    // otherwise when the report is built.
     vegaEmbed(el, specs[name], { renderer: 'svg', logLevel: vega.Error, actions: { export: true, source: true, compiled: false, editor: false } })
       .then(function () { el.setAttribute('data-rendered', 'true'); })
       .catch(function (error) { el.setAttribute('data-rendered', 'error'); el.textContent = 'chart failed: ' + error.message; console.error(error); });
@@ -86,6 +88,8 @@ export interface HtmlReportInput {
   readonly title: string;
   /** The runs `data` was built from, in the order of `data.runs` (read once, by the caller). */
   readonly runs: readonly LoadedRun[];
+  /** Shown above the tables: runs that measured a task on different samples (comparability.ts). */
+  readonly warnings?: readonly string[];
 }
 
 export async function renderHtmlReport(input: HtmlReportInput): Promise<string> {
@@ -109,6 +113,7 @@ ${vendors.map((v) => `<script data-vendor="${v.name}">${scriptSafe(v.source)}</s
 <body>
 <h1>${escapeHtml(input.title)}</h1>
 <p>Runs: ${runsLine}</p>
+${(input.warnings ?? []).map((w) => `<p class="warning"><strong>Warning:</strong> ${escapeHtml(w)}</p>`).join('\n')}
 <nav><a href="#tables">Tables</a><a href="#charts">Charts</a><a href="#samples">Samples</a><a href="#provenance">Provenance</a><a href="#licences">Licences</a></nav>
 <section id="tables"><h2>Tables</h2>
 ${tables.map(tableHtml).join('\n')}

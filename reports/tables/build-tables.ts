@@ -9,9 +9,15 @@
  *                     per held-out category)
  */
 import { METRICS, type MetricName } from '../metrics/registry.js';
+import { formatPythonRounded } from '../metrics/python-round.js';
 import { ranksOnly, type TaskKind, type TaskTimings } from '../records.js';
 import { findPublished, type PublishedEntry } from '../published.js';
-import { breakdownName, shardLabel, type ReportData, type ReportModel, type ReportResult, type ReportTask } from '../report-model.js';
+import {
+  breakdownName, isPartial, noValueText, PARTIAL_MARK, samplesText, shardLabel, warmupIncluded,
+  type ReportData, type ReportModel, type ReportResult, type ReportTask,
+} from '../report-model.js';
+
+export { PARTIAL_MARK };
 
 export interface Column {
   readonly label: string;
@@ -38,19 +44,32 @@ export interface Table {
   readonly partial?: { readonly caption: string; readonly rows: readonly (string | null)[] };
 }
 
-/** Fraction-scale metrics (pycocoevalcap's caption metrics): 3 decimals; percentages and unknown metrics: 2. */
+/**
+ * Fraction-scale metrics (pycocoevalcap's caption metrics): 3 decimals; percentages and unknown
+ * metrics: 2. Rounded as `vlbench score` and the official Python code round (exact ties to
+ * even: 90.625 -> 90.62), so a report and a re-score print the same digits.
+ */
 export function formatMetric(metric: string, value: number): string {
   const info = Object.hasOwn(METRICS, metric) ? METRICS[metric as MetricName] : undefined;
-  return info?.scale === 'fraction' ? value.toFixed(3) : value.toFixed(2);
+  return formatPythonRounded(value, info?.scale === 'fraction' ? 3 : 2);
 }
+
+/** Speeds and latencies: one decimal, by the same rounding rule as the metrics. */
+const oneDecimal = (v: number): string => formatPythonRounded(v, 1);
 
 const text = (t: string): Cell => ({ text: t, value: null });
 const num = (value: number | undefined, format: (v: number) => string): Cell =>
   value === undefined || !Number.isFinite(value) ? { text: '—', value: null } : { text: format(value), value };
 
+/** The Run column: the run's label, and which shard when the run is one (that row is partial). */
+function runCell(model: ReportModel): Cell {
+  const shard = shardLabel(model.run);
+  return text(shard ? `${model.run.label} (shard ${shard})` : model.run.label);
+}
+
 function modelCells(model: ReportModel, multiRun: boolean): Cell[] {
   // With a Run column the model id alone is unambiguous.
-  return [text(multiRun ? model.modelId : model.label), text(model.familyLabel), text(model.variant), ...(multiRun ? [text(model.run.label)] : [])];
+  return [text(multiRun ? model.modelId : model.label), text(model.familyLabel), text(model.variant), ...(multiRun ? [runCell(model)] : [])];
 }
 
 function modelColumns(multiRun: boolean): Column[] {
@@ -60,30 +79,18 @@ function modelColumns(multiRun: boolean): Column[] {
   ];
 }
 
-/** "4/8 (4 failed)", "0/6 (6 without references)": what became of the requested samples. */
-function samplesText(c: { readonly requested: number; readonly scored: number; readonly failed: number; readonly unannotated?: number }): string {
-  const notes = [c.failed > 0 ? `${c.failed} failed` : '', (c.unannotated ?? 0) > 0 ? `${c.unannotated} without references` : ''].filter(Boolean);
-  return `${c.scored}/${c.requested}${notes.length ? ` (${notes.join(', ')})` : ''}`;
-}
-
-/** Marks an overview value computed on fewer samples than requested; the note below gives the counts. */
-export const PARTIAL_MARK = '†';
-
 /** The overview cell of one (model, task); `partial` collects the notes of values marked PARTIAL_MARK. */
 function overviewCell(data: ReportData, model: ReportModel, task: ReportTask, partial: string[]): Cell {
   const result = data.results.find((r) => r.model === model && r.task === task.id);
   if (!result) return text(data.notApplicable.some((n) => n.model === model && n.task === task.id) ? 'n/a' : '—');
   const value = result.scores.metrics[task.primaryMetric];
   const counts = result.scores.counts;
-  if (value === undefined) {
-    // Written for submission (no reference answers): a prediction count, not a missing run.
-    if ((counts.unannotated ?? 0) > 0) return text(`${counts.unannotated} unscored`);
-    if (counts.failed > 0) return text(`${counts.failed} failed`);
-    // Run, but nothing to run on: not the same as "not part of this run".
-    if (counts.requested === 0) return text('0 samples');
-  }
+  // Written for submission (no reference answers), every sample failed, or nothing to run on:
+  // said as such, not as "not part of this run".
+  const reason = noValueText(counts);
+  if (value === undefined && reason !== null) return text(reason);
   const cell = num(value, (v) => formatMetric(task.primaryMetric, v));
-  if (cell.value === null || counts.scored >= counts.requested) return cell;
+  if (cell.value === null || !isPartial(result)) return cell;
   partial.push(`${model.label} on ${task.id}: ${samplesText(counts)}`);
   return { text: `${cell.text}${PARTIAL_MARK}`, value: cell.value };
 }
@@ -107,7 +114,25 @@ function overviewTable(data: ReportData): Table {
 
 const generates = (kind: TaskKind): boolean => kind !== 'retrieval';
 
-const tokensCell = (t: TaskTimings | undefined): Cell => (t && ranksOnly(t) ? text('n/a') : num(t?.tokensPerSecond, (v) => v.toFixed(1)));
+/** Marks a speed or latency measured on a task's only batch, its warm-up batch. */
+export const WARMUP_MARK = '*';
+
+/**
+ * samples/s, tokens/s (generating kinds), p50 and p95 ms. A task that ran as one batch reports
+ * that batch, warm-up and all (timings.json warmupSamples 0): its cells are marked. Retrieval's
+ * samples/s counts every query in every run, so only its latencies change meaning.
+ */
+function timingCells(t: TaskTimings | undefined, kind: TaskKind): Cell[] {
+  const warm = t !== undefined && warmupIncluded(t);
+  const cell = (value: number | undefined, marked: boolean): Cell => {
+    const c = num(value, oneDecimal);
+    return marked && c.value !== null ? { text: `${c.text}${WARMUP_MARK}`, value: c.value } : c;
+  };
+  const tokens = t && ranksOnly(t) ? text('n/a') : cell(t?.tokensPerSecond, warm);
+  return [cell(t?.samplesPerSecond, warm && kind !== 'retrieval'), ...(generates(kind) ? [tokens] : []), cell(t?.latencyMs.p50, warm), cell(t?.latencyMs.p95, warm)];
+}
+
+const WARMUP_NOTE = `${WARMUP_MARK}: the task ran as one batch, which is its warm-up batch, so these speeds and latencies include warm-up (timings.json warmupSamples 0); elsewhere the first batch of each session is left out (retrieval's samples/s always counts every query).`;
 
 function taskTable(data: ReportData, task: ReportTask, published: readonly PublishedEntry[]): Table {
   const multiRun = data.runs.length > 1;
@@ -129,10 +154,7 @@ function taskTable(data: ReportData, task: ReportTask, published: readonly Publi
         const entry = findPublished(published, r.model, task, metric);
         return entry ? { text: cite(entry), value: entry.value } : text('—');
       }),
-      num(t?.samplesPerSecond, (v) => v.toFixed(1)),
-      ...(generates(task.kind) ? [tokensCell(t)] : []),
-      num(t?.latencyMs.p50, (v) => v.toFixed(1)),
-      num(t?.latencyMs.p95, (v) => v.toFixed(1)),
+      ...timingCells(t, task.kind),
       { text: samplesText(c), value: c.scored },
     ];
   });
@@ -153,6 +175,7 @@ function taskTable(data: ReportData, task: ReportTask, published: readonly Publi
     notes: [
       ...(publishedMetrics.length ? ['Published: numbers as printed in the papers (their scale), for the real benchmark and checkpoint; not measured by this run.'] : []),
       ...(generates(task.kind) && results.some((r) => r.timing && ranksOnly(r.timing)) ? ['tokens/s n/a: the model ranks answers or options rather than generating text (no tokens generated).'] : []),
+      ...(results.some((r) => r.timing && warmupIncluded(r.timing)) ? [WARMUP_NOTE] : []),
       ...sources.map((s, i) => `[${i + 1}] ${s}`),
     ],
   };

@@ -1,7 +1,8 @@
 /**
  * LaTeX tables ready to paste into a paper: booktabs rules (needs \usepackage{booktabs}),
  * every special character escaped, published columns in italics and labelled, notes below;
- * tables with many columns are scaled to the text width (needs \usepackage{graphicx}).
+ * long text (a model's variant description) wraps in its column, and a table still wider than
+ * the line is shrunk to it (needs \usepackage{graphicx}).
  * Checked by compiling with pdflatex where it is installed (test/unit/reports/tables/latex.test.ts),
  * under the default OT1 font encoding and under T1.
  */
@@ -25,8 +26,27 @@ export function escapeLatex(text: string): string {
   return text.replace(/[\\&%$#_{}~^<>—[|"`]|-(?=-)|'(?=')/g, (ch) => LATEX_SPECIALS[ch] ?? `${ch}{}`);
 }
 
-/** Tables wider than this many columns are scaled to the text width (graphicx's \resizebox). */
-const RESIZE_ABOVE_COLUMNS = 6;
+/**
+ * A text column with a cell longer than this many characters (a model's variant description
+ * runs to 200) wraps in a paragraph column: an `l` column never wraps, so one long cell pushed
+ * the table pages off the side, and \resizebox then shrank it past reading.
+ */
+const WRAP_ABOVE_CHARS = 40;
+
+/** The width of a wrapped column: a share of the line, narrower when several wrap. */
+function wrapWidth(wrapped: number): string {
+  return wrapped === 1 ? '0.3\\linewidth' : '0.2\\linewidth';
+}
+
+/** Which columns wrap: left-aligned ones whose label or some cell is long. */
+function wrappedColumns(table: Table): boolean[] {
+  return table.columns.map((c, i) => c.align === 'left' && [c.label, ...table.rows.map((r) => r[i]?.text ?? '')].some((t) => t.length > WRAP_ABOVE_CHARS));
+}
+
+function columnSpec(table: Table, wrapped: readonly boolean[]): string {
+  const width = wrapWidth(wrapped.filter(Boolean).length);
+  return table.columns.map((c, i) => (wrapped[i] ? `p{${width}}` : c.align === 'right' ? 'r' : 'l')).join('');
+}
 
 /**
  * A label as safe characters, one-to-one: ids `cap_x`, `cap-x` and `cap.x` are all valid task ids
@@ -36,11 +56,29 @@ export function latexLabel(id: string): string {
   return id.replace(/[^A-Za-z0-9:-]/g, (ch) => `.${ch.codePointAt(0)!.toString(16)}.`);
 }
 
+function cellLatex(table: Table, wrapped: readonly boolean[], text: string, value: number | null, i: number): string {
+  // \raggedright: a justified narrow column stretches its spaces across the whole width.
+  if (wrapped[i]) return `\\raggedright ${escapeLatex(text)}`;
+  return table.columns[i]?.published && value !== null ? `\\textit{${escapeLatex(text)}}` : escapeLatex(text);
+}
+
+/**
+ * Shrink to fit, never enlarge: the tabular is set in a box first and scaled to the line width
+ * (graphicx's \resizebox) only when it is wider, which a column count cannot tell in advance
+ * (six short columns fit; three with a long name may not). Plain TeX box register 0, so the
+ * paper needs no package beyond graphicx.
+ */
+function fitToLine(tabular: readonly string[]): string[] {
+  return ['\\setbox0\\hbox{%', ...tabular, '}%', '\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\box0}\\else\\box0\\fi'];
+}
+
 export function tableToLatex(table: Table): string {
-  const resize = table.columns.length > RESIZE_ABOVE_COLUMNS;
-  const spec = table.columns.map((c) => (c.align === 'right' ? 'r' : 'l')).join('');
+  const wrapped = wrappedColumns(table);
+  // \raggedright redefines \\ inside its cell: a row whose last cell wraps ends with \tabularnewline.
+  const rowEnd = wrapped.at(-1) ? ' \\tabularnewline' : ' \\\\';
+  const spec = columnSpec(table, wrapped);
   const head = table.columns.map((c) => (c.published ? `\\textit{${escapeLatex(c.label)}}` : escapeLatex(c.label))).join(' & ');
-  const body = table.rows.map((row) => row.map((cell, i) => (table.columns[i]?.published && cell.value !== null ? `\\textit{${escapeLatex(cell.text)}}` : escapeLatex(cell.text))).join(' & ') + ' \\\\');
+  const body = table.rows.map((row) => row.map((cell, i) => cellLatex(table, wrapped, cell.text, cell.value, i)).join(' & ') + rowEnd);
   const notes = table.notes.length ? ['\\par\\smallskip', `{\\footnotesize ${table.notes.map(escapeLatex).join(' \\\\\n')}}`] : [];
   return [
     '\\begin{table}[t]',
@@ -48,15 +86,7 @@ export function tableToLatex(table: Table): string {
     '\\small',
     `\\caption{${escapeLatex(table.partial ? `${table.title} — ${table.partial.caption}` : table.title)}}`,
     `\\label{tab:${latexLabel(table.id)}}`,
-    ...(resize ? ['\\resizebox{\\linewidth}{!}{%'] : []),
-    `\\begin{tabular}{${spec}}`,
-    '\\toprule',
-    `${head} \\\\`,
-    '\\midrule',
-    ...body,
-    '\\bottomrule',
-    '\\end{tabular}',
-    ...(resize ? ['}'] : []),
+    ...fitToLine([`\\begin{tabular}{${spec}}`, '\\toprule', `${head} \\\\`, '\\midrule', ...body, '\\bottomrule', '\\end{tabular}']),
     ...notes,
     '\\end{table}',
     '',
@@ -76,7 +106,7 @@ function requirementComments(issues: readonly LatexCharIssue[]): string[] {
 
 export function tablesToLatex(tables: readonly Table[]): string {
   return [
-    '% vlbench tables; needs \\usepackage{booktabs} and \\usepackage{graphicx} (wide tables use \\resizebox) in the preamble',
+    '% vlbench tables; needs \\usepackage{booktabs} and \\usepackage{graphicx} (a table wider than the line is shrunk with \\resizebox) in the preamble',
     ...requirementComments(latexCharIssues(tables)),
     '',
     ...tables.map(tableToLatex),

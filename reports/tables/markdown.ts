@@ -22,6 +22,8 @@ export function tableToMarkdown(table: Table, level = 3): string {
   return [`${'#'.repeat(level)} ${cell(table.title)}`, '', header, rule, ...rows, ...notes, ''].join('\n');
 }
 
-export function tablesToMarkdown(tables: readonly Table[], heading: string): string {
-  return [`# ${cell(heading)}`, '', ...tables.map((t) => tableToMarkdown(t, 2))].join('\n');
+/** `warnings` (runs that measured a task on different samples) go first, above every table they concern. */
+export function tablesToMarkdown(tables: readonly Table[], heading: string, warnings: readonly string[] = []): string {
+  const notes = warnings.length ? [...warnings.map((w) => `> **Warning:** ${cell(w)}`), ''] : [];
+  return [`# ${cell(heading)}`, '', ...notes, ...tables.map((t) => tableToMarkdown(t, 2))].join('\n');
 }

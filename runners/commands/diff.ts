@@ -8,7 +8,8 @@ import { DiffFilterError, diffRuns, diffText, type RunDiff } from '../../reports
 const HELP = `Usage: vlbench diff RUN_A RUN_B [options]
 
 Lists the samples whose predictions or per-sample scores changed from RUN_A to RUN_B, largest
-change first (|delta| relative to the metric's observed range).
+change first (|delta| relative to the metric's observed range). Each row shows the metric whose
+change ranked it; equal changes list by task, model and sample id (numbers in numeric order).
 
 Options:
   --json        print every change as JSON (all of them: not with --limit)

@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DiffFilterError, diffRuns, diffText } from '../../../reports/diff.js';
+import { DiffFilterError, diffRuns, diffText, naturalCompare } from '../../../reports/diff.js';
 
 const runs = fileURLToPath(new URL('../../fixtures/runs/', import.meta.url));
 const diff = diffRuns(`${runs}baseline`, `${runs}regression`);
@@ -41,6 +41,25 @@ test('a retrieval query is one sample: its prediction (id + direction) and its s
   assert.is(result.compared[0]!.samples, lines);
   assert.equal(result.changes.map((c) => [c.sampleId, c.predictionChanged]), [['t2i:img000-t0', true]]);
   assert.ok(result.changes[0]!.scores.some((x) => x.metric === 'img_r5' && x.delta === -100), 'its score change is on the same row');
+});
+
+test('each change names the metric that ranked it, and the text table shows that metric', () => {
+  for (const change of diff.changes) {
+    const ranked = change.scores.find((s) => s.metric === change.rankedBy);
+    if (change.rankedBy === null) continue;
+    assert.ok(ranked, `${change.sampleId}: ${change.rankedBy} among its changed scores`);
+  }
+  // Caption samples change several metrics at once; rank them by the one with the largest relative change.
+  const caption = diffRuns(`${runs}baseline`, `${runs}regression`, { task: 'shapes-caption' });
+  const shown = diffText(caption, caption.changes.length).split('\n').filter((l) => l.startsWith('shapes-caption '));
+  assert.is(shown.length, caption.changes.length);
+  caption.changes.forEach((change, i) => assert.match(shown[i]!, new RegExp(`^shapes-caption\\s+\\S+\\s+${change.sampleId}\\s+${change.rankedBy}\\s`), change.sampleId));
+  assert.ok(new Set(caption.changes.map((c) => c.rankedBy)).size > 1, 'not always the first metric');
+});
+
+test('sample ids sort naturally: digit runs as numbers', () => {
+  const ids = ['10', '2', 'i2t:28', '1', 'i2t:3', 'img010', 'img9', '02'];
+  assert.equal([...ids].sort(naturalCompare), ['1', '2', '02', '10', 'i2t:3', 'i2t:28', 'img9', 'img010']);
 });
 
 test('identical runs have no changes', () => {

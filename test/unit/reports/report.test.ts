@@ -73,6 +73,33 @@ test('reusing --out removes the earlier report\'s files (known names only) befor
   assert.ok(result.files.every((f) => existsSync(f)));
 });
 
+test('the same run directory given twice is reported once, with a message', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-twice-'));
+  const result = await writeReport([`${runs}baseline`, `${runs}baseline/`], join(dir, 'out'), ['json']);
+  const json = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+  assert.is(json.runs.length, 1);
+  assert.ok(result.warnings.some((w) => /baseline\/ is the same run directory as .*baseline; reported once\.$/.test(w)), result.warnings.join('\n'));
+  const same = await writeReport([`${runs}baseline`, `${runs}baseline`], join(dir, 'same'), ['json']);
+  assert.equal(same.warnings, [`${runs}baseline given twice; reported once.`]);
+});
+
+test('runs that measured a task on different samples: a warning printed and noted in report.md, report.html and report.json', async () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-limit-'));
+  cpSync(`${runs}baseline`, join(dir, 'full'), { recursive: true });
+  cpSync(`${runs}baseline`, join(dir, 'limited'), { recursive: true });
+  const scoresFile = join(dir, 'limited', 'scores.json');
+  const scores = JSON.parse(readFileSync(scoresFile, 'utf8'));
+  for (const r of scores.results) if (r.task === 'shapes-caption') r.counts = { ...r.counts, requested: 10, scored: 10 };
+  writeFileSync(scoresFile, JSON.stringify(scores));
+  const out = join(dir, 'out');
+  const result = await writeReport([join(dir, 'full'), join(dir, 'limited')], out, ['md', 'html', 'json']);
+  const warning = "task 'shapes-caption' was not run on the same samples in every run: requested samples differ (main-2026-11-20 (full): 30, main-2026-11-20 (limited): 10); its numbers are not comparable between these runs.";
+  assert.equal(result.warnings, [warning]);
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /^# .*\n\n> \*\*Warning:\*\* task 'shapes-caption' was not run on the same samples/);
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<p class="warning"><strong>Warning:<\/strong> task &#39;shapes-caption&#39; was not run on the same samples/);
+  assert.equal(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).notComparable, [warning]);
+});
+
 test('a user published-numbers file adds a clearly labelled column', async () => {
   const dir = tempDir(join(tmpdir(), 'vlbench-pub-'));
   const file = join(dir, 'pub.json');

@@ -6,6 +6,7 @@ import { buildReportData } from '../../../../reports/report-model.js';
 import { buildCharts } from '../../../../reports/charts/specs.js';
 import { compileVegaLite, renderSvg, svgToPng } from '../../../../reports/charts/render.js';
 import { FAMILY_STYLES } from '../../../../reports/families.js';
+import { model, reportData, result, task } from './report-data.js';
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 const data = buildReportData([readRun(`${runs}baseline`), readRun(`${runs}improvement`)]);
@@ -50,6 +51,32 @@ test('the Pareto chart marks the frontier: no frontier point is dominated', () =
     const dominated = values.some((q) => q.task === p.task && q !== p && q.quality >= p.quality && q.throughput >= p.throughput && (q.quality > p.quality || q.throughput > p.throughput));
     assert.is(p.frontier, !dominated);
   }
+});
+
+test('the latency chart shows its unit: a drawn y-axis title with ms', async () => {
+  const { svg } = await renderSvg(charts.find((c) => c.name === 'latency')!.spec);
+  assert.match(svg, /role-axis-title[^]*?>latency \(ms, log scale\)</);
+});
+
+test('task panels follow the suite order (the tables\' order), not the alphabet', async () => {
+  const blip = model('tiny-blip', 'BLIP');
+  // Suite order: vqa, then cap (alphabetically cap would come first).
+  const ordered = reportData([
+    result(blip, task('vqa', 'vqa', ['vqa_accuracy']), { metrics: { vqa_accuracy: 50 } }),
+    result(blip, task('cap', 'captioning', ['CIDEr']), { metrics: { CIDEr: 1 } }),
+  ]);
+  for (const chart of buildCharts(ordered).filter((c) => !c.name.startsWith('breakdown'))) {
+    const { svg } = await renderSvg(chart.spec);
+    const [vqa, cap] = [svg.search(/>vqa</), svg.search(/>cap</)];
+    assert.ok(vqa >= 0 && cap >= 0 && vqa < cap, `${chart.name}: vqa panel before cap`);
+  }
+  // Breakdown panels in the table's column order (as the results list the categories).
+  const vqa = task('vqa', 'vqa', ['vqa_accuracy']);
+  const breakdown = buildCharts(reportData([result(blip, vqa, { metrics: { vqa_accuracy: 50 }, breakdowns: { perAnswerType: { 'yes/no': 60, number: 40, other: 50 } } })]))
+    .find((c) => c.name === 'breakdown-vqa-perAnswerType')!;
+  const svg = (await renderSvg(breakdown.spec)).svg;
+  const at = (label: string): number => svg.search(new RegExp(`>${label}<`));
+  assert.ok(at('yes/no') < at('number') && at('number') < at('other'), 'yes/no, number, other');
 });
 
 test('PNG rendering produces a PNG with text (DejaVu Sans)', async () => {

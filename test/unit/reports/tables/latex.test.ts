@@ -74,4 +74,32 @@ if (hasPdflatex) {
   });
 }
 
+// A variant as long as the tiny models' (about 200 characters) in a six-column table, the shape
+// that ran 800pt off the page in an `l` column that never wraps.
+const LONG_VARIANT = 'tiny OPT-style decoder-only LM (synthetic world, 64 px); the qformer graph holds the stage-1 Q-Former (image_feat) and the stage-2 Q-Former of this LM (query_output, language_embeds)';
+const longVariant: Table = {
+  id: 'breakdown-long', title: 'long variant',
+  columns: [{ label: 'Model', align: 'left' }, { label: 'Family', align: 'left' }, { label: 'Variant', align: 'left' }, ...['number', 'yes/no', 'other'].map((label) => ({ label, align: 'right' as const }))],
+  rows: [['tiny-blip2-opt', 'BLIP-2', LONG_VARIANT], ['tiny-blip', 'BLIP', 'tiny (synthetic world, 64 px)']].map((cells) => [...cells.map((text) => ({ text, value: null })), ...[64.78, 52, 54.71].map((v) => ({ text: v.toFixed(2), value: v }))]),
+  notes: [],
+};
+
+test('LaTeX: a long text column wraps in a paragraph column; short ones stay l', () => {
+  const tex = tableToLatex(longVariant);
+  assert.match(tex, /\\begin\{tabular\}\{llp\{0\.3\\linewidth\}rrr\}/);
+  assert.match(tex, /tiny-blip2-opt & BLIP-2 & \\raggedright tiny OPT-style/);
+  // A wrapped last column ends its rows with \tabularnewline (\raggedright takes over \\).
+  const last = tableToLatex({ ...longVariant, columns: longVariant.columns.slice(0, 3), rows: longVariant.rows.map((r) => r.slice(0, 3)) });
+  assert.match(last, /\\raggedright tiny OPT-style[^\n]* \\tabularnewline\n/);
+});
+
+if (hasPdflatex) {
+  test('LaTeX: long variants and every fixture table fit the page (no overfull box)', () => {
+    const last = { ...longVariant, id: 'last', columns: longVariant.columns.slice(0, 3), rows: longVariant.rows.map((r) => r.slice(0, 3)) };
+    const result = compileTables(tablesToLatex([longVariant, last, ...buildTables(data, published)]));
+    assert.ok(result.ok, result.errors);
+    assert.equal(result.overfull, []);
+  });
+}
+
 test.run();

@@ -14,6 +14,8 @@ export interface CompileResult {
   readonly ok: boolean;
   /** The log's error lines (those starting with `!`) and the line after each. */
   readonly errors: string;
+  /** The log's `Overfull \hbox` lines: something ran past the line (a table off the page). */
+  readonly overfull: readonly string[];
 }
 
 /** `preamble`: \usepackage lines beyond booktabs and graphicx (say, \usepackage[T1]{fontenc}). */
@@ -25,7 +27,8 @@ export function compileTables(tablesTex: string, preamble = ''): CompileResult {
     const run = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', '-no-shell-escape', 'paper.tex'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
     const log = readFileSync(join(dir, 'paper.log'), 'latin1');
     const errors = log.split('\n').flatMap((line, i, all) => (line.startsWith('!') ? [line, all[i + 1] ?? ''] : [])).join('\n');
-    return { ok: run.status === 0 && errors === '', errors };
+    const overfull = log.split('\n').filter((line) => line.startsWith('Overfull \\hbox'));
+    return { ok: run.status === 0 && errors === '', errors, overfull };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

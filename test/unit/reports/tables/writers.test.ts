@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import { fileURLToPath } from 'node:url';
 import { readRun } from '../../../../reports/run-reader.js';
 import { buildReportData } from '../../../../reports/report-model.js';
-import { buildTables } from '../../../../reports/tables/build-tables.js';
+import { buildTables, formatMetric } from '../../../../reports/tables/build-tables.js';
 import { tableToMarkdown } from '../../../../reports/tables/markdown.js';
 import { LONG_CSV_FIELDS, resultsToLongCsv, tableToCsv } from '../../../../reports/tables/csv.js';
 import { escapeLatex, latexLabel, tableToLatex, tablesToLatex } from '../../../../reports/tables/latex.js';
@@ -180,9 +180,50 @@ test('LaTeX: booktabs rules, escaped specials, published column in italics', () 
   assert.match(tex, /\\begin\{tabular\}\{llll*rrrrrrrrrrrr\}/);
   assert.is(escapeLatex('50% of $x_1 & y#{z}~^\\'), '50\\% of \\$x\\_1 \\& y\\#\\{z\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}');
   assert.match(tablesToLatex(tables), /usepackage\{booktabs\}/);
-  // Wide tables are scaled to the text width; narrow ones are left alone.
-  assert.match(tex, /\\resizebox\{\\linewidth\}\{!\}\{%\n\\begin\{tabular\}[\s\S]*\\end\{tabular\}\n\}/);
-  assert.not.match(tableToLatex({ id: 'n', title: 't', columns: [{ label: 'a', align: 'left' }], rows: [], notes: [] }), /resizebox/);
+  // Every table is shrunk to the text width when, and only when, it is wider (never enlarged).
+  assert.match(tex, /\\setbox0\\hbox\{%\n\\begin\{tabular\}[\s\S]*\\end\{tabular\}\n\}%\n\\ifdim\\wd0>\\linewidth\\resizebox\{\\linewidth\}\{!\}\{\\box0\}\\else\\box0\\fi/);
+});
+
+test('tables round like vlbench score and the official code: exact ties to even', () => {
+  // 90.625, 65.625 and 3.125 are exact binary ties (means over 8, 16, 32 samples); toFixed rounds them up.
+  assert.is(formatMetric('vqa_accuracy', 90.625), '90.62');
+  assert.is(formatMetric('exact_match', 3.125), '3.12');
+  assert.is(formatMetric('vqa_accuracy', 65.635), '65.64'); // not a tie in binary: correctly rounded
+  assert.is(formatMetric('CIDEr', 1.0625), '1.062');
+  const tie = { ...data, results: data.results.map((r) => (r.task === 'shapes-vqa' && r.model.modelId === 'blip-tiny' && r.timing
+    ? { ...r, scores: { ...r.scores, metrics: { ...r.scores.metrics, vqa_accuracy: 90.625 }, breakdowns: { perAnswerType: { other: 65.625 } } }, timing: { ...r.timing, samplesPerSecond: 2.25 } } : r)) };
+  const built = buildTables(tie, []);
+  const row = (id: string) => built.find((t) => t.id === id)!.rows.find((r) => r[0]!.text === 'blip-tiny')!;
+  assert.ok(row('overview').some((c) => c.text === '90.62' && c.value === 90.625), 'overview');
+  const vqa = built.find((t) => t.id === 'task-shapes-vqa')!;
+  assert.is(row('task-shapes-vqa')[vqa.columns.findIndex((c) => c.label === 'samples/s')]!.text, '2.2');
+  assert.ok(row('breakdown-shapes-vqa-perAnswerType').some((c) => c.text === '65.62'));
+  // Every writer shows the table's text; the long CSV keeps the full value.
+  assert.match(tableToMarkdown(built[0]!), /\| 90\.62 \|/);
+  assert.match(tableToLatex(built[0]!), / & 90\.62/);
+  assert.match(tableToCsv(built[0]!), /,90\.62(,|\n)/);
+  const long = Papa.parse<Record<string, string>>(resultsToLongCsv(tie, []), { header: true, skipEmptyLines: true }).data;
+  assert.is(long.find((r) => r.model === 'blip-tiny' && r.task === 'shapes-vqa' && r.measure === 'vqa_accuracy')!.value, '90.625');
+});
+
+test('a task that ran as one batch (warmupSamples 0): its speeds and latencies are marked as including warm-up', () => {
+  const oneBatch = { ...data, results: data.results.map((r) => (r.task === 'shapes-caption' && r.model.modelId === 'blip-tiny' && r.timing ? { ...r, timing: { ...r.timing, warmupSamples: 0 } } : r)) };
+  const table = buildTables(oneBatch, []).find((t) => t.id === 'task-shapes-caption')!;
+  const column = (label: string) => table.columns.findIndex((c) => c.label === label);
+  const blip = table.rows.find((r) => r[0]!.text === 'blip-tiny')!;
+  for (const label of ['samples/s', 'tokens/s', 'p50 ms', 'p95 ms']) assert.match(blip[column(label)]!.text, /^[\d.]+\*$/, label);
+  const other = table.rows.find((r) => r[0]!.text === 'blip2-opt-tiny')!;
+  assert.not.match(other[column('samples/s')]!.text, /\*/);
+  assert.ok(table.notes.some((n) => n.startsWith('*: the task ran as one batch, which is its warm-up batch, so these speeds and latencies include warm-up (timings.json warmupSamples 0)')), table.notes.join('\n'));
+  assert.not.ok(byId('task-shapes-caption').notes.some((n) => n.startsWith('*:')));
+});
+
+test('several runs: a shard run is named in its rows\' Run column, not only in a caption', () => {
+  const shardRun = { ...baselineRun, dir: '/runs/shard0', manifest: { ...baselineRun.manifest, runId: 'pr-shard', shard: { index: 0, count: 2 } } };
+  const overview = buildTables(buildReportData([baselineRun, shardRun]), [])[0]!;
+  const runs = [...new Set(overview.rows.map((r) => r[3]!.text))];
+  assert.equal(runs, ['main-2026-11-20', 'pr-shard (shard 0/2)']);
+  assert.match(tableToMarkdown(overview), /\| pr-shard \(shard 0\/2\) \|/);
 });
 
 test('several runs: a Run column, the model id in each row', () => {
