@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
 import { DatasetError } from './loader.js';
@@ -172,6 +172,16 @@ export async function* readCsvRows(file: string, delimiter: string): AsyncGenera
 
 export function mediaPath(root: string, relative: string): string {
   return isAbsolute(relative) ? relative : join(root, relative);
+}
+
+/**
+ * The folder relative media paths resolve against where a loader's mediaRoot is optional: the
+ * suite's mediaRoot, else the folder of the annotation file that names them. Never the working
+ * directory: a run (and a --resume from elsewhere) must read the same files from any directory,
+ * and predictions record the absolute paths.
+ */
+export function mediaRootOr(mediaRoot: string, annotationFile: string): string {
+  return mediaRoot !== '' ? mediaRoot : dirname(resolve(annotationFile));
 }
 
 /**

@@ -85,9 +85,13 @@ export function parseShard(value: string | undefined): Shard | null {
   return { index, count };
 }
 
+/**
+ * Digits only: Number() also reads '1e1', '0x10', ' 7 ' and '10.0' as integers, which a help text
+ * promising "a positive integer" does not; a typo such as '1e1' for 11 must not pass as 10.
+ */
 export function parsePositiveInt(flag: string, value: string | undefined): number | null {
   if (value === undefined) return null;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} expects a positive integer, got '${value}'`);
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`${flag} expects a positive integer (digits only), got '${value}'`);
   return number;
 }

@@ -1,5 +1,6 @@
 /**
  * Checks across the suites of one run, which no single suite can see: a suite file given twice,
+ * two suites with one name (the manifest's seeds and the report's rows are keyed by suite name),
  * task ids shared by two suites (a run's results are keyed by task id), and `--data` names that
  * no suite declares (a typo would leave the suite's own value silently in place). `vlbench
  * validate` and `vlbench run` call the same functions, so they agree.
@@ -16,6 +17,10 @@ export function acrossSuites(suites: readonly LoadedSuite[]): SuiteProblem[] {
     if (earlier !== s) {
       problems.push({ file: suite.file, pointer: '', message: `this suite file is given twice (suite ${earlier + 1} and ${s + 1} of the command line); pass it once` });
       return;
+    }
+    const named = suites.findIndex((other) => other.suite.name === suite.suite.name);
+    if (named !== s) {
+      problems.push({ file: suite.file, pointer: '/name', message: `suite name '${suite.suite.name}' is also the name of ${suites[named]!.file}; the suites of one run must have different names, as the run's seeds and report rows are keyed by them: rename one` });
     }
     suite.suite.tasks.forEach((task, i) => {
       const first = ids.get(task.id);

@@ -6,18 +6,24 @@
  */
 import type { DatasetLoader } from '../datasets/loader.js';
 import type { SampleKind } from '../datasets/samples.js';
-import { didYouMean } from './did-you-mean.js';
+import { closest, didYouMean } from './did-you-mean.js';
 import type { SuiteProblem } from './messages.js';
 import { allowedMetrics, defaultMetrics, TIMING_MEASURES, UNAVAILABLE_METRICS } from './metric-names.js';
 import type { GateSpec, GenerationOverrides, Suite, TaskSpec } from './schema/suite.js';
 import { mappingOptionProblems } from '../datasets/loaders/record-mapping.js';
-import { isInlineTemplate, PLACEHOLDERS, placeholdersOf, templateText, templateWritesQuestion, TEMPLATES, type TemplateRole } from './templates.js';
+import { PLACEHOLDERS, placeholdersOf, positionalFields, TemplateError, templateText, templateWritesQuestion, TEMPLATES, type TemplateRole } from './templates.js';
 
 export interface CheckContext {
   readonly file: string;
   readonly loaders: ReadonlyMap<string, DatasetLoader>;
   /** Registered model names. */
   readonly models: ReadonlySet<string>;
+  /**
+   * Whether each task's data is read before anything runs (runners/run/datasets-ahead.ts: `vlbench
+   * run`, `vlbench validate` without --no-files). A retrieval kTest is then judged there, against
+   * the gallery's real size, so the fix names a kTest that works; here only against 'limit'.
+   */
+  readonly dataRead?: boolean;
 }
 
 /** The sample kinds a task kind consumes (instruction tasks also take VQA-format datasets). */
@@ -59,18 +65,24 @@ function checkTask(task: TaskSpec, at: string, suite: Suite, ctx: CheckContext, 
   checkDataset(task, at, ctx, report);
   const allowed = allowedMetrics(task);
   task.metrics?.forEach((metric, j) => {
+    if (repeated(task.metrics!, j, `${at}/metrics`, `metric '${metric}'`, report)) return;
     const unavailable = UNAVAILABLE_METRICS[metric];
     if (unavailable !== undefined) report(`${at}/metrics/${j}`, unavailable);
     else if (!allowed.includes(metric)) report(`${at}/metrics/${j}`, `metric '${metric}' is not reported by ${describeTask(task)}${didYouMean(metric, allowed)}; available: ${allowed.join(', ')}`);
   });
+  // A model given by path goes by its model.json's name too, known only once that is read: an
+  // entry that may be such an id is checked in planning (runners/run/plan.ts).
+  const idsKnown = suite.models.every((m) => !isModelPath(m));
   task.models?.forEach((model, j) => {
-    if (!suite.models.includes(model)) report(`${at}/models/${j}`, `model '${model}' is not in the suite's models${didYouMean(model, suite.models)}`);
+    if (repeated(task.models!, j, `${at}/models`, `model '${model}'`, report)) return;
+    if (!suite.models.includes(model) && idsKnown) report(`${at}/models/${j}`, `model '${model}' is not in the suite's models${didYouMean(model, suite.models)}`);
   });
   switch (task.kind) {
     case 'retrieval':
       // Under a --limit or a family default the run caps kTest at the limit (and records it); both
-      // written here contradict each other. LAVIS's top-k needs k_test <= the gallery.
-      if (task.kTest !== undefined && task.limit !== undefined && task.kTest > task.limit) {
+      // written here contradict each other. LAVIS's top-k needs k_test <= the gallery, whose size
+      // the data check knows (it names a kTest that fits both): left to it when it runs.
+      if (!ctx.dataRead && task.kTest !== undefined && task.limit !== undefined && task.kTest > task.limit) {
         report(`${at}/kTest`, `kTest ${task.kTest} is more than the ${task.limit} images 'limit' keeps in the gallery, and LAVIS re-ranks at most the whole gallery (text-to-image queries rank its images); lower kTest to ${task.limit} or less, or raise limit`);
       }
       return;
@@ -88,6 +100,17 @@ function checkTask(task: TaskSpec, at: string, suite: Suite, ctx: CheckContext, 
       void never;
     }
   }
+}
+
+/**
+ * A list entry given twice is reported at the repeat: a metric or model listed twice would be
+ * recorded twice in the manifest but scored or run once, so the suite and the run disagree.
+ */
+function repeated(list: readonly string[], j: number, at: string, what: string, report: Report): boolean {
+  const first = list.indexOf(list[j]!);
+  if (first === j) return false;
+  report(`${at}/${j}`, `${what} is listed twice (first at ${at}/${first}); remove this entry`);
+  return true;
 }
 
 function describeTask(task: TaskSpec): string {
@@ -153,7 +176,7 @@ function checkInstructionQuestion(task: Extract<TaskSpec, { kind: 'instruction' 
 }
 
 function checkInstruction(task: Extract<TaskSpec, { kind: 'instruction' }>, at: string, report: Report): void {
-  if (task.template === undefined || checkTemplate(task.template, 'prompt', `${at}/template`, report)) checkInstructionQuestion(task, at, report);
+  if (task.template === undefined || (checkTemplate(task.template, 'prompt', `${at}/template`, report) && checkPositional(task.template, `${at}/template`, report))) checkInstructionQuestion(task, at, report);
   if (task.mode === 'open' && task.candidateTemplate !== undefined) report(`${at}/candidateTemplate`, `'candidateTemplate' is only used with mode 'multiple-choice'`);
   if (task.mode === 'multiple-choice' && task.decoding !== undefined) report(`${at}/decoding`, `'decoding' is only used with mode 'open' (multiple choice ranks the choices, it does not decode)`);
   if (task.mode === 'multiple-choice' && task.generation !== undefined) report(`${at}/generation`, `decoding settings are unused with mode 'multiple-choice' (choices are ranked by likelihood)`);
@@ -161,18 +184,48 @@ function checkInstruction(task: Extract<TaskSpec, { kind: 'instruction' }>, at: 
   checkGeneration(task.generation, `${at}/generation`, report);
 }
 
+/**
+ * LAVIS fills at most two positional `{}` (the question, then the options): a third would stop
+ * the run at its first sample (suites/templates.ts positionalFields), so it is reported here.
+ */
+function checkPositional(template: string, at: string, report: Report): boolean {
+  try {
+    positionalFields(templateText(template));
+    return true;
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    report(at, error.message);
+    return false;
+  }
+}
+
 /** Reports an unknown template or placeholder; true when the template is sound. */
 function checkTemplate(value: string, role: TemplateRole, at: string, report: Report): boolean {
-  if (isInlineTemplate(value)) {
-    const allowed = PLACEHOLDERS[role];
-    const unknown = placeholdersOf(value).filter((name) => !allowed.includes(name));
-    for (const name of unknown) report(at, `unknown placeholder '{${name}}'${didYouMean(name, allowed.filter((p) => p !== ''))}; a ${role} template may use ${allowed.filter((p) => p !== '').map((p) => `{${p}}`).join(', ')}`);
-    return unknown.length === 0;
-  }
   const registered = Object.keys(TEMPLATES).filter((name) => TEMPLATES[name]?.role === role);
   if (registered.includes(value)) return true;
-  report(at, `unknown ${role} template '${value}'${didYouMean(value, registered)}; registered: ${registered.join(', ')}`);
-  return false;
+  const other = Object.hasOwn(TEMPLATES, value) ? TEMPLATES[value]!.role : undefined;
+  if (other !== undefined) {
+    report(at, `'${value}' is a registered ${other} template, not a ${role} template; registered ${role} templates: ${registered.join(', ')}`);
+    return false;
+  }
+  // Any other text is inline ("Describe." is a fixed instruction), except a word shaped like a
+  // name (letters, digits, '-', '_') this close to a registered one: far more likely a misspelt
+  // name than a one-word prompt.
+  const misspelt = /^[A-Za-z0-9_-]+$/.test(value) ? closest(value, registered) : undefined;
+  if (misspelt !== undefined) {
+    report(at, `unknown ${role} template '${value}' (did you mean '${misspelt}'?); registered: ${registered.join(', ')}; a word this close to a name is read as a misspelt name: to send it as inline text instead, write it with punctuation, another word or a placeholder (e.g. "${value}.")`);
+    return false;
+  }
+  const allowed = PLACEHOLDERS[role];
+  const names = placeholdersOf(value);
+  const unknown = names.filter((name) => !allowed.includes(name));
+  for (const name of unknown) report(at, `unknown placeholder '{${name}}'${didYouMean(name, allowed.filter((p) => p !== ''))}; a ${role} template may use ${allowed.filter((p) => p !== '').map((p) => `{${p}}`).join(', ')}`);
+  if (unknown.length > 0) return false;
+  if (role === 'candidate' && !names.includes('choice')) {
+    report(at, `the candidate template '${value}' does not write {choice}, so every choice would be scored as the same text and the first would always win; add {choice} (e.g. "a photo of {choice}")`);
+    return false;
+  }
+  return true;
 }
 
 function checkGeneration(generation: GenerationOverrides | undefined, at: string, report: Report): void {

@@ -4,7 +4,7 @@
  * problem found is reported at once, with file and JSON pointer; nothing runs on a bad suite.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { DATASET_LOADERS } from '../datasets/registry.js';
@@ -15,6 +15,7 @@ import { parseJsonText } from './json-text.js';
 import { schemaProblems, SuiteError, type SuiteProblem } from './messages.js';
 import type { Suite, TaskSpec } from './schema/suite.js';
 import { SUITE_SCHEMA } from './schema/schema.js';
+import { unclosedVariable, variableProblems } from './variables.js';
 
 export interface LoadSuiteOptions {
   /** `--data NAME=PATH` values (relative paths resolve against the working directory). */
@@ -78,15 +79,20 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
   if (!validate(data)) throw new SuiteError(schemaProblems(path, validate.errors ?? [], data));
   const suite = data as Suite;
   const registered = options.models ?? bundledModels();
-  const problems = checkSuite(suite, { file: path, loaders: DATASET_LOADERS, models: new Set(registered.keys()) });
+  const checkFiles = options.checkFiles ?? true;
+  // A variable where none is expanded says more than what the value then fails (an option's values).
+  const misplaced = variableProblems(path, suite);
+  const checked = checkSuite(suite, { file: path, loaders: DATASET_LOADERS, models: new Set(registered.keys()), dataRead: checkFiles });
+  const problems = [...checked.filter((p) => !misplaced.some((v) => v.pointer === p.pointer)), ...misplaced];
   if (problems.length > 0) throw new SuiteError(problems);
   const selected = options.tasks === undefined ? undefined : new Set(suite.tasks.map((t) => t.id).filter((id) => options.tasks!.includes(id)));
   const keep = (task: TaskSpec): boolean => selected === undefined || selected.has(task.id);
   const variables = resolveData(path, file, suite, options.data ?? {}, selected === undefined ? undefined : usedDataNames(suite, keep));
   const { resolved, modelPaths } = substitute(path, file, suite, variables, keep);
   const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? registeredByData(name, { ...suite.data, ...options.data }, registered) ?? modelPaths[i]! : (registered.get(name) ?? name) }));
+  checkDataModels(path, suite, { ...suite.data, ...options.data }, variables, registered);
   checkDistinctModels(path, models);
-  if (options.checkFiles ?? true) checkFilesExist(path, resolved, models, keep);
+  if (checkFiles) checkFilesExist(path, resolved, models, keep);
   return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables, ...(selected ? { selected } : {}) };
 }
 
@@ -122,13 +128,16 @@ function resolveData(path: string, file: string, suite: Suite, cli: Readonly<Rec
   return variables;
 }
 
+/** Absolute and normalised (no `..` segments), so one file is spelled one way in the run. */
 function absolute(suiteFile: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(dirname(suiteFile), path);
+  return isAbsolute(path) ? resolve(path) : resolve(dirname(suiteFile), path);
 }
 
 function substitute(path: string, file: string, suite: Suite, variables: Variables, keep: (task: TaskSpec) => boolean): { resolved: Suite; modelPaths: string[] } {
   const problems: SuiteProblem[] = [];
   const expand = (value: string, pointer: string): string => {
+    const unclosed = unclosedVariable(value);
+    if (unclosed !== undefined) problems.push({ file: path, pointer, message: `'${unclosed}' is never closed; write \${data.NAME}` });
     const expanded = value.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {
       const name = expression.startsWith('data.') ? expression.slice(5) : undefined;
       const variable = name === undefined ? undefined : variables[name];
@@ -173,18 +182,47 @@ function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedMo
   if (problems.length > 0) throw new SuiteError(problems);
 }
 
+/** The file itself, whichever way it is spelled (symlinks followed); a missing file as given. */
+function sameFileKey(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /**
  * Each model once: a suite runs every model once, so a second entry (the same name, or a path to
- * the same model.json) would be merged away silently; it is an error so that a typo for another
- * model, or the belief that it runs twice, does not go unnoticed.
+ * the same model.json, however spelled) would be merged away silently; it is an error so that a
+ * typo for another model, or the belief that it runs twice, does not go unnoticed. (Two
+ * model.json files with the same `name` are planning's to report: their ids are read there.)
  */
 function checkDistinctModels(path: string, models: readonly ResolvedModelRef[]): void {
   const problems: SuiteProblem[] = [];
+  const keys = models.map((m) => sameFileKey(m.manifestPath));
   models.forEach((model, i) => {
-    const first = models.findIndex((m) => m.manifestPath === model.manifestPath);
+    const first = keys.indexOf(keys[i]!);
     if (first === i) return;
     const same = models[first]!.name === model.name ? `'${model.name}' is listed twice` : `'${model.name}' is the model.json of '${models[first]!.name}'`;
     problems.push({ file: path, pointer: `/models/${i}`, message: `${same} (first at /models/${first}); a suite runs each model once: remove this entry` });
+  });
+  if (problems.length > 0) throw new SuiteError(problems);
+}
+
+/**
+ * A `${data.NAME}` model given a bare word (`--data model=tiny-blipp`) that is neither a
+ * registered model nor a file: a misspelt registered name far more often than a model.json in
+ * the working directory, so it says which name was meant, with files checked or not.
+ */
+function checkDataModels(path: string, suite: Suite, given: Readonly<Record<string, string | null>>, variables: Variables, registered: ReadonlyMap<string, string>): void {
+  const problems: SuiteProblem[] = [];
+  suite.models.forEach((entry, i) => {
+    const name = /^\$\{data\.([A-Za-z0-9_.-]+)\}$/.exec(entry)?.[1];
+    const value = name === undefined ? undefined : given[name];
+    const variable = name === undefined ? undefined : variables[name];
+    if (typeof value !== 'string' || variable === undefined || isModelPath(value) || registered.has(value) || existsSync(variable.value)) return;
+    const where = variable.source === 'cli' ? `--data ${name}=${value}` : `data location '${name}' ('${value}')`;
+    problems.push({ file: path, pointer: `/models/${i}`, message: `${where}: no registered model '${value}'${didYouMean(value, registered.keys())} and no file ${variable.value}; give a registered model name (npx vlbench ls models) or the path of a model.json` });
   });
   if (problems.length > 0) throw new SuiteError(problems);
 }

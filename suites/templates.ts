@@ -1,8 +1,10 @@
 /**
  * Registered prompt templates (the LAVIS evaluation prompts, model-contracts §4-§6), so suites
- * name a template instead of carrying code. A suite may also give an inline template: text with
- * placeholders, recognised by containing '{' or a space. Placeholders: `{question}`, `{context}`,
- * `{options}` for prompts; `{choice}` for candidates. LAVIS's positional `{}` is filled as its
+ * name a template instead of carrying code. A suite may also give an inline template: any text
+ * that is not a registered name, a one-word fixed instruction such as "Describe." included
+ * (suites/check.ts reports a name-shaped word close to a registered name as a misspelt name).
+ * Placeholders: `{question}`, `{context}`, `{options}` for prompts; `{choice}` for candidates,
+ * which a candidate template must write. LAVIS's positional `{}` is filled as its
  * `predict_answers` fills it: one `{}` is the question, two are the question then the options
  * (`prompt.format(question, "(a) x (b) y")`); more than two is an error, as in Python.
  */
@@ -37,8 +39,9 @@ export const PLACEHOLDERS: Readonly<Record<TemplateRole, readonly string[]>> = {
   candidate: ['choice'],
 };
 
+/** Whether a template value is inline text: anything that is not a registered name (names are single words). */
 export function isInlineTemplate(value: string): boolean {
-  return value.includes('{') || value.includes(' ');
+  return !Object.hasOwn(TEMPLATES, value);
 }
 
 /**
@@ -77,7 +80,7 @@ export function templateUsesOptions(nameOrText: string): boolean {
 
 /** The template text of a registered name or inline template (validated by suites/check.ts). */
 export function templateText(nameOrText: string): string {
-  return isInlineTemplate(nameOrText) ? nameOrText : (TEMPLATES[nameOrText]?.text ?? nameOrText);
+  return isInlineTemplate(nameOrText) ? nameOrText : TEMPLATES[nameOrText]!.text;
 }
 
 /** Options as LAVIS writes them into prompts: `(a) first (b) second`. */

@@ -13,7 +13,7 @@ export const csv: DatasetLoader = {
   produces: ['caption', 'retrieval', 'vqa', 'instruction'],
   modality: 'configurable',
   files: { records: { required: true, description: 'the .csv / .tsv file' } },
-  options: { ...MAPPING_OPTIONS, listSeparator: LIST_SEPARATOR_OPTION, delimiter: { type: 'string', description: "column separator: ',' or '\\t' (tab)", values: [',', '\t', ';', '|'], default: ',' } },
+  options: { ...MAPPING_OPTIONS, listSeparator: LIST_SEPARATOR_OPTION, delimiter: { type: 'string', description: "column separator: ',', '\\t' (tab), ';' or '|'", values: [',', '\t', ';', '|'], default: ',' } },
   mediaRoot: 'optional',
   async *load(input): AsyncGenerator<LoaderItem> {
     const file = requiredFile(input, csv, 'records');

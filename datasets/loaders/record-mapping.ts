@@ -4,8 +4,8 @@
  * A list field is a JSON array, or in CSV a string split on `listSeparator`.
  */
 import { inexactIdProblem } from '../ids.js';
-import { failure, isRecord, mediaOrFailure, mediaPath } from '../io.js';
-import { optionString, type DatasetLoader, type LoaderInput, type LoaderOption, type OptionValue } from '../loader.js';
+import { failure, isRecord, mediaOrFailure, mediaPath, mediaRootOr } from '../io.js';
+import { optionString, requiredFile, type DatasetLoader, type LoaderInput, type LoaderOption, type OptionValue } from '../loader.js';
 import type { LoaderItem, MediaRef, Modality, SampleKind, SourceLocation } from '../samples.js';
 
 /** The options of both generic loaders; the CSV loader adds `listSeparator` and `delimiter`. */
@@ -94,7 +94,12 @@ function absentFrom(record: Record<string, unknown>, field: string): string {
 }
 
 export class RecordMapper {
-  constructor(private readonly loader: DatasetLoader, private readonly input: LoaderInput) {}
+  /** Without a mediaRoot, media paths are relative to the records file's folder. */
+  private readonly mediaRoot: string;
+
+  constructor(private readonly loader: DatasetLoader, private readonly input: LoaderInput) {
+    this.mediaRoot = mediaRootOr(input.mediaRoot, requiredFile(input, loader, 'records'));
+  }
 
   private field(name: string): string {
     return optionString(this.input, this.loader, name);
@@ -158,7 +163,7 @@ export class RecordMapper {
     if (paths.length > 1 && kind !== 'instruction') return failure(id, `field '${this.field('mediaField')}' names ${paths.length} files; a ${kind} sample takes one`, source);
     const media: MediaRef[] = [];
     for (const path of paths) {
-      const ref = await mediaOrFailure(id, modality, mediaPath(this.input.mediaRoot, path), source);
+      const ref = await mediaOrFailure(id, modality, mediaPath(this.mediaRoot, path), source);
       if ('kind' in ref) return ref;
       media.push(ref);
     }

@@ -35,10 +35,11 @@ export function checkDataNames(files: readonly string[], data: Readonly<Record<s
   if (unknown !== undefined) throw new UsageError(unknown);
 }
 
-function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions): { models: PlanModel[]; problems: SuiteProblem[] } {
+function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions): { models: PlanModel[]; problems: SuiteProblem[]; running: ReadonlySet<string> } {
   const models: PlanModel[] = [];
   const problems: SuiteProblem[] = [];
-  const selected = new Set(selectModelRefs(suites, options.only, options.only === null ? new Map() : options.registered).map((ref) => ref.manifestPath));
+  const running = new Set(selectModelRefs(suites, options.only, options.only === null ? new Map() : options.registered).map((ref) => ref.manifestPath));
+  const selected = new Set(running);
   for (const suite of suites) {
     suite.models.forEach((ref, i) => {
       // Deleted once planned: a model.json two suites name is planned once, at its first entry.
@@ -53,13 +54,13 @@ function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions
       }
     });
   }
-  return { models, problems };
+  return { models, problems, running };
 }
 
 /** Every problem planning would stop on, found from the model.json files alone, and the planned tasks. */
 export function planManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): { problems: SuiteProblem[]; tasks: readonly TaskPlan[] } {
-  const { models, problems } = planModels(suites, options);
-  const planned = planTasks(suites, models, { limit: null });
+  const { models, problems, running } = planModels(suites, options);
+  const planned = planTasks(suites, models, { limit: null }, running);
   return { problems: [...problems, ...planned.problems, ...(options.checkFiles === true ? missingAnswerLists(planned.tasks) : [])], tasks: planned.tasks };
 }
 

@@ -96,7 +96,12 @@ function kTestProblem(task: ResolvedTask, samples: number, kTests: readonly Pair
   const images = samples;
   const fix = kTestFix(images);
   if (task.kTest !== undefined) {
-    return task.kTest <= images ? null : { at: 'kTest', message: `kTest ${task.kTest} is more than the ${images} images of the gallery; ${fix}` };
+    if (task.kTest <= images) return null;
+    // The suite's limit may keep fewer images than the split holds, or the split fewer than the
+    // limit would keep (suites/check.ts leaves kTest > limit to this check): name the one that binds.
+    const limited = task.limit !== undefined && images === task.limit;
+    const under = task.limit === undefined || limited ? '' : ` (the split holds fewer than the ${task.limit} 'limit' would keep)`;
+    return { at: 'kTest', message: `kTest ${task.kTest} is more than the ${images} images ${limited ? "'limit' keeps in" : 'of'} the gallery${under}; ${fix}${limited ? ', or raise limit' : ''}` };
   }
   const over = kTests.filter((k) => k.kTest > images && (k.source === 'family-default' || k.source === 'default'));
   if (over.length === 0) return null;

@@ -15,6 +15,7 @@ import type { LoadedModel } from '../../models/load.js';
 import { acrossSuites } from '../../suites/across.js';
 import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import { SuiteError, type SuiteProblem } from '../../suites/messages.js';
+import { duplicateModelIds, modelReferenceProblems, namesModel } from '../../suites/model-refs.js';
 import { defaultMetrics, TIMING_MEASURES } from '../../suites/metric-names.js';
 import { pairFindings, taskFindings, type Finding } from '../../suites/pair-checks.js';
 import { readManifest } from '../../models/manifest.js';
@@ -110,7 +111,7 @@ export function notApplicableReason(settings: EffectiveSettings, model: ModelPro
 }
 
 function planPair(task: TaskSpec, at: string, model: PlanModel, modality: MediaModality, cli: CliOverrides, runSeed: number | undefined, data: TaskData): { pair: PairPlan; findings: Finding[] } {
-  if (task.models !== undefined && !task.models.includes(model.reference)) return { pair: { applicable: false, reason: `the task is restricted to ${task.models.join(', ')}` }, findings: [] };
+  if (task.models !== undefined && !namesModel(task.models, model)) return { pair: { applicable: false, reason: `the task is restricted to ${task.models.join(', ')}` }, findings: [] };
   const { effective, record } = resolveTaskSettings(task, model.profile, cli, modality, runSeed, data);
   const reason = notApplicableReason(effective, model.profile, modality);
   if (reason !== undefined) return { pair: { applicable: false, reason }, findings: [] };
@@ -152,7 +153,7 @@ function taskProblems(suite: LoadedSuite, t: TaskPlan, at: string, complete: boo
   return problems;
 }
 
-function planSuite(suite: LoadedSuite, models: readonly PlanModel[], cli: CliOverrides): { tasks: TaskPlan[]; problems: SuiteProblem[] } {
+function planSuite(suite: LoadedSuite, models: readonly PlanModel[], cli: CliOverrides, running: ReadonlySet<string> | undefined): { tasks: TaskPlan[]; problems: SuiteProblem[] } {
   const suiteModels = models.filter((m) => suite.models.some((ref) => ref.manifestPath === m.manifestPath));
   // Task-wide checks judge the suite's own models only: all planned, none a placeholder.
   const complete = suite.models.every((ref) => suiteModels.some((m) => m.manifestPath === ref.manifestPath)) && !suite.suite.models.some((m) => m.includes('${'));
@@ -175,26 +176,30 @@ function planSuite(suite: LoadedSuite, models: readonly PlanModel[], cli: CliOve
     tasks.push(planned);
     taskWide.push(...taskProblems(suite, planned, `/tasks/${i}`, complete, problem));
   });
-  const problems = [...groupFindings(suite.file, findings), ...taskWide];
+  const problems = [...(complete ? modelReferenceProblems(suite, suiteModels) : []), ...groupFindings(suite.file, findings), ...taskWide];
   // Whole-suite checks only on sound pairs: a broken pair already says what to fix.
-  if (problems.length === 0) problems.push(...runnableProblems(suite, suiteModels, tasks));
+  if (problems.length === 0) problems.push(...runnableProblems(suite, suiteModels, tasks, running));
   return { tasks, problems };
 }
 
 /**
  * Plans every suite for the given models and returns the problems instead of throwing, so that
  * `vlbench validate` can report them with the rest.
+ * @param running the model.json paths the run runs (`--models` applied); default every suite
+ *   model. Where each of a suite's running models is planned, whether anything of it runs is decided.
  */
-export function planTasks(suites: readonly LoadedSuite[], models: readonly PlanModel[], cli: CliOverrides): { tasks: TaskPlan[]; problems: SuiteProblem[] } {
-  const problems = acrossSuites(suites);
+export function planTasks(suites: readonly LoadedSuite[], models: readonly PlanModel[], cli: CliOverrides, running?: ReadonlySet<string>): { tasks: TaskPlan[]; problems: SuiteProblem[] } {
+  // Results and perModel are keyed by model id: two models with one id cannot be planned apart.
+  const problems = [...acrossSuites(suites), ...duplicateModelIds(suites, models)];
   if (problems.length > 0) return { tasks: [], problems };
-  const planned = suites.map((suite) => planSuite(suite, models, cli));
+  const planned = suites.map((suite) => planSuite(suite, models, cli, running));
   return { tasks: planned.flatMap((p) => p.tasks), problems: planned.flatMap((p) => p.problems) };
 }
 
 export function planRun(suites: readonly LoadedSuite[], models: readonly PlannedModel[], cli: CliOverrides): RunPlan {
   const planModels = models.map((m) => ({ reference: m.reference, manifestPath: m.loaded.manifestPath, profile: profileOfAdapter(m.loaded.adapter) }));
-  const { tasks, problems } = planTasks(suites, planModels, cli);
+  // The loaded models are exactly the ones that run.
+  const { tasks, problems } = planTasks(suites, planModels, cli, new Set(planModels.map((m) => m.manifestPath)));
   if (problems.length > 0) throw new PlanError(problems);
   return { models, tasks };
 }
@@ -209,16 +214,22 @@ function reasons(tasks: readonly TaskPlan[], keep: (task: TaskPlan, model: strin
  * A suite of which nothing can run would finish "successfully" with empty results, and a gate
  * naming a model or family that no runnable pair matches would only fail later, in
  * `vlbench gate`: both are errors now.
- * Models left out (--models, or a model.json validate could not read) make both undecidable for
- * what they might have run, so those checks are skipped then.
+ * A model the run runs that was not planned (a model.json validate could not read) makes the
+ * first undecidable; a model left out by --models too makes the second (the gate may be meant
+ * for it), so each is skipped then. With --models, the selected models are exactly what runs.
  */
-function runnableProblems(suite: LoadedSuite, models: readonly PlanModel[], tasks: readonly TaskPlan[]): SuiteProblem[] {
+function runnableProblems(suite: LoadedSuite, models: readonly PlanModel[], tasks: readonly TaskPlan[], running: ReadonlySet<string> | undefined): SuiteProblem[] {
   const ids = new Set(models.map((m) => m.profile.id));
-  const allPlanned = suite.models.every((ref) => models.some((m) => m.manifestPath === ref.manifestPath));
+  const planned = (ref: { manifestPath: string }): boolean => models.some((m) => m.manifestPath === ref.manifestPath);
+  const allPlanned = suite.models.every(planned);
+  const runs = suite.models.filter((ref) => running === undefined || running.has(ref.manifestPath));
   if (models.length === 0) return [];
   if (!tasks.some((t) => [...t.perModel.values()].some((pair) => pair.applicable))) {
-    if (!allPlanned) return [];
-    return [{ file: suite.file, pointer: '', message: `nothing in this suite can run on its models (${reasons(tasks)}); add a model that can run its tasks, or tasks its models can run` }];
+    if (!runs.every(planned)) return [];
+    const narrowed = suite.selected !== undefined || runs.length < suite.models.length;
+    return [{ file: suite.file, pointer: '', message: narrowed
+      ? `nothing selected from this suite can run: the --models/--tasks selection leaves no (model, task) pair that runs (${reasons(tasks)}); select a model that can run the selected tasks, or tasks the selected models can run`
+      : `nothing in this suite can run on its models (${reasons(tasks)}); add a model that can run its tasks, or tasks its models can run` }];
   }
   const problems: SuiteProblem[] = restrictedTaskProblems(suite, models, tasks);
   suite.suite.gates?.forEach((gate, i) => {
@@ -245,10 +256,10 @@ function runnableProblems(suite: LoadedSuite, models: readonly PlanModel[], task
 function restrictedTaskProblems(suite: LoadedSuite, models: readonly PlanModel[], tasks: readonly TaskPlan[]): SuiteProblem[] {
   return tasks.flatMap((t) => {
     const listed = t.task.models;
-    if (listed === undefined || !listed.every((name) => models.some((m) => m.reference === name))) return [];
+    if (listed === undefined || !listed.every((name) => models.some((m) => namesModel([name], m)))) return [];
     if ([...t.perModel.values()].some((pair) => pair.applicable)) return [];
     const index = suite.suite.tasks.findIndex((x) => x.id === t.task.id);
-    const why = reasons([t], (_, model) => listed.includes(models.find((m) => m.profile.id === model)?.reference ?? ''));
+    const why = reasons([t], (_, model) => models.some((m) => m.profile.id === model && namesModel(listed, m)));
     return [{ file: suite.file, pointer: `/tasks/${index}/models`, message: `none of the models this task is restricted to can run it (${why}); list a model that can, or remove the task` }];
   });
 }

@@ -5,9 +5,11 @@
  * closed (`additionalProperties: false`), so a misspelled key is an error, never ignored.
  *
  * Everything inside a suite is data: loaders, prompt templates, metrics and models are referenced
- * by registered name (or, for models, a model.json path); no code, no expressions. String values
- * may use `${data.NAME}` to take a location from the suite's `data` block or from
- * `vlbench run --data NAME=PATH`.
+ * by registered name (or, for models, a model.json path); no code, no expressions. The entries of
+ * `models`, dataset `files`, `mediaRoot` and a VQA `answerList` may use `${data.NAME}` to take a
+ * location from the suite's `data` block or from `vlbench run --data NAME=PATH`; anywhere else
+ * (a prompt, a template, a dataset option, a `data` value) it is an error, as it would reach the
+ * model or the loader as literal text (suites/variables.ts).
  *
  * This file is read by ts-json-schema-generator: keep it free of imports and runtime code.
  */
@@ -24,9 +26,10 @@ export interface Suite {
   /** What the suite measures, for humans. */
   description?: string;
   /**
-   * Named data locations, referenced as `${data.NAME}` in dataset files and media roots.
-   * `--data NAME=PATH` on the command line overrides them. A relative path is resolved against
-   * the suite file's folder. Use `null` for a location the user must supply.
+   * Named data locations (paths), referenced as `${data.NAME}` in models, dataset files, media
+   * roots and answer lists. `--data NAME=PATH` on the command line overrides them. A relative
+   * path is resolved against the suite file's folder. Use `null` for a location the user must
+   * supply. A value is a path as written: it may not be empty or use another `${data.NAME}`.
    */
   data?: { [name: string]: string | null };
   /**
@@ -67,7 +70,7 @@ interface TaskCommon {
   id: string;
   dataset: DatasetSpec;
   /**
-   * Metrics to report (registered names; `vlbench ls tasks` lists them). Default: all of the kind's.
+   * Metrics to report (registered names, each once; `vlbench ls tasks` lists them). Default: all of the kind's.
    * @minItems 1
    */
   metrics?: string[];
@@ -88,7 +91,11 @@ interface TaskCommon {
    * @maximum 4096
    */
   batchSize?: number;
-  /** Run this task only for these models (names as in `models`); default all. */
+  /**
+   * Run this task only for these models: each as the suite's `models` writes it, or by its id
+   * (the model.json's `name`); each once. Default all.
+   * @minItems 1
+   */
   models?: string[];
 }
 
@@ -187,7 +194,11 @@ export interface DatasetSpec {
    * each loader documents its roles. Relative paths resolve against the suite file's folder.
    */
   files: { [role: string]: string };
-  /** Folder that media paths in the annotations are relative to. */
+  /**
+   * Folder that media paths in the annotations are relative to. Where a loader does not require
+   * it (`jsonl`, `csv`), relative media paths without it resolve against the annotation file's
+   * folder, never the working directory.
+   */
   mediaRoot?: string;
   /** Loader options (e.g. `{ "split": "test" }`); each loader documents its options. */
   options?: { [option: string]: string | number | boolean };

@@ -3,10 +3,14 @@
  * write, is dropped by every JSON, JSON Lines and text list reader (CSV through papaparse). A
  * CSV header that repeats a column name, or a ModelNet class list that repeats a class, stops the
  * load instead of losing that column or offering that choice twice; so does a quote never closed
- * (papaparse would read the rest of the file as one field).
+ * (papaparse would read the rest of the file as one field). Without a mediaRoot, the generic
+ * loaders resolve media paths against the records file's folder, not the working directory.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { DATASET_LOADERS } from '../../../datasets/registry.js';
+import type { LoaderItem } from '../../../datasets/samples.js';
 import { failureAt, load, removeTempDatasets, summary, tempDataset } from './temp-dataset.js';
 
 const BOM = '\uFEFF';
@@ -86,6 +90,20 @@ test('ModelNet: a class name listed twice stops the load, naming both lines', as
   const error = await load('modelnet', root, { shapeNames: 'names.txt', shapes: 'shapes.txt' }).then(() => undefined, (e: unknown) => e as Error);
   assert.ok(error !== undefined, 'a repeated class name was accepted');
   assert.match(error.message, /names\.txt line 3: class 'chair' is listed again \(first on line 1\); .*remove the repeat$/);
+});
+
+test('JSON Lines and CSV without a mediaRoot: media paths resolve against the records file\'s folder, never the working directory', async () => {
+  const root = tempDataset({
+    'sub/img/a.png': '',
+    'sub/r.jsonl': `${JSON.stringify({ id: 'j1', image: 'img/a.png', question: 'q?', answers: ['x'] })}\n`,
+    'sub/r.csv': 'id,image,question,answers\nc1,img/a.png,q?,x\n',
+  });
+  const expected = join(root, 'sub/img/a.png');
+  for (const [loader, records] of [['jsonl', 'sub/r.jsonl'], ['csv', 'sub/r.csv']] as const) {
+    const items: LoaderItem[] = [];
+    for await (const item of DATASET_LOADERS.get(loader)!.load({ files: { records: join(root, records) }, mediaRoot: '', options: {} })) items.push(item);
+    assert.equal(items.map((item) => (item.kind === 'instruction' ? item.media.map((m) => m.path) : failureAt(item))), [[expected]], loader);
+  }
 });
 
 test.after(removeTempDatasets);

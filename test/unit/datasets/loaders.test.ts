@@ -154,6 +154,11 @@ test('jsonl: multiple choice and open records; a broken line and a missing image
   assert.match(reason(items[3]), /image file not found: .*missing\.png @ 4$/);
 });
 
+test('csv: the delimiter option\'s description (what `vlbench ls datasets` prints) names every value it accepts', () => {
+  const option = DATASET_LOADERS.get('csv')!.options.delimiter!;
+  for (const value of option.values!) assert.ok(option.description.includes(`'${value === '\t' ? '\\t' : value}'`), `${JSON.stringify(value)} missing from: ${option.description}`);
+});
+
 test('csv (TSV): list columns split on |; bad index and short row are failures', async () => {
   const items = await collect('csv', 'csv', { records: 'records.tsv' }, '', { delimiter: '\t' });
   assert.equal(summary(items), ['instruction:r1', 'failure:r2', 'failure:row:4']);

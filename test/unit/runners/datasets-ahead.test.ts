@@ -132,6 +132,25 @@ test('a retrieval gallery whose every image is missing stops validate', async ()
   assert.match(validated.text, /tasks\/0\/dataset: task retrieval: every one of the \d+ records the 'karpathy-retrieval' loader read fails, so the task would score nothing; the first: image file not found: .*no-images/);
 });
 
+test('a suite kTest above both limit and gallery names the kTest that fits the gallery, not the limit', async () => {
+  const { file, root } = suiteWithLastTaskData('[]');
+  const suite = JSON.parse(readFileSync(file, 'utf8')) as Json;
+  const retrieval = JSON.parse(readFileSync(FIXTURE_SUITE, 'utf8')).tasks.find((t: Json) => t.id === 'retrieval');
+  const images = join(dirname(FIXTURE_SUITE), 'data/images');
+  writeFileSync(join(root, 'gallery.json'), JSON.stringify([{ image: 'img01.png', caption: ['a'] }, { image: 'img02.png', caption: ['b'] }, { image: 'img03.png', caption: ['c'] }]));
+  const dataset = { ...retrieval.dataset, files: { annotations: join(root, 'gallery.json') }, mediaRoot: images };
+  const fix = 'LAVIS re-ranks the top k_test of the gallery and fails when it holds fewer, so set kTest to';
+  suite.tasks = [{ ...retrieval, kTest: 200, limit: 150, dataset }];
+  writeFileSync(file, JSON.stringify(suite));
+  const gallery = await validateOutput(forValidate(file, root));
+  assert.is(gallery.code, EXIT.harnessError, gallery.text);
+  assert.match(gallery.text, `/tasks/0/kTest: task retrieval: kTest 200 is more than the 3 images of the gallery (the split holds fewer than the 150 'limit' would keep); ${fix} 3 or less\n`);
+  suite.tasks = [{ ...retrieval, kTest: 200, limit: 2, dataset }];
+  writeFileSync(file, JSON.stringify(suite));
+  const limited = await validateOutput(forValidate(file, root));
+  assert.match(limited.text, `/tasks/0/kTest: task retrieval: kTest 200 is more than the 2 images 'limit' keeps in the gallery; ${fix} 2 or less, or raise limit\n`);
+});
+
 test('a task no selected model can run is not read before the run: image models skip missing audio', async () => {
   const root = tempDir('ahead-audio');
   const suite = JSON.parse(readFileSync(join(process.cwd(), 'suites/default.suite.json'), 'utf8')) as Json;

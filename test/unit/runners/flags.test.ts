@@ -1,13 +1,14 @@
 /**
  * Flags given twice, for every command: a single-value flag repeated is a usage error naming it
  * (parseArgs alone keeps the last value silently); list flags (--models, --tasks, --format) add
- * up; `--data NAME=` twice for one NAME, or with an empty path, is a usage error naming it.
+ * up; `--data NAME=` twice for one NAME, or with an empty path, is a usage error naming it; a
+ * positive integer is digits only.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { ScoresFile } from '../../../reports/records.js';
-import { parse, parseData, parseList } from '../../../runners/args.js';
+import { parse, parseData, parseList, parsePositiveInt } from '../../../runners/args.js';
 import { createRunCommand } from '../../../runners/commands/run.js';
 import { validateCommand } from '../../../runners/commands/validate.js';
 import { UsageError } from '../../../runners/errors.js';
@@ -39,6 +40,14 @@ test('list flags add up when repeated, each item once; an empty occurrence is an
   assert.equal(parseList('--models', ['a,b', 'c', 'a']), ['a', 'b', 'c']);
   assert.is(parseList('--models', undefined), null);
   assert.match(usageError(() => parseList('--models', ['a', ' '])), /^--models is empty/);
+});
+
+test('a positive integer flag takes digits only: 1e1, 0x10, 10.0 and -3 are usage errors, not numbers', () => {
+  for (const value of ['1e1', '0x10', '10.0', '-3', '0', ' 7', '']) {
+    assert.is(usageError(() => parsePositiveInt('--limit', value)), `--limit expects a positive integer (digits only), got '${value}'`);
+  }
+  assert.is(parsePositiveInt('--limit', '10'), 10);
+  assert.is(parsePositiveInt('--limit', undefined), null);
 });
 
 test('vlbench validate: --data given twice for one name is refused, not the last one kept', async () => {

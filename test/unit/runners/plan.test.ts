@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledModels } from '../../../models/load.js';
 import { checkBeforeLoading, planFromManifests } from '../../../runners/commands/validate-suites.js';
@@ -153,6 +153,40 @@ test('the checks before loading select --models as run does: a ${data.NAME} mode
   assert.throws(() => checkBeforeLoading([file], { ...options, only: ['tiny-blip'] }), stops);
   assert.throws(() => checkBeforeLoading([file], { ...options, only: ['${data.model}'] }), stops);
   assert.throws(() => checkBeforeLoading([file], { ...options, only: ['tiny-albef'] }), (e: Error) => /--models: 'tiny-albef' is not a model of the suites/.test(e.message));
+});
+
+test('two model.json files with one name: an error at the second, naming both paths (results are keyed by the id)', () => {
+  const blip = bundledModels().get('tiny-blip')!;
+  const copy = join(tempDir('plan-copy'), 'model.json');
+  copyFileSync(blip, copy);
+  assert.equal(problemsOf((s) => { s.models = ['tiny-blip', copy]; }), [
+    `/models/1: model id 'tiny-blip' (the \`name\` in ${copy}) is also the id of ${blip} (/models/0); a run keys results, prediction files and the manifest's perModel by id, so one model would run and be reported for both: give one model.json another \`name\``,
+  ]);
+});
+
+test('a --models selection that leaves nothing runnable is the "nothing can run" error, before any model loads', () => {
+  const file = write((s) => { s.tasks = [s.tasks[0]]; }, 'selection');
+  const options = { data: {}, registered: bundledModels() };
+  assert.throws(() => checkBeforeLoading([file], { ...options, only: ['tiny-albef'] }), (e: Error) => e instanceof PlanError
+    && e.message.endsWith(": (document): nothing selected from this suite can run: the --models/--tasks selection leaves no (model, task) pair that runs (cap: tiny-albef (albef) has no caption decoder); select a model that can run the selected tasks, or tasks the selected models can run"));
+  checkBeforeLoading([file], { ...options, only: ['tiny-albef', 'tiny-blip'] });
+});
+
+test('a task names a model given by path by its id too; an entry naming none lists both spellings', () => {
+  const blip = bundledModels().get('tiny-blip')!;
+  assert.equal(problemsOf((s) => { s.models = [blip, 'tiny-albef']; s.tasks = [{ ...s.tasks[0], models: ['tiny-blip'] }]; }), []);
+  assert.equal(problemsOf((s) => { s.models = [blip, 'tiny-albef']; s.tasks = [{ ...s.tasks[0], models: [blip] }]; }), []);
+  assert.equal(problemsOf((s) => { s.models = [blip, 'tiny-albef']; s.tasks = [{ ...s.tasks[0], models: ['tiny-blpi'] }]; }), [
+    `/tasks/0/models/0: model 'tiny-blpi' is not in the suite's models; name one as the suite's models write it, or by its id: '${blip}' (id 'tiny-blip'), 'tiny-albef'`,
+  ]);
+});
+
+test('a gate naming a model by its path says to write the id, which vlbench gate matches', () => {
+  const blip = bundledModels().get('tiny-blip')!;
+  assert.equal(problemsOf((s) => { s.models = [blip]; s.gates = [{ kind: 'floor', metric: 'CIDEr', model: blip, min: 0.1 }]; }), [
+    `/gates/0/model: gates name a model by its id (the model.json's \`name\`), as results are keyed: write "model": "tiny-blip" for ${blip}`,
+  ]);
+  assert.equal(problemsOf((s) => { s.models = [blip]; s.gates = [{ kind: 'floor', metric: 'CIDEr', model: 'tiny-blip', min: 0.1 }]; }), []);
 });
 
 test('the runner plans the same way: a gate on a pair that cannot run stops it before any sample', async () => {

@@ -69,7 +69,7 @@ const cases: [string, (s: Json) => void, string[]][] = [
   ['metric of another task kind', (s) => { s.tasks[3].metrics = ['vqa_accuracy']; }, [
     "/tasks/3/metrics/0: metric 'vqa_accuracy' is not reported by a multiple-choice instruction task; available: multiple_choice_accuracy"]],
   ['misspelled template name', (s) => { s.tasks[2].template = 'vqa-short-anwser'; }, [
-    "/tasks/2/template: unknown prompt template 'vqa-short-anwser' (did you mean 'vqa-short-answer'?); registered: question, vqa-short-answer, vqa-short-answer-capital, vqa-answer, scienceqa, iconqa, xinstructblip-respond, xinstructblip-respond-vizwiz, xinstructblip-respond-video, describe-3d, describe-audio"]],
+    "/tasks/2/template: unknown prompt template 'vqa-short-anwser' (did you mean 'vqa-short-answer'?); registered: question, vqa-short-answer, vqa-short-answer-capital, vqa-answer, scienceqa, iconqa, xinstructblip-respond, xinstructblip-respond-vizwiz, xinstructblip-respond-video, describe-3d, describe-audio; a word this close to a name is read as a misspelt name: to send it as inline text instead, write it with punctuation, another word or a placeholder (e.g. \"vqa-short-anwser.\")"]],
   ['inline template with a misspelled placeholder', (s) => { s.tasks[3].template = 'Question: {questoin} Answer:'; }, [
     "/tasks/3/template: unknown placeholder '{questoin}' (did you mean 'question'?); a prompt template may use {question}, {context}, {options}"]],
   ['duplicate task id', (s) => { s.tasks[2].id = 'coco-cap'; }, ["/tasks/2/id: duplicate task id 'coco-cap' (first used at /tasks/1/id)"]],
@@ -90,6 +90,29 @@ const cases: [string, (s: Json) => void, string[]][] = [
   ['a model by name and by the path of its model.json', (s) => { s.models = ['tiny-albef', '/models/albef/model.json']; }, [
     "/models/1: '/models/albef/model.json' is the model.json of 'tiny-albef' (first at /models/0); a suite runs each model once: remove this entry"]],
   ['task model not in the suite', (s) => { s.tasks[0].models = ['tiny-blip2-opt']; }, ["/tasks/0/models/0: model 'tiny-blip2-opt' is not in the suite's models"]],
+  ['a task model listed twice', (s) => { s.tasks[0].models = ['tiny-blip', 'tiny-blip']; }, [
+    "/tasks/0/models/1: model 'tiny-blip' is listed twice (first at /tasks/0/models/0); remove this entry"]],
+  ['an empty task model list', (s) => { s.tasks[0].models = []; }, ['/tasks/0/models: expected at least 1 item, got 0']],
+  ['a metric listed twice', (s) => { s.tasks[1].metrics = ['CIDEr', 'Bleu_1', 'CIDEr']; }, [
+    "/tasks/1/metrics/2: metric 'CIDEr' is listed twice (first at /tasks/1/metrics/0); remove this entry"]],
+  ['a model.json spelled with ../ after its registered name', (s) => { s.models = ['tiny-albef', '/models/x/../albef/model.json']; }, [
+    "/models/1: '/models/x/../albef/model.json' is the model.json of 'tiny-albef' (first at /models/0); a suite runs each model once: remove this entry"]],
+  ['three positional {} in an instruction template', (s) => { s.tasks[3].template = 'Q: {} O: {} A: {}'; }, [
+    "/tasks/3/template: prompt template 'Q: {} O: {} A: {}' has 3 '{}' placeholders; LAVIS fills at most two (the question, then the options): name them {question}, {context}, {options}"]],
+  ['a candidate template that does not write the choice', (s) => { s.tasks[3].candidateTemplate = 'an answer'; }, [
+    `/tasks/3/candidateTemplate: the candidate template 'an answer' does not write {choice}, so every choice would be scored as the same text and the first would always win; add {choice} (e.g. "a photo of {choice}")`]],
+  ['a template name of the other role', (s) => { s.tasks[3].template = 'choice'; }, [
+    "/tasks/3/template: 'choice' is a registered candidate template, not a prompt template; registered prompt templates: question, vqa-short-answer, vqa-short-answer-capital, vqa-answer, scienceqa, iconqa, xinstructblip-respond, xinstructblip-respond-vizwiz, xinstructblip-respond-video, describe-3d, describe-audio"]],
+  ['${data.NAME} in a prompt, which is not expanded', (s) => { s.tasks[1].prompt = 'a photo of ${data.fx}'; }, [
+    "/tasks/1/prompt: 'a photo of ${data.fx}' is not expanded here: ${data.NAME} is replaced only in the suite's models, dataset files, mediaRoot and answerList (data locations are paths); write the value itself"]],
+  ['${data.NAME} in a dataset option', (s) => { s.tasks[3].dataset.options = { split: '${data.fx}' }; }, [
+    "/tasks/3/dataset/options/split: '${data.fx}' is not expanded here: ${data.NAME} is replaced only in the suite's models, dataset files, mediaRoot and answerList (data locations are paths); write the value itself"]],
+  ['a data value that uses another', (s) => { s.data.fx = '${data.extra}/datasets'; }, [
+    "/data/fx: '${data.extra}/datasets' uses a variable, but data values are not expanded (one location cannot refer to another); write the path in full, or pass --data fx=PATH"]],
+  ['an empty data value', (s) => { s.data.fx = ''; }, [
+    "/data/fx: data location 'fx' is empty; give a path (relative to the suite file's folder), or null for a location --data fx=PATH must supply"]],
+  ['an unclosed ${', (s) => { s.tasks[0].dataset.mediaRoot = '${data.fx/flickr30k/images'; }, [
+    "/tasks/0/dataset/mediaRoot: '${data.fx/flickr30k/images' is never closed; write ${data.NAME}"]],
   ['gate on a metric the task does not report', (s) => { s.gates[0].metric = 'CIDEr-D'; }, [
     "/gates/0/metric: metric 'CIDEr-D' is not reported by task 'coco-cap' (did you mean 'CIDEr'?); available: Bleu_1, Bleu_2, Bleu_3, Bleu_4, ROUGE_L, CIDEr, samplesPerSecond, tokensPerSecond, latencyMs.mean, latencyMs.p50, latencyMs.p95, latencyMs.p99"]],
   ['gate on an unknown task', (s) => { s.gates[0].task = 'coco-caption'; }, ["/gates/0/task: no task with id 'coco-caption' (did you mean 'coco-cap'?)"]],

@@ -11,16 +11,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSuite } from '../../../suites/load.js';
 import { SuiteError } from '../../../suites/messages.js';
-import { applyPromptTemplate, placeholdersOf, TemplateError, templateUsesOptions } from '../../../suites/templates.js';
+import { applyPromptTemplate, placeholdersOf, TemplateError, templateText, templateUsesOptions } from '../../../suites/templates.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const base: Json = JSON.parse(readFileSync('test/fixtures/suites/valid.suite.json', 'utf8'));
 const models = new Map([['tiny-albef', '/models/albef/model.json'], ['tiny-blip', '/models/blip/model.json'], ['tiny-blip2-opt', '/models/blip2/model.json']]);
 const dir = mkdtempSync(join(tmpdir(), 'vlbench-templates-'));
 
+const PROMPTS = 'question, vqa-short-answer, vqa-short-answer-capital, vqa-answer, scienceqa, iconqa, xinstructblip-respond, xinstructblip-respond-vizwiz, xinstructblip-respond-video, describe-3d, describe-audio';
+
 function problemsWithTemplate(template: string): string[] {
+  return problemsWith((suite) => { suite.tasks[3].template = template; });
+}
+
+function problemsWith(edit: (suite: Json) => void): string[] {
   const suite = structuredClone(base);
-  suite.tasks[3].template = template;
+  edit(suite);
   const file = join(dir, 'case.suite.json');
   writeFileSync(file, JSON.stringify(suite));
   try {
@@ -62,6 +68,21 @@ test('validation reports placeholders written with capitals, spaces or numbers',
   assert.is(numbered.length, 1);
   assert.ok(numbered[0]!.startsWith("/tasks/3/template: unknown placeholder '{0}'"), numbered[0]);
   assert.not.ok(numbered[0]!.includes("did you mean ''"), numbered[0]);
+});
+
+test('a one-word instruction that names no template is inline text: a fixed multiple-choice instruction, an open one without the question', () => {
+  assert.equal(problemsWithTemplate('Choose.'), []);
+  assert.is(templateText('Choose.'), 'Choose.');
+  const open = (edit: (task: Json) => void): string[] => problemsWith((s) => { edit(s.tasks[3]); s.tasks[3].mode = 'open'; s.tasks[3].metrics = ['exact_match']; });
+  assert.equal(open((t) => { t.template = 'Describe.'; }), [
+    `/tasks/3/template: the template 'Describe.' does not write the question, so every sample would be asked the same thing and its own question dropped; add {question} (e.g. "Question: {question} Short answer:")`]);
+});
+
+test('a word close to a registered name is still a misspelt name, and the message says how to write it as text', () => {
+  assert.equal(problemsWithTemplate('questoin'), [
+    `/tasks/3/template: unknown prompt template 'questoin' (did you mean 'question'?); registered: ${PROMPTS}; a word this close to a name is read as a misspelt name: to send it as inline text instead, write it with punctuation, another word or a placeholder (e.g. "questoin.")`]);
+  assert.equal(problemsWith((s) => { s.tasks[3].candidateTemplate = 'choise'; }), [
+    `/tasks/3/candidateTemplate: unknown candidate template 'choise' (did you mean 'choice'?); registered: choice, a-3d-model-of, an-audio-of; a word this close to a name is read as a misspelt name: to send it as inline text instead, write it with punctuation, another word or a placeholder (e.g. "choise.")`]);
 });
 
 test.run();
