@@ -360,5 +360,8 @@ def norm_dtype(value: str) -> str:
     return {"fp32": F32, "fp16": F16}.get(value, value)
 
 
-def default_name(checkpoint: str) -> str:
-    return Path(checkpoint.rstrip("/")).name.lower()
+def default_name(checkpoint: str, llm_dtype: str = F32) -> str:
+    """The checkpoint's last path part; an fp16 LLM export gets "-fp16", so that the fp32 and
+    fp16 exports of one checkpoint do not share a model id (a suite refuses two models with one id)."""
+    base = Path(checkpoint.rstrip("/")).name.lower()
+    return base + ("-fp16" if llm_dtype == F16 else "")

@@ -198,7 +198,7 @@ def export(checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: s
     size = model.config.vision_config.image_size
     graphs = {"vision_encoder": export_vision(model, out),
               "qformer": export_qformer(model, out, retrieval=task == "retrieval")}
-    manifest = {"name": name or C.default_name(checkpoint), "family": "blip2", "modalities": ["image"],
+    manifest = {"name": name or C.default_name(checkpoint, dtype if llm_name != "t5" else C.F32), "family": "blip2", "modalities": ["image"],
                 "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch")}}
     if task == "retrieval":
         graphs["qformer_text"] = export_qformer_text(model, out)

@@ -102,7 +102,7 @@ def export(checkpoint: str, out: Path, llm_name: str | None, dtype: str = C.F32,
     graphs.update(hf_llm.export_llm(lm, out, dtype))
     parts = hf_blip2.llm_manifest_parts(lm, llm_tok, llm_name, out)
     manifest = {
-        "name": name or C.default_name(checkpoint), "family": "instructblip",
+        "name": name or C.default_name(checkpoint, dtype if llm_name != "t5" else C.F32), "family": "instructblip",
         "variant": f"hf:{checkpoint} ({llm_name}, {dtype if llm_name != 't5' else C.F32} LLM)",
         "llm": parts["llm"], "modalities": ["image"],
         "capabilities": ["captioning", "vqa-generate", "instruction-generate", "instruction-rank"],

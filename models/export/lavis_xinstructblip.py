@@ -106,7 +106,7 @@ def export(checkpoint: str, out: Path, dtype: str = C.F32, name: str | None = No
     llm_tok.add_special_tokens({"pad_token": "[PAD]", "bos_token": "</s>", "eos_token": "</s>", "unk_token": "</s>"})
     cue = getattr(model, "MODALITY_TO_CUE", {})
     manifest = {
-        "name": name or f"xinstructblip-{checkpoint}", "family": "xinstructblip",
+        "name": name or f"xinstructblip-{checkpoint}" + ("-fp16" if dtype == C.F16 else ""), "family": "xinstructblip",
         "variant": f"lavis:blip2_vicuna_xinstruct {checkpoint} ({dtype} LLM)", "llm": {"kind": "decoder-only", "name": "vicuna"},
         "modalities": ["image", "audio", "video", "pointcloud"],
         "capabilities": ["captioning", "vqa-generate", "instruction-generate", "instruction-rank"], "graphs": graphs,
