@@ -44,7 +44,7 @@ export interface LoadedModel {
   readonly variant: string;
   readonly manifestPath: string;
   readonly manifestSha256: string;
-  /** Graph role -> sha256 of its ONNX file. */
+  /** Graph role -> sha256 of its ONNX file; empty with --no-verify-digests (the files were not hashed). */
   readonly graphs: Readonly<Record<string, string>>;
   /** Tokenizer file (and tokenizer_config) path as the model.json names it -> sha256. */
   readonly tokenizers: Readonly<Record<string, string>>;

@@ -10,8 +10,31 @@ import type { ModelManifest } from './manifest-types.js';
 import { BEATS_FBANK } from './preprocess/fbank.js';
 
 export function checkPreprocess(file: string, m: ModelManifest): void {
+  checkImageScale(file, m);
   checkAudio(file, m);
   checkPointcloud(file, m);
+}
+
+/**
+ * Pixels are divided by 255 before `(x - mean) / std` (preprocess/image.ts, as ToTensor then
+ * Normalize), so mean and std are on the 0-1 scale. torchvision's ImageNet values are often
+ * written on the 0-255 scale (123.675, 58.395); those load and run, scoring on mis-normalised
+ * pixels. No declared normalisation has a rescale factor, so a mean or std above 1 is a mistake.
+ */
+function checkImageScale(file: string, m: ModelManifest): void {
+  const image = m.preprocess.image;
+  if (!image) return;
+  for (const key of ['mean', 'std'] as const) {
+    const index = image[key].findIndex((v) => v > 1);
+    if (index < 0) continue;
+    const scaled = image[key].map((v) => Number((v / 255).toPrecision(8)));
+    throw new ManifestError(
+      file,
+      `/preprocess/image/${key}/${index}`,
+      `is ${image[key][index]}, but vlbench normalises pixels on the 0-1 scale (values divided by 255 first, as torchvision's ToTensor), so ${key} must be at most 1 (LAVIS's are mean [0.48145466, 0.4578275, 0.40821073], std [0.26862954, 0.26130258, 0.27577711]); ` +
+        `these look like 0-255 values: divide them by 255 (${JSON.stringify(scaled)})`,
+    );
+  }
 }
 
 /**

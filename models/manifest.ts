@@ -39,7 +39,7 @@ export function readManifest(path: string): LoadedManifest {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ManifestError(path, '', `not valid JSON (${(error as Error).message})`);
+    throw new ManifestError(path, '', jsonSyntaxProblem(text, (error as Error).message));
   }
   const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > MANIFEST_FORMAT_VERSION) {
@@ -54,6 +54,27 @@ export function readManifest(path: string): LoadedManifest {
   const manifest = json as unknown as ModelManifest;
   checkSemantics(path, manifest);
   return { manifest, path, sha256: createHash('sha256').update(text).digest('hex') };
+}
+
+/**
+ * V8 gives a character offset (and for some mistakes none); people fix a line and column. The
+ * hints name the mistakes hand-edited model.json files make: comments (CONTRACT.md shows the
+ * format as JSONC), trailing commas and a BOM. (suites/json-text.ts scans further, but models/
+ * must not import suites/.)
+ */
+export function jsonSyntaxProblem(text: string, message: string): string {
+  if (text.startsWith('\uFEFF')) return 'not valid JSON: the file starts with a byte-order mark (U+FEFF); save it as UTF-8 without a BOM';
+  const at = /at position (\d+)/.exec(message);
+  // Without a position V8 quotes the start of the document: noise for a model.json of 300 lines.
+  if (!at) return `not valid JSON (${message.replace(/, ".*" is not valid JSON$/s, '')}); JSON has no comments or trailing commas`;
+  const offset = Number(at[1]);
+  const before = text.slice(0, offset);
+  const where = `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+  const rest = text.slice(offset);
+  const hint = rest.startsWith('//') || rest.startsWith('/*')
+    ? 'JSON has no comments (the JSONC in models/CONTRACT.md only annotates the format); remove it (notes belong in "description")'
+    : /,\s*$/.test(before) && /^[}\]]/.test(rest) ? 'a trailing comma; remove it' : message.replace(/ in JSON at position \d+.*$/, '');
+  return `not valid JSON at ${where}: ${hint}`;
 }
 
 /**

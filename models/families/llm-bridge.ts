@@ -12,6 +12,7 @@ import { decoderOnlyFactory, type EmbeddedPrompt } from '../generation/onnx/deco
 import { encodePrompts, encoderDecoderFactory, type EncoderDecoderGraphs } from '../generation/onnx/encoder-decoder.js';
 import type { KvCacheLayout } from '../generation/onnx/kv-cache.js';
 import { scoreCandidatesDecoderOnly, scoreCandidatesEncoderDecoder } from '../generation/onnx/candidate-scoring.js';
+import { ManifestError } from '../manifest.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
 import { graph, llmTokenizer, specialId, type FamilyContext } from './context.js';
 
@@ -37,7 +38,10 @@ export function llmParts(ctx: FamilyContext): LlmParts {
   const embed = graph(ctx, 'llm_embed');
   const hidden = embed.spec.outputs['inputs_embeds']?.shape[2];
   if (typeof hidden !== 'number') throw new Error(`${ctx.manifestPath}: /graphs/llm_embed/outputs/inputs_embeds needs a fixed hidden size as its last axis`);
-  if (!decoder.spec.kvCache) throw new Error(`${ctx.manifestPath}: /graphs/llm_decoder/kvCache is required`);
+  if (!decoder.spec.kvCache) {
+    // The step decoders feed one new token per step and keep earlier positions only in the cache.
+    throw new ManifestError(ctx.manifestPath, '/graphs/llm_decoder/kvCache', `is required: generation feeds llm_decoder one new token per step and keeps the earlier positions only in its self-attention KV cache; re-export llm_decoder with the cache (inputs past_key_values.<i>.key/value, outputs present.<i>.key/value, models/CONTRACT.md section 1) and declare its pairs here`);
+  }
   return {
     kind: llm.kind,
     name: llm.name,

@@ -8,7 +8,11 @@
  * - InstructBLIP (`predict_class`, §5.3): summed log-likelihood of the candidate tokens (Vicuna:
  *   candidate without BOS and without EOS; T5: candidate + `</s>`), no length normalisation.
  */
+import { requireFiniteRange, requireFiniteScores } from './finite.js';
 import { softmax } from './logits-processors.js';
+
+/** The graph an AnswerDecoderRun runs (for error messages). */
+const ROLE = 'answer_decoder';
 
 /** Logits of several sequences: rows x length x vocab, row-major. */
 export interface SequenceLogits {
@@ -106,7 +110,11 @@ export async function rankAnswers(run: AnswerDecoderRun, input: RankAnswersInput
   const questionRows = Array.from({ length: questions }, (_, q) => q);
   const first = await run(questionRows, questionRows.map(() => [startId]), questionRows.map(() => [1]));
   const firstTokens = answerIds.map((ids) => ids[1] ?? input.padId);
-  const topk = questionRows.map((q) => topAnswersByFirstToken(first.data.subarray(q * first.length * first.vocab, q * first.length * first.vocab + first.vocab), firstTokens, input.k));
+  const topk = questionRows.map((q) => {
+    const base = q * first.length * first.vocab;
+    requireFiniteRange(first.data, base, base + first.vocab, ROLE, `first-step logits of question ${q}`);
+    return topAnswersByFirstToken(first.data.subarray(base, base + first.vocab), firstTokens, input.k);
+  });
   const rowsQuestion = topk.flatMap((indices, q) => indices.map(() => q));
   const rowsAnswer = topk.flat();
   const scores: number[] = [];
@@ -116,6 +124,7 @@ export async function rankAnswers(run: AnswerDecoderRun, input: RankAnswersInput
     const logits = await run(rowsQuestion.slice(start, start + chunk), answers.map((a) => answerIds[a]!), answers.map((a) => answerMask[a]!));
     answers.forEach((a, row) => scores.push(labelSmoothedScore(logits, row, answerIds[a]!, input.padId, input.labelSmoothing)));
   }
+  requireFiniteScores(scores, ROLE, 'stage-2 answer row');
   return topk.map((indices, q) => {
     const offset = topk.slice(0, q).reduce((n, list) => n + list.length, 0);
     const candidates = indices.map((index, i) => ({ index, score: scores[offset + i]! }));

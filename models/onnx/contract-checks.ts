@@ -24,6 +24,7 @@ export function checkContract(manifestPath: string, manifest: ModelManifest, gra
   checkDtypes(graphs, fail);
   checkKvCache(graphs, fail);
   checkPreprocessSizes(manifest, graphs, fail);
+  checkTextLength(manifest, graphs, fail);
 }
 
 type Fail = (pointer: string, problem: string) => never;
@@ -89,11 +90,21 @@ function checkDtypes(graphs: Graphs, fail: Fail): void {
   }
 }
 
-/** kvCache.heads / headDim size the empty first-step past; they must be the graph's own. */
+/**
+ * kvCache.heads / headDim size the empty first-step past; they must be the graph's own. Each
+ * pair's present output is fed back unconverted as the next step's past, so their dtypes must
+ * agree too (a partial fp16 conversion otherwise fails every sample at step 2).
+ */
 function checkKvCache(graphs: Graphs, fail: Fail): void {
   for (const [role, graph] of graphs) {
     const kv = graph.spec.kvCache;
     if (!kv) continue;
+    kv.pairs.forEach(([past, present], index) => {
+      const from = graph.spec.outputs[present]?.dtype;
+      const to = graph.spec.inputs[past]?.dtype;
+      if (from === undefined || to === undefined || from === to) return;
+      fail(`/graphs/${role}/kvCache/pairs/${index}`, `pairs '${present}' (${from}) with '${past}' (${to}), but ${graph.file} (role ${role}) gets each step's present back as the next past unconverted; re-export ${role} with the cache in one dtype (past and present both float32, or both float16)`);
+    });
     for (const [past] of kv.pairs) {
       for (const [axis, key, value] of [[1, 'heads', kv.heads], [3, 'headDim', kv.headDim]] as const) {
         const fixed = fixedDim(graph, 'input', past, axis);
@@ -120,5 +131,16 @@ function checkPreprocessSizes(manifest: ModelManifest, graphs: Graphs, fail: Fai
     const fixed = graph && value !== undefined ? fixedDim(graph, 'input', input, axis) : null;
     if (fixed === null || fixed === value) continue;
     fail(pointer, `is ${value}, but ${graph!.file} (role ${role}) takes '${input}' with axis ${axis} fixed to ${fixed}; set it to ${fixed}, the size the graph was exported for (or re-export the graph with a dynamic axis)`);
+  }
+}
+
+/** Retrieval texts are padded to exactly maxTextLength ids: a graph with a fixed text axis takes only that length. */
+function checkTextLength(manifest: ModelManifest, graphs: Graphs, fail: Fail): void {
+  const textLength = manifest.retrieval?.maxTextLength;
+  for (const role of ['text_encoder', 'fusion_encoder', 'qformer_text', 'qformer_itm'] as const) {
+    const graph = graphs.get(role);
+    const fixed = graph && textLength !== undefined && graph.has('input_ids') ? fixedDim(graph, 'input', 'input_ids', 1) : null;
+    if (fixed === null || textLength === fixed) continue;
+    fail('/retrieval/maxTextLength', `is ${textLength}, but ${graph!.file} (role ${role}) takes 'input_ids' with axis 1 fixed to ${fixed}, and retrieval texts are padded to exactly maxTextLength ids; set it to ${fixed} (or re-export the graph with a dynamic sequence axis)`);
   }
 }

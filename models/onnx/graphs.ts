@@ -3,8 +3,8 @@
  * candidate for `auto`), open the sessions through the shared pool, and check each graph's I/O
  * against its declaration before anything runs.
  */
-import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { DeviceRequest, ProviderReport } from '../load.js';
 import type { GraphRole, GraphSpec } from '../manifest-types.js';
@@ -51,7 +51,20 @@ export function describeRunFailure(role: GraphRole, feeds: Record<string, ort.Te
   const named = Object.entries(feeds).filter(([name]) => !name.startsWith('past_'));
   const cache = Object.keys(feeds).length - named.length;
   const shapes = named.map(([name, t]) => `${name} [${t.dims.join(', ')}]`).join(', ') + (cache > 0 ? ` (+${cache} KV-cache inputs)` : '');
-  return `${role} graph failed on inputs ${shapes}: ${error.message}${pastTableHint(feeds, error.message)}`;
+  return `${role} graph failed on inputs ${shapes}: ${error.message}${pastTableHint(feeds, error.message)}${broadcastHint(feeds, error.message)}`;
+}
+
+/**
+ * "broadcast ... 64 by 100" where 100 is the fed sequence length is, in the exported encoders, a
+ * fixed position table (64) added to longer ids; the length comes from a model.json setting.
+ */
+function broadcastHint(feeds: Record<string, ort.Tensor>, message: string): string {
+  const sizes = /broadcast[\s\S]*?(\d+) by (\d+)/.exec(message);
+  if (!sizes) return '';
+  const [table, fed] = [Number(sizes[1]), Number(sizes[2])];
+  const ids = Object.entries(feeds).find(([name, t]) => name.endsWith('input_ids') && t.dims[1] === fed);
+  if (!ids || table >= fed) return '';
+  return ` ('${ids[0]}' has ${fed} positions, but the graph's fixed position table has ${table}: retrieval texts are padded to /retrieval/maxTextLength in model.json, so set it to at most ${table}; generated sequences grow up to /generation/<task>/maxLength)`;
 }
 
 /**
@@ -64,7 +77,7 @@ function pastTableHint(feeds: Record<string, ort.Tensor>, message: string): stri
   const isTokenId = Object.entries(feeds).some(([name, t]) => name.endsWith('input_ids') && t.type === 'int64' && (t.data as BigInt64Array).includes(BigInt(index)));
   return isTokenId
     ? ` (token id ${index} is past the graph's embedding table: the tokenizer or a special-token id in model.json belongs to another model)`
-    : " (an index past an embedding table: most often the prompt plus the tokens to generate is longer than the model's maximum sequence length; shorten the prompt or context, or lower maxLength)";
+    : " (an index past an embedding table: most often the prompt plus the tokens to generate is longer than the model's maximum sequence length; shorten the prompt or context, or lower /generation/<task>/maxLength or maxNewTokens in model.json)";
 }
 
 /** The error for a location the graph references that externalData lacks, with the entry to add. */
@@ -104,6 +117,7 @@ function withFailureContext(role: GraphRole, session: ort.InferenceSession): ort
 export interface OpenedGraphs {
   readonly graphs: ReadonlyMap<GraphRole, GraphSession>;
   readonly provider: ProviderReport;
+  /** Graph role -> sha256 checked against model.json; empty when the check was skipped. */
   readonly digests: Readonly<Record<string, string>>;
   /** Releases this model's hold on the pooled sessions. */
   release(): Promise<void>;
@@ -118,9 +132,12 @@ export interface OpenOptions {
 export async function openGraphs(loaded: LoadedManifest, options: OpenOptions): Promise<OpenedGraphs> {
   const base = dirname(loaded.path);
   const entries = (Object.entries(loaded.manifest.graphs) as [GraphRole, GraphSpec][]).sort(([a], [b]) => a.localeCompare(b));
+  // Unchecked files are left out rather than recorded with model.json's claimed digests: the run
+  // manifest would otherwise name weights that may not be the ones that ran (findings: models #3).
   const digests: Record<string, string> = {};
   for (const [role, spec] of entries) {
-    digests[role] = await verifyFiles(loaded.path, base, role, spec, options.verifyDigests);
+    const digest = await verifyFiles(loaded.path, base, role, spec, options.verifyDigests);
+    if (digest !== null) digests[role] = digest;
   }
   const [firstRole, firstSpec] = entries[0] ?? [];
   if (!firstRole || !firstSpec) throw new ManifestError(loaded.path, '/graphs', 'declares no graphs');
@@ -148,7 +165,8 @@ export async function openGraphs(loaded: LoadedManifest, options: OpenOptions): 
   return { graphs: new Map(opened.map(({ graph }) => [graph.role, graph])), provider: report, digests, release: releaseAll };
 }
 
-async function verifyFiles(manifestPath: string, base: string, role: GraphRole, spec: GraphSpec, verify: boolean): Promise<string> {
+/** The graph file's sha256, checked against model.json; null when `verify` is off (not hashed). */
+async function verifyFiles(manifestPath: string, base: string, role: GraphRole, spec: GraphSpec, verify: boolean): Promise<string | null> {
   // `at`: the JSON pointer of the object holding `file` and `sha256` (the graph, or one external-data entry).
   const files = [{ file: spec.file, sha256: spec.sha256, at: `/graphs/${role}` }, ...(spec.externalData ?? []).map((d, i) => ({ ...d, at: `/graphs/${role}/externalData/${i}` }))];
   for (const { file, sha256, at } of files) {
@@ -161,7 +179,7 @@ async function verifyFiles(manifestPath: string, base: string, role: GraphRole, 
     }
   }
   await checkExternalReferences(manifestPath, base, role, spec);
-  return spec.sha256;
+  return verify ? spec.sha256 : null;
 }
 
 /**
@@ -175,19 +193,43 @@ async function checkExternalReferences(manifestPath: string, base: string, role:
   try {
     locations = externalDataLocations(graphPath);
   } catch (error) {
-    throw new ManifestError(manifestPath, `/graphs/${role}/file`, `${graphPath} is not a readable ONNX model (${(error as Error).message}); re-export it`);
+    const what = isLfsPointer(graphPath) ? 'a Git LFS pointer, not the graph: run `git lfs pull` in its repository to fetch the real file' : `not a readable ONNX model (${(error as Error).message}); re-export it`;
+    throw new ManifestError(manifestPath, `/graphs/${role}/file`, `${graphPath} is ${what}`);
   }
   // ONNX Runtime resolves a location against the graph's folder; the manifest's files are relative to model.json.
   const referenced = locations.map((location) => ({ location, path: resolve(dirname(graphPath), location) }));
   const declared = (spec.externalData ?? []).map((d) => resolve(base, d.file));
   for (const { location, path } of referenced) {
     if (!declared.includes(path)) throw await undeclaredReference(manifestPath, base, role, graphPath, location, path, spec);
+    checkInsideGraphFolder(manifestPath, role, graphPath, location, declared.indexOf(path));
   }
   const unused = declared.findIndex((path) => !referenced.some((r) => r.path === path));
   if (unused >= 0) {
     const names = locations.length > 0 ? `it references ${locations.map((l) => `'${l}'`).join(', ')}` : 'it keeps all its weights inside';
     throw new ManifestError(manifestPath, `/graphs/${role}/externalData/${unused}/file`, `${graphPath} (role ${role}) does not reference ${declared[unused]} (${names}); fix the file name or remove the entry`);
   }
+}
+
+/** A Git LFS checkout without `git lfs pull` leaves a small text file where the graph should be. */
+function isLfsPointer(path: string): boolean {
+  const head = Buffer.alloc(64);
+  const fd = openSync(path, 'r');
+  try {
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1').startsWith('version https://git-lfs');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * ONNX Runtime refuses external data outside the graph's folder ("External data path escapes
+ * model directory") only when the session opens, with no pointer into model.json.
+ */
+function checkInsideGraphFolder(manifestPath: string, role: GraphRole, graphPath: string, location: string, entry: number): void {
+  const folder = dirname(graphPath);
+  const fromFolder = relative(folder, resolve(folder, location));
+  if (!isAbsolute(location) && fromFolder !== '..' && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder)) return;
+  throw new ManifestError(manifestPath, `/graphs/${role}/externalData/${entry}/file`, `${graphPath} (role ${role}) keeps weights at '${location}', outside its folder ${folder}, and onnxruntime only reads external data in or below the graph's folder; move the file there, re-save the graph with that location, and update this entry`);
 }
 
 async function acquireOn(pool: SessionPool, file: string, provider: ProviderName): Promise<ort.InferenceSession> {

@@ -82,15 +82,18 @@ function describe(facts: TokenizerModelFacts): string {
  * Null when the file fits `kind`; else the problem and its fix, naming the kind found. `entry`
  * is the JSON pointer of the manifest's tokenizer entry (its `kind` and `file`).
  */
-export function kindMismatch(kind: TokenizerKind, tokenizerJson: Record<string, unknown>, file: string, entry: string): string | null {
+export function kindMismatch(kind: TokenizerKind, tokenizerJson: Record<string, unknown>, file: string, entry: string, fixedBy?: string): string | null {
   const facts = tokenizerModelFacts(tokenizerJson);
   const kindAt = `${entry}/kind`;
   const fileAt = `${entry}/file`;
   const found = kindOf(facts);
   if (found === kind) return null;
+  // fixedBy: the kind follows from another field (the LLM's name), so only the file can be wrong.
   const fix =
     found === null
       ? `vlbench reads only bert, gpt2-bpe, t5-unigram and llama-sp tokenizers; point ${fileAt} at the tokenizer.json exported with this checkpoint`
-      : `if this is the model's own tokenizer, set ${kindAt} to '${found}'; otherwise the file belongs to another model: point ${fileAt} at the tokenizer.json exported with this checkpoint`;
+      : fixedBy !== undefined
+        ? `${fixedBy} fixes the kind, so the file belongs to another model: point ${fileAt} at the tokenizer.json exported with this checkpoint`
+        : `if this is the model's own tokenizer, set ${kindAt} to '${found}'; otherwise the file belongs to another model: point ${fileAt} at the tokenizer.json exported with this checkpoint`;
   return `kind '${kind}' reads ${KIND_NEEDS[kind]}, but ${file} holds ${describe(facts)}${found ? ` (a '${found}' tokenizer)` : ''}; ${fix}`;
 }

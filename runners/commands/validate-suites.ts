@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ManifestError } from '../../models/manifest.js';
+import { manifestFileProblems } from '../../models/manifest-files.js';
 import { unknownDataNames } from '../../suites/across.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { SuiteProblem } from '../../suites/messages.js';
@@ -46,11 +47,15 @@ function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions
       if (!selected.delete(ref.manifestPath)) return;
       // A missing file is reported by the file checks (or files are not being checked).
       if (!existsSync(ref.manifestPath)) return;
+      const report = (error: ManifestError): void => void problems.push({ file: suite.file, pointer: `/models/${i}`, message: error.message });
       try {
-        models.push(planModelFromManifest(ref.name, ref.manifestPath));
+        const planned = planModelFromManifest(ref.name, ref.manifestPath);
+        models.push(planned);
+        // validate: the files the model loads, so that a model whose run stops at load is no "ok".
+        if (options.manifestProblems && options.checkFiles === true) manifestFileProblems({ ...planned, path: ref.manifestPath }).forEach(report);
       } catch (error) {
         if (!(error instanceof ManifestError)) throw error;
-        if (options.manifestProblems) problems.push({ file: suite.file, pointer: `/models/${i}`, message: error.message });
+        if (options.manifestProblems) report(error);
       }
     });
   }

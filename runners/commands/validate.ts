@@ -11,8 +11,11 @@ import { datasetChecks, plannedScope } from '../run/datasets-ahead.js';
 const HELP = `Usage: vlbench validate SUITE... [--data NAME=PATH]... [--no-files]
 
 Checks each suite against the schema and the registered loaders, templates, metrics and models,
-and (unless --no-files) that its dataset files and model manifests exist and that each task's
-loader reads its annotation files and finds samples in them (media files are not opened). Then plans the suites
+and (unless --no-files) that its dataset files and model manifests exist, that each task's
+loader reads its annotation files and finds samples in them (media files are not opened), and
+that every graph, external-data and tokenizer file a model.json names exists (not a Git LFS
+pointer) and its tokenizers load (graphs are not opened and sha256 digests are not computed:
+\`vlbench run\` checks those when it loads the model). Then plans the suites
 together as \`vlbench run\` would, from each model's model.json (no model is loaded): task ids
 shared between suites, settings that cannot work or would do nothing for a model once its
 family's defaults apply, gates no runnable pair matches, suites of which nothing can run.`;

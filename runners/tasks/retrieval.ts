@@ -8,6 +8,7 @@
  */
 import { bestTargetRank } from '../../reports/metrics/recall-at-k.js';
 import { numpyArgsortDescending } from '../../reports/metrics/numpy-argsort.js';
+import { nonFiniteHint } from '../../models/generation/finite.js';
 import type { RetrievalPrediction } from '../../reports/records.js';
 import { kTestFix } from '../run/datasets-ahead.js';
 import { PlanError } from '../run/plan.js';
@@ -48,13 +49,25 @@ function selectQueries(ctx: TaskContext, gallery: Gallery, k: number): { i2t: Ma
 function sweep(ctx: TaskContext, gallery: Gallery, i2t: Map<number, Query>, t2i: Map<number, Query>): Promise<boolean> {
   const retrieval = ctx.model.adapter.retrieval!;
   return sweepTopK({
-    similarities: (images, texts) => retrieval.similarities(images, texts),
+    similarities: async (images, texts) => requireFinite(ctx, 'contrastive sweep', 'similarity', 'the image and text feature outputs (image_feat, text_feat)', await retrieval.similarities(images, texts)),
     images: gallery.images.map((image) => image.embedding),
     texts: gallery.texts.map((text) => text.embedding),
     imageTops: gallery.images.map((_, i) => i2t.get(i)?.top),
     textTops: gallery.texts.map((_, t) => t2i.get(t)?.top),
     signal: ctx.signal,
   });
+}
+
+/**
+ * A NaN score would otherwise surface later as the metrics module's bare "score at index 1 is
+ * NaN", naming no model, stage or graph (findings: models #2).
+ */
+export function requireFinite<T extends ArrayLike<number>>(ctx: Pick<TaskContext, 'model' | 'plan'>, stage: string, what: string, graphs: string, scores: T): T {
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isFinite(scores[i]!)) continue;
+    throw new Error(`${ctx.model.id}: retrieval task '${ctx.plan.task.id}', ${stage}: ${what} ${i} of the batch is ${String(scores[i])}; it comes from ${graphs}: ${nonFiniteHint('that graph')}`);
+  }
+  return scores;
 }
 
 /** One candidate pair of a query: where its image and text are, and where its score goes. */
@@ -80,6 +93,7 @@ async function matchScoresByImage(ctx: TaskContext, gallery: Gallery, pairs: rea
     const slice = order.slice(start, start + batchSize);
     const images = await Promise.all(slice.map((p) => cache.get(gallery.images[p.imagePos]!.sample.media)));
     const itm = await ctx.model.adapter.retrieval!.matchScores(slice.map((p, n) => ({ image: images[n]!, text: gallery.texts[p.textPos]!.text })), ctx.clock);
+    requireFinite(ctx, 'matching-head re-rank', 'ITM score', "the matching head's graph (fusion_encoder itm_logits, qformer_itm itm_score)", itm);
     slice.forEach((p, n) => (scores[p.slot] = itm[n]!));
   }
   return scores;

@@ -52,7 +52,7 @@ class RecomputingStep implements StepDecoder {
       encoder_hidden_states: this.states,
       encoder_attention_mask: this.mask,
     });
-    return lastPositionLogits(requireOutput(outputs, 'logits', 'answer_decoder'));
+    return lastPositionLogits(requireOutput(outputs, 'logits', 'answer_decoder'), 'answer_decoder');
   }
 
   first(): Promise<StepLogits> {

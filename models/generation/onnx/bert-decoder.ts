@@ -66,7 +66,7 @@ class BertStepDecoder implements StepDecoder {
       ...this.cache.feeds(),
     });
     this.cache.update(outputs);
-    return lastPositionLogits(requireOutput(outputs, 'logits', ROLE));
+    return lastPositionLogits(requireOutput(outputs, 'logits', ROLE), ROLE);
   }
 
   async first(): Promise<StepLogits> {

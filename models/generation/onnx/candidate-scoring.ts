@@ -7,6 +7,7 @@
  */
 import type * as ort from 'onnxruntime-node';
 import type { AnswerDecoderRun, SequenceLogits } from '../ranking.js';
+import { requireFiniteScores } from '../finite.js';
 import { sumLogLikelihood } from '../ranking.js';
 import { rightPaddedPrefixEmbeds, type DecoderOnlyGraphs, type EmbeddedPrompt } from './decoder-only.js';
 import type { EncodedInputs, EncoderDecoderGraphs } from './encoder-decoder.js';
@@ -74,7 +75,9 @@ async function scoreDecoderOnlyCall(
     });
     const logits = asSequenceLogits(requireOutput(outputs, 'logits', 'llm_decoder'));
     const start = prefix + prompt.promptIds.length;
-    return candidates.map((c, r) => sumLogLikelihood(logits, r, c.map((_, j) => start + j - 1), c));
+    const scores = candidates.map((c, r) => sumLogLikelihood(logits, r, c.map((_, j) => start + j - 1), c));
+    requireFiniteScores(scores, 'llm_decoder', 'candidate');
+    return scores;
   } finally {
     cache.dispose();
   }
@@ -112,7 +115,9 @@ async function scoreEncoderDecoderCall(
       ...cache.feeds(),
     });
     const logits = asSequenceLogits(requireOutput(outputs, 'logits', 'llm_decoder'));
-    return labels.map((l, r) => sumLogLikelihood(logits, r, l.map((_, j) => j), l));
+    const scores = labels.map((l, r) => sumLogLikelihood(logits, r, l.map((_, j) => j), l));
+    requireFiniteScores(scores, 'llm_decoder', 'candidate');
+    return scores;
   } finally {
     cache.dispose();
   }

@@ -150,7 +150,7 @@ class DecoderOnlyStep implements StepDecoder {
       ...this.cache.feeds(),
     });
     this.cache.update(outputs);
-    return lastPositionLogits(requireOutput(outputs, 'logits', ROLE));
+    return lastPositionLogits(requireOutput(outputs, 'logits', ROLE), ROLE);
   }
 
   dispose(): void {

@@ -73,7 +73,7 @@ class EncoderDecoderStep implements StepDecoder {
       ...this.cache.feeds(),
     });
     this.cache.update(outputs);
-    return lastPositionLogits(requireOutput(outputs, 'logits', 'llm_decoder'));
+    return lastPositionLogits(requireOutput(outputs, 'logits', 'llm_decoder'), 'llm_decoder');
   }
 
   first(): Promise<StepLogits> {

@@ -4,6 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { StepLogits } from '../decoder.js';
+import { requireFiniteRange } from '../finite.js';
 import { asFloat32, floatTensor, inputFloatType } from './float16.js';
 
 const ZERO = BigInt(0);
@@ -65,13 +66,18 @@ export function gatherLogitRows(logits: StepLogits, sourceRows: readonly number[
   return { data, rows: sourceRows.length, vocab };
 }
 
-/** The logits of the last position of every row of a [rows, seq, vocab] output. */
-export function lastPositionLogits(logits: ort.Tensor): StepLogits {
+/**
+ * The logits of the last position of every row of a [rows, seq, vocab] output, checked finite
+ * (this is where every decoder step's logits enter generation; `role` names the graph).
+ */
+export function lastPositionLogits(logits: ort.Tensor, role: string): StepLogits {
   const [rows, seq, vocab] = logits.dims as [number, number, number];
   const source = asFloat32(logits);
-  if (seq === 1) return { data: source, rows, vocab };
-  const data = new Float32Array(rows * vocab);
-  for (let r = 0; r < rows; r++) data.set(source.subarray((r * seq + seq - 1) * vocab, (r * seq + seq) * vocab), r * vocab);
+  const data = seq === 1 ? source : new Float32Array(rows * vocab);
+  for (let r = 0; r < rows; r++) {
+    if (seq !== 1) data.set(source.subarray((r * seq + seq - 1) * vocab, (r * seq + seq) * vocab), r * vocab);
+    requireFiniteRange(data, r * vocab, (r + 1) * vocab, role, `next-token logits of row ${r}`);
+  }
   return { data, rows, vocab };
 }
 

@@ -74,6 +74,20 @@ test('point clouds: a fixed point axis must equal preprocess.pointcloud.points',
   load(xModel({ pointcloud: { ...POINTCLOUD, points: 8192 } }, ['batch', 8192, 3]));
 });
 
+test('image mean/std on the 0-255 scale are a load error naming the value and its /255 fix (they used to run mis-normalised)', () => {
+  const image = { size: 32, resize: 'crop', mean: [123.675, 116.28, 103.53], std: [0.5, 0.5, 0.5] };
+  const mean = errorOf(xModel({ image }));
+  assert.is(mean.pointer, '/preprocess/image/mean/0');
+  assert.match(mean.message, 'is 123.675, but vlbench normalises pixels on the 0-1 scale');
+  assert.match(mean.message, 'divide them by 255 ([0.485,0.456,0.406])');
+  const std = errorOf(xModel({ image: { ...image, mean: [0.5, 0.5, 0.5], std: [0.2, 58, 58] } }));
+  assert.is(std.pointer, '/preprocess/image/std/1');
+  assert.match(std.message, "LAVIS's are mean [0.48145466");
+  assert.is(errorOf(xModel({ image: { ...image, mean: [0.5, 0.5, 0.5], std: [0.5, 0, 0.5] } })).pointer, '/preprocess/image/std/1');
+  // Normalisation folded into the graph (mean 0, std 1) is the bound itself and loads.
+  load(xModel({ image: { ...image, mean: [0, 0, 0], std: [1, 1, 1] } }));
+});
+
 test('every bundled tiny model and every hf-tiny fixture manifest loads', () => {
   const dirs = [join(ROOT, 'models/tiny'), join(ROOT, 'test/fixtures/models/hf-tiny')];
   let count = 0;

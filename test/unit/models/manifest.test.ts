@@ -153,6 +153,17 @@ test('invalid JSON and missing files are reported with the path', () => {
   assert.throws(() => readManifest('/nonexistent/model.json'), /cannot read the manifest/);
 });
 
+test('a JSON syntax error says where (line, column) and names the usual mistake: a comment, a trailing comma, a BOM', () => {
+  // It used to give V8's character offset and no hint; CONTRACT.md shows model.json as JSONC.
+  const text = JSON.stringify(albef(), null, 2);
+  const comment = errorOf(text.replace('"name": "test-albef",', '"name": "test-albef", // mine'));
+  assert.match(comment.message, /: not valid JSON at line 3, column 25: JSON has no comments .*remove it/);
+  assert.match(errorOf(text.replace(/\n}$/, ',\n}')).message, /: not valid JSON at line \d+, column 1: a trailing comma; remove it$/);
+  assert.match(errorOf(`\uFEFF${text}`).message, /the file starts with a byte-order mark \(U\+FEFF\); save it as UTF-8 without a BOM/);
+  // V8 quotes the document when it gives no position; the message stays short.
+  assert.is(errorOf('{"a": [1,],}').message.includes('is not valid JSON'), false);
+});
+
 test('VQA ranking needs the text encoder for ALBEF only', () => {
   assert.ok(rolesNeeded('albef', 'vqa-rank', { llm: null }).includes('text_encoder'));
   assert.not.ok(rolesNeeded('blip', 'vqa-rank', { llm: null }).includes('text_encoder'));

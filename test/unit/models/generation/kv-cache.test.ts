@@ -86,7 +86,7 @@ test('encoder-decoder: cached steps == recomputation of the decoder over start +
         encoder_attention_mask: int64(encoded.mask),
         ...cache.feeds(),
       });
-      return lastPositionLogits(outputs['logits']!);
+      return lastPositionLogits(outputs['logits']!, 'llm_decoder');
     },
   );
   assert.ok(worst < 1e-4, `max |cached - full| = ${worst}`);

@@ -84,7 +84,12 @@ test('token ids declared (and exported) as int32 are a load error naming the dty
 });
 
 test('decoder-only /llm/kind on T5 graphs names /llm/kind, the decoder file and the fix', async () => {
-  const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-t5', (m) => (m.llm = { kind: 'decoder-only', name: 'opt' }));
+  // With OPT's tokenizer, so that the manifest agrees with itself and only the graphs tell.
+  const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-t5', (m) => {
+    m.llm = { kind: 'decoder-only', name: 'opt' };
+    m.tokenizers.llm = { ...m.tokenizers.llm, kind: 'gpt2-bpe', file: join(TINY, 'tiny-blip2-opt/tokenizer/llm.json') };
+    m.specialTokens.llm = { bos: 2, eos: 14, pad: 1, decoderStart: null };
+  });
   const error = await loadError(path);
   assert.is(error.pointer, '/llm/kind');
   assert.match(error.message, join(TINY, 'tiny-blip2-t5/llm_decoder.onnx (role llm_decoder)'));
@@ -99,6 +104,27 @@ test("kvCache heads and headDim must equal the graph's fixed past axes", async (
     assert.is(error.pointer, `/graphs/llm_decoder/kvCache/${key}`);
     assert.match(error.message, `fixes axis ${axis} of 'past_key_values.0.key' to ${fixed}`);
   }
+});
+
+test('a KV pair whose past and present dtypes differ is a load error naming the pair', () => {
+  const manifest = manifestOf('tiny-blip2-opt');
+  const [past, present] = manifest.graphs.llm_decoder.kvCache.pairs[1];
+  manifest.graphs.llm_decoder.inputs[past].dtype = 'float16';
+  const error = contractError(manifest);
+  assert.is(error.pointer, '/graphs/llm_decoder/kvCache/pairs/1');
+  assert.match(error.message, `pairs '${present}' (float32) with '${past}' (float16)`);
+  assert.match(error.message, 'past and present both float32, or both float16');
+});
+
+test("retrieval.maxTextLength must equal a text graph's fixed input_ids axis", () => {
+  const manifest = manifestOf('tiny-blip');
+  manifest.graphs.text_encoder.inputs.input_ids.shape = ['batch', 64];
+  manifest.graphs.text_encoder.inputs.attention_mask.shape = ['batch', 64];
+  manifest.retrieval = { ...manifest.retrieval, maxTextLength: 100 };
+  const error = contractError(manifest);
+  assert.is(error.pointer, '/retrieval/maxTextLength');
+  assert.match(error.message, "is 100, but /m/text_encoder.onnx (role text_encoder) takes 'input_ids' with axis 1 fixed to 64");
+  assert.match(error.message, 'set it to 64');
 });
 
 test("preprocess image and video sizes must equal the vision graph's fixed pixel axes", async () => {

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +122,33 @@ test('a declared external-data file the graph does not reference is a load error
   const message = await loadError(path, true);
   assert.match(message, '/graphs/vision_encoder/externalData/0/file');
   assert.match(message, 'it keeps all its weights inside');
+});
+
+test("external data outside the graph's folder names the externalData pointer and the fix before onnxruntime refuses it", async () => {
+  const path = await externalModel();
+  const dir = dirname(path);
+  // The same-length location '../t_encoder.onnx.data' keeps the protobuf lengths valid.
+  const graph = readFileSync(join(EXTERNAL, 'text_encoder.onnx'));
+  const patched = Buffer.from(graph.toString('latin1').split('text_encoder.onnx.data').join('../t_encoder.onnx.data'), 'latin1');
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub', 'text_encoder.onnx'), patched);
+  copyFileSync(join(EXTERNAL, 'text_encoder.onnx.data'), join(dir, 't_encoder.onnx.data'));
+  const manifest = JSON.parse(readFileSync(path, 'utf8'));
+  manifest.graphs.text_encoder.file = 'sub/text_encoder.onnx';
+  manifest.graphs.text_encoder.externalData = [{ file: 't_encoder.onnx.data', sha256: manifest.graphs.text_encoder.externalData[0].sha256 }];
+  writeFileSync(path, JSON.stringify(manifest));
+  const message = await loadError(path, false);
+  assert.match(message, '/graphs/text_encoder/externalData/0/file');
+  assert.match(message, "keeps weights at '../t_encoder.onnx.data', outside its folder");
+  assert.match(message, "onnxruntime only reads external data in or below the graph's folder; move the file there");
+});
+
+test('a Git LFS pointer in place of the graph says so and names git lfs pull', async () => {
+  const path = await externalModel();
+  writeFileSync(join(dirname(path), 'text_encoder.onnx'), 'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'a'.repeat(64) + '\nsize 123\n');
+  const message = await loadError(path, false);
+  assert.match(message, '/graphs/text_encoder/file');
+  assert.match(message, 'is a Git LFS pointer, not the graph: run `git lfs pull`');
 });
 
 test.run();

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { readManifest, ManifestError } from '../../../../models/manifest.js';
-import { openGraphs } from '../../../../models/onnx/graphs.js';
+import { describeRunFailure, openGraphs } from '../../../../models/onnx/graphs.js';
 import { SessionPool } from '../../../../models/onnx/session-pool.js';
 import { sha256File } from '../../../../models/onnx/digest.js';
 import { checkGraphIo } from '../../../../models/onnx/io-check.js';
@@ -62,7 +62,12 @@ test('a wrong digest is an error naming the pointer, unless the user opts out', 
     assert.match((error as Error).message, /sha256 of .*g\.onnx is [0-9a-f]{64}, the manifest says b{64}.*--no-verify-digests/);
   }
   const opened = await openGraphs(readManifest(path), { device: 'cpu', verifyDigests: false, pool });
+  // Not hashed, so not recorded: model.json's claimed b{64} must not reach the run manifest.
+  assert.equal(opened.digests, {});
   await opened.release();
+  const checked = await openGraphs(readManifest(await modelDir()), { device: 'cpu', verifyDigests: true, pool });
+  assert.equal(Object.keys(checked.digests).sort(), ['fusion_encoder', 'text_encoder', 'vision_encoder']);
+  await checked.release();
 });
 
 test('declared I/O that the graph lacks, extra graph inputs and mis-shaped axes are all listed', async () => {
@@ -112,6 +117,14 @@ test('checkGraphIo accepts a graph that is more general than its declaration', (
     },
   );
   assert.equal(problems, [{ direction: 'output', name: 'b', problem: 'axis 0: size 3 in the graph, 2 in model.json' }]);
+});
+
+test('a broadcast failure between a fixed position table and longer ids names /retrieval/maxTextLength', () => {
+  const error = new Error("Non-zero status code returned while running Add node. Name:'/emb/Add' Status Message: Attempting to broadcast an axis by a dimension other than 1. 64 by 100");
+  const feeds = { input_ids: new ort.Tensor('int64', new BigInt64Array(100), [1, 100]), attention_mask: new ort.Tensor('int64', new BigInt64Array(100), [1, 100]) };
+  const message = describeRunFailure('text_encoder', feeds, error);
+  assert.match(message, "'input_ids' has 100 positions, but the graph's fixed position table has 64: retrieval texts are padded to /retrieval/maxTextLength in model.json, so set it to at most 64");
+  assert.not.match(describeRunFailure('text_encoder', feeds, new Error('broadcast 100 by 64')), 'maxTextLength');
 });
 
 test.run();

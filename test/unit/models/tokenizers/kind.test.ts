@@ -42,8 +42,11 @@ test('every tokenizer of the tiny models and the HF-exported fixtures matches th
 test("the BERT text tokenizer as the OPT model's LLM tokenizer is a load error naming the file, both kinds and the fix", async () => {
   const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-opt', (m) => (m.tokenizers.llm.file = join(TINY, 'tiny-blip2-opt/tokenizer/text.json')));
   const error = await loadError(path);
-  assert.is(error.pointer, '/tokenizers/llm/kind');
+  // The LLM's name fixes the kind, so the fix is the file, never the kind the file happens to be.
+  assert.is(error.pointer, '/tokenizers/llm/file');
   assert.match(error.message, join(TINY, 'tiny-blip2-opt/tokenizer/text.json'));
+  assert.match(error.message, "the LLM (/llm/name) reads 'gpt2-bpe' and fixes the kind");
+  assert.not.match(error.message, 'set /tokenizers/llm/kind');
   assert.match(error.message, "kind 'gpt2-bpe' reads a byte-level BPE model");
   assert.match(error.message, "model.type 'WordPiece' (a 'bert' tokenizer)");
   assert.match(error.message, 'point /tokenizers/llm/file at the tokenizer.json exported with this checkpoint');
@@ -55,8 +58,35 @@ test("the T5 tokenizer in the OPT model, and kind 'bert' on the BPE file, are lo
   // Before the framing check, which would ask for a [CLS] id and hide the real problem.
   const bert = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-opt', (m) => (m.tokenizers.llm.kind = 'bert'));
   const error = await loadError(bert);
-  assert.is(error.pointer, '/tokenizers/llm/kind');
-  assert.match(error.message, "model.type 'BPE', byte-level (a 'gpt2-bpe' tokenizer); if this is the model's own tokenizer, set /tokenizers/llm/kind to 'gpt2-bpe'");
+  assert.is(error.pointer, '/tokenizers/llm/file');
+  assert.match(error.message, "llm 'opt' (decoder-only) reads a 'gpt2-bpe' tokenizer, but 'bert' (WordPiece) is the kind of the text tokenizer");
+});
+
+test("another LLM's tokenizer declared with its own kind (T5 Unigram in an OPT model) is an error at /tokenizers/llm/file naming both kinds", async () => {
+  // It used to load: the special ids fit, and every caption scored 0.
+  const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-opt', (m) => {
+    m.tokenizers.llm.file = join(TINY, 'tiny-blip2-t5/tokenizer/llm.json');
+    m.tokenizers.llm.kind = 't5-unigram';
+  });
+  const error = await loadError(path);
+  assert.is(error.pointer, '/tokenizers/llm/file');
+  assert.match(error.message, "llm 'opt' (decoder-only) reads a 'gpt2-bpe' tokenizer, but /tokenizers/llm/kind says 't5-unigram', the tokenizer of t5");
+  assert.match(error.message, '(or, if the checkpoint\'s LLM is t5, set /llm to {"kind": "encoder-decoder", "name": "t5"})');
+  assert.match(error.message, "point /tokenizers/llm/file at the tokenizer.json exported with this checkpoint's LLM (tokenizer.save_pretrained) and set /tokenizers/llm/kind to 'gpt2-bpe'");
+  const t5 = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-t5', (m) => (m.tokenizers.llm.kind = 'gpt2-bpe'));
+  assert.match((await loadError(t5)).message, "llm 't5' (encoder-decoder) reads a 't5-unigram' tokenizer");
+});
+
+test("the BERT tokenizer given as the LLM's, with kind 'bert', names /tokenizers/llm/file, not a 'cls' special token the LLM roles cannot take", async () => {
+  const path = tinyCopy(tempDir(tempRoot()), 'tiny-blip2-opt', (m) => {
+    m.tokenizers.llm.file = 'tokenizer/text.json';
+    m.tokenizers.llm.kind = 'bert';
+  });
+  const error = await loadError(path);
+  assert.is(error.pointer, '/tokenizers/llm/file');
+  assert.match(error.message, 'model.json');
+  assert.match(error.message, "set /tokenizers/llm/kind to 'gpt2-bpe'");
+  assert.not.match(error.message, 'cls');
 });
 
 test('a byte-level BPE declared llama-sp, and a BPE that is neither style, are refused', () => {
