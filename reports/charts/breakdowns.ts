@@ -1,7 +1,6 @@
 /** Per-category breakdown charts (VQA per answer type, instruction tasks per category). */
-import type { TopLevelSpec } from 'vega-lite';
 import { breakdownName, isPartial, type ReportData } from '../report-model.js';
-import { CHART_CONFIG, colourEncoding, modelAxis, modelOrder, PARTIAL_HOW, PARTIAL_STYLE, pointLabel, SCHEMA, subtitle, TWO_LINE_HEADER, type ChartSpec } from './common.js';
+import { chartSpec, colourEncoding, modelAxis, modelOrder, PARTIAL_HOW, PARTIAL_STYLE, pointLabel, TWO_LINE_HEADER, type ChartSpec } from './common.js';
 import { notDrawnLines, partialLines } from './notes.js';
 
 /** 'perAnswerType' -> 'per answer type'. */
@@ -26,30 +25,22 @@ export function breakdownCharts(data: ReportData): ChartSpec[] {
       const { metric, grouping } = breakdownName(name, task);
       const title = `${task.id}: ${metric} ${humaniseBreakdown(grouping)}`;
       const notes = [...partialLines(drawn, PARTIAL_HOW), ...notDrawnLines(results)];
-      return {
-        name: `breakdown-${task.id}-${name}`,
-        title,
+      return chartSpec({ name: `breakdown-${task.id}-${name}`, title, heading: title, subtitle: 'one panel per category; bars in model order', notes }, values, {
+        facet: { column: { field: 'category', type: 'nominal', title: null, header: TWO_LINE_HEADER, sort: categories } },
         spec: {
-          $schema: SCHEMA,
-          title: { text: title, subtitle: subtitle('one panel per category; bars in model order', notes) },
-          config: CHART_CONFIG,
-          data: { values },
-          facet: { column: { field: 'category', type: 'nominal', title: null, header: TWO_LINE_HEADER, sort: categories } },
-          spec: {
-            width: { step: 30 },
-            height: 220,
-            mark: { type: 'bar', stroke: '#444444' },
-            encoding: {
-              x: { ...modelAxis(data), sort: modelOrder(data).filter((m) => values.some((v) => v.model === m)) },
-              // '.4~g' keeps tick labels short when every value is the same (a zero-span domain).
-              y: { field: 'value', type: 'quantitative', title: metric, axis: { format: '.4~g' } },
-              color: colourEncoding(data, values),
-              ...PARTIAL_STYLE,
-              tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
-            },
+          width: { step: 30 },
+          height: 220,
+          mark: { type: 'bar', stroke: '#444444' },
+          encoding: {
+            x: { ...modelAxis(data), sort: modelOrder(data).filter((m) => values.some((v) => v.model === m)) },
+            // '.4~g' keeps tick labels short when every value is the same (a zero-span domain).
+            y: { field: 'value', type: 'quantitative', title: metric, axis: { format: '.4~g' } },
+            color: colourEncoding(data, values),
+            ...PARTIAL_STYLE,
+            tooltip: [{ field: 'model' }, { field: 'category' }, { field: 'value', format: '.2f' }],
           },
-        } as TopLevelSpec,
-      };
+        },
+      });
     });
   });
 }

@@ -76,6 +76,21 @@ export const PARTIAL_STYLE = {
 
 export const PARTIAL_HOW = 'lighter, dashed outline';
 
+/** The file stem, the chart's title in lists, its heading, and its subtitle with note lines. */
+export interface ChartHead {
+  readonly name: string;
+  readonly title: string;
+  readonly heading: string;
+  readonly subtitle: string;
+  readonly notes: readonly string[];
+}
+
+/** A chart: the shared envelope (schema, heading, look, inline data) around its own facets and marks. */
+export function chartSpec(head: ChartHead, values: readonly unknown[], body: Record<string, unknown>): ChartSpec {
+  const spec = { $schema: SCHEMA, title: { text: head.heading, subtitle: subtitle(head.subtitle, head.notes) }, config: CHART_CONFIG, data: { values }, ...body };
+  return { name: head.name, title: head.title, spec: spec as TopLevelSpec };
+}
+
 /** The main subtitle alone, or followed by note lines (Vega-Lite draws an array as lines). */
 export function subtitle(main: string, notes: readonly string[]): string | string[] {
   return notes.length ? [main, ...notes] : main;

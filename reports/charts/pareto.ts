@@ -1,7 +1,6 @@
 /** Quality versus throughput per task, with each task's Pareto frontier. */
-import type { TopLevelSpec } from 'vega-lite';
 import { isPartial, PARTIAL_MARK, type ReportData, type ReportResult, type ReportTask } from '../report-model.js';
-import { CHART_CONFIG, colourEncoding, PARTIAL_HOW, PARTIAL_STYLE, SCHEMA, subtitle, TWO_LINE_HEADER, type ChartSpec } from './common.js';
+import { chartSpec, colourEncoding, PARTIAL_HOW, PARTIAL_STYLE, TWO_LINE_HEADER, type ChartSpec } from './common.js';
 import { notDrawnLines, partialLines } from './notes.js';
 
 /** Where a point's label sits: left or right of it (inside the plot), above or below. */
@@ -49,34 +48,26 @@ export function paretoChart(data: ReportData): ChartSpec {
   const y = { field: 'quality', type: 'quantitative', title: 'headline metric', scale: { zero: false, padding: 16 }, axis: { format: '.4~g' } } as const;
   const shape = multiRun ? { shape: { field: 'run', type: 'nominal', title: 'Run' } } : {};
   const notes = [...partialLines(drawn, PARTIAL_HOW), ...notDrawnLines(data.results)];
-  return {
-    name: 'quality-vs-throughput',
-    title: 'Quality versus throughput (Pareto view)',
+  return chartSpec({ name: 'quality-vs-throughput', title: 'Quality versus throughput (Pareto view)', heading: 'Quality versus throughput', subtitle: 'line: Pareto frontier (no other model is both better and faster)', notes }, values, {
+    facet: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER, sort: data.tasks.map((t) => `${t.id} · ${t.primaryMetric}`) },
+    columns: 2,
     spec: {
-      $schema: SCHEMA,
-      title: { text: 'Quality versus throughput', subtitle: subtitle('line: Pareto frontier (no other model is both better and faster)', notes) },
-      config: CHART_CONFIG,
-      data: { values },
-      facet: { field: 'task', type: 'nominal', title: null, header: TWO_LINE_HEADER, sort: data.tasks.map((t) => `${t.id} · ${t.primaryMetric}`) },
-      columns: 2,
-      spec: {
-        width: 320,
-        height: 240,
-        layer: [
-          // invalid: 'filter' drops the dominated points (frontierQuality null) from the line,
-          // which would otherwise break at each of them and leave frontier points unconnected.
-          { mark: { type: 'line', color: '#888888', strokeDash: [4, 3], invalid: 'filter' }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
-          {
-            mark: { type: 'point', filled: true, size: 90, opacity: 0.9, stroke: '#444444' },
-            encoding: { x, y, color: colourEncoding(data, values), ...shape, ...PARTIAL_STYLE, tooltip: [{ field: 'model' }, { field: 'run' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }, { field: 'partial' }] },
-          },
-          ...LABEL_SLOTS.map((slot) => ({
-            mark: { type: 'text', align: slot.startsWith('Left') ? 'left' : 'right', dx: slot.startsWith('Left') ? 7 : -7, dy: slot.endsWith('Up') ? -8 : 14, fontSize: 10 },
-            encoding: { x, y, text: { field: `label${slot}` } },
-          })),
-        ],
-      },
-      resolve: { scale: { x: 'independent', y: 'independent' } },
-    } as TopLevelSpec,
-  };
+      width: 320,
+      height: 240,
+      layer: [
+        // invalid: 'filter' drops the dominated points (frontierQuality null) from the line,
+        // which would otherwise break at each of them and leave frontier points unconnected.
+        { mark: { type: 'line', color: '#888888', strokeDash: [4, 3], invalid: 'filter' }, encoding: { x, y: { ...y, field: 'frontierQuality' }, order: { field: 'throughput' } } },
+        {
+          mark: { type: 'point', filled: true, size: 90, opacity: 0.9, stroke: '#444444' },
+          encoding: { x, y, color: colourEncoding(data, values), ...shape, ...PARTIAL_STYLE, tooltip: [{ field: 'model' }, { field: 'run' }, { field: 'quality', format: '.3f' }, { field: 'throughput', format: '.1f' }, { field: 'partial' }] },
+        },
+        ...LABEL_SLOTS.map((slot) => ({
+          mark: { type: 'text', align: slot.startsWith('Left') ? 'left' : 'right', dx: slot.startsWith('Left') ? 7 : -7, dy: slot.endsWith('Up') ? -8 : 14, fontSize: 10 },
+          encoding: { x, y, text: { field: `label${slot}` } },
+        })),
+      ],
+    },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+  });
 }

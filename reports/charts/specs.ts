@@ -9,7 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { isPartial, type ReportData, type ReportResult, type ReportTask } from '../report-model.js';
 import { ranksOnly } from '../records.js';
 import { breakdownCharts } from './breakdowns.js';
-import { CHART_CONFIG, colourEncoding, modelAxis, PARTIAL_HOW, PARTIAL_STYLE, pointLabel, SCHEMA, subtitle, taskFacet, type ChartSpec } from './common.js';
+import { chartSpec, colourEncoding, modelAxis, PARTIAL_HOW, PARTIAL_STYLE, pointLabel, taskFacet, type ChartSpec } from './common.js';
 import { notDrawnLines, partialLines, warmupText } from './notes.js';
 import { paretoChart } from './pareto.js';
 
@@ -25,31 +25,23 @@ function qualityChart(data: ReportData): ChartSpec {
     model: pointLabel(r), family: r.model.familyLabel, task: panel(taskOf(r)), partial: isPartial(r), value: r.scores.metrics[taskOf(r).primaryMetric]!,
   }));
   const notes = [...partialLines(drawn, PARTIAL_HOW), ...notDrawnLines(data.results)];
-  return {
-    name: 'quality-by-task',
-    title: 'Quality by family and task',
+  return chartSpec({ name: 'quality-by-task', title: 'Quality by family and task', heading: 'Quality by family and task', subtitle: 'headline metric per task (caption metrics on the pycocoevalcap scale, others in %)', notes }, values, {
+    facet: { column: taskFacet(data.tasks.map(panel)) },
     spec: {
-      $schema: SCHEMA,
-      title: { text: 'Quality by family and task', subtitle: subtitle('headline metric per task (caption metrics on the pycocoevalcap scale, others in %)', notes) },
-      config: CHART_CONFIG,
-      data: { values },
-      facet: { column: taskFacet(data.tasks.map(panel)) },
-      spec: {
-        width: { step: 30 },
-        height: 220,
-        layer: [
-          {
-            mark: { type: 'bar', stroke: '#444444' },
-            encoding: {
-              x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.4~g' } }, color: colourEncoding(data, values),
-              ...PARTIAL_STYLE, tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.3f' }],
-            },
+      width: { step: 30 },
+      height: 220,
+      layer: [
+        {
+          mark: { type: 'bar', stroke: '#444444' },
+          encoding: {
+            x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: null, axis: { format: '.4~g' } }, color: colourEncoding(data, values),
+            ...PARTIAL_STYLE, tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.3f' }],
           },
-        ],
-      },
-      resolve: { scale: { y: 'independent', x: 'independent' } },
-    } as TopLevelSpec,
-  };
+        },
+      ],
+    },
+    resolve: { scale: { y: 'independent', x: 'independent' } },
+  });
 }
 
 const THROUGHPUT = {
@@ -65,24 +57,16 @@ function throughputChart(data: ReportData, measure: 'samplesPerSecond' | 'tokens
   const values = drawn.map((r) => ({ model: r.model.label, family: r.model.familyLabel, task: r.task, value: r.timing![measure] }));
   // Retrieval's samples/s counts every query in every run: warm-up says nothing new about it.
   const warm = warmupText(drawn.filter((r) => measure === 'tokensPerSecond' || r.kind !== 'retrieval'), excluded);
-  return {
-    name,
-    title: `Throughput by family and task (${label})`,
+  return chartSpec({ name, title: `Throughput by family and task (${label})`, heading: `Throughput: ${label}`, subtitle: `${warm.main}; ${after}`, notes: [...warm.lines, ...notDrawnLines(data.results)] }, values, {
+    facet: { column: taskFacet(data.tasks.map((t) => t.id)) },
     spec: {
-      $schema: SCHEMA,
-      title: { text: `Throughput: ${label}`, subtitle: subtitle(`${warm.main}; ${after}`, [...warm.lines, ...notDrawnLines(data.results)]) },
-      config: CHART_CONFIG,
-      data: { values },
-      facet: { column: taskFacet(data.tasks.map((t) => t.id)) },
-      spec: {
-        width: { step: 30 },
-        height: 200,
-        mark: 'bar',
-        encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: label }, color: colourEncoding(data, values), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.1f' }] },
-      },
-      resolve: { scale: { y: 'independent', x: 'independent' } },
-    } as TopLevelSpec,
-  };
+      width: { step: 30 },
+      height: 200,
+      mark: 'bar',
+      encoding: { x: modelAxis(data), y: { field: 'value', type: 'quantitative', title: label }, color: colourEncoding(data, values), tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'value', format: '.1f' }] },
+    },
+    resolve: { scale: { y: 'independent', x: 'independent' } },
+  });
 }
 
 /**
@@ -106,31 +90,23 @@ function latencyChart(data: ReportData): ChartSpec {
   const encoding = { x: modelAxis(data), color: colourEncoding(data, values) };
   const warm = warmupText(drawn, 'warm-up excluded');
   const summary = `box: quartiles; whiskers: 1.5 IQR; points: outliers; ${warm.main}`;
-  return {
-    name: 'latency',
-    title: 'Per-sample latency distributions',
+  return chartSpec({ name: 'latency', title: 'Per-sample latency distributions', heading: 'Per-sample latency', subtitle: summary, notes: [...warm.lines, ...notDrawnLines(data.results)] }, values, {
+    facet: { column: taskFacet(data.tasks.map((t) => t.id)) },
     spec: {
-      $schema: SCHEMA,
-      title: { text: 'Per-sample latency', subtitle: subtitle(summary, [...warm.lines, ...notDrawnLines(data.results)]) },
-      config: CHART_CONFIG,
-      data: { values },
-      facet: { column: taskFacet(data.tasks.map((t) => t.id)) },
-      spec: {
-        width: { step: 30 },
-        height: 240,
-        layer: [
-          { mark: { type: 'rule', invalid: 'filter' }, encoding: { ...encoding, y: y('lower'), y2: { field: 'upper' } } },
-          {
-            mark: { type: 'bar', size: 16, invalid: 'filter' },
-            encoding: { ...encoding, y: y('q1'), y2: { field: 'q3' }, tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'median', format: '.1f' }, { field: 'q1', format: '.1f' }, { field: 'q3', format: '.1f' }, { field: 'samples' }] },
-          },
-          { mark: { type: 'tick', size: 16, color: '#333', thickness: 2, invalid: 'filter' }, encoding: { x: encoding.x, y: y('median') } },
-          { mark: { type: 'point', size: 20, invalid: 'filter' }, encoding: { ...encoding, y: y('ms') } },
-        ],
-      },
-      resolve: { scale: { x: 'independent' } },
-    } as TopLevelSpec,
-  };
+      width: { step: 30 },
+      height: 240,
+      layer: [
+        { mark: { type: 'rule', invalid: 'filter' }, encoding: { ...encoding, y: y('lower'), y2: { field: 'upper' } } },
+        {
+          mark: { type: 'bar', size: 16, invalid: 'filter' },
+          encoding: { ...encoding, y: y('q1'), y2: { field: 'q3' }, tooltip: [{ field: 'model' }, { field: 'task' }, { field: 'median', format: '.1f' }, { field: 'q1', format: '.1f' }, { field: 'q3', format: '.1f' }, { field: 'samples' }] },
+        },
+        { mark: { type: 'tick', size: 16, color: '#333', thickness: 2, invalid: 'filter' }, encoding: { x: encoding.x, y: y('median') } },
+        { mark: { type: 'point', size: 20, invalid: 'filter' }, encoding: { ...encoding, y: y('ms') } },
+      ],
+    },
+    resolve: { scale: { x: 'independent' } },
+  });
 }
 
 export interface ChartOptions {
