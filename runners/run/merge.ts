@@ -99,7 +99,7 @@ function joined(values: readonly (string | undefined)[]): string {
 
 /**
  * The first shard's models, with what may differ per shard taken from all of them: digests count
- * as verified only where every shard verified them (--no-verify-digests), and the execution
+ * as verified, and are recorded, only where every shard verified them (--no-verify-digests), and the execution
  * provider names every one the shards ran on (shards run on different machines), which the
  * merged timings then carry too.
  */
@@ -108,7 +108,8 @@ function mergedModels(manifests: readonly RunManifest[]): RunManifest['models'] 
     const shards = manifests.map((m) => m.models.find((x) => x.id === model.id));
     const verified = shards.every((m) => m?.digestsVerified !== false);
     const provider = { ...model.provider, requested: joined(shards.map((m) => m?.provider.requested)), used: joined(shards.map((m) => m?.provider.used)) };
-    return { ...model, provider, ...(verified ? {} : { digestsVerified: false }) };
+    // Where a shard did not hash its graphs, the files it ran are unknown: no digests are claimed.
+    return { ...model, provider, ...(verified ? {} : { digestsVerified: false, graphs: {} }) };
   });
 }
 

@@ -28,16 +28,22 @@ test('shards that differ name every differing part in English, "differs" for one
   refused([a.dir, c.root], `${c.root}: the limit differs from ${a.dir}'s; only shards of one run can be merged`);
 });
 
-test('a shard run with --no-verify-digests makes the merged run "not verified"', async () => {
-  const a = await runDouble({ ...SMALL, shard: { index: 0, count: 2 } });
-  const b = await runDouble({ ...SMALL, shard: { index: 1, count: 2 }, verifyDigests: false });
+test('a shard run with --no-verify-digests makes the merged run "not verified", with no digests claimed', async () => {
+  // As models/load.ts records them: the checked digests, or none when the files were not hashed.
+  const hashed: typeof loadDouble = async (path, options) => ({ ...(await loadDouble(path, options)), graphs: (options.verifyDigests ? { text_decoder: 'a'.repeat(64) } : {}) as Record<string, string> });
+  const a = await runDouble({ ...SMALL, shard: { index: 0, count: 2 }, loadModel: hashed });
+  const b = await runDouble({ ...SMALL, shard: { index: 1, count: 2 }, verifyDigests: false, loadModel: hashed });
   const out = join(tempDir('merge-digests'), 'm');
   mergeRuns([a.dir, b.dir], out);
   const merged = new RunDirectory(out);
-  assert.is(merged.readJson<RunManifest>(merged.manifest).models[0]!.digestsVerified, false);
+  const unverified = merged.readJson<RunManifest>(merged.manifest).models[0]!;
+  assert.is(unverified.digestsVerified, false);
+  assert.equal(unverified.graphs, {}, 'no digests claimed for files one shard never hashed');
   const both = join(tempDir('merge-digests'), 'both');
-  mergeRuns([a.dir, (await runDouble({ ...SMALL, shard: { index: 1, count: 2 } })).dir], both);
-  assert.is(new RunDirectory(both).readJson<RunManifest>(new RunDirectory(both).manifest).models[0]!.digestsVerified, true);
+  mergeRuns([a.dir, (await runDouble({ ...SMALL, shard: { index: 1, count: 2 }, loadModel: hashed })).dir], both);
+  const verified = new RunDirectory(both).readJson<RunManifest>(new RunDirectory(both).manifest).models[0]!;
+  assert.is(verified.digestsVerified, true);
+  assert.equal(verified.graphs, { text_decoder: 'a'.repeat(64) });
 });
 
 test('shards that ran on different execution providers: the merged manifest and timings name both', async () => {
