@@ -12,8 +12,8 @@ interface TaskSampleSet {
   readonly run: ReportRun;
   /** Requested sample counts of the task's pairs in this run (one number unless models differ). */
   readonly requested: string;
-  /** The dataset files' digests, in the manifest's order. */
-  readonly digest: string;
+  /** The dataset files' digests (a file's path does not matter, its content does). */
+  readonly digests: ReadonlySet<string>;
 }
 
 function sampleSets(runs: readonly LoadedRun[], reportRuns: readonly ReportRun[]): Map<string, TaskSampleSet[]> {
@@ -21,7 +21,7 @@ function sampleSets(runs: readonly LoadedRun[], reportRuns: readonly ReportRun[]
   runs.forEach((run, index) => {
     for (const task of run.manifest.tasks) {
       const counts = [...new Set(run.scores.results.filter((r) => r.task === task.id).map((r) => r.counts.requested))];
-      const entry = { run: reportRuns[index]!, requested: counts.join('/'), digest: task.dataset.files.map((f) => f.sha256).join(',') };
+      const entry = { run: reportRuns[index]!, requested: counts.join('/'), digests: new Set(task.dataset.files.map((f) => f.sha256)) };
       byTask.set(task.id, [...(byTask.get(task.id) ?? []), entry]);
     }
   });
@@ -33,7 +33,16 @@ function listBy(sets: readonly TaskSampleSet[], value: (s: TaskSampleSet) => str
   return sets.map((s) => `${s.run.label}: ${value(s)}`).join(', ');
 }
 
-const shortDigest = (digest: string): string => (digest === '' ? 'no files' : digest.split(',').map((d) => d.slice(0, 12)).join('+'));
+const shortDigests = (digests: ReadonlySet<string>): string => (digests.size === 0 ? 'no files' : [...digests].sort().map((d) => d.slice(0, 12)).join('+'));
+
+/**
+ * Two runs read different data when each read a file the other did not. A file only one run read
+ * is one the other did not need: a manifest lists the answer list only when a model of that run
+ * ranks answers (the gate's rule too, gate/sample-set.ts).
+ */
+function dataDiffers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return [...a].some((d) => !b.has(d)) && [...b].some((d) => !a.has(d));
+}
 
 /**
  * One warning per task whose runs requested different sample counts or read different dataset
@@ -47,7 +56,7 @@ export function sampleSetWarnings(runs: readonly LoadedRun[], reportRuns: readon
     const whole = sets.filter((s) => !s.run.shard && s.requested !== '');
     const reasons = [
       ...(new Set(whole.map((s) => s.requested)).size > 1 ? [`requested samples differ (${listBy(whole, (s) => s.requested)})`] : []),
-      ...(new Set(sets.map((s) => s.digest)).size > 1 ? [`dataset files differ (sha256 ${listBy(sets, (s) => shortDigest(s.digest))})`] : []),
+      ...(sets.some((s, i) => sets.slice(i + 1).some((t) => dataDiffers(s.digests, t.digests))) ? [`dataset files differ (sha256 ${listBy(sets, (s) => shortDigests(s.digests))})`] : []),
     ];
     if (reasons.length) warnings.push(`task '${task}' was not run on the same samples in every run: ${reasons.join('; ')}; its numbers are not comparable between these runs.`);
   }

@@ -41,6 +41,23 @@ test('a task whose dataset files changed under the same id is named, with the di
   assert.match(warning!, /^task 'shapes-caption' was not run on the same samples in every run: dataset files differ \(sha256 main-2026-11-20: [0-9a-f]{12}, pr-regression-2026-11-22: ffffffffffff\); its numbers are not comparable/);
 });
 
+test('a file only one run read (the answer list, read when a model ranks) is no difference; the order of files is none either', () => {
+  const manifest = baseline.manifest as RunManifest;
+  const withExtra = (run: LoadedRun, reverse: boolean): LoadedRun => {
+    const m = run.manifest as RunManifest;
+    const tasks = m.tasks.map((t) => {
+      const files = [...t.dataset.files, { role: 'answerList', path: '/data/answer_list.json', sha256: 'a'.repeat(64) }];
+      return { ...t, dataset: { ...t.dataset, files: reverse ? files.reverse() : files } };
+    });
+    return { ...run, manifest: { ...m, tasks } };
+  };
+  assert.ok(manifest.tasks.length > 0);
+  assert.equal(warnings([baseline, withExtra(regression, false)]), []);
+  assert.equal(warnings([withExtra(baseline, true), withExtra(regression, false)]), []);
+  // A changed file is still a difference when the other run also read a file this one did not.
+  assert.is(warnings([withExtra(baseline, false), reannotated(regression, 'shapes-caption')]).length, 1);
+});
+
 test('a shard requests its part by design: its count is not compared (it is marked partial elsewhere)', () => {
   const shard = { ...limited(regression, 'shapes-vqa', 45), manifest: { ...regression.manifest, shard: { index: 0, count: 2 } } };
   assert.equal(warnings([baseline, shard]), []);
