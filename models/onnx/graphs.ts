@@ -3,13 +3,14 @@
  * candidate for `auto`), open the sessions through the shared pool, and check each graph's I/O
  * against its declaration before anything runs.
  */
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { DeviceRequest, ProviderReport } from '../load.js';
 import type { GraphRole, GraphSpec } from '../manifest-types.js';
 import type { LoadedManifest } from '../manifest.js';
 import { ManifestError } from '../manifest.js';
+import { isLfsPointer } from '../manifest-files.js';
 import { sha256File } from './digest.js';
 import { externalDataLocations } from './external-refs.js';
 import { checkGraphIo, formatIoProblems } from './io-check.js';
@@ -207,17 +208,6 @@ async function checkExternalReferences(manifestPath: string, base: string, role:
   if (unused >= 0) {
     const names = locations.length > 0 ? `it references ${locations.map((l) => `'${l}'`).join(', ')}` : 'it keeps all its weights inside';
     throw new ManifestError(manifestPath, `/graphs/${role}/externalData/${unused}/file`, `${graphPath} (role ${role}) does not reference ${declared[unused]} (${names}); fix the file name or remove the entry`);
-  }
-}
-
-/** A Git LFS checkout without `git lfs pull` leaves a small text file where the graph should be. */
-function isLfsPointer(path: string): boolean {
-  const head = Buffer.alloc(64);
-  const fd = openSync(path, 'r');
-  try {
-    return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1').startsWith('version https://git-lfs');
-  } finally {
-    closeSync(fd);
   }
 }
 

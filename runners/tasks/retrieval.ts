@@ -8,7 +8,7 @@
  */
 import { bestTargetRank } from '../../reports/metrics/recall-at-k.js';
 import { numpyArgsortDescending } from '../../reports/metrics/numpy-argsort.js';
-import { nonFiniteHint } from '../../models/generation/finite.js';
+import { firstNonFinite, nonFiniteHint } from '../../models/generation/finite.js';
 import type { RetrievalPrediction } from '../../reports/records.js';
 import { kTestFix } from '../run/datasets-ahead.js';
 import { PlanError } from '../run/plan.js';
@@ -63,10 +63,8 @@ function sweep(ctx: TaskContext, gallery: Gallery, i2t: Map<number, Query>, t2i:
  * NaN", naming no model, stage or graph (findings: models #2).
  */
 export function requireFinite<T extends ArrayLike<number>>(ctx: Pick<TaskContext, 'model' | 'plan'>, stage: string, what: string, graphs: string, scores: T): T {
-  for (let i = 0; i < scores.length; i++) {
-    if (Number.isFinite(scores[i]!)) continue;
-    throw new Error(`${ctx.model.id}: retrieval task '${ctx.plan.task.id}', ${stage}: ${what} ${i} of the batch is ${String(scores[i])}; it comes from ${graphs}: ${nonFiniteHint('that graph')}`);
-  }
+  const i = firstNonFinite(scores);
+  if (i >= 0) throw new Error(`${ctx.model.id}: retrieval task '${ctx.plan.task.id}', ${stage}: ${what} ${i} of the batch is ${String(scores[i])}; it comes from ${graphs}: ${nonFiniteHint('that graph')}`);
   return scores;
 }
 
