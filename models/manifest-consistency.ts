@@ -73,41 +73,46 @@ function checkGenerationLimits(file: string, m: ModelManifest): void {
   }
 }
 
-/** The LLM names fix the architecture (CONTRACT section 2): OPT and Vicuna are decoder-only, T5 encoder-decoder. */
-const LLM_KIND = { opt: 'decoder-only', vicuna: 'decoder-only', t5: 'encoder-decoder' } as const;
+/**
+ * What an LLM name fixes (CONTRACT sections 2 and 4): the architecture (OPT and Vicuna are
+ * decoder-only, T5 encoder-decoder) and the tokenizer (OPT byte-level BPE, GPT-2's; Vicuna/LLaMA
+ * SentencePiece BPE; T5 Unigram).
+ */
+const LLM_FACTS = {
+  opt: { kind: 'decoder-only', tokenizer: 'gpt2-bpe' },
+  vicuna: { kind: 'decoder-only', tokenizer: 'llama-sp' },
+  t5: { kind: 'encoder-decoder', tokenizer: 't5-unigram' },
+} as const;
 
 /** Exported apart: the roles a capability needs depend on the kind, so this runs before those checks. */
 export function checkLlmKind(file: string, m: ModelManifest): void {
   if (!m.llm) return;
-  const kind = LLM_KIND[m.llm.name];
+  const kind = LLM_FACTS[m.llm.name].kind;
   if (m.llm.kind !== kind) {
     throw new ManifestError(file, '/llm', `llm '${m.llm.name}' is ${kind}, but /llm/kind says '${m.llm.kind}'; set "kind": "${kind}" (or the name of the LLM the graphs hold)`);
   }
 }
 
 /**
- * The LLM's architecture fixes its tokenizer (CONTRACT section 4): OPT byte-level BPE (GPT-2's),
- * Vicuna/LLaMA SentencePiece BPE, T5 Unigram. Another model's tokenizer whose ids fit the logits
- * runs without an error and scores zero; the loader checks the file against `kind`, this `kind`
+ * The LLM fixes its tokenizer's kind. Another model's tokenizer whose ids fit the logits runs
+ * without an error and scores zero; the loader checks the file against `kind`, this `kind`
  * against the LLM, so together the file must be the LLM's own.
  */
-const LLM_TOKENIZER = { opt: 'gpt2-bpe', vicuna: 'llama-sp', t5: 't5-unigram' } as const;
-
 function checkLlmTokenizer(file: string, m: ModelManifest): void {
   const spec = m.tokenizers.llm;
   if (!m.llm || !spec) return;
-  const wanted = LLM_TOKENIZER[m.llm.name];
+  const wanted = LLM_FACTS[m.llm.name].tokenizer;
   if (spec.kind === wanted) return;
   const fix = `point /tokenizers/llm/file at the tokenizer.json exported with this checkpoint's LLM (tokenizer.save_pretrained) and set /tokenizers/llm/kind to '${wanted}'`;
   if (spec.kind === 'bert') {
     throw new ManifestError(file, '/tokenizers/llm/file', `llm '${m.llm.name}' (${m.llm.kind}) reads a '${wanted}' tokenizer, but 'bert' (WordPiece) is the kind of the text tokenizer (/tokenizers/text), never an LLM's; ${fix}`);
   }
   // The tokenizer may be right and /llm wrong: name the LLM that reads this kind too.
-  const other = (Object.keys(LLM_TOKENIZER) as (keyof typeof LLM_TOKENIZER)[]).find((name) => LLM_TOKENIZER[name] === spec.kind)!;
+  const other = (Object.keys(LLM_FACTS) as (keyof typeof LLM_FACTS)[]).find((name) => LLM_FACTS[name].tokenizer === spec.kind)!;
   throw new ManifestError(
     file,
     '/tokenizers/llm/file',
-    `llm '${m.llm.name}' (${m.llm.kind}) reads a '${wanted}' tokenizer, but /tokenizers/llm/kind says '${spec.kind}', the tokenizer of ${other}; ${fix} (or, if the checkpoint's LLM is ${other}, set /llm to {"kind": "${LLM_KIND[other]}", "name": "${other}"})`,
+    `llm '${m.llm.name}' (${m.llm.kind}) reads a '${wanted}' tokenizer, but /tokenizers/llm/kind says '${spec.kind}', the tokenizer of ${other}; ${fix} (or, if the checkpoint's LLM is ${other}, set /llm to {"kind": "${LLM_FACTS[other].kind}", "name": "${other}"})`,
   );
 }
 
