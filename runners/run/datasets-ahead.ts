@@ -5,6 +5,7 @@
  * Reads annotations only (media files are checked to exist, not opened), to the end, so a
  * problem late in a file is found too. A task whose every record fails stops too.
  */
+import { failure } from '../../datasets/io.js';
 import { DATASET_LOADERS } from '../../datasets/registry.js';
 import { isSelected, type LoadedSuite } from '../../suites/load.js';
 import { PlanError, type TaskPlan } from './plan.js';
@@ -15,7 +16,7 @@ import type { Sample, SampleFailure } from '../../datasets/samples.js';
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
 /** A model's kTest for a retrieval task and where it comes from (a pair of the plan). */
-export interface PairKTest {
+interface PairKTest {
   readonly model: string;
   readonly kTest: number;
   /** 'family-default' (the model.json), 'default' (vlbench's), 'cli' or 'suite'. */
@@ -23,7 +24,7 @@ export interface PairKTest {
 }
 
 /** The kTest each model of a task would run with; from planning, where the model.json files are read. */
-export type KTestsOf = (suiteFile: string, taskId: string) => readonly PairKTest[];
+type KTestsOf = (suiteFile: string, taskId: string) => readonly PairKTest[];
 
 /** What reading a task's data found: a problem that stops it, and records that will fail as samples. */
 interface TaskDataCheck {
@@ -38,7 +39,7 @@ interface TaskDataCheck {
  */
 function missingGalleryImage(item: Sample): SampleFailure | null {
   if (item.kind !== 'retrieval' || existsSync(item.media.path)) return null;
-  return { kind: 'failure', id: item.id, reason: `image file not found: ${item.media.path}`, source: item.source };
+  return failure(item.id, `image file not found: ${item.media.path}`, item.source);
 }
 
 async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], cliLimit: number | null): Promise<TaskDataCheck> {
@@ -91,9 +92,8 @@ export function kTestFix(images: number): string {
  * hold would stop the task (runners/tasks/retrieval.ts): LAVIS's top-k needs k_test <= the
  * gallery. The suite's own kTest is judged here; a model's default where planning knows it.
  */
-function kTestProblem(task: ResolvedTask, samples: number, kTests: readonly PairKTest[]): { at: string; message: string } | null {
+function kTestProblem(task: ResolvedTask, images: number, kTests: readonly PairKTest[]): { at: string; message: string } | null {
   if (task.kind !== 'retrieval') return null;
-  const images = samples;
   const fix = kTestFix(images);
   if (task.kTest !== undefined) {
     if (task.kTest <= images) return null;
@@ -116,10 +116,6 @@ export interface DatasetNote {
   readonly message: string;
 }
 
-/**
- * The problems of every selected task's data, as suite problems at /tasks/<i>/dataset (or the
- * setting the data contradicts), and notes of the records that will fail as samples.
- */
 /** What planning knows of the tasks: which some selected model runs, their kTests; the run's --limit. */
 export interface DataCheckScope {
   readonly kTestsOf?: KTestsOf;
@@ -146,6 +142,10 @@ export function plannedScope(tasks: readonly TaskPlan[], limit: number | null = 
   return { kTestsOf: plannedKTests(tasks), runnable, limit };
 }
 
+/**
+ * The problems of every selected task's data, as suite problems at /tasks/<i>/dataset (or the
+ * setting the data contradicts), and notes of the records that will fail as samples.
+ */
 export async function datasetChecks(suites: readonly LoadedSuite[], scope: DataCheckScope = {}): Promise<{ problems: SuiteProblem[]; notes: DatasetNote[] }> {
   const problems: SuiteProblem[] = [];
   const notes: DatasetNote[] = [];

@@ -68,8 +68,8 @@ export function codeSha256(files: Readonly<Record<string, string>> = codeFileDig
   return hash.digest('hex');
 }
 
-/** The files that differ between two code-file digest maps (changed, added or removed), in path order. */
-export function changedCodeFiles(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): string[] {
+/** The keys whose values differ between two records (changed, added or removed), in key order: files by digest, packages by version. */
+export function changedKeys(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(now)])].sort().filter((file) => before[file] !== now[file]);
 }
 

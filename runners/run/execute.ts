@@ -8,7 +8,7 @@ import { SessionPool } from '../../models/onnx/session-pool.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { tokenizerFileDigests, type DeviceRequest, type LoadedModel, type LoadOptions } from '../../models/load.js';
-import { predictionKey, RUN_LOCK_FILE, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
+import { predictionKey, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
 import { loadSuite, type LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
@@ -22,7 +22,7 @@ import { buildManifest, checkResumable, checkResumableSession, checkSameProvider
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan, type TaskPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
-import { lockRunDirectory } from './lock.js';
+import { isLockFile, lockRunDirectory } from './lock.js';
 import { writeResults } from './results.js';
 
 export type ModelLoader = (manifestPath: string, options: LoadOptions) => Promise<LoadedModel>;
@@ -102,7 +102,7 @@ function checkNotAFile(dir: RunDirectory): void {
 function prepareDirectory(dir: RunDirectory, resume: boolean): void {
   if (resume && !dir.exists()) throw new UsageError(`--resume: ${dir.root} has no manifest.json; nothing to resume (run without --resume to start it)`);
   // The lock and a takeover claim another process may hold for a moment (lock.ts) are not a run's files.
-  const runFiles = (name: string): boolean => name !== RUN_LOCK_FILE && !name.startsWith(`${RUN_LOCK_FILE}.takeover-`);
+  const runFiles = (name: string): boolean => !isLockFile(name);
   if (!resume && existsSync(dir.root) && readdirSync(dir.root).filter(runFiles).length > 0) {
     throw new UsageError(`${dir.root} already exists and is not empty: pass --resume to continue that run, or choose another --out`);
   }

@@ -7,7 +7,7 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { damagedFile, ensureDirectory, writeFailure } from './run-dir.js';
+import { damagedFile, ensureDirectory, RESUME_FIX, writeFailure } from './run-dir.js';
 
 export interface JsonlContents<T> {
   readonly records: T[];
@@ -33,8 +33,6 @@ export function readJsonl<T>(file: string): JsonlContents<T> {
   }
   return { records, completeBytes: end, truncatedTail: end < buffer.length };
 }
-
-const RESUME_FIX = 'the records written so far are kept; fix that, then continue with `vlbench run ... --resume` on the same --out';
 
 export class JsonlAppender {
   private fd: number;

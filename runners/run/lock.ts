@@ -100,13 +100,20 @@ function lockedError(root: string, file: string, holder: LockOwner | null, note 
 
 type Takeover = 'removed' | 'gone' | 'busy';
 
+const CLAIM_SUFFIX = '.takeover-';
+
+/** The run's lock file or a takeover claim beside it: the lock's own files, not the run's. */
+export function isLockFile(name: string): boolean {
+  return name === RUN_LOCK_FILE || name.startsWith(`${RUN_LOCK_FILE}${CLAIM_SUFFIX}`);
+}
+
 /**
  * Removes the stale lock whose content is `stale`, if this process wins the claim for it.
  * 'gone': the lock no longer holds that content (someone else took it over); 'busy': another
  * process holds the claim right now.
  */
 function takeOver(file: string, stale: string, owner: LockOwner): Takeover {
-  const claim = `${file}.takeover-${createHash('sha256').update(stale).digest('hex').slice(0, 16)}`;
+  const claim = `${file}${CLAIM_SUFFIX}${createHash('sha256').update(stale).digest('hex').slice(0, 16)}`;
   try {
     writeFileSync(claim, JSON.stringify(owner) + '\n', { flag: 'wx' });
   } catch (error) {

@@ -9,25 +9,22 @@ import { existsSync, rmSync } from 'node:fs';
 import { predictionKey, type PredictionRecord } from '../../reports/records.js';
 import { readJsonl } from './jsonl.js';
 import type { RunPlan } from './plan.js';
-import type { RunDirectory } from './run-dir.js';
+import { RunFileError, type RunDirectory } from './run-dir.js';
 import { completionFile, type CompletionMarker } from './run-task.js';
 
-export class DamagedRunError extends Error {}
-
-/** A finished pair's records against its marker: the count it holds, or the first repeated sample. */
-export function checkFinishedRecords(file: string, records: readonly PredictionRecord[], requested: number): { found: number } {
+/** A finished pair's records against its marker: throws on a repeated sample or more records than it finished with. */
+export function checkFinishedRecords(file: string, records: readonly PredictionRecord[], requested: number): void {
   const seen = new Set<string>();
   for (const [i, record] of records.entries()) {
     const key = predictionKey(record);
     if (seen.has(key)) {
-      throw new DamagedRunError(`${file}: sample ${key} has a second record (record ${i + 1}); a run writes each sample once, so two writers shared this run directory or the file was edited: remove the wrong line, or start a fresh --out`);
+      throw new RunFileError(`${file}: sample ${key} has a second record (record ${i + 1}); a run writes each sample once, so two writers shared this run directory or the file was edited: remove the wrong line, or start a fresh --out`);
     }
     seen.add(key);
   }
   if (records.length > requested) {
-    throw new DamagedRunError(`${file}: ${records.length} records for the ${requested} samples the task finished with; the file was edited after it finished: start a fresh --out`);
+    throw new RunFileError(`${file}: ${records.length} records for the ${requested} samples the task finished with; the file was edited after it finished: start a fresh --out`);
   }
-  return { found: records.length };
 }
 
 /** Reopens every finished pair that lost records; returns how many each holds of how many. */
@@ -40,7 +37,9 @@ export function reopenPairsWithLostRecords(dir: RunDirectory, plan: RunPlan): { 
       if (!existsSync(marker)) continue;
       const { requested } = dir.readJson<CompletionMarker>(marker);
       const file = dir.predictions(loaded.id, task.task.id);
-      const { found } = checkFinishedRecords(file, readJsonl<PredictionRecord>(file).records, requested);
+      const { records } = readJsonl<PredictionRecord>(file);
+      checkFinishedRecords(file, records, requested);
+      const found = records.length;
       if (found === requested) continue;
       rmSync(marker);
       reopened.push({ model: loaded.id, task: task.task.id, found, requested });

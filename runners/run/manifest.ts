@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
-import { changedCodeFiles, describeEnvironment, onnxruntimeVersion, runtimePackages, vlbenchVersion } from './environment.js';
+import { changedKeys, codeSha256, describeEnvironment, onnxruntimeVersion, runtimePackages, vlbenchVersion } from './environment.js';
 import { rankedAnswerList, type RunPlan, type TaskPlan } from './plan.js';
 
 export class ResumeMismatchError extends Error {
@@ -148,9 +148,10 @@ export function checkResumableSession(dir: string, previous: RunManifest, verify
  * manifest, which records one version, would be false for half the samples.
  */
 function checkSameCode(dir: string, previous: RunManifest): void {
-  const now = vlbenchVersion();
-  if (previous.vlbench.codeSha256 !== now.codeSha256) {
-    const files = changedCodeFiles(previous.vlbench.codeFiles ?? {}, now.codeFiles ?? {});
+  // The code digest is cached per process; vlbenchVersion (a git call) is needed only to explain a difference.
+  if (previous.vlbench.codeSha256 !== codeSha256()) {
+    const now = vlbenchVersion();
+    const files = changedKeys(previous.vlbench.codeFiles ?? {}, now.codeFiles ?? {});
     const which = previous.vlbench.codeFiles === undefined ? '' : `; files that differ: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
     const commits = `${previous.vlbench.gitCommit ?? 'no git commit recorded'} then, ${now.gitCommit ?? 'no git commit'} now`;
     const what = previous.vlbench.codeSha256 === undefined ? 'was written by a vlbench that did not record its code digest' : `was made by other vlbench code than this (${commits}; the code digest covers edits not committed too${which})`;
@@ -161,7 +162,7 @@ function checkSameCode(dir: string, previous: RunManifest): void {
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the run started on onnxruntime-node ${previous.environment.onnxruntime} and would continue on ${runtime}; install ${previous.environment.onnxruntime} to finish it, or start a new run with a different --out`);
   }
   const packages = runtimePackages();
-  const differ = Object.keys({ ...previous.environment.packages, ...packages }).filter((name) => previous.environment.packages !== undefined && previous.environment.packages[name] !== packages[name]);
+  const differ = previous.environment.packages === undefined ? [] : changedKeys(previous.environment.packages, packages);
   if (differ.length > 0) {
     const list = differ.map((name) => `${name} ${previous.environment.packages?.[name] ?? '(none)'} -> ${packages[name] ?? '(none)'}`).join(', ');
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: installed packages differ from the run's (${list}), and its predictions would mix two versions; install the run's versions to finish it (npm ci restores the lock file's), or start a new run with a different --out`);
@@ -216,7 +217,7 @@ function modelChanges(previous: ExperimentFacts, current: ExperimentFacts): stri
   return current.models.flatMap((x) => {
     const before = previous.models.find((p) => p.id === x.id);
     if (before?.manifestSha256 !== x.manifestSha256) return [`model ${x.id}: its model.json changed`];
-    const files = Object.keys({ ...before.tokenizers, ...x.tokenizers }).filter((f) => before.tokenizers?.[f] !== x.tokenizers?.[f]);
+    const files = changedKeys(before.tokenizers ?? {}, x.tokenizers ?? {});
     return files.length > 0 ? [`model ${x.id}: its tokenizer file ${files.join(', ')} changed`] : [];
   });
 }

@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { RUN_FORMAT_VERSION, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile, type TaskScores, type TaskTimings, type TimingsFile } from '../../reports/records.js';
 import { readJsonl } from './jsonl.js';
-import type { RunDirectory } from './run-dir.js';
+import { RunFileError, type RunDirectory } from './run-dir.js';
 import { completionFile, type CompletionMarker } from './run-task.js';
 import { scoreTask } from './scoring.js';
-import { checkFinishedRecords, DamagedRunError } from './lost-records.js';
+import { checkFinishedRecords } from './lost-records.js';
 import { aggregateTimings } from './timings.js';
 
 function tokenizeSetting(settings: Readonly<Record<string, { value: unknown }>>): 'ptb' | 'none' {
@@ -30,11 +30,14 @@ export function writeResults(dir: RunDirectory, manifest?: RunManifest): ScoresF
         continue;
       }
       const marker = completionFile(dir, model.id, task.id);
-      const requested = existsSync(marker) ? dir.readJson<CompletionMarker>(marker).requested : 0;
-      const predictions = readJsonl<PredictionRecord>(dir.predictions(model.id, task.id)).records;
+      const finished = existsSync(marker);
+      const requested = finished ? dir.readJson<CompletionMarker>(marker).requested : 0;
+      const file = dir.predictions(model.id, task.id);
+      const predictions = readJsonl<PredictionRecord>(file).records;
       // Scores of a finished pair stand for every sample it covered, or they are not written.
-      if (existsSync(marker) && checkFinishedRecords(dir.predictions(model.id, task.id), predictions, requested).found < requested) {
-        throw new DamagedRunError(`${dir.predictions(model.id, task.id)}: ${predictions.length} records for the ${requested} samples ${model.id} / ${task.id} finished with; the file lost records after it finished: run the suite again with --resume to recompute them`);
+      if (finished) checkFinishedRecords(file, predictions, requested);
+      if (finished && predictions.length < requested) {
+        throw new RunFileError(`${file}: ${predictions.length} records for the ${requested} samples ${model.id} / ${task.id} finished with; the file lost records after it finished: run the suite again with --resume to recompute them`);
       }
       const scored = scoreTask({ model: model.id, task: task.id, kind: task.kind, metrics: task.metrics, tokenize: tokenizeSetting(pair.settings), requested }, predictions);
       results.push(scored.scores);

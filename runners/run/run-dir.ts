@@ -7,6 +7,9 @@ export class RunFileError extends Error {
   override name = 'RunFileError';
 }
 
+/** What a failed write into a started run leaves, and how to go on (the cause is named before it). */
+export const RESUME_FIX = 'the records written so far are kept; fix that, then continue with `vlbench run ... --resume` on the same --out';
+
 /** Model and task ids become folder and file names: keep them to a safe alphabet. */
 export function safeName(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -95,7 +98,7 @@ export function ensureDirectory(dir: string, fix: string, mkdir: (path: string) 
  * does once the file is removed, since that differs (a lost manifest cannot be recomputed, a
  * lost completion marker costs nothing).
  */
-export function damagedFileFix(file: string): string {
+function damagedFileFix(file: string): string {
   const name = basename(file);
   const model = basename(dirname(file));
   const kind = basename(dirname(dirname(file)));
@@ -170,7 +173,7 @@ export class RunDirectory {
   }
 
   private replace(file: string, text: string): void {
-    ensureDirectory(dirname(file), 'the records written so far are kept; fix that, then continue with `vlbench run ... --resume` on the same --out');
+    ensureDirectory(dirname(file), RESUME_FIX);
     const temp = `${file}.tmp-${process.pid}`;
     try {
       writeFileSync(temp, text);
