@@ -12,8 +12,8 @@ interface TaskSampleSet {
   readonly run: ReportRun;
   /** Requested sample counts of the task's pairs in this run (one number unless models differ). */
   readonly requested: string;
-  /** The dataset files' digests (a file's path does not matter, its content does). */
-  readonly digests: ReadonlySet<string>;
+  /** The dataset files the run read (compared by content, not path). */
+  readonly files: readonly { readonly sha256: string }[];
 }
 
 function sampleSets(runs: readonly LoadedRun[], reportRuns: readonly ReportRun[]): Map<string, TaskSampleSet[]> {
@@ -21,7 +21,7 @@ function sampleSets(runs: readonly LoadedRun[], reportRuns: readonly ReportRun[]
   runs.forEach((run, index) => {
     for (const task of run.manifest.tasks) {
       const counts = [...new Set(run.scores.results.filter((r) => r.task === task.id).map((r) => r.counts.requested))];
-      const entry = { run: reportRuns[index]!, requested: counts.join('/'), digests: new Set(task.dataset.files.map((f) => f.sha256)) };
+      const entry = { run: reportRuns[index]!, requested: counts.join('/'), files: task.dataset.files };
       byTask.set(task.id, [...(byTask.get(task.id) ?? []), entry]);
     }
   });
@@ -33,15 +33,19 @@ function listBy(sets: readonly TaskSampleSet[], value: (s: TaskSampleSet) => str
   return sets.map((s) => `${s.run.label}: ${value(s)}`).join(', ');
 }
 
-const shortDigests = (digests: ReadonlySet<string>): string => (digests.size === 0 ? 'no files' : [...digests].sort().map((d) => d.slice(0, 12)).join('+'));
+const shortDigests = (files: TaskSampleSet['files']): string => (files.length === 0 ? 'no files' : [...new Set(files.map((f) => f.sha256))].sort().map((d) => d.slice(0, 12)).join('+'));
 
 /**
- * Two runs read different data when each read a file the other did not. A file only one run read
- * is one the other did not need: a manifest lists the answer list only when a model of that run
- * ranks answers (the gate's rule too, gate/sample-set.ts).
+ * The files each of two runs read that the other did not (by sha256), or null when the runs read
+ * the same data. A file only one run read is one the other did not need (a manifest lists the
+ * answer list only when a model of that run ranks answers), so the data differ only when each
+ * side has such a file: a file whose content changed shows on both sides. The gate uses it too.
  */
-function dataDiffers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  return [...a].some((d) => !b.has(d)) && [...b].some((d) => !a.has(d));
+export function exclusiveFiles<F extends { readonly sha256: string }>(a: readonly F[], b: readonly F[]): { onlyA: F[]; onlyB: F[] } | null {
+  const [inA, inB] = [new Set(a.map((f) => f.sha256)), new Set(b.map((f) => f.sha256))];
+  const onlyA = a.filter((f) => !inB.has(f.sha256));
+  const onlyB = b.filter((f) => !inA.has(f.sha256));
+  return onlyA.length === 0 || onlyB.length === 0 ? null : { onlyA, onlyB };
 }
 
 /**
@@ -56,7 +60,7 @@ export function sampleSetWarnings(runs: readonly LoadedRun[], reportRuns: readon
     const whole = sets.filter((s) => !s.run.shard && s.requested !== '');
     const reasons = [
       ...(new Set(whole.map((s) => s.requested)).size > 1 ? [`requested samples differ (${listBy(whole, (s) => s.requested)})`] : []),
-      ...(sets.some((s, i) => sets.slice(i + 1).some((t) => dataDiffers(s.digests, t.digests))) ? [`dataset files differ (sha256 ${listBy(sets, (s) => shortDigests(s.digests))})`] : []),
+      ...(sets.some((s, i) => sets.slice(i + 1).some((t) => exclusiveFiles(s.files, t.files) !== null)) ? [`dataset files differ (sha256 ${listBy(sets, (s) => shortDigests(s.files))})`] : []),
     ];
     if (reasons.length) warnings.push(`task '${task}' was not run on the same samples in every run: ${reasons.join('; ')}; its numbers are not comparable between these runs.`);
   }

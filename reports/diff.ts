@@ -5,7 +5,7 @@
  * metric takes in either run (a change across the metric's whole observed range ranks 1).
  */
 import { didYouMean } from '../suites/did-you-mean.js';
-import { formatPythonRounded } from './metrics/python-round.js';
+import { pythonRound } from './metrics/python-round.js';
 import { predictionKey, type SampleScoreRecord } from './records.js';
 import { predictionText } from './prediction-text.js';
 import { readPredictions, readRun, readSampleScores, runLabel, type LoadedRun } from './run-reader.js';
@@ -172,7 +172,7 @@ function clip(text: string | null, width: number): string {
 
 /** Four decimals at most, rounded as every vlbench table rounds (exact ties to even). */
 function fmt(v: number | null): string {
-  return v === null ? '—' : Number(formatPythonRounded(v, 4)).toString();
+  return v === null ? '—' : pythonRound(v, 4).toString();
 }
 
 /** The plain-text table of `vlbench diff` (the first `limit` changes). */

@@ -89,8 +89,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
   const keep = (task: TaskSpec): boolean => selected === undefined || selected.has(task.id);
   const variables = resolveData(path, file, suite, options.data ?? {}, selected === undefined ? undefined : usedDataNames(suite, keep));
   const { resolved, modelPaths } = substitute(path, file, suite, variables, keep);
-  const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? registeredByData(name, { ...suite.data, ...options.data }, registered) ?? modelPaths[i]! : (registered.get(name) ?? name) }));
-  checkDataModels(path, suite, { ...suite.data, ...options.data }, variables, registered);
+  const given = { ...suite.data, ...options.data };
+  const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? registeredByData(name, given, registered) ?? modelPaths[i]! : (registered.get(name) ?? name) }));
+  checkDataModels(path, suite, given, variables, registered);
   checkDistinctModels(path, models);
   if (checkFiles) checkFilesExist(path, resolved, models, keep);
   return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables, ...(selected ? { selected } : {}) };
@@ -101,9 +102,14 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
  * names that model, as the suite could have written it; any other value is a path.
  */
 function registeredByData(entry: string, given: Readonly<Record<string, string | null>>, registered: ReadonlyMap<string, string>): string | undefined {
-  const name = /^\$\{data\.([A-Za-z0-9_.-]+)\}$/.exec(entry)?.[1];
-  const value = name === undefined ? undefined : given[name];
+  const value = dataModelValue(entry, given)?.value;
   return typeof value === 'string' && !isModelPath(value) ? registered.get(value) : undefined;
+}
+
+/** A models entry that is exactly `${data.NAME}`: the name and the value given for it. */
+function dataModelValue(entry: string, given: Readonly<Record<string, string | null>>): { name: string; value: string | null | undefined } | undefined {
+  const name = /^\$\{data\.([A-Za-z0-9_.-]+)\}$/.exec(entry)?.[1];
+  return name === undefined ? undefined : { name, value: given[name] };
 }
 
 /** The `${data.NAME}` names the models and the kept tasks use. */
@@ -183,7 +189,7 @@ function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedMo
 }
 
 /** The file itself, whichever way it is spelled (symlinks followed); a missing file as given. */
-function sameFileKey(path: string): string {
+export function sameFileKey(path: string): string {
   try {
     return realpathSync(path);
   } catch {
@@ -217,10 +223,9 @@ function checkDistinctModels(path: string, models: readonly ResolvedModelRef[]):
 function checkDataModels(path: string, suite: Suite, given: Readonly<Record<string, string | null>>, variables: Variables, registered: ReadonlyMap<string, string>): void {
   const problems: SuiteProblem[] = [];
   suite.models.forEach((entry, i) => {
-    const name = /^\$\{data\.([A-Za-z0-9_.-]+)\}$/.exec(entry)?.[1];
-    const value = name === undefined ? undefined : given[name];
+    const { name, value } = dataModelValue(entry, given) ?? {};
     const variable = name === undefined ? undefined : variables[name];
-    if (typeof value !== 'string' || variable === undefined || isModelPath(value) || registered.has(value) || existsSync(variable.value)) return;
+    if (typeof value !== 'string' || name === undefined || variable === undefined || isModelPath(value) || registered.has(value) || existsSync(variable.value)) return;
     const where = variable.source === 'cli' ? `--data ${name}=${value}` : `data location '${name}' ('${value}')`;
     problems.push({ file: path, pointer: `/models/${i}`, message: `${where}: no registered model '${value}'${didYouMean(value, registered.keys())} and no file ${variable.value}; give a registered model name (npx vlbench ls models) or the path of a model.json` });
   });

@@ -5,8 +5,7 @@
  * names a suite model as the suite's `models` writes it or by its id; a gate names it by its id,
  * as `vlbench gate` matches results.
  */
-import { realpathSync } from 'node:fs';
-import type { LoadedSuite } from './load.js';
+import { sameFileKey, type LoadedSuite } from './load.js';
 import type { SuiteProblem } from './messages.js';
 
 /** What these checks need of a planned model. */
@@ -22,13 +21,6 @@ export function namesModel(listed: readonly string[], model: IdentifiedModel): b
   return listed.includes(model.reference) || listed.includes(model.profile.id);
 }
 
-function realFile(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
 
 /** The first suite entry of a model.json: its file and pointer. */
 function entryOf(suites: readonly LoadedSuite[], manifestPath: string): { file: string; pointer: string } | undefined {
@@ -53,7 +45,7 @@ export function duplicateModelIds(suites: readonly LoadedSuite[], models: readon
     const there = entryOf(suites, earlier.manifestPath);
     if (at === undefined) continue;
     const where = there === undefined ? '' : there.file === at.file ? ` (${there.pointer})` : ` (${there.file}, ${there.pointer})`;
-    const message = realFile(model.manifestPath) === realFile(earlier.manifestPath)
+    const message = sameFileKey(model.manifestPath) === sameFileKey(earlier.manifestPath)
       ? `${model.manifestPath} is the same model.json as ${earlier.manifestPath}${where}, spelled another way; a run runs each model once: write it one way`
       : `model id '${model.profile.id}' (the \`name\` in ${model.manifestPath}) is also the id of ${earlier.manifestPath}${where}; a run keys results, prediction files and the manifest's perModel by id, so one model would run and be reported for both: give one model.json another \`name\``;
     problems.push({ file: at.file, pointer: at.pointer, message });

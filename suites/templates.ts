@@ -40,7 +40,7 @@ export const PLACEHOLDERS: Readonly<Record<TemplateRole, readonly string[]>> = {
 };
 
 /** Whether a template value is inline text: anything that is not a registered name (names are single words). */
-export function isInlineTemplate(value: string): boolean {
+function isInlineTemplate(value: string): boolean {
   return !Object.hasOwn(TEMPLATES, value);
 }
 

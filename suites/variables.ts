@@ -5,6 +5,7 @@
  * text, so it is an error at its pointer, as are a `data` value that uses another one (values are
  * not expanded), an empty one (`--data b=` is refused alike) and a `${` never closed.
  */
+import { jsonPointer } from '../reports/metrics/input-error.js';
 import type { SuiteProblem } from './messages.js';
 import type { Suite } from './schema/suite.js';
 
@@ -17,15 +18,11 @@ const EXPANDED: readonly RegExp[] = [
   /^\/tasks\/\d+\/models\/\d+$/,
 ];
 
-export const EXPANDED_PLACES = 'the suite\'s models, dataset files, mediaRoot and answerList';
+const EXPANDED_PLACES = 'the suite\'s models, dataset files, mediaRoot and answerList';
 
 /** `${` with no `}` after it: the regular expression that expands variables would pass it over. */
 export function unclosedVariable(value: string): string | undefined {
   return /\$\{[^}]*$/.exec(value)?.[0];
-}
-
-function escape(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /** Every string value of a JSON value with its pointer. */
@@ -33,7 +30,7 @@ function* strings(value: unknown, pointer: string): Generator<{ pointer: string;
   if (typeof value === 'string') yield { pointer, value };
   else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* strings(item, `${pointer}/${i}`);
   else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) yield* strings(item, `${pointer}/${escape(key)}`);
+    for (const [key, item] of Object.entries(value)) yield* strings(item, `${pointer}${jsonPointer(key)}`);
   }
 }
 
@@ -42,7 +39,7 @@ export function variableProblems(file: string, suite: Suite): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
   const report = (pointer: string, message: string): void => void problems.push({ file, pointer, message });
   for (const [name, value] of Object.entries(suite.data ?? {})) {
-    const pointer = `/data/${escape(name)}`;
+    const pointer = jsonPointer('data', name);
     if (value === null) continue;
     if (value.trim() === '') report(pointer, `data location '${name}' is empty; give a path (relative to the suite file's folder), or null for a location --data ${name}=PATH must supply`);
     else if (value.includes('${')) report(pointer, `'${value}' uses a variable, but data values are not expanded (one location cannot refer to another); write the path in full, or pass --data ${name}=PATH`);

@@ -6,6 +6,7 @@
  * at the most extreme values within 1.5 IQR of the box, as Vega-Lite's `extent: 1.5`; outliers
  * are listed once per distinct value.
  */
+import { quantileSorted } from '../bootstrap/paired-bootstrap.js';
 
 export interface BoxSummary {
   readonly q1: number;
@@ -20,22 +21,13 @@ export interface BoxSummary {
   readonly count: number;
 }
 
-/** R type 7 quantile of ascending `sorted` (d3.quantileSorted). */
-export function quantileSorted(sorted: readonly number[], p: number): number {
-  const position = (sorted.length - 1) * p;
-  const below = Math.floor(position);
-  const low = sorted[below]!;
-  return below + 1 < sorted.length ? low + (sorted[below + 1]! - low) * (position - below) : low;
-}
-
 export function boxSummary(values: readonly number[]): BoxSummary | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
-  const list = Array.from(sorted);
-  const q1 = quantileSorted(list, 0.25);
-  const q3 = quantileSorted(list, 0.75);
+  const q1 = quantileSorted(sorted, 0.25);
+  const q3 = quantileSorted(sorted, 0.75);
   const reach = 1.5 * (q3 - q1);
-  const inside = list.filter((v) => v >= q1 - reach && v <= q3 + reach);
-  const outliers = [...new Set(list.filter((v) => v < q1 - reach || v > q3 + reach))];
-  return { q1, median: quantileSorted(list, 0.5), q3, lower: inside[0]!, upper: inside[inside.length - 1]!, outliers, count: list.length };
+  const inside = sorted.filter((v) => v >= q1 - reach && v <= q3 + reach);
+  const outliers = [...new Set(sorted.filter((v) => v < q1 - reach || v > q3 + reach))];
+  return { q1, median: quantileSorted(sorted, 0.5), q3, lower: inside[0]!, upper: inside[inside.length - 1]!, outliers, count: sorted.length };
 }

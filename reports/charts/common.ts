@@ -13,7 +13,7 @@ export interface ChartSpec {
   readonly spec: TopLevelSpec;
 }
 
-export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 const FONT = 'DejaVu Sans, Verdana, sans-serif';
 
@@ -92,6 +92,6 @@ export function chartSpec(head: ChartHead, values: readonly unknown[], body: Rec
 }
 
 /** The main subtitle alone, or followed by note lines (Vega-Lite draws an array as lines). */
-export function subtitle(main: string, notes: readonly string[]): string | string[] {
+function subtitle(main: string, notes: readonly string[]): string | string[] {
   return notes.length ? [main, ...notes] : main;
 }

@@ -14,8 +14,6 @@ import { notDrawnLines, partialLines, warmupText } from './notes.js';
 import { paretoChart } from './pareto.js';
 
 export type { ChartSpec } from './common.js';
-export { CHART_CONFIG } from './common.js';
-export { humaniseBreakdown } from './breakdowns.js';
 
 function qualityChart(data: ReportData): ChartSpec {
   const taskOf = (r: ReportResult): ReportTask => data.tasks.find((t) => t.id === r.task)!;

@@ -251,15 +251,24 @@ function droppedVerdicts(gate: GateSpec, metric: string, current: RunSnapshot, b
     .map((b) => shortfallVerdict(gate, b, metric, value(b), null, `in the baseline but not in this run (dropped, renamed or no longer applicable); if that is intended, rewrite the baseline`));
 }
 
+/**
+ * Why the two runs' results for `target` are no comparison (another sample set, fewer samples),
+ * or null; throws when the baseline's task of that id is of another kind.
+ */
+function pairShortfall(ctx: GateContext, baseline: RunSnapshot, target: Target): string | null {
+  checkSameTaskKind(ctx.current, baseline, target.task, ctx.options.sources?.baseline);
+  const [cur, base] = [resultOf(ctx.current, target), resultOf(baseline, target)];
+  return sampleSetDifference(ctx.current, baseline, target.task, cur, base) ?? comparisonShortfall(cur?.counts, base?.counts);
+}
+
 function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-drop' }>, baseline: RunSnapshot): GateVerdict[] {
   const dropped = droppedVerdicts(gate, gate.metric, ctx.current, baseline, baseline.results.filter((r) => gate.metric in r.metrics),
     (b) => baseline.results.find((r) => r.model === b.model && r.task === b.task)?.metrics[gate.metric] ?? null);
   return [...dropped, ...qualityTargets(ctx.current, gate.metric).filter((r) => inScope(gate, ctx.current, r)).map((cur) => {
-    const base = baseline.results.find((r) => r.model === cur.model && r.task === cur.task);
+    const base = resultOf(baseline, cur);
     if (!base) return noBaseline(ctx, cur, gate.metric, cur.metrics[gate.metric] ?? null, 'scores');
-    checkSameTaskKind(ctx.current, baseline, cur.task, ctx.options.sources?.baseline);
     const checked = withShortfall(
-      sampleSetDifference(ctx.current, baseline, cur.task, cur, base) ?? comparisonShortfall(cur.counts, base.counts),
+      pairShortfall(ctx, baseline, cur),
       () => dropVerdict(gate, ctx.index, base, cur, ctx.options),
       (reason) => shortfallVerdict(gate, cur, gate.metric, base.metrics[gate.metric] ?? null, cur.metrics[gate.metric] ?? null, reason),
       // A failed check shows each run's own score (scores.json), not the subset both scored.
@@ -281,11 +290,9 @@ function timingVerdicts(ctx: GateContext, gate: TimingGate, baseline: RunSnapsho
     const notApplicable = timingNotApplicable(metric, cur, ...(base ? [base] : []));
     if (notApplicable !== null) return notApplicableVerdict(gate, cur, metric, notApplicable);
     if (!base) return noBaseline(ctx, cur, metric, timingValue(cur, metric), 'timings');
-    checkSameTaskKind(current, baseline, cur.task, options.sources?.baseline);
     const boot: BootstrapOptions = { replicates: options.replicates, confidence: options.confidence, seed: seedFor(options.seed, ctx.index, cur) };
-    const [curResult, baseResult] = [resultOf(current, cur), resultOf(baseline, cur)];
     const checked = withShortfall(
-      sampleSetDifference(current, baseline, cur.task, curResult, baseResult) ?? comparisonShortfall(curResult?.counts, baseResult?.counts),
+      pairShortfall(ctx, baseline, cur),
       () => verdict({ gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, unit: '%', ...compareTimings(gate, base, cur, boot) }),
       (reason) => shortfallVerdict(gate, cur, metric, timingValue(base, metric), timingValue(cur, metric), reason),
     );

@@ -16,6 +16,7 @@
  * sample set to compare at all, only a renamed or reused id.
  */
 import { basename } from 'node:path';
+import { exclusiveFiles } from '../comparability.js';
 import type { TaskKind } from '../records.js';
 import { GateInputError } from './paired-metric.js';
 import type { RunSnapshot, SnapshotResult, SnapshotTask } from './snapshot.js';
@@ -51,18 +52,13 @@ function fileText(file: Dataset['files'][number], others: Dataset['files']): str
 }
 
 /** Why the runs read different data for `task`, or null when they match or a side records no digests. */
-export function dataDifference(current: RunSnapshot, baseline: RunSnapshot, task: string): string | null {
+function dataDifference(current: RunSnapshot, baseline: RunSnapshot, task: string): string | null {
   const [here, there] = [datasetOf(current, task), datasetOf(baseline, task)];
   if (here === undefined || there === undefined) return null;
   if (here.name !== there.name) return `this run read the task with the dataset loader '${here.name}', the baseline with '${there.name}'; ${REWRITE}`;
-  const hereDigests = new Set(here.files.map((f) => f.sha256));
-  const thereDigests = new Set(there.files.map((f) => f.sha256));
-  const onlyHere = here.files.filter((f) => !thereDigests.has(f.sha256));
-  const onlyThere = there.files.filter((f) => !hereDigests.has(f.sha256));
-  // A file that only one run read is one the other did not need (the answer list is read only
-  // when a model of the run ranks answers); a file whose content changed shows on both sides.
-  if (onlyHere.length === 0 || onlyThere.length === 0) return null;
-  return `this run read other data than the baseline: ${onlyHere.map((f) => fileText(f, onlyThere)).join(', ')}; ${REWRITE}`;
+  const exclusive = exclusiveFiles(here.files, there.files);
+  if (exclusive === null) return null;
+  return `this run read other data than the baseline: ${exclusive.onlyA.map((f) => fileText(f, exclusive.onlyB)).join(', ')}; ${REWRITE}`;
 }
 
 /** Every requested sample has a per-sample score (or no references): the scored ids are the run's whole selection. */
@@ -80,7 +76,7 @@ function idsMissingFrom(from: SnapshotResult, other: SnapshotResult): string[] {
  * are a complete list only when it scored every sample it requested; a run with failed samples
  * is compared the other way round only (its failures are coverage.ts's reason).
  */
-export function sampleIdDifference(cur: SnapshotResult, base: SnapshotResult): string | null {
+function sampleIdDifference(cur: SnapshotResult, base: SnapshotResult): string | null {
   if (cur.counts.requested !== base.counts.requested) return null;
   const onlyHere = scoredAll(base) ? idsMissingFrom(cur, base) : [];
   const onlyThere = scoredAll(cur) ? idsMissingFrom(base, cur) : [];

@@ -10,7 +10,7 @@ import type { PredictionRecord, SampleScoreRecord } from '../records.js';
 import type { ReportData, ReportModel } from '../report-model.js';
 import { readPredictions, readSampleScores, resolveMedia, type LoadedRun } from '../run-reader.js';
 import { escapeHtml } from './escape.js';
-import { formatPythonRounded } from '../metrics/python-round.js';
+import { pythonRound } from '../metrics/python-round.js';
 import { predictionText } from '../prediction-text.js';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff']);
@@ -51,7 +51,7 @@ function scoreText(score: SampleScoreRecord | undefined, metrics: readonly strin
   const shown = metrics.filter((m) => typeof score.scores[m] === 'number').slice(0, 2);
   const keys = shown.length ? shown : Object.keys(score.scores).slice(0, 2);
   // Rounded as the tables round (exact ties to even), trailing zeros dropped.
-  return keys.map((k) => `${escapeHtml(k)} ${Number(formatPythonRounded(score.scores[k]!, 3))}`).join(', ');
+  return keys.map((k) => `${escapeHtml(k)} ${pythonRound(score.scores[k]!, 3)}`).join(', ');
 }
 
 /** Picks `perTask` sample ids per task, most disagreement first. */

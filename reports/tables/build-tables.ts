@@ -17,8 +17,6 @@ import {
   type ReportData, type ReportModel, type ReportResult, type ReportTask,
 } from '../report-model.js';
 
-export { PARTIAL_MARK };
-
 export interface Column {
   readonly label: string;
   readonly align: 'left' | 'right';
@@ -115,7 +113,7 @@ function overviewTable(data: ReportData): Table {
 const generates = (kind: TaskKind): boolean => kind !== 'retrieval';
 
 /** Marks a speed or latency measured on a task's only batch, its warm-up batch. */
-export const WARMUP_MARK = '*';
+const WARMUP_MARK = '*';
 
 /**
  * samples/s, tokens/s (generating kinds), p50 and p95 ms. A task that ran as one batch reports
