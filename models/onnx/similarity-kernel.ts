@@ -10,6 +10,13 @@ import { SIMILARITY_INPUTS, SIMILARITY_OUTPUT, similarityGraphBytes } from './si
 
 export class SimilarityKernel {
   private session: Promise<ort.InferenceSession> | null = null;
+  /**
+   * Packed inputs by the array they came from: a sweep passes one image block with every text
+   * block and each text block with every image block, so each is packed (and the texts
+   * transposed, a strided copy of the whole text side) once instead of once per call.
+   */
+  private readonly packedImages = new WeakMap<readonly ImageEmbedding[], Float32Array>();
+  private readonly packedTexts = new WeakMap<readonly Float32Array[], Float32Array>();
 
   constructor(readonly provider: ProviderName) {}
 
@@ -20,17 +27,12 @@ export class SimilarityKernel {
   async maxOverQueries(images: readonly ImageEmbedding[], texts: readonly Float32Array[]): Promise<Float32Array> {
     if (images.length === 0 || texts.length === 0) return new Float32Array(0);
     const { queries, dim } = images[0]!;
-    const packed = new Float32Array(images.length * queries * dim);
-    images.forEach((image, i) => {
-      if (image.queries !== queries || image.dim !== dim || image.data.length !== queries * dim) {
-        throw new Error(`similarity: image ${i} has ${image.queries} x ${image.dim} features, image 0 has ${queries} x ${dim}; one model's embeddings all have one shape`);
-      }
-      packed.set(image.data, i * queries * dim);
-    });
+    const packed = cached(this.packedImages, images, () => packedImages(images));
+    const textsT = cached(this.packedTexts, texts, () => transposed(texts, dim));
     const session = await this.open();
     const result = await session.run({
       [SIMILARITY_INPUTS.images]: new ort.Tensor('float32', packed, [images.length, queries, dim]),
-      [SIMILARITY_INPUTS.textsT]: new ort.Tensor('float32', transposed(texts, dim), [dim, texts.length]),
+      [SIMILARITY_INPUTS.textsT]: new ort.Tensor('float32', textsT, [dim, texts.length]),
     });
     return result[SIMILARITY_OUTPUT]!.data as Float32Array;
   }
@@ -48,6 +50,25 @@ export class SimilarityKernel {
     });
     return this.session;
   }
+}
+
+function cached<K extends object>(cache: WeakMap<K, Float32Array>, key: K, make: () => Float32Array): Float32Array {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = make()));
+  return value;
+}
+
+/** The images' query rows as one [images, queries, dim] array; all must share image 0's shape. */
+function packedImages(images: readonly ImageEmbedding[]): Float32Array {
+  const { queries, dim } = images[0]!;
+  const packed = new Float32Array(images.length * queries * dim);
+  images.forEach((image, i) => {
+    if (image.queries !== queries || image.dim !== dim || image.data.length !== queries * dim) {
+      throw new Error(`similarity: image ${i} has ${image.queries} x ${image.dim} features, image 0 has ${queries} x ${dim}; one model's embeddings all have one shape`);
+    }
+    packed.set(image.data, i * queries * dim);
+  });
+  return packed;
 }
 
 /** texts (rows of `dim`) as one [dim, texts] matrix, the layout the GEMM reads fastest. */

@@ -37,14 +37,18 @@ export async function sweepTopK(input: SweepInput, blocks: SweepBlocks = SWEEP_B
   const { images, texts, imageTops, textTops } = input;
   const queries = images[0]?.queries ?? 1;
   const textBlock = Math.max(blocks.images, Math.floor(blocks.floats / (blocks.images * queries)));
+  // The same block arrays on every call, so the model can keep what it derives from them.
+  const textBlocks: Float32Array[][] = [];
+  for (let t0 = 0; t0 < texts.length; t0 += textBlock) textBlocks.push(texts.slice(t0, t0 + textBlock));
   for (let i0 = 0; i0 < images.length; i0 += blocks.images) {
     const i1 = Math.min(i0 + blocks.images, images.length);
     const imageBlock = images.slice(i0, i1);
-    for (let t0 = 0; t0 < texts.length; t0 += textBlock) {
+    for (const [b, textSlice] of textBlocks.entries()) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (input.signal.aborted) return false;
-      const t1 = Math.min(t0 + textBlock, texts.length);
-      const sims = await input.similarities(imageBlock, texts.slice(t0, t1));
+      const t0 = b * textBlock;
+      const t1 = t0 + textSlice.length;
+      const sims = await input.similarities(imageBlock, textSlice);
       for (let i = i0; i < i1; i++) feedLine(sims, (i - i0) * (t1 - t0), t1 - t0, imageTops[i], t0);
       // Text by text, so that each text's heap is fetched once per block: pushed into pair by
       // pair in image order, 25,000 heaps (77 MB at k 256) were a cache miss per push.
