@@ -1,5 +1,6 @@
-"""ALBEF checkpoints through LAVIS -> vlbench contract (models/CONTRACT.md). NOT YET VERIFIED:
-written against LAVIS HEAD (lavis/models/albef_models, lavis/models/med.py) but never run.
+"""ALBEF checkpoints through LAVIS -> vlbench contract (models/CONTRACT.md). Verified against LAVIS HEAD
+on tiny random models (verify_tiny_lavis.py, test/unit/models/lavis-parity.test.ts); no hub
+checkpoint was exported here.
 
   python -m models.export.lavis_albef --checkpoint coco --task retrieval --out DIR   # albef_retrieval coco|flickr
   python -m models.export.lavis_albef --checkpoint vqav2 --task vqa --out DIR       # albef_vqa vqav2
@@ -82,10 +83,16 @@ def _mask(batch, seq):
 def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Path:
     from lavis.models import load_model
     from transformers import BertTokenizerFast
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     model = load_model("albef_retrieval" if task == "retrieval" else "albef_vqa", checkpoint, is_eval=True,
                        device="cpu").float().eval()
+    tokenizer = BertTokenizerFast.from_pretrained("bert-base-uncased")  # LAVIS's ALBEF tokenizer, fast form
+    return export_model(model, tokenizer, task, out, name or f"albef-{checkpoint}", f"lavis:albef_{task} {checkpoint}")
+
+
+def export_model(model, tokenizer, task: str, out: Path, name: str, variant: str) -> Path:
+    """A loaded LAVIS AlbefRetrieval / AlbefVQA (eval mode) -> contract files in `out`."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     vit, text = model.visual_encoder, model.text_encoder
     size, width = vit.patch_embed.img_size[0], vit.embed_dim
     patches, hidden, vocab = vit.patch_embed.num_patches + 1, text.config.hidden_size, text.config.vocab_size
@@ -101,7 +108,8 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
     t_out = {"text_embeds": (C.F32, ["batch", "seq", hidden])}
     if retrieval:
         t_out["text_feat"] = (C.F32, ["batch", model.text_proj.out_features])
-    ids = lambda b, s: {"input_ids": torch.randint(999, vocab, (b, s)), "attention_mask": _mask(b, s)}  # noqa: E731
+    first_word = 999 if vocab > 999 else 5  # past BERT's [unused*] / the tiny vocabularies' special tokens
+    ids = lambda b, s: {"input_ids": torch.randint(first_word, vocab, (b, s)), "attention_mask": _mask(b, s)}  # noqa: E731
     graphs["text_encoder"] = C.export_graph(TextEncoder(text, model.text_proj if retrieval else None), ids(2, 6), tok_io,
                                             t_out, out / "text_encoder.onnx", checks=[ids(3, 9)])
     fuse = lambda b, s: {"text_embeds": torch.randn(b, s, hidden), "attention_mask": _mask(b, s),  # noqa: E731
@@ -122,9 +130,8 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
              "encoder_attention_mask": (C.I64, ["batch", "enc_seq"])},
             {"logits": (C.F32, ["batch", "seq", model.text_decoder.config.vocab_size])}, out / "answer_decoder.onnx",
             checks=[dec(3, 2, 5)])
-    tokenizer = BertTokenizerFast.from_pretrained("bert-base-uncased")  # LAVIS's ALBEF tokenizer, fast form
     manifest = {
-        "name": name or f"albef-{checkpoint}", "family": "albef", "variant": f"lavis:albef_{task} {checkpoint}",
+        "name": name, "family": "albef", "variant": variant,
         "llm": None, "modalities": ["image"], "capabilities": ["retrieval"] if retrieval else ["vqa-rank"],
         "graphs": graphs,
         "tokenizers": {"text": C.save_tokenizer(tokenizer, out, "text", "bert", "right", 35 if retrieval else 25)},
