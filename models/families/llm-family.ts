@@ -5,7 +5,7 @@
  * prompts (model-contracts §4.4-4.5, §5.2-5.3).
  */
 import type * as ort from 'onnxruntime-node';
-import type { AnswerGenerationCapability, CaptionCapability, InferenceContext, InstructionCapability, PreparedMedia } from '../capabilities.js';
+import type { AnswerGenerationCapability, CaptionCapability, FamilyName, InferenceContext, InstructionCapability, PreparedMedia } from '../capabilities.js';
 import type { GraphSession } from '../onnx/graphs.js';
 import { preQuestion } from '../preprocess/text.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
@@ -73,6 +73,13 @@ export function llmAnswerGeneration(parts: LlmFamilyParts): AnswerGenerationCapa
     },
   };
 }
+
+/**
+ * The families whose instruction requests take exactly one image (their adapters use
+ * llmInstruction): BLIP-2 and InstructBLIP put one image's soft prompt before the text.
+ * `vlbench validate` and the run's data check read it to flag multi-image or text-only records.
+ */
+export const ONE_IMAGE_PER_INSTRUCTION: readonly FamilyName[] = ['blip2', 'instructblip'];
 
 export function llmInstruction(parts: LlmFamilyParts): InstructionCapability {
   const single = (media: readonly PreparedMedia[]): PreparedMedia => {

@@ -63,10 +63,10 @@ function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions
 }
 
 /** Every problem planning would stop on, found from the model.json files alone, and the planned tasks. */
-export function planManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): { problems: SuiteProblem[]; tasks: readonly TaskPlan[] } {
+export function planManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): { problems: SuiteProblem[]; tasks: readonly TaskPlan[]; models: readonly PlanModel[] } {
   const { models, problems, running } = planModels(suites, options);
   const planned = planTasks(suites, models, { limit: null }, running);
-  return { problems: [...problems, ...planned.problems, ...(options.checkFiles === true ? missingAnswerLists(planned.tasks) : [])], tasks: planned.tasks };
+  return { problems: [...problems, ...planned.problems, ...(options.checkFiles === true ? missingAnswerLists(planned.tasks) : [])], tasks: planned.tasks, models };
 }
 
 export function planFromManifests(suites: readonly LoadedSuite[], options: ManifestPlanOptions): SuiteProblem[] {

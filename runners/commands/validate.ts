@@ -47,7 +47,7 @@ export const validateCommand: Command = {
     // Plan the suites that loaded (together, as one run would), even when another did not.
     const suites = loaded.filter((s): s is LoadedSuite => s !== undefined);
     const planned = planManifests(suites, { only: null, manifestProblems: true, checkFiles: !values['no-files'] });
-    const checked = values['no-files'] ? { problems: [], notes: [] } : await datasetChecks(suites, plannedScope(planned.tasks));
+    const checked = values['no-files'] ? { problems: [], notes: [] } : await datasetChecks(suites, plannedScope(planned.tasks, null, planned.models));
     const problems = [...planned.problems, ...checked.problems];
     loaded.forEach((suite, i) => {
       if (suite === undefined || loaded.findIndex((s) => s?.file === suite.file) < i) return;

@@ -8,10 +8,11 @@
 import { failure } from '../../datasets/io.js';
 import { DATASET_LOADERS } from '../../datasets/registry.js';
 import { isSelected, type LoadedSuite } from '../../suites/load.js';
-import { PlanError, type TaskPlan } from './plan.js';
+import { PlanError, type PlanModel, type TaskPlan } from './plan.js';
 import type { SuiteProblem } from '../../suites/messages.js';
 import { existsSync } from 'node:fs';
-import type { Sample, SampleFailure } from '../../datasets/samples.js';
+import type { InstructionSample, Sample, SampleFailure } from '../../datasets/samples.js';
+import { ONE_IMAGE_PER_INSTRUCTION } from '../../models/families/llm-family.js';
 
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
@@ -31,6 +32,12 @@ interface TaskDataCheck {
   readonly problem: { at: string; message: string } | null;
   readonly failed: { readonly count: number; readonly first: SampleFailure } | null;
   readonly samples: number;
+  /** Instruction records that do not give exactly one image (text-only, several images, audio). */
+  readonly notOneImage: { readonly count: number; readonly first: InstructionSample } | null;
+}
+
+function isOneImage(item: Sample): boolean {
+  return item.kind !== 'instruction' || (item.media.length === 1 && item.media[0]!.modality === 'image');
 }
 
 /**
@@ -45,7 +52,7 @@ function missingGalleryImage(item: Sample): SampleFailure | null {
 async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], cliLimit: number | null): Promise<TaskDataCheck> {
   const loader = DATASET_LOADERS.get(task.dataset.loader);
   // An unknown loader is a schema problem, reported by the suite checks.
-  if (loader === undefined) return { problem: null, failed: null, samples: 0 };
+  if (loader === undefined) return { problem: null, failed: null, samples: 0, notOneImage: null };
   let samples = 0;
   let failures = 0;
   let first: SampleFailure | null = null;
@@ -56,6 +63,8 @@ async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], c
   // Retrieval's kTest is judged against the split's records under the suite's limit, missing images
   // included, as the task does (retrieval.ts); a --limit below kTest caps kTest in planning instead.
   let records = 0;
+  let notOne = 0;
+  let firstNotOne: InstructionSample | null = null;
   try {
     for await (const item of loader.load({ files: task.dataset.files, mediaRoot: task.dataset.mediaRoot ?? '', options: task.dataset.options ?? {} })) {
       if (taken >= suiteLimit) break;
@@ -64,18 +73,31 @@ async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], c
       const failed = item.kind === 'failure' ? item : missingGalleryImage(item);
       if (failed === null) samples++;
       else if (failures++ === 0) first = failed;
+      if (item.kind === 'instruction' && !isOneImage(item) && notOne++ === 0) firstNotOne = item;
     }
   } catch (error) {
-    return { problem: { at: 'dataset', message: (error as Error).message }, failed: null, samples };
+    return { problem: { at: 'dataset', message: (error as Error).message }, failed: null, samples, notOneImage: null };
   }
   const failed = first === null ? null : { count: failures, first };
-  if (samples > 0) return { problem: kTestProblem(task, records, kTests), failed, samples };
+  const notOneImage = firstNotOne === null ? null : { count: notOne, first: firstNotOne };
+  if (samples > 0) return { problem: kTestProblem(task, records, kTests), failed, samples, notOneImage };
   if (first !== null) {
     // Every record failing is a layout or location the loader cannot use (a header row the file
     // lacks, a mediaRoot one folder off), not a dataset with a few bad records.
-    return { problem: { at: 'dataset', message: `every one of the ${failures} records the '${task.dataset.loader}' loader read fails, so the task would score nothing; the first: ${failureText(first)}` }, failed, samples };
+    return { problem: { at: 'dataset', message: `every one of the ${failures} records the '${task.dataset.loader}' loader read fails, so the task would score nothing; the first: ${failureText(first)}` }, failed, samples, notOneImage };
   }
-  return { problem: { at: 'dataset', message: `the '${task.dataset.loader}' loader finds no samples in ${Object.values(task.dataset.files).join(', ')}; check the files and the dataset options (a filter or split that matches nothing?)` }, failed, samples };
+  return { problem: { at: 'dataset', message: `the '${task.dataset.loader}' loader finds no samples in ${Object.values(task.dataset.files).join(', ')}; check the files and the dataset options (a filter or split that matches nothing?)` }, failed, samples, notOneImage };
+}
+
+/**
+ * BLIP-2 and InstructBLIP fail such records one by one at run time (models/families/llm-family.ts);
+ * validate says so before the models load, and how to leave the records out.
+ */
+function notOneImageText(found: { count: number; first: InstructionSample }, samples: number, models: readonly string[]): string {
+  const media = found.first.media.length === 0 ? 'no media (text only)' : found.first.media.map((m) => m.modality).join(' + ');
+  return `${found.count} of the ${samples} records the task takes ${found.count === 1 ? 'does' : 'do'} not give exactly one image (the first: '${found.first.id}' with ${media}, ${found.first.source.file} ${/^\d+$/.test(found.first.source.at) ? 'line ' : ''}${found.first.source.at}); ` +
+    `${models.join(', ')} ${models.length === 1 ? 'takes' : 'take'} exactly one image per instruction, so these records will be recorded as failed samples for ${models.length === 1 ? 'it' : 'them'}; ` +
+    'leave them out of the data (a text-only filter such as the ScienceQA loader\'s imageOnly), or restrict the task to models that take them (the task\'s models)';
 }
 
 function failureText(failure: SampleFailure): string {
@@ -122,6 +144,8 @@ export interface DataCheckScope {
   /** False for a task no selected model can run (image-only models on audio): its data is never read. Unknown: true. */
   readonly runnable?: (suiteFile: string, taskId: string) => boolean;
   readonly limit?: number | null;
+  /** The task's applicable models that take exactly one image per instruction (BLIP-2, InstructBLIP). */
+  readonly oneImageModelsOf?: (suiteFile: string, taskId: string) => readonly string[];
 }
 
 /** Each retrieval pair's kTest as planned (the data checks know the gallery's size). */
@@ -133,13 +157,18 @@ function plannedKTests(tasks: readonly TaskPlan[]): KTestsOf {
   };
 }
 
-/** The scope planning gives: each task's kTests, and whether any selected model runs it. */
-export function plannedScope(tasks: readonly TaskPlan[], limit: number | null = null): DataCheckScope {
+/** The scope planning gives: each task's kTests, whether any selected model runs it, and which take one image per instruction. */
+export function plannedScope(tasks: readonly TaskPlan[], limit: number | null = null, models: readonly Pick<PlanModel, 'profile'>[] = []): DataCheckScope {
+  const oneImage = new Set(models.filter((m) => ONE_IMAGE_PER_INSTRUCTION.includes(m.profile.family)).map((m) => m.profile.id));
+  const oneImageModelsOf = (suiteFile: string, taskId: string): string[] => {
+    const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
+    return [...(task?.perModel ?? [])].flatMap(([model, pair]) => (pair.applicable && oneImage.has(model) ? [model] : []));
+  };
   const runnable = (suiteFile: string, taskId: string): boolean => {
     const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
     return task === undefined || [...task.perModel.values()].some((pair) => pair.applicable);
   };
-  return { kTestsOf: plannedKTests(tasks), runnable, limit };
+  return { kTestsOf: plannedKTests(tasks), runnable, limit, oneImageModelsOf };
 }
 
 /**
@@ -152,10 +181,14 @@ export async function datasetChecks(suites: readonly LoadedSuite[], scope: DataC
   for (const suite of suites) {
     for (const [i, task] of suite.resolved.tasks.entries()) {
       if (!isSelected(suite, task.id) || scope.runnable?.(suite.file, task.id) === false) continue;
-      const { problem, failed, samples } = await checkTaskData(task, scope.kTestsOf?.(suite.file, task.id) ?? [], scope.limit ?? null);
+      const { problem, failed, samples, notOneImage } = await checkTaskData(task, scope.kTestsOf?.(suite.file, task.id) ?? [], scope.limit ?? null);
       if (problem !== null) problems.push({ file: suite.file, pointer: `/tasks/${i}/${problem.at}`, message: `task ${task.id}: ${problem.message}` });
       else if (failed !== null) {
         notes.push({ file: suite.file, taskId: task.id, message: `${failed.count} of ${failed.count + samples} records fail and will be recorded as failed samples; the first: ${failureText(failed.first)}` });
+      }
+      const models = scope.oneImageModelsOf?.(suite.file, task.id) ?? [];
+      if (problem === null && notOneImage !== null && models.length > 0) {
+        notes.push({ file: suite.file, taskId: task.id, message: notOneImageText(notOneImage, samples, models) });
       }
     }
   }

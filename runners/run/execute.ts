@@ -161,7 +161,7 @@ export async function runSuites(options: RunOptions, loaded?: readonly LoadedSui
 
 async function runLocked(suites: readonly LoadedSuite[], refs: readonly { reference: string; manifestPath: string }[], dir: RunDirectory, options: RunOptions): Promise<RunResult> {
   const planned = preplan(suites, refs, options.limit);
-  await checkDatasetsAhead(suites, planned === null ? { limit: options.limit } : plannedScope(planned.tasks, options.limit));
+  await checkDatasetsAhead(suites, planned === null ? { limit: options.limit } : plannedScope(planned.tasks, options.limit, planned.models));
   const digest = sha256Once();
   // The run being resumed, read once: every resume check compares against it.
   const previous = options.resume ? dir.readJson<RunManifest>(dir.manifest) : null;

@@ -185,4 +185,35 @@ test('kTest is judged against the split\'s records, missing images included, as 
   assert.match(validated.text, /note: task retrieval: 1 of 3 records fail .* image file not found: .*missing\.png/);
 });
 
+/** An instruction suite over records.jsonl in a temp folder with the fixture images, for `models`. */
+function instructionSuite(records: readonly Json[], models: readonly string[]): string {
+  const root = tempDir('ahead-images');
+  const images = join(dirname(FIXTURE_SUITE), 'data/images');
+  writeFileSync(join(root, 'records.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const suite = {
+    name: 'one-image', models,
+    tasks: [{ kind: 'instruction', id: 'open', mode: 'open', template: '{question}',
+      dataset: { loader: 'jsonl', files: { records: join(root, 'records.jsonl') }, mediaRoot: images, options: { kind: 'instruction' } } }],
+  };
+  const file = join(root, 'one-image.suite.json');
+  writeFileSync(file, JSON.stringify(suite));
+  return file;
+}
+
+test('validate notes instruction records that BLIP-2 / InstructBLIP cannot take (not exactly one image), naming model and record', async () => {
+  const records = [
+    { id: 'q1', image: 'img01.png', question: 'what colour is it?', answers: ['red'] },
+    { id: 'q2', image: ['img01.png', 'img02.png'], question: 'which one is larger?', answers: ['left'] },
+    { id: 'q3', image: ['img02.png'], question: 'how many shapes?', answers: ['2'] },
+  ];
+  const one = await validateOutput(instructionSuite(records, ['tiny-instructblip-opt', 'tiny-instructblip-t5']));
+  assert.is(one.code, EXIT.ok, one.text);
+  assert.match(one.text, /note: task open: 1 of the 3 records the task takes does not give exactly one image \(the first: 'q2' with image \+ image, .*records\.jsonl line 2\); tiny-instructblip-opt, tiny-instructblip-t5 take exactly one image per instruction/);
+  // X-InstructBLIP takes several inputs; records of one image each draw no note either.
+  const x = await validateOutput(instructionSuite(records, ['tiny-xinstructblip']));
+  assert.not.match(x.text, /exactly one image/, x.text);
+  const single = await validateOutput(instructionSuite([records[0]!, records[2]!], ['tiny-instructblip-opt']));
+  assert.not.match(single.text, /exactly one image/, single.text);
+});
+
 test.run();
