@@ -24,7 +24,6 @@ import platform
 import sys
 import tempfile
 import time
-import traceback
 import types
 from functools import partial
 from pathlib import Path
@@ -301,20 +300,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         toks = tokenizers(Path(tmp))
         for name, case in CASES.items():
-            started = time.time()
-            C.CHECKS.clear()
-            try:
-                record = case(lavis, toks, bundle / name)
-                record.update(status="ok", model=f"{name}/model.json")
-            except Exception:  # noqa: BLE001 - one case's failure must not lose the other
-                record = {"status": "error", "traceback": traceback.format_exc()}
-            record["onnx_vs_torch_max_abs_diff"] = dict(C.CHECKS)
-            record["seconds"] = round(time.time() - started, 1)
-            expected["cases"][name] = record
-            print(f"== {name}: {record['status']} in {record['seconds']} s; onnx-vs-torch {record['onnx_vs_torch_max_abs_diff']}",
-                  flush=True)
-            if record["status"] == "error":
-                print(record["traceback"], flush=True)
+            expected["cases"][name] = C.run_case(name, lambda case=case, name=name: case(lavis, toks, bundle / name))
     (bundle / "expected.json").write_text(json.dumps(expected) + "\n")
     statuses = [c["status"] for c in expected["cases"].values()]
     return 0 if statuses and all(s == "ok" for s in statuses) else 1

@@ -357,21 +357,10 @@ def main(argv=None) -> int:
         for name, case in CASES.items():
             if toks is None or (args.only and name not in args.only):
                 continue
-            started = time.time()
-            C.CHECKS.clear()
-            try:
+            def build(case=case, name=name):
                 torch.manual_seed(0)
-                record = case(work, bundle / name, toks)
-                record.update(status="ok", model=f"{name}/model.json")
-            except Exception:  # noqa: BLE001 - one family's failure must not lose the others
-                record = {"status": "error", "traceback": traceback.format_exc()}
-            record["onnx_vs_torch_max_abs_diff"] = dict(C.CHECKS)
-            record["seconds"] = round(time.time() - started, 1)
-            expected["cases"][name] = record
-            print(f"== {name}: {record['status']} in {record['seconds']} s; onnx-vs-torch {record['onnx_vs_torch_max_abs_diff']}",
-                  flush=True)
-            if record["status"] == "error":
-                print(record["traceback"], flush=True)
+                return case(work, bundle / name, toks)
+            expected["cases"][name] = C.run_case(name, build)
             archive = write_outputs(expected, bundle, out_root)  # after every case: a timeout keeps the rest
         archive = write_outputs(expected, bundle, out_root)
     summary = {n: c["status"] for n, c in expected["cases"].items()}

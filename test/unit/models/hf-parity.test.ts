@@ -24,6 +24,7 @@ import { bertDecoderFactory } from '../../../models/generation/onnx/bert-decoder
 import { decoderOnlyFactory, type EmbeddedPrompt } from '../../../models/generation/onnx/decoder-only.js';
 import { encodePrompts, encoderDecoderFactory } from '../../../models/generation/onnx/encoder-decoder.js';
 import { generate } from '../../../models/generation/search.js';
+import { maxAbsDiff } from './parity-helpers.js';
 import { loadModel } from '../../../models/load.js';
 import type { ModelManifest } from '../../../models/manifest-types.js';
 
@@ -62,13 +63,6 @@ interface Expected {
 
 const expected = JSON.parse(readFileSync(resolve(ROOT, 'expected.json'), 'utf8')) as Expected;
 const ctx: InferenceContext = { time: (_stage, fn) => fn() };
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
 
 function manifestOf(caseName: string): { path: string; dir: string; manifest: ModelManifest } {
   const path = resolve(ROOT, expected.cases[caseName]!.model!);

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FamilyAdapter, InferenceContext, PreparedMedia } from '../../../models/capabilities.js';
+import { maxAbsDiff } from './parity-helpers.js';
 import { loadModel, type LoadedModel } from '../../../models/load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,13 +39,6 @@ interface CaseRecord {
 }
 const expected = JSON.parse(readFileSync(resolve(ROOT, 'expected.json'), 'utf8')) as { cases: Record<string, CaseRecord> };
 const ctx: InferenceContext = { time: (_stage, fn) => fn() };
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
 
 /** Row i of a [N, 3, H, W] fixture tensor as the adapter's prepared image (what prepare() returns). */
 function imagesOf(pixels: Tensor): PreparedMedia[] {
