@@ -109,17 +109,28 @@ interface PredictionBase {
   readonly sampleIndex?: number | undefined;
 }
 
-export interface CaptionPrediction extends PredictionBase {
+/** The media a prediction was made from. */
+interface PredictionMedia {
+  /** Input files (absolute paths in real runs), for the report's sample browser. */
+  readonly media: readonly string[];
+  /**
+   * Parallel to `media`: the sha256 (hex) of each file's bytes; for a folder of video frames, of
+   * the text of one `name\tsha256\n` line per frame in the order the video loader reads them
+   * (runners/tasks/media-digests.ts). Baselines carry them, so a gate refuses to compare runs
+   * that read other media under the same ids. Absent in runs written by an earlier vlbench.
+   */
+  readonly mediaSha256?: readonly string[] | undefined;
+}
+
+export interface CaptionPrediction extends PredictionBase, PredictionMedia {
   readonly kind: 'captioning';
   readonly caption: string;
   readonly references: readonly string[];
   readonly generatedTokens: number;
   readonly latencyMs: number;
-  /** Input file, for the report's sample browser. */
-  readonly media: readonly string[];
 }
 
-export interface VqaPrediction extends PredictionBase {
+export interface VqaPrediction extends PredictionBase, PredictionMedia {
   readonly kind: 'vqa';
   readonly question: string;
   readonly answer: string;
@@ -130,10 +141,9 @@ export interface VqaPrediction extends PredictionBase {
   readonly imageId: string;
   readonly generatedTokens: number;
   readonly latencyMs: number;
-  readonly media: readonly string[];
 }
 
-export interface InstructionPrediction extends PredictionBase {
+export interface InstructionPrediction extends PredictionBase, PredictionMedia {
   readonly kind: 'instruction';
   readonly prompt: string;
   readonly answer: string;
@@ -146,14 +156,13 @@ export interface InstructionPrediction extends PredictionBase {
   readonly category: string;
   readonly generatedTokens: number;
   readonly latencyMs: number;
-  readonly media: readonly string[];
 }
 
 /**
  * Retrieval records one line per query: an image (i2t) or a text (t2i), with the rank of its
  * best ground truth in the final (re-ranked) ordering and the top 10, so recall is recomputable.
  */
-export interface RetrievalPrediction extends PredictionBase {
+export interface RetrievalPrediction extends PredictionBase, PredictionMedia {
   readonly kind: 'retrieval';
   readonly direction: 'i2t' | 't2i';
   /** 0-based rank of the best ground-truth item; recall@K counts rank < K. */
@@ -161,7 +170,6 @@ export interface RetrievalPrediction extends PredictionBase {
   readonly top: readonly string[];
   readonly groundTruth: readonly string[];
   readonly latencyMs: number;
-  readonly media: readonly string[];
 }
 
 /** A sample that failed (unreadable image, broken row): counted in the results, never dropped. */

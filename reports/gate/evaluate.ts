@@ -31,7 +31,7 @@ import { boundShortfall, comparisonShortfall, countsFor, incomplete, unmatchedSh
 import { missingBaselineError, type MissingBaseline } from './missing-baseline.js';
 import { noMatchError } from './no-match.js';
 import { GateInputError, pairMetric, type CaptionTokenizer } from './paired-metric.js';
-import { checkSameTaskKind, sampleSetDifference, uncheckedDataNote } from './sample-set.js';
+import { checkSameTaskKind, sampleSetDifference, uncheckedDataNote, uncheckedMediaNote } from './sample-set.js';
 import type { RunSnapshot, SnapshotResult } from './snapshot.js';
 import { allIndices, compareTimings, isTimingMeasure, timingMeasureOf, timingNotApplicable, timingValue, type TimingGate } from './timing-checks.js';
 
@@ -274,7 +274,7 @@ function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-dro
       // A failed check shows each run's own score (scores.json), not the subset both scored.
       (v) => recordedValues(v, base, cur, gate.metric),
     );
-    return withNote(checked, uncheckedDataNote(ctx.current, baseline, cur.task));
+    return withNote(withNote(checked, uncheckedDataNote(ctx.current, baseline, cur.task)), uncheckedMediaNote(cur, base));
   })];
 }
 
@@ -296,7 +296,7 @@ function timingVerdicts(ctx: GateContext, gate: TimingGate, baseline: RunSnapsho
       () => verdict({ gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, unit: '%', ...compareTimings(gate, base, cur, boot) }),
       (reason) => shortfallVerdict(gate, cur, metric, timingValue(base, metric), timingValue(cur, metric), reason),
     );
-    return withNote(checked, uncheckedDataNote(current, baseline, cur.task));
+    return withNote(withNote(checked, uncheckedDataNote(current, baseline, cur.task)), uncheckedMediaNote(resultOf(current, cur), resultOf(baseline, cur)));
   })];
 }
 

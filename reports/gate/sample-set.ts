@@ -11,6 +11,11 @@
  *                               2026-11-28 has none, and its verdicts say the data went unchecked
  *   the sample ids differ       over as many requested samples: one run scored samples the other,
  *                               which scored every sample it requested, did not have
+ *   the media differ            by content, for a sample both runs recorded (the predictions'
+ *                               mediaSha256, carried into baseline files): an image re-encoded or
+ *                               replaced under the same path and id is another sample. Checked
+ *                               when both sides record media digests: runs and baselines written
+ *                               by an earlier vlbench have none, and their verdicts say so
  *
  * A task id that names a task of another kind in the baseline is a harness error: there is no
  * sample set to compare at all, only a renamed or reused id.
@@ -19,12 +24,13 @@ import { basename } from 'node:path';
 import { exclusiveFiles } from '../comparability.js';
 import type { TaskKind } from '../records.js';
 import { GateInputError } from './paired-metric.js';
-import type { RunSnapshot, SnapshotResult, SnapshotTask } from './snapshot.js';
+import type { MediaDigest, RunSnapshot, SnapshotResult, SnapshotTask } from './snapshot.js';
 
 type Dataset = NonNullable<SnapshotTask['dataset']>;
 
 const REWRITE = 'gate a run of the same suite, data and settings, or rewrite the baseline from one';
 const SHOWN_IDS = 3;
+const shortSha = (s: string): string => s.slice(0, 12);
 
 function datasetOf(snapshot: RunSnapshot, task: string): Dataset | undefined {
   return snapshot.tasks.find((t) => t.id === task)?.dataset;
@@ -47,8 +53,7 @@ export function checkSameTaskKind(current: RunSnapshot, baseline: RunSnapshot, t
 
 function fileText(file: Dataset['files'][number], others: Dataset['files']): string {
   const twin = others.find((o) => basename(o.path) === basename(file.path));
-  const sha = (s: string): string => s.slice(0, 12);
-  return twin ? `${basename(file.path)} (sha256 ${sha(file.sha256)} here, ${sha(twin.sha256)} in the baseline)` : `${basename(file.path)} (sha256 ${sha(file.sha256)}, not in the baseline)`;
+  return twin ? `${basename(file.path)} (sha256 ${shortSha(file.sha256)} here, ${shortSha(twin.sha256)} in the baseline)` : `${basename(file.path)} (sha256 ${shortSha(file.sha256)}, not in the baseline)`;
 }
 
 /** Why the runs read different data for `task`, or null when they match or a side records no digests. */
@@ -87,9 +92,33 @@ function sampleIdDifference(cur: SnapshotResult, base: SnapshotResult): string |
   return `${side} ${count} sample${count === 1 ? '' : 's'} that ${other} does not have (${shown}), out of as many requested: the runs selected different samples (other data, filter or order); ${REWRITE}`;
 }
 
+/** How one sample's media differ between the runs, or null when they are the same. */
+function sampleMediaDifference(here: readonly MediaDigest[], there: readonly MediaDigest[]): string | null {
+  if (here.length !== there.length) return `${here.length} media file${here.length === 1 ? '' : 's'} here, ${there.length} in the baseline`;
+  const i = here.findIndex((h, n) => h.sha256 !== there[n]!.sha256);
+  if (i < 0) return null;
+  const [h, t] = [here[i]!, there[i]!];
+  const name = h.file === t.file ? h.file : `${h.file} (${t.file} in the baseline)`;
+  return `${name}: sha256 ${shortSha(h.sha256)} here, ${shortSha(t.sha256)} in the baseline`;
+}
+
+/** Why the runs read other media for samples both recorded, or null (also when a side records no media digests). */
+function mediaDifference(cur: SnapshotResult, base: SnapshotResult): string | null {
+  const [here, there] = [cur.media, base.media];
+  if (here === undefined || there === undefined) return null;
+  const shared = Object.keys(here).filter((key) => Object.hasOwn(there, key));
+  const differing = shared.flatMap((key) => {
+    const difference = sampleMediaDifference(here[key]!, there[key]!);
+    return difference === null ? [] : [`'${key}' ${difference}`];
+  });
+  if (differing.length === 0) return null;
+  const shown = differing.slice(0, SHOWN_IDS).join('; ') + (differing.length > SHOWN_IDS ? '; ...' : '');
+  return `this run read other media than the baseline for ${differing.length} of ${shared.length} sample${shared.length === 1 ? '' : 's'} (${shown}); ${REWRITE}`;
+}
+
 /** Why the pair's two runs did not measure the same sample set, or null. */
 export function sampleSetDifference(current: RunSnapshot, baseline: RunSnapshot, task: string, cur: SnapshotResult | undefined, base: SnapshotResult | undefined): string | null {
-  return dataDifference(current, baseline, task) ?? (cur && base ? sampleIdDifference(cur, base) : null);
+  return dataDifference(current, baseline, task) ?? (cur && base ? sampleIdDifference(cur, base) ?? mediaDifference(cur, base) : null);
 }
 
 /** A verdict note when the data files could not be compared (a side without digests), else null. */
@@ -98,5 +127,15 @@ export function uncheckedDataNote(current: RunSnapshot, baseline: RunSnapshot, t
     return 'the baseline records no data-file digests (a baseline file written before 2026-11-28), so that both runs read the same data was not checked; rewrite it with --write-baseline to check';
   }
   if (datasetOf(current, task) === undefined) return 'this run records no data-file digests for the task, so that both runs read the same data was not checked';
+  return null;
+}
+
+/** A verdict note when the pair's media could not be compared (a side without media digests), else null. */
+export function uncheckedMediaNote(cur: SnapshotResult | undefined, base: SnapshotResult | undefined): string | null {
+  if (cur === undefined || base === undefined) return null;
+  if (base.media === undefined) {
+    return 'the baseline records no media digests (written by an earlier vlbench), so that both runs read the same images, clips and frames was not checked; rewrite it with --write-baseline from a run of this vlbench to check';
+  }
+  if (cur.media === undefined) return 'this run records no media digests (its predictions were written by an earlier vlbench), so that both runs read the same images, clips and frames was not checked';
   return null;
 }

@@ -11,16 +11,20 @@
  *     "results": [{ model, task, kind, metrics, breakdowns, counts,
  *                   samples: [{sampleId, scores}],            per-sample metric values
  *                   captions?: [{sampleId, caption, references}],   captioning (corpus metrics)
- *                   ranks?: [{sampleId, direction, rank}] }],       retrieval
+ *                   ranks?: [{sampleId, direction, rank}],        retrieval
+ *                   media?: {KEY: [{file, sha256}]} }],    the predictions' mediaSha256: KEY is the
+ *                      sample id (`direction:sampleId` for retrieval), file the media file's name;
+ *                      so a gate can tell that both runs read the same images, clips and frames
+ *                      (absent in baselines and runs written by an earlier vlbench),
  *     "timings": [TaskTimings...] }
  *
  * It keeps exactly what the paired bootstrap recomputes from, and what says which samples were
- * measured (requested counts, sample ids, data digests), so a CI job stores one small JSON per
- * main-branch run instead of the whole run directory.
+ * measured (requested counts, sample ids, data and media digests), so a CI job stores one small
+ * JSON per main-branch run instead of the whole run directory.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { RUN_FORMAT_VERSION, type RunManifest, type SampleScoreRecord, type TaskKind, type TaskScores, type TaskTimings } from '../records.js';
+import { predictionKey, RUN_FORMAT_VERSION, type PredictionRecord, type RunManifest, type SampleScoreRecord, type TaskKind, type TaskScores, type TaskTimings } from '../records.js';
 import { readPredictions, readRun, readSampleScores, type LoadedRun } from '../run-reader.js';
 
 export const BASELINE_KIND = 'vlbench-baseline';
@@ -37,12 +41,24 @@ export interface RankSample {
   readonly rank: number;
 }
 
+/** One media file of a sample: its name (not its path: CI checkouts differ) and sha256. */
+export interface MediaDigest {
+  readonly file: string;
+  readonly sha256: string;
+}
+
 export interface SnapshotResult extends TaskScores {
   readonly samples: readonly SampleScoreRecord[];
   readonly captions?: readonly CaptionSample[];
   readonly ranks?: readonly RankSample[];
   /** Ids of samples recorded as failed (excluded from pairing). */
   readonly failed?: readonly string[];
+  /**
+   * Prediction key (predictionKey: the sample id, `direction:sampleId` for retrieval) -> its
+   * media's digests, in the record's order; absent when the predictions record none (a run or
+   * baseline written by an earlier vlbench).
+   */
+  readonly media?: Readonly<Record<string, readonly MediaDigest[]>>;
 }
 
 export interface SnapshotTask {
@@ -72,11 +88,21 @@ export class BaselineFormatError extends Error {
   override name = 'BaselineFormatError';
 }
 
+function mediaDigests(predictions: readonly PredictionRecord[]): SnapshotResult['media'] {
+  const entries = predictions.flatMap((p) => {
+    if (p.kind === 'failed' || p.mediaSha256 === undefined) return [];
+    const digests = p.mediaSha256;
+    return [[predictionKey(p), p.media.map((path, i) => ({ file: basename(path), sha256: digests[i] ?? '' }))] as const];
+  });
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
 function snapshotResult(run: LoadedRun, scores: TaskScores): SnapshotResult {
   const predictions = readPredictions(run, scores.model, scores.task);
   const samples = readSampleScores(run, scores.model, scores.task);
   const failed = predictions.filter((p) => p.kind === 'failed').map((p) => p.sampleId);
-  const base = { ...scores, samples, failed };
+  const media = mediaDigests(predictions);
+  const base = { ...scores, samples, failed, ...(media ? { media } : {}) };
   switch (scores.kind) {
     case 'captioning': {
       const captions = predictions.flatMap((p) => (p.kind === 'captioning' ? [{ sampleId: p.sampleId, caption: p.caption, references: p.references }] : []));

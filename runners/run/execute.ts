@@ -22,6 +22,7 @@ import { buildManifest, checkResumable, checkResumableSession, checkSameProvider
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan, type TaskPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
 import { executeTask } from './run-task.js';
+import { MediaDigests } from '../tasks/media-digests.js';
 import { isLockFile, lockRunDirectory } from './lock.js';
 import { writeResults } from './results.js';
 
@@ -188,12 +189,14 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     if (options.resume && options.retryFailed) {
       for (const r of reopenFailedSamples(dir, plan)) options.emit({ type: 'retrying', model: r.model, task: r.task, failed: r.failed });
     }
+    // Models of a run read the same media: each file is read for its digest once.
+    const mediaDigests = new MediaDigests();
     for (const model of models) {
       for (const task of plan.tasks) {
         // Checked before each task too: a Ctrl-C while models load must not start one (a retrieval
         // task would first embed its whole gallery).
         if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
-        await executeTask({ dir, model, task, session, options });
+        await executeTask({ dir, model, task, session, options, mediaDigests });
         if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
       }
       // Its tasks are done: release its sessions before the next model runs.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runCaptioning } from '../tasks/captioning.js';
 import type { TaskContext } from '../tasks/context.js';
 import { BatchWriter } from '../tasks/batch-writer.js';
+import type { MediaDigests } from '../tasks/media-digests.js';
 import { runInstruction } from '../tasks/instruction.js';
 import { runRetrieval } from '../tasks/retrieval.js';
 import type { LoopResult } from '../tasks/sample-loop.js';
@@ -45,8 +46,8 @@ function dispatch(ctx: TaskContext): Promise<LoopResult> {
   }
 }
 
-export async function executeTask(input: { dir: RunDirectory; model: PlannedModel; task: TaskPlan; session: number; options: RunOptions }): Promise<TaskOutcome | undefined> {
-  const { dir, model, task, session, options } = input;
+export async function executeTask(input: { dir: RunDirectory; model: PlannedModel; task: TaskPlan; session: number; options: RunOptions; mediaDigests: MediaDigests }): Promise<TaskOutcome | undefined> {
+  const { dir, model, task, session, options, mediaDigests } = input;
   const modelId = model.loaded.id;
   const taskId = task.task.id;
   const pair = task.perModel.get(modelId);
@@ -56,10 +57,10 @@ export async function executeTask(input: { dir: RunDirectory; model: PlannedMode
     return undefined;
   }
   if (existsSync(completionFile(dir, modelId, taskId))) return undefined;
-  const writer = new BatchWriter(modelId, taskId, session, { predictions: dir.predictions(modelId, taskId), progress: dir.progress(modelId, taskId) });
+  const writer = new BatchWriter(modelId, taskId, session, { predictions: dir.predictions(modelId, taskId), progress: dir.progress(modelId, taskId) }, mediaDigests);
   const done = donePredictions(dir, modelId, taskId);
   const ctx: TaskContext = {
-    model: model.loaded, plan: task, settings: pair.settings, shard: options.shard, clock: new StageClock(options.signal), writer, done,
+    model: model.loaded, plan: task, settings: pair.settings, shard: options.shard, clock: new StageClock(options.signal), writer, mediaDigests, done,
     failFast: options.failFast, signal: options.signal, prepareConcurrency: options.prepareConcurrency ?? 4, decodeConcurrency: options.decodeConcurrency ?? 1, emit: options.emit,
   };
   // Retrieval counts queries (images and captions), which the sample limit does not give.

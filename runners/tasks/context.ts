@@ -10,6 +10,7 @@ import type { StageClock } from '../run/measure.js';
 import type { TaskPlan } from '../run/plan.js';
 import type { RunEvent } from '../run/events.js';
 import type { BatchWriter } from './batch-writer.js';
+import type { MediaDigests } from './media-digests.js';
 
 export interface TaskContext {
   readonly model: LoadedModel;
@@ -18,6 +19,11 @@ export interface TaskContext {
   readonly shard: Shard | null;
   readonly clock: StageClock;
   readonly writer: BatchWriter;
+  /**
+   * The run's media digests: a task takes each sample's while it prepares the sample's media, so
+   * that the writer can record them (a file that cannot be read fails the sample there).
+   */
+  readonly mediaDigests: MediaDigests;
   /** Keys of predictions already written (resume): `sampleId`, or `direction:sampleId` for retrieval. */
   readonly done: ReadonlySet<string>;
   readonly failFast: boolean;

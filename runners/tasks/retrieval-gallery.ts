@@ -6,7 +6,7 @@
  */
 import pLimit from 'p-limit';
 import type { RetrievalSample } from '../../datasets/samples.js';
-import type { ImageEmbedding } from '../../models/capabilities.js';
+import type { ImageEmbedding, PreparedMedia } from '../../models/capabilities.js';
 import type { FailedPrediction } from '../../reports/records.js';
 import { inShard, taskItems } from '../run/samples.js';
 import { SampleFailedError, type TaskContext } from './context.js';
@@ -76,6 +76,22 @@ async function readSplit(ctx: TaskContext): Promise<{ samples: { index: number; 
 }
 
 /**
+ * An image prepared (through the cache re-ranking reads again) and digested, for the records of
+ * its queries; an image that cannot be read for either leaves the gallery.
+ */
+async function prepareImage(ctx: TaskContext, cache: PreparedMediaCache, sample: RetrievalSample): Promise<{ ok: true; m: PreparedMedia } | { ok: false; e: Error }> {
+  const digest = ctx.mediaDigests.digest(sample.media.path);
+  digest.catch(() => {});
+  try {
+    const m = await cache.get(sample.media);
+    await digest;
+    return { ok: true, m };
+  } catch (e) {
+    return { ok: false, e: e as Error };
+  }
+}
+
+/**
  * Every image and caption embedded, `batchSize` to a call: the adapter runs each call's inputs as
  * one ONNX batch, so the suite's batchSize is the batch of the vision and text encoders here too.
  * `check` sees the split before anything is embedded (kTest against the gallery's size).
@@ -91,7 +107,7 @@ export async function buildGallery(ctx: TaskContext, cache: PreparedMediaCache, 
   // A stop while the gallery is embedded ends it here (nothing of it is kept: a resume embeds again).
   for (let start = 0; start < samples.length && !ctx.signal.aborted; start += batchSize) {
     const batch = samples.slice(start, start + batchSize);
-    const prepared = await Promise.all(batch.map((s) => limit(() => cache.get(s.sample.media).then((m) => ({ ok: true as const, m }), (e: Error) => ({ ok: false as const, e })))));
+    const prepared = await Promise.all(batch.map((s) => limit(() => prepareImage(ctx, cache, s.sample))));
     const ok = batch.flatMap((s, i) => {
       const result = prepared[i]!;
       if (result.ok) return [{ s, media: result.m }];
