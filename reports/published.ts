@@ -19,6 +19,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { didYouMean } from '../suites/did-you-mean.js';
+import { METRIC_NAMES } from './metrics/registry.js';
 import type { ReportModel, ReportTask } from './report-model.js';
 
 export interface PublishedEntry {
@@ -38,12 +40,34 @@ export class PublishedFormatError extends Error {
 
 const SHIPPED_DIR = join(dirname(fileURLToPath(import.meta.url)), 'published');
 
+const familyKey = (family: string): string => family.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Metrics the papers report that vlbench computes none of (Hateful Memes AUC, VisDial MRR, the
+ * Java-only caption metrics): such entries are kept as a record of the papers' tables and never
+ * match a column. Any other name must be a metric vlbench reports, or the entry would be silently
+ * unused (the docs' "CIDEr-D" for the key `CIDEr`).
+ */
+const PAPER_ONLY_METRICS: readonly string[] = ['AUC', 'MRR', 'METEOR', 'SPICE'];
+// models/capabilities.ts FamilyName (reports/ does not import models/: test/unit/architecture).
+const FAMILIES: readonly string[] = ['albef', 'blip', 'blip2', 'instructblip', 'xinstructblip'];
+
+function checkNames(metric: string, family: string, where: string): void {
+  if (!(METRIC_NAMES as readonly string[]).includes(metric) && !PAPER_ONLY_METRICS.includes(metric)) {
+    throw new PublishedFormatError(`${where}/metric: '${metric}' is not a metric vlbench reports${didYouMean(metric, METRIC_NAMES)}, so the entry would never show; use one of ${METRIC_NAMES.join(', ')} (or ${PAPER_ONLY_METRICS.join(', ')}, kept for the record only).`);
+  }
+  if (!FAMILIES.some((f) => familyKey(f) === familyKey(family))) {
+    throw new PublishedFormatError(`${where}/family: '${family}' is not a model family${didYouMean(familyKey(family), FAMILIES)}, so the entry would match no model; use one of ${FAMILIES.join(', ')}.`);
+  }
+}
+
 function checkEntry(entry: unknown, where: string): PublishedEntry {
   const e = entry as Record<string, unknown>;
   if (typeof e !== 'object' || e === null) throw new PublishedFormatError(`${where}: each entry must be an object.`);
   for (const key of ['family', 'metric', 'asPrinted', 'setting', 'source'] as const) {
     if (typeof e[key] !== 'string' || e[key] === '') throw new PublishedFormatError(`${where}/${key}: expected a non-empty string.`);
   }
+  checkNames(e.metric as string, e.family as string, where);
   if (typeof e.value !== 'number' || !Number.isFinite(e.value)) throw new PublishedFormatError(`${where}/value: expected a finite number on vlbench's scale for the metric.`);
   if (!Array.isArray(e.benchmarks) || e.benchmarks.length === 0 || !e.benchmarks.every((b) => typeof b === 'string')) {
     throw new PublishedFormatError(`${where}/benchmarks: expected a non-empty array of the task ids that name this benchmark.`);
@@ -76,7 +100,6 @@ export function shippedPublished(): PublishedEntry[] {
   return readdirSync(SHIPPED_DIR).filter((f) => f.endsWith('.json')).sort().flatMap((f) => readPublishedFile(join(SHIPPED_DIR, f)));
 }
 
-const familyKey = (family: string): string => family.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** The published entry for a (model, task, metric), if any. */
 export function findPublished(entries: readonly PublishedEntry[], model: ReportModel, task: ReportTask, metric: string): PublishedEntry | undefined {

@@ -4,6 +4,7 @@
  * would keep the last one), plus the `--data NAME=PATH`, `--shard i/N` and `a,b` list forms.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../suites/did-you-mean.js';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -17,10 +18,23 @@ export function parse<T extends Options>(command: string, argv: readonly string[
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}${hint}`);
+    throw new UsageError(`${parseErrorText(error as Error, options)}${hint}`);
   }
   rejectRepeats(parsed.tokens, options, hint);
   return { values: parsed.values, positionals: parsed.positionals };
+}
+
+/**
+ * parseArgs's message, except for an unknown flag: its own text advises passing the flag as a
+ * positional after `--`, which a typo never wants; this one names the closest known flag and
+ * lists them all.
+ */
+export function parseErrorText(error: Error, options: Options): string {
+  const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /Unknown option '([^']+)'/.exec(error.message)?.[1] : undefined;
+  if (unknown === undefined) return error.message;
+  const flags = Object.entries(options).map(([name, option]) => (option.short === undefined ? `--${name}` : `--${name} (-${option.short})`));
+  const names = [...Object.keys(options).map((name) => `--${name}`), ...Object.values(options).flatMap((o) => (o.short === undefined ? [] : [`-${o.short}`]))];
+  return `unknown option '${unknown}'${didYouMean(unknown, names)}; the options are ${flags.join(', ')}`;
 }
 
 export type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];

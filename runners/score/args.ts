@@ -1,7 +1,7 @@
 /** Flag parsing shared by the `vlbench score` subcommands: node:util parseArgs, strict. */
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { rejectRepeats } from '../args.js';
+import { parseErrorText, rejectRepeats } from '../args.js';
 import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -17,10 +17,11 @@ export interface ParsedFlags {
 export function parseFlags(subcommand: string, argv: readonly string[], options: Options): ParsedFlags {
   const hint = `. Run \`vlbench score ${subcommand} --help\``;
   let parsed;
+  const withHelp = { ...options, help: { type: 'boolean', short: 'h' } } satisfies Options;
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false, tokens: true });
+    parsed = parseArgs({ args: [...argv], options: withHelp, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
-    throw new UsageError(`${subcommand}: ${(error as Error).message}${hint}`);
+    throw new UsageError(`${subcommand}: ${parseErrorText(error as Error, withHelp)}${hint}`);
   }
   try {
     rejectRepeats(parsed.tokens, options, hint);

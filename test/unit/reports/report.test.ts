@@ -137,4 +137,20 @@ test('a malformed published file is rejected with the JSON pointer', () => {
   assert.throws(() => readPublishedFile(file), /bad\.json#\/entries\/0\/benchmarks: expected a non-empty array/);
 });
 
+test('a published entry whose metric or family matches nothing is an error, not a column that never shows', () => {
+  const dir = tempDir(join(tmpdir(), 'vlbench-pub-'));
+  const entry = { family: 'blip', benchmarks: ['coco-caption'], metric: 'CIDEr', value: 1.333, asPrinted: '133.3', setting: 's', source: 's' };
+  const write = (name: string, e: object): string => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify({ formatVersion: 1, entries: [e] }));
+    return file;
+  };
+  // The docs call the metric CIDEr-D; its key is CIDEr.
+  assert.throws(() => readPublishedFile(write('metric.json', { ...entry, metric: 'CIDEr-D' })), /metric\.json#\/entries\/0\/metric: 'CIDEr-D' is not a metric vlbench reports \(did you mean 'CIDEr'\?\)/);
+  assert.throws(() => readPublishedFile(write('family.json', { ...entry, family: 'instrctblip' })), /family\.json#\/entries\/0\/family: 'instrctblip' is not a model family \(did you mean 'instructblip'\?\)/);
+  // Spellings of a family and the papers' own metrics stay readable.
+  assert.is(readPublishedFile(write('ok.json', { ...entry, family: 'BLIP-2' })).length, 1);
+  assert.is(readPublishedFile(write('auc.json', { ...entry, metric: 'AUC' })).length, 1);
+});
+
 test.run();

@@ -64,7 +64,7 @@ test('usage errors: missing --out, unknown kind, an option of another kind, a ba
     [['mesh', 'x.obj', '--out', 'o.npy'], /expected KIND image\|audio\|pointcloud\|video/],
     [['audio', 'x.wav', '--size', '3', '--out', 'o.npy'], /--size does not apply to 'audio'/],
     [['image', 'x.jpg', '--resize', 'squash', '--out', 'o.npy'], /--resize expects one of stretch, crop/],
-    [['image', 'x.jpg', '--bogus', '--out', 'o.npy'], /Unknown option '--bogus'/],
+    [['image', 'x.jpg', '--bogus', '--out', 'o.npy'], /unknown option '--bogus'; the options are /],
     [['video', 'frames', '--sampling', 'head_tail', '--out', 'o.npy'], /--sampling expects one of uniform, head-tail, got 'head_tail'/],
   ];
   for (const [argv, message] of cases) {
