@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { ManifestError } from '../../models/manifest.js';
 import { manifestFileProblems } from '../../models/manifest-files.js';
 import { unknownDataNames } from '../../suites/across.js';
-import { didYouMean } from '../../suites/did-you-mean.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import type { SuiteProblem } from '../../suites/messages.js';
 import { UsageError } from '../errors.js';
@@ -61,21 +60,6 @@ function planModels(suites: readonly LoadedSuite[], options: ManifestPlanOptions
     });
   }
   return { models, problems, running };
-}
-
-/**
- * `--tasks` applied to suites loaded with it, as `vlbench run` applies it (loadRunSuites in
- * run/execute.ts, same message): every id must be a task of some suite, and a suite none of whose
- * tasks is selected leaves the run. validate loads each suite itself (it reports every suite that
- * does not load, and --no-files loads without the files), hence this half of loadRunSuites.
- */
-export function selectTasks(suites: readonly LoadedSuite[], tasks: readonly string[] | null): LoadedSuite[] {
-  if (tasks === null) return [...suites];
-  const ids = suites.flatMap((s) => s.suite.tasks.map((t) => t.id));
-  for (const wanted of tasks) {
-    if (!ids.includes(wanted)) throw new UsageError(`--tasks: '${wanted}' is not a task of the suites${didYouMean(wanted, ids)}; tasks: ${ids.join(', ')}`);
-  }
-  return suites.filter((s) => s.selected === undefined || s.selected.size > 0);
 }
 
 /**

@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { loadSuite, type LoadedSuite, type LoadSuiteOptions } from '../../suites/load.js';
 import { renderProblem, SuiteError, type SuiteProblem } from '../../suites/messages.js';
 import type { Command } from './command.js';
-import { checkDataNames, planManifests, selectTasks } from './validate-suites.js';
+import { selectTasks } from '../run/task-selection.js';
+import { checkDataNames, planManifests } from './validate-suites.js';
 import { datasetChecks, plannedScope } from '../run/datasets-ahead.js';
 
 const HELP = `Usage: vlbench validate SUITE... [--data NAME=PATH]... [--models a,b] [--tasks a,b] [--no-files]

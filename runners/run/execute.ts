@@ -21,6 +21,7 @@ import { reopenPairsWithLostRecords } from './lost-records.js';
 import { buildManifest, checkResumable, checkResumableSession, checkSameProviders, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan, type TaskPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
+import { selectTasks } from './task-selection.js';
 import { executeTask } from './run-task.js';
 import { MediaDigests } from '../tasks/media-digests.js';
 import { isLockFile, lockRunDirectory } from './lock.js';
@@ -134,12 +135,7 @@ function previousSession(dir: RunDirectory, plan: RunPlan): number {
 export function loadRunSuites(files: readonly string[], data: Readonly<Record<string, string>>, registered: ReadonlyMap<string, string>, tasks: readonly string[] | null | undefined): LoadedSuite[] {
   const selection = tasks ?? undefined;
   const suites = files.map((file) => loadSuite(file, { data, models: registered, ...(selection ? { tasks: selection } : {}) }));
-  if (!selection) return suites;
-  const ids = suites.flatMap((s) => s.suite.tasks.map((t) => t.id));
-  for (const wanted of selection) {
-    if (!ids.includes(wanted)) throw new UsageError(`--tasks: '${wanted}' is not a task of the suites${didYouMean(wanted, ids)}; tasks: ${ids.join(', ')}`);
-  }
-  return suites.filter((s) => s.selected === undefined || s.selected.size > 0);
+  return selectTasks(suites, selection ?? null);
 }
 
 /**
