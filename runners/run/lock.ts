@@ -2,8 +2,9 @@
  * One writer per run directory: two `vlbench run` processes on one --out would append the same
  * samples to the same JSONL files (duplicates that no resume can undo). The lock is a file
  * created exclusively ('wx') holding the pid and host, removed when the run ends. A lock left by
- * a process that died (kill -9, a second Ctrl-C) on this host is taken over; one from another
- * host cannot be checked, so the message says how to remove it.
+ * a process that died (kill -9, a second Ctrl-C) on this host is taken over, and so is a damaged
+ * one (empty or cut short: its write failed); one from another host cannot be checked, so the
+ * message says how to remove it.
  *
  * Taking over must be atomic: two processes that both read the dead owner must not both remove
  * "the" lock, since the second would remove the fresh lock the first just made. So only the
@@ -36,6 +37,8 @@ const PATH_MAX = 4096;
  * the ids are known only after the models load, minutes into the run.
  */
 const DEEPEST_BELOW_OUT = 200;
+/** How long an unparsable lock must stay unchanged to count as damaged rather than being written. */
+const DAMAGED_LOCK_WAIT_MS = 200;
 /** How long to wait for another process that holds the claim to finish its takeover. */
 const CLAIM_WAIT_MS = 5000;
 
@@ -134,6 +137,30 @@ function takeOver(file: string, stale: string, owner: LockOwner): Takeover {
   }
 }
 
+/**
+ * The lock could not be written (a full disk, a read-only folder). 'wx' may have created the
+ * file before the write failed: an empty file left behind would read as another run's lock on
+ * every retry, so it is removed (a racing run's lock has content: it is never empty for long).
+ */
+function lockWriteError(file: string, error: NodeJS.ErrnoException): Error {
+  try {
+    if (readText(file) === '') unlinkSync(file);
+  } catch {
+    // Nothing more to undo: the message below says what to do.
+  }
+  return new RunLockedError(`could not write the run's lock file ${file} (${error.code ?? 'error'}: ${error.message}); nothing was run: free space on that disk (or make the folder writable), then run the same command again`);
+}
+
+/**
+ * A lock file that holds no owner (empty or cut short: its write failed, say on a full disk). A
+ * run writes its lock in one call right after creating it, so content that stays unparsable for
+ * a moment is no live run's: it may be taken over like a dead owner's.
+ */
+function damagedAndUnchanged(file: string, text: string): boolean {
+  sleepSync(DAMAGED_LOCK_WAIT_MS);
+  return readText(file) === text;
+}
+
 /** Creates the lock file exclusively, taking over a dead owner's; throws RunLockedError otherwise. */
 function acquire(root: string, file: string, owner: LockOwner): void {
   const deadline = Date.now() + CLAIM_WAIT_MS;
@@ -143,12 +170,12 @@ function acquire(root: string, file: string, owner: LockOwner): void {
       writeFileSync(file, JSON.stringify(owner) + '\n', { flag: 'wx' });
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw lockWriteError(file, error as NodeJS.ErrnoException);
     }
     const text = readText(file);
     if (text === null) continue; // Removed between our create and our read: try again.
     const holder = parseOwner(text);
-    const stale = holder !== null && holder.host === owner.host && !alive(holder.pid, file);
+    const stale = holder === null ? damagedAndUnchanged(file, text) : holder.host === owner.host && !alive(holder.pid, file);
     // One takeover per call: a lock that is stale again right after is not a race to win.
     if (!stale || tookOver) throw lockedError(root, file, holder);
     const outcome = takeOver(file, text, owner);

@@ -62,6 +62,17 @@ test('a lock left by a dead process on this host is taken over; a live one is no
   assert.is(JSON.parse(readFileSync(join(other, RUN_LOCK_FILE), 'utf8')).pid, process.ppid, "another run's lock is left alone");
 });
 
+test('a damaged lock (empty or cut short, its write failed on a full disk) is taken over, not called another run', async () => {
+  for (const content of ['', '{"pid": 12']) {
+    const out = join(tempDir('lock'), 'run');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, RUN_LOCK_FILE), content);
+    await runDouble({ out });
+    assert.ok(existsSync(new RunDirectory(out).scores), `lock ${JSON.stringify(content)}: the run ran`);
+    assert.not.ok(existsSync(join(out, RUN_LOCK_FILE)), 'and released its own lock');
+  }
+});
+
 test('--out naming a file is refused with that name; a refused --resume leaves no directory behind', async () => {
   const file = join(tempDir('lock'), 'notes.txt');
   writeFileSync(file, 'x');
