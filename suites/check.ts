@@ -71,11 +71,13 @@ function checkTask(task: TaskSpec, at: string, suite: Suite, ctx: CheckContext, 
     else if (!allowed.includes(metric)) report(`${at}/metrics/${j}`, `metric '${metric}' is not reported by ${describeTask(task)}${didYouMean(metric, allowed)}; available: ${allowed.join(', ')}`);
   });
   // A model given by path goes by its model.json's name too, known only once that is read: an
-  // entry that may be such an id is checked in planning (runners/run/plan.ts).
+  // entry that may be such an id is checked in planning (runners/run/plan.ts). So is an entry
+  // that is itself a path: it may be the model.json of a suite model written by name or spelled
+  // another way, which only the resolved paths tell (suites/model-refs.ts names the id then).
   const idsKnown = suite.models.every((m) => !isModelPath(m));
   task.models?.forEach((model, j) => {
     if (repeated(task.models!, j, `${at}/models`, `model '${model}'`, report)) return;
-    if (!suite.models.includes(model) && idsKnown) report(`${at}/models/${j}`, `model '${model}' is not in the suite's models${didYouMean(model, suite.models)}`);
+    if (!suite.models.includes(model) && idsKnown && !isModelPath(model)) report(`${at}/models/${j}`, `model '${model}' is not in the suite's models${didYouMean(model, suite.models)}`);
   });
   switch (task.kind) {
     case 'retrieval':
@@ -297,7 +299,9 @@ function checkGate(gate: GateSpec, at: string, suite: Suite, report: Report): vo
     return;
   }
   const registeredOnly = suite.models.every((m) => !isModelPath(m));
-  if (gate.model !== undefined && registeredOnly && !suite.models.includes(gate.model)) {
+  // A gate model given by path is planning's to judge (suites/model-refs.ts): it may be the
+  // model.json of a model the suite names by registered name, and the error there gives its id.
+  if (gate.model !== undefined && registeredOnly && !isModelPath(gate.model) && !suite.models.includes(gate.model)) {
     report(`${at}/model`, `model '${gate.model}' is not in the suite's models${didYouMean(gate.model, suite.models)}`);
   }
   if (gate.kind === 'max-drop' && (gate.maxDrop === undefined) === (gate.maxDropPercent === undefined)) {

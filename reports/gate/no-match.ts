@@ -1,9 +1,15 @@
 /**
  * The error for a gate that matches nothing in the run. Such a gate would otherwise pass
  * silently, and the usual cause is a misspelt name, so the message says which field does not
- * match, suggests the closest name the run has, and lists the others.
+ * match, suggests the closest name the run has, and lists the others. The other usual cause is a
+ * run of part of its suites (`vlbench run --tasks/--models`): the manifest keeps every gate of the
+ * suites, so the message then names the selection and how to gate it (explainSelection).
  */
+import { realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isModelPath } from '../../suites/check.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
+import type { RunManifest } from '../records.js';
 import { describeGate, TIMING_MEASURES, type GateSpec } from '../gate-spec.js';
 import { GateInputError } from './paired-metric.js';
 import type { RunSnapshot } from './snapshot.js';
@@ -65,10 +71,106 @@ function diagnose(gate: GateSpec, current: RunSnapshot): Diagnosis {
   return { field: '', problem: 'no (model, task) pair of the run has this model, family and task together' };
 }
 
+/** A gate that matches nothing; what it was, and the field at fault, for explainSelection. */
+export class NoMatchError extends GateInputError {
+  override name = 'NoMatchError';
+  constructor(message: string, readonly gate: GateSpec, readonly field: string) {
+    super(message);
+  }
+}
+
 /** `source` is the gate list's file and JSON pointer (e.g. `gates.json#/gates`). */
-export function noMatchError(gate: GateSpec, index: number, current: RunSnapshot, runLabel: string, source: string): GateInputError {
+export function noMatchError(gate: GateSpec, index: number, current: RunSnapshot, runLabel: string, source: string): NoMatchError {
   const { field, problem } = diagnose(gate, current);
   const scope = [gate.model && `model '${gate.model}'`, gate.family && `family '${gate.family}'`, gate.task && `task '${gate.task}'`].filter(Boolean).join(', ');
   const where = `${source}/${index}${field ? `/${field}` : ''}`;
-  return new GateInputError(`${where}: gate ${index} (${describeGate(gate)}${scope ? `, ${scope}` : ''}) matches nothing in run '${runLabel}': ${problem}.`);
+  return new NoMatchError(`${where}: gate ${index} (${describeGate(gate)}${scope ? `, ${scope}` : ''}) matches nothing in run '${runLabel}': ${problem}.`, gate, field);
+}
+
+/** What `--tasks`/`--models` left out of the run's suites; a list is empty when nothing was. */
+export interface RunSelection {
+  readonly suites: readonly string[];
+  readonly tasks: readonly string[];
+  readonly leftOutTasks: readonly string[];
+  readonly models: readonly string[];
+  /** As the suites write them (registered name or path). */
+  readonly leftOutModels: readonly string[];
+}
+
+const idOf = (task: unknown): unknown => (typeof task === 'string' ? task : (task as { id?: unknown } | null)?.id);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** One file one way (symlinks, `..`), as suites/load.ts sameFileKey; the path itself when it is gone. */
+function sameFileKey(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Whether a suite's models entry is one of the run's models: by id (a registered name is its model.json's name) or by path. */
+function entryRan(entry: string, suiteFile: string, models: RunManifest['models']): boolean {
+  if (models.some((m) => m.id === entry)) return true;
+  if (!isModelPath(entry) || entry.includes('${')) return false;
+  const key = sameFileKey(resolve(dirname(suiteFile), entry));
+  return models.some((m) => sameFileKey(m.manifestPath) === key);
+}
+
+/**
+ * The selection a run made of its suites, from its manifest: the suites' resolved tasks and
+ * models (every one, selected or not) against the tasks and models the run recorded. A
+ * `${data.NAME}` model is not judged (its entry does not say which model.json it was); a suite
+ * entry matching no run model counts as left out only when the run has fewer models than the
+ * suites list, so a name the manifest spells otherwise is not taken for a selection.
+ */
+export function runSelection(manifest: Pick<RunManifest, 'suites' | 'tasks' | 'models'>): RunSelection {
+  const tasks = manifest.tasks.map((t) => t.id);
+  const resolved = manifest.suites.map((s) => ({ file: s.file, suite: (s.resolved ?? {}) as { tasks?: unknown; models?: unknown } }));
+  const suiteTasks = [...new Set(resolved.flatMap((s) => (Array.isArray(s.suite.tasks) ? s.suite.tasks.map(idOf) : [])))];
+  const leftOutTasks = suiteTasks.filter((id): id is string => typeof id === 'string' && !tasks.includes(id));
+  const entries = resolved.flatMap((s) => strings(s.suite.models).map((entry) => ({ entry, file: s.file })));
+  const unmatched = [...new Set(entries.filter((e) => !e.entry.includes('${') && !entryRan(e.entry, e.file, manifest.models)).map((e) => e.entry))];
+  const leftOutModels = manifest.models.length < new Set(entries.map((e) => e.entry)).size ? unmatched : [];
+  return { suites: manifest.suites.map((x) => x.name), tasks, leftOutTasks, models: manifest.models.map((m) => m.id), leftOutModels };
+}
+
+function list(names: readonly string[], shown = 6): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+
+/** Whether the selection can be why the gate matches nothing (not so for a misspelt task or model). */
+function selectionExplains(error: NoMatchError, selection: RunSelection): boolean {
+  const { gate, field } = error;
+  if (field === 'task') return gate.task !== undefined && selection.leftOutTasks.includes(gate.task);
+  // A left-out model the suite gives by path goes by an id the manifest does not record.
+  if (field === 'model') return gate.model !== undefined && (selection.leftOutModels.includes(gate.model) || selection.leftOutModels.some(isModelPath));
+  if (field === 'family') return selection.leftOutModels.length > 0;
+  return selection.leftOutTasks.length > 0 || selection.leftOutModels.length > 0;
+}
+
+/**
+ * The no-match error of a run that selected part of its suites, with the selection and the way
+ * to gate it. Such gates still fail; they are not skipped, not even when the baseline made the
+ * same selection. The manifest keeps every gate on purpose (buildManifest: a gate on a left-out
+ * task must fail, a pair the run dropped), and a CI job whose run was narrowed, by mistake or by
+ * a later edit of its command, would otherwise pass with gates turned off and a note nobody
+ * reads: exit 0 is the one answer a gate must not give for what it did not check. A baseline
+ * file does not record the suites either, so "the same selection" could not be told there. The
+ * user who means the selection says so in one visible step: `--gates FILE` with its gates.
+ * @param fromManifest the gates are the manifest's (no --gates FILE was given)
+ */
+export function explainSelection(error: NoMatchError, selection: RunSelection, fromManifest: boolean): GateInputError {
+  if (!selectionExplains(error, selection)) return error;
+  const { leftOutTasks, leftOutModels } = selection;
+  const selected = [
+    leftOutTasks.length > 0 ? `--tasks ${selection.tasks.join(',')}` : '',
+    leftOutModels.length > 0 ? `--models ${selection.models.join(',')}` : '',
+  ].filter(Boolean).join(' ');
+  const left = [leftOutTasks.length > 0 ? `tasks ${list(leftOutTasks)}` : '', leftOutModels.length > 0 ? `models ${list(leftOutModels)}` : ''].filter(Boolean).join('; ');
+  const scope = `the selected tasks (${list(selection.tasks)}) and models (${list(selection.models)})`;
+  const fix = fromManifest
+    ? `The run's manifest keeps every gate of its suites, so that a gate on a left-out task or model fails instead of passing unchecked. To gate this selection, pass --gates FILE ({"gates": [...]}) holding only the suite's gates for ${scope}; or gate a run of the whole suite.`
+    : `Keep in the gate file only the gates for ${scope}, or gate a run of the whole suite.`;
+  return new GateInputError(`${error.message}\nThe run selected ${selected} from ${selection.suites.length === 1 ? 'suite' : 'suites'} ${selection.suites.map((n) => `'${n}'`).join(', ')} (left out: ${left}). ${fix}`);
 }

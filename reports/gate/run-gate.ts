@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseGates, type GateSpec } from '../gate-spec.js';
 import { evaluateGates, type GateReport } from './evaluate.js';
 import { higherIsBetter, ptbTokenizer } from './metric-defaults.js';
+import { explainSelection, NoMatchError, runSelection } from './no-match.js';
 import { GateInputError } from './paired-metric.js';
 import { loadSnapshot, snapshotRun, type RunSnapshot } from './snapshot.js';
 import { readRun } from '../run-reader.js';
@@ -56,18 +57,25 @@ export function loadGates(current: RunSnapshot, runDir: string, gatesFile: strin
 }
 
 export function runGate(runDir: string, options: RunGateOptions): GateReport {
-  const current = snapshotRun(readRun(runDir));
+  const run = readRun(runDir);
+  const current = snapshotRun(run);
   const baseline = options.baseline === undefined ? null : loadSnapshot(options.baseline);
   const { gates, source } = loadGates(current, runDir, options.gatesFile);
-  return evaluateGates(gates, current, baseline, {
-    confidence: options.confidence ?? GATE_DEFAULTS.confidence,
-    seed: options.seed ?? GATE_DEFAULTS.seed,
-    replicates: options.replicates ?? GATE_DEFAULTS.replicates,
-    tokenize: ptbTokenizer,
-    higherIsBetter,
-    allowMissingBaseline: options.allowMissingBaseline === true,
-    sources: { gates: source, current: runDir, ...(options.baseline === undefined ? {} : { baseline: options.baseline }) },
-  });
+  try {
+    return evaluateGates(gates, current, baseline, {
+      confidence: options.confidence ?? GATE_DEFAULTS.confidence,
+      seed: options.seed ?? GATE_DEFAULTS.seed,
+      replicates: options.replicates ?? GATE_DEFAULTS.replicates,
+      tokenize: ptbTokenizer,
+      higherIsBetter,
+      allowMissingBaseline: options.allowMissingBaseline === true,
+      sources: { gates: source, current: runDir, ...(options.baseline === undefined ? {} : { baseline: options.baseline }) },
+    });
+  } catch (error) {
+    // Only the run directory's manifest records the suites, and so a --tasks/--models selection.
+    if (error instanceof NoMatchError) throw explainSelection(error, runSelection(run.manifest), options.gatesFile === undefined);
+    throw error;
+  }
 }
 
 /** The baseline file content for a run directory (`--write-baseline`). */

@@ -1,6 +1,7 @@
 /**
- * `vlbench gate RUN --baseline RUN_OR_JSON [--gates FILE] [--confidence 0.95] [--seed N]
- *  [--replicates N] [--out DIR] [--allow-missing-baseline]`, or `vlbench gate RUN --write-baseline FILE`
+ * `vlbench gate RUN [--baseline RUN_OR_JSON] [--gates FILE] [--confidence 0.95] [--seed N]
+ *  [--replicates N] [--out DIR] [--allow-missing-baseline]`, or `vlbench gate RUN --write-baseline FILE`.
+ * --baseline is needed only by comparisons (max-drop, timing gates): floors and ceilings check RUN alone.
  *
  * Exit 0 when every gate passes, 3 when one fails, 1 on a harness error (bad run, bad or empty
  * gate list, a gated pair the baseline lacks).
@@ -17,7 +18,7 @@ import { baselineJson, GATE_DEFAULTS, runGate } from '../../reports/gate/run-gat
 import { gateJson, gateJUnit, gateMarkdown } from '../../reports/gate/outputs.js';
 import { checkBaselineTarget } from '../../reports/gate/snapshot.js';
 
-const HELP = `Usage: vlbench gate RUN --baseline RUN_OR_JSON [options]
+const HELP = `Usage: vlbench gate RUN [--baseline RUN_OR_JSON] [options]
        vlbench gate RUN --write-baseline FILE
 
 Checks RUN against the gates its suite declares (manifest.json "gates") or a gate file.
@@ -28,7 +29,10 @@ Comparisons also fail when the runs did not measure the same samples: a differen
 requested (either way), data files of other content, or other sample ids.
 
 Options:
-  --baseline PATH        baseline run directory or baseline JSON (--write-baseline)
+  --baseline PATH        baseline run directory or baseline JSON (--write-baseline), for the
+                         comparisons (max-drop, max-throughput-drop, max-latency-increase);
+                         floors and ceilings need none, so a gate list of only those runs
+                         without it
   --gates FILE           gate file ({"gates": [...]}) instead of the manifest's gates
   --confidence C         two-sided confidence level (default ${GATE_DEFAULTS.confidence})
   --seed N               bootstrap seed (default ${GATE_DEFAULTS.seed})
