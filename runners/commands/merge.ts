@@ -11,6 +11,8 @@ import type { Command } from './command.js';
 const HELP = `Usage: vlbench merge RUN... --out DIR
 
 Merges the run directories of a sharded run (vlbench run --shard i/N, every shard once) into one.
+The shards must be one run (same suites and gates, models, data, limit, vlbench version) and
+finished; every check comes before anything is written, so a refused merge leaves no --out.
 Corpus metrics are recomputed on the merged predictions, so the scores equal an unsharded run's.`;
 
 export const mergeCommand: Command = {

@@ -189,7 +189,7 @@ export function theyDiffer(parts: readonly string[]): string {
 }
 
 /** "task t, model m: generation.numBeams 3 -> 5" for each setting that differs. */
-function settingChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
+export function settingChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
   const out: string[] = previous.tasks.filter((t) => !current.tasks.some((c) => c.id === t.id)).map((t) => `task ${t.id} is no longer in the run (another suite or --tasks?)`);
   for (const task of current.tasks) {
     const before = previous.tasks.find((t) => t.id === task.id);
@@ -211,7 +211,7 @@ function settingChanges(previous: ExperimentFacts, current: ExperimentFacts): st
   return out;
 }
 
-function modelChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
+export function modelChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
   const ids = (m: ExperimentFacts): string => m.models.map((x) => x.id).join(', ');
   if (ids(previous) !== ids(current)) return [`models ${ids(previous)} -> ${ids(current)}`];
   return current.models.flatMap((x) => {

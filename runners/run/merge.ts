@@ -1,76 +1,53 @@
 /**
- * `vlbench merge`: the run directories of one sharded run (same suites, models, data, limit;
- * shards 0..N-1 each exactly once, each finished) become one run directory whose predictions are
- * the union of the shards'. Corpus metrics are then recomputed on the merged predictions, never
- * averaged over shards, so the scores equal those of an unsharded run.
+ * `vlbench merge`: the run directories of one sharded run (same suites, models, data, limit,
+ * gates; shards 0..N-1 each exactly once, each finished) become one run directory whose
+ * predictions are the union of the shards'. Corpus metrics are then recomputed on the merged
+ * predictions, never averaged over shards, so the scores equal those of an unsharded run.
+ *
+ * Every check comes before the first write, and a write that fails removes what the merge wrote:
+ * a refused or failed merge leaves no half-written --out in the way of the next try.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { predictionKey, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
 import { readJsonl } from './jsonl.js';
-import { experimentIdentity, theyDiffer } from './manifest.js';
-import { RunDirectory } from './run-dir.js';
+import { checkShards, MergeError } from './merge-checks.js';
+import { ensureDirectory, RunDirectory } from './run-dir.js';
 import { completionFile, type CompletionMarker } from './run-task.js';
 import { writeResults } from './results.js';
 
-export class MergeError extends Error {
-  override name = 'MergeError';
+export { MergeError };
+
+interface Pair {
+  readonly model: string;
+  readonly task: string;
 }
 
-/**
- * The manifest with every absolute path cut to its last component: shards run on machines whose
- * checkout or data live under different roots are still one experiment. What the paths hold is
- * compared by content (the data files' and model.json's sha256 are part of the identity).
- */
-function withoutRoots<T>(value: T): T {
-  if (typeof value === 'string') return (isAbsolute(value) && value.length > 1 ? basename(value) : value) as T;
-  if (Array.isArray(value)) return value.map(withoutRoots) as T;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutRoots(v)])) as T;
-  return value;
+interface MergedPair {
+  readonly predictions: PredictionRecord[];
+  readonly progress: BatchProgressRecord[];
+  readonly requested: number;
 }
 
-/** The parts of the experiment the two shards disagree on (the shard index aside), as resume names them. */
-function experimentDifferences(a: RunManifest, b: RunManifest): string[] {
-  // Shards of one run come from one version of vlbench, as a resumed run must (manifest.ts).
-  const pick = (m: RunManifest): Record<string, string> => ({
-    ...experimentIdentity(withoutRoots(m)), shard: '', 'shard counts': String(m.shard?.count ?? null),
-    'vlbench code': String(m.vlbench.codeSha256 ?? null), 'onnxruntime-node version': m.environment.onnxruntime, 'package versions': JSON.stringify(m.environment.packages ?? null),
-  });
-  const [x, y] = [pick(a), pick(b)];
-  return Object.keys(x).filter((key) => x[key] !== y[key]);
-}
-
-function checkShards(dirs: readonly RunDirectory[], manifests: readonly RunManifest[]): void {
-  const first = manifests[0]!;
-  // Checked before the experiments are compared: a full run beside shards is "not a shard", not a
-  // difference in shard counts.
-  manifests.forEach((m, i) => {
-    if (m.shard !== null) return;
-    const what = m.mergedFrom !== undefined ? 'it is already a merge of shards' : 'it ran without --shard i/N';
-    throw new MergeError(`${dirs[i]!.root}: not a shard (${what}); merge takes only the shard directories of one run made with --shard i/N`);
-  });
-  manifests.forEach((m, i) => {
-    const differs = experimentDifferences(first, m);
-    if (differs.length > 0) throw new MergeError(`${dirs[i]!.root}: ${theyDiffer(differs)} from ${dirs[0]!.root}'s; only shards of one run can be merged`);
-  });
-  const indices = manifests.map((m) => m.shard!.index);
-  const shards = first.shard!.count;
-  for (let k = 0; k < shards; k++) {
-    const count = indices.filter((i) => i === k).length;
-    if (count !== 1) throw new MergeError(`shard ${k}/${shards} is ${count === 0 ? 'missing' : `given ${count} times`}; pass each of the ${shards} shard directories once`);
+/** Every pair some shard did not finish, named per shard (a killed shard leaves several). */
+function checkFinished(dirs: readonly RunDirectory[], pairs: readonly Pair[]): void {
+  for (const dir of dirs) {
+    const unfinished = pairs.filter((p) => !existsSync(completionFile(dir, p.model, p.task))).map((p) => `${p.model} / ${p.task}`);
+    if (unfinished.length > 0) {
+      throw new MergeError(`${dir.root}: ${unfinished.join(', ')} did not finish; resume that shard (vlbench run ... --resume) before merging`);
+    }
   }
 }
 
-function mergePair(out: RunDirectory, dirs: readonly RunDirectory[], model: string, task: string): void {
+/** One pair's records from every shard, checked (whole, no overlap), in sample order. */
+function readPair(dirs: readonly RunDirectory[], { model, task }: Pair): MergedPair {
   const seen = new Set<string>();
   const predictions: PredictionRecord[] = [];
   const progress: BatchProgressRecord[] = [];
   let requested = 0;
   for (const dir of dirs) {
-    const marker = completionFile(dir, model, task);
-    if (!existsSync(marker)) throw new MergeError(`${dir.root}: ${model} / ${task} did not finish; resume that shard (vlbench run ... --resume) before merging`);
-    const shardRequested = dir.readJson<CompletionMarker>(marker).requested;
+    const shardRequested = dir.readJson<CompletionMarker>(completionFile(dir, model, task)).requested;
     requested += shardRequested;
     const records = readJsonl<PredictionRecord>(dir.predictions(model, task)).records;
     // Every requested sample (query, for retrieval) leaves one record, scored or failed: fewer means
@@ -87,9 +64,13 @@ function mergePair(out: RunDirectory, dirs: readonly RunDirectory[], model: stri
     for (const record of readJsonl<BatchProgressRecord>(dir.progress(model, task)).records) progress.push(record);
   }
   predictions.sort((a, b) => (a.sampleIndex ?? 0) - (b.sampleIndex ?? 0) || (a.kind === 'retrieval' && b.kind === 'retrieval' ? a.direction.localeCompare(b.direction) : 0));
-  out.writeJsonl(out.predictions(model, task), predictions);
-  out.writeJsonl(out.progress(model, task), progress);
-  out.writeJson(completionFile(out, model, task), { requested } satisfies CompletionMarker);
+  return { predictions, progress, requested };
+}
+
+function writePair(out: RunDirectory, { model, task }: Pair, merged: MergedPair): void {
+  out.writeJsonl(out.predictions(model, task), merged.predictions);
+  out.writeJsonl(out.progress(model, task), merged.progress);
+  out.writeJson(completionFile(out, model, task), { requested: merged.requested } satisfies CompletionMarker);
 }
 
 /** Each shard's values of one field, once each in shard order: `cpu` or, across machines, `cpu, cuda`. */
@@ -113,20 +94,47 @@ function mergedModels(manifests: readonly RunManifest[]): RunManifest['models'] 
   });
 }
 
+/** The pairs the merged run holds: every applicable one of the (identical) shards' manifests. */
+function pairsOf(manifest: RunManifest): Pair[] {
+  return manifest.models.flatMap((model) => manifest.tasks.filter((task) => task.perModel[model.id]?.applicable === true).map((task) => ({ model: model.id, task: task.id })));
+}
+
+/**
+ * Writes the merged run; manifest.json comes last, so an interrupted merge is no run directory
+ * that `gate` or `--resume` would take for a started run. On a failure, what was written goes:
+ * --out itself where this merge created it, else (it was empty) its new contents.
+ */
+function writeMerged(out: RunDirectory, dirs: readonly RunDirectory[], manifest: RunManifest, pairs: readonly Pair[]): ScoresFile {
+  const existed = existsSync(out.root);
+  try {
+    ensureDirectory(out.root, 'fix that, then run the same merge again');
+    for (const pair of pairs) writePair(out, pair, readPair(dirs, pair));
+    const scores = writeResults(out, manifest);
+    out.writeJson(out.manifest, manifest);
+    return scores;
+  } catch (error) {
+    try {
+      if (existed) for (const entry of readdirSync(out.root)) rmSync(join(out.root, entry), { recursive: true, force: true });
+      else rmSync(out.root, { recursive: true, force: true });
+    } catch {
+      // The write error is the one to report.
+    }
+    throw error;
+  }
+}
+
 export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFile {
   if (runDirs.length === 0) throw new MergeError('name the shard run directories to merge');
   const dirs = runDirs.map((d) => new RunDirectory(resolve(d)));
   for (const dir of dirs) if (!dir.exists()) throw new MergeError(`${dir.root}: no manifest.json; not a run directory`);
   const manifests = dirs.map((d) => d.readJson<RunManifest>(d.manifest));
-  checkShards(dirs, manifests);
+  checkShards(dirs.map((d) => d.root), manifests);
   const out = new RunDirectory(resolve(outDir));
   if (existsSync(out.root) && readdirSync(out.root).length > 0) throw new MergeError(`${out.root} already exists and is not empty; choose another --out`);
   const manifest: RunManifest = { ...manifests[0]!, models: mergedModels(manifests), runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
-  out.writeJson(out.manifest, manifest);
-  for (const model of manifest.models) {
-    for (const task of manifest.tasks) {
-      if (task.perModel[model.id]?.applicable === true) mergePair(out, dirs, model.id, task.id);
-    }
-  }
-  return writeResults(out, manifest);
+  const pairs = pairsOf(manifest);
+  checkFinished(dirs, pairs);
+  // Read twice (checked here, then merged while writing) rather than holding every pair at once.
+  for (const pair of pairs) readPair(dirs, pair);
+  return writeMerged(out, dirs, manifest, pairs);
 }

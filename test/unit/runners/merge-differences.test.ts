@@ -1,6 +1,6 @@
 /**
  * Merging shards that are not one experiment names the differences in English ("the limit
- * differs", "the settings and limit differ"); shards that differ in what the identity leaves out, such as
+ * differs", "the settings and limit differ") and each with its values ("--limit 4 -> 3"); shards that differ in what the identity leaves out, such as
  * --no-verify-digests or the machine, merge, and the merged manifest records the weaker of them
  * and every execution provider the shards ran on.
  */
@@ -22,10 +22,23 @@ test('shards that differ name every differing part in English, "differs" for one
   const refused = (dirs: string[], message: string): void =>
     assert.throws(() => mergeRuns(dirs, join(tempDir('merge-limit'), 'm')), (e: Error) => e instanceof MergeError && e.message === message);
   // The limit is also each pair's recorded setting.
-  refused([a.dir, b.dir], `${b.dir}: the settings and limit differ from ${a.dir}'s; only shards of one run can be merged`);
+  // Each part is named with its values, as resume names them: per task and model, then --limit.
+  refused([a.dir, b.dir], `${b.dir}: the settings and limit differ from ${a.dir}'s (first-named shard -> this one: task captioning, model tiny-blip-double: limit 4 -> 3; --limit 4 -> 3); only shards of one run can be merged`);
+  refused([b.dir, a.dir], `${a.dir}: the settings and limit differ from ${b.dir}'s (first-named shard -> this one: task captioning, model tiny-blip-double: limit 3 -> 4; --limit 3 -> 4); only shards of one run can be merged`);
   const c = new RunDirectory((await runDouble({ ...SMALL, limit: 4, shard: { index: 1, count: 2 } })).dir);
-  c.writeJson(c.manifest, { ...c.readJson<RunManifest>(c.manifest), limit: 5 });
-  refused([a.dir, c.root], `${c.root}: the limit differs from ${a.dir}'s; only shards of one run can be merged`);
+  c.writeJson(c.manifest, { ...c.readJson<RunManifest>(c.manifest), limit: null });
+  refused([a.dir, c.root], `${c.root}: the limit differs from ${a.dir}'s (first-named shard -> this one: --limit 4 -> (none)); only shards of one run can be merged`);
+});
+
+test('other versions of vlbench, onnxruntime-node or a package are named with both versions', async () => {
+  const a = await runDouble({ ...SMALL, shard: { index: 0, count: 2 } });
+  const b = new RunDirectory((await runDouble({ ...SMALL, shard: { index: 1, count: 2 } })).dir);
+  const manifest = b.readJson<RunManifest>(b.manifest);
+  const packages = { ...manifest.environment.packages, sharp: '0.0.1' };
+  b.writeJson(b.manifest, { ...manifest, environment: { ...manifest.environment, onnxruntime: '0.1.0', packages } });
+  const before = new RunDirectory(a.dir).readJson<RunManifest>(new RunDirectory(a.dir).manifest).environment;
+  assert.throws(() => mergeRuns([a.dir, b.root], join(tempDir('merge-versions'), 'm')), (e: Error) => e instanceof MergeError &&
+    e.message.includes(`the onnxruntime-node version and package versions differ from ${a.dir}'s (first-named shard -> this one: onnxruntime-node ${before.onnxruntime} -> 0.1.0; package sharp ${before.packages?.sharp ?? '(none)'} -> 0.0.1)`));
 });
 
 test('a shard run with --no-verify-digests makes the merged run "not verified", with no digests claimed', async () => {

@@ -82,10 +82,10 @@ test('shards made by other vlbench code or another onnxruntime-node are not merg
   const a = await runDouble({ ...SMALL, shard: { index: 0, count: 2 } });
   const b = await runDouble({ ...SMALL, shard: { index: 1, count: 2 } });
   editManifest(b.dir, (m) => ({ ...m, vlbench: { ...m.vlbench, codeSha256: '0'.repeat(64) } }));
-  assert.throws(() => mergeRuns([a.dir, b.dir], join(tempDir('merge-code'), 'm')), (e: Error) => e instanceof MergeError && e.message === `${b.dir}: the vlbench code differs from ${a.dir}'s; only shards of one run can be merged`);
+  assert.throws(() => mergeRuns([a.dir, b.dir], join(tempDir('merge-code'), 'm')), (e: Error) => e instanceof MergeError && e.message === `${b.dir}: the vlbench code differs from ${a.dir}'s (first-named shard -> this one: vlbench code: code digest ${codeSha256().slice(0, 12)}… -> 000000000000…); only shards of one run can be merged`);
   const c = await runDouble({ ...SMALL, shard: { index: 1, count: 2 } });
   editManifest(c.dir, (m) => ({ ...m, environment: { ...m.environment, onnxruntime: '1.0.0', packages: { ...m.environment.packages, 'onnxruntime-node': '1.0.0' } } }));
-  assert.throws(() => mergeRuns([a.dir, c.dir], join(tempDir('merge-ort'), 'm')), (e: Error) => e instanceof MergeError && e.message === `${c.dir}: the onnxruntime-node version and package versions differ from ${a.dir}'s; only shards of one run can be merged`);
+  assert.throws(() => mergeRuns([a.dir, c.dir], join(tempDir('merge-ort'), 'm')), (e: Error) => e instanceof MergeError && e.message.startsWith(`${c.dir}: the onnxruntime-node version and package versions differ from ${a.dir}'s (first-named shard -> this one: onnxruntime-node `) && e.message.includes(' -> 1.0.0; package onnxruntime-node ') && e.message.endsWith(' -> 1.0.0); only shards of one run can be merged'));
 });
 
 test.run();

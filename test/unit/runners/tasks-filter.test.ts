@@ -68,7 +68,7 @@ test('merging shards run with different --tasks names the tasks as the differenc
   const suite = suiteNeedingVqaData();
   const a = await runDouble({ suites: [suite], tasks: ['captioning'], shard: { index: 0, count: 2 } });
   const b = await runDouble({ suites: [suite], tasks: ['choice'], shard: { index: 1, count: 2 } });
-  assert.throws(() => mergeRuns([a.dir, b.dir], join(tempDir('merge-tasks'), 'm')), /: the tasks \(--tasks\), [a-z, ]* differ from .*'s; only shards of one run can be merged/);
+  assert.throws(() => mergeRuns([a.dir, b.dir], join(tempDir('merge-tasks'), 'm')), /: the tasks \(--tasks\), [a-z, ]* differ from .*'s \(first-named shard -> this one: tasks captioning -> choice; .*\); only shards of one run can be merged/);
 });
 
 test('resuming with another --tasks is refused, naming the tasks that came and went', async () => {
