@@ -5,6 +5,7 @@
  * metric takes in either run (a change across the metric's whole observed range ranks 1).
  */
 import { didYouMean } from '../suites/did-you-mean.js';
+import { sampleSetWarnings } from './comparability.js';
 import { pythonRound } from './metrics/python-round.js';
 import { predictionKey, type SampleScoreRecord } from './records.js';
 import { predictionText } from './prediction-text.js';
@@ -39,6 +40,11 @@ export interface RunDiff {
   readonly onlyInA: readonly string[];
   readonly onlyInB: readonly string[];
   readonly changes: readonly SampleChange[];
+  /**
+   * Tasks the two runs measured on different samples (another --limit or suite, other data:
+   * comparability.ts, as `vlbench report` warns): their changes are not the model's.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** Restricts a diff to one task and/or one model. */
@@ -156,13 +162,25 @@ export function diffRuns(dirA: string, dirB: string, filter: DiffFilter = {}): R
     for (const change of result.changes) changes.push(change);
   }
   const describe = (p: { model: string; task: string }): string => `${p.model} / ${p.task}`;
+  const warnings = comparabilityWarnings(a, b).filter((w) => filter.task === undefined || w.startsWith(`task '${filter.task}' `));
   changes.sort((x, y) => y.magnitude - x.magnitude || Number(y.predictionChanged) - Number(x.predictionChanged) || x.task.localeCompare(y.task) || x.model.localeCompare(y.model) || naturalCompare(x.sampleId, y.sampleId));
   return {
     runA: runLabel(a), runB: runLabel(b), compared,
     onlyInA: [...pairsA].filter(([k]) => !pairsB.has(k)).map(([, p]) => describe(p)),
     onlyInB: [...pairsB].filter(([k]) => !pairsA.has(k)).map(([, p]) => describe(p)),
     changes,
+    warnings,
   };
+}
+
+/** The report's warnings for tasks the two runs did not run on the same samples. */
+function comparabilityWarnings(a: LoadedRun, b: LoadedRun): string[] {
+  const labels = [runLabel(a), runLabel(b)];
+  const distinct = labels[0] !== labels[1];
+  const reportRuns = [a, b].map((run, i) => ({
+    label: distinct ? labels[i]! : run.dir, runId: run.manifest.runId, createdAt: run.manifest.createdAt, dir: run.dir, shard: run.manifest.shard,
+  }));
+  return sampleSetWarnings([a, b], reportRuns);
 }
 
 function clip(text: string | null, width: number): string {
@@ -180,6 +198,7 @@ export function diffText(diff: RunDiff, limit: number): string {
   const total = diff.compared.reduce((n, c) => n + c.samples, 0);
   const predictionChanges = diff.changes.filter((c) => c.predictionChanged).length;
   const lines = [`${diff.runA} -> ${diff.runB}: ${diff.changes.length} of ${total} samples changed (${predictionChanges} predictions) over ${diff.compared.length} model/task pairs.`];
+  for (const warning of diff.warnings) lines.push(`warning: ${warning}`);
   if (diff.onlyInA.length) lines.push(`only in ${diff.runA}: ${diff.onlyInA.join(', ')}`);
   if (diff.onlyInB.length) lines.push(`only in ${diff.runB}: ${diff.onlyInB.join(', ')}`);
   const rows = diff.changes.slice(0, limit).map((c) => {

@@ -6,6 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { predictionRecordsProblem, sampleScoresProblem } from './record-checks.js';
+import { predictionCheck, sampleScoreCheck, scoresFileCheck, timingsFileCheck, typeProblemText, type TypeProblem } from './record-types.js';
 import {
   RUN_FORMAT_VERSION,
   RUN_LOCK_FILE,
@@ -13,6 +15,7 @@ import {
   type RunManifest,
   type SampleScoreRecord,
   type ScoresFile,
+  type TaskScores,
   type TimingsFile,
 } from './records.js';
 
@@ -69,7 +72,19 @@ function unfinishedRun(dir: string, file: string): RunFormatError {
   return new RunFormatError(`${file}: missing, so the run did not finish (stopped or killed before it wrote its scores). Continue it with \`vlbench run SUITE... --out ${dir} --resume\`, then report again.`);
 }
 
-/** Loads manifest.json, scores.json and timings.json of one run directory and checks their versions. */
+/** A scores.json or timings.json value of the wrong type: the pointer, the expected type and the fix. */
+function typeError(file: string, problem: TypeProblem, dir: string): RunFormatError {
+  return new RunFormatError(
+    `${file}: ${typeProblemText(problem)}. The file was edited or damaged after vlbench wrote it: remove it, and ` +
+      `\`vlbench run SUITE... --out ${dir} --resume\` writes it again from the predictions.`,
+  );
+}
+
+/**
+ * Loads manifest.json, scores.json and timings.json of one run directory, checks their versions
+ * and types, and checks every pair's per-sample files against scores.json's counts
+ * (checkPairRecords): a run whose records were lost or repeated is damaged for every command.
+ */
 export function readRun(dir: string): LoadedRun {
   const abs = resolve(dir);
   const manifestFile = join(abs, 'manifest.json');
@@ -80,38 +95,85 @@ export function readRun(dir: string): LoadedRun {
   for (const file of [scoresFile, timingsFile]) if (!existsSync(file)) throw unfinishedRun(abs, file);
   const scores = readJson(scoresFile, 'scores.json');
   checkVersioned(scores, scoresFile, ['results', 'notApplicable']);
+  const scoresProblem = scoresFileCheck(scores, '');
+  if (scoresProblem) throw typeError(scoresFile, scoresProblem, abs);
   const timings = readJson(timingsFile, 'timings.json');
   checkVersioned(timings, timingsFile, ['results']);
-  return { dir: abs, manifest: manifest as RunManifest, scores: scores as ScoresFile, timings: timings as TimingsFile };
+  const timingsProblem = timingsFileCheck(timings, '');
+  if (timingsProblem) throw typeError(timingsFile, timingsProblem, abs);
+  const run = { dir: abs, manifest: manifest as RunManifest, scores: scores as ScoresFile, timings: timings as TimingsFile };
+  for (const result of run.scores.results) checkPairRecords(run, result);
+  return run;
 }
 
-function readJsonl<T>(file: string): T[] {
+/** How to repair a per-sample JSONL file of a run; `kind` is the folder it is in. */
+function jsonlFix(dir: string, file: string, kind: 'predictions' | 'samples', repeated: boolean): string {
+  const resume = `\`vlbench run SUITE... --out ${dir} --resume\``;
+  if (kind === 'samples') return `remove ${file}, then ${resume} scores the task again and writes it anew`;
+  if (repeated) return `delete the wrong line, then ${resume} scores the task again (or start a fresh --out)`;
+  return `${resume} predicts the lost samples again and rescores the run`;
+}
+
+function readJsonl<T>(file: string, check: (value: unknown, at: string) => TypeProblem | null, fix: string): T[] {
   const out: T[] = [];
   const lines = readFileSync(file, 'utf8').split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
+    let value: unknown;
     try {
-      out.push(JSON.parse(line) as T);
+      value = JSON.parse(line);
     } catch {
       // A run killed mid-write may leave a torn last line; anywhere else it is corruption.
       if (index < lines.length - 1 && lines.slice(index + 1).some((rest) => rest.trim() !== '')) {
         throw new RunFormatError(`${file}:${index + 1}: not valid JSON. The file is corrupt; re-run the task.`);
       }
+      return;
     }
+    const problem = check(value, '');
+    if (problem) throw new RunFormatError(`${file}:${index + 1}: ${typeProblemText(problem)}. The file was edited or damaged after vlbench wrote it: ${fix}.`);
+    out.push(value as T);
   });
   return out;
 }
 
+function pairFile(run: LoadedRun, kind: 'predictions' | 'samples', model: string, task: string): string {
+  return join(run.dir, kind, model, `${task}.jsonl`);
+}
+
 /** The predictions of one (model, task), or [] when the file does not exist. */
 export function readPredictions(run: LoadedRun, model: string, task: string): PredictionRecord[] {
-  const file = join(run.dir, 'predictions', model, `${task}.jsonl`);
-  return existsSync(file) ? readJsonl<PredictionRecord>(file) : [];
+  const file = pairFile(run, 'predictions', model, task);
+  return existsSync(file) ? readJsonl<PredictionRecord>(file, predictionCheck, jsonlFix(run.dir, file, 'predictions', true)) : [];
 }
 
 /** The per-sample scores of one (model, task), or [] when the file does not exist. */
 export function readSampleScores(run: LoadedRun, model: string, task: string): SampleScoreRecord[] {
-  const file = join(run.dir, 'samples', model, `${task}.jsonl`);
-  return existsSync(file) ? readJsonl<SampleScoreRecord>(file) : [];
+  const file = pairFile(run, 'samples', model, task);
+  return existsSync(file) ? readJsonl<SampleScoreRecord>(file, sampleScoreCheck, jsonlFix(run.dir, file, 'samples', false)) : [];
+}
+
+/**
+ * Throws when a pair's predictions or per-sample scores hold fewer records than scores.json
+ * counted, or a sample twice (record-checks.ts): gates, baselines, diffs and reports would use
+ * what is left as if it were the run.
+ */
+function checkPairRecords(run: LoadedRun, result: TaskScores): void {
+  const checks = [
+    ['predictions', () => predictionRecordsProblem(result, readPredictions(run, result.model, result.task))],
+    ['samples', () => sampleScoresProblem(result, readSampleScores(run, result.model, result.task))],
+  ] as const;
+  for (const [kind, check] of checks) {
+    const problem = check();
+    if (problem === null) continue;
+    const file = pairFile(run, kind, result.model, result.task);
+    const state = existsSync(file) ? problem : `missing (${problem})`;
+    const repeated = problem.includes('has two records');
+    const cause = repeated ? 'a sample was written twice (two writers shared the run, or a hand edit)' : 'records were lost after the run was scored (a file cut short, emptied or deleted)';
+    throw new RunFormatError(
+      `${file}: ${state}, where scores.json counts ${JSON.stringify(result.counts)} for ${result.model} / ${result.task}: ` +
+        `${cause}, so the run is damaged and its results cannot be gated, compared or reported. Repair it: ${jsonlFix(run.dir, file, kind, repeated)}.`,
+    );
+  }
 }
 
 /** A short human label for a run: its id, or the directory name when the id is empty. */

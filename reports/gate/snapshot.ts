@@ -25,6 +25,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { predictionKey, RUN_FORMAT_VERSION, type PredictionRecord, type RunManifest, type SampleScoreRecord, type TaskKind, type TaskScores, type TaskTimings } from '../records.js';
+import { captionsProblem, ranksProblem, sampleScoresProblem } from '../record-checks.js';
+import { baselineFileCheck, typeProblemText } from '../record-types.js';
 import { readPredictions, readRun, readSampleScores, type LoadedRun } from '../run-reader.js';
 
 export const BASELINE_KIND = 'vlbench-baseline';
@@ -168,7 +170,32 @@ function checkBaseline(value: unknown, file: string): RunSnapshot {
   for (const key of ['models', 'tasks', 'gates', 'results', 'timings'] as const) {
     if (!Array.isArray(obj[key])) throw new BaselineFormatError(`${file}: /${key} must be an array.`);
   }
+  const problem = baselineFileCheck(obj, '');
+  if (problem) throw new BaselineFormatError(`${file}: ${typeProblemText(problem)}. ${REWRITE_BASELINE}`);
+  (obj as RunSnapshot).results.forEach((result, i) => checkBaselineRecords(result, file, i));
   return obj as RunSnapshot;
+}
+
+const REWRITE_BASELINE = 'The baseline file was edited or damaged after vlbench wrote it: rewrite it from a good run with `vlbench gate RUN --write-baseline FILE` (or restore it from CI\'s copy).';
+
+/**
+ * Throws when a baseline result's per-sample records are fewer than its counts say, or hold a
+ * sample twice (record-checks.ts): a gate would pair on what is left and pass.
+ */
+function checkBaselineRecords(result: SnapshotResult, file: string, index: number): void {
+  const checks = [
+    ['samples', () => sampleScoresProblem(result, result.samples)],
+    ['captions', () => (result.captions === undefined ? null : captionsProblem(result, result.captions))],
+    ['ranks', () => (result.ranks === undefined ? null : ranksProblem(result, result.ranks))],
+  ] as const;
+  for (const [key, check] of checks) {
+    const problem = check();
+    if (problem === null) continue;
+    throw new BaselineFormatError(
+      `${file}: /results/${index}/${key}: ${problem}, where /results/${index}/counts says ${JSON.stringify(result.counts)} ` +
+        `(${result.model} / ${result.task}): the baseline is damaged (${problem.includes('has two records') ? 'a sample is recorded twice' : 'records were lost'}), and a gate against it would compare the wrong samples. ${REWRITE_BASELINE}`,
+    );
+  }
 }
 
 /** A baseline from a run directory or a baseline JSON file. */
