@@ -95,6 +95,19 @@ export interface RunManifest {
   readonly gates: readonly unknown[];
   /** Set by `vlbench merge`: the shard run directories this run was merged from. */
   readonly mergedFrom?: readonly string[] | undefined;
+  /**
+   * Set by `vlbench run --resume`: one entry per resumed session, with the vlbench version and
+   * the suite files it ran with (a resume accepts another suite file that runs the same, or a
+   * version bump with the same code); `vlbench` and `suites` above stay the first session's.
+   * Absent in a run never resumed, and in manifests written before the field existed.
+   */
+  readonly resumes?: readonly {
+    readonly session: number;
+    /** ISO 8601. */
+    readonly startedAt: string;
+    readonly vlbench: { readonly version: string; readonly gitCommit: string | null };
+    readonly suites: readonly { readonly name: string; readonly file: string; readonly sha256: string }[];
+  }[] | undefined;
 }
 
 interface PredictionBase {

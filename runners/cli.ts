@@ -1,54 +1,90 @@
 /**
  * `vlbench` command-line entry: argv parsing only. Each subcommand lives in its own file under
  * commands/ and receives the arguments after its name; the library code it calls never prints.
+ * A command's code is imported when it is named: reading it takes seconds, which a SIGINT or
+ * SIGTERM may interrupt (loadCommand).
  */
 import { EXIT } from './exit-codes.js';
 import { UsageError, describeError } from './errors.js';
 import type { Command } from './commands/command.js';
-import { scoreCommand } from './commands/score.js';
-import { preprocessCommand } from './commands/preprocess.js';
-import { runCommand, startCommand } from './commands/run.js';
-import { mergeCommand } from './commands/merge.js';
-import { validateCommand } from './commands/validate.js';
-import { lsCommand } from './commands/ls.js';
-import { reportCommand } from './commands/report.js';
-import { gateCommand } from './commands/gate.js';
-import { diffCommand } from './commands/diff.js';
 
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  start: startCommand,
-  merge: mergeCommand,
-  validate: validateCommand,
-  ls: lsCommand,
-  score: scoreCommand,
-  preprocess: preprocessCommand,
-  report: reportCommand,
-  gate: gateCommand,
-  diff: diffCommand,
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  start: async () => (await import('./commands/run.js')).startCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  ls: async () => (await import('./commands/ls.js')).lsCommand,
+  score: async () => (await import('./commands/score.js')).scoreCommand,
+  preprocess: async () => (await import('./commands/preprocess.js')).preprocessCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  gate: async () => (await import('./commands/gate.js')).gateCommand,
+  diff: async () => (await import('./commands/diff.js')).diffCommand,
 };
 
-function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`);
+async function usage(): Promise<string> {
+  const lines = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(11)} ${(await load()).summary}`));
   return ['Usage: vlbench <command> [options]', '', 'Commands:', ...lines, '', 'Run `vlbench <command> --help` for the options of one command.'].join('\n');
+}
+
+/**
+ * SIGINT and SIGTERM held while a command's code loads: without a listener they kill the process
+ * with no word. Released once the command runs (`vlbench run` takes them over as it starts).
+ */
+function holdSignals(): { caught: () => boolean; release: () => void } {
+  let caught = false;
+  const onSignal = (): void => {
+    caught = true;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    caught: () => caught,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * The command, or null when a signal came while it loaded. A signal that came while the loading
+ * held the thread is delivered at the event loop's next turn: one turn is waited for, or it
+ * would be dropped with the listener.
+ */
+async function loadCommand(load: () => Promise<Command>, held: { caught: () => boolean }): Promise<Command | null> {
+  const command = await load();
+  await new Promise((resolve) => setImmediate(resolve));
+  return held.caught() ? null : command;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write((await usage()) + '\n');
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`vlbench: unknown command '${name}'.\n\n${usage()}\n`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    process.stderr.write(`vlbench: unknown command '${name}'.\n\n${await usage()}\n`);
     return EXIT.usage;
   }
+  const held = holdSignals();
   try {
-    return await command.run(rest);
+    const command = await loadCommand(load, held);
+    if (command === null) {
+      const what = name === 'run' || name === 'start' ? 'before any sample was run; nothing was written' : 'before it began; nothing was done';
+      process.stderr.write(`vlbench ${name}: interrupted while starting, ${what}\n`);
+      return EXIT.interrupted;
+    }
+    // Started first: its first step (synchronous) takes the signals over where it handles them.
+    const running = command.run(rest);
+    held.release();
+    return await running;
   } catch (error) {
     process.stderr.write(`vlbench ${name}: ${describeError(error)}\n`);
     return error instanceof UsageError ? EXIT.usage : EXIT.harnessError;
+  } finally {
+    held.release();
   }
 }
 

@@ -11,6 +11,11 @@ export const EXIT = {
   usage: 2,
   /** `vlbench gate`: at least one gate failed. */
   gateFailed: 3,
+  /**
+   * Stopped by SIGINT or SIGTERM (128 + 2, the shell's code for SIGINT; SIGTERM too, so that one
+   * code tells an interrupted run from a crash); `vlbench run` keeps what finished (--resume).
+   */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

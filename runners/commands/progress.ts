@@ -45,7 +45,11 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         break;
       case 'task-end': line(`${event.model} / ${event.task}: ${event.done} done, ${event.failed} failed in ${event.seconds.toFixed(1)} s`); break;
       case 'interrupted': line(`${event.model} / ${event.task}: interrupted after the current batch`); break;
-      case 'retrying': line(`${event.model} / ${event.task}: ${event.failed} failed sample(s) will be run again (--retry-failed)`); break;
+      case 'retrying':
+        line(event.wholeTask
+          ? `${event.model} / ${event.task}: ${event.failed} failed record(s); the whole task is run again, every query in both directions, since a retrieval rank depends on the whole gallery (--retry-failed)`
+          : `${event.model} / ${event.task}: ${event.failed} failed sample(s) will be run again (--retry-failed)`);
+        break;
       case 'lost-records': line(`${event.model} / ${event.task}: its predictions hold ${event.found} records of the ${event.requested} it finished with (lost after it finished); the missing samples are run again`); break;
       default: {
         const never: never = event;

@@ -29,7 +29,8 @@ const HELP = `Usage: vlbench run SUITE... [options]
   --out DIR             run directory (default runs/<timestamp>)
   --resume              continue the run in --out; nothing already written is recomputed
   --shard i/N           run shard i of N (0-based); merge the shards with \`vlbench merge\`
-  --retry-failed        with --resume: run the samples recorded as failed again (e.g. media that were missing)
+  --retry-failed        with --resume: run the samples recorded as failed again (e.g. media that were missing);
+                        a retrieval task with failed records is run again whole (a rank depends on the whole gallery)
   --fail-fast           stop at the first failed sample instead of recording it
   --data NAME=PATH      set a data location used as \${data.NAME} in the suites (repeatable, once per NAME)
   --no-verify-digests   skip the sha256 check of every model file (recorded in the run manifest;
@@ -52,18 +53,23 @@ export interface RunDependencies {
 
 const PRODUCTION: RunDependencies = { loadModel, registeredModels: bundledModels };
 
-/** Runs with Ctrl-C wired to an AbortSignal: the current batch finishes and is written, then the run stops. */
-async function runWithInterrupt(run: (signal: AbortSignal) => Promise<RunResult>): Promise<RunResult> {
+/**
+ * Runs with SIGINT and SIGTERM wired to an AbortSignal, from the start of the command (before
+ * the suites are read and checked): the current batch finishes and is written, then the run
+ * stops; the same signal again quits at once.
+ */
+async function withInterrupt(work: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const controller = new AbortController();
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT.harnessError);
-    process.stderr.write('\nvlbench: stopping after the current batch (Ctrl-C again to quit at once)\n');
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    const again = name === 'SIGINT' ? 'Ctrl-C again' : `send ${name} again`;
+    process.stderr.write(`\nvlbench: ${name}: stopping after the current batch (${again} to quit at once)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    return await run(controller.signal);
+    return await work(controller.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -77,8 +83,12 @@ const RUN_CONTINUE: ContinueHint = (dir) => `vlbench run ... --out ${dir} --resu
 
 export function report(result: RunResult, continueWith: ContinueHint = RUN_CONTINUE): number {
   if (result.interrupted) {
-    process.stderr.write(`vlbench run: interrupted; what finished is in ${result.dir}. Continue with: ${continueWith(result.dir)}\n`);
-    return EXIT.harnessError;
+    // No manifest: the run had not started writing (the checks, or the models loading).
+    const started = new RunDirectory(result.dir).exists();
+    process.stderr.write(started
+      ? `vlbench run: interrupted; what finished is in ${result.dir}. Continue with: ${continueWith(result.dir)}\n`
+      : 'vlbench run: interrupted before any sample was run; nothing to resume\n');
+    return EXIT.interrupted;
   }
   const dir = new RunDirectory(result.dir);
   if (result.scores !== null) process.stdout.write(scoresTable(result.scores, dir.readJson<TimingsFile>(dir.timings)) + '\n');
@@ -100,36 +110,41 @@ export function report(result: RunResult, continueWith: ContinueHint = RUN_CONTI
 export function createRunCommand(deps: RunDependencies = PRODUCTION, continueWith: ContinueHint = RUN_CONTINUE): Command {
   return {
     summary: 'Run suites: every model on every task it supports; writes a run directory',
-    async run(argv) {
-      const { values, positionals } = parse('run', argv, {
-        models: { type: 'string', multiple: true }, tasks: { type: 'string', multiple: true }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
-        resume: { type: 'boolean' }, 'retry-failed': { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
-        data: { type: 'string', multiple: true }, 'no-verify-digests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      });
-      if (values.help) {
-        process.stdout.write(HELP + '\n');
-        return EXIT.ok;
-      }
-      if (positionals.length === 0) throw new UsageError('name at least one suite file (e.g. vlbench run suites/default.suite.json)');
-      const device = (values.device ?? 'auto') as DeviceRequest;
-      if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${values.device}'`);
-      if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
-      if (values['retry-failed'] && !values.resume) throw new UsageError('--retry-failed runs the failed samples of an earlier run again: use it with --resume --out DIR');
-      const data = parseData(values.data);
-      const models = parseList('--models', values.models);
-      const tasks = parseList('--tasks', values.tasks);
-      const registeredModels = deps.registeredModels();
-      const suites = checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
-      const result = await runWithInterrupt((signal) => runSuites({
-        suites: positionals, data, models, tasks,
-        device, limit: parsePositiveInt('--limit', values.limit), out: resolve(values.out ?? join('runs', timestamp())),
-        resume: values.resume ?? false, retryFailed: values['retry-failed'] ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
-        signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
-        verifyDigests: !(values['no-verify-digests'] ?? false),
-      }, suites));
-      return report(result, continueWith);
-    },
+    // The signals are taken over before any work: reading and checking the suites and data can take seconds.
+    run: (argv) => withInterrupt((signal) => runFromArgs(argv, deps, continueWith, signal)),
   };
+}
+
+async function runFromArgs(argv: readonly string[], deps: RunDependencies, continueWith: ContinueHint, signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parse('run', argv, {
+    models: { type: 'string', multiple: true }, tasks: { type: 'string', multiple: true }, device: { type: 'string' }, limit: { type: 'string' }, out: { type: 'string' },
+    resume: { type: 'boolean' }, 'retry-failed': { type: 'boolean' }, shard: { type: 'string' }, 'fail-fast': { type: 'boolean' },
+    data: { type: 'string', multiple: true }, 'no-verify-digests': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one suite file (e.g. vlbench run suites/default.suite.json)');
+  const device = (values.device ?? 'auto') as DeviceRequest;
+  if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${values.device}'`);
+  if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
+  if (values['retry-failed'] && !values.resume) throw new UsageError('--retry-failed runs the failed samples of an earlier run again: use it with --resume --out DIR');
+  const data = parseData(values.data);
+  const models = parseList('--models', values.models);
+  const tasks = parseList('--tasks', values.tasks);
+  const out = resolve(values.out ?? join('runs', timestamp()));
+  const registeredModels = deps.registeredModels();
+  const suites = checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
+  if (signal.aborted) return report({ dir: out, interrupted: true, scores: null }, continueWith);
+  const result = await runSuites({
+    suites: positionals, data, models, tasks,
+    device, limit: parsePositiveInt('--limit', values.limit), out,
+    resume: values.resume ?? false, retryFailed: values['retry-failed'] ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
+    signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
+    verifyDigests: !(values['no-verify-digests'] ?? false),
+  }, suites);
+  return report(result, continueWith);
 }
 
 export const DEFAULT_SUITE = fileURLToPath(new URL('../../suites/default.suite.json', import.meta.url));

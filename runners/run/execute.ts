@@ -25,7 +25,7 @@ import { selectTasks } from './task-selection.js';
 import { executeTask } from './run-task.js';
 import { MediaDigests } from '../tasks/media-digests.js';
 import { isLockFile, lockRunDirectory } from './lock.js';
-import { writeResults } from './results.js';
+import { removeResults, writeResults } from './results.js';
 
 export type ModelLoader = (manifestPath: string, options: LoadOptions) => Promise<LoadedModel>;
 
@@ -113,6 +113,8 @@ function prepareDirectory(dir: RunDirectory, resume: boolean): void {
 async function loadModels(refs: readonly { reference: string; manifestPath: string }[], options: RunOptions, pool: SessionPool): Promise<PlannedModel[]> {
   const models: PlannedModel[] = [];
   for (const ref of refs) {
+    // A Ctrl-C stops the loading between models; runLocked then returns before planning.
+    if (options.signal.aborted) break;
     const loaded = await options.loadModel(ref.manifestPath, { device: options.device, verifyDigests: options.verifyDigests ?? true, pool });
     options.emit({ type: 'model-loaded', model: loaded.id, provider: loaded.provider.used });
     models.push({ reference: ref.reference, loaded });
@@ -120,8 +122,9 @@ async function loadModels(refs: readonly { reference: string; manifestPath: stri
   return models;
 }
 
-function previousSession(dir: RunDirectory, plan: RunPlan): number {
-  let session = 0;
+/** The last session of a run: of its batches, or of its recorded resumes (a resume may have run no batch). */
+function previousSession(dir: RunDirectory, plan: RunPlan, previous: RunManifest): number {
+  let session = Math.max(0, ...(previous.resumes ?? []).map((r) => r.session));
   for (const t of plan.tasks) for (const m of plan.models) {
     for (const r of readJsonl<BatchProgressRecord>(dir.progress(m.loaded.id, t.task.id)).records) session = Math.max(session, r.session);
   }
@@ -166,6 +169,8 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     checkResumableSession(dir.root, previous, options.verifyDigests ?? true);
     if (planned !== null) await checkResumeBeforeLoading(dir.root, previous, suites, planned, options, digest);
   }
+  // A Ctrl-C during the checks: stop before loading any graph (minutes for a real checkpoint).
+  if (options.signal.aborted) return interrupted(dir);
   // One pool for the run: models that share a graph file share its session; closed at the end.
   const pool = new SessionPool();
   const models = await loadModels(refs, options, pool).catch(async (error: unknown) => {
@@ -174,26 +179,22 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
   });
   const disposed = new Set<PlannedModel>();
   try {
+    if (options.signal.aborted) return interrupted(dir);
     const plan = planRun(suites, models, { limit: options.limit });
     const current = await buildManifest(suites, plan, options.limit, options.shard, digest);
-    const manifest = previous ? resumeManifest(dir, previous, current) : current;
+    const session = previous ? previousSession(dir, plan, previous) + 1 : 1;
+    const manifest = previous ? resumeManifest(dir, previous, current, session) : current;
     if (!previous) dir.writeJson(dir.manifest, manifest);
-    const session = options.resume ? previousSession(dir, plan) + 1 : 1;
-    if (options.resume) {
-      for (const r of reopenPairsWithLostRecords(dir, plan)) options.emit({ type: 'lost-records', ...r });
-    }
-    if (options.resume && options.retryFailed) {
-      for (const r of reopenFailedSamples(dir, plan)) options.emit({ type: 'retrying', model: r.model, task: r.task, failed: r.failed });
-    }
+    if (options.resume) reopenPairs(dir, plan, options);
     // Models of a run read the same media: each file is read for its digest once.
     const mediaDigests = new MediaDigests();
     for (const model of models) {
       for (const task of plan.tasks) {
         // Checked before each task too: a Ctrl-C while models load must not start one (a retrieval
         // task would first embed its whole gallery).
-        if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
+        if (options.signal.aborted) return interrupted(dir);
         await executeTask({ dir, model, task, session, options, mediaDigests });
-        if (options.signal.aborted) return { dir: dir.root, interrupted: true, scores: null };
+        if (options.signal.aborted) return interrupted(dir);
       }
       // Its tasks are done: release its sessions before the next model runs.
       disposed.add(model);
@@ -204,6 +205,17 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     for (const model of models) if (!disposed.has(model)) await model.loaded.adapter.dispose();
     await pool.close();
   }
+}
+
+function interrupted(dir: RunDirectory): RunResult {
+  return { dir: dir.root, interrupted: true, scores: null };
+}
+
+/** A resume makes due again the pairs that lost records and, with --retry-failed, the failed samples. */
+function reopenPairs(dir: RunDirectory, plan: RunPlan, options: RunOptions): void {
+  for (const r of reopenPairsWithLostRecords(dir, plan)) options.emit({ type: 'lost-records', ...r });
+  if (!options.retryFailed) return;
+  for (const r of reopenFailedSamples(dir, plan)) options.emit({ type: 'retrying', model: r.model, task: r.task, failed: r.failed, wholeTask: r.wholeTask });
 }
 
 /** The selected models planned from their model.json files, and the tasks planned for them. */
@@ -248,13 +260,21 @@ async function checkResumeBeforeLoading(root: string, previous: RunManifest, sui
 /**
  * Resume continues the same experiment, recorded as it was (its runId and creation time); the
  * suite's gates are not part of it (they decide nothing the run computes), so edited gates
- * replace the recorded ones rather than being lost. Returns the manifest the directory holds.
+ * replace the recorded ones rather than being lost. Each resumed session is added to `resumes`
+ * with its vlbench version and suite files, which may differ from the first session's in what
+ * changes no prediction. Once accepted, the session writes into the run: the results computed
+ * from the old predictions are removed first, so that a session left unfinished carries none.
+ * Returns the manifest the directory holds.
  */
-function resumeManifest(dir: RunDirectory, previous: RunManifest, current: RunManifest): RunManifest {
+function resumeManifest(dir: RunDirectory, previous: RunManifest, current: RunManifest, session: number): RunManifest {
   checkResumable(dir.root, previous, current);
   checkSameProviders(dir.root, previous, current);
-  if (JSON.stringify(previous.gates) === JSON.stringify(current.gates)) return previous;
-  const updated = { ...previous, gates: current.gates };
+  removeResults(dir, previous);
+  const resume = {
+    session, startedAt: new Date().toISOString(), vlbench: { version: current.vlbench.version, gitCommit: current.vlbench.gitCommit },
+    suites: current.suites.map(({ name, file, sha256 }) => ({ name, file, sha256 })),
+  };
+  const updated: RunManifest = { ...previous, gates: current.gates, resumes: [...(previous.resumes ?? []), resume] };
   dir.writeJson(dir.manifest, updated);
   return updated;
 }

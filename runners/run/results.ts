@@ -3,7 +3,7 @@
  * predictions, progress): scores.json, samples/<model>/<task>.jsonl and timings.json. Used at the
  * end of `vlbench run` and by `vlbench merge` on merged predictions.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { RUN_FORMAT_VERSION, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile, type TaskScores, type TaskTimings, type TimingsFile } from '../../reports/records.js';
 import { readJsonl } from './jsonl.js';
 import { RunFileError, type RunDirectory } from './run-dir.js';
@@ -14,6 +14,17 @@ import { aggregateTimings } from './timings.js';
 
 function tokenizeSetting(settings: Readonly<Record<string, { value: unknown }>>): 'ptb' | 'none' {
   return settings.tokenize?.value === 'none' ? 'none' : 'ptb';
+}
+
+/**
+ * Takes out what writeResults wrote (scores.json first: readers take its absence for a run that
+ * did not finish), before a resume writes into the run: a session killed halfway would otherwise
+ * leave results that the predictions no longer match, and gate, report and diff would use them.
+ */
+export function removeResults(dir: RunDirectory, manifest: RunManifest): void {
+  rmSync(dir.scores, { force: true });
+  rmSync(dir.timings, { force: true });
+  for (const model of manifest.models) for (const task of manifest.tasks) rmSync(dir.samples(model.id, task.id), { force: true });
 }
 
 export function writeResults(dir: RunDirectory, manifest?: RunManifest): ScoresFile {
