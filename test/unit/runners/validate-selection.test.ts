@@ -12,20 +12,11 @@ import { UsageError } from '../../../runners/errors.js';
 import type { Command } from '../../../runners/commands/command.js';
 import { rejectedMessage } from '../helpers/thrown.js';
 import { tempDir } from './helpers/run-double.js';
+import { captureOutput } from '../helpers/capture-output.js';
 
 async function capture(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string) => out.push(String(c)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => err.push(String(c)) > 0) as typeof process.stderr.write;
-  try {
-    return { code: await command.run(argv), out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
+  const { value: code, out, err } = await captureOutput(() => command.run(argv));
+  return { code, out, err };
 }
 
 const HELDOUT = 'suites/instructblip-heldout.suite.json';

@@ -7,26 +7,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { baselineJson, runGate } from '../../../../reports/gate/run-gate.js';
 import type { GateReport } from '../../../../reports/gate/evaluate.js';
-import { tempDirFactory } from '../../helpers/temp-dirs.js';
+import { FAST, runs, sampleSetFixture } from './sample-set-fixture.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const tempDir = tempDirFactory(test);
-const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
-const dir = tempDir(join(tmpdir(), 'vlbench-gate-sample-set-'));
-const FAST = { replicates: 200 };
-
-const gatesFile = join(dir, 'gates.json');
-writeFileSync(gatesFile, JSON.stringify({ gates: [
-  { kind: 'max-drop', metric: 'vqa_accuracy', maxDrop: 5 },
-  { kind: 'max-drop', metric: 'r_mean', maxDrop: 5 },
-  { kind: 'max-latency-increase', statistic: 'mean', maxIncreasePercent: 500 },
-] }));
+const { dir, gatesFile } = sampleSetFixture(test, 'vlbench-gate-sample-set-');
 
 const failing = (r: GateReport): string[] => [...new Set(r.verdicts.filter((v) => v.status === 'fail').map((v) => v.task))].sort();
 const reasons = (r: GateReport, task: string): string[] => [...new Set(r.verdicts.filter((v) => v.task === task).map((v) => v.reason ?? 'null'))];

@@ -6,26 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../../../runners/exit-codes.js';
+import { captureOutput } from '../../helpers/capture-output.js';
 
 const tempDir = tempDirFactory(test);
 
 const runs = fileURLToPath(new URL('../../../fixtures/runs/', import.meta.url));
 
 async function capture(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
-  try {
-    // cli.ts uses top-level await, which the CommonJS test hook cannot require: import it as ESM.
-    const { main } = await import('../../../../runners/cli.js');
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+  // cli.ts uses top-level await, which the CommonJS test hook cannot require: import it as ESM.
+  const { main } = await import('../../../../runners/cli.js');
+  const { value: code, out, err } = await captureOutput(() => main(args));
+  return { code, stdout: out, stderr: err };
 }
 
 test('vlbench report writes the chosen formats and prints the overview', async () => {
