@@ -131,7 +131,9 @@ export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFil
   checkShards(dirs.map((d) => d.root), manifests);
   const out = new RunDirectory(resolve(outDir));
   if (existsSync(out.root) && readdirSync(out.root).length > 0) throw new MergeError(`${out.root} already exists and is not empty; choose another --out`);
-  const manifest: RunManifest = { ...manifests[0]!, models: mergedModels(manifests), runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
+  // Each shard's resumed sessions stay in its own manifest (mergedFrom names them): shard 0's alone would misstate the others'.
+  const { resumes: _shard0Sessions, ...first } = manifests[0]!;
+  const manifest: RunManifest = { ...first, models: mergedModels(manifests), runId: randomUUID(), createdAt: new Date().toISOString(), shard: null, mergedFrom: dirs.map((d) => d.root) };
   const pairs = pairsOf(manifest);
   checkFinished(dirs, pairs);
   // Read twice (checked here, then merged while writing) rather than holding every pair at once.

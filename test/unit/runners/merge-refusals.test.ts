@@ -36,6 +36,18 @@ async function shards(n: number): Promise<string[]> {
   return dirs;
 }
 
+test("the merged manifest carries no shard's resumed sessions: each stays in its own shard's manifest", async () => {
+  const dirs = await shards(3);
+  await runDouble({ ...SMALL, shard: { index: 0, count: 3 }, out: dirs[0]!, resume: true });
+  const shard0 = JSON.parse(readFileSync(join(dirs[0]!, 'manifest.json'), 'utf8')) as RunManifest;
+  assert.is(shard0.resumes?.length, 1, "shard 0's resume is recorded in shard 0");
+  const out = join(tempDir('merge-resumes'), 'm');
+  mergeRuns(dirs, out);
+  const merged = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+  assert.is(merged.resumes, undefined);
+  assert.equal(merged.mergedFrom, dirs);
+});
+
 test('shards whose suites declare other gates are refused in either order, naming both lists', async () => {
   const same = suiteCopy(() => {});
   const other = suiteCopy((s) => {
