@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 // The published entry point: registers tsx so the TypeScript sources run as they are, then hands
 // argv to the CLI. Kept in plain JS because it is what node executes before any loader exists.
-import { register } from 'tsx/esm/api';
-
+// Until the CLI takes the signals over (runners/cli.ts), a Ctrl-C or SIGTERM would kill the
+// process without a word; nothing has been done yet, so say so and exit with the interrupt code.
+const early = (signal) => {
+  process.stderr.write(`vlbench: interrupted by ${signal} while starting; nothing was done\n`);
+  process.exit(130);
+};
+process.on('SIGINT', early);
+process.on('SIGTERM', early);
+// Imported after the handlers: a static import would load tsx before any of this runs.
+const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('./cli.ts');
+process.off('SIGINT', early);
+process.off('SIGTERM', early);
 process.exitCode = await main(process.argv.slice(2));
