@@ -116,6 +116,7 @@ export const taskTimingsCheck: Check = fields({
   tokensPerSecond: finiteNumber,
   latencyMs: fields({ p50: finiteNumber, p95: finiteNumber, p99: finiteNumber, mean: finiteNumber }),
   latencySamplesMs: optional(arrayOf(finiteNumber)),
+  latencyBatchSizes: optional(arrayOf(count)),
   peakRssBytes: optional(finiteNumber),
 });
 

@@ -237,6 +237,12 @@ export interface TaskTimings {
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly mean: number };
   /** Per-sample latencies in ms, for latency-distribution charts. */
   readonly latencySamplesMs: readonly number[];
+  /**
+   * How many consecutive entries of latencySamplesMs each measured batch gave: a batch's samples
+   * share one latency (its time over its size), so the gate resamples batches, not samples.
+   * Absent in timings written before 2026-11-28 19:30 UTC.
+   */
+  readonly latencyBatchSizes?: readonly number[] | undefined;
   /** Seconds spent per stage. */
   readonly stages: Readonly<Record<'preprocess' | 'encode' | 'fusion' | 'decode', number>>;
   readonly peakRssBytes: number;

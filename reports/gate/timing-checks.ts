@@ -71,7 +71,55 @@ export interface TimingComparison {
 }
 
 /**
- * Latency gates bootstrap each run's per-sample latencies independently (ratio of the statistic);
+ * The resampling units of a run's latencies: one per measured batch (the sample indices it gave),
+ * since a batch's samples share one latency, its time over its size; resampling them one by one
+ * would count one measurement as many and narrow the interval by about sqrt(batch size). Null for
+ * timings that record no batch sizes (written before they were recorded): one unit per sample.
+ */
+function batchUnits(t: TaskTimings): Uint32Array[] | null {
+  const sizes = t.latencyBatchSizes;
+  if (sizes === undefined || sizes.reduce((a, b) => a + b, 0) !== t.latencySamplesMs.length) return null;
+  let start = 0;
+  return sizes.filter((size) => size > 0).map((size) => {
+    const unit = Uint32Array.from({ length: size }, (_, i) => start + i);
+    start += size;
+    return unit;
+  });
+}
+
+/** The sample indices of the resampled units (each unit's samples, as often as it was drawn). */
+function expand(units: readonly Uint32Array[], picked: ArrayLike<number>): Uint32Array {
+  let total = 0;
+  for (let k = 0; k < picked.length; k++) total += units[picked[k]!]!.length;
+  const out = new Uint32Array(total);
+  let at = 0;
+  for (let k = 0; k < picked.length; k++) {
+    const unit = units[picked[k]!]!;
+    out.set(unit, at);
+    at += unit.length;
+  }
+  return out;
+}
+
+const UNIT_NOTE = {
+  batches: 'unpaired bootstrap over measured batches (a batch\'s samples share one latency)',
+  samples: 'unpaired bootstrap of per-sample latencies: these timings record no batch sizes (written by an earlier vlbench), so the interval understates batch-to-batch spread by about the square root of the batch size; rerun to gate on batches',
+};
+
+/** The ratio current / baseline of a latency statistic, and its bootstrap over each run's units. */
+function latencyRatio(base: TaskTimings, cur: TaskTimings, statistic: LatencyStatistic, options: BootstrapOptions) {
+  const [bl, cl] = [base.latencySamplesMs, cur.latencySamplesMs];
+  const [bu, cu] = [batchUnits(base), batchUnits(cur)];
+  const side = (values: readonly number[], units: Uint32Array[] | null, picked: ArrayLike<number>): number =>
+    latencyStatistic(values, units === null ? picked : expand(units, picked), statistic);
+  const ratio = (bi: ArrayLike<number>, ci: ArrayLike<number>): number => side(cl, cu, ci) / side(bl, bu, bi);
+  const boot = unpairedBootstrap(bu?.length ?? bl.length, cu?.length ?? cl.length, ratio, options);
+  const point = latencyStatistic(cl, allIndices(cl.length), statistic) / latencyStatistic(bl, allIndices(bl.length), statistic);
+  return { boot, point, note: bu !== null && cu !== null ? UNIT_NOTE.batches : UNIT_NOTE.samples };
+}
+
+/**
+ * Latency gates bootstrap each run's measured batches independently (ratio of the statistic);
  * throughput gates take the measured ratio with the spread of the mean-latency ratio.
  */
 export function compareTimings(gate: TimingGate, base: TaskTimings, cur: TaskTimings, options: BootstrapOptions): TimingComparison {
@@ -79,16 +127,14 @@ export function compareTimings(gate: TimingGate, base: TaskTimings, cur: TaskTim
   const cl = cur.latencySamplesMs;
   if (bl.length === 0 || cl.length === 0) throw new GateInputError(`timings of model '${cur.model}', task '${cur.task}': latencySamplesMs is empty; latency gates need the per-sample latencies.`);
   const statistic: LatencyStatistic = gate.kind === 'max-latency-increase' ? gate.statistic : 'mean';
-  const ratio = (bi: ArrayLike<number>, ci: ArrayLike<number>): number => latencyStatistic(cl, ci, statistic) / latencyStatistic(bl, bi, statistic);
-  const boot = unpairedBootstrap(bl.length, cl.length, ratio, options);
-  const pointRatio = ratio(allIndices(bl.length), allIndices(cl.length));
+  const { boot, point: pointRatio, note } = latencyRatio(base, cur, statistic, options);
   const n = cl.length;
   if (gate.kind === 'max-latency-increase') {
     const interval: [number, number] = [100 * (boot.interval[0] - 1), 100 * (boot.interval[1] - 1)];
     return {
       n, metric: `latencyMs.${statistic}`, baseline: latencyStatistic(bl, allIndices(bl.length), statistic), current: latencyStatistic(cl, allIndices(cl.length), statistic),
       difference: 100 * (pointRatio - 1), interval, status: interval[0] > gate.maxIncreasePercent ? 'fail' : 'pass',
-      notes: ['unpaired bootstrap of per-sample latencies', ...(interval[0] === interval[1] ? [COLLAPSED_INTERVAL] : [])],
+      notes: [note, ...(interval[0] === interval[1] ? [COLLAPSED_INTERVAL] : [])],
     };
   }
   const b = base[gate.measure];
@@ -98,6 +144,6 @@ export function compareTimings(gate: TimingGate, base: TaskTimings, cur: TaskTim
   const interval: [number, number] = [100 * ((point * pointRatio) / boot.interval[1] - 1), 100 * ((point * pointRatio) / boot.interval[0] - 1)];
   return {
     n, metric: gate.measure, baseline: b, current: c, difference: 100 * (point - 1), interval,
-    status: interval[1] < -gate.maxDropPercent ? 'fail' : 'pass', notes: ['interval from the bootstrap spread of mean per-sample latency'],
+    status: interval[1] < -gate.maxDropPercent ? 'fail' : 'pass', notes: [`interval from the bootstrap spread of mean latency: ${note}`],
   };
 }

@@ -130,7 +130,7 @@ function timingCells(t: TaskTimings | undefined, kind: TaskKind): Cell[] {
   return [cell(t?.samplesPerSecond, warm && kind !== 'retrieval'), ...(generates(kind) ? [tokens] : []), cell(t?.latencyMs.p50, warm), cell(t?.latencyMs.p95, warm)];
 }
 
-const WARMUP_NOTE = `${WARMUP_MARK}: the task ran as one batch, which is its warm-up batch, so these speeds and latencies include warm-up (timings.json warmupSamples 0); elsewhere the first batch of each session is left out (retrieval's samples/s always counts every query).`;
+const WARMUP_NOTE = `${WARMUP_MARK}: the task ran as one batch, which is its warm-up batch, so these speeds and latencies include warm-up (timings.json warmupSamples 0); elsewhere the first batch of each session is left out (retrieval's samples/s always counts every query). A retrieval batch is a re-ranking chunk of up to 65,536 / kTest queries, whatever batchSize says, and its latencies are re-ranking time per query, without the gallery embedding that its samples/s includes.`;
 
 function taskTable(data: ReportData, task: ReportTask, published: readonly PublishedEntry[]): Table {
   const multiRun = data.runs.length > 1;

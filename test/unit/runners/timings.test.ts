@@ -21,6 +21,9 @@ test('generation: the warm-up batch leaves both the sample count and the wall ti
   assert.is(t.wallSeconds, 0.6);
   assert.is(t.samplesPerSecond, 10);
   assert.is(t.warmupSamples, 4);
+  // The gate resamples batches: the measured batches' sizes, in the order of latencySamplesMs.
+  assert.equal(t.latencyBatchSizes, [4, 2]);
+  assert.equal(t.latencySamplesMs, [100, 100, 100, 100, 100, 100]);
 });
 
 test('retrieval: every query over the gallery embedding plus all re-ranking', () => {
