@@ -92,6 +92,16 @@ function add(walk: Walk, raw: string, captions: string[], perCaption: boolean, s
   walk.entries.push(image);
 }
 
+/** Why an entry's "caption" is unusable, pointing into the list at the first item that is not a string. */
+function captionProblem(caption: unknown, raw: string, source: { file: string; at: string }): { failure: string; source: { file: string; at: string } } {
+  if (Array.isArray(caption) && caption.length > 0) {
+    const bad = caption.findIndex((c) => typeof c !== 'string');
+    const found = caption[bad] === null ? 'null' : typeof caption[bad];
+    return { failure: `entry for ${raw}: caption ${bad} is ${found}, not a string; fix or remove it`, source: { file: source.file, at: `${source.at}/caption/${bad}` } };
+  }
+  return { failure: `entry for ${raw} has no "caption" string or list of strings`, source };
+}
+
 /** The LAVIS layout's entries in file order, train-layout entries of one image merged into its first. */
 function walk(document: unknown[], file: string, mediaKey: string): Walk {
   const result: Walk = { entries: [], images: new Map() };
@@ -104,7 +114,7 @@ function walk(document: unknown[], file: string, mediaKey: string): Walk {
     const raw = entry[mediaKey] as string;
     const captions = typeof entry.caption === 'string' ? [entry.caption] : entry.caption;
     if (!isStringArray(captions) || captions.length === 0) {
-      result.entries.push({ failure: `entry for ${raw} has no "caption" string or list of strings`, source, media: posix.normalize(raw), index });
+      result.entries.push({ ...captionProblem(entry.caption, raw, source), media: posix.normalize(raw), index });
       return;
     }
     add(result, raw, captions, typeof entry.caption === 'string', source, index);

@@ -64,10 +64,17 @@ function readAnnotation(annotation: Record<string, unknown>, at: string): Annota
   };
 }
 
+/** The two files given the wrong way round are the likeliest cause when a file holds the other's list. */
+function swappedHint(document: unknown, otherList: 'questions' | 'annotations'): string {
+  if (!isRecord(document) || !Array.isArray(document[otherList])) return '';
+  const [role, otherRole] = otherList === 'questions' ? ['annotations', 'questions'] : ['questions', 'annotations'];
+  return `; it holds the "${otherList}" list, so it is the ${otherList} file: the "${role}" and "${otherRole}" files are given the wrong way round (swap them in the suite's dataset.files)`;
+}
+
 async function readAnnotations(file: string | undefined): Promise<Annotations | undefined> {
   if (file === undefined) return undefined;
   const document = await readJsonDocument(file);
-  if (!isRecord(document) || !Array.isArray(document.annotations)) throw new DatasetError(`${file}: expected an object with an "annotations" list (VQA annotation format)`);
+  if (!isRecord(document) || !Array.isArray(document.annotations)) throw new DatasetError(`${file}: expected an object with an "annotations" list (VQA annotation format)${swappedHint(document, 'questions')}`);
   const byQuestion = new Map<string, Annotation | BrokenAnnotation>();
   const unjoinable: SampleFailure[] = [];
   const firstAt = new FirstSeen<string>();
@@ -117,7 +124,7 @@ export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string):
   const questionsFile = input.files.questions;
   if (questionsFile === undefined) throw new DatasetError('file role "questions" is required');
   const document = await readJsonDocument(questionsFile);
-  if (!isRecord(document) || !Array.isArray(document.questions)) throw new DatasetError(`${questionsFile}: expected an object with a "questions" list (VQA questions format)`);
+  if (!isRecord(document) || !Array.isArray(document.questions)) throw new DatasetError(`${questionsFile}: expected an object with a "questions" list (VQA questions format)${swappedHint(document, 'annotations')}`);
   const annotations = await readAnnotations(input.files.annotations);
   const asked = new Set<string>();
   for (const [index, entry] of (document.questions as unknown[]).entries()) {

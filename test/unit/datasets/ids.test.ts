@@ -62,6 +62,12 @@ test('karpathy-caption: "./a.jpg" and "a.jpg" are one image; a broken entry of a
   assert.match(failureAt(items[1]), /has no "caption" string or list of strings @ \/2$/);
 });
 
+test('karpathy-caption: a null inside a caption list is pointed at, not called a missing list', async () => {
+  const root = tempDataset({ 'a.png': '', 'ann.json': JSON.stringify([{ image: 'a.png', caption: ['one', null, 'three'] }]) });
+  const items = await load('karpathy-caption', root, { annotations: 'ann.json' });
+  assert.match(failureAt(items[0]), /entry for a\.png: caption 1 is null, not a string; fix or remove it @ \/0\/caption\/1$/);
+});
+
 test('karpathy-retrieval: an image repeated in the caption-list (test) layout fails at the repeat, naming the first; nothing is merged', async () => {
   const images = ['1.jpg', '2.jpg', '3.jpg', '1.jpg', './2.jpg'];
   const root = tempDataset({ '1.jpg': '', '2.jpg': '', '3.jpg': '', 'ann.json': JSON.stringify(images.map((image, i) => (i === 4 ? { image, caption: 'one more' } : { image, caption: captions(`${image}#${i}`) }))) });

@@ -86,6 +86,15 @@ test('vqav2: a question_id or image_id beyond 2^53 fails as too large to be read
   assert.is(items[3]!.source.file, join(root, 'a.json'));
 });
 
+test('vqav2: questions and annotations files given the wrong way round are named as swapped', async () => {
+  const root = vqaDataset([question(1)], [{ question_id: 1, answers: ten('yes') }]);
+  const swapped = load('vqav2', root, { questions: 'a.json', annotations: 'q.json' }, TEMPLATE);
+  await swapped.then(
+    () => assert.unreachable('loaded swapped files'),
+    (error: Error) => assert.match(error.message, /a\.json: expected an object with a "questions" list \(VQA questions format\); it holds the "annotations" list, so it is the annotations file: the "questions" and "annotations" files are given the wrong way round/),
+  );
+});
+
 test('okvqa shares the checks (VQAv2 format)', async () => {
   const root = vqaDataset([question(1)], [{ question_id: 1, answers: [] }]);
   const items = await load('okvqa', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
