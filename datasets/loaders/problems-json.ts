@@ -23,7 +23,28 @@ export interface ProblemFailure {
   readonly at: string;
 }
 
-export async function* readProblems(problemsFile: string, splitsFile: string | undefined, split: string): AsyncGenerator<Problem | ProblemFailure> {
+/** The splits every problem's own `"split"` field names, and the folders its media lie under. */
+const FIELD_SPLITS: readonly string[] = ['train', 'val', 'test'];
+
+/** The split each `pid_splits.json`-only split is drawn from (its media folder). */
+const SUBSET_OF: Readonly<Record<string, string>> = { minitrain: 'train', minival: 'val', minitest: 'test' };
+
+/**
+ * The media folder of a problem (`train`, `val` or `test`): its own `"split"` field when it has
+ * one, since a split such as `minitest` or `trainval` is only a list of ids in pid_splits.json and
+ * has no folder of its own; otherwise the folder the evaluated split is drawn from.
+ */
+export function mediaSplit(fields: Readonly<Record<string, unknown>>, split: string): string {
+  if (typeof fields.split === 'string' && fields.split !== '') return fields.split;
+  return SUBSET_OF[split] ?? split;
+}
+
+/**
+ * The problems of `split`, in order. With a splits file, its ids are the list under the first of
+ * `keys` (default: the split's name) the file has; without one, the problems whose `"split"`
+ * field is `split` (train, val or test only: the other splits exist only in pid_splits.json).
+ */
+export async function* readProblems(problemsFile: string, splitsFile: string | undefined, split: string, keys: readonly string[] = [split]): AsyncGenerator<Problem | ProblemFailure> {
   // File order (not JSON.parse's numeric order of keys like "123"), so that --limit and --shard
   // without a splits file take the file's first problems.
   const members = await readJsonObjectMembers(problemsFile, 'an object keyed by problem id (problems.json)');
@@ -36,10 +57,18 @@ export async function* readProblems(problemsFile: string, splitsFile: string | u
   let ids: string[];
   if (splitsFile !== undefined) {
     const splits = await readJsonDocument(splitsFile);
-    const list = isRecord(splits) ? splits[split] : undefined;
-    if (!isStringArray(list)) throw new DatasetError(`${splitsFile}: no list of problem ids for split '${split}'; splits: ${isRecord(splits) ? Object.keys(splits).join(', ') : '(not an object)'}`);
+    const key = isRecord(splits) ? keys.find((k) => Object.hasOwn(splits, k)) : undefined;
+    const list = isRecord(splits) && key !== undefined ? splits[key] : undefined;
+    if (!isStringArray(list)) {
+      const tried = keys.map((k) => `'${k}'`).join(' or ');
+      const problem = key === undefined ? `no key ${tried}` : `'${key}' is not a list of problem ids (strings)`;
+      throw new DatasetError(`${splitsFile}: no list of problem ids for split '${split}': ${problem}; the file's keys: ${isRecord(splits) ? Object.keys(splits).join(', ') || '(none)' : '(not an object)'}`);
+    }
     ids = list;
   } else {
+    if (!FIELD_SPLITS.includes(split)) {
+      throw new DatasetError(`${problemsFile}: split '${split}' is defined only by pid_splits.json (a problem's "split" field is ${FIELD_SPLITS.join(', ')}): give the splits file`);
+    }
     ids = [...problems].filter(([, fields]) => isRecord(fields) && fields.split === split).map(([pid]) => pid);
   }
   for (const pid of ids) {

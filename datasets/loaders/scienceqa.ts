@@ -1,13 +1,14 @@
 /**
  * ScienceQA (problems.json + pid_splits.json). InstructBLIP evaluates the IMG subset of test:
  * problems with an image, the hint as textual context, multiple choice by candidate ranking.
- * Images: `<mediaRoot>/<split>/<pid>/image.png`. Category: the problem's subject.
+ * Images: `<mediaRoot>/<split>/<pid>/image.png`, `<split>` the problem's own train/val/test (the
+ * mini splits and trainval are lists of ids in pid_splits.json). Category: the problem's subject.
  */
 import { join } from 'node:path';
 import { failure, mediaOrFailure } from '../io.js';
 import { optionBoolean, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
-import { choiceFields, readProblems } from './problems-json.js';
+import { choiceFields, mediaSplit, readProblems } from './problems-json.js';
 
 export const scienceqa: DatasetLoader = {
   name: 'scienceqa',
@@ -19,7 +20,7 @@ export const scienceqa: DatasetLoader = {
     splits: { required: false, description: 'pid_splits.json (default: each problem\'s "split" field)' },
   },
   options: {
-    split: { type: 'string', description: 'split to evaluate', values: ['train', 'val', 'test', 'minival', 'minitrain', 'trainval'], default: 'test' },
+    split: { type: 'string', description: 'split to evaluate', values: ['train', 'val', 'test', 'minival', 'minitrain', 'minitest', 'trainval'], default: 'test' },
     imageOnly: { type: 'boolean', description: 'only problems with an image (the IMG set InstructBLIP reports)', default: true },
   },
   mediaRoot: 'required',
@@ -42,7 +43,7 @@ export const scienceqa: DatasetLoader = {
       }
       const media = [];
       if (typeof f.image === 'string') {
-        const ref = await mediaOrFailure(problem.pid, 'image', join(input.mediaRoot, split, problem.pid, f.image), source);
+        const ref = await mediaOrFailure(problem.pid, 'image', join(input.mediaRoot, mediaSplit(f, split), problem.pid, f.image), source);
         if ('kind' in ref) {
           yield ref;
           continue;

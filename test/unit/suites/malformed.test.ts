@@ -61,7 +61,7 @@ const cases: [string, (s: Json) => void, string[]][] = [
   ['unknown loader option', (s) => { s.tasks[3].dataset.options = { spilt: 'test' }; }, [
     "/tasks/3/dataset/options/spilt: loader 'scienceqa' has no option 'spilt' (did you mean 'split'?); options: split, imageOnly"]],
   ['loader option outside its values', (s) => { s.tasks[3].dataset.options = { split: 'tset' }; }, [
-    "/tasks/3/dataset/options/split: expected one of 'train', 'val', 'test', 'minival', 'minitrain', 'trainval'; got 'tset' (did you mean 'test'?)"]],
+    "/tasks/3/dataset/options/split: expected one of 'train', 'val', 'test', 'minival', 'minitrain', 'minitest', 'trainval'; got 'tset' (did you mean 'test'?)"]],
   ['misspelled metric', (s) => { s.tasks[1].metrics = ['CIDer']; }, [
     "/tasks/1/metrics/0: metric 'CIDer' is not reported by a captioning task (did you mean 'CIDEr'?); available: Bleu_1, Bleu_2, Bleu_3, Bleu_4, ROUGE_L, CIDEr"]],
   ['METEOR asked for', (s) => { s.tasks[1].metrics = ['METEOR']; }, [
