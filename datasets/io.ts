@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
+import { jsonErrorDetail } from './json-errors.js';
 import { DatasetError } from './loader.js';
 import type { MediaRef, Modality, SampleFailure, SourceLocation } from './samples.js';
 
@@ -29,7 +30,7 @@ export async function readJsonText(file: string): Promise<{ readonly text: strin
   try {
     return { text, value: JSON.parse(text) as unknown };
   } catch (error) {
-    throw new DatasetError(`${file}: not valid JSON: ${(error as Error).message}`);
+    throw new DatasetError(`${file}: not valid JSON ${jsonErrorDetail(text, (error as Error).message)}`);
   }
 }
 
@@ -67,6 +68,81 @@ function refuseRepeatedColumns(file: string, header: readonly string[], line: nu
   if (name === undefined) return;
   const columns = header.flatMap((n, i) => (n === name ? [i + 1] : []));
   throw new DatasetError(`${file} line ${line} (header): column '${name}' appears ${columns.length} times (columns ${columns.join(', ')}); only one of them could be read, so every row would lose the others' values: rename or remove the repeated column`);
+}
+
+/** A column every row of a CSV format needs. */
+export interface CsvColumn {
+  /** The name shown, e.g. 'caption' or 'caption_N'. */
+  readonly name: string;
+  /** Which header names are this column; the name itself when absent. */
+  readonly matches?: (column: string) => boolean;
+  /** The loader option that names this column (generic loaders), offered as a fix. */
+  readonly option?: string;
+}
+
+/** What a reader checks a CSV header against, once, before any row. */
+export interface CsvHeaderSpec {
+  readonly required: readonly (string | CsvColumn)[];
+  /** The format's header line, offered to a file that has none. */
+  readonly header?: string;
+  /** The loader option that sets the separator; absent, the format has one separator. */
+  readonly delimiterOption?: string;
+}
+
+const SEPARATORS: Readonly<Record<string, string>> = { ',': "','", ';': "';'", '\t': 'tabs', '|': "'|'" };
+
+/** A header cell that reads like a value: a number, a file name, a sentence, or nothing. */
+function looksLikeData(cell: string): boolean {
+  const text = cell.trim();
+  return text === '' || /^[-+]?\d+(\.\d+)?$/.test(text) || /\.[A-Za-z0-9]{2,5}$/.test(text) || text.length > 40 || text.split(/\s+/).length > 3;
+}
+
+/** Column names compared as people vary them: case, spaces, '_' and '-'. */
+function loose(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]+/g, '');
+}
+
+function quoted(names: readonly string[]): string {
+  const shown = names.slice(0, 12).map((n) => `'${n.length > 60 ? `${n.slice(0, 60)}...` : n}'`);
+  return `${shown.join(', ')}${names.length > 12 ? `, ... (${names.length} in all)` : ''}`;
+}
+
+/**
+ * A header that lacks a column the format needs stops the load, once, naming the file, the
+ * missing and the found columns and the likely cause: every row would otherwise fail alike, at
+ * its own line, with nothing said of the header. The causes told apart: another separator (the
+ * header is one field holding it), no header row (the first line reads as data), a renamed column.
+ */
+function refuseMissingColumns(file: string, header: readonly string[], line: number, delimiter: string, spec: CsvHeaderSpec): void {
+  const required = spec.required.map((c): CsvColumn => (typeof c === 'string' ? { name: c } : c));
+  const isColumn = (c: CsvColumn, name: string): boolean => (c.matches ? c.matches(name) : name === c.name);
+  const missing = required.filter((c) => !header.some((name) => isColumn(c, name)));
+  if (missing.length === 0) return;
+  const where = `${file} line ${line} (header)`;
+  const columns = `${missing.length === 1 ? 'column' : 'columns'} ${quoted(missing.map((c) => c.name))}`;
+  const problem = `${where}: no ${columns}, which this format needs (columns found: ${quoted(header)})`;
+  const own = SEPARATORS[delimiter] ?? `'${delimiter}'`;
+  const other = header.length === 1
+    ? Object.keys(SEPARATORS).filter((s) => s !== delimiter && header[0]!.includes(s)).sort((a, b) => header[0]!.split(b).length - header[0]!.split(a).length)[0]
+    : undefined;
+  if (other !== undefined) {
+    const value = other === '\t' ? "'\\t'" : `'${other}'`;
+    const fix = spec.delimiterOption !== undefined
+      ? `, not ${own}: set the loader's '${spec.delimiterOption}' option to ${value}`
+      : `: this loader reads only ${own}-separated files, so save it with ${own} as the separator`;
+    throw new DatasetError(`${problem}; the header is one field holding ${SEPARATORS[other]}, so the file seems separated by ${SEPARATORS[other]}${fix}`);
+  }
+  const present = required.filter((c) => !missing.includes(c));
+  if (present.length === 0 && header.some(looksLikeData)) {
+    const add = spec.header !== undefined ? `add the header line '${spec.header}' as the first line` : `add a header line naming the columns (${quoted(required.map((c) => c.name))}) as the first line`;
+    throw new DatasetError(`${problem}; that first line reads as data, not column names, so the file seems to have no header row: ${add}`);
+  }
+  const fixes = missing.map((c) => {
+    const like = c.matches === undefined ? header.find((name) => loose(name) === loose(c.name)) : undefined;
+    const option = c.option !== undefined ? `, or set the loader's '${c.option}' option to the column's name` : '';
+    return like !== undefined ? `rename column '${like}' to '${c.name}'${option}` : `add the column '${c.name}', or rename the column that holds it${option}`;
+  });
+  throw new DatasetError(`${problem}: ${fixes.join('; ')}`);
 }
 
 /**
@@ -134,10 +210,10 @@ function csvRow(data: Record<string, unknown>, header: readonly string[], number
 /**
  * CSV/TSV rows with a header line as objects (papaparse). The file is parsed whole, not streamed:
  * papaparse's stream mode drops its parse errors, and annotation files are small. A header that
- * repeats a column name and broken quoting are refused; a row with the wrong number of fields
- * carries its errors.
+ * repeats a column name, one that lacks a column `spec` requires, and broken quoting are refused;
+ * a row with the wrong number of fields carries its errors.
  */
-export async function* readCsvRows(file: string, delimiter: string): AsyncGenerator<CsvRow> {
+export async function* readCsvRows(file: string, delimiter: string, spec?: CsvHeaderSpec): AsyncGenerator<CsvRow> {
   let text: string;
   try {
     text = stripBom(await readFile(file, 'utf8'));
@@ -155,18 +231,25 @@ export async function* readCsvRows(file: string, delimiter: string): AsyncGenera
   // instead of the header, so every row would lack a column named ''.
   const start = recordStart(text, 0, delimiter);
   const body = text.slice(start);
+  const checkHeader = (): void => {
+    // Missing columns first: the first line of a file without a header may well repeat a value.
+    if (spec !== undefined) refuseMissingColumns(file, header, lines.lineAt(start), delimiter, spec);
+    refuseRepeatedColumns(file, header, lines.lineAt(start));
+  };
   // The end of the previous record in `body`; the first follows the header line, whose end no step reports.
   let previousEnd = body.indexOf('\n') + 1;
   Papa.parse<Record<string, unknown>>(body, {
     header: true, delimiter, skipEmptyLines: 'greedy', transformHeader,
     step: (results) => {
-      if (rows.length === 0) refuseRepeatedColumns(file, header, lines.lineAt(start));
+      if (rows.length === 0) checkHeader();
       const line = lines.lineAt(start + recordStart(body, previousEnd, delimiter));
       refuseBrokenQuotes(file, line, results.errors);
       rows.push(csvRow(results.data, header, line, results.errors));
       previousEnd = results.meta.cursor;
     },
   });
+  // A header with no rows below it still says whether the file is in the format.
+  if (rows.length === 0 && header.length > 0) checkHeader();
   yield* rows;
 }
 

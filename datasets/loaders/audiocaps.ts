@@ -34,11 +34,13 @@ export const audiocaps: DatasetLoader = {
     const clips = new Map<string, Clip>();
     // The row each audiocap_id was first read on.
     const captionRows = new FirstSeen<number>();
-    for await (const row of readCsvRows(file, ',')) {
+    // A header without youtube_id or caption stops the load there, naming the cause, instead of failing every row.
+    for await (const row of readCsvRows(file, ',', { required: ['youtube_id', 'caption'], header: 'audiocap_id,youtube_id,start_time,caption' })) {
       const source = { file, at: String(row.number) };
       const { youtube_id: youtubeId, caption } = row.fields;
       if (row.errors.length > 0 || youtubeId === undefined || youtubeId === '' || caption === undefined) {
-        yield failure(`row:${row.number}`, `broken row: ${[...row.errors, 'needs youtube_id and caption'].join('; ')}`, source);
+        const empty = row.errors.length === 0 && youtubeId === '' ? ['youtube_id is empty; every row needs the clip\'s youtube_id'] : [];
+        yield failure(`row:${row.number}`, `broken row: ${[...row.errors, ...empty].join('; ')}`, source);
         continue;
       }
       const captionId = row.fields.audiocap_id ?? '';

@@ -38,11 +38,13 @@ export const clothoAqa: DatasetLoader = {
       const rows = r.end === Number(r.start.at) ? `the row on line ${r.start.at}` : `the rows on lines ${r.start.at}-${r.end}`;
       return failure(`row:${r.start.at}`, `${r.first.file} "${r.first.question}" was answered on the rows from line ${r.first.source.at} and comes back on ${rows} after other rows; each question's answers are consecutive rows, so remove this repeat or move it up to them`, r.start);
     };
-    for await (const row of readCsvRows(file, ',')) {
+    const columns = { required: ['file_name', 'QuestionText', 'answer'], header: 'file_name,QuestionText,answer,confidence' };
+    for await (const row of readCsvRows(file, ',', columns)) {
       const source = { file, at: String(row.number) };
       const { file_name: clip, QuestionText: question, answer } = row.fields;
       if (row.errors.length > 0 || !clip || !question || answer === undefined) {
-        yield failure(`row:${row.number}`, `broken row: ${[...row.errors, 'needs file_name, QuestionText and answer'].join('; ')}`, source);
+        const empty = row.errors.length > 0 ? [] : [`${!clip ? 'file_name' : 'QuestionText'} is empty; every row needs file_name, QuestionText and answer`];
+        yield failure(`row:${row.number}`, `broken row: ${[...row.errors, ...empty].join('; ')}`, source);
         continue;
       }
       const key = `${clip}\u0000${question}`;
