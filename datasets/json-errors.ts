@@ -40,97 +40,115 @@ function excerptAt(text: string, at: number, lineStart: number): string {
 
 const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
+type Problem = { readonly at: number; readonly message: string };
+
 /**
- * The offset where `text` first stops being JSON and what is wrong there, or undefined when it is
- * valid. A loop with a stack of open brackets, not recursion: no value is built and no depth
- * limit applies. A trailing comma (the usual slip of a hand edit) and a comment are named as such.
+ * Walks `text` as JSON with a stack of open brackets, not recursion: no value is built and no
+ * depth limit applies. A trailing comma (the usual slip of a hand edit) and a comment are named.
  */
-function firstJsonError(text: string): { readonly at: number; readonly message: string } | undefined {
-  const n = text.length;
-  const closers: string[] = [];
-  let i = 0;
-  const space = (): void => {
-    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
-  };
-  const found = (): string => (i >= n ? 'the end of the file' : `'${text[i]}'`);
-  const stop = (expected: string): { at: number; message: string } => {
+class JsonScanner {
+  private i = 0;
+  private readonly closers: string[] = [];
+
+  constructor(private readonly text: string) {}
+
+  /** The offset where the text first stops being JSON and what is wrong there; undefined when valid. */
+  firstError(): Problem | undefined {
+    let expectValue = true;
+    for (;;) {
+      this.space();
+      const step: Problem | 'value' | 'after' | 'done' = expectValue ? this.value() : this.afterValue();
+      if (step === 'done') return undefined;
+      if (typeof step === 'object') return step;
+      expectValue = step === 'value';
+    }
+  }
+
+  private space(): void {
+    const t = this.text;
+    for (let c = t.charCodeAt(this.i); c === 32 || c === 9 || c === 10 || c === 13; c = t.charCodeAt(++this.i));
+  }
+
+  private stop(expected: string): Problem {
+    const { text, i } = this;
     if (text.startsWith('//', i) || text.startsWith('/*', i)) return { at: i, message: 'a comment: JSON allows no comments; remove it' };
-    return { at: i, message: `expected ${expected}, found ${found()}` };
-  };
-  // A string from its opening quote at i; i ends after its closing quote.
-  const string = (): { at: number; message: string } | undefined => {
-    const start = i;
-    for (i++; i < n; i++) {
-      const c = text.charCodeAt(i);
+    return { at: i, message: `expected ${expected}, found ${i >= text.length ? 'the end of the file' : `'${text[i]}'`}` };
+  }
+
+  /** A value at i: 'value' when an object or array opened (a value or key comes next), 'after' when a value ended. */
+  private value(): Problem | 'value' | 'after' {
+    const c = this.text[this.i];
+    if (c === '{' || c === '[') return this.open(c === '{' ? '}' : ']');
+    if (c === '"') return this.string() ?? 'after';
+    JSON_NUMBER.lastIndex = this.i;
+    const literal = ['true', 'false', 'null'].find((word) => this.text.startsWith(word, this.i));
+    if (JSON_NUMBER.test(this.text)) this.i = JSON_NUMBER.lastIndex;
+    else if (literal !== undefined) this.i += literal.length;
+    else return this.stop('a value (object, array, string, number, true, false or null)');
+    return 'after';
+  }
+
+  private open(close: string): Problem | 'value' | 'after' {
+    this.i++;
+    this.space();
+    if (this.text[this.i] === close) {
+      this.i++;
+      return 'after';
+    }
+    this.closers.push(close);
+    return (close === '}' ? this.key() : undefined) ?? 'value';
+  }
+
+  /** After a value: a closing bracket, a comma and the next member, or the end of the document. */
+  private afterValue(): Problem | 'value' | 'after' | 'done' {
+    const { text } = this;
+    const close = this.closers.at(-1);
+    if (close === undefined) return this.i < text.length ? this.stop('the end of the document') : 'done';
+    if (text[this.i] === close) {
+      this.closers.pop();
+      this.i++;
+      return 'after';
+    }
+    if (text[this.i] !== ',') return this.stop(`',' or '${close}'`);
+    const comma = this.i++;
+    this.space();
+    if (text[this.i] === ']' || text[this.i] === '}') return { at: comma, message: `a trailing comma before '${text[this.i]}': JSON allows no trailing comma; remove it` };
+    return (close === '}' ? this.key() : undefined) ?? 'value';
+  }
+
+  private key(): Problem | undefined {
+    this.space();
+    if (this.text[this.i] !== '"') return this.stop('a property name in double quotes');
+    const broken = this.string();
+    if (broken !== undefined) return broken;
+    this.space();
+    if (this.text[this.i] !== ':') return this.stop("':' after the property name");
+    this.i++;
+    return undefined;
+  }
+
+  /** A string from its opening quote at i; i ends after its closing quote. */
+  private string(): Problem | undefined {
+    const { text } = this;
+    const start = this.i;
+    for (this.i++; this.i < text.length; this.i++) {
+      const c = text.charCodeAt(this.i);
       if (c === 34) {
-        i++;
+        this.i++;
         return undefined;
       }
-      if (c < 0x20) return { at: i, message: `a raw ${c === 10 || c === 13 ? 'line break' : 'control character'} inside a string: JSON needs it escaped (\\n, \\t, \\u00XX), or the string's closing quote is missing` };
+      if (c < 0x20) return { at: this.i, message: `a raw ${c === 10 || c === 13 ? 'line break' : 'control character'} inside a string: JSON needs it escaped (\\n, \\t, \\u00XX), or the string's closing quote is missing` };
       if (c === 92) {
-        const e = text[i + 1];
-        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 5;
-        else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 1;
-        else return { at: i, message: 'a backslash that starts no JSON escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX); write a backslash as \\\\' };
+        const e = text[this.i + 1];
+        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 2, this.i + 6))) this.i += 5;
+        else if (e !== undefined && '"\\/bfnrt'.includes(e)) this.i += 1;
+        else return { at: this.i, message: 'a backslash that starts no JSON escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX); write a backslash as \\\\' };
       }
     }
     return { at: start, message: 'a string that is never closed: its closing quote is missing' };
-  };
-  const key = (): { at: number; message: string } | undefined => {
-    space();
-    if (text[i] !== '"') return stop('a property name in double quotes');
-    const broken = string();
-    if (broken !== undefined) return broken;
-    space();
-    if (text[i] !== ':') return stop("':' after the property name");
-    i++;
-    return undefined;
-  };
-  let expectValue = true;
-  for (;;) {
-    space();
-    if (expectValue) {
-      const c = text[i];
-      if (c === '{' || c === '[') {
-        const close = c === '{' ? '}' : ']';
-        i++;
-        space();
-        if (text[i] === close) {
-          i++;
-          expectValue = false;
-          continue;
-        }
-        closers.push(close);
-        const broken = close === '}' ? key() : undefined;
-        if (broken !== undefined) return broken;
-        continue;
-      }
-      if (c === '"') {
-        const broken = string();
-        if (broken !== undefined) return broken;
-      } else {
-        JSON_NUMBER.lastIndex = i;
-        const literal = ['true', 'false', 'null'].find((word) => text.startsWith(word, i));
-        if (JSON_NUMBER.test(text)) i = JSON_NUMBER.lastIndex;
-        else if (literal !== undefined) i += literal.length;
-        else return stop('a value (object, array, string, number, true, false or null)');
-      }
-      expectValue = false;
-      continue;
-    }
-    const close = closers.at(-1);
-    if (close === undefined) return i < n ? stop('the end of the document') : undefined;
-    if (text[i] === close) {
-      closers.pop();
-      i++;
-      continue;
-    }
-    if (text[i] !== ',') return stop(`',' or '${close}'`);
-    const comma = i++;
-    space();
-    if (text[i] === ']' || text[i] === '}') return { at: comma, message: `a trailing comma before '${text[i]}': JSON allows no trailing comma; remove it` };
-    const broken = close === '}' ? key() : undefined;
-    if (broken !== undefined) return broken;
-    expectValue = true;
   }
+}
+
+function firstJsonError(text: string): Problem | undefined {
+  return new JsonScanner(text).firstError();
 }
