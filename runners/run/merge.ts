@@ -7,7 +7,7 @@
  * Every check comes before the first write, and a write that fails removes what the merge wrote:
  * a refused or failed merge leaves no half-written --out in the way of the next try.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { predictionKey, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
@@ -99,6 +99,18 @@ function pairsOf(manifest: RunManifest): Pair[] {
   return manifest.models.flatMap((model) => manifest.tasks.filter((task) => task.perModel[model.id]?.applicable === true).map((task) => ({ model: model.id, task: task.id })));
 }
 
+/** Marks an --out while a merge writes it; gone once manifest.json is written. */
+const MERGING_MARK = '.vlbench-merging';
+
+/**
+ * What a merge killed while writing (kill -9, a power cut) left in --out: its mark and no
+ * manifest.json. Nothing else writes that mark, so the same merge may start again over it.
+ */
+function clearInterruptedMerge(root: string): void {
+  if (!existsSync(join(root, MERGING_MARK)) || existsSync(join(root, 'manifest.json'))) return;
+  for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
+}
+
 /**
  * Writes the merged run; manifest.json comes last, so an interrupted merge is no run directory
  * that `gate` or `--resume` would take for a started run. On a failure, what was written goes:
@@ -108,9 +120,11 @@ function writeMerged(out: RunDirectory, dirs: readonly RunDirectory[], manifest:
   const existed = existsSync(out.root);
   try {
     ensureDirectory(out.root, 'fix that, then run the same merge again');
+    writeFileSync(join(out.root, MERGING_MARK), `${process.pid}\n`);
     for (const pair of pairs) writePair(out, pair, readPair(dirs, pair));
     const scores = writeResults(out, manifest);
     out.writeJson(out.manifest, manifest);
+    rmSync(join(out.root, MERGING_MARK), { force: true });
     return scores;
   } catch (error) {
     try {
@@ -130,6 +144,7 @@ export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFil
   const manifests = dirs.map((d) => d.readJson<RunManifest>(d.manifest));
   checkShards(dirs.map((d) => d.root), manifests);
   const out = new RunDirectory(resolve(outDir));
+  clearInterruptedMerge(out.root);
   if (existsSync(out.root) && readdirSync(out.root).length > 0) throw new MergeError(`${out.root} already exists and is not empty; choose another --out`);
   // Each shard's resumed sessions stay in its own manifest (mergedFrom names them): shard 0's alone would misstate the others'.
   const { resumes: _shard0Sessions, ...first } = manifests[0]!;

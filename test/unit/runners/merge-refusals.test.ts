@@ -36,6 +36,26 @@ async function shards(n: number): Promise<string[]> {
   return dirs;
 }
 
+test('a merge killed while writing (its mark, no manifest.json) is started again over; another non-empty --out is still refused', async () => {
+  const dirs = await shards(3);
+  const out = join(tempDir('merge-killed'), 'm');
+  mergeRuns(dirs, out);
+  const expected = readFileSync(join(out, 'scores.json'), 'utf8');
+  // What a kill -9 after the predictions were written leaves: the mark, no manifest.json.
+  rmSync(join(out, 'manifest.json'));
+  rmSync(join(out, 'scores.json'));
+  writeFileSync(join(out, '.vlbench-merging'), '12345\n');
+  mergeRuns(dirs, out);
+  assert.ok(existsSync(join(out, 'manifest.json')));
+  assert.not.ok(existsSync(join(out, '.vlbench-merging')), 'the mark goes once the merge is written');
+  const strip = (text: string) => JSON.stringify({ ...JSON.parse(text), runId: null, createdAt: null });
+  assert.is(strip(readFileSync(join(out, 'scores.json'), 'utf8')), strip(expected));
+  const other = join(tempDir('merge-other'), 'm');
+  cpSync(out, other, { recursive: true });
+  rmSync(join(other, 'manifest.json'));
+  assert.throws(() => mergeRuns(dirs, other), (e: Error) => e instanceof MergeError && /already exists and is not empty/.test(e.message));
+});
+
 test("the merged manifest carries no shard's resumed sessions: each stays in its own shard's manifest", async () => {
   const dirs = await shards(3);
   await runDouble({ ...SMALL, shard: { index: 0, count: 3 }, out: dirs[0]!, resume: true });
