@@ -140,16 +140,34 @@ function pairFile(run: LoadedRun, kind: 'predictions' | 'samples', model: string
   return join(run.dir, kind, model, `${task}.jsonl`);
 }
 
+/**
+ * Each run's parsed per-sample files: readRun checks every pair's records, and the command then
+ * reads the same files for its own use (a gate's snapshot, a diff, the sample browser).
+ */
+const parsedFiles = new WeakMap<LoadedRun, Map<string, readonly unknown[]>>();
+
+function readPairFile<T>(run: LoadedRun, kind: 'predictions' | 'samples', model: string, task: string): T[] {
+  const file = pairFile(run, kind, model, task);
+  let cache = parsedFiles.get(run);
+  if (cache === undefined) parsedFiles.set(run, (cache = new Map()));
+  let records = cache.get(file);
+  if (records === undefined) {
+    const check = kind === 'predictions' ? predictionCheck : sampleScoreCheck;
+    records = existsSync(file) ? readJsonl<T>(file, check, jsonlFix(run.dir, file, kind, kind === 'predictions')) : [];
+    cache.set(file, records);
+  }
+  // A copy: callers may sort or filter what they get.
+  return [...records] as T[];
+}
+
 /** The predictions of one (model, task), or [] when the file does not exist. */
 export function readPredictions(run: LoadedRun, model: string, task: string): PredictionRecord[] {
-  const file = pairFile(run, 'predictions', model, task);
-  return existsSync(file) ? readJsonl<PredictionRecord>(file, predictionCheck, jsonlFix(run.dir, file, 'predictions', true)) : [];
+  return readPairFile<PredictionRecord>(run, 'predictions', model, task);
 }
 
 /** The per-sample scores of one (model, task), or [] when the file does not exist. */
 export function readSampleScores(run: LoadedRun, model: string, task: string): SampleScoreRecord[] {
-  const file = pairFile(run, 'samples', model, task);
-  return existsSync(file) ? readJsonl<SampleScoreRecord>(file, sampleScoreCheck, jsonlFix(run.dir, file, 'samples', false)) : [];
+  return readPairFile<SampleScoreRecord>(run, 'samples', model, task);
 }
 
 /**
@@ -158,25 +176,20 @@ export function readSampleScores(run: LoadedRun, model: string, task: string): S
  * what is left as if it were the run.
  */
 function checkPairRecords(run: LoadedRun, result: TaskScores): void {
-  const checks = [
-    ['predictions', () => predictionRecordsProblem(result, readPredictions(run, result.model, result.task))],
-    ['samples', () => sampleScoresProblem(result, readSampleScores(run, result.model, result.task))],
-  ] as const;
-  for (const [kind, check] of checks) {
-    const problem = check();
-    if (problem === null) continue;
-    const file = pairFile(run, kind, result.model, result.task);
-    const state = existsSync(file) ? problem : `missing (${problem})`;
-    const repeated = problem.includes('has two records');
-    const cause = repeated ? 'a sample was written twice (two writers shared the run, or a hand edit)' : 'records were lost after the run was scored (a file cut short, emptied or deleted)';
-    throw new RunFormatError(
-      `${file}: ${state}, where scores.json counts ${JSON.stringify(result.counts)} for ${result.model} / ${result.task}: ` +
-        `${cause}, so the run is damaged and its results cannot be gated, compared or reported. Repair it: ${jsonlFix(run.dir, file, kind, repeated)}.`,
-    );
-  }
+  const { model, task } = result;
+  // Predictions first: the samples file is not read when they already show the damage.
+  const predictions = predictionRecordsProblem(result, readPredictions(run, model, task));
+  const [kind, problem] = predictions !== null ? ['predictions', predictions] as const : ['samples', sampleScoresProblem(result, readSampleScores(run, model, task))] as const;
+  if (problem === null) return;
+  const file = pairFile(run, kind, model, task);
+  const state = existsSync(file) ? problem.text : `missing (${problem.text})`;
+  const cause = problem.repeated ? 'a sample was written twice (two writers shared the run, or a hand edit)' : 'records were lost after the run was scored (a file cut short, emptied or deleted)';
+  throw new RunFormatError(
+    `${file}: ${state}, where scores.json counts ${JSON.stringify(result.counts)} for ${model} / ${task}: ` +
+      `${cause}, so the run is damaged and its results cannot be gated, compared or reported. Repair it: ${jsonlFix(run.dir, file, kind, problem.repeated)}.`,
+  );
 }
 
-/** A short human label for a run: its id, or the directory name when the id is empty. */
 /** The random id `vlbench run` gives a run (a v4 UUID): unique, but no name a reader recognises. */
 const GENERATED_RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

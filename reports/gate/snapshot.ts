@@ -183,19 +183,17 @@ const REWRITE_BASELINE = 'The baseline file was edited or damaged after vlbench 
  * sample twice (record-checks.ts): a gate would pair on what is left and pass.
  */
 function checkBaselineRecords(result: SnapshotResult, file: string, index: number): void {
-  const checks = [
-    ['samples', () => sampleScoresProblem(result, result.samples)],
-    ['captions', () => (result.captions === undefined ? null : captionsProblem(result, result.captions))],
-    ['ranks', () => (result.ranks === undefined ? null : ranksProblem(result, result.ranks))],
+  const problems = [
+    ['samples', sampleScoresProblem(result, result.samples)],
+    ['captions', result.captions === undefined ? null : captionsProblem(result, result.captions)],
+    ['ranks', result.ranks === undefined ? null : ranksProblem(result, result.ranks)],
   ] as const;
-  for (const [key, check] of checks) {
-    const problem = check();
-    if (problem === null) continue;
-    throw new BaselineFormatError(
-      `${file}: /results/${index}/${key}: ${problem}, where /results/${index}/counts says ${JSON.stringify(result.counts)} ` +
-        `(${result.model} / ${result.task}): the baseline is damaged (${problem.includes('has two records') ? 'a sample is recorded twice' : 'records were lost'}), and a gate against it would compare the wrong samples. ${REWRITE_BASELINE}`,
-    );
-  }
+  const [key, problem] = problems.find(([, found]) => found !== null) ?? [];
+  if (problem == null) return;
+  throw new BaselineFormatError(
+    `${file}: /results/${index}/${key}: ${problem.text}, where /results/${index}/counts says ${JSON.stringify(result.counts)} ` +
+      `(${result.model} / ${result.task}): the baseline is damaged (${problem.repeated ? 'a sample is recorded twice' : 'records were lost'}), and a gate against it would compare the wrong samples. ${REWRITE_BASELINE}`,
+  );
 }
 
 /** A baseline from a run directory or a baseline JSON file. */
