@@ -8,21 +8,22 @@ import { EXIT } from './exit-codes.js';
 import { UsageError, describeError } from './errors.js';
 import type { Command } from './commands/command.js';
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run.js')).runCommand,
-  start: async () => (await import('./commands/run.js')).startCommand,
-  merge: async () => (await import('./commands/merge.js')).mergeCommand,
-  validate: async () => (await import('./commands/validate.js')).validateCommand,
-  ls: async () => (await import('./commands/ls.js')).lsCommand,
-  score: async () => (await import('./commands/score.js')).scoreCommand,
-  preprocess: async () => (await import('./commands/preprocess.js')).preprocessCommand,
-  report: async () => (await import('./commands/report.js')).reportCommand,
-  gate: async () => (await import('./commands/gate.js')).gateCommand,
-  diff: async () => (await import('./commands/diff.js')).diffCommand,
+/** Each command's help line, and its code, imported only when the command is named. */
+const COMMANDS: Record<string, { readonly summary: string; readonly load: () => Promise<Command> }> = {
+  run: { summary: 'Run suites: every model on every task it supports; writes a run directory', load: async () => (await import('./commands/run.js')).runCommand },
+  start: { summary: 'The main job: the default suite over the bundled benchmark, then the report', load: async () => (await import('./commands/run.js')).startCommand },
+  merge: { summary: 'Merge the run directories of a sharded run into one', load: async () => (await import('./commands/merge.js')).mergeCommand },
+  validate: { summary: 'Validate suites without running anything', load: async () => (await import('./commands/validate.js')).validateCommand },
+  ls: { summary: 'List registered models, datasets or tasks', load: async () => (await import('./commands/ls.js')).lsCommand },
+  score: { summary: 'Score predictions from any source: caption, vqa or retrieval (no model needed)', load: async () => (await import('./commands/score.js')).scoreCommand },
+  preprocess: { summary: 'Write the tensor a model would see for one input (debug preprocessing)', load: async () => (await import('./commands/preprocess.js')).preprocessCommand },
+  report: { summary: 'Render tables, Vega-Lite charts and an HTML report from run directories', load: async () => (await import('./commands/report.js')).reportCommand },
+  gate: { summary: 'Gate a run against floors, ceilings and a baseline (CI)', load: async () => (await import('./commands/gate.js')).gateCommand },
+  diff: { summary: 'Show the samples whose predictions or scores changed between two runs', load: async () => (await import('./commands/diff.js')).diffCommand },
 };
 
-async function usage(): Promise<string> {
-  const lines = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(11)} ${(await load()).summary}`));
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`);
   return ['Usage: vlbench <command> [options]', '', 'Commands:', ...lines, '', 'Run `vlbench <command> --help` for the options of one command.'].join('\n');
 }
 
@@ -60,12 +61,12 @@ async function loadCommand(load: () => Promise<Command>, held: { caught: () => b
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write((await usage()) + '\n');
+    process.stdout.write(usage() + '\n');
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!.load : undefined;
   if (!load) {
-    process.stderr.write(`vlbench: unknown command '${name}'.\n\n${await usage()}\n`);
+    process.stderr.write(`vlbench: unknown command '${name}'.\n\n${usage()}\n`);
     return EXIT.usage;
   }
   const held = holdSignals();

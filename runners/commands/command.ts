@@ -1,5 +1,4 @@
-/** One CLI subcommand: a one-line summary for `vlbench --help` and a runner returning the exit code. */
+/** One CLI subcommand: a runner returning the exit code (its `vlbench --help` line is in cli.ts). */
 export interface Command {
-  readonly summary: string;
   run(argv: readonly string[]): Promise<number>;
 }

@@ -28,7 +28,6 @@ function filteredDiff(runA: string, runB: string, task: string | undefined, mode
 }
 
 export const diffCommand: Command = {
-  summary: 'Show the samples whose predictions or scores changed between two runs',
   async run(argv) {
     const options = { json: { type: 'boolean' }, limit: { type: 'string' }, task: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
     const { values, positionals } = parse('diff', argv, options, HELP);

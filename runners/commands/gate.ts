@@ -87,7 +87,6 @@ function appendJobSummary(text: string): void {
 }
 
 export const gateCommand: Command = {
-  summary: 'Gate a run against floors, ceilings and a baseline (CI)',
   async run(argv) {
     const { values, positionals } = parse('gate', argv, {
       baseline: { type: 'string' }, gates: { type: 'string' }, confidence: { type: 'string' }, seed: { type: 'string' },

@@ -43,7 +43,6 @@ function listTasks(): string[] {
 }
 
 export const lsCommand: Command = {
-  summary: 'List registered models, datasets or tasks',
   async run(argv) {
     const { values, positionals } = parse('ls', argv, { help: { type: 'boolean', short: 'h' } });
     if (values.help) {

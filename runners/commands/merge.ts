@@ -16,7 +16,6 @@ finished; every check comes before anything is written, so a refused merge leave
 Corpus metrics are recomputed on the merged predictions, so the scores equal an unsharded run's.`;
 
 export const mergeCommand: Command = {
-  summary: 'Merge the run directories of a sharded run into one',
   async run(argv) {
     const { values, positionals } = parse('merge', argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
     if (values.help) {

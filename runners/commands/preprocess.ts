@@ -140,7 +140,6 @@ function summary(data: Float32Array): string {
 }
 
 export const preprocessCommand: Command = {
-  summary: 'Write the tensor a model would see for one input (debug preprocessing)',
   async run(argv) {
     const { values, positionals } = parse('preprocess', argv, OPTIONS);
     if (values.help) {

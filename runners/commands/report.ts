@@ -29,7 +29,6 @@ function parseFormats(values: readonly string[] | undefined): ReportFormat[] {
 }
 
 export const reportCommand: Command = {
-  summary: 'Render tables, Vega-Lite charts and an HTML report from run directories',
   async run(argv) {
     const { values, positionals } = parse('report', argv, {
       out: { type: 'string' }, format: { type: 'string', multiple: true }, published: { type: 'string', multiple: true }, 'no-published': { type: 'boolean' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' },

@@ -109,7 +109,6 @@ export function report(result: RunResult, continueWith: ContinueHint = RUN_CONTI
 
 export function createRunCommand(deps: RunDependencies = PRODUCTION, continueWith: ContinueHint = RUN_CONTINUE): Command {
   return {
-    summary: 'Run suites: every model on every task it supports; writes a run directory',
     // The signals are taken over before any work: reading and checking the suites and data can take seconds.
     run: (argv) => withInterrupt((signal) => runFromArgs(argv, deps, continueWith, signal)),
   };
@@ -151,7 +150,6 @@ export const DEFAULT_SUITE = fileURLToPath(new URL('../../suites/default.suite.j
 
 export function createStartCommand(deps: RunDependencies = PRODUCTION, suite: string = DEFAULT_SUITE, reportFormats: readonly ReportFormat[] = REPORT_FORMATS): Command {
   return {
-    summary: 'The main job: the default suite over the bundled benchmark, then the report',
     async run(argv) {
       const { values } = parse('start', argv, { device: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
       if (values.help) {

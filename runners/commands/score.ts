@@ -33,7 +33,6 @@ export function executeScore(argv: readonly string[]): string {
 }
 
 export const scoreCommand: Command = {
-  summary: 'Score predictions from any source: caption, vqa or retrieval (no model needed)',
   async run(argv) {
     process.stdout.write(executeScore(argv) + '\n');
     return EXIT.ok;

@@ -54,7 +54,6 @@ function okLine(file: string, suite: LoadedSuite, running: ReadonlySet<string>):
 }
 
 export const validateCommand: Command = {
-  summary: 'Validate suites without running anything',
   async run(argv) {
     const { values, positionals } = parse('validate', argv, {
       data: { type: 'string', multiple: true },
