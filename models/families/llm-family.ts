@@ -81,9 +81,14 @@ export function llmAnswerGeneration(parts: LlmFamilyParts): AnswerGenerationCapa
  */
 export const ONE_IMAGE_PER_INSTRUCTION: readonly FamilyName[] = ['blip2', 'instructblip'];
 
+/** What those families take: exactly one medium, an image. */
+export function isOneImage(media: readonly { readonly modality: string }[]): boolean {
+  return media.length === 1 && media[0]!.modality === 'image';
+}
+
 export function llmInstruction(parts: LlmFamilyParts): InstructionCapability {
   const single = (media: readonly PreparedMedia[]): PreparedMedia => {
-    if (media.length !== 1 || media[0]!.modality !== 'image') throw new Error(`this model takes exactly one image per instruction, got ${media.map((m) => m.modality).join(', ') || 'none (a text-only record: leave such records out, e.g. ScienceQA with imageOnly true)'}`);
+    if (!isOneImage(media)) throw new Error(`this model takes exactly one image per instruction, got ${media.map((m) => m.modality).join(', ') || 'none (a text-only record: leave such records out, e.g. ScienceQA with imageOnly true)'}`);
     return media[0]!;
   };
   return {

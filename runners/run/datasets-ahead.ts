@@ -12,7 +12,7 @@ import { PlanError, type PlanModel, type TaskPlan } from './plan.js';
 import type { SuiteProblem } from '../../suites/messages.js';
 import { existsSync } from 'node:fs';
 import type { InstructionSample, Sample, SampleFailure } from '../../datasets/samples.js';
-import { ONE_IMAGE_PER_INSTRUCTION } from '../../models/families/llm-family.js';
+import { isOneImage, ONE_IMAGE_PER_INSTRUCTION } from '../../models/families/llm-family.js';
 
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
@@ -36,9 +36,6 @@ interface TaskDataCheck {
   readonly notOneImage: { readonly count: number; readonly first: InstructionSample } | null;
 }
 
-function isOneImage(item: Sample): boolean {
-  return item.kind !== 'instruction' || (item.media.length === 1 && item.media[0]!.modality === 'image');
-}
 
 /**
  * The retrieval loaders leave media to the gallery (a missing image shrinks it and fails its
@@ -73,7 +70,7 @@ async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], c
       const failed = item.kind === 'failure' ? item : missingGalleryImage(item);
       if (failed === null) samples++;
       else if (failures++ === 0) first = failed;
-      if (item.kind === 'instruction' && !isOneImage(item) && notOne++ === 0) firstNotOne = item;
+      if (item.kind === 'instruction' && !isOneImage(item.media) && notOne++ === 0) firstNotOne = item;
     }
   } catch (error) {
     return { problem: { at: 'dataset', message: (error as Error).message }, failed: null, samples, notOneImage: null };
@@ -148,27 +145,27 @@ export interface DataCheckScope {
   readonly oneImageModelsOf?: (suiteFile: string, taskId: string) => readonly string[];
 }
 
+type TaskOf = (suiteFile: string, taskId: string) => TaskPlan | undefined;
+
 /** Each retrieval pair's kTest as planned (the data checks know the gallery's size). */
-function plannedKTests(tasks: readonly TaskPlan[]): KTestsOf {
-  return (suiteFile, taskId) => {
-    const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
-    return [...(task?.perModel ?? [])].flatMap(([model, pair]) =>
+function plannedKTests(taskOf: TaskOf): KTestsOf {
+  return (suiteFile, taskId) =>
+    [...(taskOf(suiteFile, taskId)?.perModel ?? [])].flatMap(([model, pair]) =>
       pair.applicable && pair.settings.kind === 'retrieval' ? [{ model, kTest: pair.settings.kTest, source: pair.record.kTest?.source ?? 'default' }] : []);
-  };
 }
 
 /** The scope planning gives: each task's kTests, whether any selected model runs it, and which take one image per instruction. */
 export function plannedScope(tasks: readonly TaskPlan[], limit: number | null = null, models: readonly Pick<PlanModel, 'profile'>[] = []): DataCheckScope {
+  const byTask = new Map(tasks.map((t) => [`${t.suite.file}\0${t.task.id}`, t]));
+  const taskOf: TaskOf = (suiteFile, taskId) => byTask.get(`${suiteFile}\0${taskId}`);
   const oneImage = new Set(models.filter((m) => ONE_IMAGE_PER_INSTRUCTION.includes(m.profile.family)).map((m) => m.profile.id));
-  const oneImageModelsOf = (suiteFile: string, taskId: string): string[] => {
-    const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
-    return [...(task?.perModel ?? [])].flatMap(([model, pair]) => (pair.applicable && oneImage.has(model) ? [model] : []));
-  };
+  const oneImageModelsOf = (suiteFile: string, taskId: string): string[] =>
+    [...(taskOf(suiteFile, taskId)?.perModel ?? [])].flatMap(([model, pair]) => (pair.applicable && oneImage.has(model) ? [model] : []));
   const runnable = (suiteFile: string, taskId: string): boolean => {
-    const task = tasks.find((t) => t.suite.file === suiteFile && t.task.id === taskId);
+    const task = taskOf(suiteFile, taskId);
     return task === undefined || [...task.perModel.values()].some((pair) => pair.applicable);
   };
-  return { kTestsOf: plannedKTests(tasks), runnable, limit, oneImageModelsOf };
+  return { kTestsOf: plannedKTests(taskOf), runnable, limit, oneImageModelsOf };
 }
 
 /**

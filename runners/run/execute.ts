@@ -136,9 +136,9 @@ function previousSession(dir: RunDirectory, plan: RunPlan, previous: RunManifest
  * suite none of whose tasks is selected leaves the run (its data need not be given).
  */
 export function loadRunSuites(files: readonly string[], data: Readonly<Record<string, string>>, registered: ReadonlyMap<string, string>, tasks: readonly string[] | null | undefined): LoadedSuite[] {
-  const selection = tasks ?? undefined;
+  const selection = tasks ?? null;
   const suites = files.map((file) => loadSuite(file, { data, models: registered, ...(selection ? { tasks: selection } : {}) }));
-  return selectTasks(suites, selection ?? null);
+  return selectTasks(suites, selection);
 }
 
 /**
@@ -185,13 +185,13 @@ async function runLocked(suites: readonly LoadedSuite[], refs: readonly { refere
     const session = previous ? previousSession(dir, plan, previous) + 1 : 1;
     const manifest = previous ? resumeManifest(dir, previous, current, session) : current;
     if (!previous) dir.writeJson(dir.manifest, manifest);
-    if (options.resume) reopenPairs(dir, plan, options);
+    if (previous) reopenPairs(dir, plan, options);
     // Models of a run read the same media: each file is read for its digest once.
     const mediaDigests = new MediaDigests();
     for (const model of models) {
       for (const task of plan.tasks) {
-        // Checked before each task too: a Ctrl-C while models load must not start one (a retrieval
-        // task would first embed its whole gallery).
+        // Checked before each task too: a Ctrl-C between tasks must not start the next one (a
+        // retrieval task would first embed its whole gallery).
         if (options.signal.aborted) return interrupted(dir);
         await executeTask({ dir, model, task, session, options, mediaDigests });
         if (options.signal.aborted) return interrupted(dir);

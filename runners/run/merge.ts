@@ -106,8 +106,11 @@ const MERGING_MARK = '.vlbench-merging';
  * What a merge killed while writing (kill -9, a power cut) left in --out: its mark and no
  * manifest.json. Nothing else writes that mark, so the same merge may start again over it.
  */
-function clearInterruptedMerge(root: string): void {
-  if (!existsSync(join(root, MERGING_MARK)) || existsSync(join(root, 'manifest.json'))) return;
+function clearInterruptedMerge(out: RunDirectory): void {
+  if (existsSync(join(out.root, MERGING_MARK)) && !out.exists()) emptyDirectory(out.root);
+}
+
+function emptyDirectory(root: string): void {
   for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
 }
 
@@ -128,7 +131,7 @@ function writeMerged(out: RunDirectory, dirs: readonly RunDirectory[], manifest:
     return scores;
   } catch (error) {
     try {
-      if (existed) for (const entry of readdirSync(out.root)) rmSync(join(out.root, entry), { recursive: true, force: true });
+      if (existed) emptyDirectory(out.root);
       else rmSync(out.root, { recursive: true, force: true });
     } catch {
       // The write error is the one to report.
@@ -144,7 +147,7 @@ export function mergeRuns(runDirs: readonly string[], outDir: string): ScoresFil
   const manifests = dirs.map((d) => d.readJson<RunManifest>(d.manifest));
   checkShards(dirs.map((d) => d.root), manifests);
   const out = new RunDirectory(resolve(outDir));
-  clearInterruptedMerge(out.root);
+  clearInterruptedMerge(out);
   if (existsSync(out.root) && readdirSync(out.root).length > 0) throw new MergeError(`${out.root} already exists and is not empty; choose another --out`);
   // Each shard's resumed sessions stay in its own manifest (mergedFrom names them): shard 0's alone would misstate the others'.
   const { resumes: _shard0Sessions, ...first } = manifests[0]!;

@@ -46,6 +46,18 @@ export class MediaDigests {
   }
 
   /**
+   * `work` (preparing the media) with the digests of `paths` taken beside it, for the writer to
+   * record; when both fail, work's error (which names the decoder's problem) is the one thrown.
+   */
+  async alongside<T>(paths: readonly string[], work: () => Promise<T>): Promise<T> {
+    const digests = Promise.all(paths.map((path) => this.digest(path)));
+    digests.catch(() => {});
+    const result = await work();
+    await digests;
+    return result;
+  }
+
+  /**
    * The record with the digests of its media. Writing must not wait on reads, so the tasks take
    * each sample's digests while they prepare its media (a file that cannot be read fails the
    * sample there); a path not digested by then is a harness error, not a record without them.

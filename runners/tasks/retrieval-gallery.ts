@@ -80,12 +80,8 @@ async function readSplit(ctx: TaskContext): Promise<{ samples: { index: number; 
  * its queries; an image that cannot be read for either leaves the gallery.
  */
 async function prepareImage(ctx: TaskContext, cache: PreparedMediaCache, sample: RetrievalSample): Promise<{ ok: true; m: PreparedMedia } | { ok: false; e: Error }> {
-  const digest = ctx.mediaDigests.digest(sample.media.path);
-  digest.catch(() => {});
   try {
-    const m = await cache.get(sample.media);
-    await digest;
-    return { ok: true, m };
+    return { ok: true, m: await ctx.mediaDigests.alongside([sample.media.path], () => cache.get(sample.media)) };
   } catch (e) {
     return { ok: false, e: e as Error };
   }

@@ -108,13 +108,9 @@ class SampleLoop<S extends { readonly id: string; readonly source: SourceLocatio
 
   private async prepareOne(p: Pending<S>, clock: StageClock): Promise<{ ok: true; prepared: Prepared<S> } | { ok: false; failure: FailedPrediction }> {
     const media = this.task.media(p.sample);
-    // Digested beside the preparing (the writer records them); the preparing's error, which names
-    // the decoder's problem, is the one reported when both fail.
-    const digests = Promise.all(media.map((m) => this.ctx.mediaDigests.digest(m.path)));
-    digests.catch(() => {});
     try {
-      const prepared = await Promise.all(media.map((m) => this.ctx.model.adapter.prepare(m, clock)));
-      await digests;
+      const prepare = () => Promise.all(media.map((m) => this.ctx.model.adapter.prepare(m, clock)));
+      const prepared = await this.ctx.mediaDigests.alongside(media.map((m) => m.path), prepare);
       return { ok: true, prepared: { ...p, media: prepared } };
     } catch (error) {
       const paths = media.map((m) => m.path).join(', ');
