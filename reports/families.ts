@@ -21,7 +21,11 @@ export const FAMILY_STYLES: readonly FamilyStyle[] = [
 /** Families outside the five (a user's own adapter) get these, in order of first appearance. */
 const EXTRA_COLOURS = ['#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac'];
 
-function normaliseFamilyKey(family: string): string {
+/** The five families' keys, as normaliseFamilyKey writes them. */
+export const FAMILY_KEYS: readonly string[] = FAMILY_STYLES.map((s) => s.key);
+
+/** 'BLIP-2', 'blip-2' and 'blip2' are one family. */
+export function normaliseFamilyKey(family: string): string {
   return family.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 

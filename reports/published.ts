@@ -20,6 +20,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../suites/did-you-mean.js';
+import { FAMILY_KEYS, normaliseFamilyKey } from './families.js';
 import { METRIC_NAMES } from './metrics/registry.js';
 import type { ReportModel, ReportTask } from './report-model.js';
 
@@ -40,7 +41,6 @@ export class PublishedFormatError extends Error {
 
 const SHIPPED_DIR = join(dirname(fileURLToPath(import.meta.url)), 'published');
 
-const familyKey = (family: string): string => family.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /**
  * Metrics the papers report that vlbench computes none of (Hateful Memes AUC, VisDial MRR, the
@@ -49,15 +49,13 @@ const familyKey = (family: string): string => family.toLowerCase().replace(/[^a-
  * unused (the docs' "CIDEr-D" for the key `CIDEr`).
  */
 const PAPER_ONLY_METRICS: readonly string[] = ['AUC', 'MRR', 'METEOR', 'SPICE'];
-// models/capabilities.ts FamilyName (reports/ does not import models/: test/unit/architecture).
-const FAMILIES: readonly string[] = ['albef', 'blip', 'blip2', 'instructblip', 'xinstructblip'];
 
 function checkNames(metric: string, family: string, where: string): void {
   if (!(METRIC_NAMES as readonly string[]).includes(metric) && !PAPER_ONLY_METRICS.includes(metric)) {
     throw new PublishedFormatError(`${where}/metric: '${metric}' is not a metric vlbench reports${didYouMean(metric, METRIC_NAMES)}, so the entry would never show; use one of ${METRIC_NAMES.join(', ')} (or ${PAPER_ONLY_METRICS.join(', ')}, kept for the record only).`);
   }
-  if (!FAMILIES.some((f) => familyKey(f) === familyKey(family))) {
-    throw new PublishedFormatError(`${where}/family: '${family}' is not a model family${didYouMean(familyKey(family), FAMILIES)}, so the entry would match no model; use one of ${FAMILIES.join(', ')}.`);
+  if (!FAMILY_KEYS.includes(normaliseFamilyKey(family))) {
+    throw new PublishedFormatError(`${where}/family: '${family}' is not a model family${didYouMean(normaliseFamilyKey(family), FAMILY_KEYS)}, so the entry would match no model; use one of ${FAMILY_KEYS.join(', ')}.`);
   }
 }
 
@@ -104,7 +102,7 @@ export function shippedPublished(): PublishedEntry[] {
 /** The published entry for a (model, task, metric), if any. */
 export function findPublished(entries: readonly PublishedEntry[], model: ReportModel, task: ReportTask, metric: string): PublishedEntry | undefined {
   return entries.find((e) => e.metric === metric
-    && familyKey(e.family) === familyKey(model.family)
+    && normaliseFamilyKey(e.family) === normaliseFamilyKey(model.family)
     && e.benchmarks.includes(task.id)
     && (e.modelPattern === undefined || new RegExp(e.modelPattern).test(model.modelId.toLowerCase())));
 }

@@ -6,6 +6,7 @@
  * check returns the first problem as a JSON pointer and the expected type, or null; the readers
  * add the file and the fix. JSON has no NaN or Infinity, so every JSON number is finite.
  */
+import { isPlainObject, jsonPointer } from './metrics/input-error.js';
 
 export interface TypeProblem {
   /** JSON pointer (RFC 6901) of the offending value, relative to the checked value. */
@@ -15,11 +16,6 @@ export interface TypeProblem {
 }
 
 type Check = (value: unknown, at: string) => TypeProblem | null;
-
-/** `/a/b~1c`: a key as a JSON pointer token. */
-export function pointerToken(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 /** "the string \"99\"", "null", "an array", "nothing" (a missing field). */
 function foundText(found: unknown): string {
@@ -37,8 +33,6 @@ export function typeProblemText(problem: TypeProblem, base = ''): string {
 }
 
 const problem = (pointer: string, expected: string, found: unknown): TypeProblem => ({ pointer, expected, found });
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const finiteNumber: Check = (v, at) => (typeof v === 'number' && Number.isFinite(v) ? null : problem(at, 'a finite number', v));
 export const count: Check = (v, at) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : problem(at, 'a non-negative integer', v));
@@ -67,9 +61,9 @@ export function arrayOf(item: Check): Check {
 /** An object whose every value passes `value` (a metric map, say). */
 export function recordOf(value: Check): Check {
   return (v, at) => {
-    if (!isObject(v)) return problem(at, 'an object', v);
+    if (!isPlainObject(v)) return problem(at, 'an object', v);
     for (const [k, x] of Object.entries(v)) {
-      const found = value(x, `${at}/${pointerToken(k)}`);
+      const found = value(x, `${at}${jsonPointer(k)}`);
       if (found) return found;
     }
     return null;
@@ -79,9 +73,9 @@ export function recordOf(value: Check): Check {
 /** An object with these fields (others are allowed and not checked). */
 export function fields(shape: Readonly<Record<string, Check>>): Check {
   return (v, at) => {
-    if (!isObject(v)) return problem(at, 'an object', v);
+    if (!isPlainObject(v)) return problem(at, 'an object', v);
     for (const [k, check] of Object.entries(shape)) {
-      const found = check(v[k], `${at}/${pointerToken(k)}`);
+      const found = check(v[k], `${at}${jsonPointer(k)}`);
       if (found) return found;
     }
     return null;
@@ -125,15 +119,17 @@ export const timingsFileCheck: Check = fields({ results: arrayOf(taskTimingsChec
 /** One line of samples/<model>/<task>.jsonl, or one entry of a baseline result's `samples`. */
 export const sampleScoreCheck: Check = fields({ sampleId: text, scores: recordOf(finiteNumber) });
 
+// Built once: every line of every predictions file of a run goes through them.
+const predictionBase = fields({ sampleId: text, kind: oneOf([...TASK_KINDS, 'failed']) });
+const predictionByKind: Readonly<Partial<Record<string, Check>>> = {
+  retrieval: fields({ direction: oneOf(['i2t', 't2i']), rank: count }),
+  captioning: fields({ caption: text, references: arrayOf(text) }),
+  failed: fields({ direction: optional(oneOf(['i2t', 't2i'])) }),
+};
+
 /** What reports, gates and diffs key and pair predictions by (one predictions/<model>/<task>.jsonl line). */
 export function predictionCheck(v: unknown, at: string): TypeProblem | null {
-  const base = fields({ sampleId: text, kind: oneOf([...TASK_KINDS, 'failed']) })(v, at);
-  if (base) return base;
-  const record = v as Record<string, unknown>;
-  if (record.kind === 'retrieval') return fields({ direction: oneOf(['i2t', 't2i']), rank: count })(v, at);
-  if (record.kind === 'captioning') return fields({ caption: text, references: arrayOf(text) })(v, at);
-  if (record.kind === 'failed') return fields({ direction: optional(oneOf(['i2t', 't2i'])) })(v, at);
-  return null;
+  return predictionBase(v, at) ?? predictionByKind[(v as { kind: string }).kind]?.(v, at) ?? null;
 }
 
 /** One entry of a baseline file's `results`. */

@@ -1,8 +1,8 @@
 /**
  * Reads a run directory (records.ts) for reports, gates and diffs. Read-only: nothing here
- * writes into a run. The small files (manifest, scores, timings) are read eagerly and checked;
- * the per-sample JSONL files are read on demand, because a report over many runs needs only a
- * few of them.
+ * writes into a run. The small files (manifest, scores, timings) are read and type-checked, and
+ * every pair's per-sample JSONL files are read once and checked against scores.json's counts
+ * (a damaged run is refused); the parsed records are kept with the loaded run for the command.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
