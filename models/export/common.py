@@ -365,24 +365,3 @@ def default_name(checkpoint: str, llm_dtype: str = F32) -> str:
     fp16 exports of one checkpoint do not share a model id (a suite refuses two models with one id)."""
     base = Path(checkpoint.rstrip("/")).name.lower()
     return base + ("-fp16" if llm_dtype == F16 else "")
-
-
-def run_case(name: str, build) -> dict:
-    """Runs one verification case (`build()` -> its record) with the export self-checks it triggers;
-    a failure is recorded with its traceback, so that one case's failure does not lose the others."""
-    import time
-    import traceback
-    started = time.time()
-    CHECKS.clear()
-    try:
-        record = build()
-        record.update(status="ok", model=f"{name}/model.json")
-    except Exception:  # noqa: BLE001 - recorded, the caller goes on with the next case
-        record = {"status": "error", "traceback": traceback.format_exc()}
-    record["onnx_vs_torch_max_abs_diff"] = dict(CHECKS)
-    record["seconds"] = round(time.time() - started, 1)
-    print(f"== {name}: {record['status']} in {record['seconds']} s; onnx-vs-torch {record['onnx_vs_torch_max_abs_diff']}",
-          flush=True)
-    if record["status"] == "error":
-        print(record["traceback"], flush=True)
-    return record

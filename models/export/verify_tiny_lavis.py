@@ -20,7 +20,6 @@ import importlib.abc
 import importlib.machinery
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -31,10 +30,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from . import common as C
 from . import lavis_albef
 from . import tiny_configs as TC
 from . import tiny_tokenizers as TT
+from . import verify_common as V
 
 TEXTS = ["a red circle on the left", "two blue squares", "a small green triangle", "the yellow star is large",
          "three shapes", "a big red square on the right"]
@@ -192,15 +191,6 @@ def build(lavis: dict, task: str, slow, seed: int = 0):
 
 # ---------------------------------------------------------------- cases
 
-def tensor(t) -> dict:
-    t = t.detach().float().cpu()
-    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
-
-
-def images(count: int, seed: int = 1234):
-    return torch.randn(count, 3, TC.IMAGE_SIZE, TC.IMAGE_SIZE, generator=torch.Generator().manual_seed(seed))
-
-
 class _Gallery:
     """What compute_sim_matrix reads of a data loader: dataset.text, dataset.image and batches."""
 
@@ -216,32 +206,32 @@ def case_retrieval(lavis: dict, toks, out: Path) -> dict:
     slow, fast = toks
     model = build(lavis, "retrieval", slow)
     lavis_albef.export_model(model, fast, "retrieval", out, "lavis-tiny-albef-retrieval", "lavis:albef_retrieval tiny-random")
-    pixels = images(N_IMAGES)
+    pixels = V.images(N_IMAGES)
     with torch.no_grad():
         image_feat = nn.functional.normalize(model.vision_proj(model.visual_encoder.forward_features(pixels)[:, 0, :]), dim=-1)
         enc = slow(TEXTS, padding="max_length", truncation=True, max_length=35, return_tensors="pt")
         text_feat = nn.functional.normalize(model.text_proj(model.text_encoder.forward_text(enc).last_hidden_state[:, 0, :]), dim=-1)
         i2t, t2i = lavis["compute_sim_matrix"](model, _Gallery(pixels, TEXTS), k_test=K_TEST)
-    return {"inputs": {"pixel_values": tensor(pixels), "texts": TEXTS, "input_ids": enc.input_ids.tolist(),
+    return {"inputs": {"pixel_values": V.tensor(pixels), "texts": TEXTS, "input_ids": enc.input_ids.tolist(),
                        "k_test": K_TEST},
-            "tensors": {"image_feat": tensor(image_feat), "text_feat": tensor(text_feat),
-                        "score_matrix_i2t": tensor(torch.from_numpy(i2t)), "score_matrix_t2i": tensor(torch.from_numpy(t2i))}}
+            "tensors": {"image_feat": V.tensor(image_feat), "text_feat": V.tensor(text_feat),
+                        "score_matrix_i2t": V.tensor(torch.from_numpy(i2t)), "score_matrix_t2i": V.tensor(torch.from_numpy(t2i))}}
 
 
 def case_vqa(lavis: dict, toks, out: Path) -> dict:
     slow, fast = toks
     model = build(lavis, "vqa", slow, seed=1)
     lavis_albef.export_model(model, fast, "vqa", out, "lavis-tiny-albef-vqa", "lavis:albef_vqa tiny-random")
-    pixels = images(len(QUESTIONS), seed=99)
+    pixels = V.images(len(QUESTIONS), seed=99)
     with torch.no_grad():
         samples = {"image": pixels, "text_input": list(QUESTIONS)}
         answers = model.predict_answers(samples, answer_list=list(ANSWERS), num_ans_candidates=N_CANDIDATES)
         encoded = {"image": pixels, "text_input": list(QUESTIONS)}
         q_states = model.forward_encoder(encoded)[0].last_hidden_state
         scores = answer_scores(model, q_states, encoded["tokenized_text"].attention_mask)
-    return {"inputs": {"pixel_values": tensor(pixels), "questions": QUESTIONS, "answer_list": ANSWERS,
+    return {"inputs": {"pixel_values": V.tensor(pixels), "questions": QUESTIONS, "answer_list": ANSWERS,
                        "num_ans_candidates": N_CANDIDATES},
-            "tensors": {"question_states": tensor(q_states), "answer_scores": tensor(scores)}, "answers": answers}
+            "tensors": {"question_states": V.tensor(q_states), "answer_scores": V.tensor(scores)}, "answers": answers}
 
 
 def answer_scores(model, q_states, q_mask):
@@ -263,13 +253,7 @@ CASES = {"albef-retrieval": case_retrieval, "albef-vqa": case_vqa}
 
 
 def versions(lavis_src: str | None) -> dict:
-    import numpy
-    found = {"python": platform.python_version(), "torch": torch.__version__, "numpy": numpy.__version__}
-    for mod in ("transformers", "tokenizers", "timm", "onnx", "onnxruntime"):
-        try:
-            found[mod] = __import__(mod).__version__
-        except Exception as error:  # noqa: BLE001
-            found[mod] = f"unavailable: {error}"
+    found = V.versions(("transformers", "tokenizers", "timm", "onnx", "onnxruntime"))
     if lavis_src:
         import subprocess
         commit = subprocess.run(["git", "-C", lavis_src, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -300,7 +284,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         toks = tokenizers(Path(tmp))
         for name, case in CASES.items():
-            expected["cases"][name] = C.run_case(name, lambda case=case, name=name: case(lavis, toks, bundle / name))
+            expected["cases"][name] = V.run_case(name, lambda case=case, name=name: case(lavis, toks, bundle / name))
     (bundle / "expected.json").write_text(json.dumps(expected) + "\n")
     statuses = [c["status"] for c in expected["cases"].values()]
     return 0 if statuses and all(s == "ok" for s in statuses) else 1

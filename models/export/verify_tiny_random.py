@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import shutil
 import tarfile
 import tempfile
@@ -25,22 +24,13 @@ from . import common as C
 from . import hf_blip, hf_blip2, hf_instructblip, hf_llm
 from . import tiny_configs as TC
 from . import tiny_tokenizers as TT
+from . import verify_common as V
 
 GEN_MAX_NEW, GEN_MIN_NEW = 12, 4
 
 
-def tensor(t) -> dict:
-    t = t.detach().float().cpu()
-    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
-
-
 def ids(t) -> list:
     return t.detach().cpu().long().tolist()
-
-
-def images(seed: int = 1234):
-    gen = torch.Generator().manual_seed(seed)
-    return torch.randn(2, 3, TC.IMAGE_SIZE, TC.IMAGE_SIZE, generator=gen)
 
 
 def run_generate(model, record: dict, name: str, **kwargs) -> None:
@@ -74,7 +64,7 @@ def case_blip_caption(work: Path, out: Path, toks: dict) -> dict:
     ckpt = TC.blip("caption", toks["bert"], work / "ckpt-blip-caption")
     hf_blip.export(str(ckpt), "caption", out, name="hf-tiny-blip-caption")
     model = _eager(T.BlipForConditionalGeneration, ckpt)
-    bert, pixels = toks["bert"], images()
+    bert, pixels = toks["bert"], V.images()
     dec, sep, pad = model.config.text_config.bos_token_id, bert.sep_token_id, bert.pad_token_id
     prompt = bert([hf_blip.LAVIS_CAPTION_PROMPT] * 2, return_tensors="pt").input_ids
     prompt[:, 0] = dec
@@ -83,9 +73,9 @@ def case_blip_caption(work: Path, out: Path, toks: dict) -> dict:
         image_embeds = model.vision_model(pixel_values=pixels, return_dict=True).last_hidden_state
         logits = model.text_decoder(input_ids=prompt, attention_mask=torch.ones_like(prompt),
                                     encoder_hidden_states=image_embeds, return_dict=True).logits
-    record = {"inputs": {"pixel_values": tensor(pixels), "prompt": hf_blip.LAVIS_CAPTION_PROMPT,
+    record = {"inputs": {"pixel_values": V.tensor(pixels), "prompt": hf_blip.LAVIS_CAPTION_PROMPT,
                          "decoder_input_ids": ids(prompt)},
-              "tensors": {"image_embeds": tensor(image_embeds), "prompt_logits": tensor(logits)}}
+              "tensors": {"image_embeds": V.tensor(image_embeds), "prompt_logits": V.tensor(logits)}}
     run_generate(model.text_decoder, record, "caption", input_ids=prompt, attention_mask=torch.ones_like(prompt),
                  encoder_hidden_states=image_embeds, eos_token_id=sep, pad_token_id=pad, max_length=4 + GEN_MAX_NEW,
                  min_length=4 + GEN_MIN_NEW, length_penalty=1.0, repetition_penalty=1.0)
@@ -97,7 +87,7 @@ def case_blip_retrieval(work: Path, out: Path, toks: dict) -> dict:
     ckpt = TC.blip("retrieval", toks["bert"], work / "ckpt-blip-retrieval")
     hf_blip.export(str(ckpt), "retrieval", out, name="hf-tiny-blip-retrieval")
     model = _eager(T.BlipForImageTextRetrieval, ckpt)
-    bert, pixels = toks["bert"], images()
+    bert, pixels = toks["bert"], V.images()
     texts = ["a red circle on the left", "two blue squares"]
     enc = bert(texts, padding="max_length", max_length=12, truncation=True, return_tensors="pt")
     itm_ids = enc.input_ids.clone()
@@ -108,9 +98,9 @@ def case_blip_retrieval(work: Path, out: Path, toks: dict) -> dict:
         itc = model(input_ids=enc.input_ids, pixel_values=pixels, attention_mask=enc.attention_mask,
                     use_itm_head=False, return_dict=True)
     first = lambda o: o[0] if isinstance(o, (tuple, list)) else getattr(o, "itm_score", None)  # noqa: E731
-    return {"inputs": {"pixel_values": tensor(pixels), "texts": texts, "input_ids": ids(enc.input_ids),
+    return {"inputs": {"pixel_values": V.tensor(pixels), "texts": texts, "input_ids": ids(enc.input_ids),
                        "itm_input_ids": ids(itm_ids), "attention_mask": ids(enc.attention_mask)},
-            "tensors": {"itm_logits": tensor(first(itm)), "itc_cosine": tensor(first(itc))}}
+            "tensors": {"itm_logits": V.tensor(first(itm)), "itc_cosine": V.tensor(first(itc))}}
 
 
 def case_blip_vqa(work: Path, out: Path, toks: dict) -> dict:
@@ -118,7 +108,7 @@ def case_blip_vqa(work: Path, out: Path, toks: dict) -> dict:
     ckpt = TC.blip("vqa", toks["bert"], work / "ckpt-blip-vqa")
     hf_blip.export(str(ckpt), "vqa", out, name="hf-tiny-blip-vqa")
     model = _eager(T.BlipForQuestionAnswering, ckpt)
-    bert, pixels = toks["bert"], images()
+    bert, pixels = toks["bert"], V.images()
     enc = bert(["what colour is the circle?", "how many shapes are there?"], padding="longest", return_tensors="pt")
     q_ids = enc.input_ids.clone()
     q_ids[:, 0] = bert.convert_tokens_to_ids("[ENC]")
@@ -127,9 +117,9 @@ def case_blip_vqa(work: Path, out: Path, toks: dict) -> dict:
         q_states = model.text_encoder(input_ids=q_ids, attention_mask=enc.attention_mask,
                                       encoder_hidden_states=image_embeds, return_dict=True).last_hidden_state
     dec = model.config.text_config.bos_token_id
-    record = {"inputs": {"pixel_values": tensor(pixels), "question_ids": ids(q_ids),
+    record = {"inputs": {"pixel_values": V.tensor(pixels), "question_ids": ids(q_ids),
                          "question_mask": ids(enc.attention_mask)},
-              "tensors": {"image_embeds": tensor(image_embeds), "question_states": tensor(q_states)}}
+              "tensors": {"image_embeds": V.tensor(image_embeds), "question_states": V.tensor(q_states)}}
     bos = torch.full((2, 1), dec, dtype=torch.long)
     run_generate(model.text_decoder, record, "vqa", input_ids=bos, encoder_hidden_states=q_states,
                  encoder_attention_mask=torch.ones_like(enc.attention_mask), eos_token_id=bert.sep_token_id,
@@ -158,7 +148,7 @@ def _llm_runs(model, lm, language_embeds, llm_tok, record, kind: str, eos: int, 
         record["inputs"][f"{task}/llm_input_ids"] = ids(enc.input_ids)
         record["inputs"][f"{task}/llm_attention_mask"] = ids(enc.attention_mask)
         record["inputs"][f"{task}/texts"] = texts
-        record["tensors"][f"{task}/first_step_logits"] = tensor(first)
+        record["tensors"][f"{task}/first_step_logits"] = V.tensor(first)
         lengths = dict(max_new_tokens=GEN_MAX_NEW, min_length=GEN_MIN_NEW) if t5 else \
             dict(max_new_tokens=GEN_MAX_NEW, min_new_tokens=GEN_MIN_NEW)
         run_generate(lm, record, task, inputs_embeds=embeds, attention_mask=mask, eos_token_id=eos,
@@ -192,11 +182,11 @@ def _blip2_case(kind: str):
         ckpt = TC.blip2(kind, llm_tok, toks["bert"], work / f"ckpt-blip2-{kind}")
         hf_blip2.export(str(ckpt), "llm", out, kind, name=f"hf-tiny-blip2-{kind}")
         model = _eager(T.Blip2ForConditionalGeneration, ckpt)
-        pixels = images()
+        pixels = V.images()
         image_embeds, query_output, language_embeds = _vision_qformer(model, pixels)
-        record = {"inputs": {"pixel_values": tensor(pixels)},
-                  "tensors": {"image_embeds": tensor(image_embeds), "query_output": tensor(query_output),
-                              "language_embeds": tensor(language_embeds)}}
+        record = {"inputs": {"pixel_values": V.tensor(pixels)},
+                  "tensors": {"image_embeds": V.tensor(image_embeds), "query_output": V.tensor(query_output),
+                              "language_embeds": V.tensor(language_embeds)}}
         eos = C.newline_id(llm_tok) if kind == "opt" else llm_tok.eos_token_id
         _llm_runs(model, hf_llm.causal_lm(model), language_embeds, llm_tok, record, kind, eos, BLIP2_PROMPTS,
                   length_penalty=1.0, repetition_penalty=1.0)
@@ -211,14 +201,14 @@ def _instruct_case(kind: str):
         ckpt = TC.instructblip(kind, llm_tok, toks["bert_qformer"], work / f"ckpt-instructblip-{kind}")
         hf_instructblip.export(str(ckpt), out, kind, name=f"hf-tiny-instructblip-{kind}")
         model = _eager(T.InstructBlipForConditionalGeneration, ckpt)
-        pixels, bert = images(), toks["bert_qformer"]
+        pixels, bert = V.images(), toks["bert_qformer"]
         texts = ["A short image caption.", "Question: which side is the red square on? Short answer:"]
         q = bert(texts, padding="longest", truncation=True, max_length=128, return_tensors="pt")
         image_embeds, query_output, language_embeds = _vision_qformer(model, pixels, q.input_ids, q.attention_mask)
-        record = {"inputs": {"pixel_values": tensor(pixels), "qformer_input_ids": ids(q.input_ids),
+        record = {"inputs": {"pixel_values": V.tensor(pixels), "qformer_input_ids": ids(q.input_ids),
                              "qformer_attention_mask": ids(q.attention_mask)},
-                  "tensors": {"image_embeds": tensor(image_embeds), "query_output": tensor(query_output),
-                              "language_embeds": tensor(language_embeds)}}
+                  "tensors": {"image_embeds": V.tensor(image_embeds), "query_output": V.tensor(query_output),
+                              "language_embeds": V.tensor(language_embeds)}}
         eos = llm_tok.eos_token_id
         _llm_runs(model, hf_llm.causal_lm(model), language_embeds, llm_tok, record, kind, eos, {"instruction": texts},
                   length_penalty=1.0, repetition_penalty=1.5)
@@ -231,7 +221,7 @@ def case_blip2_retrieval(work: Path, out: Path, toks: dict) -> dict:
     ckpt = TC.blip2_retrieval(toks["bert_qformer"], work / "ckpt-blip2-itm")
     hf_blip2.export(str(ckpt), "retrieval", out, None, name="hf-tiny-blip2-itm")
     model = _eager(T.Blip2ForImageTextRetrieval, ckpt)
-    bert, pixels = toks["bert_qformer"], images()
+    bert, pixels = toks["bert_qformer"], V.images()
     texts = ["a red circle on the left", "two blue squares"]
     enc = bert(texts, padding="max_length", max_length=12, truncation=True, return_tensors="pt")
     with torch.no_grad():
@@ -239,10 +229,10 @@ def case_blip2_retrieval(work: Path, out: Path, toks: dict) -> dict:
                     use_image_text_matching_head=True, return_dict=True)
         itc = model(pixel_values=pixels, input_ids=enc.input_ids, attention_mask=enc.attention_mask,
                     use_image_text_matching_head=False, return_dict=True)
-    return {"inputs": {"pixel_values": tensor(pixels), "texts": texts, "input_ids": ids(enc.input_ids),
+    return {"inputs": {"pixel_values": V.tensor(pixels), "texts": texts, "input_ids": ids(enc.input_ids),
                        "attention_mask": ids(enc.attention_mask)},
-            "tensors": {"itm_logits_per_image": tensor(itm.logits_per_image), "image_feat": tensor(itc.image_embeds),
-                        "text_feat": tensor(itc.text_embeds), "itc_logits_per_image": tensor(itc.logits_per_image)}}
+            "tensors": {"itm_logits_per_image": V.tensor(itm.logits_per_image), "image_feat": V.tensor(itc.image_embeds),
+                        "text_feat": V.tensor(itc.text_embeds), "itc_logits_per_image": V.tensor(itc.logits_per_image)}}
 
 
 def case_blip2_opt_fp16(work: Path, out: Path, toks: dict) -> dict:
@@ -255,7 +245,7 @@ def case_blip2_opt_fp16(work: Path, out: Path, toks: dict) -> dict:
         ckpt = TC.blip2("opt", toks["opt"], toks["bert"], ckpt)
     hf_blip2.export(str(ckpt), "llm", out, "opt", dtype=C.F16, name="hf-tiny-blip2-opt-fp16")
     model = _eager(T.Blip2ForConditionalGeneration, ckpt)
-    _, _, language_embeds = _vision_qformer(model, images())
+    _, _, language_embeds = _vision_qformer(model, V.images())
     record = {"derived_from": "blip2-opt", "dtype": C.F16, "inputs": {}, "tensors": {}}
     # vlbench casts the float32 Q-Former output to the LLM's float16 input, as .half() does here
     _llm_runs(model, hf_llm.causal_lm(model).half(), language_embeds.half(), toks["opt"], record, "opt",
@@ -321,17 +311,6 @@ def write_outputs(expected: dict, bundle: Path, out_root: Path) -> Path:
     return archive
 
 
-def versions() -> dict:
-    import numpy
-    found = {"python": platform.python_version(), "torch": torch.__version__, "numpy": numpy.__version__}
-    for mod in ("transformers", "tokenizers", "onnx", "onnxruntime"):
-        try:
-            found[mod] = __import__(mod).__version__
-        except Exception as error:  # noqa: BLE001
-            found[mod] = f"unavailable: {error}"
-    return found
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True)
@@ -340,7 +319,7 @@ def main(argv=None) -> int:
     out_root = Path(args.out)
     out_root.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(min(8, torch.get_num_threads()))
-    expected = {"versions": versions(), "created_unix": int(time.time()), "cases": {},
+    expected = {"versions": V.versions(("transformers", "tokenizers", "onnx", "onnxruntime")), "created_unix": int(time.time()), "cases": {},
                 "settings": {"gen_max_new": GEN_MAX_NEW, "gen_min_new": GEN_MIN_NEW, "image_size": TC.IMAGE_SIZE,
                              "num_query_tokens": TC.N_QUERY, "weight_std": TC.WEIGHT_STD}}
     print(json.dumps(expected["versions"]), flush=True)
@@ -360,7 +339,7 @@ def main(argv=None) -> int:
             def build(case=case, name=name):
                 torch.manual_seed(0)
                 return case(work, bundle / name, toks)
-            expected["cases"][name] = C.run_case(name, build)
+            expected["cases"][name] = V.run_case(name, build)
             archive = write_outputs(expected, bundle, out_root)  # after every case: a timeout keeps the rest
         archive = write_outputs(expected, bundle, out_root)
     summary = {n: c["status"] for n, c in expected["cases"].items()}

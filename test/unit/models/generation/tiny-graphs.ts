@@ -116,9 +116,4 @@ export async function encoderDecoderFactoryFor(g: GoldenKind): Promise<FactoryFo
   return async (rows) => encoderDecoderFactory(graphs, await encodePrompts(graphs, embeddedPrompts(g, rows), g.pad), g.decoderStart!);
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
-}
+export { maxAbsDiff } from '../parity-helpers.js';
