@@ -241,6 +241,11 @@ function withNote(v: GateVerdict, note: string | null): GateVerdict {
   return note === null ? v : { ...v, notes: [...v.notes, note] };
 }
 
+/** The notes of what a baseline-relative verdict could not check: data files, then media. */
+function withUncheckedNotes(v: GateVerdict, current: RunSnapshot, baseline: RunSnapshot, cur: SnapshotResult | undefined, base: SnapshotResult | undefined, task: string): GateVerdict {
+  return withNote(withNote(v, uncheckedDataNote(current, baseline, task)), uncheckedMediaNote(cur, base));
+}
+
 /**
  * A gated pair the baseline has and this run lacks fails: a change that stops a model or task
  * from running (dropped, renamed, no longer applicable) must not pass by having nothing to compare.
@@ -274,7 +279,7 @@ function dropVerdicts(ctx: GateContext, gate: Extract<GateSpec, { kind: 'max-dro
       // A failed check shows each run's own score (scores.json), not the subset both scored.
       (v) => recordedValues(v, base, cur, gate.metric),
     );
-    return withNote(withNote(checked, uncheckedDataNote(ctx.current, baseline, cur.task)), uncheckedMediaNote(cur, base));
+    return withUncheckedNotes(checked, ctx.current, baseline, cur, base, cur.task);
   })];
 }
 
@@ -296,7 +301,7 @@ function timingVerdicts(ctx: GateContext, gate: TimingGate, baseline: RunSnapsho
       () => verdict({ gate: describeGate(gate), kind: gate.kind, model: cur.model, task: cur.task, unit: '%', ...compareTimings(gate, base, cur, boot) }),
       (reason) => shortfallVerdict(gate, cur, metric, timingValue(base, metric), timingValue(cur, metric), reason),
     );
-    return withNote(withNote(checked, uncheckedDataNote(current, baseline, cur.task)), uncheckedMediaNote(resultOf(current, cur), resultOf(baseline, cur)));
+    return withUncheckedNotes(checked, current, baseline, resultOf(current, cur), resultOf(baseline, cur), cur.task);
   })];
 }
 

@@ -114,8 +114,9 @@ function latencyRatio(base: TaskTimings, cur: TaskTimings, statistic: LatencySta
     latencyStatistic(values, units === null ? picked : expand(units, picked), statistic);
   const ratio = (bi: ArrayLike<number>, ci: ArrayLike<number>): number => side(cl, cu, ci) / side(bl, bu, bi);
   const boot = unpairedBootstrap(bu?.length ?? bl.length, cu?.length ?? cl.length, ratio, options);
-  const point = latencyStatistic(cl, allIndices(cl.length), statistic) / latencyStatistic(bl, allIndices(bl.length), statistic);
-  return { boot, point, note: bu !== null && cu !== null ? UNIT_NOTE.batches : UNIT_NOTE.samples };
+  const baseline = latencyStatistic(bl, allIndices(bl.length), statistic);
+  const current = latencyStatistic(cl, allIndices(cl.length), statistic);
+  return { boot, baseline, current, point: current / baseline, note: bu !== null && cu !== null ? UNIT_NOTE.batches : UNIT_NOTE.samples };
 }
 
 /**
@@ -127,12 +128,12 @@ export function compareTimings(gate: TimingGate, base: TaskTimings, cur: TaskTim
   const cl = cur.latencySamplesMs;
   if (bl.length === 0 || cl.length === 0) throw new GateInputError(`timings of model '${cur.model}', task '${cur.task}': latencySamplesMs is empty; latency gates need the per-sample latencies.`);
   const statistic: LatencyStatistic = gate.kind === 'max-latency-increase' ? gate.statistic : 'mean';
-  const { boot, point: pointRatio, note } = latencyRatio(base, cur, statistic, options);
+  const { boot, baseline, current, point: pointRatio, note } = latencyRatio(base, cur, statistic, options);
   const n = cl.length;
   if (gate.kind === 'max-latency-increase') {
     const interval: [number, number] = [100 * (boot.interval[0] - 1), 100 * (boot.interval[1] - 1)];
     return {
-      n, metric: `latencyMs.${statistic}`, baseline: latencyStatistic(bl, allIndices(bl.length), statistic), current: latencyStatistic(cl, allIndices(cl.length), statistic),
+      n, metric: `latencyMs.${statistic}`, baseline, current,
       difference: 100 * (pointRatio - 1), interval, status: interval[0] > gate.maxIncreasePercent ? 'fail' : 'pass',
       notes: [note, ...(interval[0] === interval[1] ? [COLLAPSED_INTERVAL] : [])],
     };
