@@ -71,7 +71,7 @@ function refuseRepeatedColumns(file: string, header: readonly string[], line: nu
 }
 
 /** A column every row of a CSV format needs. */
-export interface CsvColumn {
+interface CsvColumn {
   /** The name shown, e.g. 'caption' or 'caption_N'. */
   readonly name: string;
   /** Which header names are this column; the name itself when absent. */
@@ -132,8 +132,7 @@ function refuseMissingColumns(file: string, header: readonly string[], line: num
       : `: this loader reads only ${own}-separated files, so save it with ${own} as the separator`;
     throw new DatasetError(`${problem}; the header is one field holding ${SEPARATORS[other]}, so the file seems separated by ${SEPARATORS[other]}${fix}`);
   }
-  const present = required.filter((c) => !missing.includes(c));
-  if (present.length === 0 && header.some(looksLikeData)) {
+  if (missing.length === required.length && header.some(looksLikeData)) {
     const add = spec.header !== undefined ? `add the header line '${spec.header}' as the first line` : `add a header line naming the columns (${quoted(required.map((c) => c.name))}) as the first line`;
     throw new DatasetError(`${problem}; that first line reads as data, not column names, so the file seems to have no header row: ${add}`);
   }
@@ -213,7 +212,7 @@ function csvRow(data: Record<string, unknown>, header: readonly string[], number
  * repeats a column name, one that lacks a column `spec` requires, and broken quoting are refused;
  * a row with the wrong number of fields carries its errors.
  */
-export async function* readCsvRows(file: string, delimiter: string, spec?: CsvHeaderSpec): AsyncGenerator<CsvRow> {
+export async function* readCsvRows(file: string, delimiter: string, spec: CsvHeaderSpec): AsyncGenerator<CsvRow> {
   let text: string;
   try {
     text = stripBom(await readFile(file, 'utf8'));
@@ -233,8 +232,9 @@ export async function* readCsvRows(file: string, delimiter: string, spec?: CsvHe
   const body = text.slice(start);
   const checkHeader = (): void => {
     // Missing columns first: the first line of a file without a header may well repeat a value.
-    if (spec !== undefined) refuseMissingColumns(file, header, lines.lineAt(start), delimiter, spec);
-    refuseRepeatedColumns(file, header, lines.lineAt(start));
+    const headerLine = lines.lineAt(start);
+    refuseMissingColumns(file, header, headerLine, delimiter, spec);
+    refuseRepeatedColumns(file, header, headerLine);
   };
   // The end of the previous record in `body`; the first follows the header line, whose end no step reports.
   let previousEnd = body.indexOf('\n') + 1;

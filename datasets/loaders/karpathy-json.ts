@@ -93,7 +93,7 @@ function add(walk: Walk, raw: string, captions: string[], perCaption: boolean, s
 }
 
 /** Why an entry's "caption" is unusable, pointing into the list at the first item that is not a string. */
-function captionProblem(caption: unknown, raw: string, source: { file: string; at: string }): { failure: string; source: { file: string; at: string } } {
+function captionProblem(caption: unknown, raw: string, source: SourceLocation): { failure: string; source: SourceLocation } {
   if (Array.isArray(caption) && caption.length > 0) {
     const bad = caption.findIndex((c) => typeof c !== 'string');
     const found = caption[bad] === null ? 'null' : typeof caption[bad];

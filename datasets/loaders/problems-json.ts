@@ -45,6 +45,10 @@ export function mediaSplit(fields: Readonly<Record<string, unknown>>, split: str
  * field is `split` (train, val or test only: the other splits exist only in pid_splits.json).
  */
 export async function* readProblems(problemsFile: string, splitsFile: string | undefined, split: string, keys: readonly string[] = [split]): AsyncGenerator<Problem | ProblemFailure> {
+  // Before the large problems.json is read: the refusal needs neither file.
+  if (splitsFile === undefined && !FIELD_SPLITS.includes(split)) {
+    throw new DatasetError(`${problemsFile}: split '${split}' is defined only by pid_splits.json (a problem's "split" field is ${FIELD_SPLITS.join(', ')}): give the splits file`);
+  }
   // File order (not JSON.parse's numeric order of keys like "123"), so that --limit and --shard
   // without a splits file take the file's first problems.
   const members = await readJsonObjectMembers(problemsFile, 'an object keyed by problem id (problems.json)');
@@ -66,9 +70,6 @@ export async function* readProblems(problemsFile: string, splitsFile: string | u
     }
     ids = list;
   } else {
-    if (!FIELD_SPLITS.includes(split)) {
-      throw new DatasetError(`${problemsFile}: split '${split}' is defined only by pid_splits.json (a problem's "split" field is ${FIELD_SPLITS.join(', ')}): give the splits file`);
-    }
     ids = [...problems].filter(([, fields]) => isRecord(fields) && fields.split === split).map(([pid]) => pid);
   }
   for (const pid of ids) {

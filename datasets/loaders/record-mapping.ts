@@ -115,6 +115,25 @@ export class RecordMapper {
   /** CSV cells are strings: lists are separated; JSON values are taken as they are. */
   separatedLists = false;
 
+  /**
+   * The fields every record of the kind needs, by the options that name them (the id, the media,
+   * the captions or the VQA question, the filter's field): what map() refuses a record without,
+   * and so what a CSV header must have (csv.ts checks it once, before the rows).
+   */
+  requiredFields(): { readonly name: string; readonly option: string }[] {
+    const kind = this.field('kind');
+    const options = ['idField', 'mediaField'];
+    if (kind === 'caption' || kind === 'retrieval') options.push('captionsField');
+    if (kind === 'vqa') options.push('questionField');
+    if (this.field('filterField') !== '') options.push('filterField');
+    const byName = new Map<string, string>();
+    for (const option of options) {
+      const name = this.field(option);
+      if (!byName.has(name)) byName.set(name, option);
+    }
+    return [...byName].map(([name, option]) => ({ name, option }));
+  }
+
   /** False for a record the suite's filter leaves out (a selection, not a failure). */
   selected(record: RecordValue): boolean {
     const field = this.field('filterField');
