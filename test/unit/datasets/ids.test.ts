@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { withUniqueIds } from '../../../datasets/ids.js';
 import type { LoaderItem } from '../../../datasets/samples.js';
-import { failureAt, load, removeTempDatasets, sampleIds, summary, tempDataset } from './temp-dataset.js';
+import { failureAt, load, loadError, removeTempDatasets, sampleIds, summary, tempDataset } from './temp-dataset.js';
 
 const captions = (name: string): string[] => [`${name} one`, `${name} two`];
 
@@ -209,9 +209,8 @@ test('csv: a file without a header row names the fields its first line became', 
   const rows = ['1000092795.jpg#0\tTwo young guys with shaggy hair look at their hands .', '1000092795.jpg#1\tTwo young , White males are outside near many bushes .'];
   const root = tempDataset({ 'results.token': rows.join('\n') + '\n' });
   const options = { delimiter: '\t', kind: 'caption', idField: 'image', mediaField: 'image', captionsField: 'caption' };
-  const error = await load('csv', root, { records: 'results.token' }, options).then(() => undefined, (e: unknown) => e as Error);
   // Once, for the file, before any row: not the same failure for every row.
-  assert.match(error?.message ?? 'loaded', /results\.token line 1 \(header\): no columns 'image', 'caption', .*\(columns found: '1000092795\.jpg#0', 'Two young guys with shaggy hair look at their hands \.'\); .*no header row: add a header line naming the columns \('image', 'caption'\)/);
+  assert.match(await loadError('csv', root, { records: 'results.token' }, options), /results\.token line 1 \(header\): no columns 'image', 'caption', .*\(columns found: '1000092795\.jpg#0', 'Two young guys with shaggy hair look at their hands \.'\); .*no header row: add a header line naming the columns \('image', 'caption'\)/);
 });
 
 test.run();

@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { DATASET_LOADERS } from '../../../datasets/registry.js';
 import type { LoaderItem } from '../../../datasets/samples.js';
-import { failureAt, load, removeTempDatasets, summary, tempDataset } from './temp-dataset.js';
+import { failureAt, load, loadError, removeTempDatasets, summary, tempDataset } from './temp-dataset.js';
 
 const BOM = '\uFEFF';
 
@@ -88,12 +88,6 @@ test('Clotho captions: an empty caption cell fails its row, naming the column, i
 });
 
 /** The error a load stops with, or fails the test when it loads. */
-async function loadError(loader: string, root: string, files: Readonly<Record<string, string>>, options: Record<string, string> = {}): Promise<string> {
-  const error = await load(loader, root, files, options).then(() => undefined, (e: unknown) => e as Error);
-  assert.ok(error !== undefined, `${loader} loaded ${JSON.stringify(files)}`);
-  return error.message;
-}
-
 test('CSV header: a required column it lacks stops the load once, naming the file, the column, the columns found and the fix', async () => {
   const root = tempDataset({
     'a.csv': 'audiocap_id,youtube_id,start_time\n1,aaa,30\n2,bbb,0\n',

@@ -39,6 +39,13 @@ export async function load(loader: string, root: string, files: Readonly<Record<
   return items;
 }
 
+/** The message a load that must fail throws (the test fails if it loads). */
+export async function loadError(loader: string, root: string, files: Readonly<Record<string, string>>, options: Record<string, OptionValue> = {}): Promise<string> {
+  const error = await load(loader, root, files, options).then(() => undefined, (e: unknown) => e as Error);
+  if (error === undefined) throw new Error(`${loader} loaded ${JSON.stringify(files)}`);
+  return error.message;
+}
+
 /** `kind:id` per item, the shape most assertions compare. */
 export function summary(items: readonly LoaderItem[]): string[] {
   return items.map((item) => `${item.kind}:${item.id}`);

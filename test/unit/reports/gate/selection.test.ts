@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { runGate } from '../../../../reports/gate/run-gate.js';
 import { gateCommand } from '../../../../runners/commands/gate.js';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
+import { captureOutput } from '../../helpers/capture-output.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -89,14 +90,7 @@ test('a misspelt task in a selected run gets no selection note (the selection is
 });
 
 test('vlbench gate --help: --baseline is optional, floors and ceilings need none', async () => {
-  let help = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => ((help += chunk), true)) as typeof process.stdout.write;
-  try {
-    await gateCommand.run(['--help']);
-  } finally {
-    process.stdout.write = write;
-  }
+  const { out: help } = await captureOutput(() => gateCommand.run(['--help']));
   assert.match(help, /^Usage: vlbench gate RUN \[--baseline RUN_OR_JSON\] \[options\]\n/);
   assert.match(help, 'floors and ceilings need none');
 });
