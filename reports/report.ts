@@ -9,7 +9,7 @@
  * Reads run directories only; writes only under `outDir`, where it first removes the files an
  * earlier report wrote (report-files.ts), and nothing else.
  */
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { buildCharts, type ChartSpec } from './charts/specs.js';
 import { renderSvg, svgToPng } from './charts/render.js';
@@ -25,6 +25,7 @@ import { resultsToLongCsv, tableToCsv } from './tables/csv.js';
 import { tablesToLatex } from './tables/latex.js';
 import { latexCharIssues, latexCharWarning } from './tables/latex-unicode.js';
 import { tableToMarkdown, tablesToMarkdown } from './tables/markdown.js';
+import { sameFileKey } from '../suites/same-file.js';
 
 export const REPORT_FORMATS = ['md', 'csv', 'tex', 'html', 'json', 'svg', 'png'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -114,7 +115,7 @@ export function uniqueRunDirs(runDirs: readonly string[]): { dirs: string[]; war
   const seen = new Map<string, string>();
   const warnings: string[] = [];
   for (const dir of runDirs) {
-    const key = existsSync(dir) ? realpathSync(dir) : resolve(dir);
+    const key = sameFileKey(resolve(dir));
     const first = seen.get(key);
     if (first === undefined) seen.set(key, dir);
     else warnings.push(dir === first ? `${dir} given twice; reported once.` : `${dir} is the same run directory as ${first}; reported once.`);

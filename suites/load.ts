@@ -4,7 +4,7 @@
  * problem found is reported at once, with file and JSON pointer; nothing runs on a bad suite.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { DATASET_LOADERS } from '../datasets/registry.js';
@@ -12,6 +12,7 @@ import { bundledModels } from '../models/load.js';
 import { checkSuite, isModelPath } from './check.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseJsonText } from './json-text.js';
+import { sameFileKey } from './same-file.js';
 import { schemaProblems, SuiteError, type SuiteProblem } from './messages.js';
 import type { Suite, TaskSpec } from './schema/suite.js';
 import { SUITE_SCHEMA } from './schema/schema.js';
@@ -186,15 +187,6 @@ function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedMo
     // The answer list is checked where a model ranks with it (runners/commands/validate-suites.ts).
   });
   if (problems.length > 0) throw new SuiteError(problems);
-}
-
-/** The file itself, whichever way it is spelled (symlinks followed); a missing file as given. */
-export function sameFileKey(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 /**

@@ -7,7 +7,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { isModelPath } from './check.js';
-import { sameFileKey, type LoadedSuite } from './load.js';
+import type { LoadedSuite } from './load.js';
+import { sameFileKey } from './same-file.js';
 import type { SuiteProblem } from './messages.js';
 
 /** What these checks need of a planned model. */

@@ -5,10 +5,10 @@
  * run of part of its suites (`vlbench run --tasks/--models`): the manifest keeps every gate of the
  * suites, so the message then names the selection and how to gate it (explainSelection).
  */
-import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isModelPath } from '../../suites/check.js';
 import { didYouMean } from '../../suites/did-you-mean.js';
+import { sameFileKey } from '../../suites/same-file.js';
 import type { RunManifest } from '../records.js';
 import { describeGate, TIMING_MEASURES, type GateSpec } from '../gate-spec.js';
 import { GateInputError } from './paired-metric.js';
@@ -99,15 +99,6 @@ export interface RunSelection {
 
 const idOf = (task: unknown): unknown => (typeof task === 'string' ? task : (task as { id?: unknown } | null)?.id);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
-/** One file one way (symlinks, `..`), as suites/load.ts sameFileKey; the path itself when it is gone. */
-function sameFileKey(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
 
 /** Whether a suite's models entry is one of the run's models: by id (a registered name is its model.json's name) or by path. */
 function entryRan(entry: string, suiteFile: string, models: RunManifest['models']): boolean {
