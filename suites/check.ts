@@ -43,7 +43,11 @@ export function checkSuite(suite: Suite, ctx: CheckContext): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
   const report = (pointer: string, message: string): void => void problems.push({ file: ctx.file, pointer, message });
   suite.models.forEach((model, i) => {
-    if (!isModelPath(model) && !ctx.models.has(model)) {
+    const first = suite.models.indexOf(model);
+    // The same entry twice is plain from the text; two spellings of one model.json are found
+    // once paths resolve (suites/load.ts), with the same message.
+    if (first !== i) report(`/models/${i}`, `'${model}' is listed twice (first at /models/${first}); a suite runs each model once: remove this entry`);
+    else if (!isModelPath(model) && !ctx.models.has(model)) {
       report(`/models/${i}`, `unknown model '${model}'${didYouMean(model, ctx.models)}; registered: ${[...ctx.models].join(', ') || '(none)'}; or give a path to a model.json`);
     }
   });
@@ -54,8 +58,10 @@ export function checkSuite(suite: Suite, ctx: CheckContext): SuiteProblem[] {
     else seenIds.set(task.id, i);
     checkTask(task, `/tasks/${i}`, suite, ctx, report);
   });
-  // Gates refer to tasks and metrics: checked only once those are sound, to avoid echo errors.
-  if (problems.length === 0) suite.gates?.forEach((gate, i) => checkGate(gate, `/gates/${i}`, suite, report));
+  // A gate's metric is checked against its tasks' metric lists; where such a list has problems
+  // (a misspelt metric), that would only echo them, so it waits until the list is sound.
+  const unsoundMetrics = new Set(problems.filter((p) => /^\/tasks\/\d+\/metrics\//.test(p.pointer)).map((p) => Number(p.pointer.split('/')[2])));
+  suite.gates?.forEach((gate, i) => checkGate(gate, `/gates/${i}`, suite, report, unsoundMetrics));
   return problems;
 }
 
@@ -292,8 +298,9 @@ function elsewhere(option: string, ctx: CheckContext): string {
   return owners.length === 0 ? '' : ` (only ${owners.join(', ')} ${owners.length === 1 ? 'has' : 'have'} it)`;
 }
 
-function checkGate(gate: GateSpec, at: string, suite: Suite, report: Report): void {
-  const tasks = gate.task === undefined ? suite.tasks : suite.tasks.filter((t) => t.id === gate.task);
+function checkGate(gate: GateSpec, at: string, suite: Suite, report: Report, unsoundMetrics: ReadonlySet<number>): void {
+  const indices = suite.tasks.map((t, i) => (gate.task === undefined || t.id === gate.task ? i : -1)).filter((i) => i >= 0);
+  const tasks = indices.map((i) => suite.tasks[i]!);
   if (gate.task !== undefined && tasks.length === 0) {
     report(`${at}/task`, `no task with id '${gate.task}'${didYouMean(gate.task, suite.tasks.map((t) => t.id))}`);
     return;
@@ -313,8 +320,8 @@ function checkGate(gate: GateSpec, at: string, suite: Suite, report: Report): vo
     if (gate.kind === 'max-drop') report(`${at}/metric`, `'${gate.metric}' is a timing measure; use a 'max-throughput-drop' or 'max-latency-increase' gate`);
     return;
   }
-  const reported = new Set(tasks.flatMap((t) => t.metrics ?? defaultMetrics(t)));
-  if (!reported.has(gate.metric)) {
+  const reported = new Set(tasks.flatMap((t) => (t.metrics ?? defaultMetrics(t)).filter((m) => allowedMetrics(t).includes(m))));
+  if (!reported.has(gate.metric) && !indices.some((i) => unsoundMetrics.has(i))) {
     const known = [...reported, ...timing];
     report(`${at}/metric`, `metric '${gate.metric}' is not reported by ${gate.task === undefined ? 'any task' : `task '${gate.task}'`}${didYouMean(gate.metric, known)}; available: ${known.join(', ')}`);
   }

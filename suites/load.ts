@@ -92,9 +92,9 @@ export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedS
   const { resolved, modelPaths } = substitute(path, file, suite, variables, keep);
   const given = { ...suite.data, ...options.data };
   const models = suite.models.map((name, i) => ({ name, manifestPath: isModelPath(name) ? registeredByData(name, given, registered) ?? modelPaths[i]! : (registered.get(name) ?? name) }));
-  checkDataModels(path, suite, given, variables, registered);
-  checkDistinctModels(path, models);
-  if (checkFiles) checkFilesExist(path, resolved, models, keep);
+  const late = [...dataModelProblems(path, suite, given, variables, registered), ...distinctModelProblems(path, models)];
+  if (checkFiles) late.push(...missingFileProblems(path, resolved, models, keep).filter((p) => !late.some((q) => q.pointer === p.pointer)));
+  if (late.length > 0) throw new SuiteError(late);
   return { file, sha256: createHash('sha256').update(text).digest('hex'), suite, resolved, models, data: variables, ...(selected ? { selected } : {}) };
 }
 
@@ -173,7 +173,7 @@ function substituteTask(task: TaskSpec, at: string, expand: (value: string, poin
   return { ...task, dataset };
 }
 
-function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedModelRef[], keep: (task: TaskSpec) => boolean): void {
+function missingFileProblems(path: string, suite: Suite, models: readonly ResolvedModelRef[], keep: (task: TaskSpec) => boolean): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
   models.forEach((model, i) => {
     if (!existsSync(model.manifestPath)) problems.push({ file: path, pointer: `/models/${i}`, message: `model manifest not found: ${model.manifestPath}; give the path of a model.json, or a registered model name (npx vlbench ls models)` });
@@ -186,7 +186,7 @@ function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedMo
     if (task.dataset.mediaRoot !== undefined && !existsSync(task.dataset.mediaRoot)) problems.push({ file: path, pointer: `/tasks/${i}/dataset/mediaRoot`, message: `folder not found: ${task.dataset.mediaRoot}` });
     // The answer list is checked where a model ranks with it (runners/commands/validate-suites.ts).
   });
-  if (problems.length > 0) throw new SuiteError(problems);
+  return problems;
 }
 
 /**
@@ -195,7 +195,7 @@ function checkFilesExist(path: string, suite: Suite, models: readonly ResolvedMo
  * typo for another model, or the belief that it runs twice, does not go unnoticed. (Two
  * model.json files with the same `name` are planning's to report: their ids are read there.)
  */
-function checkDistinctModels(path: string, models: readonly ResolvedModelRef[]): void {
+function distinctModelProblems(path: string, models: readonly ResolvedModelRef[]): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
   const keys = models.map((m) => sameFileKey(m.manifestPath));
   models.forEach((model, i) => {
@@ -204,7 +204,7 @@ function checkDistinctModels(path: string, models: readonly ResolvedModelRef[]):
     const same = models[first]!.name === model.name ? `'${model.name}' is listed twice` : `'${model.name}' is the model.json of '${models[first]!.name}'`;
     problems.push({ file: path, pointer: `/models/${i}`, message: `${same} (first at /models/${first}); a suite runs each model once: remove this entry` });
   });
-  if (problems.length > 0) throw new SuiteError(problems);
+  return problems;
 }
 
 /**
@@ -212,7 +212,7 @@ function checkDistinctModels(path: string, models: readonly ResolvedModelRef[]):
  * registered model nor a file: a misspelt registered name far more often than a model.json in
  * the working directory, so it says which name was meant, with files checked or not.
  */
-function checkDataModels(path: string, suite: Suite, given: Readonly<Record<string, string | null>>, variables: Variables, registered: ReadonlyMap<string, string>): void {
+function dataModelProblems(path: string, suite: Suite, given: Readonly<Record<string, string | null>>, variables: Variables, registered: ReadonlyMap<string, string>): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
   suite.models.forEach((entry, i) => {
     const { name, value } = dataModelValue(entry, given) ?? {};
@@ -221,7 +221,7 @@ function checkDataModels(path: string, suite: Suite, given: Readonly<Record<stri
     const where = variable.source === 'cli' ? `--data ${name}=${value}` : `data location '${name}' ('${value}')`;
     problems.push({ file: path, pointer: `/models/${i}`, message: `${where}: no registered model '${value}'${didYouMean(value, registered.keys())} and no file ${variable.value}; give a registered model name (npx vlbench ls models) or the path of a model.json` });
   });
-  if (problems.length > 0) throw new SuiteError(problems);
+  return problems;
 }
 
 /**

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSuite } from '../../../suites/load.js';
 import { SuiteError } from '../../../suites/messages.js';
+import { thrown } from '../helpers/thrown.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const base: Json = JSON.parse(readFileSync('test/fixtures/suites/valid.suite.json', 'utf8'));
@@ -123,6 +124,16 @@ const cases: [string, (s: Json) => void, string[]][] = [
     "/tasks/3/modality: loader 'scienceqa' yields image media, not audio; remove 'modality' or use a loader of audio data"]],
   ['misspelled data variable', (s) => { s.tasks[0].dataset.mediaRoot = '${data.xf}/flickr30k/images'; }, [
     "/tasks/0/dataset/mediaRoot: unknown data location 'xf' (did you mean 'fx'?); define it in 'data' or pass --data xf=PATH"]],
+  ['problems of models, tasks and gates, all in one report', (s) => {
+    s.models = ['tiny-albef', 'tiny-blip', 'tiny-albef'];
+    s.tasks[0].metrics = ['txt_r1', 'bogus'];
+    s.gates.push({ kind: 'floor', metric: 'nonexistent', min: 1, task: 'coco-cap' });
+  }, [
+    "/models/2: 'tiny-albef' is listed twice (first at /models/0); a suite runs each model once: remove this entry",
+    "/tasks/0/metrics/1: metric 'bogus' is not reported by a retrieval task; available: txt_r1, txt_r5, txt_r10, txt_r_mean, img_r1, img_r5, img_r10, img_r_mean, r_mean, agg_metrics",
+    "/gates/3/metric: metric 'nonexistent' is not reported by task 'coco-cap'; available: Bleu_1, Bleu_2, Bleu_3, Bleu_4, ROUGE_L, CIDEr, samplesPerSecond, tokensPerSecond, latencyMs.mean, latencyMs.p50, latencyMs.p95, latencyMs.p99"]],
+  ['a gate on the metric a task misspells is not reported twice', (s) => { s.tasks[1].metrics = ['CIDEr-D']; s.gates[0].metric = 'CIDEr-D'; }, [
+    "/tasks/1/metrics/0: metric 'CIDEr-D' is not reported by a captioning task (did you mean 'CIDEr'?); available: Bleu_1, Bleu_2, Bleu_3, Bleu_4, ROUGE_L, CIDEr"]],
 ];
 
 for (const [name, edit, expected] of cases) {
@@ -200,6 +211,25 @@ test('missing files are reported when files are checked', () => {
       '/tasks/0/dataset/files/annotations: file not found: ./test/fixtures/datasets/flickr30k/nope.json',
     ]);
   }
+});
+
+test('a model.json given twice under two spellings is reported with the missing files', () => {
+  const file = join(dir, 'spellings.suite.json');
+  const suite = structuredClone(base);
+  suite.data.fx = join(process.cwd(), 'test/fixtures/datasets');
+  suite.models = ['tiny-blip', 'models/tiny/tiny-blip/model.json', './models/tiny/../tiny/tiny-blip/model.json'];
+  suite.tasks[0].dataset.files.annotations = '${data.fx}/flickr30k/nope.json';
+  writeFileSync(file, JSON.stringify(suite));
+  const blip = join(dir, 'models/tiny/tiny-blip/model.json');
+  const error = thrown(() => loadSuite(file, { models: new Map([['tiny-blip', blip]]), checkFiles: true, data: { extra: '/tmp' } }));
+  assert.instance(error, SuiteError);
+  const problems = (error as SuiteError).problems;
+  assert.equal(problems.map((p) => `${p.pointer}: ${p.message.replace(process.cwd(), '.').replace(dir, 'DIR')}`), [
+    "/models/1: 'models/tiny/tiny-blip/model.json' is the model.json of 'tiny-blip' (first at /models/0); a suite runs each model once: remove this entry",
+    "/models/2: './models/tiny/../tiny/tiny-blip/model.json' is the model.json of 'tiny-blip' (first at /models/0); a suite runs each model once: remove this entry",
+    '/models/0: model manifest not found: DIR/models/tiny/tiny-blip/model.json; give the path of a model.json, or a registered model name (npx vlbench ls models)',
+    '/tasks/0/dataset/files/annotations: file not found: ./test/fixtures/datasets/flickr30k/nope.json',
+  ]);
 });
 
 test.run();
