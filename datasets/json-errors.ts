@@ -11,18 +11,24 @@
  * scanned again here, only after a failure and without copying it, for the first place it breaks.
  */
 export function jsonErrorDetail(text: string, v8Message: string): string {
+  const { line, column, message, excerpt } = locateJsonError(text, v8Message);
+  return `at line ${line}, column ${column}: ${message}${excerpt}`;
+}
+
+/** Where (1-based line and column) a text JSON.parse refused first breaks, what is wrong there, and the text around it. */
+export function locateJsonError(text: string, v8Message: string): { line: number; column: number; message: string; excerpt: string } {
   const found = firstJsonError(text);
   const position = /at position (\d+)/.exec(v8Message)?.[1];
   // The scanner and V8 agree on what JSON is; should they not, V8's words and offset still help.
   const at = found?.at ?? (position === undefined ? text.length : Number(position));
-  const what = found?.message ?? v8Message.replace(/ in JSON at position \d+.*$/s, '');
+  const message = found?.message ?? v8Message.replace(/ in JSON at position \d+.*$/s, '');
   let line = 1;
   let lineStart = 0;
   for (let nl = text.indexOf('\n'); nl !== -1 && nl < at; nl = text.indexOf('\n', nl + 1)) {
     line += 1;
     lineStart = nl + 1;
   }
-  return `at line ${line}, column ${at - lineStart + 1}: ${what}${excerptAt(text, at, lineStart)}`;
+  return { line, column: at - lineStart + 1, message, excerpt: excerptAt(text, at, lineStart) };
 }
 
 /** The text on either side of `at`, on its line: enough to find it with an editor's search. */

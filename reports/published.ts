@@ -20,6 +20,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean } from '../suites/did-you-mean.js';
+import { describeJsonError, parseJsonText } from '../suites/json-text.js';
 import { FAMILY_KEYS, normaliseFamilyKey } from './families.js';
 import { METRIC_NAMES } from './metrics/registry.js';
 import type { ReportModel, ReportTask } from './report-model.js';
@@ -82,12 +83,15 @@ function checkEntry(entry: unknown, where: string): PublishedEntry {
 
 /** Reads one published-numbers file. */
 export function readPublishedFile(file: string): PublishedEntry[] {
-  let raw: { formatVersion?: unknown; entries?: unknown };
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new PublishedFormatError(`${file}: cannot read published numbers (${(error as Error).message}).`);
   }
+  const parsed = parseJsonText(text);
+  if ('error' in parsed) throw new PublishedFormatError(`${file}: ${describeJsonError(parsed.error)}.`);
+  const raw = (parsed.value ?? {}) as { formatVersion?: unknown; entries?: unknown };
   if (raw.formatVersion !== 1) throw new PublishedFormatError(`${file}: /formatVersion must be 1.`);
   if (!Array.isArray(raw.entries)) throw new PublishedFormatError(`${file}: /entries must be an array.`);
   return raw.entries.map((entry, index) => checkEntry(entry, `${file}#/entries/${index}`));

@@ -11,7 +11,7 @@ import { DATASET_LOADERS } from '../datasets/registry.js';
 import { bundledModels } from '../models/load.js';
 import { checkSuite, isModelPath } from './check.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseJsonText } from './json-text.js';
+import { describeJsonError, parseJsonText } from './json-text.js';
 import { sameFileKey } from './same-file.js';
 import { schemaProblems, SuiteError, type SuiteProblem } from './messages.js';
 import type { Suite, TaskSpec } from './schema/suite.js';
@@ -67,8 +67,7 @@ function validator(): ReturnType<Ajv['compile']> {
 function parseJson(file: string, text: string): unknown {
   const parsed = parseJsonText(text);
   if ('value' in parsed) return parsed.value;
-  const { line, column, message } = parsed.error;
-  throw new SuiteError([{ file, pointer: '', message: `not valid JSON at line ${line}, column ${column}: ${message}` }]);
+  throw new SuiteError([{ file, pointer: '', message: describeJsonError(parsed.error) }]);
 }
 
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedSuite {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ManifestError } from '../manifest.js';
+import { jsonSyntaxProblem, ManifestError } from '../manifest.js';
 import type { TokenizerSpec } from '../manifest-types.js';
 import { HfTextTokenizer } from './text-tokenizer.js';
 import type { SpecialTokenIds, TextTokenizer } from './types.js';
@@ -21,7 +21,7 @@ function readJsonObject(path: string, what: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: the ${what} is not valid JSON (${(error as Error).message})`);
+    throw new Error(`${path}: the ${what} is ${jsonSyntaxProblem(text, (error as Error).message)}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`${path}: the ${what} must be a JSON object`);

@@ -10,6 +10,7 @@ import { explainSelection, NoMatchError, runSelection } from './no-match.js';
 import { GateInputError } from './paired-metric.js';
 import { loadSnapshot, snapshotRun, type RunSnapshot } from './snapshot.js';
 import { readRun } from '../run-reader.js';
+import { describeJsonError, parseJsonText } from '../../suites/json-text.js';
 
 export interface RunGateOptions {
   readonly baseline?: string | undefined;
@@ -41,12 +42,15 @@ export function loadGates(current: RunSnapshot, runDir: string, gatesFile: strin
     const source = `${runDir}/manifest.json#/gates`;
     return { gates: parseGates(current.gates, source), source };
   }
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(gatesFile, 'utf8'));
+    text = readFileSync(gatesFile, 'utf8');
   } catch (error) {
     throw new GateInputError(`${gatesFile}: cannot read the gate file (${(error as Error).message}).`);
   }
+  const parsed = parseJsonText(text);
+  if ('error' in parsed) throw new GateInputError(`${gatesFile}: the gate file is ${describeJsonError(parsed.error)}.`);
+  const raw = parsed.value;
   const list = Array.isArray(raw) ? raw : (raw as { gates?: unknown } | null)?.gates;
   const source = Array.isArray(raw) ? `${gatesFile}#` : `${gatesFile}#/gates`;
   const gates = parseGates(list, source);

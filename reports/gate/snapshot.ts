@@ -28,6 +28,7 @@ import { predictionKey, RUN_FORMAT_VERSION, type PredictionRecord, type RunManif
 import { captionsProblem, ranksProblem, sampleScoresProblem } from '../record-checks.js';
 import { baselineFileCheck, typeProblemText } from '../record-types.js';
 import { readPredictions, readRun, readSampleScores, type LoadedRun } from '../run-reader.js';
+import { describeJsonError, parseJsonText } from '../../suites/json-text.js';
 
 export const BASELINE_KIND = 'vlbench-baseline';
 
@@ -200,13 +201,9 @@ function checkBaselineRecords(result: SnapshotResult, file: string, index: numbe
 export function loadSnapshot(path: string): RunSnapshot {
   if (!existsSync(path)) throw new BaselineFormatError(`${path}: no such run directory or baseline file.`);
   if (statSync(path).isDirectory()) return snapshotRun(readRun(path));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new BaselineFormatError(`${path}: not valid JSON (${(error as Error).message}).`);
-  }
-  return checkBaseline(parsed, path);
+  const parsed = parseJsonText(readFileSync(path, 'utf8'));
+  if ('error' in parsed) throw new BaselineFormatError(`${path}: ${describeJsonError(parsed.error)}.`);
+  return checkBaseline(parsed.value, path);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
+import { locateJsonError } from '../../datasets/json-errors.js';
 import { MetricInputError } from '../../reports/metrics/input-error.js';
 
 /** Python's json.dump writes these for non-finite floats; JSON (and JSON.parse) has no such tokens. */
@@ -62,7 +63,8 @@ export function parseJsonText(path: string, text: string): unknown {
       const { line, column } = lineAndColumn(text, nonFinite.index);
       throw new MetricInputError(path, `line ${line}, column ${column}`, `${nonFinite[0]} is not valid JSON (Python's json.dump writes it for a non-finite float)`, 'Scores must be finite numbers; fix the producer of this file');
     }
-    throw new MetricInputError(path, '', `invalid JSON: ${(error as Error).message}`);
+    const { line, column, message } = locateJsonError(text, (error as Error).message);
+    throw new MetricInputError(path, `line ${line}, column ${column}`, `not valid JSON: ${message}`);
   }
 }
 

@@ -137,6 +137,12 @@ test('a malformed published file is rejected with the JSON pointer', () => {
   assert.throws(() => readPublishedFile(file), /bad\.json#\/entries\/0\/benchmarks: expected a non-empty array/);
 });
 
+test('a published file with a comment is located by line and column', () => {
+  const file = join(tempDir(join(tmpdir(), 'vlbench-pub-')), 'notes.json');
+  writeFileSync(file, '{ "formatVersion": 1,\n  // from Table 7\n  "entries": [] }');
+  assert.throws(() => readPublishedFile(file), /notes\.json: not valid JSON at line 2, column 3: a comment: JSON allows no comments; remove it/);
+});
+
 test('a published entry whose metric or family matches nothing is an error, not a column that never shows', () => {
   const dir = tempDir(join(tmpdir(), 'vlbench-pub-'));
   const entry = { family: 'blip', benchmarks: ['coco-caption'], metric: 'CIDEr', value: 1.333, asPrinted: '133.3', setting: 's', source: 's' };

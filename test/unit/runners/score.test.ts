@@ -87,7 +87,7 @@ test('retrieval: NaN, null, wrong shapes and ids are reported with file and JSON
   throwsWith(() => executeScore(['retrieval', '--scores', write('ids.json', { ...base, txt2img: [0, 2] })]), isInput, /at \/txt2img\/1: number 2 is not an image id; image ids are integers 0\.\.1/);
   throwsWith(() => executeScore(['retrieval', '--scores', write('img2txt.json', { ...base, img2txt: [[0]] })]), isInput, /at \/img2txt: has 1 entries; expected 2/);
   throwsWith(() => executeScore(['retrieval', '--scores', write('key.json', { ...base, scores: [] })]), isInput, /at \/scores: unknown key "scores"/);
-  throwsWith(() => executeScore(['retrieval', '--scores', writeTmp('bad.json', '{"scores_i2t": [[1,]]}')]), isInput, /bad\.json: invalid JSON/);
+  throwsWith(() => executeScore(['retrieval', '--scores', writeTmp('bad.json', '{"scores_i2t": [[1,]]}')]), isInput, /bad\.json at line 1, column 19: not valid JSON: a trailing comma before '\]'/);
   throwsWith(() => executeScore(['retrieval', '--scores', join(tmp, 'absent.json')]), isInput, /absent\.json: file not found/);
 });
 

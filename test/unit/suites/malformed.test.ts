@@ -155,8 +155,8 @@ test('a data location left null must come from --data', () => {
 });
 
 const jsonCases: [string, string, string][] = [
-  ['a trailing comma', '{ "name": "x", }', "line 1, column 14: a trailing comma before '}' is not allowed in JSON; remove it"],
-  ['a comment', '{\n  // my suite\n  "name": "x"\n}', 'line 2, column 3: JSON has no comments; remove it (notes belong in "description")'],
+  ['a trailing comma', '{ "name": "x", }', "line 1, column 14: a trailing comma before '}': JSON allows no trailing comma; remove it"],
+  ['a comment', '{\n  // my suite\n  "name": "x"\n}', 'line 2, column 3: a comment: JSON allows no comments; remove it (notes belong in "description")'],
   ['a missing comma', '{\n  "name": "x"\n  "models": []\n}', "line 3, column 3: expected ',' or '}', found '\"'"],
   ['a misspelt literal (V8 gives no position)', '{\n  "seed": tru\n}', 'line 2, column 11: expected a value (object, array, string, number, true, false or null), found \'t\''],
   ['an unclosed array', '{ "models": ["a"', "line 1, column 17: expected ',' or ']', found the end of the file"],

@@ -5,7 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadModel } from '../../../../models/load.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kindMismatch, kindOf, tokenizerModelFacts } from '../../../../models/tokenizers/vocabulary.js';
@@ -37,6 +38,17 @@ test('every tokenizer of the tiny models and the HF-exported fixtures matches th
     }
   }
   assert.ok(checked >= 20, `checked ${checked} tokenizers`);
+});
+
+test('a tokenizer.json cut short is reported with its path, line and column', async () => {
+  const dir = tempDir(tempRoot());
+  const cut = join(dir, 'text.json');
+  writeFileSync(cut, readFileSync(join(TINY, 'tiny-blip/tokenizer/text.json'), 'utf8').slice(0, 200));
+  const path = tinyCopy(dir, 'tiny-blip', (m) => (m.tokenizers.text.file = cut));
+  const error = await loadModel(path, { device: 'cpu', verifyDigests: true }).then(() => undefined, (e: Error) => e);
+  assert.ok(error, 'loading must fail');
+  assert.match(error!.message, `${cut}: the tokenizer.json is not valid JSON at line 1, column 201: `);
+  assert.not.match(error!.message, 'Unexpected');
 });
 
 test("the BERT text tokenizer as the OPT model's LLM tokenizer is a load error naming the file, both kinds and the fix", async () => {

@@ -29,6 +29,20 @@ function errorFor(content: unknown): string {
   return '';
 }
 
+test('a gate file with a JSON mistake is located by line and column, with the mistake named', () => {
+  const file = join(dir, 'comma.json');
+  writeFileSync(file, '{\n  "gates": [\n    { "kind": "floor", "metric": "CIDEr", "min": 0.1 },\n  ]\n}\n');
+  const message = (() => {
+    try {
+      runGate(`${runs}baseline`, { baseline: `${runs}baseline`, gatesFile: file, replicates: 200 });
+    } catch (error) {
+      return (error as Error).message.replace(file, 'comma.json');
+    }
+    return 'no error';
+  })();
+  assert.is(message, "comma.json: the gate file is not valid JSON at line 3, column 55: a trailing comma before ']': JSON allows no trailing comma; remove it.");
+});
+
 test('an empty gate list is an error (it would pass every run), in both file forms', () => {
   assert.match(errorFor({ gates: [] }), /^gates\.json#\/gates: the gate list is empty, and an empty list would pass every run\. Add at least one gate, or omit --gates/);
   assert.match(errorFor([]), /^gates\.json#: the gate list is empty/);
