@@ -130,6 +130,18 @@ export async function decodeMp4Audio(path: string): Promise<DecodedAudio> {
   return { sampleRate: BEATS_SAMPLE_RATE, channels: [mono] };
 }
 
+/** A clip shorter than one fbank window gives no frame at all, which LAVIS would turn into zeros. */
+function checkLongEnough(audio: DecodedAudio, path: string): void {
+  const samples16k = resampledLength(audio.channels[0]?.length ?? 0, audio.sampleRate, BEATS_SAMPLE_RATE);
+  if (fbankFrameCount(samples16k) > 0) return;
+  const ms = ((audio.channels[0]?.length ?? 0) / audio.sampleRate) * 1000;
+  throw new AudioDecodeError(
+    path,
+    `the clip is ${ms.toFixed(1)} ms long, shorter than one ${BEATS_FBANK.frameLength} ms fbank frame (${samples16k} samples at 16 kHz, ${FRAME_SIZE} needed); ` +
+      "LAVIS would feed all-zero audio here, which would score a silence, so the sample fails instead: use a clip of at least 25 ms (library callers can ask for LAVIS's zeros with preprocessAudio's onInvalid: 'zeros')",
+  );
+}
+
 async function readAudioFile(path: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
@@ -145,11 +157,12 @@ export async function preprocessAudio(path: string, options: AudioPreprocessOpti
     const audio = path.toLowerCase().endsWith('.mp4') ? await decodeMp4Audio(path) : decodeWav(await readAudioFile(path), path);
     // `fixed` keeps the first nClips clips; `lavis-is-eval` keeps every full clip.
     const maxFrames = (options.clipMode ?? 'fixed') === 'fixed' ? (options.nClips ?? 2) * (options.clipFrames ?? 512) : Infinity;
+    checkLongEnough(audio, path);
     let fbank: { frames: number; data: Float32Array };
     try {
       fbank = beatsFbank(audio, maxFrames);
     } catch (error) {
-      throw new AudioDecodeError(path, `${(error as Error).message}; LAVIS would feed all-zero audio here, which would score a silence, so the sample fails instead: use a clip of at least 25 ms (library callers can ask for LAVIS's zeros with preprocessAudio's onInvalid: 'zeros')`);
+      throw new AudioDecodeError(path, `cannot compute the BEATs fbank (${(error as Error).message}); re-encode the file at 16 kHz (ffmpeg -i IN -ac 1 -ar 16000 -c:a pcm_s16le OUT.wav)`);
     }
     return splitClips(fbank, bins, options);
   } catch (error) {

@@ -1,6 +1,7 @@
 /** Running the ffmpeg / ffprobe programs (optional: only video files and .mp4 audio need them). */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { tidyToolMessage } from './tool-messages.js';
 
 const run = promisify(execFile);
 
@@ -18,6 +19,6 @@ export async function runFfmpegTool(tool: 'ffmpeg' | 'ffprobe', args: readonly s
     if (e.code === 'ENOENT') {
       throw new FfmpegError(`${source}: decoding this file needs ${tool} on PATH; install ffmpeg (e.g. apt-get install ffmpeg) or ${alternative}`);
     }
-    throw new FfmpegError(`${source}: ${tool} failed: ${(e.stderr?.toString() ?? e.message).trim()}`);
+    throw new FfmpegError(`${source}: ${tool} failed: ${tidyToolMessage(e.stderr?.toString() ?? e.message)}`);
   }
 }

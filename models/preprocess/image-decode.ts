@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import type { PixelImage } from './pil-resize.js';
+import { tidyToolMessage } from './tool-messages.js';
 
 /** An 8-bit RGB image, row-major, 3 interleaved channels. */
 export interface RgbImage extends PixelImage {
@@ -57,13 +58,30 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
+/** Formats people meet that the decoder does not take, by signature. */
+const OTHER_FORMATS: readonly { name: string; magic: readonly number[] }[] = [
+  { name: 'GIF', magic: [0x47, 0x49, 0x46, 0x38] }, // GIF8
+  { name: 'BMP', magic: [0x42, 0x4d] }, // BM
+  { name: 'TIFF', magic: [0x49, 0x49, 0x2a, 0x00] }, // II*\0
+  { name: 'TIFF', magic: [0x4d, 0x4d, 0x00, 0x2a] }, // MM\0*
+];
+
+/**
+ * Only the JPEG, PNG and WebP decoders are checked against PIL's; other formats are refused with
+ * a conversion that PIL itself performs, so the PNG holds the pixels LAVIS would have read.
+ */
+function unsupportedFormat(bytes: Uint8Array): string {
+  const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const known = OTHER_FORMATS.find(({ magic }) => bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b));
+  if (known === undefined) return `not a JPEG, PNG or WebP file (first bytes: ${head || 'none, the file is empty'}); convert it to one of these formats`;
+  const convert = `python -c "from PIL import Image; Image.open('IN').convert('RGB').save('OUT.png')"`;
+  return `a ${known.name} file (first bytes: ${head}), which vlbench does not decode: only JPEG, PNG and WebP are read; convert it to PNG: ${convert} (the pixels PIL and so LAVIS read; the first frame of an animation), or ffmpeg -i IN -frames:v 1 OUT.png`;
+}
+
 /** Decode image bytes; `source` names the input in error messages (usually the path). */
 export async function decodeImage(bytes: Uint8Array, source: string): Promise<RgbImage> {
   const format = sniffImageFormat(bytes);
-  if (format === undefined) {
-    const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new ImageDecodeError(source, `not a JPEG, PNG or WebP file (first bytes: ${head || 'none, the file is empty'}); convert it to one of these formats`);
-  }
+  if (format === undefined) throw new ImageDecodeError(source, unsupportedFormat(bytes));
   try {
     // Only CMYK JPEGs and 16-bit grayscale PNGs need PIL's own conversion; spotting them from the
     // header spares the common case a separate libvips metadata call.
@@ -78,7 +96,7 @@ export async function decodeImage(bytes: Uint8Array, source: string): Promise<Rg
     return toRgb(await rawPixels(open(bytes), 'uchar'));
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
-    const message = (error as Error).message;
+    const message = tidyToolMessage((error as Error).message);
     if (/pixel limit/i.test(message)) {
       throw new ImageDecodeError(source, `the ${format.toUpperCase()} image is larger than the decoder's limit of ${PIXEL_LIMIT} pixels (${message}); PIL refuses such images too (DecompressionBombError): downscale it`);
     }

@@ -1,16 +1,17 @@
 /**
  * NumPy .npy reading and writing (format versions 1.0-3.0), for the numeric dtypes the harness
  * meets: float32/float64 point clouds and the float32 tensors `vlbench preprocess` writes.
- * Only C-order arrays are accepted: a Fortran-order file would need a transpose that callers
- * would not expect, so it is an error that says how to fix it.
+ * Read as `np.load` reads them: Fortran-order arrays (what `np.save(f, a.T)` writes) come back
+ * in C order and big-endian ones in native byte order, so only the element values matter.
  */
 
 export type NpyDtype = '<f4' | '<f8' | '<i4' | '<i8' | '|u1';
 
 export interface NpyArray {
+  /** The element type, spelled little-endian whatever the file's byte order. */
   readonly dtype: NpyDtype;
   readonly shape: readonly number[];
-  /** Values in C order; int64 arrays are converted to float64 Numbers. */
+  /** Values in C order and native byte order; int64 arrays are converted to float64 Numbers. */
   readonly data: Float32Array | Float64Array | Int32Array | Uint8Array;
 }
 
@@ -33,20 +34,46 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   const headerStart = major === 1 ? 10 : 12;
   if (major < 1 || major > 3) throw new NpyError(`${source}: unsupported .npy format version ${major}`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLength));
-  const { dtype, fortran, shape } = parseHeader(header, source);
-  if (fortran) {
-    throw new NpyError(`${source}: Fortran-order arrays are not supported; save with np.save(path, np.ascontiguousarray(a))`);
-  }
+  const { dtype, fortran, bigEndian, shape } = parseHeader(header, source);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLength;
   const byteLength = count * ITEM_SIZE[dtype];
   if (bytes.length - dataStart < byteLength) {
     throw new NpyError(`${source}: truncated: shape [${shape.join(', ')}] needs ${byteLength} data bytes, file has ${bytes.length - dataStart}`);
   }
-  // Copy (a Node Buffer's slice() would not) so the typed array is aligned and owns its memory.
-  const body = new Uint8Array(byteLength);
-  body.set(bytes.subarray(dataStart, dataStart + byteLength));
+  const stored = bytes.subarray(dataStart, dataStart + byteLength);
+  // A copy either way (a Node Buffer's slice() would not copy) so the typed array is aligned and owns its memory.
+  const body = fortran || bigEndian ? reorderItems(stored, shape, ITEM_SIZE[dtype], fortran, bigEndian) : new Uint8Array(stored);
   return { dtype, shape, data: typedView(dtype, body, count) };
+}
+
+/**
+ * The items of `stored` in C order (from Fortran order, where the first index varies fastest)
+ * and, for a big-endian file, with each item's bytes reversed.
+ */
+function reorderItems(stored: Uint8Array, shape: readonly number[], size: number, fortran: boolean, swap: boolean): Uint8Array {
+  const out = new Uint8Array(stored.length);
+  const dims = fortran ? shape : [stored.length / size];
+  const strides: number[] = [];
+  let stride = 1;
+  for (const dim of dims) {
+    strides.push(stride);
+    stride *= dim;
+  }
+  const index = new Array<number>(dims.length).fill(0);
+  let from = 0;
+  for (let to = 0; to < stored.length; to += size) {
+    for (let k = 0; k < size; k++) out[to + k] = stored[from * size + (swap ? size - 1 - k : k)]!;
+    // Advance the C-order index (last axis fastest) and follow it in the stored layout.
+    for (let j = dims.length - 1; j >= 0; j--) {
+      from += strides[j]!;
+      index[j] = index[j]! + 1;
+      if (index[j]! < dims[j]!) break;
+      from -= strides[j]! * dims[j]!;
+      index[j] = 0;
+    }
+  }
+  return out;
 }
 
 function typedView(dtype: NpyDtype, body: Uint8Array, count: number): NpyArray['data'] {
@@ -85,17 +112,20 @@ export function npyHeaderFields(header: string): { descr?: string; fortran?: boo
   };
 }
 
-function parseHeader(header: string, source: string): { dtype: NpyDtype; fortran: boolean; shape: number[] } {
+function parseHeader(header: string, source: string): { dtype: NpyDtype; fortran: boolean; bigEndian: boolean; shape: number[] } {
   const { descr, fortran, shape, shapeText } = npyHeaderFields(header);
   if (descr === undefined || fortran === undefined || shape === undefined) {
     throw new NpyError(`${source}: malformed .npy header ${JSON.stringify(header.trim())}`);
   }
-  const normalised = descr === '<u1' ? '|u1' : descr;
-  if (!(normalised in ITEM_SIZE)) {
-    throw new NpyError(`${source}: dtype '${descr}' is not supported (use float32 '<f4' or float64 '<f8', little-endian)`);
+  // np.save writes '<' or '>' for multi-byte types and '|' for single bytes; '=' is native (little-endian here).
+  const bigEndian = descr.startsWith('>');
+  const kind = descr.replace(/^[<>=|]/, '');
+  const normalised = kind === 'u1' ? '|u1' : `<${kind}`;
+  if (!/^[<>=|]/.test(descr) || !(normalised in ITEM_SIZE)) {
+    throw new NpyError(`${source}: dtype '${descr}' is not supported (supported: float32, float64, int32, int64, uint8); convert it, e.g. np.save(FILE, np.load(FILE).astype(np.float32))`);
   }
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyError(`${source}: bad shape (${shapeText})`);
-  return { dtype: normalised as NpyDtype, fortran, shape };
+  return { dtype: normalised as NpyDtype, fortran, bigEndian, shape };
 }
 
 /** Serialise a float32 array as a version-1.0 .npy file (what `np.save` writes). */

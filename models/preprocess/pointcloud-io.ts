@@ -1,9 +1,13 @@
 /**
- * Point-cloud readers: NumPy .npy ([N, C] float32/float64, 3 <= C <= 16, C order; a [C, N] array
- * is refused as transposed), PLY (ascii or binary_little_endian; the `vertex` element's x, y, z
- * and, when present, red, green, blue; an ASCII vertex line holds exactly one value per declared
- * property) and ModelNet40's text files (`modelnet40_normal_resampled`: one `x,y,z,nx,ny,nz` line
- * per point). x, y, z must be finite here; the other columns only where the mode reads them.
+ * Point-cloud readers: NumPy .npy ([N, C] float32/float64, 3 <= C <= 16, either byte order, C or
+ * Fortran order as np.load reads them; a [C, N] array is refused as transposed), PLY (ascii or
+ * binary_little_endian; the `vertex` element's x, y, z and, when present, red, green, blue; an
+ * ASCII vertex line holds exactly one value per declared property) and ModelNet40's text files
+ * (`modelnet40_normal_resampled`: one `x,y,z,nx,ny,nz` line per point, '#' comments skipped).
+ * x, y, z must be finite here; the other columns only where the mode reads them.
+ * PLY integer colours (uchar 0-255, ushort 0-65535) are scaled to [0, 1], the range of the
+ * colours ULIP/LAVIS read from .npy/.npz files, before any normalisation; .npy and .txt columns
+ * are taken as they are.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -51,13 +55,16 @@ function textNumber(token: string): number | undefined {
 /**
  * ModelNet40 text points as ULIP/LAVIS read them (np.loadtxt(delimiter=',').astype(float32)): every
  * column kept, so normals follow xyz the way extra .npy columns do; whitespace also separates.
+ * As np.loadtxt's default comments='#', a '#' starts a comment that runs to the end of the line
+ * (np.savetxt(header=...) writes one), and lines left empty are skipped.
  */
 export function parseTextPoints(bytes: Uint8Array, source: string): PointCloud {
   const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').split(/\r?\n/);
   const rows: number[][] = [];
   lines.forEach((line, i) => {
-    if (line.trim().length === 0) return;
-    const tokens = line.trim().split(/\s*,\s*|\s+/);
+    const content = line.replace(/#.*/, '').trim();
+    if (content.length === 0) return;
+    const tokens = content.split(/\s*,\s*|\s+/);
     // Number('') is 0 and Number('0x10') is 16, which np.loadtxt rejects; it reads nan and inf,
     // which are then judged like a .npy file's: xyz always, other columns where the mode reads them.
     const values = tokens.map(textNumber);
@@ -111,7 +118,7 @@ export function pointsFromNpy(bytes: Uint8Array, source: string): PointCloud {
   if (stride > MAX_COLUMNS || (stride > count && count >= 3)) {
     throw new PointCloudError(
       `${source}: shape [${count}, ${stride}] looks transposed (${stride} columns per point for ${count} points; [C, N] is PyTorch's channels-first layout): ` +
-        `vlbench reads [N, C], N points of 3 to ${MAX_COLUMNS} columns, x, y, z first; re-save it as [N, C]: a = np.load(FILE); np.save(FILE, a.T)`,
+        `vlbench reads [N, C], N points of 3 to ${MAX_COLUMNS} columns, x, y, z first; re-save it as [N, C]: a = np.load(FILE); np.save(FILE, np.ascontiguousarray(a.T))`,
     );
   }
   if (array.dtype !== '<f4' && array.dtype !== '<f8') {
@@ -157,7 +164,7 @@ export function parsePly(bytes: Uint8Array, source: string): PointCloud {
   const elements: { name: string; count: number; props: PlyProperty[] }[] = [];
   for (const line of headerLines) {
     const parts = line.trim().split(/\s+/);
-    if (parts[0] === 'element') elements.push({ name: parts[1]!, count: Number(parts[2]), props: [] });
+    if (parts[0] === 'element') elements.push({ name: parts[1]!, count: elementCount(parts, source), props: [] });
     if (parts[0] === 'property') {
       const current = elements[elements.length - 1];
       if (!current) throw new PointCloudError(`${source}: PLY property before any element`);
@@ -181,8 +188,32 @@ export function parsePly(bytes: Uint8Array, source: string): PointCloud {
   const body = bytes.subarray(headerEnd);
   // The header ends with a newline, so its split ends with '': body line i is file line headerLines.length + i.
   const data = format === 'ascii' ? readAsciiVertices(body, vertex, columns, headerLines.length, source) : readBinaryVertices(body, vertex, columns, source);
+  if (columns.length === 6) scaleColours(data, columns.slice(3).map((col) => vertex.props[col]!.type));
   return { count: vertex.count, stride: columns.length, data };
 }
+
+function elementCount(parts: readonly string[], source: string): number {
+  const count = Number(parts[2]);
+  if (!Number.isSafeInteger(count) || count < 0) throw new PointCloudError(`${source}: PLY element '${parts[1] ?? ''}' declares a count of '${parts[2] ?? ''}'; expected a whole number`);
+  return count;
+}
+
+/** Full scale of the integer colour types: ULIP's colours are in [0, 1] (its grey for uncoloured clouds is 0.4). */
+const COLOUR_FULL_SCALE: Readonly<Record<string, number>> = { uchar: 255, uint8: 255, ushort: 65535, uint16: 65535 };
+
+/**
+ * PLY stores colours as 0-255 (or 0-65535) integers; `ulip` mode normalises them with xyz, so
+ * raw they would dwarf the geometry. Float colours are taken to be in [0, 1] already.
+ */
+function scaleColours(data: Float32Array, types: readonly string[]): void {
+  types.forEach((type, k) => {
+    const scale = COLOUR_FULL_SCALE[type];
+    if (scale !== undefined) for (let i = 3 + k; i < data.length; i += 6) data[i] = data[i]! / scale;
+  });
+}
+
+/** Counts as the header states them, with separators, for errors. */
+const counted = (n: number): string => n.toLocaleString('en-US');
 
 interface PlyVertexElement {
   readonly count: number;
@@ -190,12 +221,18 @@ interface PlyVertexElement {
 }
 
 function readBinaryVertices(body: Uint8Array, vertex: PlyVertexElement, columns: readonly number[], source: string): Float32Array {
-  const data = new Float32Array(vertex.count * columns.length);
   const sizes = vertex.props.map((p) => PLY_SIZES[p.type]);
   if (sizes.some((s) => s === undefined)) throw new PointCloudError(`${source}: unsupported vertex property type`);
   const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a! + b!, 0)!);
   const rowSize = sizes.reduce((a, b) => a! + b!, 0)!;
-  if (body.length < rowSize * vertex.count) throw new PointCloudError(`${source}: truncated PLY body`);
+  // Before allocating: a corrupt count (2,000,000,000) would otherwise ask for gigabytes first.
+  if (body.length < rowSize * vertex.count) {
+    throw new PointCloudError(
+      `${source}: truncated PLY body: the header declares ${counted(vertex.count)} vertices but the body holds ${counted(Math.floor(body.length / rowSize))} ` +
+        `(${counted(body.length)} bytes, ${rowSize} per vertex); the file is cut short or its vertex count is wrong`,
+    );
+  }
+  const data = new Float32Array(vertex.count * columns.length);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   for (let v = 0; v < vertex.count; v++) {
     columns.forEach((col, c) => (data[v * columns.length + c] = readBinary(view, v * rowSize + offsets[col]!, vertex.props[col]!.type)));
@@ -220,6 +257,11 @@ function plyNumber(token: string): number {
  */
 function readAsciiVertices(body: Uint8Array, vertex: PlyVertexElement, columns: readonly number[], firstLine: number, source: string): Float32Array {
   const lines = new TextDecoder('latin1').decode(body).split(/\r?\n/);
+  // One vertex per non-empty line: fewer lines than vertices fails before allocating for them.
+  const present = lines.reduce((n, line) => (line.trim().length > 0 ? n + 1 : n), 0);
+  if (present < vertex.count) {
+    throw new PointCloudError(`${source}: truncated PLY body: the header declares ${counted(vertex.count)} vertices but the body holds ${counted(present)} lines; the file is cut short or its vertex count is wrong`);
+  }
   const data = new Float32Array(vertex.count * columns.length);
   const names = vertex.props.map((p) => p.name).join(' ');
   let v = 0;
@@ -235,7 +277,6 @@ function readAsciiVertices(body: Uint8Array, vertex: PlyVertexElement, columns: 
     columns.forEach((col, c) => (data[v * columns.length + c] = plyNumber(tokens[col]!)));
     v++;
   }
-  if (v < vertex.count) throw new PointCloudError(`${source}: ${vertex.count} vertices declared, ${v} lines present`);
   return data;
 }
 

@@ -34,6 +34,12 @@ export interface ResampleKernel {
   readonly nonZeroEnd: Int32Array;
 }
 
+/**
+ * 1 GiB of float32. torchaudio builds the same table, so a rate with a small common divisor
+ * with the target (a corrupt header's 1,000,003 Hz) would need tens of gigabytes there too.
+ */
+const MAX_KERNEL_WEIGHTS = 2 ** 28;
+
 export function sincResampleKernel(origFreq: number, newFreq: number, options: ResampleOptions = {}): ResampleKernel {
   const lowpass = options.lowpassFilterWidth ?? 6;
   const rolloff = options.rolloff ?? 0.99;
@@ -46,6 +52,9 @@ export function sincResampleKernel(origFreq: number, newFreq: number, options: R
   const base = Math.min(o, n) * rolloff;
   const width = Math.ceil((lowpass * o) / base);
   const taps = 2 * width + o;
+  if (n * taps > MAX_KERNEL_WEIGHTS) {
+    throw new RangeError(`resample: ${origFreq} Hz -> ${newFreq} Hz needs a ${n} x ${taps} filter table (the rates' greatest common divisor is ${g}), more than the ${MAX_KERNEL_WEIGHTS} weights allowed`);
+  }
   const weights = new Float32Array(n * taps);
   const scale = base / o;
   for (let j = 0; j < n; j++) {

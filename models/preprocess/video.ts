@@ -129,9 +129,21 @@ async function probe(path: string): Promise<ProbeResult> {
   const args = ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=nb_read_frames,r_frame_rate', '-of', 'json', path];
   const json = JSON.parse((await ffmpegTool('ffprobe', args, path)).toString()) as { streams?: Record<string, string | number>[] };
   const stream = json.streams?.[0];
-  if (!stream) throw new VideoError(`${path}: no video stream`);
+  if (!stream) throw new VideoError(`${path}: ${await whyNoVideoStream(path)}`);
   const [num, den] = String(stream.r_frame_rate ?? '0/1').split('/').map(Number);
   return { frames: Number(stream.nb_read_frames), fps: den ? num! / den : num! };
+}
+
+/**
+ * A file cut short loses its index (an MP4's moov atom), and ffprobe then lists no streams at all
+ * without failing; an audio-only file lists its audio. The fixes differ, so the messages do.
+ */
+async function whyNoVideoStream(path: string): Promise<string> {
+  const args = ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'json', path];
+  const json = JSON.parse((await ffmpegTool('ffprobe', args, path)).toString()) as { streams?: { codec_type?: string }[] };
+  const kinds = [...new Set((json.streams ?? []).map((s) => s.codec_type ?? 'unknown'))];
+  if (kinds.length === 0) return 'ffprobe found no streams: the file is truncated or not a video; copy or download it again, or point the sample at a folder of its frames';
+  return `no video stream (the file holds only ${kinds.join(' and ')}): point the sample at a video file or a folder of frames`;
 }
 
 /** Whitespace-separated header fields of a binary PPM (P6) frame, and where its pixels start. */

@@ -133,7 +133,7 @@ function samplePlanes(wav: InstanceType<WaveFileClass>, format: SampleFormat): F
   const data = wav.data as { samples: Uint8Array; chunkSize: number };
   // wavefile's samples run to the chunk's padded end: an odd-sized chunk (8-bit mono with an odd
   // sample count) ends in a RIFF pad byte that is not audio, and read as 8-bit it is a -1.0 click.
-  // The declared size limits it; a file cut short (or a piped WAV's 0xFFFFFFFF size) has less.
+  // The declared size limits it; a piped WAV's streaming size (checkDataComplete) goes past the file's end.
   const length = Math.min(data.chunkSize, data.samples.byteLength);
   const bytes = data.samples.subarray(0, length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -145,6 +145,41 @@ function samplePlanes(wav: InstanceType<WaveFileClass>, format: SampleFormat): F
     for (let c = 0; c < channels; c++) planes[c]![f] = readSample(view, (f * channels + c) * width, format);
   }
   return planes;
+}
+
+const REENCODE = 'ffmpeg -i IN -ac 1 -ar 16000 -c:a pcm_s16le OUT.wav';
+
+/**
+ * The fields the decoder divides by or loops over: 0 channels made the frame count Infinity (an
+ * endless loop that also blocked SIGINT), and a 0 Hz rate reaches the resampler. The bit depth is
+ * judged by sampleFormat, and block align is not read (sox ignores it for PCM and float too).
+ */
+function checkHeaderFields(fmt: WavFmt, source: string): void {
+  const corrupt = (what: string) => new AudioDecodeError(source, `the WAV header declares ${what}; the file is corrupt; re-encode it (${REENCODE})`);
+  if (fmt.numChannels === 0) throw corrupt('0 channels');
+  if (fmt.sampleRate === 0) throw corrupt('a sample rate of 0 Hz');
+}
+
+/**
+ * Data sizes a writer that cannot seek back leaves in the header: ffmpeg's 0xFFFFFFFF and sox's
+ * MS_UNSPEC (0x7FFFF000). sox reads such files to their end, and so does samplePlanes.
+ */
+const STREAMING_DATA_SIZES: ReadonlySet<number> = new Set([0xffffffff, 0x7ffff000]);
+
+/**
+ * A data chunk shorter than its declared size is a file cut short: scoring the part that is
+ * there would pass off a fragment (often nearly all zero padding) as the clip.
+ */
+function checkDataComplete(wav: InstanceType<WaveFileClass>, source: string): void {
+  const data = wav.data as { samples: Uint8Array; chunkSize: number };
+  const held = data.samples.byteLength;
+  if (data.chunkSize <= held || STREAMING_DATA_SIZES.has(data.chunkSize)) return;
+  const bytes = (n: number) => n.toLocaleString('en-US');
+  throw new AudioDecodeError(
+    source,
+    `the WAV data chunk declares ${bytes(data.chunkSize)} bytes but the file holds ${bytes(held)}: the file is truncated; ` +
+      'copy or download it again, or, to use the part that is there, rewrite it with its true size (ffmpeg -i IN OUT.wav)',
+  );
 }
 
 /** Decode a RIFF/WAVE file (PCM 8/16/24/32-bit or IEEE float 32/64-bit, plain or extensible, any channel count). */
@@ -161,7 +196,9 @@ export function decodeWav(bytes: Uint8Array, source: string): DecodedAudio {
     throw new AudioDecodeError(source, `cannot parse the WAV data (${(error as Error).message}); the file is corrupt or truncated`);
   }
   const fmt = wav.fmt as WavFmt;
+  checkHeaderFields(fmt, source);
   const format = sampleFormat(wav, source);
+  checkDataComplete(wav, source);
   const planes = samplePlanes(wav, format);
   if (planes.length === 0 || planes[0]!.length === 0) throw new AudioDecodeError(source, 'the WAV file holds no samples');
   // A plain loop: Float32Array.from with a mapping function took 3 s per million samples.

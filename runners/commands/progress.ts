@@ -4,13 +4,43 @@
  * for results.
  */
 import type { RunEvent } from '../run/events.js';
+import { safeName } from '../run/run-dir.js';
+
+/** Failed samples printed per task; the rest are counted in one line at the task's end. */
+const MAX_FAILED_LINES = 5;
+
+type SampleFailed = Extract<RunEvent, { type: 'sample-failed' }>;
+
+/**
+ * Which failed samples of a task get a line: one per media file (a bad retrieval image also
+ * fails every caption query of it, a bad VQA image every question), up to MAX_FAILED_LINES.
+ */
+function failureTally(): { line(event: SampleFailed): string | undefined; unprinted(model: string, task: string): string | undefined } {
+  const locations = new Set<string>();
+  let hidden = 0;
+  return {
+    line(event) {
+      if (locations.has(event.location) || locations.size >= MAX_FAILED_LINES) {
+        hidden++;
+        return undefined;
+      }
+      locations.add(event.location);
+      return `${event.model} / ${event.task}: sample ${event.sampleId} failed: ${event.reason}${event.reason.includes(event.location) ? '' : ` (at ${event.location})`}`;
+    },
+    unprinted(model, task) {
+      if (hidden === 0) return undefined;
+      const where = `predictions/${safeName(model)}/${safeName(task)}.jsonl in the run folder`;
+      return `${model} / ${task}: ... and ${hidden} more failed sample${hidden === 1 ? '' : 's'} (see ${where}, records with "kind":"failed")`;
+    },
+  };
+}
 
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: RunEvent) => void {
   const tty = stream.isTTY === true;
   let total: number | null = null;
   let started = performance.now();
   let lastLine = 0;
-  let failedShown = 0;
+  let failures = failureTally();
   const line = (text: string): void => {
     if (tty) stream.write('\r\x1b[2K');
     stream.write(text + '\n');
@@ -22,7 +52,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
       case 'task-start':
         total = event.total;
         started = performance.now();
-        failedShown = 0;
+        failures = failureTally();
         line(`${event.model} / ${event.task}: started${event.alreadyDone > 0 ? ` (resuming, ${event.alreadyDone} already written)` : ''}`);
         break;
       case 'progress': {
@@ -40,10 +70,17 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         }
         break;
       }
-      case 'sample-failed':
-        if (failedShown++ < 5) line(`${event.model} / ${event.task}: sample ${event.sampleId} failed: ${event.reason}${event.reason.includes(event.location) ? '' : ` (at ${event.location})`}`);
+      case 'sample-failed': {
+        const text = failures.line(event);
+        if (text !== undefined) line(text);
         break;
-      case 'task-end': line(`${event.model} / ${event.task}: ${event.done} done, ${event.failed} failed in ${event.seconds.toFixed(1)} s`); break;
+      }
+      case 'task-end': {
+        const more = failures.unprinted(event.model, event.task);
+        if (more !== undefined) line(more);
+        line(`${event.model} / ${event.task}: ${event.done} done, ${event.failed} failed in ${event.seconds.toFixed(1)} s`);
+        break;
+      }
       case 'interrupted': line(`${event.model} / ${event.task}: interrupted after the current batch`); break;
       case 'retrying':
         line(event.wholeTask

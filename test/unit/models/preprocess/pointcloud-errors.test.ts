@@ -52,14 +52,15 @@ test('ASCII PLY: a vertex line missing values, or with a non-number, is an error
   writeFileSync(join(dir, 'word.ply'), `${header}1 2 3 4 5 6\n1 2 three 4 5 6\n4 5 6 1 1 1\n`);
   assert.match(await messageOf(readPointCloud(join(dir, 'word.ply'))), /word\.ply:12: vertex 1 has 'three' is not a number/);
   writeFileSync(join(dir, 'ok.ply'), `${header}1 2 3 4 5 6\r\n1 2 3.5e0 4 5 6\r\n4 5 6 1 1 1\r\n`);
-  assert.equal(Array.from((await readPointCloud(join(dir, 'ok.ply'))).data.subarray(6, 12)), [1, 2, 3.5, 4, 5, 6]);
+  // uchar colours come back scaled to [0, 1].
+  assert.equal(Array.from((await readPointCloud(join(dir, 'ok.ply'))).data.subarray(6, 12)), [1, 2, 3.5, 4 / 255, 5 / 255, 6 / 255].map(Math.fround));
 });
 
 test('a transposed [C, N] .npy is refused with the fix; [N, C] and a one-point cloud are not taken for one', async () => {
   const dir = tempDir(join(tmpdir(), 'vlbench-pc-err-'));
   const transposed = writeNpy(dir, 'cn.npy', cloud(2000, 3), [3, 2000]);
   assert.match(await messageOf(readPointCloud(transposed)), `${transposed}: shape [3, 2000] looks transposed`);
-  assert.match(await messageOf(readPointCloud(transposed)), 're-save it as [N, C]: a = np.load(FILE); np.save(FILE, a.T)');
+  assert.match(await messageOf(readPointCloud(transposed)), 're-save it as [N, C]: a = np.load(FILE); np.save(FILE, np.ascontiguousarray(a.T))');
   assert.match(await messageOf(readPointCloud(writeNpy(dir, 'small.npy', cloud(5, 4), [4, 5]))), 'shape [4, 5] looks transposed');
   assert.match(await messageOf(readPointCloud(writeNpy(dir, 'wide.npy', cloud(100, 17), [100, 17]))), 'shape [100, 17] looks transposed');
   assert.is((await readPointCloud(writeNpy(dir, 'ok.npy', cloud(100, 16), [100, 16]))).stride, 16);

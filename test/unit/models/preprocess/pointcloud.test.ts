@@ -36,7 +36,8 @@ test('.npy float64 and both PLY encodings read the same coordinates', async () =
   const f32 = await readPointCloud(join(FIXTURES, 'torus_3000.npy'));
   const f64 = await readPointCloud(join(FIXTURES, 'torus_3000_f64.npy'));
   assert.equal(Array.from(f64.data), Array.from(f32.data.subarray(0, 1500)));
-  const colours = golden('small_colours.npy').data;
+  // The fixtures' colours are uchar 0-255; they are read scaled to ULIP's [0, 1].
+  const colours = Float32Array.from(golden('small_colours.npy').data, (c) => c / 255);
   for (const file of ['small_ascii.ply', 'small_binary.ply']) {
     const ply = await readPointCloud(join(FIXTURES, file));
     assert.is(ply.count, 120, file);
