@@ -7,11 +7,15 @@
  * on this order.
  *
  * Scope of the parity: this is the portable path numpy takes for float32/float64 argsort in
- * every release up to 1.24 on every CPU. From numpy 1.25 on, argsort of 32/64-bit types is
- * dispatched to x86-simd-sort on AVX-512 CPUs (and in later releases also on AVX2), whose order
- * of equal values differs, so LAVIS itself gives CPU-dependent recalls on exact ties there.
- * Ties only matter when they straddle position 1, 5 or 10; LAVIS's -100 fill for non-reranked
- * pairs ties massively, but below position k_test >= 128.
+ * every release up to 1.24 on every CPU, and in later releases wherever its SIMD sort is not
+ * used for the dtype and CPU (longdouble, for one, always takes it). numpy >= 1.25 dispatches
+ * argsort of 32/64-bit types to x86-simd-sort on AVX-512 CPUs, and numpy 2.x also on AVX2
+ * (checked: numpy 2.4.6 on an AVX2 CPU orders ties differently, and the same LAVIS code with
+ * the scores cast to longdouble matches this port), so LAVIS itself gives numpy- and
+ * CPU-dependent recalls on exact ties. Ties only matter when they straddle position 1, 5 or 10
+ * (recall-ties.ts gives the range of values any order allows, and `vlbench score retrieval`
+ * prints it); LAVIS's -100 fill for non-reranked pairs ties massively, but below position
+ * k_test >= 128.
  *
  * NaN handling follows numpy's `a < b || (b != b && a == a)` (NaN sorts last), although the
  * retrieval readers reject NaN before it gets here.

@@ -10,7 +10,10 @@
  *   `r_mean` = (txt_r_mean + img_r_mean) / 2; `agg_metrics` = txt_r_mean (LAVIS selects
  *   checkpoints on text retrieval only). Percent, unrounded, same operation order as LAVIS.
  *
- * Ties: positions follow numpy's argsort order for equal scores (see numpy-argsort.ts). When the
+ * Ties: positions follow the order numpy's generic introsort gives equal scores (numpy <= 1.24,
+ * or any numpy where its SIMD sort is not used; see numpy-argsort.ts). LAVIS on numpy >= 1.25
+ * with AVX-512, or numpy 2.x with AVX2, orders them differently, so each rank also carries the
+ * range any tie order allows (targetRank; recall-ties.ts turns it into recall ranges). When the
  * best GT score is not tied with any other entry of the row, its rank is simply the number of
  * strictly greater scores, and no sort is needed; only rows with a tie at the best GT score are
  * fully sorted.
@@ -23,8 +26,11 @@ export const RETRIEVAL_METRIC_KEYS = [
 export type RetrievalMetricKey = (typeof RETRIEVAL_METRIC_KEYS)[number];
 export type RetrievalMetrics = Record<RetrievalMetricKey, number>;
 
+/** The K of R@K, as LAVIS reports them. */
+export const RECALL_CUTOFFS = [1, 5, 10] as const;
+
 /** The largest K reported; ranks at or beyond it only need to be known as misses. */
-const LARGEST_K = 10;
+export const LARGEST_K = 10;
 
 /** LAVIS's initial rank, kept for an image with no GT texts. */
 export const NO_GROUND_TRUTH_RANK = 1e20;
@@ -41,16 +47,33 @@ export interface RetrievalScores {
 }
 
 /**
- * 0-based position of the best of `targets` in `np.argsort(row)[::-1]`, or 1e20 when `targets`
- * is empty (LAVIS's initial value).
+ * Where a query's best ground-truth item lands. `rank` is its 0-based position in
+ * `np.argsort(row)[::-1]` (numpy's generic introsort order among equal scores); `firstAmongTies`
+ * and `lastAmongTies` are the positions it would have if it came first, or after every other
+ * item with the same score: any sort order puts it in that range, so a recall cut-off K with
+ * firstAmongTies < K <= lastAmongTies depends on how equal scores are ordered. All three are 1e20
+ * for a query without ground truth (LAVIS's initial value).
+ */
+export interface TargetRank {
+  readonly rank: number;
+  readonly firstAmongTies: number;
+  readonly lastAmongTies: number;
+}
+
+const NO_TARGET: TargetRank = { rank: NO_GROUND_TRUTH_RANK, firstAmongTies: NO_GROUND_TRUTH_RANK, lastAmongTies: NO_GROUND_TRUTH_RANK };
+
+/**
+ * The rank of the best of `targets` in `row` and its range over tie orders, in one pass over the
+ * row; the row is sorted only when another item shares the best target's score and the rank
+ * can still be below `exactBelow`.
  *
  * `exactBelow`: when at least this many scores are strictly greater than the best target, the
  * rank cannot be below it and the count of greater scores (a lower bound of the rank) is returned
  * without sorting. Recall@K for K <= exactBelow is unaffected; it saves the full sort of rows
- * where an unranked target sits in LAVIS's -100 fill.
+ * where an unranked target sits in LAVIS's -100 fill. The tie range is exact either way.
  */
-export function bestTargetRank(row: ArrayLike<number>, targets: readonly number[], exactBelow = Infinity): number {
-  if (targets.length === 0) return NO_GROUND_TRUTH_RANK;
+export function targetRank(row: ArrayLike<number>, targets: readonly number[], exactBelow = Infinity): TargetRank {
+  if (targets.length === 0) return NO_TARGET;
   let best = -Infinity;
   for (const target of targets) {
     if (target < 0 || target >= row.length || !Number.isInteger(target)) {
@@ -68,10 +91,17 @@ export function bestTargetRank(row: ArrayLike<number>, targets: readonly number[
     else if (value === best) equal += 1;
     else if (Number.isNaN(value)) throw new RangeError(`score at index ${j} is NaN`);
   }
-  const tiedTargets = targets.filter((t) => row[t] === best);
-  if (equal === new Set(tiedTargets).size) return greater; // no non-target shares the best score
-  if (greater >= exactBelow) return greater;
-  return minPosition(numpyArgsortDescending(row), new Set(tiedTargets));
+  const tiedTargets = new Set(targets.filter((t) => row[t] === best));
+  // Worst case: every non-target sharing the best score comes before the first tied target.
+  const lastAmongTies = greater + equal - tiedTargets.size;
+  const sorted = lastAmongTies > greater && greater < exactBelow;
+  const rank = sorted ? minPosition(numpyArgsortDescending(row), tiedTargets) : greater;
+  return { rank, firstAmongTies: greater, lastAmongTies };
+}
+
+/** `targetRank(...).rank`: the 0-based position of the best of `targets`, 1e20 when there are none. */
+export function bestTargetRank(row: ArrayLike<number>, targets: readonly number[], exactBelow = Infinity): number {
+  return targetRank(row, targets, exactBelow).rank;
 }
 
 function minPosition(order: Int32Array, targets: ReadonlySet<number>): number {
@@ -82,10 +112,10 @@ function minPosition(order: Int32Array, targets: ReadonlySet<number>): number {
 }
 
 /**
- * Ranks of both directions, as LAVIS computes them (text ranks per image, image ranks per text).
- * With `exactBelow`, ranks >= exactBelow may be lower bounds (see bestTargetRank).
+ * Ranks of both directions, as LAVIS computes them (text ranks per image, image ranks per text),
+ * with their tie ranges. With `exactBelow`, ranks >= exactBelow may be lower bounds (see targetRank).
  */
-export function retrievalRanks(scores: RetrievalScores, exactBelow = Infinity): { textRanks: number[]; imageRanks: number[] } {
+export function retrievalTargetRanks(scores: RetrievalScores, exactBelow = Infinity): { text: TargetRank[]; image: TargetRank[] } {
   const { scoresI2t, scoresT2i, img2txt, txt2img } = scores;
   if (img2txt.length !== scoresI2t.length) {
     throw new RangeError(`img2txt has ${img2txt.length} entries but scores_i2t has ${scoresI2t.length} rows`);
@@ -93,9 +123,15 @@ export function retrievalRanks(scores: RetrievalScores, exactBelow = Infinity): 
   if (txt2img.length !== scoresT2i.length) {
     throw new RangeError(`txt2img has ${txt2img.length} entries but scores_t2i has ${scoresT2i.length} rows`);
   }
-  const textRanks = scoresI2t.map((row, i) => bestTargetRank(row, img2txt[i]!, exactBelow));
-  const imageRanks = scoresT2i.map((row, t) => bestTargetRank(row, [txt2img[t]!], exactBelow));
-  return { textRanks, imageRanks };
+  const text = scoresI2t.map((row, i) => targetRank(row, img2txt[i]!, exactBelow));
+  const image = scoresT2i.map((row, t) => targetRank(row, [txt2img[t]!], exactBelow));
+  return { text, image };
+}
+
+/** The ranks alone (see retrievalTargetRanks). */
+export function retrievalRanks(scores: RetrievalScores, exactBelow = Infinity): { textRanks: number[]; imageRanks: number[] } {
+  const { text, image } = retrievalTargetRanks(scores, exactBelow);
+  return { textRanks: text.map((r) => r.rank), imageRanks: image.map((r) => r.rank) };
 }
 
 /** The LAVIS keys from score matrices. */

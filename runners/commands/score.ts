@@ -6,7 +6,7 @@
 import type { Command } from './command.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
-import type { ScoreSubcommand } from '../score/subcommand.js';
+import type { ScoreOutput, ScoreSubcommand } from '../score/subcommand.js';
 import { vqaSubcommand } from '../score/vqa.js';
 import { retrievalSubcommand } from '../score/retrieval.js';
 import { captionSubcommand } from '../score/caption.js';
@@ -22,11 +22,16 @@ ${SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)} ${s.summary}`).join('\n')}
 
 Run \`vlbench score <subcommand> --help\` for its options.`;
 
-/** Runs one score subcommand and returns what it prints (exported for in-process tests). */
+/** Runs one score subcommand and returns what it prints on stdout (exported for in-process tests). */
 export function executeScore(argv: readonly string[]): string {
+  return executeScoreWithNotes(argv).stdout;
+}
+
+/** Runs one score subcommand: its stdout text and the notes the CLI prints on stderr. */
+export function executeScoreWithNotes(argv: readonly string[]): ScoreOutput {
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError(`missing subcommand.\n\n${USAGE}`);
-  if (name === '--help' || name === '-h' || name === 'help') return USAGE;
+  if (name === '--help' || name === '-h' || name === 'help') return { stdout: USAGE, notes: [] };
   const subcommand = SUBCOMMANDS.find((s) => s.name === name);
   if (!subcommand) throw new UsageError(`unknown subcommand '${name}'; expected ${SUBCOMMANDS.map((s) => s.name).join(', ')}`);
   return subcommand.run(rest);
@@ -34,7 +39,10 @@ export function executeScore(argv: readonly string[]): string {
 
 export const scoreCommand: Command = {
   async run(argv) {
-    process.stdout.write(executeScore(argv) + '\n');
+    const { stdout, notes } = executeScoreWithNotes(argv);
+    // Notes first: a reader of the terminal sees them above the numbers they qualify.
+    for (const note of notes) process.stderr.write(`vlbench score ${argv[0]}: note: ${note}\n`);
+    process.stdout.write(stdout + '\n');
     return EXIT.ok;
   },
 };

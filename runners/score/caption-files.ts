@@ -3,17 +3,30 @@
  * - references: `{"<image id>": ["ref", ...]}` or a COCO captions annotation file
  *   `{"images": [...], "annotations": [{"image_id", "caption"}]}`;
  * - predictions: `{"<image id>": "caption"}` or a COCO results list `[{"image_id", "caption"}]`.
- * Ids are compared as strings (the map formats can only have string keys), so COCO's numeric
- * 391895 and the key "391895" are the same image. Every prediction must belong to a referenced
- * image and every referenced image needs exactly one prediction (pycocoevalcap would crash on a
- * second caption, and a missing one silently shrinks the corpus that CIDEr-D's document
- * frequencies come from).
+ * Ids are compared as strings where a map is involved (its keys can only be strings), so COCO's
+ * numeric 391895 and the key "391895" are the same image. Between a COCO annotation file and a
+ * COCO results list, where both ids carry a JSON type, 1 and "1" differ, as in pycocotools'
+ * loadRes and `score vqa`. Every prediction must belong to a referenced image and every
+ * referenced image needs exactly one prediction (pycocoevalcap would crash on a second caption,
+ * and a missing one silently shrinks the corpus that CIDEr-D's document frequencies come from).
  */
 import { MetricInputError, describeJsonValue, isPlainObject, jsonPointer } from '../../reports/metrics/input-error.js';
+import { isKarpathyDataset, karpathyCaptionError } from './karpathy-dataset.js';
+import { firstFew } from './subcommand.js';
 
 export interface CaptionInputs {
   readonly references: Map<string, string[]>;
   readonly predictions: Map<string, string>;
+  /** For stderr: inputs that were accepted but not scored. */
+  readonly notes: readonly string[];
+}
+
+interface References {
+  readonly captions: Map<string, string[]>;
+  /** A COCO annotation file's id types ("number" or "string"); undefined for an id map. */
+  readonly idTypes?: ReadonlyMap<string, string>;
+  /** Ids listed in a COCO file's /images without any annotation (pycocoevalcap skips them). */
+  readonly unannotated: readonly string[];
 }
 
 /** A parsed JSON file, its name for messages, and its top-level keys in file order (when an object). */
@@ -26,19 +39,25 @@ export interface CaptionJsonFile {
 export function readCaptionInputs(refs: CaptionJsonFile, preds: CaptionJsonFile): CaptionInputs {
   const refsFile = refs.file;
   const predsFile = preds.file;
-  const references = readReferences(refs);
-  const predictions = readPredictions(preds, references, refsFile);
+  const { captions: references, idTypes, unannotated } = readReferences(refs);
+  const predictions = readPredictions(preds, { references, idTypes, file: refsFile });
   const missing = [...references.keys()].filter((id) => !predictions.has(id));
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).map((id) => JSON.stringify(id)).join(', ') + (missing.length > 5 ? `, ... (${missing.length} in all)` : '');
+    const shown = firstFew(missing.map((id) => JSON.stringify(id)));
     throw new MetricInputError(predsFile, '', `no prediction for referenced image ${shown}`, `Every image in ${refsFile} needs one caption; to score a subset, pass references for that subset only`);
   }
+  const notes: string[] = [];
+  if (unannotated.length > 0) {
+    const which = firstFew(unannotated.map((id) => JSON.stringify(id)));
+    notes.push(`${refsFile} lists ${unannotated.length === 1 ? 'image' : 'images'} ${which} in /images with no annotation and no prediction: not scored (pycocoevalcap skips ${unannotated.length === 1 ? 'it' : 'them'} too); ${references.size} images were scored`);
+  }
   // Score in the order of the references file.
-  return { references, predictions: new Map([...references.keys()].map((id) => [id, predictions.get(id)!])) };
+  return { references, predictions: new Map([...references.keys()].map((id) => [id, predictions.get(id)!])), notes };
 }
 
-function readReferences({ file, json, keyOrder }: CaptionJsonFile): Map<string, string[]> {
+function readReferences({ file, json, keyOrder }: CaptionJsonFile): References {
   if (isCocoAnnotationFile(json)) return readCocoReferences(file, json);
+  if (isKarpathyDataset(json)) throw karpathyCaptionError(file, json);
   if (isLavisAnnotationList(json)) {
     throw new MetricInputError(
       file,
@@ -57,7 +76,7 @@ function readReferences({ file, json, keyOrder }: CaptionJsonFile): Map<string, 
     out.set(id, refs.map((ref: unknown, j) => readCaption(file, jsonPointer(id, j), ref)));
   }
   if (out.size === 0) throw new MetricInputError(file, '', 'no images with references');
-  return out;
+  return { captions: out, unannotated: [] };
 }
 
 /** LAVIS's caption/retrieval annotation files (coco_karpathy_test.json): [{"image": path, "caption": [refs]}]. */
@@ -69,7 +88,7 @@ function isCocoAnnotationFile(json: unknown): json is { annotations: unknown[]; 
   return isPlainObject(json) && Array.isArray(json.annotations) && json.annotations.every((a) => isPlainObject(a));
 }
 
-function readCocoReferences(file: string, json: { annotations: unknown[]; images?: unknown }): Map<string, string[]> {
+function readCocoReferences(file: string, json: { annotations: unknown[]; images?: unknown }): References {
   const idTypes = new Map<string, string>();
   const listed = readCocoImages(file, json.images, idTypes);
   const out = new Map<string, string[]>();
@@ -86,8 +105,9 @@ function readCocoReferences(file: string, json: { annotations: unknown[]; images
     else out.set(id, [caption]);
   });
   if (out.size === 0) throw new MetricInputError(file, '/annotations', 'the COCO annotations list is empty');
+  if (listed === undefined) return { captions: out, idTypes, unannotated: [] };
   // pycocoevalcap evaluates images in the order of the "images" list.
-  return listed === undefined ? out : new Map(listed.filter((id) => out.has(id)).map((id) => [id, out.get(id)!]));
+  return { captions: new Map(listed.filter((id) => out.has(id)).map((id) => [id, out.get(id)!])), idTypes, unannotated: listed.filter((id) => !out.has(id)) };
 }
 
 /** The ids of a COCO "images" list, in order; undefined when the file has none. */
@@ -101,10 +121,16 @@ function readCocoImages(file: string, images: unknown, idTypes: Map<string, stri
   });
 }
 
-function readPredictions({ file, json, keyOrder }: CaptionJsonFile, references: ReadonlyMap<string, unknown>, refsFile: string): Map<string, string> {
+interface ReferenceIds {
+  readonly references: ReadonlyMap<string, unknown>;
+  readonly idTypes: ReadonlyMap<string, string> | undefined;
+  readonly file: string;
+}
+
+function readPredictions({ file, json, keyOrder }: CaptionJsonFile, refs: ReferenceIds): Map<string, string> {
   const out = new Map<string, string>();
   const add = (id: string, at: string, caption: unknown): void => {
-    if (!references.has(id)) throw new MetricInputError(file, at, `prediction for image ${JSON.stringify(id)}, which has no references in ${refsFile}`, 'Remove it or add its references');
+    if (!refs.references.has(id)) throw new MetricInputError(file, at, `prediction for image ${JSON.stringify(id)}, which has no references in ${refs.file}`, 'Remove it or add its references');
     if (out.has(id)) throw new MetricInputError(file, at, `second prediction for image ${JSON.stringify(id)}`, 'Keep exactly one caption per image');
     out.set(id, readCaption(file, at, caption));
   };
@@ -114,7 +140,9 @@ function readPredictions({ file, json, keyOrder }: CaptionJsonFile, references: 
     json.forEach((entry: unknown, i) => {
       const at = jsonPointer(i);
       if (!isPlainObject(entry)) throw new MetricInputError(file, at, `expected {"image_id", "caption"}, found ${describeJsonValue(entry)}`);
-      add(readImageId(file, `${at}/image_id`, entry.image_id, idTypes), `${at}/caption`, entry.caption);
+      const id = readImageId(file, `${at}/image_id`, entry.image_id, idTypes);
+      requireSameIdType(file, `${at}/image_id`, entry.image_id, refs);
+      add(id, `${at}/caption`, entry.caption);
     });
   } else if (isPlainObject(json)) {
     if (Object.keys(json).length === 0) throw new MetricInputError(file, '', 'no predictions');
@@ -147,6 +175,21 @@ function readImageId(file: string, at: string, id: unknown, idTypes: Map<string,
   if (seen !== undefined && seen !== typeof id) throw new MetricInputError(file, at, `image_id ${JSON.stringify(id)} also appears as a ${seen}; use one type for ids`);
   idTypes.set(key, typeof id);
   return key;
+}
+
+/**
+ * Both files are COCO lists, so both ids carry a JSON type: pycocotools' loadRes asserts on a
+ * result whose image_id is not a GT id of the same type, and `score vqa` refuses the same.
+ */
+function requireSameIdType(file: string, at: string, id: unknown, refs: ReferenceIds): void {
+  const refType = refs.idTypes?.get(String(id));
+  if (refType === undefined || refType === typeof id) return;
+  throw new MetricInputError(
+    file,
+    at,
+    `image_id ${JSON.stringify(id)} is a ${typeof id}, but ${refs.file} has this image id as a ${refType}`,
+    'Write the ids with the same JSON type in both COCO files (1 and "1" differ, as in pycocotools\' loadRes and score vqa), or give the predictions as {"<image id>": "caption"}, whose keys match either type',
+  );
 }
 
 function readCaption(file: string, at: string, caption: unknown): string {

@@ -2,7 +2,7 @@
  * `--metrics` for `vlbench score`: every name goes through the registry, so METEOR/SPICE get the
  * registry's "not available" error (exit 1) and typos a did-you-mean (usage error, exit 2).
  */
-import { UnknownMetricError, lookupMetric } from '../../reports/metrics/registry.js';
+import { UnknownMetricError, didYouMean, lookupMetric } from '../../reports/metrics/registry.js';
 import type { MetricName } from '../../reports/metrics/registry.js';
 import { UsageError } from '../errors.js';
 
@@ -17,7 +17,12 @@ export function selectMetrics<Name extends MetricName>(subcommand: string, reque
     try {
       lookupMetric(name);
     } catch (error) {
-      if (error instanceof UnknownMetricError) throw new UsageError(`${subcommand}: ${error.message}`);
+      // The registry's message lists every metric of every task; here only these can be asked for.
+      if (error instanceof UnknownMetricError) {
+        const close = didYouMean(name, produced);
+        const hint = close.length > 0 ? ` Did you mean ${close.map((s) => `'${s}'`).join(' or ')}?` : '';
+        throw new UsageError(`${subcommand}: unknown metric '${name}'.${hint} The ${subcommand} metrics are ${produced.join(', ')}`);
+      }
       throw error;
     }
     if (!(produced as readonly string[]).includes(name)) {

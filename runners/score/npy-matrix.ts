@@ -118,8 +118,13 @@ function checkFinite(file: string, data: Float32Array | Float64Array, cols: numb
   for (let k = 0; k < n; k++) sum += data[k]! * 0;
   if (sum === 0) return;
   const k = data.findIndex((value) => !Number.isFinite(value));
-  throw new MetricInputError(file, `row ${Math.floor(k / cols)}, column ${k % cols}`, `score is ${data[k]}; every score must be a finite number`, 'Fix the producer of this matrix (e.g. replace NaN before np.save)');
+  const value = data[k]!;
+  throw new MetricInputError(file, `row ${Math.floor(k / cols)}, column ${k % cols}`, `score is ${value}; every score must be a finite number`, Number.isNaN(value) ? NAN_FIX : INFINITY_FIX);
 }
+
+const NAN_FIX = 'NaN is not a score (np.argsort puts it last, so LAVIS would rank it first); fix the producer of this matrix: find where the NaN comes from before np.save';
+/** LAVIS ranks +-Infinity like any value; clipping keeps that order as long as the finite scores are smaller. */
+const INFINITY_FIX = 'LAVIS ranks it like any other score, but vlbench holds .npy matrices to the JSON rule (JSON has no Infinity). Replace it by a finite value beyond the other scores before np.save, which keeps the ranking: np.clip(m, -1e30, 1e30)';
 
 function withFile<T>(file: string, use: (fd: number, size: number) => T): T {
   let fd: number;

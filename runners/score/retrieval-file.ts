@@ -6,6 +6,8 @@
  */
 import { MetricInputError, describeJsonValue, isPlainObject, jsonPointer } from '../../reports/metrics/input-error.js';
 import type { RetrievalScores } from '../../reports/metrics/recall-at-k.js';
+import { isKarpathyDataset } from './karpathy-dataset.js';
+import { isLavisRetrievalList, readLavisRetrievalList } from './retrieval-lavis-ann.js';
 
 const KNOWN_KEYS = new Set(['scores_i2t', 'scores_t2i', 'img2txt', 'txt2img']);
 
@@ -27,17 +29,29 @@ export function readRetrievalScores(file: string, json: unknown): RetrievalScore
 export interface RetrievalGroundTruth {
   readonly img2txt: number[][];
   readonly txt2img: number[];
+  /** Set when read from a LAVIS annotation list: each row's image path. */
+  readonly imagePaths?: string[];
 }
 
 const GROUND_TRUTH_KEYS = new Set(['img2txt', 'txt2img']);
 
 /**
- * The ground truth alone, {"img2txt": [[text ids]], "txt2img": [image ids]}, for score matrices
- * given as .npy files: the image count is the length of img2txt, the text count that of txt2img,
- * and the ids are checked as in the scores file. The matrices' shapes are checked against these.
+ * The ground truth alone, for score matrices given as .npy files: {"img2txt": [[text ids]],
+ * "txt2img": [image ids]} (the image count is the length of img2txt, the text count that of
+ * txt2img, the ids checked as in the scores file), or LAVIS's evaluation annotation list, whose
+ * order defines the ids (retrieval-lavis-ann.ts). The matrices' shapes are checked against these.
  */
 export function readRetrievalGroundTruth(file: string, json: unknown): RetrievalGroundTruth {
-  if (!isPlainObject(json)) throw new MetricInputError(file, '', `expected an object {"img2txt", "txt2img"}, found ${describeJsonValue(json)}`);
+  if (isLavisRetrievalList(json)) return readLavisRetrievalList(file, json);
+  if (isKarpathyDataset(json)) {
+    throw new MetricInputError(
+      file,
+      '',
+      'this is Karpathy\'s dataset_*.json ({"images": [{"sentences", "split", ...}]}), which mixes the splits and is not what LAVIS numbers its score matrices by',
+      'Pass the LAVIS evaluation annotation the matrices were computed on (coco_karpathy_test.json, flickr30k_test.json: [{"image", "caption": [...]}]), or {"img2txt", "txt2img"}',
+    );
+  }
+  if (!isPlainObject(json)) throw new MetricInputError(file, '', `expected {"img2txt", "txt2img"} or a LAVIS annotation list [{"image", "caption": [...]}], found ${describeJsonValue(json)}`);
   for (const key of Object.keys(json)) {
     if (GROUND_TRUTH_KEYS.has(key)) continue;
     const fix = KNOWN_KEYS.has(key) ? 'With --gt the scores come from --scores-i2t/--scores-t2i; a file holding scores and ground truth together goes to --scores' : 'Expected only img2txt, txt2img';

@@ -5,7 +5,7 @@ import { vqaItemsFromOfficial } from '../../reports/metrics/vqa-official-format.
 import { metricsList, optionalString, parseFlags, requiredString } from './args.js';
 import { readJsonFile } from './json-file.js';
 import { selectMetrics } from './metrics-option.js';
-import { writeOutputFile } from './output-file.js';
+import { refuseOverwritingInputs, writeOutputFile } from './output-file.js';
 import { requireResultKeys } from './result-keys.js';
 import type { ScoreSubcommand } from './subcommand.js';
 
@@ -20,7 +20,7 @@ punctuation-processed and only when they are not unanimous, min(#matching/3, 1) 
   --annotations A       official annotations file {"annotations": [{"question_id", "answers", "answer_type", "question_type"}]}
   --results R           results [{"question_id", "answer"}], exactly one per annotated question
   --json                print {"overall", "perAnswerType", "perQuestionType"} in percent, unrounded
-  --per-question FILE   write {"<question_id>": percent} (unrounded) to FILE
+  --per-question FILE   write {"<question_id>": percent} (unrounded) to FILE (not an input file)
   --metrics vqa_accuracy  accepted for symmetry with the other subcommands
   -h, --help            this help
 
@@ -39,13 +39,17 @@ export const vqaSubcommand: ScoreSubcommand = {
       'per-question': { type: 'string' },
       metrics: { type: 'string', multiple: true },
     });
-    if (flags.values.help === true) return USAGE;
+    if (flags.values.help === true) return { stdout: USAGE, notes: [] };
     selectMetrics('vqa', metricsList(flags), ['vqa_accuracy']);
     const paths = {
       questions: requiredString('vqa', flags, 'questions'),
       annotations: requiredString('vqa', flags, 'annotations'),
       results: requiredString('vqa', flags, 'results'),
     };
+    const perQuestionFile = optionalString(flags, 'per-question');
+    const perQuestionTarget = perQuestionFile === undefined ? undefined : { option: '--per-question', path: perQuestionFile };
+    const inputs = [{ option: '--questions', path: paths.questions }, { option: '--annotations', path: paths.annotations }, { option: '--results', path: paths.results }];
+    if (perQuestionTarget) refuseOverwritingInputs('vqa', perQuestionTarget, inputs);
     const results = readJsonFile(paths.results);
     requireResultKeys(paths.results, results, ['question_id', 'answer']);
     const items = vqaItemsFromOfficial({
@@ -54,12 +58,11 @@ export const vqaSubcommand: ScoreSubcommand = {
       results: { file: paths.results, json: results },
     });
     const scores = scoreVqa(items);
-    const perQuestionFile = optionalString(flags, 'per-question');
-    if (perQuestionFile !== undefined) writeOutputFile(perQuestionFile, JSON.stringify(Object.fromEntries(scores.perQuestion), null, 1) + '\n');
+    if (perQuestionTarget) writeOutputFile('vqa', perQuestionTarget, JSON.stringify(Object.fromEntries(scores.perQuestion), null, 1) + '\n');
     if (flags.values.json === true) {
-      return JSON.stringify({ overall: scores.overall, perAnswerType: scores.perAnswerType, perQuestionType: scores.perQuestionType });
+      return { stdout: JSON.stringify({ overall: scores.overall, perAnswerType: scores.perAnswerType, perQuestionType: scores.perQuestionType }), notes: [] };
     }
-    return formatVqaTable(scores);
+    return { stdout: formatVqaTable(scores), notes: [] };
   },
 };
 

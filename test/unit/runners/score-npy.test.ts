@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { executeScore } from '../../../runners/commands/score.js';
+import { executeScore, executeScoreWithNotes } from '../../../runners/commands/score.js';
 import { UsageError } from '../../../runners/errors.js';
 import { MetricInputError } from '../../../reports/metrics/input-error.js';
 import { throwsWith } from '../helpers/thrown.js';
@@ -70,6 +70,11 @@ function npyArgs(name: string, file: ScoresFile, descr: '<f4' | '<f8', withT2i =
 
 const isInput = (e: unknown): boolean => e instanceof MetricInputError;
 const isUsage = (e: unknown): boolean => e instanceof UsageError;
+/** --json output minus the "notes" key (present only when there are notes: ties in the golden cases). */
+const metricsOf = (json: string): Record<string, unknown> => {
+  const { notes: _notes, ...metrics } = JSON.parse(json) as Record<string, unknown>;
+  return metrics;
+};
 
 test('float64 .npy matrices give exactly the JSON path output (table and --json) on every golden case', () => {
   for (const c of goldenCases) {
@@ -77,7 +82,7 @@ test('float64 .npy matrices give exactly the JSON path output (table and --json)
     assert.is(executeScore(['retrieval', ...args]), executeScore(['retrieval', '--scores', c.path]), c.name);
     const json = executeScore(['retrieval', ...args, '--json']);
     assert.is(json, executeScore(['retrieval', '--scores', c.path, '--json']), c.name);
-    assert.equal(JSON.parse(json), c.metrics, c.name);
+    assert.equal(metricsOf(json), c.metrics, c.name);
   }
 });
 
@@ -85,7 +90,7 @@ test('float32 .npy matrices give the JSON path output where the scores are float
   const cases = goldenCases.filter((c) => representableAsFloat32(c.file.scores_i2t) && (c.file.scores_t2i === undefined || representableAsFloat32(c.file.scores_t2i)));
   assert.ok(cases.some((c) => c.name === 'lavis-shaped-float32'));
   for (const c of cases) {
-    assert.equal(JSON.parse(executeScore(['retrieval', ...npyArgs(c.name, c.file, '<f4'), '--json'])), c.metrics, c.name);
+    assert.equal(metricsOf(executeScore(['retrieval', ...npyArgs(c.name, c.file, '<f4'), '--json'])), c.metrics, c.name);
   }
 });
 
@@ -106,7 +111,7 @@ test('without --scores-t2i the transpose of --scores-i2t is ranked, across sever
 test('format version 2.0 headers and --metrics work on the .npy path', () => {
   const c = goldenCases[0]!;
   const args = ['--scores-i2t', writeNpy('v2.npy', c.file.scores_i2t, { version: 2 }), '--gt', writeJson('v2.gt.json', { img2txt: c.file.img2txt, txt2img: c.file.txt2img })];
-  const out = JSON.parse(executeScore(['retrieval', ...args, '--json', '--metrics', 'txt_r1,txt_r10'])) as Record<string, number>;
+  const out = metricsOf(executeScore(['retrieval', ...args, '--json', '--metrics', 'txt_r1,txt_r10']));
   assert.equal(out, { txt_r1: c.metrics.txt_r1, txt_r10: c.metrics.txt_r10 });
 });
 
@@ -143,12 +148,53 @@ test('shapes are checked against the ground truth; transposed matrices are recog
 
 test('non-finite scores and bad ground truth are refused like the JSON path', () => {
   const args = (i2t: number[][], gtPath: string): string[] => ['retrieval', '--scores-i2t', writeNpy('m.npy', i2t), '--gt', gtPath];
-  throwsWith(() => executeScore(args([[0.1, NaN, 0.3], [0.4, 0.5, 0.6]], gt())), isInput, /m\.npy at row 0, column 1: score is NaN; every score must be a finite number/);
-  throwsWith(() => executeScore(args([[0.1, 0.2, 0.3], [0.4, 0.5, -Infinity]], gt())), isInput, /at row 1, column 2: score is -Infinity/);
+  throwsWith(() => executeScore(args([[0.1, NaN, 0.3], [0.4, 0.5, 0.6]], gt())), isInput, /m\.npy at row 0, column 1: score is NaN; every score must be a finite number\. NaN is not a score .*find where the NaN comes from/);
+  // Infinity is not NaN: the fix says how to keep its ranking, and does not mention NaN.
+  throwsWith(() => executeScore(args([[0.1, 0.2, 0.3], [0.4, 0.5, -Infinity]], gt())), isInput, /at row 1, column 2: score is -Infinity; every score must be a finite number\. LAVIS ranks it like any other score.*np\.clip\(m, -1e30, 1e30\)$/);
+  throwsWith(() => executeScore(args([[0.1, Infinity, 0.3], [0.4, 0.5, 0.6]], gt())), isInput, /^(?!.*NaN).*score is Infinity/);
   throwsWith(() => executeScore(args(small, writeJson('ids.gt.json', { img2txt: [[0], [3]], txt2img: [0, 1, 1] }))), isInput, /ids\.gt\.json at \/img2txt\/1\/0: number 3 is not a text id; text ids are integers 0\.\.2/);
   throwsWith(() => executeScore(args(small, writeJson('img.gt.json', { img2txt: [[0], [1]], txt2img: [0, 2, 1] }))), isInput, /img\.gt\.json at \/txt2img\/1: number 2 is not an image id; image ids are integers 0\.\.1/);
   throwsWith(() => executeScore(args(small, writeJson('key.gt.json', { img2txt: [[0], [1]], txt2img: [0, 1, 1], scores_i2t: small }))), isInput, /key\.gt\.json at \/scores_i2t: unknown key "scores_i2t"\. With --gt the scores come from --scores-i2t/);
   throwsWith(() => executeScore(args(small, writeJson('missing.gt.json', { img2txt: [[0], [1]] }))), isInput, /missing\.gt\.json at \/txt2img: expected a non-empty array \(one entry per text\), found nothing/);
+});
+
+// Three images with 2, 1 and 3 captions: texts 0-1, 2 and 3-5 when numbered as LAVIS does.
+const annotation = [
+  { image: 'val2014/a.jpg', caption: ['a dog', 'a brown dog'] },
+  { image: 'val2014/b.jpg', caption: ['a cat'] },
+  { image: 'val2014/c.jpg', caption: ['a bird', 'a small bird', 'a bird on a branch'] },
+];
+// Each image scores its own captions highest, with distinct values: any other numbering of the
+// texts puts some GT elsewhere and lowers the recalls.
+const annotationScores = [
+  [0.9, 0.8, 0.1, 0.2, 0.15, 0.05],
+  [0.3, 0.2, 0.95, 0.1, 0.25, 0.12],
+  [0.11, 0.21, 0.31, 0.7, 0.85, 0.6],
+];
+
+test('--gt takes LAVIS\'s annotation list: images and texts numbered in file order, as RetrievalEvalDataset', () => {
+  const m = writeNpy('ann.npy', annotationScores);
+  const viaList = executeScore(['retrieval', '--scores-i2t', m, '--gt', writeJson('coco_karpathy_test.json', annotation), '--json']);
+  const explicit = writeJson('ann.gt.json', { img2txt: [[0, 1], [2], [3, 4, 5]], txt2img: [0, 0, 1, 2, 2, 2] });
+  assert.is(viaList, executeScore(['retrieval', '--scores-i2t', m, '--gt', explicit, '--json']));
+  assert.equal(JSON.parse(viaList), { txt_r1: 100, txt_r5: 100, txt_r10: 100, txt_r_mean: 100, img_r1: 100, img_r5: 100, img_r10: 100, img_r_mean: 100, r_mean: 100, agg_metrics: 100 });
+  // The text count comes from the captions: 6 columns.
+  throwsWith(() => executeScore(['retrieval', '--scores-i2t', writeNpy('ann5.npy', annotationScores.map((r) => r.slice(0, 5))), '--gt', writeJson('ann2.json', annotation)]), isInput, /has shape \(3, 5\); .* has 3 images \(img2txt\) and 6 texts/);
+});
+
+test('--gt annotation list: a string caption is refused (LAVIS would number its characters); repeated images get a note', () => {
+  const m = writeNpy('ann-str.npy', annotationScores);
+  const oneString = annotation.map((entry, i) => (i === 1 ? { ...entry, caption: 'a cat' } : entry));
+  throwsWith(() => executeScore(['retrieval', '--scores-i2t', m, '--gt', writeJson('ann-str.json', oneString)]), isInput, /ann-str\.json at \/1\/caption: is one string; LAVIS's RetrievalEvalDataset enumerates "caption", so it would number every character as a text\. .*Wrap single captions as \["\.\.\."\]/);
+  throwsWith(() => executeScore(['retrieval', '--scores-i2t', m, '--gt', writeJson('ann-noimg.json', [{ caption: ['x'] }])]), isInput, /ann-noimg\.json at \/0\/image: expected the image path/);
+  const repeated = annotation.map((entry, i) => (i === 2 ? { ...entry, image: 'val2014/a.jpg' } : entry));
+  const { notes } = executeScoreWithNotes(['retrieval', '--scores-i2t', m, '--gt', writeJson('ann-rep.json', repeated)]);
+  assert.equal(notes, ['the annotation lists the same image path more than once: "val2014/a.jpg" (images 0 and 2). LAVIS ranks each entry as a separate image with only its own captions as ground truth, so the other entry\'s captions count against it']);
+});
+
+test('--gt: Karpathy\'s dataset_*.json is named, with the LAVIS annotation to use instead', () => {
+  const karpathy = { images: [{ filename: 'COCO_val2014_000000000001.jpg', imgid: 0, cocoid: 1, split: 'test', sentences: [{ raw: 'a dog', tokens: ['a', 'dog'] }] }], dataset: 'coco' };
+  throwsWith(() => executeScore(['retrieval', '--scores-i2t', writeNpy('k.npy', [[1]]), '--gt', writeJson('dataset_coco.json', karpathy)]), isInput, /dataset_coco\.json: this is Karpathy's dataset_\*\.json .*Pass the LAVIS evaluation annotation the matrices were computed on \(coco_karpathy_test\.json/);
 });
 
 test('option combinations: one input form at a time, --gt and --scores-i2t together', () => {
@@ -158,7 +204,7 @@ test('option combinations: one input form at a time, --gt and --scores-i2t toget
   throwsWith(() => executeScore(['retrieval', '--gt', gt()]), isUsage, /--scores-i2t is required with --gt/);
   throwsWith(() => executeScore(['retrieval', '--scores-t2i', m, '--gt', gt()]), isUsage, /--scores-i2t is required with --scores-t2i/);
   throwsWith(() => executeScore(['retrieval', '--scores', m]), isUsage, /--scores takes the JSON scores file; a \.npy matrix goes to --scores-i2t/);
-  throwsWith(() => executeScore(['retrieval']), isUsage, /--scores is required/);
+  throwsWith(() => executeScore(['retrieval']), isUsage, /--scores S\.json is required, or --scores-i2t I2T\.npy with --gt GT\.json/);
   assert.match(executeScore(['retrieval', '--help']), /--scores-i2t FILE/);
 });
 
