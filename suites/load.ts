@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { DATASET_LOADERS } from '../datasets/registry.js';
 import { bundledModels } from '../models/load.js';
@@ -70,9 +72,34 @@ function parseJson(file: string, text: string): unknown {
   throw new SuiteError([{ file, pointer: '', message: describeJsonError(parsed.error) }]);
 }
 
+/** The suites shipped with vlbench: in a project that installed it, node_modules/vlbench/suites/. */
+const SHIPPED_SUITES = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The absolute path tried and, where a shipped suite has the name given (`default`,
+ * `suites/default.suite.json` in a project of one's own), its full path. Never loaded in its
+ * place: a suite of one's own by that name may be what is missing.
+ */
+function suiteNotFound(path: string, file: string): string {
+  const tilde = homeTildeProblem(path);
+  if (tilde !== undefined) return `file not found: ${file}; ${tilde}`;
+  const name = basename(path);
+  const shipped = [name, `${name}.suite.json`].map((n) => join(SHIPPED_SUITES, n)).find((f) => f.endsWith('.suite.json') && existsSync(f));
+  return `file not found: ${file}${shipped === undefined ? '' : `; did you mean ${shipped}? (a suite shipped with vlbench)`}`;
+}
+
+/**
+ * A path that starts with `~`: a shell expands it only when it is not quoted, and vlbench takes
+ * paths as given, so it would name a folder called `~` in the working directory.
+ */
+export function homeTildeProblem(value: string): string | undefined {
+  if (value !== '~' && !value.startsWith('~/')) return undefined;
+  return `'${value}' starts with ~, which vlbench does not expand (a shell does, and only when the path is not quoted): write the full path (${join(homedir(), value.slice(2))}?)`;
+}
+
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedSuite {
   const file = resolve(path);
-  if (!existsSync(file)) throw new SuiteError([{ file: path, pointer: '', message: 'file not found' }]);
+  if (!existsSync(file)) throw new SuiteError([{ file: path, pointer: '', message: suiteNotFound(path, file) }]);
   const text = readFileSync(file, 'utf8');
   const data = parseJson(path, text);
   const validate = validator();
@@ -122,11 +149,18 @@ type Variables = Record<string, { value: string; source: 'suite' | 'cli' }>;
 
 function resolveData(path: string, file: string, suite: Suite, cli: Readonly<Record<string, string>>, used?: ReadonlySet<string>): Variables {
   const variables: Variables = {};
+  const problems: SuiteProblem[] = [];
   for (const [name, value] of Object.entries(suite.data ?? {})) {
+    const unused = cli[name] !== undefined || (used !== undefined && !used.has(name));
+    const tilde = value === null || unused ? undefined : homeTildeProblem(value);
+    if (tilde !== undefined) problems.push({ file: path, pointer: `/data/${name}`, message: tilde });
     if (value !== null) variables[name] = { value: absolute(file, value), source: 'suite' };
   }
-  for (const [name, value] of Object.entries(cli)) variables[name] = { value: resolve(value), source: 'cli' };
-  const problems: SuiteProblem[] = [];
+  for (const [name, value] of Object.entries(cli)) {
+    const tilde = homeTildeProblem(value);
+    if (tilde !== undefined) problems.push({ file: path, pointer: `/data/${name}`, message: `--data ${name}=${value}: ${tilde}` });
+    variables[name] = { value: resolve(value), source: 'cli' };
+  }
   for (const [name, value] of Object.entries(suite.data ?? {})) {
     if (value === null && variables[name] === undefined && (used === undefined || used.has(name))) problems.push({ file: path, pointer: `/data/${name}`, message: `data location '${name}' is not set: pass --data ${name}=PATH` });
   }
@@ -142,6 +176,8 @@ function absolute(suiteFile: string, path: string): string {
 function substitute(path: string, file: string, suite: Suite, variables: Variables, keep: (task: TaskSpec) => boolean): { resolved: Suite; modelPaths: string[] } {
   const problems: SuiteProblem[] = [];
   const expand = (value: string, pointer: string): string => {
+    const tilde = homeTildeProblem(value);
+    if (tilde !== undefined) problems.push({ file: path, pointer, message: tilde });
     const unclosed = unclosedVariable(value);
     if (unclosed !== undefined) problems.push({ file: path, pointer, message: `'${unclosed}' is never closed; write \${data.NAME}` });
     const expanded = value.replace(/\$\{([^}]*)\}/g, (whole, expression: string) => {

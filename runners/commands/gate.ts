@@ -7,7 +7,7 @@
  * gate list, a gated pair the baseline lacks).
  * The Markdown summary goes to stdout and, when $GITHUB_STEP_SUMMARY is set, is appended there.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from './command.js';
 import { EXIT } from '../exit-codes.js';
@@ -17,6 +17,11 @@ import { isSeed, MAX_SEED } from '../../models/generation/prng.js';
 import { baselineJson, GATE_DEFAULTS, runGate } from '../../reports/gate/run-gate.js';
 import { gateJson, gateJUnit, gateMarkdown } from '../../reports/gate/outputs.js';
 import { checkBaselineTarget } from '../../reports/gate/snapshot.js';
+import type { GateReport } from '../../reports/gate/evaluate.js';
+import { cannotWrite, checkNoHomeTilde, checkWritable, ensureDirectory } from '../run/run-dir.js';
+
+const OUT_FIX = 'choose another --out, on a writable disk';
+const BASELINE_FIX = 'choose another --write-baseline FILE, on a writable disk';
 
 const HELP = `Usage: vlbench gate RUN [--baseline RUN_OR_JSON] [options]
        vlbench gate RUN --write-baseline FILE
@@ -63,12 +68,45 @@ function writeBaseline(runDir: string, file: string, others: readonly string[]):
     throw new UsageError(`--write-baseline only writes RUN as a baseline and checks no gate, so ${others.map((k) => `--${k}`).join(', ')} would be ignored: leave ${others.length === 1 ? 'it' : 'them'} out, and gate in a separate \`vlbench gate RUN --baseline ...\` call.`);
   }
   checkBaselineTarget(file);
+  checkWritable(dirname(file), BASELINE_FIX);
   const json = baselineJson(runDir);
   // CI writes into a fresh cache folder (baseline/baseline.json), as --out creates its DIR.
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, json);
+  ensureDirectory(dirname(file), BASELINE_FIX);
+  try {
+    writeFileSync(file, json);
+  } catch (error) {
+    throw cannotWrite(file, error, BASELINE_FIX);
+  }
   process.stdout.write(`baseline written to ${file}\n`);
   return EXIT.ok;
+}
+
+/**
+ * gate.md, gate.junit.xml and gate.json, after the verdict was printed. --out was checked before
+ * gating, so this fails only when the disk changed meanwhile (full, remounted): the message says
+ * what was written and that the verdict stands. A failed gate keeps exit 3 (the change is to fix
+ * either way); a passed one exits 1, as the files CI asked for are missing.
+ */
+function writeGateFiles(out: string, report: GateReport, markdown: string): number {
+  const files: [string, () => string][] = [['gate.md', () => markdown], ['gate.junit.xml', () => gateJUnit(report)], ['gate.json', () => gateJson(report)]];
+  const written: string[] = [];
+  try {
+    ensureDirectory(out, OUT_FIX);
+    for (const [name, text] of files) {
+      try {
+        writeFileSync(join(out, name), text());
+      } catch (error) {
+        throw cannotWrite(join(out, name), error, OUT_FIX);
+      }
+      written.push(name);
+    }
+  } catch (error) {
+    const missing = files.map(([name]) => name).filter((name) => !written.includes(name));
+    const verdict = report.passed ? 'every gate passed (exit 1 all the same: the files asked for are missing)' : 'a gate failed (exit 3)';
+    process.stderr.write(`vlbench gate: ${(error as Error).message}. The verdict printed above stands: ${verdict}; written to ${out}: ${written.join(', ') || 'nothing'}; not written: ${missing.join(', ')}\n`);
+    return report.passed ? EXIT.harnessError : EXIT.gateFailed;
+  }
+  return report.passed ? EXIT.ok : EXIT.gateFailed;
 }
 
 /**
@@ -99,7 +137,15 @@ export const gateCommand: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(`expected exactly one RUN directory, got ${positionals.length}.\n\n${HELP}`);
     const runDir = positionals[0]!;
-    if (values['write-baseline'] !== undefined) return writeBaseline(runDir, values['write-baseline'], Object.keys(values).filter((k) => k !== 'write-baseline'));
+    if (values['write-baseline'] !== undefined) {
+      await checkNoHomeTilde('--write-baseline', values['write-baseline']);
+      return writeBaseline(runDir, values['write-baseline'], Object.keys(values).filter((k) => k !== 'write-baseline'));
+    }
+    if (values.out !== undefined) {
+      await checkNoHomeTilde('--out', values.out);
+      // Before gating: a verdict printed and then lost to an unwritable --out would leave CI without its files.
+      checkWritable(values.out, OUT_FIX);
+    }
     const options = {
       baseline: values.baseline,
       gatesFile: values.gates,
@@ -119,12 +165,7 @@ export const gateCommand: Command = {
     const markdown = gateMarkdown(report);
     process.stdout.write(markdown);
     appendJobSummary(markdown + '\n');
-    if (values.out !== undefined) {
-      mkdirSync(values.out, { recursive: true });
-      writeFileSync(join(values.out, 'gate.md'), markdown);
-      writeFileSync(join(values.out, 'gate.junit.xml'), gateJUnit(report));
-      writeFileSync(join(values.out, 'gate.json'), gateJson(report));
-    }
+    if (values.out !== undefined) return writeGateFiles(values.out, report, markdown);
     return report.passed ? EXIT.ok : EXIT.gateFailed;
   },
 };

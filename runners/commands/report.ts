@@ -7,6 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
 import { parse, parseList } from '../args.js';
 import { REPORT_FORMATS, relativeFiles, writeReport, type ReportFormat } from '../../reports/report.js';
+import { checkNoHomeTilde, checkWritable } from '../run/run-dir.js';
 
 const HELP = `Usage: vlbench report RUN... [options]
 
@@ -40,6 +41,9 @@ export const reportCommand: Command = {
     if (positionals.length === 0) throw new UsageError(`give at least one RUN directory.\n\n${HELP}`);
     if (values['no-published'] && values.published) throw new UsageError('--published and --no-published contradict each other.');
     const out = values.out ?? 'report';
+    await checkNoHomeTilde('--out', out);
+    // Before the runs are read and the charts rendered, which take seconds to minutes.
+    checkWritable(out, values.out === undefined ? 'pass --out DIR on a writable disk (the default is ./report)' : 'choose another --out, on a writable disk');
     const result = await writeReport(positionals, out, parseFormats(values.format), {
       publishedFiles: values['no-published'] ? [] : values.published,
       title: values.title,

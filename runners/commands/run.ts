@@ -3,7 +3,7 @@
  * report). Argument parsing, Ctrl-C, progress and the final table; the work is in runners/run/.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledModels, loadModel, type DeviceRequest } from '../../models/load.js';
 import type { TimingsFile } from '../../reports/records.js';
@@ -11,7 +11,7 @@ import { parse, parseData, parseList, parsePositiveInt, parseShard } from '../ar
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { runSuites, type ModelLoader, type RunResult } from '../run/execute.js';
-import { RunDirectory } from '../run/run-dir.js';
+import { checkNoHomeTilde, claimNewDirectory, RunDirectory, removeIfEmpty } from '../run/run-dir.js';
 import { scoresTable } from '../run/summary.js';
 import type { Command } from './command.js';
 import { checkBeforeLoading } from './validate-suites.js';
@@ -46,9 +46,28 @@ export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
 }
 
+/** The fix for a default run directory that cannot be made: the user gave no --out to change. */
+const DEFAULT_OUT_FIX = 'pass --out DIR on a writable disk (without --out, runs go to runs/<timestamp> in the current directory)';
+
+/**
+ * A new runs/<timestamp> (with -2, -3, ... when another run took that name the same second),
+ * created now so that no other run can pick it; removed by the caller if the run writes nothing.
+ */
+export function claimDefaultRunDirectory(date = new Date()): string {
+  return claimNewDirectory(resolve('runs', timestamp(date)), DEFAULT_OUT_FIX);
+}
+
+async function explicitOut(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  await checkNoHomeTilde('--out', value);
+  return resolve(value);
+}
+
 export interface RunDependencies {
   readonly loadModel: ModelLoader;
   readonly registeredModels: () => ReadonlyMap<string, string>;
+  /** The clock that names the default run directory (tests start two runs "in the same second"). */
+  readonly now?: () => Date;
 }
 
 const PRODUCTION: RunDependencies = { loadModel, registeredModels: bundledModels };
@@ -132,18 +151,26 @@ async function runFromArgs(argv: readonly string[], deps: RunDependencies, conti
   const data = parseData(values.data);
   const models = parseList('--models', values.models);
   const tasks = parseList('--tasks', values.tasks);
-  const out = resolve(values.out ?? join('runs', timestamp()));
+  const given = await explicitOut(values.out);
+  const limit = parsePositiveInt('--limit', values.limit);
+  const shard = parseShard(values.shard);
   const registeredModels = deps.registeredModels();
   const suites = checkBeforeLoading(positionals, { data, registered: registeredModels, only: models, tasks });
-  if (signal.aborted) return report({ dir: out, interrupted: true, scores: null }, continueWith);
-  const result = await runSuites({
-    suites: positionals, data, models, tasks,
-    device, limit: parsePositiveInt('--limit', values.limit), out,
-    resume: values.resume ?? false, retryFailed: values['retry-failed'] ?? false, shard: parseShard(values.shard), failFast: values['fail-fast'] ?? false,
-    signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
-    verifyDigests: !(values['no-verify-digests'] ?? false),
-  }, suites);
-  return report(result, continueWith);
+  // Nothing was created yet: a directory name that holds no run says "nothing to resume".
+  if (signal.aborted) return report({ dir: given ?? resolve('runs', timestamp()), interrupted: true, scores: null }, continueWith);
+  // Claimed after the checks, so that a suite that does not load leaves no empty folder behind.
+  const out = given ?? claimDefaultRunDirectory(deps.now?.());
+  try {
+    const result = await runSuites({
+      suites: positionals, data, models, tasks, device, limit, out,
+      resume: values.resume ?? false, retryFailed: values['retry-failed'] ?? false, shard, failFast: values['fail-fast'] ?? false,
+      signal, emit: progressPrinter(), loadModel: deps.loadModel, registeredModels,
+      verifyDigests: !(values['no-verify-digests'] ?? false),
+    }, suites);
+    return report(result, continueWith);
+  } finally {
+    if (given === undefined) removeIfEmpty(out);
+  }
 }
 
 export const DEFAULT_SUITE = fileURLToPath(new URL('../../suites/default.suite.json', import.meta.url));
@@ -157,15 +184,24 @@ export function createStartCommand(deps: RunDependencies = PRODUCTION, suite: st
         return EXIT.ok;
       }
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
-      const out = resolve(values.out ?? join('runs', timestamp()));
-      const args = [suite, '--out', out, ...(values.device ? ['--device', values.device] : []), ...(values.resume ? ['--resume'] : [])];
-      const code = await createRunCommand(deps, (dir) => `vlbench start --out ${dir} --resume (npm start -- --out ${dir} --resume)`).run(args);
-      // A finished run whose task measured nothing still gets its report (the failures are in it).
-      if (code !== EXIT.ok && !existsSync(new RunDirectory(out).scores)) return code;
-      const reportCode = await writeReportIfAvailable(out, reportFormats);
-      return code !== EXIT.ok ? code : reportCode;
+      const given = await explicitOut(values.out);
+      const out = given ?? claimDefaultRunDirectory(deps.now?.());
+      try {
+        return await startIn(out, values, deps, reportFormats, suite);
+      } finally {
+        if (given === undefined) removeIfEmpty(out);
+      }
     },
   };
+}
+
+async function startIn(out: string, values: { device?: string; resume?: boolean }, deps: RunDependencies, reportFormats: readonly ReportFormat[], suite: string): Promise<number> {
+  const args = [suite, '--out', out, ...(values.device ? ['--device', values.device] : []), ...(values.resume ? ['--resume'] : [])];
+  const code = await createRunCommand(deps, (dir) => `vlbench start --out ${dir} --resume (npm start -- --out ${dir} --resume)`).run(args);
+  // A finished run whose task measured nothing still gets its report (the failures are in it).
+  if (code !== EXIT.ok && !existsSync(new RunDirectory(out).scores)) return code;
+  const reportCode = await writeReportIfAvailable(out, reportFormats);
+  return code !== EXIT.ok ? code : reportCode;
 }
 
 export const runCommand: Command = createRunCommand();

@@ -1,7 +1,7 @@
 /** What the run ran on and with: vlbench version and commit, ONNX Runtime, Node, CPU and GPU. */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -10,9 +10,9 @@ import type { RunManifest } from '../../reports/records.js';
 
 const packageRoot = new URL('../../', import.meta.url);
 
-function quiet(command: string, args: readonly string[]): string | null {
+function quiet(command: string, args: readonly string[], cwd: string | URL = packageRoot): string | null {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], cwd: packageRoot, timeout: 5000 }).trim() || null;
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], cwd, timeout: 5000 }).trim() || null;
   } catch {
     return null;
   }
@@ -21,7 +21,23 @@ function quiet(command: string, args: readonly string[]): string | null {
 export function vlbenchVersion(): RunManifest['vlbench'] {
   const pkg = JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string };
   const files = codeFileDigests();
-  return { version: pkg.version, gitCommit: quiet('git', ['rev-parse', 'HEAD']), codeSha256: codeSha256(files), codeFiles: files };
+  return { version: pkg.version, gitCommit: gitCommitOf(fileURLToPath(packageRoot)), codeSha256: codeSha256(files), codeFiles: files };
+}
+
+/**
+ * The commit checked out at `root`, or null unless `root` is the top of a git work tree: git
+ * searches upwards, so an installed package (my-project/node_modules/vlbench) would otherwise
+ * record the commit of the project it is installed in as vlbench's.
+ */
+export function gitCommitOf(root: string): string | null {
+  const top = quiet('git', ['rev-parse', '--show-toplevel'], root);
+  if (top === null) return null;
+  try {
+    if (realpathSync(top) !== realpathSync(root)) return null;
+  } catch {
+    return null;
+  }
+  return quiet('git', ['rev-parse', 'HEAD'], root);
 }
 
 /** The folders whose code computes predictions and scores, and the lock file that pins the libraries they call. */
@@ -77,13 +93,16 @@ export function changedKeys(before: Readonly<Record<string, string>>, now: Reado
  * The installed version of each runtime dependency (package.json "dependencies"): onnxruntime-node
  * runs the graphs, but image decoding (sharp) and tokenizers (@huggingface/tokenizers) decide
  * predictions too, and `npm install x@y --no-save` changes one without touching the lock file.
+ * Each is looked up in the node_modules folders Node searches from the package, in its order: in
+ * an installed vlbench npm hoists them to the project's node_modules, not vlbench's own.
  */
-export function runtimePackages(): Record<string, string> {
-  const root = fileURLToPath(packageRoot);
+export function runtimePackages(root: string = fileURLToPath(packageRoot)): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const require = createRequire(join(root, 'package.json'));
   return Object.fromEntries(Object.keys(pkg.dependencies ?? {}).sort().map((name) => {
-    const file = join(root, 'node_modules', name, 'package.json');
-    return [name, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'not installed'];
+    // Not require.resolve('<name>/package.json'): a package whose "exports" leave it out refuses that.
+    const file = (require.resolve.paths(name) ?? []).map((dir) => join(dir, name, 'package.json')).find((f) => existsSync(f));
+    return [name, file === undefined ? 'not installed' : (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version];
   }));
 }
 

@@ -6,10 +6,9 @@
  */
 import { SessionPool } from '../../models/onnx/session-pool.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { tokenizerFileDigests, type DeviceRequest, type LoadedModel, type LoadOptions } from '../../models/load.js';
 import { predictionKey, type BatchProgressRecord, type PredictionRecord, type RunManifest, type ScoresFile } from '../../reports/records.js';
-import { didYouMean } from '../../suites/did-you-mean.js';
 import { loadSuite, type LoadedSuite } from '../../suites/load.js';
 import type { Shard } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -21,7 +20,7 @@ import { reopenPairsWithLostRecords } from './lost-records.js';
 import { buildManifest, checkResumable, checkResumableSession, checkSameProviders, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan, type TaskPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
-import { selectTasks } from './task-selection.js';
+import { modelsNamed, notAModelOfTheSuites, selectTasks } from './task-selection.js';
 import { executeTask } from './run-task.js';
 import { MediaDigests } from '../tasks/media-digests.js';
 import { isLockFile, lockRunDirectory } from './lock.js';
@@ -83,17 +82,9 @@ export function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly
   for (const suite of suites) for (const m of suite.models) if (!all.has(m.manifestPath)) all.set(m.manifestPath, { reference: m.name, manifestPath: m.manifestPath });
   if (filter === null) return [...all.values()];
   const refs = [...all.values()].map((m) => ({ ...m, resolved: resolvedModelName(m, registered) }));
-  // A `${data.NAME}` model is selected by its resolved name (a path also by where it points) or by the placeholder.
-  const selects = (m: (typeof refs)[number], wanted: string): boolean =>
-    wanted === m.reference || wanted === m.resolved || (m.resolved !== m.reference && resolve(wanted) === m.manifestPath);
-  const names = refs.map((m) => m.resolved);
-  for (const wanted of filter) {
-    if (!refs.some((m) => selects(m, wanted))) {
-      const listed = refs.map((m) => (m.resolved === m.reference ? m.reference : `${m.resolved} (${m.reference})`));
-      throw new UsageError(`--models: '${wanted}' is not a model of the suites${didYouMean(wanted, names)}; models: ${listed.join(', ')}`);
-    }
-  }
-  return refs.filter((m) => filter.some((wanted) => selects(m, wanted))).map(({ reference, manifestPath }) => ({ reference, manifestPath }));
+  for (const wanted of filter) if (modelsNamed(refs, wanted).length === 0) throw notAModelOfTheSuites(refs, wanted);
+  const chosen = new Set(filter.flatMap((wanted) => modelsNamed(refs, wanted)));
+  return refs.filter((m) => chosen.has(m)).map(({ reference, manifestPath }) => ({ reference, manifestPath }));
 }
 
 function checkNotAFile(dir: RunDirectory): void {

@@ -5,8 +5,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { RUN_FORMAT_VERSION, type RunManifest } from '../../reports/records.js';
 import type { LoadedSuite } from '../../suites/load.js';
+import { sameFileKey } from '../../suites/same-file.js';
+import type { TaskSpec } from '../../suites/schema/suite.js';
 import type { Shard } from '../args.js';
 import { changedKeys, codeSha256, describeEnvironment, onnxruntimeVersion, runtimePackages, vlbenchVersion } from './environment.js';
 import { rankedAnswerList, type RunPlan, type TaskPlan } from './plan.js';
@@ -82,10 +85,55 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
   };
 }
 
-/** What a suite runs: its resolved content less what changes no prediction (description, gates). */
-function suiteContent(s: RunManifest['suites'][number]): string {
+/**
+ * What a suite runs: its resolved content less what changes no prediction (description, gates),
+ * with each data path as the file it is (sameFileKey): the same project reached through a
+ * symlink or a moved mount spells its files another way, and their content is compared apart.
+ */
+function suiteContent(s: RunManifest['suites'][number]): Record<string, unknown> {
   const { description: _d, $schema: _s, gates: _g, ...runs } = s.resolved as unknown as Record<string, unknown>;
-  return JSON.stringify(runs);
+  return Array.isArray(runs.tasks) ? { ...runs, tasks: (runs.tasks as TaskSpec[]).map(realDataPaths) } : runs;
+}
+
+/** Absolute paths only: a task --tasks left out keeps its paths as written, which name no file yet. */
+function realPath(path: string): string {
+  return isAbsolute(path) ? sameFileKey(path) : path;
+}
+
+function realDataPaths(task: TaskSpec): TaskSpec {
+  if (task.dataset?.files === undefined) return task;
+  const files = Object.fromEntries(Object.entries(task.dataset.files).map(([role, path]) => [role, realPath(path)]));
+  const mediaRoot = task.dataset.mediaRoot === undefined ? {} : { mediaRoot: realPath(task.dataset.mediaRoot) };
+  const answerList = task.kind === 'vqa' && task.answerList !== undefined ? { answerList: realPath(task.answerList) } : {};
+  return { ...task, ...answerList, dataset: { ...task.dataset, files, ...mediaRoot } } as TaskSpec;
+}
+
+/** `/tasks/0/prompt: "a" -> "b"`: where two JSON values first differ, depth first in key order. */
+function firstDifference(a: unknown, b: unknown, pointer = ''): string | undefined {
+  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+    for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])]) {
+      const found = firstDifference(x[key], y[key], `${pointer}/${key}`);
+      if (found !== undefined) return found;
+    }
+  }
+  return `${pointer || '(the whole suite)'}: ${shortJson(a)} -> ${shortJson(b)}`;
+}
+
+/** A value for a one-line message: a whole task added or removed would otherwise fill the screen. */
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? '(unset)';
+  return text.length > 120 ? `${text.slice(0, 100)}...` : text;
+}
+
+/** "suite s: /tasks/0/dataset/files/records: ... -> ..." for each suite (by position) whose content changed. */
+function suiteChanges(previous: ExperimentFacts, current: ExperimentFacts): string[] {
+  return current.suites.flatMap((suite, i) => {
+    const before = previous.suites[i];
+    const found = before === undefined ? undefined : firstDifference(suiteContent(before), suiteContent(suite));
+    return found === undefined ? [] : [`suite ${suite.name}: ${found}`];
+  });
 }
 
 /** What of a manifest identifies the experiment (also known before the models load, but settings). */
@@ -121,7 +169,9 @@ export function checkResumable(dir: string, previous: ExperimentFacts, current: 
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: the suites list the run's tasks in another order (${was.join(', ')} -> ${is.join(', ')}); put them back in the order the run started with, or start a new run with a different --out`);
   }
   if (changed.length > 0) {
-    const details = [...modelChanges(previous, current), ...settingChanges(previous, current), ...fileChanges(previous, current)].slice(0, 5);
+    const named = [...modelChanges(previous, current), ...settingChanges(previous, current), ...fileChanges(previous, current)];
+    // A changed setting or file is the suite change too: its first differing field is named only when nothing else says what changed.
+    const details = (named.length === 0 && changed.includes('suites') ? suiteChanges(previous, current) : named).slice(0, 5);
     throw new ResumeMismatchError(`${dir}/manifest.json: cannot resume: ${theyDiffer(changed)} from the run being resumed${details.length ? ` (${details.join('; ')})` : ''}; undo the change, or start a new run with a different --out`);
   }
 }

@@ -1,6 +1,7 @@
 /** Paths inside a run directory (reports/records.ts documents the layout). */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 
 /** A run file that cannot be read or written: the message names the file and the fix. */
 export class RunFileError extends Error {
@@ -9,6 +10,17 @@ export class RunFileError extends Error {
 
 /** What a failed write into a started run leaves, and how to go on (the cause is named before it). */
 export const RESUME_FIX = 'the records written so far are kept; fix that, then continue with `vlbench run ... --resume` on the same --out';
+
+/**
+ * `--out '~/x'` (quoted, so the shell left the `~`) would write into a folder named `~` in the
+ * working directory. The message is suites/load.ts's, for suite paths too; imported only here,
+ * on the error's path, as loading that module takes a second that report and gate need not pay.
+ */
+export async function checkNoHomeTilde(flag: string, value: string): Promise<void> {
+  if (value !== '~' && !value.startsWith('~/')) return;
+  const { homeTildeProblem } = await import('../../suites/load.js');
+  throw new UsageError(`${flag} ${homeTildeProblem(value) ?? value}`);
+}
 
 /** Model and task ids become folder and file names: keep them to a safe alphabet. */
 export function safeName(id: string): string {
@@ -90,6 +102,59 @@ export function ensureDirectory(dir: string, fix: string, mkdir: (path: string) 
       if (errnoCode(error) === 'EEXIST' && statSync(path).isDirectory()) continue;
       throw new RunFileError(`cannot create directory ${path}${path === resolve(dir) ? '' : ` (for ${dir})`} in ${dirname(path)}: ${reasonOf(error)}: ${fix}`);
     }
+  }
+}
+
+/**
+ * Whether `dir` could be written, created if missing, without creating it: the nearest part of
+ * the path that exists must be a directory this process may write in. For commands whose
+ * output comes after the work (a report, a gate's verdict printed before its files), so that an
+ * unwritable --out fails before it, with `ensureDirectory`'s wording.
+ * @param access injected by tests to simulate EROFS/EACCES, which chmod cannot produce as root
+ */
+export function checkWritable(dir: string, fix: string, access: (path: string) => void = (path) => accessSync(path, constants.W_OK)): void {
+  const target = resolve(dir);
+  let current = target;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  if (!statSync(current).isDirectory()) throw new RunFileError(`cannot create directory ${dir}: ${current} is a file, not a directory (move it away to use this path): ${fix}`);
+  try {
+    access(current);
+  } catch (error) {
+    const what = current === target ? `cannot write in directory ${dir}` : `cannot create directory ${dir} in ${current}`;
+    throw new RunFileError(`${what}: ${reasonOf(error)}: ${fix}`);
+  }
+}
+
+/** A file outside a run directory that could not be written (a report, a gate's files, a baseline). */
+export function cannotWrite(file: string, error: unknown, fix: string): RunFileError {
+  return new RunFileError(`${file}: could not write it (${reasonOf(error)}): ${fix}`);
+}
+
+/**
+ * Creates a new run directory named `base`, or `base-2`, `base-3`, ... when that name is taken:
+ * mkdir without `recursive` fails on an existing name, so two runs started in the same second
+ * (the default name has one-second resolution) never pick the same one. Returns its path.
+ * @param fix what to do when the parent cannot be created or written (the user gave no --out)
+ */
+export function claimNewDirectory(base: string, fix: string, mkdir: (path: string) => void = (path) => mkdirSync(path)): string {
+  ensureDirectory(dirname(base), fix, mkdir);
+  for (let n = 1; ; n++) {
+    const dir = n === 1 ? base : `${base}-${n}`;
+    try {
+      mkdir(dir);
+      return dir;
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') throw new RunFileError(`cannot create directory ${dir} in ${dirname(dir)}: ${reasonOf(error)}: ${fix}`);
+    }
+  }
+}
+
+/** Removes `dir` if it is an empty directory (a claimed run directory the run never wrote to). */
+export function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Gone already, or not ours to judge: an empty folder left behind is harmless.
   }
 }
 

@@ -1,4 +1,6 @@
-/** `--tasks` applied to loaded suites, shared by `vlbench run` and `vlbench validate`. */
+/** `--tasks` and `--models` applied to loaded suites, shared by `vlbench run` and `vlbench validate`. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { didYouMean } from '../../suites/did-you-mean.js';
 import type { LoadedSuite } from '../../suites/load.js';
 import { UsageError } from '../errors.js';
@@ -14,4 +16,49 @@ export function selectTasks(suites: readonly LoadedSuite[], tasks: readonly stri
     if (!ids.includes(wanted)) throw new UsageError(`--tasks: '${wanted}' is not a task of the suites${didYouMean(wanted, ids)}; tasks: ${ids.join(', ')}`);
   }
   return suites.filter((s) => s.selected === undefined || s.selected.size > 0);
+}
+
+/** A suite model as `--models` sees it. */
+export interface SelectableModel {
+  /** As the suite writes it (registered name or path). */
+  readonly reference: string;
+  /** What a `${data.NAME}` entry resolved to (registered name, else path); else the reference. */
+  readonly resolved: string;
+  readonly manifestPath: string;
+}
+
+/** The model.json's `name` (the model's id), read leniently: loading the model reports a bad file. */
+function modelIdOf(manifestPath: string): string | undefined {
+  try {
+    const name = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function spelledAs(model: SelectableModel, wanted: string): boolean {
+  return wanted === model.reference || wanted === model.resolved || (model.resolved !== model.reference && resolve(wanted) === model.manifestPath);
+}
+
+/**
+ * The suite models a `--models` entry names: as the suites write them (a `${data.NAME}` entry
+ * also by what it resolved to), else by id: the model.json's `name`, which the summary table
+ * shows and by which a task's `models` and gates may name a model given by path.
+ */
+export function modelsNamed<M extends SelectableModel>(models: readonly M[], wanted: string): M[] {
+  const spelled = models.filter((m) => spelledAs(m, wanted));
+  return spelled.length > 0 ? spelled : models.filter((m) => modelIdOf(m.manifestPath) === wanted);
+}
+
+/** The error for a `--models` entry that names no suite model: each model as written, with its id where that is another word. */
+export function notAModelOfTheSuites(models: readonly SelectableModel[], wanted: string): UsageError {
+  const ids = models.map((m) => modelIdOf(m.manifestPath));
+  const listed = models.map((m, i) => {
+    const shown = m.resolved === m.reference ? m.reference : `${m.resolved} (${m.reference})`;
+    const id = ids[i];
+    return id === undefined || id === m.reference || id === m.resolved ? shown : `${shown} (id ${id})`;
+  });
+  const names = [...models.map((m) => m.resolved), ...ids.filter((id): id is string => id !== undefined)];
+  return new UsageError(`--models: '${wanted}' is not a model of the suites${didYouMean(wanted, [...new Set(names)])}; models: ${listed.join(', ')}`);
 }
