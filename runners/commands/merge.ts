@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { mergeRuns } from '../run/merge.js';
 import { scoresTable } from '../run/summary.js';
-import { RunDirectory } from '../run/run-dir.js';
+import { checkNoHomeTilde, RunDirectory } from '../run/run-dir.js';
 import type { TimingsFile } from '../../reports/records.js';
 import type { Command } from './command.js';
 
@@ -24,6 +24,7 @@ export const mergeCommand: Command = {
     }
     if (values.out === undefined) throw new UsageError('--out DIR is required: where the merged run is written');
     if (positionals.length === 0) throw new UsageError('name the shard run directories to merge');
+    await checkNoHomeTilde('--out', values.out);
     const scores = mergeRuns(positionals, values.out);
     const merged = new RunDirectory(values.out);
     process.stdout.write(`${scoresTable(scores, merged.readJson<TimingsFile>(merged.timings))}\n\nmerged ${positionals.length} shards into ${values.out}\n`);

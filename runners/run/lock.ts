@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RUN_LOCK_FILE } from '../../reports/records.js';
 import { UsageError } from '../errors.js';
-import { ensureDirectory } from './run-dir.js';
+import { ensureDirectory, reasonOf } from './run-dir.js';
 
 export class RunLockedError extends Error {
   override name = 'RunLockedError';
@@ -142,13 +142,15 @@ function takeOver(file: string, stale: string, owner: LockOwner): Takeover {
  * file before the write failed: an empty file left behind would read as another run's lock on
  * every retry, so it is removed (a racing run's lock has content: it is never empty for long).
  */
-function lockWriteError(file: string, error: NodeJS.ErrnoException): Error {
+export function lockWriteError(file: string, error: NodeJS.ErrnoException): Error {
   try {
     if (readText(file) === '') unlinkSync(file);
   } catch {
     // Nothing more to undo: the message below says what to do.
   }
-  return new RunLockedError(`could not write the run's lock file ${file} (${error.code ?? 'error'}: ${error.message}); nothing was run: free space on that disk (or make the folder writable), then run the same command again`);
+  const unwritable = error.code === 'EROFS' || error.code === 'EACCES' || error.code === 'EPERM';
+  const fix = unwritable ? 'make the folder writable, or choose another --out' : 'free space on that disk (or make the folder writable)';
+  return new RunLockedError(`could not write the run's lock file ${file} (${reasonOf(error)}); nothing was run: ${fix}, then run the same command again`);
 }
 
 /**

@@ -32,7 +32,7 @@ function errnoCode(error: unknown): string | undefined {
 }
 
 /** The errno in words, since "ENOENT ... mkdir" or a bare "ENOSPC" does not say what to change. */
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   const reasons: Record<string, string> = {
     ENOSPC: 'no space left on the device',
     EDQUOT: 'disk quota exceeded',

@@ -10,6 +10,9 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { dirname, join } from 'node:path';
 import type { RunManifest } from '../../../reports/records.js';
 import { MergeError, mergeRuns } from '../../../runners/run/merge.js';
+import { mergeCommand } from '../../../runners/commands/merge.js';
+import { UsageError } from '../../../runners/errors.js';
+import { rejectedMessage } from '../helpers/thrown.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { completionFile } from '../../../runners/run/run-task.js';
 import { FIXTURE_SUITE } from './helpers/double-model.js';
@@ -133,6 +136,11 @@ test('a merge that fails while writing removes the --out it created', async () =
   const parent = tempDir('merge-write-fails-out');
   assert.throws(() => mergeRuns([sh0!, damaged, sh2!], join(parent, 'm')));
   assert.equal(readdirSync(parent), [], 'what the merge wrote is gone');
+});
+
+test("merge --out '~/x' is refused before any shard is read: vlbench does not expand ~", async () => {
+  const message = await rejectedMessage(mergeCommand.run(['/nonexistent/shard-0', '--out', '~/merged']), UsageError);
+  assert.match(message, "--out '~/merged' starts with ~, which vlbench does not expand");
 });
 
 test.run();

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { PredictionRecord } from '../../../reports/records.js';
 import { readJsonl } from '../../../runners/run/jsonl.js';
-import { RunLockedError } from '../../../runners/run/lock.js';
+import { lockWriteError, RunLockedError } from '../../../runners/run/lock.js';
 import { RUN_LOCK_FILE } from '../../../reports/records.js';
 import { RunDirectory } from '../../../runners/run/run-dir.js';
 import { predictionKey } from '../../../reports/records.js';
@@ -82,6 +82,19 @@ test('--out naming a file is refused with that name; a refused --resume leaves n
   const missing = join(tempDir('lock'), 'never-ran');
   assert.instance(await rejects(runDouble({ out: missing, resume: true })), UsageError);
   assert.not.ok(existsSync(missing));
+});
+
+test('a lock that cannot be written says why in words, with the fix that fits: a read-only folder is not a full disk', () => {
+  const fail = (code: string): string => {
+    const error = Object.assign(new Error(`${code}: failed, open '/x/.vlbench.lock'`), { code });
+    return lockWriteError('/x/.vlbench.lock', error).message;
+  };
+  const readOnly = fail('EROFS');
+  assert.match(readOnly, "could not write the run's lock file /x/.vlbench.lock (the file system is read-only; EROFS: failed");
+  assert.match(readOnly, 'nothing was run: make the folder writable, or choose another --out, then run the same command again');
+  assert.not.match(readOnly, 'free space');
+  assert.match(fail('ENOSPC'), '(no space left on the device; ENOSPC: failed');
+  assert.match(fail('ENOSPC'), 'nothing was run: free space on that disk');
 });
 
 test.run();

@@ -66,6 +66,7 @@ test('usage errors: missing --out, unknown kind, an option of another kind, a ba
     [['image', 'x.jpg', '--resize', 'squash', '--out', 'o.npy'], /--resize expects one of stretch, crop/],
     [['image', 'x.jpg', '--bogus', '--out', 'o.npy'], /unknown option '--bogus'; the options are /],
     [['video', 'frames', '--sampling', 'head_tail', '--out', 'o.npy'], /--sampling expects one of uniform, head-tail, got 'head_tail'/],
+    [['image', 'x.jpg', '--out', '~/o.npy'], /--out '~\/o\.npy' starts with ~, which vlbench does not expand/],
   ];
   for (const [argv, message] of cases) {
     try {
