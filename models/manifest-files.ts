@@ -5,39 +5,11 @@
  * stop at load is reported before one starts. Nothing is hashed here: checking the sha256
  * digests reads every byte of multi-gigabyte weights, so it stays a load-time check.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ManifestError, type LoadedManifest } from './manifest.js';
 import type { GraphRole } from './manifest-types.js';
+import { fileProblem } from './file-problems.js';
 import { loadTokenizer, specialIdsFromManifest } from './tokenizers/load.js';
-
-const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
-
-/** A Git LFS checkout without `git lfs pull` leaves a small text file (~130 bytes) where the file should be. */
-export function isLfsPointer(path: string): boolean {
-  const head = Buffer.alloc(LFS_POINTER.length);
-  const fd = openSync(path, 'r');
-  try {
-    return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1') === LFS_POINTER;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Why the file at `path` cannot be used, or null: missing, a folder, or an LFS pointer left by a clone without `git lfs pull`. */
-function fileProblem(path: string): string | null {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) return `${path} is not a file; point it at the file itself`;
-    size = stat.size;
-  } catch {
-    return `file ${path} does not exist; fix the path (relative to model.json) or export the file again`;
-  }
-  // Only a small file can be a pointer.
-  if (size > 1024 || !isLfsPointer(path)) return null;
-  return `${path} is a Git LFS pointer, not the file itself; run \`git lfs pull\` in its repository (or download the file)`;
-}
 
 /** Every problem with the files `loaded` names, each with the model.json pointer to fix; empty when all are usable. */
 export function manifestFileProblems(loaded: LoadedManifest): ManifestError[] {

@@ -4,10 +4,11 @@ tokenizer export. Plain torch + onnx; transformers is imported lazily where a ca
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 import torch
@@ -17,8 +18,10 @@ OPSET = 17
 F32, F16, I64 = "float32", "float16", "int64"
 CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
 CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
-# Graphs at least this large are written with their weights in a separate external-data file.
+# Under --external-data auto, graphs at least this large keep their weights in an external-data file.
 EXTERNAL_DATA_BYTES = 1_500_000_000
+EXTERNAL_DATA_POLICIES = ("auto", "always", "never")
+_external_data = "auto"  # set for one export by external_data_policy (the CLI's --external-data)
 
 # Filled by export_graph when onnxruntime is importable: {file: {output: max_abs_diff}}.
 CHECKS: dict = {}
@@ -31,6 +34,10 @@ MANIFEST_KEYS = ("formatVersion", "name", "family", "variant", "description", "l
                  "vqa", "xinstruct")
 REQUIRED_KEYS = ("formatVersion", "name", "family", "variant", "llm", "modalities", "capabilities", "graphs",
                  "tokenizers", "specialTokens", "preprocess", "prompts", "generation")
+
+
+class ExportError(Exception):
+    """A problem with the user's input (checkpoint, options, --out), reported as one line, no traceback."""
 
 
 def sha256(path) -> str:
@@ -131,7 +138,10 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
     external = []
     # torch itself writes a >2 GB graph (ViT-g in fp32, any LLM) with one external file per tensor.
     spilled = set(os.listdir(path.parent)) - before - {path.name}
-    if large or spilled or path.stat().st_size >= EXTERNAL_DATA_BYTES:
+    if spilled and _external_data == "never":
+        raise ExportError(f"{path.name} is over 2 GB, more than one .onnx file can hold (protobuf limit); "
+                          "export with --external-data auto or always")
+    if spilled or wants_external_data(path.stat().st_size, large):
         external = _move_to_external_data(path, before)
     model = onnx.load(str(path), load_external_data=False)
     graph_inputs = {i.name for i in model.graph.input}
@@ -141,7 +151,9 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
         raise RuntimeError(f"{path.name}: graph inputs differ from the declared ones: missing {missing} "
                            f"(unused by the traced module), extra {extra}")
     onnx.checker.check_model(str(path))
-    if not external:  # a multi-GB graph would need its weights twice in memory for the check
+    # A multi-GB graph would need its weights twice in memory for the check; a small one forced
+    # into external data (--external-data always) is checked like any other.
+    if sum(os.path.getsize(path.parent / d["file"]) for d in external) < EXTERNAL_DATA_BYTES:
         _compare_with_onnxruntime(module, path, [example] + list(checks or []), list(outputs), unread)
     entry = {"file": path.name, "sha256": sha256(path), "externalData": external,
              "inputs": {n: {"dtype": d, "shape": list(s)} for n, (d, s) in inputs.items()},
@@ -166,7 +178,31 @@ def _move_to_external_data(path: Path, before: set) -> list:
         os.remove(path.parent / stray)
     if not (path.parent / data_name).exists():  # every tensor under the size threshold
         return []
+    # onnx creates the file 0600; an export folder shared with others needs the graph's own mode.
+    os.chmod(path.parent / data_name, stat.S_IMODE(os.stat(path).st_mode))
     return [{"file": data_name, "sha256": sha256(path.parent / data_name)}]
+
+
+def wants_external_data(size_bytes: int, large: bool = False) -> bool:
+    """Whether a graph of `size_bytes` (or one whose weights are known to be `large`) keeps its
+    weights in `<graph>.onnx.data` under the current --external-data policy."""
+    if _external_data == "always":
+        return True
+    return _external_data == "auto" and (large or size_bytes >= EXTERNAL_DATA_BYTES)
+
+
+@contextlib.contextmanager
+def external_data_policy(policy: str):
+    """--external-data for the exports inside the block: auto (EXTERNAL_DATA_BYTES and up),
+    always (every graph with a tensor of 1 KiB or more) or never (fails for a graph over 2 GB)."""
+    global _external_data
+    if policy not in EXTERNAL_DATA_POLICIES:
+        raise ExportError(f"--external-data {policy!r}: use one of {', '.join(EXTERNAL_DATA_POLICIES)}")
+    previous, _external_data = _external_data, policy
+    try:
+        yield
+    finally:
+        _external_data = previous
 
 
 def _compare_with_onnxruntime(module, path: Path, examples: list, output_names: list, unread=None) -> None:
@@ -341,27 +377,3 @@ def vicuna_special(tokenizer) -> dict:
     eos = token_id(tokenizer, "</s>")
     pad = tokenizer.pad_token_id
     return {"bos": eos, "eos": eos, "pad": int(pad if pad is not None else eos), "decoderStart": None}
-
-
-# ---------------------------------------------------------------- CLI
-
-def base_args(description: str, tasks) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--checkpoint", required=True, help="hub id or local folder")
-    parser.add_argument("--task", choices=list(tasks), required=True)
-    parser.add_argument("--out", required=True, help="output folder (model.json, *.onnx, tokenizer/)")
-    parser.add_argument("--name", default=None, help="registered model name (default: derived from the checkpoint)")
-    parser.add_argument("--dtype", choices=[F32, F16, "fp32", "fp16"], default=F32,
-                        help="LLM roles only; vision, Q-Former and T5 always stay float32")
-    return parser
-
-
-def norm_dtype(value: str) -> str:
-    return {"fp32": F32, "fp16": F16}.get(value, value)
-
-
-def default_name(checkpoint: str, llm_dtype: str = F32) -> str:
-    """The checkpoint's last path part; an fp16 LLM export gets "-fp16", so that the fp32 and
-    fp16 exports of one checkpoint do not share a model id (a suite refuses two models with one id)."""
-    base = Path(checkpoint.rstrip("/")).name.lower()
-    return base + ("-fp16" if llm_dtype == F16 else "")

@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import checkpoint as CK
+from . import cli
 from . import common as C
 
 LAVIS_CAPTION_PROMPT = "a picture of "
@@ -227,21 +229,36 @@ def blip_special(tokenizer, text_config) -> dict:
     return special
 
 
+# Architecture (config.architectures) -> (task, what it is); a hub checkpoint of each task.
+ARCHITECTURES = {"BlipForConditionalGeneration": ("caption", "a captioning checkpoint"),
+                 "BlipForImageTextRetrieval": ("retrieval", "an image-text retrieval (ITM) checkpoint"),
+                 "BlipForQuestionAnswering": ("vqa", "a VQA checkpoint")}
+EXAMPLES = {"caption": "Salesforce/blip-image-captioning-base", "retrieval": "Salesforce/blip-itm-base-coco",
+            "vqa": "Salesforce/blip-vqa-base"}
+
+
 def load(checkpoint: str, task: str):
     import transformers as T
+    config = CK.read_config(checkpoint, "blip")
     cls = {"caption": T.BlipForConditionalGeneration, "retrieval": T.BlipForImageTextRetrieval,
            "vqa": T.BlipForQuestionAnswering}[task]
-    try:
-        model = cls.from_pretrained(checkpoint, attn_implementation="eager")
-    except (TypeError, ValueError):
-        model = cls.from_pretrained(checkpoint)
-    return model.float().eval(), T.AutoTokenizer.from_pretrained(checkpoint)
+    model, info = CK.from_pretrained(cls, checkpoint, {"attn_implementation": "eager"}, {})
+    CK.check_weights(checkpoint, config, info, task, ARCHITECTURES, EXAMPLES)
+    return model.float().eval(), CK.tokenizer(checkpoint)
 
 
-def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Path:
+def export(checkpoint: str, task: str, out: Path, name: str | None = None, overwrite: bool = False,
+           external_data: str = "auto") -> Path:
+    """Exports into `out` (see cli.staged) and returns its model.json."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    cli.check_out(out, overwrite)
     model, tokenizer = load(checkpoint, task)
+    with cli.staged(out, overwrite, external_data) as stage:
+        write_export(model, tokenizer, checkpoint, task, stage, name)
+    return out / "model.json"
+
+
+def write_export(model, tokenizer, checkpoint: str, task: str, out: Path, name: str | None) -> Path:
     graphs = {"vision_encoder": export_vision(model, out, with_feat=task == "retrieval")}
     if task == "caption":
         graphs["text_decoder"] = export_text_decoder(model, out)
@@ -258,7 +275,7 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
         capabilities = ["vqa-rank", "vqa-generate"]
     size = model.config.vision_config.image_size
     manifest = {
-        "name": name or C.default_name(checkpoint), "family": "blip", "variant": f"hf:{checkpoint} ({task})",
+        "name": name or cli.default_name(checkpoint), "family": "blip", "variant": f"hf:{checkpoint} ({task})",
         "llm": None, "modalities": ["image"], "capabilities": capabilities, "graphs": graphs,
         "tokenizers": {"text": C.save_tokenizer(tokenizer, out, "text", "bert", "right", 35)},
         "specialTokens": {"text": blip_special(tokenizer, model.config.text_config)},
@@ -277,8 +294,10 @@ def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Pa
 
 
 def main(argv=None):
-    args = C.base_args(__doc__.splitlines()[0], ("caption", "retrieval", "vqa")).parse_args(argv)
-    print(export(args.checkpoint, args.task, Path(args.out), args.name))
+    args = cli.base_args(__doc__.splitlines()[0], ("caption", "retrieval", "vqa")).parse_args(argv)
+    cli.llm_dtype(cli.norm_dtype(args.dtype), False, "BLIP has no LLM roles")
+    with cli.user_errors("hf_blip"):
+        print(export(args.checkpoint, args.task, Path(args.out), args.name, args.overwrite, args.external_data))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import checkpoint as CK
+from . import cli
 from . import common as C
 from . import hf_llm
 
@@ -157,14 +159,20 @@ def export_qformer_itm(model, out: Path) -> dict:
         checks=[{"encoder_embeds": torch.randn(3, patches, width), "input_ids": ids2, "attention_mask": mask2}])
 
 
-def load(checkpoint: str, task: str):
+# Architecture (config.architectures) -> (task, what it is); a hub checkpoint of each task.
+ARCHITECTURES = {"Blip2ForConditionalGeneration": ("llm", "a BLIP-2 checkpoint with its LLM"),
+                 "Blip2ForImageTextRetrieval": ("retrieval", "a Q-Former retrieval (ITM) checkpoint")}
+EXAMPLES = {"llm": "Salesforce/blip2-opt-2.7b", "retrieval": "Salesforce/blip2-itm-vit-g"}
+LLM_NAMES = {"opt": "opt", "t5": "t5"}  # text_config.model_type -> --llm
+
+
+def load(checkpoint: str, task: str, config):
     import transformers as T
     cls = T.Blip2ForImageTextRetrieval if task == "retrieval" else T.Blip2ForConditionalGeneration
-    try:
-        model = cls.from_pretrained(checkpoint, attn_implementation="eager", dtype=torch.float32)
-    except TypeError:  # transformers 4.x: torch_dtype
-        model = cls.from_pretrained(checkpoint, torch_dtype=torch.float32)
-    return model.eval(), T.AutoTokenizer.from_pretrained(checkpoint)
+    model, info = CK.from_pretrained(cls, checkpoint, {"attn_implementation": "eager", "dtype": torch.float32},
+                                     {"torch_dtype": torch.float32})  # transformers 4.x: torch_dtype
+    CK.check_weights(checkpoint, config, info, task, ARCHITECTURES, EXAMPLES)
+    return model.eval(), CK.tokenizer(checkpoint)
 
 
 def llm_manifest_parts(lm, tokenizer, llm_name: str, out: Path) -> dict:
@@ -191,14 +199,31 @@ def llm_generation(llm_name: str, caption_min: int, repetition: float = 1.0) -> 
 
 
 def export(checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: str = C.F32,
-           name: str | None = None) -> Path:
+           name: str | None = None, overwrite: bool = False, external_data: str = "auto") -> Path:
+    """Exports into `out` (see cli.staged) and returns its model.json. `llm_name` None: the
+    checkpoint's; one that contradicts the checkpoint is refused."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    model, tokenizer = load(checkpoint, task)
+    cli.check_out(out, overwrite)
+    config = CK.read_config(checkpoint, "blip-2")
+    if task == "retrieval" and llm_name is not None:
+        raise C.ExportError(f"--llm {llm_name}: --task retrieval exports no LLM; drop --llm")
+    if task == "llm":
+        llm_name = CK.resolve_llm(checkpoint, config, llm_name, LLM_NAMES)
+    why_not = "only OPT and Vicuna LLM roles take fp16" if task == "llm" else "--task retrieval has no LLM roles"
+    dtype = cli.llm_dtype(dtype, task == "llm" and llm_name != "t5", why_not)
+    model, tokenizer = load(checkpoint, task, config)
+    with cli.staged(out, overwrite, external_data) as stage:
+        write_export(model, tokenizer, checkpoint, task, stage, llm_name, dtype, name)
+    return out / "model.json"
+
+
+def write_export(model, tokenizer, checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: str,
+                 name: str | None) -> Path:
+    """`dtype`: the LLM roles' dtype as applied (float32 for T5 and retrieval)."""
     size = model.config.vision_config.image_size
     graphs = {"vision_encoder": export_vision(model, out),
               "qformer": export_qformer(model, out, retrieval=task == "retrieval")}
-    manifest = {"name": name or C.default_name(checkpoint, dtype if llm_name != "t5" else C.F32), "family": "blip2", "modalities": ["image"],
+    manifest = {"name": name or cli.default_name(checkpoint, dtype), "family": "blip2", "modalities": ["image"],
                 "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch")}}
     if task == "retrieval":
         graphs["qformer_text"] = export_qformer_text(model, out)
@@ -214,12 +239,10 @@ def export(checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: s
             "prompts": {}, "generation": {}, "retrieval": {"kTest": 128, "maxTextLength": 35}})
     else:
         lm = hf_llm.causal_lm(model)
-        if llm_name is None:
-            llm_name = "t5" if hf_llm.is_t5(lm) else "opt"
         graphs.update(hf_llm.export_llm(lm, out, dtype))
         parts = llm_manifest_parts(lm, tokenizer, llm_name, out)
         manifest.update({
-            "variant": f"hf:{checkpoint} ({llm_name}, {dtype if llm_name != 't5' else C.F32} LLM)",
+            "variant": f"hf:{checkpoint} ({llm_name}, {dtype} LLM)",
             "llm": parts["llm"], "capabilities": ["captioning", "vqa-generate"],
             "tokenizers": {"llm": parts["tokenizer"]}, "specialTokens": {"llm": parts["special"]},
             "prompts": {"caption": OPT_CAPTION_PROMPT, "vqa": VQA_PROMPT},
@@ -230,10 +253,13 @@ def export(checkpoint: str, task: str, out: Path, llm_name: str | None, dtype: s
 
 
 def main(argv=None):
-    parser = C.base_args(__doc__.splitlines()[0], ("llm", "retrieval"))
-    parser.add_argument("--llm", choices=["opt", "t5"], default=None, help="default: from the checkpoint's config")
+    parser = cli.base_args(__doc__.splitlines()[0], ("llm", "retrieval"))
+    parser.add_argument("--llm", choices=["opt", "t5"], default=None,
+                        help="default: from the checkpoint's config (text_config.model_type), which it must match")
     args = parser.parse_args(argv)
-    print(export(args.checkpoint, args.task, Path(args.out), args.llm, C.norm_dtype(args.dtype), args.name))
+    with cli.user_errors("hf_blip2"):
+        print(export(args.checkpoint, args.task, Path(args.out), args.llm, cli.norm_dtype(args.dtype), args.name,
+                     args.overwrite, args.external_data))
 
 
 if __name__ == "__main__":

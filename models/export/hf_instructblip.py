@@ -14,6 +14,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from . import checkpoint as CK
+from . import cli
 from . import common as C
 from . import hf_blip2, hf_llm
 
@@ -59,16 +61,26 @@ def export_qformer(model, out: Path) -> dict:
         out / "qformer.onnx", checks=[example(3, 9), example(1, 3)])
 
 
-def load(checkpoint: str):
+ARCHITECTURES = {"InstructBlipForConditionalGeneration": ("llm", "an InstructBLIP checkpoint")}
+EXAMPLES = {"llm": "Salesforce/instructblip-flan-t5-xl"}
+LLM_NAMES = {"llama": "vicuna", "opt": "opt", "t5": "t5"}  # text_config.model_type -> --llm
+# LAVIS truncates the Q-Former's copy of the instruction to 128 tokens (max_txt_len).
+QFORMER_MAX_TOKENS = 128
+
+
+def load(checkpoint: str, config):
     import transformers as T
-    try:
-        model = T.InstructBlipForConditionalGeneration.from_pretrained(checkpoint, attn_implementation="eager",
-                                                                      dtype=torch.float32)
-    except TypeError:  # transformers 4.x
-        model = T.InstructBlipForConditionalGeneration.from_pretrained(checkpoint, torch_dtype=torch.float32)
-    llm_tok = T.AutoTokenizer.from_pretrained(checkpoint)
-    qformer_tok = T.AutoTokenizer.from_pretrained(checkpoint, subfolder="qformer_tokenizer")
-    return model.eval(), llm_tok, qformer_tok
+    model, info = CK.from_pretrained(T.InstructBlipForConditionalGeneration, checkpoint,
+                                     {"attn_implementation": "eager", "dtype": torch.float32},
+                                     {"torch_dtype": torch.float32})  # transformers 4.x: torch_dtype
+    CK.check_weights(checkpoint, config, info, "llm", ARCHITECTURES, EXAMPLES)
+    return model.eval(), CK.tokenizer(checkpoint), CK.tokenizer(checkpoint, subfolder="qformer_tokenizer")
+
+
+def qformer_max_length(qformer_config) -> int:
+    """The instruction's text positions come from the Q-Former's position table (the 32 queries
+    take none): a longer instruction fails in the graph, so cap LAVIS's 128 at the table size."""
+    return min(QFORMER_MAX_TOKENS, int(qformer_config.max_position_embeddings))
 
 
 def qformer_special(tokenizer) -> dict:
@@ -90,24 +102,38 @@ def generation(llm_name: str) -> dict:
             "instruction": C.generation(5, 256, 1, 1.0, 1.5, max_new_tokens=new(256))}
 
 
-def export(checkpoint: str, out: Path, llm_name: str | None, dtype: str = C.F32, name: str | None = None) -> Path:
+def export(checkpoint: str, out: Path, llm_name: str | None, dtype: str = C.F32, name: str | None = None,
+           overwrite: bool = False, external_data: str = "auto") -> Path:
+    """Exports into `out` (see cli.staged) and returns its model.json. `llm_name` None: the
+    checkpoint's; one that contradicts the checkpoint is refused."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    model, llm_tok, qformer_tok = load(checkpoint)
+    cli.check_out(out, overwrite)
+    config = CK.read_config(checkpoint, "instructblip")
+    llm_name = CK.resolve_llm(checkpoint, config, llm_name, LLM_NAMES)
+    dtype = cli.llm_dtype(dtype, llm_name != "t5", "only OPT and Vicuna LLM roles take fp16")
+    model, llm_tok, qformer_tok = load(checkpoint, config)
+    with cli.staged(out, overwrite, external_data) as stage:
+        write_export(model, llm_tok, qformer_tok, checkpoint, stage, llm_name, dtype, name)
+    return out / "model.json"
+
+
+def write_export(model, llm_tok, qformer_tok, checkpoint: str, out: Path, llm_name: str, dtype: str,
+                 name: str | None) -> Path:
+    """`dtype`: the LLM roles' dtype as applied (float32 for T5)."""
     lm = hf_llm.causal_lm(model)
-    if llm_name is None:
-        llm_name = "t5" if hf_llm.is_t5(lm) else "vicuna"
     size = model.config.vision_config.image_size
     graphs = {"vision_encoder": hf_blip2.export_vision(model, out), "qformer": export_qformer(model, out)}
     graphs.update(hf_llm.export_llm(lm, out, dtype))
     parts = hf_blip2.llm_manifest_parts(lm, llm_tok, llm_name, out)
+    qformer_length = qformer_max_length(model.config.qformer_config)
+    text_tok = C.save_tokenizer(qformer_tok, out, "text", "bert", "left", qformer_length)
     manifest = {
-        "name": name or C.default_name(checkpoint, dtype if llm_name != "t5" else C.F32), "family": "instructblip",
-        "variant": f"hf:{checkpoint} ({llm_name}, {dtype if llm_name != 't5' else C.F32} LLM)",
+        "name": name or cli.default_name(checkpoint, dtype), "family": "instructblip",
+        "variant": f"hf:{checkpoint} ({llm_name}, {dtype} LLM)",
         "llm": parts["llm"], "modalities": ["image"],
         "capabilities": ["captioning", "vqa-generate", "instruction-generate", "instruction-rank"],
         "graphs": graphs,
-        "tokenizers": {"text": C.save_tokenizer(qformer_tok, out, "text", "bert", "left", 128), "llm": parts["tokenizer"]},
+        "tokenizers": {"text": text_tok, "llm": parts["tokenizer"]},
         "specialTokens": {"text": qformer_special(qformer_tok), "llm": parts["special"]},
         "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch")},
         "prompts": {"caption": CAPTION_PROMPT, "vqa": hf_blip2.VQA_PROMPT, "instruction": "{question}"},
@@ -118,14 +144,17 @@ def export(checkpoint: str, out: Path, llm_name: str | None, dtype: str = C.F32,
 
 
 def main(argv=None):
-    parser = C.base_args(__doc__.splitlines()[0], ("llm",))
+    parser = cli.base_args(__doc__.splitlines()[0], ("llm",))
     parser.set_defaults(task="llm")
     for action in parser._actions:
         if action.dest == "task":
             action.required = False
-    parser.add_argument("--llm", choices=["vicuna", "opt", "t5"], default=None)
+    parser.add_argument("--llm", choices=["vicuna", "opt", "t5"], default=None,
+                        help="default: from the checkpoint's config (text_config.model_type), which it must match")
     args = parser.parse_args(argv)
-    print(export(args.checkpoint, Path(args.out), args.llm, C.norm_dtype(args.dtype), args.name))
+    with cli.user_errors("hf_instructblip"):
+        print(export(args.checkpoint, Path(args.out), args.llm, cli.norm_dtype(args.dtype), args.name,
+                     args.overwrite, args.external_data))
 
 
 if __name__ == "__main__":

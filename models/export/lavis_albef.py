@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import cli
 from . import common as C
 
 
@@ -80,13 +81,19 @@ def _mask(batch, seq):
     return mask
 
 
-def export(checkpoint: str, task: str, out: Path, name: str | None = None) -> Path:
+def export(checkpoint: str, task: str, out: Path, name: str | None = None, overwrite: bool = False,
+           external_data: str = "auto") -> Path:
+    """Exports into `out` (see cli.staged) and returns its model.json."""
+    out = Path(out)
+    cli.check_out(out, overwrite)
     from lavis.models import load_model
     from transformers import BertTokenizerFast
     model = load_model("albef_retrieval" if task == "retrieval" else "albef_vqa", checkpoint, is_eval=True,
                        device="cpu").float().eval()
     tokenizer = BertTokenizerFast.from_pretrained("bert-base-uncased")  # LAVIS's ALBEF tokenizer, fast form
-    return export_model(model, tokenizer, task, out, name or f"albef-{checkpoint}", f"lavis:albef_{task} {checkpoint}")
+    with cli.staged(out, overwrite, external_data) as stage:
+        export_model(model, tokenizer, task, stage, name or f"albef-{checkpoint}", f"lavis:albef_{task} {checkpoint}")
+    return out / "model.json"
 
 
 def export_model(model, tokenizer, task: str, out: Path, name: str, variant: str) -> Path:
@@ -150,8 +157,10 @@ def export_model(model, tokenizer, task: str, out: Path, name: str, variant: str
 
 
 def main(argv=None):
-    args = C.base_args(__doc__.splitlines()[0], ("retrieval", "vqa")).parse_args(argv)
-    print(export(args.checkpoint, args.task, Path(args.out), args.name))
+    args = cli.base_args(__doc__.splitlines()[0], ("retrieval", "vqa")).parse_args(argv)
+    cli.llm_dtype(cli.norm_dtype(args.dtype), False, "ALBEF has no LLM roles")
+    with cli.user_errors("lavis_albef"):
+        print(export(args.checkpoint, args.task, Path(args.out), args.name, args.overwrite, args.external_data))
 
 
 if __name__ == "__main__":

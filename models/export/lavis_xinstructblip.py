@@ -18,6 +18,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from . import cli
 from . import common as C
 from . import hf_llm
 
@@ -83,12 +84,20 @@ def _export_qformer(model, modality, enc_shape, out: Path) -> dict:
         out / f"{role}.onnx", checks=[example(3, 9)])
 
 
-def export(checkpoint: str, out: Path, dtype: str = C.F32, name: str | None = None) -> Path:
-    from lavis.models import load_model
-    from transformers import BertTokenizerFast, LlamaTokenizerFast
+def export(checkpoint: str, out: Path, dtype: str = C.F32, name: str | None = None, overwrite: bool = False,
+           external_data: str = "auto") -> Path:
+    """Exports into `out` (see cli.staged) and returns its model.json."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    cli.check_out(out, overwrite)
+    from lavis.models import load_model
     model = load_model("blip2_vicuna_xinstruct", checkpoint, is_eval=True, device="cpu").float().eval()
+    with cli.staged(out, overwrite, external_data) as stage:
+        write_export(model, checkpoint, stage, dtype, name)
+    return out / "model.json"
+
+
+def write_export(model, checkpoint: str, out: Path, dtype: str, name: str | None) -> Path:
+    from transformers import BertTokenizerFast, LlamaTokenizerFast
     size = 224
     graphs = {}
     graphs["vision_encoder"], image_shape = _export_encoder(model, "image", torch.randn(2, 3, size, size),
@@ -131,12 +140,14 @@ def export(checkpoint: str, out: Path, dtype: str = C.F32, name: str | None = No
 
 
 def main(argv=None):
-    parser = C.base_args(__doc__.splitlines()[0], ("llm",))
+    parser = cli.base_args(__doc__.splitlines()[0], ("llm",))
     for action in parser._actions:
         if action.dest == "task":
             action.required = False
     args = parser.parse_args(argv)
-    print(export(args.checkpoint, Path(args.out), C.norm_dtype(args.dtype), args.name))
+    with cli.user_errors("lavis_xinstructblip"):
+        print(export(args.checkpoint, Path(args.out), cli.norm_dtype(args.dtype), args.name, args.overwrite,
+                     args.external_data))
 
 
 if __name__ == "__main__":

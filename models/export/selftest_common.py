@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def main():
         data = (out / entry["externalData"][0]["file"]).read_bytes()
         check(entry["externalData"][0]["sha256"] == hashlib.sha256(data).hexdigest(), "external sha256")
         check(entry["sha256"] == hashlib.sha256((out / "toy.onnx").read_bytes()).hexdigest(), "graph sha256")
+        modes = [oct(os.stat(out / f).st_mode & 0o777) for f in ("toy.onnx", entry["externalData"][0]["file"])]
+        check(modes[0] == modes[1], f"external data mode {modes[1]} differs from the graph's {modes[0]}")
         check(entry["kvCache"] is kv and entry["inputs"]["past_key_values.0.key"]["shape"][2] == "past_seq", "entry")
         (out / "tokenizer").mkdir()
         (out / "tokenizer" / "text.json").write_text("{}")
@@ -97,8 +100,68 @@ def main():
                 check(why in str(error), f"{why} not in {error}")
             else:
                 raise AssertionError(f"accepted {bad}")
+    check_external_data_policy(layers, heads, head_dim, inputs, outputs, kv)
+    check_output_folder()
     check_causal_4d()
     print("selftest_common: ok")
+
+
+def check_external_data_policy(layers, heads, head_dim, inputs, outputs, kv):
+    """--external-data: always moves even a tiny graph's weights out (and still self-checks it
+    against onnxruntime), never keeps a graph marked large inline."""
+    for policy, large, expect_external in (("always", False, True), ("never", True, False)):
+        with tempfile.TemporaryDirectory() as tmp, C.external_data_policy(policy):
+            C.CHECKS.clear()
+            entry = C.export_graph(ToyDecoder(), example(layers, heads, head_dim, 2, 2, 3), inputs, outputs,
+                                   Path(tmp) / "toy.onnx", kv=kv, large=large)
+            check(bool(entry["externalData"]) == expect_external, f"--external-data {policy}: {entry['externalData']}")
+            check(policy == "never" or "toy.onnx" in C.CHECKS or not _has_onnxruntime(), "external graph self-checked")
+    try:
+        with C.external_data_policy("sometimes"):
+            pass
+    except C.ExportError as error:
+        check("auto, always, never" in str(error), f"policy error {error}")
+    else:
+        raise AssertionError("accepted --external-data sometimes")
+
+
+def _has_onnxruntime() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def check_output_folder():
+    """A non-empty --out is refused without --overwrite; a failed export leaves neither --out nor
+    its staging folder; --overwrite replaces the old files instead of writing among them."""
+    from . import cli
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        old = root / "old"
+        old.mkdir()
+        (old / "stale.onnx.data").write_text("x")
+        try:
+            cli.check_out(old, overwrite=False)
+        except C.ExportError as error:
+            check("--overwrite" in str(error) and "stale.onnx.data" in str(error), f"non-empty --out: {error}")
+        else:
+            raise AssertionError("a non-empty --out was accepted")
+        for out, overwrite in ((root / "new" / "model", False), (old, True)):
+            try:
+                with cli.staged(out, overwrite) as stage:
+                    (stage / "model.json").write_text("{}")
+                    raise RuntimeError("export failed midway")
+            except RuntimeError:
+                pass
+            check(sorted(p.name for p in root.iterdir()) == ["old"], f"failure left {sorted(root.iterdir())}")
+        check((old / "stale.onnx.data").exists(), "a failed --overwrite export kept the old one")
+        with cli.staged(old, overwrite=True) as stage:
+            (stage / "model.json").write_text("{}")
+        check(sorted(p.name for p in old.iterdir()) == ["model.json"], f"overwrite left {list(old.iterdir())}")
+        check(sorted(p.name for p in root.iterdir()) == ["old"], f"leftovers {list(root.iterdir())}")
+        check(old.stat().st_mode & 0o777 == 0o777 & ~cli._umask(), "the export folder has the usual mode")
 
 
 def check_causal_4d():

@@ -259,12 +259,7 @@ def case_blip_caption_external(work: Path, out: Path, toks: dict) -> dict:
     ckpt = work / "ckpt-blip-caption"
     if not ckpt.exists():
         ckpt = TC.blip("caption", toks["bert"], ckpt)
-    threshold = C.EXTERNAL_DATA_BYTES
-    C.EXTERNAL_DATA_BYTES = 0
-    try:
-        hf_blip.export(str(ckpt), "caption", out, name="hf-tiny-blip-caption-external")
-    finally:
-        C.EXTERNAL_DATA_BYTES = threshold
+    hf_blip.export(str(ckpt), "caption", out, name="hf-tiny-blip-caption-external", external_data="always")
     return {"derived_from": "blip-caption", "external_data": True, "inputs": {}, "tensors": {}}
 
 

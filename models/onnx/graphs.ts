@@ -3,14 +3,14 @@
  * candidate for `auto`), open the sessions through the shared pool, and check each graph's I/O
  * against its declaration before anything runs.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import type { DeviceRequest, ProviderReport } from '../load.js';
 import type { GraphRole, GraphSpec } from '../manifest-types.js';
 import type { LoadedManifest } from '../manifest.js';
 import { ManifestError } from '../manifest.js';
-import { isLfsPointer } from '../manifest-files.js';
+import { isLfsPointer } from '../file-problems.js';
 import { sha256File } from './digest.js';
 import { externalDataLocations } from './external-refs.js';
 import { checkGraphIo, formatIoProblems } from './io-check.js';
@@ -52,20 +52,32 @@ export function describeRunFailure(role: GraphRole, feeds: Record<string, ort.Te
   const named = Object.entries(feeds).filter(([name]) => !name.startsWith('past_'));
   const cache = Object.keys(feeds).length - named.length;
   const shapes = named.map(([name, t]) => `${name} [${t.dims.join(', ')}]`).join(', ') + (cache > 0 ? ` (+${cache} KV-cache inputs)` : '');
-  return `${role} graph failed on inputs ${shapes}: ${error.message}${pastTableHint(feeds, error.message)}${broadcastHint(feeds, error.message)}`;
+  return `${role} graph failed on inputs ${shapes}: ${error.message}${pastTableHint(feeds, error.message)}${broadcastHint(role, feeds, error.message)}`;
 }
 
 /**
  * "broadcast ... 64 by 100" where 100 is the fed sequence length is, in the exported encoders, a
  * fixed position table (64) added to longer ids; the length comes from a model.json setting.
  */
-function broadcastHint(feeds: Record<string, ort.Tensor>, message: string): string {
+function broadcastHint(role: GraphRole, feeds: Record<string, ort.Tensor>, message: string): string {
   const sizes = /broadcast[\s\S]*?(\d+) by (\d+)/.exec(message);
   if (!sizes) return '';
   const [table, fed] = [Number(sizes[1]), Number(sizes[2])];
   const ids = Object.entries(feeds).find(([name, t]) => name.endsWith('input_ids') && t.dims[1] === fed);
   if (!ids || table >= fed) return '';
-  return ` ('${ids[0]}' has ${fed} positions, but the graph's fixed position table has ${table}: retrieval texts are padded to /retrieval/maxTextLength in model.json, so set it to at most ${table}; generated sequences grow up to /generation/<task>/maxLength)`;
+  return ` ('${ids[0]}' has ${fed} positions, but the graph's fixed position table has ${table}: ${lengthSetting(role, ids[0], table)})`;
+}
+
+/** The model.json setting that bounds the length of `input` (a token-id input of `role`). */
+function lengthSetting(role: GraphRole, input: string, table: number): string {
+  if (input === 'qformer_input_ids') {
+    return `the Q-Former's copy of the instruction is cut at /tokenizers/text/maxLength in model.json, so set it to at most ${table}; X-InstructBLIP cuts at a fixed 128 tokens instead, so re-export such a model with a table of 128 or more`;
+  }
+  if (role === 'text_decoder' || role === 'answer_decoder') {
+    return `generated sequences grow up to /generation/<task>/maxLength in model.json, so set it to at most ${table}`;
+  }
+  const questions = role === 'text_encoder' || role === 'fusion_encoder' ? '; VQA questions are cut at a fixed 35 tokens (ALBEF: 25)' : '';
+  return `retrieval texts are padded to /retrieval/maxTextLength in model.json, so set it to at most ${table}${questions}`;
 }
 
 /**
@@ -95,6 +107,28 @@ async function undeclaredReference(manifestPath: string, base: string, role: Gra
   const renamed = (spec.externalData ?? []).findIndex((d) => existsSync(resolve(base, d.file)));
   const hint = renamed >= 0 ? `; ${at}/${renamed} names ${spec.externalData![renamed]!.file}, which the graph does not read: rename that file to ${path} or re-export the graph` : '';
   return new ManifestError(manifestPath, at, `${head} does not exist and is not declared; put the file there and add ${entry} to ${at}${hint}`);
+}
+
+/**
+ * ONNX Runtime's error for an external-data file shorter than the graph needs (an interrupted
+ * copy, caught by the digest check unless --no-verify-digests) names an initializer, not the
+ * file, and comes once per provider; this names the file and its manifest entry first.
+ */
+function truncatedExternalData(manifestPath: string, base: string, role: GraphRole, spec: GraphSpec, error: unknown): ManifestError | null {
+  const message = error instanceof Error ? error.message : String(error);
+  const data = spec.externalData ?? [];
+  const read = /offset: (\d+) size to read: (\d+) given file_length: (\d+) are out of bounds or can not be read in full/.exec(message);
+  if (data.length === 0 || !/out of bounds or can not be read in full/.test(message)) return null;
+  const sizes = data.map((d) => statSync(resolve(base, d.file), { throwIfNoEntry: false })?.size);
+  const index = Math.max(0, read ? sizes.indexOf(Number(read[3])) : -1);
+  const path = resolve(base, data[index]!.file);
+  const need = read ? ` (a weight at bytes ${read[1]}..${Number(read[1]) + Number(read[2])}; the file has ${read[3]})` : '';
+  const detail = /External initializer:[^\n]*?can not be read in full\.?/.exec(message)?.[0] ?? shortReason(error);
+  return new ManifestError(
+    manifestPath,
+    `/graphs/${role}/externalData/${index}`,
+    `${path} is shorter than ${resolve(base, spec.file)} needs${need}: it was cut off (an interrupted copy or export); copy it or export the model again, and run without --no-verify-digests to check every file against its sha256. onnxruntime: ${detail}`,
+  );
 }
 
 /** The same session, whose `run` rethrows ONNX Runtime's errors with describeRunFailure's context. */
@@ -143,7 +177,11 @@ export async function openGraphs(loaded: LoadedManifest, options: OpenOptions): 
   const [firstRole, firstSpec] = entries[0] ?? [];
   if (!firstRole || !firstSpec) throw new ManifestError(loaded.path, '/graphs', 'declares no graphs');
   const probeFile = resolve(base, firstSpec.file);
-  const { provider, report } = await chooseProvider(probeFile, options);
+  const dataProblem = (role: GraphRole, spec: GraphSpec) => (error: unknown): void => {
+    const problem = truncatedExternalData(loaded.path, base, role, spec, error);
+    if (problem !== null) throw problem;
+  };
+  const { provider, report } = await chooseProvider(probeFile, options, dataProblem(firstRole, firstSpec));
   const opened: { file: string; graph: GraphSession }[] = [];
   const releaseAll = async () => {
     await Promise.all(opened.map(({ file }) => options.pool.release(file, provider)));
@@ -151,7 +189,7 @@ export async function openGraphs(loaded: LoadedManifest, options: OpenOptions): 
   try {
     for (const [role, spec] of entries) {
       const file = resolve(base, spec.file);
-      const session = await acquireOn(options.pool, file, provider);
+      const session = await acquireOn(options.pool, file, provider, dataProblem(role, spec));
       opened.push({ file, graph: new GraphSession(role, spec, file, session) });
       const problems = checkGraphIo(spec, session);
       if (problems.length > 0) throw new ManifestError(loaded.path, `/graphs/${role}`, formatIoProblems(file, role, problems));
@@ -222,15 +260,17 @@ function checkInsideGraphFolder(manifestPath: string, role: GraphRole, graphPath
   throw new ManifestError(manifestPath, `/graphs/${role}/externalData/${entry}/file`, `${graphPath} (role ${role}) keeps weights at '${location}', outside its folder ${folder}, and onnxruntime only reads external data in or below the graph's folder; move the file there, re-save the graph with that location, and update this entry`);
 }
 
-async function acquireOn(pool: SessionPool, file: string, provider: ProviderName): Promise<ort.InferenceSession> {
+/** `dataProblem` throws for a failure that is the graph's files' fault, which no provider would open. */
+async function acquireOn(pool: SessionPool, file: string, provider: ProviderName, dataProblem: (error: unknown) => void): Promise<ort.InferenceSession> {
   try {
     return await pool.acquire(file, provider);
   } catch (error) {
+    dataProblem(error);
     throw new ProviderError(`${file}: ${explainUnavailable(provider, shortReason(error))}`);
   }
 }
 
-async function chooseProvider(probeFile: string, options: OpenOptions): Promise<{ provider: ProviderName; report: ProviderReport }> {
+async function chooseProvider(probeFile: string, options: OpenOptions, dataProblem: (error: unknown) => void): Promise<{ provider: ProviderName; report: ProviderReport }> {
   const skipped: { provider: string; reason: string }[] = [];
   for (const provider of candidateProviders(options.device)) {
     const noDevice = options.device === 'auto' ? autoSkipReason(provider) : null;
@@ -242,6 +282,7 @@ async function chooseProvider(probeFile: string, options: OpenOptions): Promise<
       await options.pool.acquire(probeFile, provider);
       return { provider, report: { requested: options.device, used: provider, skipped } };
     } catch (error) {
+      dataProblem(error);
       const reason = shortReason(error);
       if (options.device !== 'auto') throw new ProviderError(`--device ${options.device}: ${explainUnavailable(provider, reason)}`);
       skipped.push({ provider, reason });

@@ -5,27 +5,38 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { jsonSyntaxProblem, ManifestError } from '../manifest.js';
+import { fileProblem } from '../file-problems.js';
 import type { TokenizerSpec } from '../manifest-types.js';
 import { HfTextTokenizer } from './text-tokenizer.js';
 import type { SpecialTokenIds, TextTokenizer } from './types.js';
 import { kindMismatch, vocabularySize } from './vocabulary.js';
 
-function readJsonObject(path: string, what: string): Record<string, unknown> {
-  let text: string;
+/** Where a file's path sits in model.json, so that its errors name the pointer to fix. */
+interface FileOrigin {
+  readonly manifestPath: string;
+  readonly pointer: string;
+}
+
+function readJsonObject(path: string, what: string, at: FileOrigin | undefined): Record<string, unknown> {
+  const fail = (problem: string): never => {
+    throw at ? new ManifestError(at.manifestPath, at.pointer, problem) : new Error(problem);
+  };
+  // Within a manifest: validate's wording for a missing file, a folder or a Git LFS pointer, so that run says the same.
+  const unusable = at ? fileProblem(path) : null;
+  if (unusable !== null) fail(unusable);
+  let text = '';
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`${path}: cannot read the ${what} (${(error as Error).message}); check the manifest's tokenizer file paths`);
+    fail(`${path}: cannot read the ${what} (${(error as Error).message}); ${at ? 'make it readable or export the file again' : "check the manifest's tokenizer file paths"}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: the ${what} is ${jsonSyntaxProblem(text, (error as Error).message)}`);
+    fail(`${path}: the ${what} is ${jsonSyntaxProblem(text, (error as Error).message)}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`${path}: the ${what} must be a JSON object`);
-  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail(`${path}: the ${what} must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -45,13 +56,15 @@ export interface TokenizerOrigin {
  */
 export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: SpecialTokenIds, origin?: TokenizerOrigin): TextTokenizer {
   const jsonPath = resolve(baseDir, spec.file);
-  const tokenizerJson = readJsonObject(jsonPath, 'tokenizer.json');
+  const at = (key: 'file' | 'config'): FileOrigin | undefined => (origin ? { manifestPath: origin.manifestPath, pointer: `/tokenizers/${origin.side}/${key}` } : undefined);
+  const tokenizerJson = readJsonObject(jsonPath, 'tokenizer.json', at('file'));
   if (typeof tokenizerJson['model'] !== 'object') {
-    throw new Error(`${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`);
+    const problem = `${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`;
+    throw origin ? new ManifestError(origin.manifestPath, `/tokenizers/${origin.side}/file`, problem) : new Error(problem);
   }
   const size = vocabularySize(tokenizerJson);
   checkAgainstManifest(spec, jsonPath, tokenizerJson, size, specialIds, origin);
-  const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json');
+  const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json', at('config'));
   return new HfTextTokenizer({
     kind: spec.kind,
     tokenizerJson,

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,18 @@ test('a missing external-data file is an error naming the file', async () => {
   const message = await loadError(await externalModel({ copyData: false }), false);
   assert.match(message, '/graphs/text_encoder/externalData/0');
   assert.match(message, 'does not exist');
+});
+
+test('a truncated external-data file with digests unchecked names the file, its externalData pointer and the fix before onnxruntime', async () => {
+  const path = await externalModel();
+  const data = join(dirname(path), 'text_encoder.onnx.data');
+  truncateSync(data, 5000);
+  const message = await loadError(path, false);
+  assert.ok(message.startsWith(`${path} at /graphs/text_encoder/externalData/0: ${data} is shorter than ${join(dirname(path), 'text_encoder.onnx')} needs`), message);
+  assert.match(message, /\(a weight at bytes \d+\.\.\d+; the file has 5000\)/);
+  assert.match(message, 'copy it or export the model again, and run without --no-verify-digests');
+  assert.match(message, /onnxruntime: External initializer: .* given file_length: 5000 are out of bounds/);
+  assert.not.match(message, 'execution provider');
 });
 
 test("the graph's own references are read from its initializers", () => {

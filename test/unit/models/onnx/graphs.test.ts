@@ -127,4 +127,17 @@ test('a broadcast failure between a fixed position table and longer ids names /r
   assert.not.match(describeRunFailure('text_encoder', feeds, new Error('broadcast 100 by 64')), 'maxTextLength');
 });
 
+test("the broadcast hint names the setting that bounds the input that overflowed: the Q-Former's instruction, a decoder's sequence", () => {
+  const error = new Error('Attempting to broadcast an axis by a dimension other than 1. 64 by 67');
+  const ids = (n: number) => new ort.Tensor('int64', new BigInt64Array(n), [1, n]);
+  const qformer = describeRunFailure('qformer', { encoder_embeds: new ort.Tensor('float32', new Float32Array(17 * 32), [1, 17, 32]), qformer_input_ids: ids(67), qformer_attention_mask: ids(67) }, error);
+  assert.match(qformer, "'qformer_input_ids' has 67 positions, but the graph's fixed position table has 64: the Q-Former's copy of the instruction is cut at /tokenizers/text/maxLength in model.json, so set it to at most 64");
+  assert.not.match(qformer, '/retrieval/maxTextLength');
+  assert.not.match(qformer, '/generation/');
+  const decoder = describeRunFailure('text_decoder', { input_ids: ids(67), attention_mask: ids(67) }, error);
+  assert.match(decoder, 'generated sequences grow up to /generation/<task>/maxLength in model.json, so set it to at most 64');
+  assert.not.match(decoder, '/retrieval/maxTextLength');
+  assert.match(describeRunFailure('qformer_itm', { input_ids: ids(67), attention_mask: ids(67) }, error), '/retrieval/maxTextLength');
+});
+
 test.run();
