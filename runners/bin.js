@@ -19,7 +19,8 @@ process.on('SIGTERM', early);
 // Imported after the handlers: a static import would load tsx before any of this runs.
 const { register } = await import('tsx/esm/api');
 register();
-const { main } = await import('./cli.ts');
+const { main, ignoreClosedStdout } = await import('./cli.ts');
 process.off('SIGINT', early);
 process.off('SIGTERM', early);
+ignoreClosedStdout();
 process.exitCode = await main(process.argv.slice(2));

@@ -89,7 +89,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that closes early (`vlbench run ... | head`) makes the next stdout write fail with
+ * EPIPE, an unhandled 'error' event with a stack trace, and the run's cleanup skipped. What it did
+ * not read is lost either way; the work goes on and exits with its own code.
+ */
+export function ignoreClosedStdout(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (invokedDirectly) {
+  ignoreClosedStdout();
   process.exitCode = await main(process.argv.slice(2));
 }

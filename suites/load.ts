@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -14,6 +13,7 @@ import { bundledModels } from '../models/load.js';
 import { checkSuite, isModelPath } from './check.js';
 import { didYouMean } from './did-you-mean.js';
 import { describeJsonError, parseJsonText } from './json-text.js';
+import { homeTildeProblem } from './home-tilde.js';
 import { sameFileKey } from './same-file.js';
 import { schemaProblems, SuiteError, type SuiteProblem } from './messages.js';
 import type { Suite, TaskSpec } from './schema/suite.js';
@@ -86,15 +86,6 @@ function suiteNotFound(path: string, file: string): string {
   const name = basename(path);
   const shipped = [name, `${name}.suite.json`].map((n) => join(SHIPPED_SUITES, n)).find((f) => f.endsWith('.suite.json') && existsSync(f));
   return `file not found: ${file}${shipped === undefined ? '' : `; did you mean ${shipped}? (a suite shipped with vlbench)`}`;
-}
-
-/**
- * A path that starts with `~`: a shell expands it only when it is not quoted, and vlbench takes
- * paths as given, so it would name a folder called `~` in the working directory.
- */
-export function homeTildeProblem(value: string): string | undefined {
-  if (value !== '~' && !value.startsWith('~/')) return undefined;
-  return `'${value}' starts with ~, which vlbench does not expand (a shell does, and only when the path is not quoted): write the full path (${join(homedir(), value.slice(2))}?)`;
 }
 
 export function loadSuite(path: string, options: LoadSuiteOptions = {}): LoadedSuite {

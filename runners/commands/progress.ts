@@ -18,10 +18,12 @@ type SampleFailed = Extract<RunEvent, { type: 'sample-failed' }>;
 function failureTally(): { line(event: SampleFailed): string | undefined; unprinted(model: string, task: string): string | undefined } {
   const locations = new Set<string>();
   let hidden = 0;
+  let hiddenOfShown = 0;
   return {
     line(event) {
       if (locations.has(event.location) || locations.size >= MAX_FAILED_LINES) {
         hidden++;
+        if (locations.has(event.location)) hiddenOfShown++;
         return undefined;
       }
       locations.add(event.location);
@@ -30,7 +32,9 @@ function failureTally(): { line(event: SampleFailed): string | undefined; unprin
     unprinted(model, task) {
       if (hidden === 0) return undefined;
       const where = `predictions/${safeName(model)}/${safeName(task)}.jsonl in the run folder`;
-      return `${model} / ${task}: ... and ${hidden} more failed sample${hidden === 1 ? '' : 's'} (see ${where}, records with "kind":"failed")`;
+      // A bad retrieval image fails each of its caption queries too: say how many are not new media.
+      const same = hiddenOfShown === 0 ? '' : `, ${hiddenOfShown === hidden ? (hidden === 1 ? 'it' : 'all') : hiddenOfShown} from media named above`;
+      return `${model} / ${task}: ... and ${hidden} more failed sample${hidden === 1 ? '' : 's'}${same} (see ${where}, records with "kind":"failed")`;
     },
   };
 }

@@ -3,7 +3,7 @@
  * report). Argument parsing, Ctrl-C, progress and the final table; the work is in runners/run/.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledModels, loadModel, type DeviceRequest } from '../../models/load.js';
 import type { TimingsFile } from '../../reports/records.js';
@@ -51,10 +51,20 @@ const DEFAULT_OUT_FIX = 'pass --out DIR on a writable disk (without --out, runs 
 
 /**
  * A new runs/<timestamp> (with -2, -3, ... when another run took that name the same second),
- * created now so that no other run can pick it; removed by the caller if the run writes nothing.
+ * created now so that no other run can pick it. `release` removes it if the run wrote nothing,
+ * and runs/ too when this claim created it and nothing else is in it.
  */
-export function claimDefaultRunDirectory(date = new Date()): string {
-  return claimNewDirectory(resolve('runs', timestamp(date)), DEFAULT_OUT_FIX);
+export function claimDefaultRunDirectory(date = new Date()): { dir: string; release: () => void } {
+  const parent = resolve('runs');
+  const parentIsNew = !existsSync(parent);
+  const dir = claimNewDirectory(join(parent, timestamp(date)), DEFAULT_OUT_FIX);
+  return {
+    dir,
+    release: () => {
+      removeIfEmpty(dir);
+      if (parentIsNew) removeIfEmpty(parent);
+    },
+  };
 }
 
 async function explicitOut(value: string | undefined): Promise<string | undefined> {
@@ -159,7 +169,8 @@ async function runFromArgs(argv: readonly string[], deps: RunDependencies, conti
   // Nothing was created yet: a directory name that holds no run says "nothing to resume".
   if (signal.aborted) return report({ dir: given ?? resolve('runs', timestamp()), interrupted: true, scores: null }, continueWith);
   // Claimed after the checks, so that a suite that does not load leaves no empty folder behind.
-  const out = given ?? claimDefaultRunDirectory(deps.now?.());
+  const claimed = given === undefined ? claimDefaultRunDirectory(deps.now?.()) : undefined;
+  const out = given ?? claimed!.dir;
   try {
     const result = await runSuites({
       suites: positionals, data, models, tasks, device, limit, out,
@@ -169,7 +180,7 @@ async function runFromArgs(argv: readonly string[], deps: RunDependencies, conti
     }, suites);
     return report(result, continueWith);
   } finally {
-    if (given === undefined) removeIfEmpty(out);
+    claimed?.release();
   }
 }
 
@@ -185,11 +196,11 @@ export function createStartCommand(deps: RunDependencies = PRODUCTION, suite: st
       }
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
       const given = await explicitOut(values.out);
-      const out = given ?? claimDefaultRunDirectory(deps.now?.());
+      const claimed = given === undefined ? claimDefaultRunDirectory(deps.now?.()) : undefined;
       try {
-        return await startIn(out, values, deps, reportFormats, suite);
+        return await startIn(given ?? claimed!.dir, values, deps, reportFormats, suite);
       } finally {
-        if (given === undefined) removeIfEmpty(out);
+        claimed?.release();
       }
     },
   };

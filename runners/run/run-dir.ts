@@ -1,6 +1,7 @@
 /** Paths inside a run directory (reports/records.ts documents the layout). */
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { homeTildeProblem } from '../../suites/home-tilde.js';
 import { UsageError } from '../errors.js';
 
 /** A run file that cannot be read or written: the message names the file and the fix. */
@@ -13,13 +14,11 @@ export const RESUME_FIX = 'the records written so far are kept; fix that, then c
 
 /**
  * `--out '~/x'` (quoted, so the shell left the `~`) would write into a folder named `~` in the
- * working directory. The message is suites/load.ts's, for suite paths too; imported only here,
- * on the error's path, as loading that module takes a second that report and gate need not pay.
+ * working directory; the message is the one suite paths get.
  */
-export async function checkNoHomeTilde(flag: string, value: string): Promise<void> {
-  if (value !== '~' && !value.startsWith('~/')) return;
-  const { homeTildeProblem } = await import('../../suites/load.js');
-  throw new UsageError(`${flag} ${homeTildeProblem(value) ?? value}`);
+export function checkNoHomeTilde(flag: string, value: string): void {
+  const problem = homeTildeProblem(value);
+  if (problem !== undefined) throw new UsageError(`${flag} ${problem}`);
 }
 
 /** Model and task ids become folder and file names: keep them to a safe alphabet. */

@@ -62,3 +62,23 @@ export function notAModelOfTheSuites(models: readonly SelectableModel[], wanted:
   const names = [...models.map((m) => m.resolved), ...ids.filter((id): id is string => id !== undefined)];
   return new UsageError(`--models: '${wanted}' is not a model of the suites${didYouMean(wanted, [...new Set(names)])}; models: ${listed.join(', ')}`);
 }
+
+/**
+ * A selection that leaves out a model sharing an id with a chosen one: the suite is invalid
+ * (planning refuses two models with one id), but planning sees only the chosen models, so the
+ * run would go ahead with whichever the name matched first. The error names both.
+ */
+export function sharedIdProblem(models: readonly SelectableModel[], chosen: ReadonlySet<SelectableModel>): UsageError | undefined {
+  const chosenIds = new Map<string, SelectableModel>();
+  for (const model of chosen) {
+    const id = modelIdOf(model.manifestPath);
+    if (id !== undefined) chosenIds.set(id, model);
+  }
+  for (const model of models) {
+    const id = chosen.has(model) ? undefined : modelIdOf(model.manifestPath);
+    const twin = id === undefined ? undefined : chosenIds.get(id);
+    if (twin === undefined) continue;
+    return new UsageError(`--models: ${twin.reference} and ${model.reference} both have the id '${id}' (the model.json \`name\`), so results would be keyed to one id for two models: give one model.json another \`name\` (vlbench validate names both entries)`);
+  }
+  return undefined;
+}

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { homeTildeProblem } from '../../suites/home-tilde.js';
 import { UsageError } from '../errors.js';
 
 /** A path given to an option, for messages: `--per-image out.json`. */
@@ -31,9 +32,12 @@ const REASONS: Record<string, string> = {
 
 /**
  * Refuses `output` when it is the same file as one of `inputs` (same device and inode, so links
- * and other spellings of the path count). Called before scoring, so nothing is computed in vain.
+ * and other spellings of the path count), or starts with a `~` no shell expanded. Called before
+ * scoring, so nothing is computed in vain.
  */
 export function refuseOverwritingInputs(subcommand: string, output: OptionPath, inputs: readonly OptionPath[]): void {
+  const tilde = homeTildeProblem(output.path);
+  if (tilde !== undefined) throw new UsageError(`${subcommand}: ${output.option} ${tilde}`);
   const target = identity(output.path);
   if (target === undefined) return;
   for (const input of inputs) {

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunCommand, timestamp } from '../../../runners/commands/run.js';
@@ -63,7 +63,11 @@ test('a run that stops before writing leaves no empty default run directory', as
     assert.not.ok(existsSync(join(cwd, 'runs')), 'the checks failed before any folder was made');
     const failing = createRunCommand({ loadModel: async () => { throw new Error('no model'); }, registeredModels: doubleModels, now: () => SAME_SECOND });
     await captureOutput(() => failing.run(ARGS).catch(() => undefined));
-    assert.equal(readdirSync(join(cwd, 'runs')), [], 'the claimed folder is removed again');
+    assert.not.ok(existsSync(join(cwd, 'runs')), 'the claimed folder, and the runs/ made for it, are removed again');
+    // A runs/ that was there before stays, empty or not: it is not this run's to remove.
+    mkdirSync(join(cwd, 'runs'));
+    await captureOutput(() => failing.run(ARGS).catch(() => undefined));
+    assert.equal(readdirSync(join(cwd, 'runs')), []);
   });
 });
 

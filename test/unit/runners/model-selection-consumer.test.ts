@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledModels } from '../../../models/load.js';
 import { UsageError } from '../../../runners/errors.js';
-import { modelsNamed, notAModelOfTheSuites, type SelectableModel } from '../../../runners/run/task-selection.js';
+import { modelsNamed, notAModelOfTheSuites, sharedIdProblem, type SelectableModel } from '../../../runners/run/task-selection.js';
 import { tempDirFactory } from '../helpers/temp-dirs.js';
 
 const tempDir = tempDirFactory(test);
@@ -49,6 +49,17 @@ test('a name that selects nothing lists each model with its id where that is ano
   const error = notAModelOfTheSuites(models(), 'my-blp');
   assert.instance(error, UsageError);
   assert.is(error.message, "--models: 'my-blp' is not a model of the suites (did you mean 'my-blip'?); models: ../exports/my-blip/model.json (id my-blip), tiny-blip");
+});
+
+test('selecting one of two models that share an id is refused, naming both (planning sees only the chosen one)', () => {
+  const [mine, tiny] = models();
+  writeFileSync(mine!.manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(mine!.manifestPath, 'utf8')), name: 'tiny-blip' }));
+  const chosen = new Set(modelsNamed([mine!, tiny!], 'tiny-blip'));
+  assert.equal([...chosen], [tiny]);
+  const problem = sharedIdProblem([mine!, tiny!], chosen);
+  assert.instance(problem, UsageError);
+  assert.match(problem!.message, "--models: tiny-blip and ../exports/my-blip/model.json both have the id 'tiny-blip'");
+  assert.is(sharedIdProblem([mine!, tiny!], new Set([mine!, tiny!])), undefined, 'both chosen: planning reports it');
 });
 
 test.run();

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,16 @@ test('bin.js refuses a Node older than 20.9 with the version it needs, and start
   const ok = binOn('20.9.0', '--help');
   assert.is(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, 'Usage: vlbench <command>');
+});
+
+test('a reader that closes stdout early (vlbench ... | head) ends no command in an EPIPE stack trace', async () => {
+  const child = spawn(process.execPath, [bin, 'ls', 'models'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader is gone before vlbench writes its first line
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = await new Promise<number | null>((done) => child.on('close', done));
+  assert.not.match(stderr, 'EPIPE');
+  assert.is(status, 0, stderr);
 });
 
 test("package.json's engines ask for the Node bin.js checks for", () => {

@@ -94,6 +94,12 @@ test('--per-image and --per-question refuse to write over an input of the same c
   throwsWith(() => executeScore([...vqa, '--per-question', preds]), isUsage, /^vqa: --per-question .*in-preds\.json is the --results file/);
 });
 
+test("--per-image '~/x.json' is refused before scoring: vlbench does not expand ~", () => {
+  const gt = writeJson('tilde-gt.json', cocoGt);
+  const preds = writeJson('tilde-preds.json', results);
+  throwsWith(() => executeScore(['caption', '--refs', gt, '--preds', preds, '--per-image', '~/pi.json']), isUsage, /^caption: --per-image '~\/pi\.json' starts with ~, which vlbench does not expand/);
+});
+
 test('--per-image write failures name the option and the path, with a fix', () => {
   const args = ['caption', '--refs', writeJson('w-gt.json', cocoGt), '--preds', writeJson('w-res.json', results)];
   const dir = join(tmp, 'out-dir');

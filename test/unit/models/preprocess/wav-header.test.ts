@@ -96,8 +96,9 @@ test('a data chunk shorter than its declared size fails, naming both sizes; stre
     'cut.wav: the WAV data chunk declares 2,000 bytes but the file holds 1,000: the file is truncated; ' +
       'copy or download it again, or, to use the part that is there, rewrite it with its true size (ffmpeg -i IN OUT.wav)',
   );
-  // ffmpeg writing to a pipe leaves 0xFFFFFFFF, sox leaves 0x7FFFF000: both mean "until the end".
-  for (const dataSize of [0xffffffff, 0x7ffff000]) {
+  // ffmpeg writing to a pipe leaves 0xFFFFFFFF, sox 0x7FFFF000, arecord 0x80000000 or 0x7FFFFF00,
+  // others 0x7FFFFFFF or 0xFFFFFFFE: all mean "until the end".
+  for (const dataSize of [0xffffffff, 0x7ffff000, 0x80000000, 0x7fffff00, 0x7fffffff, 0xfffffffe]) {
     const streamed = pcm16(1000, { dataSize });
     assert.is(decodeWav(streamed, 'piped.wav').channels[0]!.length, 1000, `data size ${dataSize}`);
   }

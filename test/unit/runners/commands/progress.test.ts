@@ -33,6 +33,9 @@ test('after five failed samples the rest are counted at the task end, with where
   const two = printed([start('a'), failed('a', 'x', '/d/x.png'), end('a', 1), start('b'), ...Array.from({ length: 6 }, (_, i) => failed('b', `y${i}`, `/d/y${i}.png`)), end('b', 6)]);
   assert.not.match(two, 'm / a: ... and');
   assert.match(two, 'm / b: ... and 1 more failed sample (see predictions/m/b.jsonl');
+  // Past the cap, some from new media and some from media already named.
+  const mixed = printed([start('c'), ...Array.from({ length: 5 }, (_, i) => failed('c', `z${i}`, `/d/z${i}.png`)), failed('c', 'z0#1', '/d/z0.png'), failed('c', 'w', '/d/w.png'), end('c', 7)]);
+  assert.match(mixed, 'm / c: ... and 2 more failed samples, 1 from media named above (see');
 });
 
 test("one line per failed media file: a bad retrieval image's caption queries do not crowd out other bad images", () => {
@@ -47,7 +50,7 @@ test("one line per failed media file: a bad retrieval image's caption queries do
     end('ret', 9),
   ];
   const lines = printed(events).trimEnd().split('\n').slice(1);
-  assert.equal(lines.map((l) => l.replace(/ failed: .*/, '')), ['m / ret: sample img', 'm / ret: sample trunc', 'm / ret: sample empty', 'm / ret: ... and 6 more failed samples (see predictions/m/ret.jsonl in the run folder, records with "kind":"failed")', 'm / ret: 20 done, 9 failed in 1.0 s']);
+  assert.equal(lines.map((l) => l.replace(/ failed: .*/, '')), ['m / ret: sample img', 'm / ret: sample trunc', 'm / ret: sample empty', 'm / ret: ... and 6 more failed samples, all from media named above (see predictions/m/ret.jsonl in the run folder, records with "kind":"failed")', 'm / ret: 20 done, 9 failed in 1.0 s']);
 });
 
 test.run();
