@@ -116,7 +116,7 @@ function lengthFinding(task: TaskSpec, profile: ModelProfile, e: GenerationConfi
   const limit = g.maxLength !== undefined ? 'maxLength' : 'maxNewTokens';
   return {
     key: suiteKey,
-    message: `${min} can never be reached: ${limit} ${e.maxNewTokens} (${from(limit)}) allows ${e.maxNewTokens} new tokens, and minLength counts at most one more (a T5 decoder-start token, BLIP's [DEC]); lower minLength to ${e.maxNewTokens + 1} or less, or raise ${limit}`,
+    message: `${min} can never be reached: ${limit} ${e.maxNewTokens} (${from(limit)}) allows ${e.maxNewTokens} new tokens, and minLength counts at most one more (a T5 decoder-start token or BLIP's [DEC]; BLIP's caption prompt, whose length the tokenizer gives, is checked when captioning starts); lower minLength to ${e.maxNewTokens + 1} or less, or raise ${limit}`,
   };
 }
 

@@ -47,9 +47,23 @@ function validate(config: GenerationConfig, factory: StepDecoderFactory): number
   return [...lengths][0] ?? 0;
 }
 
+/**
+ * Under a minLength above the longest sequence allowed, end-of-sequence is forbidden at every
+ * step and every output runs to the limit. Planning refuses such settings where it can count the
+ * held ids; BLIP's caption prompt is known only here, once tokenized.
+ */
+function checkReachableMinLength(config: GenerationConfig, initialLength: number, maxLength: number): void {
+  if (config.minLength <= maxLength) return;
+  const limit = config.maxNewTokens !== undefined
+    ? `maxNewTokens ${config.maxNewTokens} after the ${initialLength} id${initialLength === 1 ? '' : 's'} the decoder starts from (minLength counts them)`
+    : `maxLength ${config.maxLength}`;
+  throw new Error(`generate: minLength ${config.minLength} can never be reached: ${limit} allows at most ${maxLength}, so end-of-sequence would be forbidden to every token; lower minLength to ${maxLength} or less, or raise ${config.maxNewTokens !== undefined ? 'maxNewTokens' : 'maxLength'}`);
+}
+
 export async function generate(factory: StepDecoderFactory, config: GenerationConfig, special: SpecialIds, options: GenerateOptions = {}): Promise<GeneratedSequence[]> {
   const initialLength = validate(config, factory);
   const maxLength = effectiveMaxLength(config, initialLength);
+  checkReachableMinLength(config, initialLength, maxLength);
   const processors = buildProcessors({ ...config, eosIds: special.eosIds });
   if (config.numBeams > 1) {
     const rules = beamEraRules(options.transformersEra ?? '4.29-4.35');

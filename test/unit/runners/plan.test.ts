@@ -102,14 +102,14 @@ test('minLength beyond the length limit, with the family default on either side'
   assert.equal(problemsOf((s) => { s.tasks[0].generation = { minLength: 40 }; }), [
     '/tasks/0/generation/minLength: tiny-blip: minLength 40 (set in the suite) is greater than maxLength 20 (the family default in its model.json): end-of-sequence would be forbidden to the last token; lower minLength or raise maxLength',
     '/tasks/0/generation/minLength: tiny-blip2-opt, tiny-instructblip-opt, tiny-xinstructblip: minLength 40 (set in the suite) is greater than maxLength 30 (the family default in its model.json): end-of-sequence would be forbidden to the last token; lower minLength or raise maxLength',
-    "/tasks/0/generation/minLength: tiny-blip2-t5, tiny-instructblip-t5: minLength 40 (set in the suite) can never be reached: maxNewTokens 30 (the family default in its model.json) allows 30 new tokens, and minLength counts at most one more (a T5 decoder-start token, BLIP's [DEC]); lower minLength to 31 or less, or raise maxNewTokens",
+    "/tasks/0/generation/minLength: tiny-blip2-t5, tiny-instructblip-t5: minLength 40 (set in the suite) can never be reached: maxNewTokens 30 (the family default in its model.json) allows 30 new tokens, and minLength counts at most one more (a T5 decoder-start token or BLIP's [DEC]; BLIP's caption prompt, whose length the tokenizer gives, is checked when captioning starts); lower minLength to 31 or less, or raise maxNewTokens",
   ]);
   assert.equal(problemsOf((s) => { s.tasks[0].generation = { maxLength: 3 }; }), [
     '/tasks/0/generation/maxLength: tiny-blip: minLength 5 (the family default in its model.json) is greater than maxLength 3 (set in the suite): end-of-sequence would be forbidden to the last token; lower minLength or raise maxLength',
   ]);
   // BLIP's minLength also counts its caption prompt ids, which only the tokenizer knows: not judged.
   assert.equal(problemsOf((s) => { s.tasks[0].generation = { maxNewTokens: 2, minLength: 10 }; }), [
-    `/tasks/0/generation/minLength: ${FIVE}: minLength 10 (set in the suite) can never be reached: maxNewTokens 2 (set in the suite) allows 2 new tokens, and minLength counts at most one more (a T5 decoder-start token, BLIP's [DEC]); lower minLength to 3 or less, or raise maxNewTokens`,
+    `/tasks/0/generation/minLength: ${FIVE}: minLength 10 (set in the suite) can never be reached: maxNewTokens 2 (set in the suite) allows 2 new tokens, and minLength counts at most one more (a T5 decoder-start token or BLIP's [DEC]; BLIP's caption prompt, whose length the tokenizer gives, is checked when captioning starts); lower minLength to 3 or less, or raise maxNewTokens`,
   ]);
 });
 

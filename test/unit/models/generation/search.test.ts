@@ -238,4 +238,17 @@ test('several EOS ids: 5.x returns the EOS id that was generated, 4.x appends th
   assert.ok(Math.abs(old!.score! - Math.log(0.4 / (1 + 2 * EPS))) < 1e-5);
 });
 
+test('a minLength above the longest allowed sequence is an error, counting the ids the decoder starts from', async () => {
+  // 4 held prompt ids + 5 new tokens = at most 9: minLength 10 would forbid end-of-sequence to every token.
+  const prompt = [4, 4, 4, 4];
+  const error = await generate(markovFactory('bert-decoder', prompt), cfg({ maxNewTokens: 5, minLength: 10 }), SPECIAL).then(() => undefined, (e: Error) => e);
+  assert.ok(error, 'must fail');
+  assert.is(error!.message, 'generate: minLength 10 can never be reached: maxNewTokens 5 after the 4 ids the decoder starts from (minLength counts them) allows at most 9, so end-of-sequence would be forbidden to every token; lower minLength to 9 or less, or raise maxNewTokens');
+  // At the bound it runs: 9 ids in all, the last one by length.
+  const [out] = await generate(markovFactory('bert-decoder', prompt), cfg({ maxNewTokens: 5, minLength: 9 }), SPECIAL);
+  assert.is(out!.ids.length, 9);
+  const plain = await generate(markovFactory('decoder-only', []), cfg({ maxLength: 3, minLength: 4 }), SPECIAL).then(() => undefined, (e: Error) => e);
+  assert.match(plain!.message, 'minLength 4 can never be reached: maxLength 3 allows at most 3');
+});
+
 test.run();
