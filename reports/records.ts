@@ -140,6 +140,8 @@ export interface CaptionPrediction extends PredictionBase, PredictionMedia {
   readonly caption: string;
   readonly references: readonly string[];
   readonly generatedTokens: number;
+  /** The generated token ids, EOS included (generatedTokens counts them); absent for a ranked answer. */
+  readonly tokenIds?: readonly number[] | undefined;
   readonly latencyMs: number;
 }
 
@@ -153,6 +155,8 @@ export interface VqaPrediction extends PredictionBase, PredictionMedia {
   readonly questionType: string;
   readonly imageId: string;
   readonly generatedTokens: number;
+  /** The generated token ids, EOS included (generatedTokens counts them); absent for a ranked answer. */
+  readonly tokenIds?: readonly number[] | undefined;
   readonly latencyMs: number;
 }
 
@@ -168,6 +172,8 @@ export interface InstructionPrediction extends PredictionBase, PredictionMedia {
   readonly answers: readonly string[];
   readonly category: string;
   readonly generatedTokens: number;
+  /** The generated token ids, EOS included (generatedTokens counts them); absent for a ranked answer. */
+  readonly tokenIds?: readonly number[] | undefined;
   readonly latencyMs: number;
 }
 

@@ -3,7 +3,7 @@ import type { CaptionSample, Sample } from '../../datasets/samples.js';
 import type { CaptionPrediction } from '../../reports/records.js';
 import type { TaskContext } from './context.js';
 import { decodeBatch } from './sampled.js';
-import { runSampleTask, type LoopResult, type SampleTask } from './sample-loop.js';
+import { generatedIds, runSampleTask, type LoopResult, type SampleTask } from './sample-loop.js';
 
 export function captioningTask(ctx: TaskContext): SampleTask<CaptionSample> {
   const settings = ctx.settings;
@@ -23,7 +23,7 @@ export function captioningTask(ctx: TaskContext): SampleTask<CaptionSample> {
           generatedTokens: generation.tokenIds.length,
           record: (latencyMs: number): CaptionPrediction => ({
             kind: 'captioning', sampleId: b.sample.id, model: ctx.model.id, task: ctx.plan.task.id, sampleIndex: b.index,
-            caption: generation.text, references: b.sample.references, generatedTokens: generation.tokenIds.length, latencyMs, media: [b.sample.media.path],
+            caption: generation.text, references: b.sample.references, generatedTokens: generation.tokenIds.length, ...generatedIds(generation.tokenIds), latencyMs, media: [b.sample.media.path],
           }),
         };
       });

@@ -10,7 +10,7 @@ import { processText } from '../../models/preprocess/text.js';
 import { applyCandidateTemplate, applyPromptTemplate, templateUsesOptions, templateWritesQuestion } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
 import { decodeBatch } from './sampled.js';
-import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
+import { generatedIds, runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
 
 export function asInstruction(item: Sample): InstructionSample | { readonly unusable: string } {
   if (item.kind === 'instruction') return item;
@@ -23,14 +23,14 @@ export function asInstruction(item: Sample): InstructionSample | { readonly unus
   return { unusable: `an instruction task needs instruction or vqa samples, the loader gave ${item.kind}` };
 }
 
-function output(ctx: TaskContext, b: Prepared<InstructionSample>, prompt: string, answer: string, chosenIndex: number, tokens: number): Output {
+function output(ctx: TaskContext, b: Prepared<InstructionSample>, prompt: string, answer: string, chosenIndex: number, tokenIds: readonly number[]): Output {
   const mode = ctx.settings.kind === 'instruction' ? ctx.settings.mode : 'open';
   return {
-    generatedTokens: tokens,
+    generatedTokens: tokenIds.length,
     record: (latencyMs: number): InstructionPrediction => ({
       kind: 'instruction', sampleId: b.sample.id, model: ctx.model.id, task: ctx.plan.task.id, sampleIndex: b.index,
       prompt, answer, mode, choices: b.sample.choices, chosenIndex, answerIndex: b.sample.answerIndex, answers: b.sample.answers,
-      category: b.sample.category, generatedTokens: tokens, latencyMs, media: b.sample.media.map((m) => m.path),
+      category: b.sample.category, generatedTokens: tokenIds.length, ...generatedIds(tokenIds), latencyMs, media: b.sample.media.map((m) => m.path),
     }),
   };
 }
@@ -69,12 +69,12 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
         const scores = await capability.scoreCandidates(requests, candidates, taskCtx.clock);
         return batch.map((b, i) => {
           const chosen = argmax(scores[i]!);
-          return output(ctx, b, prompts[i]!, b.sample.choices[chosen] ?? '', chosen, 0);
+          return output(ctx, b, prompts[i]!, b.sample.choices[chosen] ?? '', chosen, []);
         });
       }
       const ids = batch.map((b) => b.sample.id);
       const generations = await decodeBatch(requests, ids, settings.generation, (r, config) => capability.generate(r, config, taskCtx.clock));
-      return batch.map((b, i) => output(ctx, b, prompts[i]!, generations[i]!.text, -1, generations[i]!.tokenIds.length));
+      return batch.map((b, i) => output(ctx, b, prompts[i]!, generations[i]!.text, -1, generations[i]!.tokenIds));
     },
   };
 }

@@ -22,6 +22,15 @@ export interface Prepared<S> extends Pending<S> {
   readonly media: readonly PreparedMedia[];
 }
 
+/**
+ * The generated token ids for a prediction record (EOS included, as generatedTokens counts them):
+ * the text alone cannot tell ids that decode alike apart, nor show where EOS fell, and checking
+ * parity with another implementation needs the ids. Ranked answers generate none.
+ */
+export function generatedIds(tokenIds: readonly number[]): { tokenIds?: readonly number[] } {
+  return tokenIds.length === 0 ? {} : { tokenIds: [...tokenIds] };
+}
+
 export interface Output {
   /** Builds the record once the batch's per-sample latency is known. */
   readonly record: (latencyMs: number) => PredictionRecord;

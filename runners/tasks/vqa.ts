@@ -9,7 +9,7 @@ import type { VqaRequest } from '../../models/capabilities.js';
 import { placeholdersOf, positionalFields, TemplateError, templateText } from '../../suites/templates.js';
 import type { TaskContext } from './context.js';
 import { decodeBatch } from './sampled.js';
-import { runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
+import { generatedIds, runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
 
 export class AnswerListError extends Error {
   override name = 'AnswerListError';
@@ -28,13 +28,13 @@ export function readAnswerList(file: string): string[] {
   return list as string[];
 }
 
-function output(ctx: TaskContext, b: Prepared<VqaSample>, answer: string, tokens: number): Output {
+function output(ctx: TaskContext, b: Prepared<VqaSample>, answer: string, tokenIds: readonly number[]): Output {
   return {
-    generatedTokens: tokens,
+    generatedTokens: tokenIds.length,
     record: (latencyMs: number): VqaPrediction => ({
       kind: 'vqa', sampleId: b.sample.id, model: ctx.model.id, task: ctx.plan.task.id, sampleIndex: b.index,
       question: b.sample.question, answer, answers: b.sample.answers, answerType: b.sample.answerType, questionType: b.sample.questionType,
-      imageId: b.sample.imageId, generatedTokens: tokens, latencyMs, media: [b.sample.media.path],
+      imageId: b.sample.imageId, generatedTokens: tokenIds.length, ...generatedIds(tokenIds), latencyMs, media: [b.sample.media.path],
     }),
   };
 }
@@ -68,11 +68,11 @@ export function vqaTask(ctx: TaskContext): SampleTask<VqaSample> {
       const requests: VqaRequest[] = batch.map((b) => ({ image: b.media[0]!, question: b.sample.question, template }));
       if (settings.method === 'rank') {
         const ranked = await adapter.answerRanking!.rankAnswers(requests, answerList, settings.numCandidates, taskCtx.clock);
-        return batch.map((b, i) => output(ctx, b, ranked[i]!.answer, 0));
+        return batch.map((b, i) => output(ctx, b, ranked[i]!.answer, []));
       }
       const ids = batch.map((b) => b.sample.id);
       const generations = await decodeBatch(requests, ids, settings.generation, (r, config) => adapter.answerGeneration!.answer(r, config, taskCtx.clock));
-      return batch.map((b, i) => output(ctx, b, generations[i]!.text, generations[i]!.tokenIds.length));
+      return batch.map((b, i) => output(ctx, b, generations[i]!.text, generations[i]!.tokenIds));
     },
   };
 }

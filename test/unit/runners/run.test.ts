@@ -56,6 +56,20 @@ test('VQA accuracy follows from the annotations: 7 of 10 humans say the colour t
   assert.equal(find('tiny-albef-double', 'vqa-rank')?.breakdowns.perAnswerType, { other: 100 });
 });
 
+test('generated predictions record their token ids (the double numbers each word 1, 2, ...); ranked answers record none', () => {
+  const captions = readJsonl<PredictionRecord>(dir.predictions('tiny-blip-double', 'captioning')).records.filter((r) => r.kind === 'captioning');
+  assert.ok(captions.length > 0);
+  for (const r of captions) {
+    if (r.kind !== 'captioning') continue;
+    assert.equal(r.tokenIds, r.caption.split(' ').map((_, i) => i + 1), r.sampleId);
+    assert.is(r.generatedTokens, r.tokenIds!.length);
+  }
+  const generated = readJsonl<PredictionRecord>(dir.predictions('tiny-blip2-double', 'vqa')).records[0]!;
+  assert.ok(generated.kind === 'vqa' && generated.tokenIds !== undefined && generated.tokenIds.length === generated.generatedTokens);
+  const ranked = readJsonl<PredictionRecord>(dir.predictions('tiny-albef-double', 'vqa-rank')).records[0]!;
+  assert.ok(ranked.kind === 'vqa' && ranked.tokenIds === undefined && ranked.generatedTokens === 0);
+});
+
 test('settings carry their provenance: suite, family default, default', () => {
   const captioning = manifest.tasks.find((t) => t.id === 'captioning')!.perModel['tiny-blip-double'];
   assert.ok(captioning?.applicable);
