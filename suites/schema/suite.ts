@@ -47,8 +47,9 @@ export interface Suite {
   /** Quality and speed gates, read by `vlbench gate`. */
   gates?: GateSpec[];
   /**
-   * Seed for everything random in the run (sampled decoding, bootstrap). Sampled decoding seeds
-   * each sample from this seed and the sample's id, so shards and resumed runs sample alike.
+   * Seed for sampled decoding (recorded in the run; the gate's bootstrap takes `vlbench gate --seed`).
+   * Sampled decoding seeds each sample from this seed and the sample's id, so shards and resumed
+   * runs sample alike.
    * @asType integer
    * @minimum 0
    * @maximum 4294967295
