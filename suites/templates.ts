@@ -108,5 +108,7 @@ export function applyPromptTemplate(nameOrText: string, fields: PromptFields): s
 }
 
 export function applyCandidateTemplate(nameOrText: string, choice: string): string {
-  return templateText(nameOrText).replace(/\{choice\}/g, choice);
+  // A function replacer: as a replacement string, a choice's '$$', '$&' or "$'" (prices, "US$")
+  // would be expanded as a pattern and another text ranked than the option shown.
+  return templateText(nameOrText).replace(/\{choice\}/g, () => choice);
 }
