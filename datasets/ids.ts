@@ -50,6 +50,34 @@ export function inexactIdProblem(field: string, value: unknown): string | undefi
   return `the id in field '${field}' is too large to be read exactly: JSON numbers beyond ${Number.MAX_SAFE_INTEGER} are rounded when read (this one became ${String(value)}), so it could name another record or none; quote the id as a string in the file ("${field}": "<its digits>")`;
 }
 
+/**
+ * For an id join that finds no partner: the id the other side has that differs from it only in
+ * leading zeros ('0001' and 1). Ids are compared as written, as the official tools compare them,
+ * so such a pair stays unjoined; this only names the likely cause. The other side's ids are
+ * indexed on the first miss, so a file that joins fully never pays for it.
+ */
+export class PaddedIds {
+  private index: Map<string, string> | undefined;
+
+  constructor(private readonly otherIds: () => Iterable<string>) {}
+
+  /** ` (hint)` naming the other side's id, or ''. */
+  hint(id: string, otherSide: string): string {
+    if (!/^\d+$/.test(id)) return '';
+    if (this.index === undefined) {
+      this.index = new Map();
+      for (const other of this.otherIds()) if (/^\d+$/.test(other) && !this.index.has(unpadded(other))) this.index.set(unpadded(other), other);
+    }
+    const twin = this.index.get(unpadded(id));
+    if (twin === undefined || twin === id) return '';
+    return ` (${otherSide} has the id ${twin}: one side writes it with leading zeros, and ids are compared as written; write it the same way in both files)`;
+  }
+}
+
+function unpadded(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
+}
+
 function where(source: SourceLocation): string {
   return `${source.file} ${source.at}`;
 }

@@ -1,32 +1,33 @@
 /**
  * Reading helpers shared by the loaders: whole-document JSON (named errors), line streaming,
  * CSV/TSV rows (papaparse), media path resolution with an existence check, and small
- * string templates for media file names. Every text reader drops a leading UTF-8 byte order mark:
- * editors on Windows write one, and JSON.parse rejects it.
+ * string templates for media file names. Every text reader decodes strict UTF-8 and drops a
+ * leading UTF-8 byte order mark (text-encoding.ts): editors on Windows write one, and JSON.parse
+ * rejects it.
  */
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import Papa from 'papaparse';
 import { jsonErrorDetail } from './json-errors.js';
 import { DatasetError } from './loader.js';
+import { missingMediaHint, type WrittenPath } from './media-hints.js';
 import type { MediaRef, Modality, SampleFailure, SourceLocation } from './samples.js';
+import { decodeUtf8, readUtf8Chunks } from './text-encoding.js';
 
-const BOM = '\uFEFF';
-
-function stripBom(text: string): string {
-  return text.startsWith(BOM) ? text.slice(BOM.length) : text;
+/** A whole text file, strictly decoded, without its UTF-8 byte order mark. */
+async function readText(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new DatasetError(`${file}: cannot read: ${(error as Error).message}`);
+  }
+  return decodeUtf8(file, bytes);
 }
 
 /** A JSON document's text (without BOM) and its parsed value. */
 export async function readJsonText(file: string): Promise<{ readonly text: string; readonly value: unknown }> {
-  let text: string;
-  try {
-    text = stripBom(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new DatasetError(`${file}: cannot read: ${(error as Error).message}`);
-  }
+  const text = await readText(file);
   try {
     return { text, value: JSON.parse(text) as unknown };
   } catch (error) {
@@ -38,14 +39,32 @@ export async function readJsonDocument(file: string): Promise<unknown> {
   return (await readJsonText(file)).value;
 }
 
-/** Lines of a text file with their 1-based numbers; a final line without newline is included. */
+/**
+ * Lines of a text file with their 1-based numbers; a final line without newline is included.
+ * '\r\n', '\n' and a lone '\r' each end a line, as readline (crlfDelay: Infinity) splits them;
+ * readline is not used because it decodes leniently.
+ */
 export async function* readLines(file: string): AsyncGenerator<{ line: string; number: number }> {
-  const input = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  const breaks = /\r\n|\n|\r/g;
   let number = 0;
-  for await (const line of input) {
-    number += 1;
-    yield { line: number === 1 ? stripBom(line) : line, number };
+  // The start of a line the previous chunk did not end, and whether it ended on a '\r' whose '\n' may open the next.
+  let partial = '';
+  let afterCr = false;
+  for await (let chunk of readUtf8Chunks(file)) {
+    if (chunk === '') continue;
+    if (afterCr && chunk.startsWith('\n')) chunk = chunk.slice(1);
+    afterCr = chunk.endsWith('\r');
+    let start = 0;
+    breaks.lastIndex = 0;
+    for (let found = breaks.exec(chunk); found !== null; found = breaks.exec(chunk)) {
+      number += 1;
+      yield { line: partial + chunk.slice(start, found.index), number };
+      partial = '';
+      start = breaks.lastIndex;
+    }
+    partial += chunk.slice(start);
   }
+  if (partial !== '') yield { line: partial, number: number + 1 };
 }
 
 export interface CsvRow {
@@ -145,18 +164,27 @@ function refuseMissingColumns(file: string, header: readonly string[], line: num
 }
 
 /**
+ * The line break a CSV text's records end with, as papaparse finds it: '\n' (also ending
+ * '\r\n' lines), or '\r' in a file with no '\n' at all (old Mac, some Excel exports).
+ */
+function lineBreakOf(text: string): '\n' | '\r' {
+  return !text.includes('\n') && text.includes('\r') ? '\r' : '\n';
+}
+
+/**
  * 1-based line numbers of offsets in a text, asked in increasing order (records come in file
- * order), so each newline is counted once: counting from the start for every record made a load
- * quadratic in the file's length.
+ * order), so each line break is counted once: counting from the start for every record made a
+ * load quadratic in the file's length.
  */
 class LineCounter {
   private offset = 0;
   private line = 1;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly lineBreak: string) {}
 
   lineAt(offset: number): number {
-    for (let i = this.text.indexOf('\n', this.offset); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) this.line += 1;
+    const { text, lineBreak } = this;
+    for (let i = text.indexOf(lineBreak, this.offset); i !== -1 && i < offset; i = text.indexOf(lineBreak, i + 1)) this.line += 1;
     this.offset = Math.max(this.offset, offset);
     return this.line;
   }
@@ -167,9 +195,9 @@ class LineCounter {
  * papaparse's 'greedy' skipEmptyLines passes over, those holding only blanks and delimiters, so
  * that a record's line is the line an editor shows it on.
  */
-function recordStart(text: string, from: number, delimiter: string): number {
+function recordStart(text: string, from: number, delimiter: string, lineBreak: string): number {
   let at = from;
-  for (let end = text.indexOf('\n', at); end !== -1; end = text.indexOf('\n', at)) {
+  for (let end = text.indexOf(lineBreak, at); end !== -1; end = text.indexOf(lineBreak, at)) {
     if (text.slice(at, end).split(delimiter).join('').trim() !== '') break;
     at = end + 1;
   }
@@ -213,22 +241,18 @@ function csvRow(data: Record<string, unknown>, header: readonly string[], number
  * a row with the wrong number of fields carries its errors.
  */
 export async function* readCsvRows(file: string, delimiter: string, spec: CsvHeaderSpec): AsyncGenerator<CsvRow> {
-  let text: string;
-  try {
-    text = stripBom(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new DatasetError(`${file}: cannot read: ${(error as Error).message}`);
-  }
+  const text = await readText(file);
   const header: string[] = [];
   const transformHeader = (name: string): string => {
     header.push(name);
     return name;
   };
   const rows: CsvRow[] = [];
-  const lines = new LineCounter(text);
+  const lineBreak = lineBreakOf(text);
+  const lines = new LineCounter(text, lineBreak);
   // Blank lines before the header are cut off: papaparse hands transformHeader one of them
   // instead of the header, so every row would lack a column named ''.
-  const start = recordStart(text, 0, delimiter);
+  const start = recordStart(text, 0, delimiter, lineBreak);
   const body = text.slice(start);
   const checkHeader = (): void => {
     // Missing columns first: the first line of a file without a header may well repeat a value.
@@ -237,12 +261,12 @@ export async function* readCsvRows(file: string, delimiter: string, spec: CsvHea
     refuseRepeatedColumns(file, header, headerLine);
   };
   // The end of the previous record in `body`; the first follows the header line, whose end no step reports.
-  let previousEnd = body.indexOf('\n') + 1;
+  let previousEnd = body.indexOf(lineBreak) + 1;
   Papa.parse<Record<string, unknown>>(body, {
     header: true, delimiter, skipEmptyLines: 'greedy', transformHeader,
     step: (results) => {
       if (rows.length === 0) checkHeader();
-      const line = lines.lineAt(start + recordStart(body, previousEnd, delimiter));
+      const line = lines.lineAt(start + recordStart(body, previousEnd, delimiter, lineBreak));
       refuseBrokenQuotes(file, line, results.errors);
       rows.push(csvRow(results.data, header, line, results.errors));
       previousEnd = results.meta.cursor;
@@ -271,17 +295,25 @@ export function mediaRootOr(mediaRoot: string, annotationFile: string): string {
  * A media reference, or the failure that says which file is missing or is a folder. Only a video
  * may be a folder (of frames, models/preprocess/video.ts); an image, audio clip or point cloud
  * path that names a folder (a path written as '.' or 'images/') would pass an existence check
- * and fail only at run time, with the operating system's EISDIR.
+ * and fail only at run time, with the operating system's EISDIR. A missing file's message gets a
+ * hint when a likely cause shows (media-hints.ts); `written` is the path as the annotation gives
+ * it, where the caller resolved it against a root.
  */
-export async function mediaOrFailure(id: string, modality: Modality, path: string, source: SourceLocation): Promise<MediaRef | SampleFailure> {
+export async function mediaOrFailure(id: string, modality: Modality, path: string, source: SourceLocation, written?: WrittenPath): Promise<MediaRef | SampleFailure> {
   let folder: boolean;
   try {
     folder = (await stat(path)).isDirectory();
   } catch {
-    return failure(id, `${modality} file not found: ${path}`, source);
+    const hint = await missingMediaHint(path, written);
+    return failure(id, `${modality} file not found: ${path}${hint === undefined ? '' : `; ${hint}`}`, source);
   }
   if (folder && modality !== 'video') return failure(id, `${modality} path is a folder, not a file: ${path}; name the ${modality} file itself`, source);
   return { modality, path };
+}
+
+/** mediaOrFailure for a path an annotation gives, resolved against `root` (mediaPath). */
+export function mediaAt(id: string, modality: Modality, root: string, written: string, source: SourceLocation): Promise<MediaRef | SampleFailure> {
+  return mediaOrFailure(id, modality, mediaPath(root, written), source, { root, path: written });
 }
 
 export function failure(id: string, reason: string, source: SourceLocation): SampleFailure {

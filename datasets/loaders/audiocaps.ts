@@ -10,14 +10,24 @@
  * ids and the same text are kept: annotators do write the same caption.
  */
 import { FirstSeen, shortIdsIfUnique } from '../ids.js';
-import { failure, fillTemplate, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
+import { failure, fillTemplate, mediaAt, readCsvRows } from '../io.js';
 import { optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem, SourceLocation } from '../samples.js';
 
 interface Clip {
   readonly youtubeId: string;
+  readonly startTime: string;
   readonly references: string[];
   readonly source: SourceLocation;
+}
+
+/**
+ * pandas writes a start_time column it read as floats back as '30.0', and the template fills it
+ * in as written, so every clip's file is missing: said where a missing clip has such a time.
+ */
+function floatStartHint(startTime: string, template: string): string {
+  if (!/\{start_time[:}]/.test(template) || !/^\d+\.\d*$/.test(startTime)) return '';
+  return `; its start_time '${startTime}' is written with a decimal point (pandas writes the column so when it read it as floats), and the template '${template}' puts it in the name as written: write start_time as a whole number ('${String(Math.trunc(Number(startTime)))}')`;
 }
 
 export const audiocaps: DatasetLoader = {
@@ -52,13 +62,13 @@ export const audiocaps: DatasetLoader = {
       const path = fillTemplate(template, { youtube_id: youtubeId, start_time: row.fields.start_time ?? '', audiocap_id: row.fields.audiocap_id ?? '' });
       const known = clips.get(path);
       if (known !== undefined) known.references.push(caption);
-      else clips.set(path, { youtubeId, references: [caption], source });
+      else clips.set(path, { youtubeId, startTime: row.fields.start_time ?? '', references: [caption], source });
     }
     const idOf = shortIdsIfUnique(clips.keys(), (path) => clips.get(path)?.youtubeId ?? path);
     for (const [path, clip] of clips) {
       const id = idOf(path);
-      const media = await mediaOrFailure(id, 'audio', mediaPath(input.mediaRoot, path), clip.source);
-      if ('kind' in media) yield media;
+      const media = await mediaAt(id, 'audio', input.mediaRoot, path, clip.source);
+      if ('kind' in media) yield media.reason.includes('file not found') ? { ...media, reason: media.reason + floatStartHint(clip.startTime, template) } : media;
       else yield { kind: 'caption', id, media, references: clip.references, source: clip.source } satisfies CaptionSample;
     }
   },

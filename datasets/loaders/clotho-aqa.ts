@@ -1,14 +1,35 @@
 /**
  * Clotho-AQA CSV (`file_name,QuestionText,answer,confidence`): each question was answered by
  * several annotators on consecutive rows; rows with the same clip and question become one
- * open-ended sample with all answers. Category: yes/no when every answer is yes or no, else other.
+ * open-ended sample with all answers. Questions are compared with whitespace at their ends cut
+ * and inner runs of it made one space, so a stray space an editor left on one annotator's row
+ * does not split a question into two scored with one answer each (LAVIS's ClothoQADataset takes
+ * every three rows as one question without comparing the texts at all); the first row's text,
+ * trimmed, is the question. Category: yes/no when every answer is yes or no after the
+ * normalisation VQA accuracy applies to them (see `yesOrNo`), else other.
  * A clip and question that come back after other rows fail at the repeat (the whole repeated block,
  * once), naming the first: that is a duplicated block (or a second question with the same text), and merging it would score
  * the question against answers it never had.
  */
-import { failure, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
+import { failure, mediaAt, readCsvRows } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem, SourceLocation } from '../samples.js';
+
+/**
+ * Whether an answer reads as yes or no once normalised as the VQA evaluation normalises it
+ * (reports/metrics/vqa-normalize.ts, which this leaf may not import): lower case, whitespace and
+ * the official punctuation marks (and '.') removed at either end, so 'Yes', 'yes ' and 'yes.'
+ * are yes, as they are when scored.
+ */
+function yesOrNo(answer: string): boolean {
+  const bare = answer.toLowerCase().replace(/^[\s;/[\]"{}()=+\\_\-><@`,?!.]+|[\s;/[\]"{}()=+\\_\-><@`,?!.]+$/g, '');
+  return bare === 'yes' || bare === 'no';
+}
+
+/** The text two annotator rows must share to be one question. */
+function questionKey(question: string): string {
+  return question.trim().replace(/\s+/g, ' ');
+}
 
 interface Question {
   readonly file: string;
@@ -42,12 +63,12 @@ export const clothoAqa: DatasetLoader = {
     for await (const row of readCsvRows(file, ',', columns)) {
       const source = { file, at: String(row.number) };
       const { file_name: clip, QuestionText: question, answer } = row.fields;
-      if (row.errors.length > 0 || !clip || !question || answer === undefined) {
+      if (row.errors.length > 0 || !clip || !question?.trim() || answer === undefined) {
         const empty = row.errors.length > 0 ? [] : [`${!clip ? 'file_name' : 'QuestionText'} is empty; every row needs file_name, QuestionText and answer`];
         yield failure(`row:${row.number}`, `broken row: ${[...row.errors, ...empty].join('; ')}`, source);
         continue;
       }
-      const key = `${clip}\u0000${question}`;
+      const key = `${clip}\u0000${questionKey(question)}`;
       const consecutive = key === previous;
       previous = key;
       if (repeat !== null && consecutive) {
@@ -67,17 +88,17 @@ export const clothoAqa: DatasetLoader = {
       }
       const index = perClip.get(clip) ?? 0;
       perClip.set(clip, index + 1);
-      questions.set(key, { file: clip, question, answers: [answer], source, index });
+      questions.set(key, { file: clip, question: question.trim(), answers: [answer], source, index });
     }
     if (repeat !== null) yield repeatFailure(repeat);
     for (const q of questions.values()) {
       const id = `${q.file}#${q.index}`;
-      const media = await mediaOrFailure(id, 'audio', mediaPath(input.mediaRoot, q.file), q.source);
+      const media = await mediaAt(id, 'audio', input.mediaRoot, q.file, q.source);
       if ('kind' in media) {
         yield media;
         continue;
       }
-      const yesNo = q.answers.every((a) => a === 'yes' || a === 'no');
+      const yesNo = q.answers.every(yesOrNo);
       yield {
         kind: 'instruction', id, media: [media], question: q.question, context: '', choices: [], answerIndex: -1,
         answers: q.answers, category: yesNo ? 'yes/no' : 'other', source: q.source,

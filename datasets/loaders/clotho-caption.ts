@@ -2,7 +2,7 @@
  * Clotho captions CSV (`file_name,caption_1..caption_5`), one clip per row. A row with
  * an empty caption cell fails, naming the column, rather than being scored on fewer references.
  */
-import { failure, mediaOrFailure, mediaPath, readCsvRows } from '../io.js';
+import { failure, mediaAt, readCsvRows } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem } from '../samples.js';
 
@@ -36,7 +36,7 @@ export const clothoCaption: DatasetLoader = {
         yield failure(name, `${empty.join(', ')} empty; every caption_N column needs this clip's caption: fill it in or remove the row`, source);
         continue;
       }
-      const media = await mediaOrFailure(name, 'audio', mediaPath(input.mediaRoot, name), source);
+      const media = await mediaAt(name, 'audio', input.mediaRoot, name, source);
       if ('kind' in media) yield media;
       else yield { kind: 'caption', id: name, media, references, source } satisfies CaptionSample;
     }

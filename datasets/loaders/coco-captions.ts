@@ -7,8 +7,8 @@
  * lacks) fails at its own pointer after the images, as in the VQA format: it usually means the
  * file was cut or merged from two splits, and dropping it would hide that.
  */
-import { FirstSeen, inexactIdProblem } from '../ids.js';
-import { failure, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
+import { FirstSeen, inexactIdProblem, PaddedIds } from '../ids.js';
+import { failure, isRecord, mediaAt, readJsonDocument } from '../io.js';
 import { DatasetError, requiredFile, type DatasetLoader, type LoaderInput } from '../loader.js';
 import type { CaptionSample, LoaderItem, SampleFailure } from '../samples.js';
 
@@ -41,6 +41,7 @@ export async function* loadCocoStyleCaptions(input: LoaderInput, file: string, s
   const annotated = references.size > 0 || broken.size > 0;
   // Every listed image id, selected or not: an annotation of an image left out is no orphan.
   const listed = new Set<string>();
+  const captioned = new PaddedIds(() => references.keys());
   for (const [index, image] of (document.images as unknown[]).entries()) {
     const source = { file, at: `/images/${index}` };
     if (isRecord(image) && image.id !== undefined) listed.add(String(image.id));
@@ -56,12 +57,12 @@ export async function* loadCocoStyleCaptions(input: LoaderInput, file: string, s
       continue;
     }
     const id = String(image.id);
-    const problem = broken.get(id) ?? (annotated && !references.has(id) ? `image ${id} has no caption in ${file}'s annotations; add its references or remove the image` : undefined);
+    const problem = broken.get(id) ?? (annotated && !references.has(id) ? `image ${id} has no caption in ${file}'s annotations${captioned.hint(id, 'an annotation')}; add its references or remove the image` : undefined);
     if (problem !== undefined) {
       yield failure(id, problem, source);
       continue;
     }
-    const media = await mediaOrFailure(id, 'image', mediaPath(input.mediaRoot, image.file_name), source);
+    const media = await mediaAt(id, 'image', input.mediaRoot, image.file_name, source);
     if ('kind' in media) yield media;
     else yield { kind: 'caption', id, media, references: references.get(id) ?? [], category, source } satisfies CaptionSample;
   }
@@ -83,12 +84,13 @@ export const cocoCaptions: DatasetLoader = {
 
 /** Annotations without an image_id, or whose image_id no entry of "images" has, as failures at their pointers. */
 function unjoinable(annotations: unknown, listed: ReadonlySet<string>, file: string): SampleFailure[] {
+  const images = new PaddedIds(() => listed);
   return (Array.isArray(annotations) ? annotations : []).flatMap((annotation: unknown, index) => {
     const source = { file, at: `/annotations/${index}` };
     if (!isRecord(annotation) || annotation.image_id === undefined) return [failure(`annotation:${index}`, 'annotation has no "image_id", so it captions no image; add the id or remove the entry', source)];
     const id = String(annotation.image_id);
     if (listed.has(id)) return [];
-    return [failure(`annotation:${index}`, `annotation for image_id ${id}, which no entry of "images" in ${file} has; the file was probably cut or put together from two splits: use the official file, or add the image or remove the annotation`, source)];
+    return [failure(`annotation:${index}`, `annotation for image_id ${id}, which no entry of "images" in ${file} has${images.hint(id, 'an image')}; the file was probably cut or put together from two splits: use the official file, or add the image or remove the annotation`, source)];
   });
 }
 

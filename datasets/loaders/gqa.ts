@@ -5,7 +5,7 @@
  * type the question-type breakdown. Questions come in the file's order (json-members.ts), so
  * `--limit N` takes the file's first N; a question id the object repeats fails at the repeat.
  */
-import { failure, isRecord, mediaOrFailure, mediaPath } from '../io.js';
+import { failure, isRecord, mediaAt } from '../io.js';
 import { readJsonObjectMembers } from '../json-members.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { LoaderItem, VqaSample } from '../samples.js';
@@ -32,7 +32,7 @@ export const gqa: DatasetLoader = {
         yield failure(id, 'question needs "imageId" and "question" strings, and "answer" (when present) a string', source);
         continue;
       }
-      const media = await mediaOrFailure(id, 'image', mediaPath(input.mediaRoot, `${entry.imageId}.jpg`), source);
+      const media = await mediaAt(id, 'image', input.mediaRoot, `${entry.imageId}.jpg`, source);
       if ('kind' in media) {
         yield media;
         continue;

@@ -1,6 +1,8 @@
 /**
  * Generic JSON Lines: one JSON object per line, mapped to samples by field names (options).
- * Streams line by line; a line that is not JSON becomes a failure with its line number.
+ * Streams line by line; a line that is not JSON becomes a failure with its line number. A byte
+ * order mark starting a later line (files joined with `cat`, the later one saved with a BOM) is
+ * named: it is invisible, and JSON.parse only calls it an unexpected token.
  */
 import { failure, readLines } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
@@ -26,7 +28,10 @@ export const jsonl: DatasetLoader = {
       try {
         record = JSON.parse(line) as unknown;
       } catch (error) {
-        yield failure(`row:${number}`, `line is not valid JSON: ${(error as Error).message}`, source);
+        const reason = line.startsWith('\uFEFF')
+          ? 'the line starts with a byte order mark (U+FEFF, invisible in editors): files joined together, the later one saved with a BOM? Delete the mark'
+          : `line is not valid JSON: ${(error as Error).message}`;
+        yield failure(`row:${number}`, reason, source);
         continue;
       }
       if (mapper.selected(record)) yield await mapper.map(record, index++, source);

@@ -1,5 +1,5 @@
 /** COCO / Flickr30k Karpathy captioning splits in LAVIS's annotation JSON (see karpathy-json.ts). */
-import { failure, mediaOrFailure, mediaPath } from '../io.js';
+import { failure, mediaAt } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem } from '../samples.js';
 import { KARPATHY_FILE_ROLE, KARPATHY_ID_RULE, KARPATHY_SPLIT_OPTION, readKarpathy, splitOption } from './karpathy-json.js';
@@ -18,7 +18,7 @@ export const karpathyCaption: DatasetLoader = {
         yield failure(entry.id, entry.failure, entry.source);
         continue;
       }
-      const media = await mediaOrFailure(entry.id, 'image', mediaPath(input.mediaRoot, entry.image), entry.source);
+      const media = await mediaAt(entry.id, 'image', input.mediaRoot, entry.image, entry.source);
       if ('kind' in media) yield media;
       else yield { kind: 'caption', id: entry.id, media, references: entry.captions, source: entry.source } satisfies CaptionSample;
     }

@@ -6,7 +6,7 @@
  * choice offered twice to every shape.
  */
 import { FirstSeen } from '../ids.js';
-import { failure, fillTemplate, mediaOrFailure, mediaPath, readLines } from '../io.js';
+import { failure, fillTemplate, mediaAt, readLines } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
 
@@ -50,7 +50,7 @@ export const modelnet: DatasetLoader = {
         yield failure(name, `class '${shape}' of ${name} is not in ${namesFile}`, source);
         continue;
       }
-      const media = await mediaOrFailure(name, 'pointcloud', mediaPath(input.mediaRoot, fillTemplate(template, { shape, name })), source);
+      const media = await mediaAt(name, 'pointcloud', input.mediaRoot, fillTemplate(template, { shape, name }), source);
       if ('kind' in media) yield media;
       else yield { kind: 'instruction', id: name, media: [media], question, context: '', choices: classes, answerIndex, answers: [shape], category: shape, source } satisfies InstructionSample;
     }

@@ -8,7 +8,7 @@
  * questions on a clip the file does not agree on.
  */
 import { inexactIdProblem } from '../ids.js';
-import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument, readLines } from '../io.js';
+import { failure, fillTemplate, isRecord, mediaAt, readJsonDocument, readLines } from '../io.js';
 import { DatasetError, optionString, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem } from '../samples.js';
 
@@ -81,7 +81,7 @@ export const msvdQa: DatasetLoader = {
         continue;
       }
       const video = mapping.clips.get(videoId)?.clip ?? `vid${videoId}`;
-      const media = await mediaOrFailure(id, 'video', mediaPath(input.mediaRoot, fillTemplate(template, { video, video_id: videoId })), source);
+      const media = await mediaAt(id, 'video', input.mediaRoot, fillTemplate(template, { video, video_id: videoId }), source);
       if ('kind' in media) {
         yield media;
         continue;

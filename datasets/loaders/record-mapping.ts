@@ -4,7 +4,7 @@
  * A list field is a JSON array, or in CSV a string split on `listSeparator`.
  */
 import { inexactIdProblem } from '../ids.js';
-import { failure, isRecord, mediaOrFailure, mediaPath, mediaRootOr } from '../io.js';
+import { failure, isRecord, mediaAt, mediaRootOr } from '../io.js';
 import { optionString, requiredFile, type DatasetLoader, type LoaderInput, type LoaderOption, type OptionValue } from '../loader.js';
 import type { LoaderItem, MediaRef, Modality, SampleKind, SourceLocation } from '../samples.js';
 
@@ -182,7 +182,7 @@ export class RecordMapper {
     if (paths.length > 1 && kind !== 'instruction') return failure(id, `field '${this.field('mediaField')}' names ${paths.length} files; a ${kind} sample takes one`, source);
     const media: MediaRef[] = [];
     for (const path of paths) {
-      const ref = await mediaOrFailure(id, modality, mediaPath(this.mediaRoot, path), source);
+      const ref = await mediaAt(id, modality, this.mediaRoot, path, source);
       if ('kind' in ref) return ref;
       media.push(ref);
     }

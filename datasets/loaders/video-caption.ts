@@ -5,7 +5,7 @@
  * The video is a file (decoded with ffmpeg) or a folder of frames under the media root.
  * Ids follow karpathy-json.ts: the file stem, or the path when two videos share a stem.
  */
-import { failure, mediaOrFailure, mediaPath } from '../io.js';
+import { failure, mediaAt } from '../io.js';
 import { requiredFile, type DatasetLoader } from '../loader.js';
 import type { CaptionSample, LoaderItem } from '../samples.js';
 import { readKarpathy } from './karpathy-json.js';
@@ -24,7 +24,7 @@ export const videoCaption: DatasetLoader = {
         yield failure(entry.id, entry.failure, entry.source);
         continue;
       }
-      const media = await mediaOrFailure(entry.id, 'video', mediaPath(input.mediaRoot, entry.image), entry.source);
+      const media = await mediaAt(entry.id, 'video', input.mediaRoot, entry.image, entry.source);
       if ('kind' in media) yield media;
       else yield { kind: 'caption', id: entry.id, media, references: entry.captions, source: entry.source } satisfies CaptionSample;
     }

@@ -5,7 +5,7 @@
  * (scoring it against fewer or no answers would be silently wrong).
  */
 import { basename, extname } from 'node:path';
-import { failure, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
+import { failure, isRecord, mediaAt, readJsonDocument } from '../io.js';
 import { DatasetError, requiredFile, type DatasetLoader } from '../loader.js';
 import type { LoaderItem, VqaSample } from '../samples.js';
 import { readAnswers } from './vqa-format.js';
@@ -35,7 +35,7 @@ export const vizwiz: DatasetLoader = {
         yield failure(id, `${answers.at}: ${answers.problem}; fix the entry or remove it`, { file, at: answers.at });
         continue;
       }
-      const media = await mediaOrFailure(id, 'image', mediaPath(input.mediaRoot, entry.image), source);
+      const media = await mediaAt(id, 'image', input.mediaRoot, entry.image, source);
       if ('kind' in media) {
         yield media;
         continue;

@@ -13,8 +13,8 @@
  * it almost always means the two files are from different splits or versions, and dropping it
  * would hide that every other join may be wrong too.
  */
-import { FirstSeen, inexactIdProblem } from '../ids.js';
-import { failure, fillTemplate, isRecord, mediaOrFailure, mediaPath, readJsonDocument } from '../io.js';
+import { FirstSeen, inexactIdProblem, PaddedIds } from '../ids.js';
+import { failure, fillTemplate, isRecord, mediaAt, readJsonDocument } from '../io.js';
 import { DatasetError, type LoaderInput } from '../loader.js';
 import type { LoaderItem, SampleFailure, SourceLocation, VqaSample } from '../samples.js';
 
@@ -37,6 +37,7 @@ interface Annotations {
   readonly unjoinable: SampleFailure[];
   /** Each joinable entry's question_id and index, in file order, to find orphans once questions are read. */
   readonly entries: { readonly id: string; readonly index: number }[];
+  readonly padded: PaddedIds;
 }
 
 function isQuestionId(value: unknown): value is string | number {
@@ -99,23 +100,24 @@ async function readAnnotations(file: string | undefined): Promise<Annotations | 
     }
     byQuestion.set(id, readAnnotation(annotation, at));
   }
-  return { file, byQuestion, unjoinable, entries };
+  return { file, byQuestion, unjoinable, entries, padded: new PaddedIds(() => byQuestion.keys()) };
 }
 
 /** The annotation of question `id`, or the failure that says why it has none. */
 function join(annotations: Annotations | undefined, id: string, source: SourceLocation): Annotation | SampleFailure | undefined {
   if (annotations === undefined) return undefined;
   const annotation = annotations.byQuestion.get(id);
-  if (annotation === undefined) return failure(id, `question ${id} has no entry in the annotations file ${annotations.file}`, source);
+  if (annotation === undefined) return failure(id, `question ${id} has no entry in the annotations file ${annotations.file}${annotations.padded.hint(id, 'an annotation')}`, source);
   if ('problem' in annotation) return failure(id, `${annotation.at}: ${annotation.problem} (the annotation of question ${id}); fix the annotation or remove the question`, { file: annotations.file, at: annotation.at });
   return annotation;
 }
 
 /** Annotations whose question_id no question in `questionsFile` has (`asked`: every question's id). */
 function orphans(annotations: Annotations, asked: ReadonlySet<string>, questionsFile: string): SampleFailure[] {
+  const questions = new PaddedIds(() => asked);
   return annotations.entries.flatMap(({ id, index }) => {
     if (asked.has(id)) return [];
-    const reason = `annotation for question_id ${id}, which no question in ${questionsFile} has; the questions and annotations files are probably of different splits or versions (e.g. v2_OpenEnded_mscoco_val2014_questions.json goes with v2_mscoco_val2014_annotations.json): pass the matching pair, or remove the entry`;
+    const reason = `annotation for question_id ${id}, which no question in ${questionsFile} has${questions.hint(id, 'a question')}; the questions and annotations files are probably of different splits or versions (e.g. v2_OpenEnded_mscoco_val2014_questions.json goes with v2_mscoco_val2014_annotations.json): pass the matching pair, or remove the entry`;
     return [failure(`annotation:${index}`, reason, { file: annotations.file, at: `/annotations/${index}` })];
   });
 }
@@ -148,7 +150,7 @@ export async function* loadVqaFormat(input: LoaderInput, imageTemplate: string):
       continue;
     }
     const imageId = String(entry.image_id);
-    const media = await mediaOrFailure(id, 'image', mediaPath(input.mediaRoot, fillTemplate(imageTemplate, { image_id: imageId })), source);
+    const media = await mediaAt(id, 'image', input.mediaRoot, fillTemplate(imageTemplate, { image_id: imageId }), source);
     if ('kind' in media) {
       yield media;
       continue;

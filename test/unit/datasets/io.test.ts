@@ -5,7 +5,8 @@
  * load instead of losing that column or offering that choice twice; so does a quote never closed
  * (papaparse would read the rest of the file as one field), and so does a header without a column
  * the format needs, told apart as a missing header row, another separator or a renamed column.
- * Invalid JSON is placed at its line and column, a trailing comma named. Without a mediaRoot, the generic
+ * Invalid JSON is placed at its line and column, a trailing comma named; CSV records at their
+ * editor line also where lines end with a lone CR. Without a mediaRoot, the generic
  * loaders resolve media paths against the records file's folder, not the working directory.
  */
 import { test } from 'uvu';
@@ -78,6 +79,19 @@ test('CSV: failures are placed on the line their record starts on, past blank li
   // Before the header, too: papaparse skips blank lines there.
   const late = await load('csv', tempDataset({ 'a.png': '', 'r.csv': '\n\nid,image,captions\n\nc1,a.png\n' }), { records: 'r.csv' }, { kind: 'caption' });
   assert.equal(late.map(failureAt), ["broken row: missing field 'captions' @ 5"]);
+});
+
+test('CSV with lone-CR line ends (old Mac, some Excel exports): records are placed on the line an editor shows', async () => {
+  const root = tempDataset({
+    'a.png': '', 'aaa.wav': '',
+    'r.csv': 'id,image,captions\rc1,a.png,x\r\rc2,missing.png,y\rc3,a.png\r',
+    'ac.csv': 'audiocap_id,youtube_id,start_time,caption\r1,aaa,0,wind\r2,aaa,0,rain\r3,bbb,0,a dog\r',
+  });
+  const items = await load('csv', root, { records: 'r.csv' }, { kind: 'caption' });
+  assert.equal(summary(items), ['caption:c1', 'failure:c2', 'failure:row:5']);
+  assert.equal(items.map((item) => item.source.at), ['2', '4', '5']);
+  const clips = await load('audiocaps', root, { captions: 'ac.csv' });
+  assert.equal(clips.map((item) => `${item.kind}:${item.id}@${item.source.at}`), ['caption:aaa@2', 'failure:bbb@4']);
 });
 
 test('Clotho captions: an empty caption cell fails its row, naming the column, instead of being dropped', async () => {

@@ -13,8 +13,8 @@ import type { LoaderItem } from '../../../datasets/samples.js';
 
 const created: string[] = [];
 
-/** Writes `files` (relative path -> text) under a new temporary folder; returns the folder. */
-export function tempDataset(files: Readonly<Record<string, string>>): string {
+/** Writes `files` (relative path -> text, or bytes for other encodings) under a new temporary folder; returns the folder. */
+export function tempDataset(files: Readonly<Record<string, string | Uint8Array>>): string {
   const root = mkdtempSync(join(tmpdir(), 'vlbench-datasets-'));
   created.push(root);
   for (const [relative, text] of Object.entries(files)) {

@@ -1,7 +1,8 @@
 /**
  * VQA-style loaders on broken annotations: a question whose answers are missing, empty or hold a
  * non-answer fails with the annotation's file and JSON pointer instead of being scored against
- * no answers; a repeated question_id fails at the repeat; GQA questions come in file order.
+ * no answers; a repeated question_id fails at the repeat; an id zero-padded on one side of a join
+ * is named; GQA questions come in file order.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -69,6 +70,22 @@ test('vqav2: an annotation whose question_id no question has fails at its pointe
   const orphan = items[2]!;
   assert.is(orphan.source.file, join(root, 'a.json'));
   assert.match(failureAt(orphan), /^annotation for question_id 123456789, which no question in .*q\.json has; .*different splits or versions.*pass the matching pair.* @ \/annotations\/2$/);
+});
+
+test('an id written with leading zeros on one side of a join is named on both failures (VQAv2 question_id, COCO image id)', async () => {
+  const root = vqaDataset([question('01000'), question('7')], [{ question_id: 1000, answers: ten('yes') }, { question_id: 7, answers: ten('no') }]);
+  const items = await load('vqav2', root, { questions: 'q.json', annotations: 'a.json' }, TEMPLATE);
+  assert.equal(summary(items), ['failure:01000', 'vqa:7', 'failure:annotation:0']);
+  assert.match(failureAt(items[0]), /^question 01000 has no entry in the annotations file .*a\.json \(an annotation has the id 1000: one side writes it with leading zeros, and ids are compared as written; write it the same way in both files\) @ \/questions\/0$/);
+  assert.match(failureAt(items[2]), /^annotation for question_id 1000, which no question in .*q\.json has \(a question has the id 01000: one side writes it with leading zeros/);
+  const coco = tempDataset({
+    'img_1.jpg': '',
+    'c.json': JSON.stringify({ images: [{ id: '0001', file_name: 'img_1.jpg' }], annotations: [{ id: 5, image_id: 1, caption: 'a dog' }] }),
+  });
+  const captions = await load('coco-captions', coco, { annotations: 'c.json' });
+  assert.equal(summary(captions), ['failure:0001', 'failure:annotation:0']);
+  assert.match(failureAt(captions[0]), /^image 0001 has no caption in .*c\.json's annotations \(an annotation has the id 1: one side writes it with leading zeros/);
+  assert.match(failureAt(captions[1]), /^annotation for image_id 1, which no entry of "images" in .*c\.json has \(an image has the id 0001: one side/);
 });
 
 test('vqav2: a question_id or image_id beyond 2^53 fails as too large to be read exactly, in questions and annotations', async () => {
