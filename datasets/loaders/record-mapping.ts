@@ -106,10 +106,32 @@ export class RecordMapper {
   }
 
   private list(value: RecordValue): string[] | undefined {
-    if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+    // Numbers are text here as they are in ids and questions: a counting set's answers [1, 2] or choices [3, 4, 5].
+    if (Array.isArray(value)) return value.every((v) => typeof v === 'string' || isFiniteNumber(v)) ? value.map(String) : undefined;
+    if (isFiniteNumber(value)) return [String(value)];
     if (typeof value !== 'string') return undefined;
     if (!this.separatedLists) return [value];
     return value === '' ? [] : value.split(this.field('listSeparator'));
+  }
+
+  /**
+   * Why a record's options cannot be ranked as LAVIS ranks them, else undefined. A JSON string
+   * is one option, not a list ("a|b" would be the only choice: a free 100 %); one option, an
+   * empty one (nothing to pay for in log-likelihood, so it wins) or two alike (the tie goes to
+   * the first, so the answer could never be the second) measure nothing; LAVIS letters options
+   * a-z and fails past 26.
+   */
+  private choicesProblem(value: RecordValue, choices: readonly string[]): string | undefined {
+    const field = this.field('choicesField');
+    if (typeof value === 'string' && !this.separatedLists) return `field '${field}' must be a list of options, got the string ${JSON.stringify(value)}; write it as a JSON list`;
+    if (choices.length === 0) return undefined;
+    if (choices.length === 1) return `field '${field}' has one option (${JSON.stringify(choices[0])}); multiple choice needs at least two`;
+    if (choices.length > 26) return `field '${field}' has ${choices.length} options; the options are lettered (a) to (z) as LAVIS writes them, so at most 26`;
+    const blank = choices.findIndex((c) => c.trim() === '');
+    if (blank >= 0) return `field '${field}': option ${blank + 1} of ${choices.length} is empty`;
+    const repeat = choices.findIndex((c, i) => choices.indexOf(c) !== i);
+    if (repeat >= 0) return `field '${field}': option ${repeat + 1} (${JSON.stringify(choices[repeat])}) repeats option ${choices.indexOf(choices[repeat]!) + 1}; options must differ, or the answer could never be told from its twin`;
+    return undefined;
   }
 
   /** CSV cells are strings: lists are separated; JSON values are taken as they are. */
@@ -206,7 +228,10 @@ export class RecordMapper {
     if (kind === 'vqa') {
       return { kind: 'vqa', id, imageId: id, media: first, question, answers, answerType: text('answerTypeField') ?? '', questionType: text('questionTypeField') ?? '', source };
     }
-    const choices = this.list(record[this.field('choicesField')]) ?? [];
+    const choicesValue = record[this.field('choicesField')];
+    const choices = this.list(choicesValue) ?? [];
+    const choicesProblem = this.choicesProblem(choicesValue, choices);
+    if (choicesProblem !== undefined) return failure(id, choicesProblem, source);
     let answerIndex = -1;
     if (choices.length > 0) {
       answerIndex = choiceIndex(text('answerIndexField'));
@@ -221,4 +246,8 @@ export class RecordMapper {
       category: text('categoryField') ?? '', source,
     };
   }
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }

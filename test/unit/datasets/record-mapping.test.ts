@@ -105,4 +105,32 @@ test('ids: an empty id is refused, and an id of the wrong type is named as such 
 
 test.after(removeTempDatasets);
 
+test('options that measure nothing fail at load: one option, an empty one, two alike, more than 26, a JSON string', async () => {
+  const record = (id: string, choices: unknown, answer = 0): string => JSON.stringify({ id, image: 'a.png', question: 'q?', choices, answer_index: answer });
+  const letters = Array.from({ length: 27 }, (_, i) => `opt${i}`);
+  const lines = [record('ok', ['red', 'blue'], 1), record('one', ['yes']), record('empty', ['', 'x'], 1), record('twins', ['red', 'red'], 1),
+    record('many', letters), record('string', 'a|b'), record('open', [])];
+  const items = await load('jsonl', tempDataset({ ...IMAGES, 'r.jsonl': lines.join('\n') }), { records: 'r.jsonl' });
+  assert.equal(summary(items), ['instruction:ok', 'failure:one', 'failure:empty', 'failure:twins', 'failure:many', 'failure:string', 'instruction:open']);
+  assert.match(failureAt(items[1]), /^field 'choices' has one option \("yes"\); multiple choice needs at least two @ 2$/);
+  assert.match(failureAt(items[2]), /^field 'choices': option 1 of 2 is empty @ 3$/);
+  assert.match(failureAt(items[3]), /^field 'choices': option 2 \("red"\) repeats option 1; options must differ/);
+  assert.match(failureAt(items[4]), /has 27 options; the options are lettered \(a\) to \(z\) as LAVIS writes them, so at most 26 @ 5$/);
+  assert.match(failureAt(items[5]), /^field 'choices' must be a list of options, got the string "a\|b"; write it as a JSON list @ 6$/);
+  // A CSV cell is split on the separator: a stray '||' leaves an empty option.
+  const csvText = ['id,image,question,choices,answer_index', 'c1,a.png,Which?,a||b,0'].join('\n');
+  const csvItems = await load('csv', tempDataset({ ...IMAGES, 'mc.csv': csvText }), { records: 'mc.csv' });
+  assert.match(failureAt(csvItems[0]), /^field 'choices': option 2 of 3 is empty @ 2$/);
+});
+
+test('jsonl: numbers in answers and choices are their text, as ids and questions are', async () => {
+  const lines = [JSON.stringify({ id: 'count', image: 'a.png', question: 'How many?', answers: [1, 1, 2] }), JSON.stringify({ id: 'mc', image: 'a.png', question: 'How many?', choices: [3, 4, 5], answer_index: 2 }), JSON.stringify({ id: 'single', image: 'a.png', question: 'How many?', answers: 2 })];
+  const items = await load('jsonl', tempDataset({ ...IMAGES, 'n.jsonl': lines.join('\n') }), { records: 'n.jsonl' });
+  assert.equal(summary(items), ['instruction:count', 'instruction:mc', 'instruction:single']);
+  assert.ok(items[0]?.kind === 'instruction' && items[1]?.kind === 'instruction' && items[2]?.kind === 'instruction');
+  assert.equal(items[0].answers, ['1', '1', '2']);
+  assert.equal([items[1].choices, items[1].answers], [['3', '4', '5'], ['5']]);
+  assert.equal(items[2].answers, ['2']);
+});
+
 test.run();
