@@ -13,6 +13,8 @@ import type { SuiteProblem } from '../../suites/messages.js';
 import { existsSync } from 'node:fs';
 import type { InstructionSample, Sample, SampleFailure } from '../../datasets/samples.js';
 import { isOneImage, ONE_IMAGE_PER_INSTRUCTION } from '../../models/families/llm-family.js';
+import { VLBENCH_DEFAULTS } from '../../suites/settings.js';
+import { asInstruction, instructionRecordProblem } from '../tasks/instruction-records.js';
 
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
@@ -36,6 +38,14 @@ interface TaskDataCheck {
   readonly notOneImage: { readonly count: number; readonly first: InstructionSample } | null;
 }
 
+
+/** A record the instruction task's accept() would refuse (its mode or template needs what the record lacks), as the failure it will be. */
+function instructionFailure(task: ResolvedTask, item: Sample): SampleFailure | null {
+  if (task.kind !== 'instruction') return null;
+  const sample = asInstruction(item);
+  const problem = 'unusable' in sample ? sample.unusable : instructionRecordProblem(sample, { mode: task.mode, template: task.template ?? VLBENCH_DEFAULTS.instructionTemplate });
+  return problem === undefined ? null : failure(item.id, problem, item.source);
+}
 
 /**
  * The retrieval loaders leave media to the gallery (a missing image shrinks it and fails its
@@ -67,7 +77,7 @@ async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], c
       if (taken >= suiteLimit) break;
       if (item.kind !== 'failure') records++;
       if (taken++ >= limit) continue;
-      const failed = item.kind === 'failure' ? item : missingGalleryImage(item);
+      const failed = item.kind === 'failure' ? item : missingGalleryImage(item) ?? instructionFailure(task, item);
       if (failed === null) samples++;
       else if (failures++ === 0) first = failed;
       if (item.kind === 'instruction' && !isOneImage(item.media) && notOne++ === 0) firstNotOne = item;

@@ -7,21 +7,11 @@
 import type { InstructionSample, Sample } from '../../datasets/samples.js';
 import type { InstructionPrediction } from '../../reports/records.js';
 import { processText } from '../../models/preprocess/text.js';
-import { applyCandidateTemplate, applyPromptTemplate, templateUsesOptions, templateWritesQuestion } from '../../suites/templates.js';
+import { applyCandidateTemplate, applyPromptTemplate } from '../../suites/templates.js';
+import { asInstruction, instructionRecordProblem } from './instruction-records.js';
 import type { TaskContext } from './context.js';
 import { decodeBatch } from './sampled.js';
 import { generatedIds, runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
-
-export function asInstruction(item: Sample): InstructionSample | { readonly unusable: string } {
-  if (item.kind === 'instruction') return item;
-  if (item.kind === 'vqa') {
-    return {
-      kind: 'instruction', id: item.id, media: [item.media], question: item.question, context: '', choices: [], answerIndex: -1,
-      answers: item.answers, category: item.answerType, source: item.source,
-    };
-  }
-  return { unusable: `an instruction task needs instruction or vqa samples, the loader gave ${item.kind}` };
-}
 
 function output(ctx: TaskContext, b: Prepared<InstructionSample>, prompt: string, answer: string, chosenIndex: number, tokenIds: readonly number[]): Output {
   const mode = ctx.settings.kind === 'instruction' ? ctx.settings.mode : 'open';
@@ -47,17 +37,12 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
   const settings = ctx.settings;
   if (settings.kind !== 'instruction') throw new Error('instructionTask needs instruction settings');
   const capability = ctx.model.adapter.instruction!;
-  const writesOptions = templateUsesOptions(settings.template);
-  const writesQuestion = templateWritesQuestion(settings.template);
   return {
     accept: (item: Sample) => {
       const sample = asInstruction(item);
       if ('unusable' in sample) return sample;
-      if (settings.mode === 'multiple-choice' && sample.choices.length === 0) return { invalid: `sample ${sample.id} has no choices; a multiple-choice task needs them (give the record a non-empty choices list, or run it in an open-mode task)` };
-      if (writesQuestion && sample.question === '') return { invalid: `sample ${sample.id} has no question, but the template '${settings.template}' writes it; give the record a question, or use a fixed instruction template without {question}` };
-      // LAVIS cannot fill an options placeholder without choices; an empty "Options: ." is not the prompt asked for.
-      if (writesOptions && sample.choices.length === 0) return { invalid: `sample ${sample.id} has no choices, but the template '${settings.template}' writes the options; give the record a non-empty choices list, or use a template without {options}` };
-      return sample;
+      const invalid = instructionRecordProblem(sample, settings);
+      return invalid === undefined ? sample : { invalid };
     },
     media: (sample) => sample.media,
     async infer(batch, taskCtx) {

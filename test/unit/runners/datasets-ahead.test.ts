@@ -186,13 +186,13 @@ test('kTest is judged against the split\'s records, missing images included, as 
 });
 
 /** An instruction suite over records.jsonl in a temp folder with the fixture images, for `models`. */
-function instructionSuite(records: readonly Json[], models: readonly string[]): string {
+function instructionSuite(records: readonly Json[], models: readonly string[], task: Json = { mode: 'open', template: '{question}' }): string {
   const root = tempDir('ahead-images');
   const images = join(dirname(FIXTURE_SUITE), 'data/images');
   writeFileSync(join(root, 'records.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const suite = {
     name: 'one-image', models,
-    tasks: [{ kind: 'instruction', id: 'open', mode: 'open', template: '{question}',
+    tasks: [{ kind: 'instruction', id: 'open', ...task,
       dataset: { loader: 'jsonl', files: { records: join(root, 'records.jsonl') }, mediaRoot: images, options: { kind: 'instruction' } } }],
   };
   const file = join(root, 'one-image.suite.json');
@@ -214,6 +214,20 @@ test('validate notes instruction records that BLIP-2 / InstructBLIP cannot take 
   assert.not.match(x.text, /exactly one image/, x.text);
   const single = await validateOutput(instructionSuite([records[0]!, records[2]!], ['tiny-instructblip-opt']));
   assert.not.match(single.text, /exactly one image/, single.text);
+});
+
+test('validate refuses what the instruction task would refuse at run time: no choices for multiple choice, no question for a template that writes it', async () => {
+  const records = [
+    { id: 'a', image: 'img01.png', question: 'what colour?', answers: ['red'] },
+    { id: 'b', image: 'img02.png', question: 'what shape?', answers: ['circle'] },
+  ];
+  const choice = await validateOutput(instructionSuite(records, ['tiny-instructblip-t5'], { mode: 'multiple-choice', template: '{question}' }));
+  assert.is(choice.code, EXIT.harnessError, choice.text);
+  assert.match(choice.text, /every one of the 2 records the 'jsonl' loader read fails, so the task would score nothing; the first: sample a has no choices; a multiple-choice task needs them/);
+  const noQuestion = [{ id: 'c', image: 'img01.png', answers: ['red'] }, records[0]!];
+  const scienceqa = await validateOutput(instructionSuite(noQuestion, ['tiny-instructblip-t5'], { mode: 'open', template: 'Question: {question} Short answer:' }));
+  assert.is(scienceqa.code, EXIT.ok, scienceqa.text);
+  assert.match(scienceqa.text, /note: task open: 1 of 2 records fail .*sample c has no question, but the template 'Question: \{question\} Short answer:' writes it/);
 });
 
 test.run();
