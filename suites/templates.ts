@@ -30,7 +30,9 @@ export const TEMPLATES: Readonly<Record<string, PromptTemplate>> = {
   'describe-3d': { text: 'describe the 3d model.', role: 'prompt', source: 'X-InstructBLIP 7B ModelNet40 classification' },
   'describe-audio': { text: 'describe the audio', role: 'prompt', source: 'X-InstructBLIP ESC-50 classification' },
   choice: { text: '{choice}', role: 'candidate', source: 'the option text itself (InstructBLIP vocabulary ranking)' },
-  'a-3d-model-of': { text: 'a 3d model of a {choice}', role: 'candidate', source: 'X-InstructBLIP ModelNet40 candidates' },
+  // LAVIS's candidates carry the leading space (a sentencepiece LLM tokenizes it); a BPE LLM's
+  // candidates get one anyway (llm-bridge.ts continuationText), so its ids are the same either way.
+  'a-3d-model-of': { text: ' a 3d model of a {choice}', role: 'candidate', source: 'X-InstructBLIP ModelNet40 candidates' },
   'an-audio-of': { text: 'an audio of {choice}', role: 'candidate', source: 'X-InstructBLIP ESC-50 candidates' },
 };
 

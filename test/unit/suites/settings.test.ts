@@ -121,7 +121,7 @@ test('prompt templates: named and inline, LAVIS {} alias, options written (a) x 
   assert.is(formatOptions(['red', 'blue', 'green']), '(a) red (b) blue (c) green');
   assert.is(applyPromptTemplate('scienceqa', { question: 'Which?', context: 'Hot day.', choices: ['sun', 'moon'] }), 'Context: Hot day. Question: Which? Options: (a) sun (b) moon. Answer:');
   assert.is(applyPromptTemplate('Question: {} Short answer:', { question: 'what colour?' }), 'Question: what colour? Short answer:');
-  assert.is(applyCandidateTemplate('a-3d-model-of', 'chair'), 'a 3d model of a chair');
+  assert.is(applyCandidateTemplate('a-3d-model-of', 'chair'), ' a 3d model of a chair'); // LAVIS: " a 3d model of a {}"
   // Option text is taken as written: '$' sequences are not replacement patterns.
   for (const choice of ['costs $$', 'a$&b', "x$'y", '$`z', 'US$ 5']) assert.is(applyCandidateTemplate('the {choice}.', choice), `the ${choice}.`);
 });
