@@ -124,12 +124,20 @@ const MODALITY_ROLES: Record<MediaModality, readonly GraphRole[]> = {
   pointcloud: ['pointcloud_encoder', 'qformer_pointcloud'],
 };
 
-/** Only X-InstructBLIP reads media other than images; each modality it declares needs its roles and cue. */
+/**
+ * X-InstructBLIP reads every modality, each with its roles and cue; InstructBLIP also reads video
+ * as LAVIS does, its frames through the image graphs (model-contracts §5.2 step 5); the other
+ * families read images only.
+ */
 function checkModalities(file: string, m: ModelManifest): void {
   m.modalities.forEach((modality, index) => {
     const pointer = `/modalities/${index}`;
+    if (m.family === 'instructblip' && modality === 'video') {
+      if (!m.preprocess.video) throw new ManifestError(file, '/preprocess/video', "modality 'video' needs /preprocess/video (frames, sampling, size, channelOrder); add it or remove the modality");
+      return;
+    }
     if (m.family !== 'xinstructblip' && modality !== 'image') {
-      throw new ManifestError(file, pointer, `family '${m.family}' reads images only; remove '${modality}' (only xinstructblip takes video, audio and point clouds)`);
+      throw new ManifestError(file, pointer, `family '${m.family}' reads ${m.family === 'instructblip' ? 'images and video' : 'images only'}; remove '${modality}' (only xinstructblip takes ${m.family === 'instructblip' ? 'audio' : 'video, audio'} and point clouds)`);
     }
     if (m.family !== 'xinstructblip') return;
     const missing = MODALITY_ROLES[modality].filter((role) => !(role in m.graphs));

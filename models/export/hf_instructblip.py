@@ -130,12 +130,15 @@ def write_export(model, llm_tok, qformer_tok, checkpoint: str, out: Path, llm_na
     manifest = {
         "name": name or cli.default_name(checkpoint, dtype), "family": "instructblip",
         "variant": f"hf:{checkpoint} ({llm_name}, {dtype} LLM)",
-        "llm": parts["llm"], "modalities": ["image"],
+        # Video as LAVIS runs InstructBLIP on MSVD/MSRVTT-QA: 4 frames (n_frms), each through
+        # the image graphs, uniform RGB sampling as at paper time (model-contracts §5.2, §5.4).
+        "llm": parts["llm"], "modalities": ["image", "video"],
         "capabilities": ["captioning", "vqa-generate", "instruction-generate", "instruction-rank"],
         "graphs": graphs,
         "tokenizers": {"text": text_tok, "llm": parts["tokenizer"]},
         "specialTokens": {"text": qformer_special(qformer_tok), "llm": parts["special"]},
-        "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch")},
+        "preprocess": {"image": C.image_preprocess_from(checkpoint, size, "stretch"),
+                       "video": {"frames": 4, "sampling": "uniform", "size": size, "channelOrder": "rgb"}},
         "prompts": {"caption": CAPTION_PROMPT, "vqa": hf_blip2.VQA_PROMPT, "instruction": "{question}"},
         "generation": generation(llm_name),
         "vqa": {"method": "generate"},  # numAnswerCandidates is for ranking models only

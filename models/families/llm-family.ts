@@ -44,9 +44,40 @@ export interface LlmFamilyParts {
   readonly defaultCaptionPrompt: string;
 }
 
-async function promptsFor(parts: LlmFamilyParts, images: readonly PreparedMedia[], texts: readonly string[], qformerTexts: readonly string[], ctx: InferenceContext): Promise<EmbeddedPrompt[]> {
-  const soft = await softPrompts(parts.soft, images, qformerTexts, ctx);
+async function promptsFor(parts: LlmFamilyParts, media: readonly PreparedMedia[], texts: readonly string[], qformerTexts: readonly string[], ctx: InferenceContext): Promise<EmbeddedPrompt[]> {
+  const soft = await mediaSoftPrompts(parts.soft, media, qformerTexts, ctx);
   return texts.map((text, i) => ({ prefixEmbeds: soft[i]!, promptIds: promptIds(parts.llm, text) }));
+}
+
+/**
+ * One soft prompt per medium. A video (InstructBLIP, model-contracts §5.2 step 5) is its frames,
+ * each through the vision encoder and the instruction-aware Q-Former alone, their projected
+ * queries concatenated in frame order (4 frames: 4 x 32 soft tokens).
+ */
+export async function mediaSoftPrompts(parts: SoftPromptParts, media: readonly PreparedMedia[], qformerTexts: readonly string[], ctx: InferenceContext): Promise<Float32Array[]> {
+  const frames = media.map(framesOf);
+  const soft = await softPrompts(parts, frames.flat(), frames.flatMap((f, i) => f.map(() => qformerTexts[i]!)), ctx);
+  let next = 0;
+  return frames.map((f) => concatFloat32(soft.slice(next, (next += f.length))));
+}
+
+/** A video's frames as images ([F, 3, S, S] -> F x [3, S, S]); any other medium is itself. */
+function framesOf(medium: PreparedMedia): PreparedMedia[] {
+  if (medium.modality !== 'video') return [medium];
+  const [count, ...frameDims] = medium.dims;
+  const size = frameDims.reduce((a, b) => a * b, 1);
+  return Array.from({ length: count! }, (_, f) => ({ modality: 'image' as const, data: medium.data.subarray(f * size, (f + 1) * size), dims: frameDims, path: `${medium.path}#frame${f}` }));
+}
+
+function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /*
@@ -76,19 +107,20 @@ export function llmAnswerGeneration(parts: LlmFamilyParts): AnswerGenerationCapa
 
 /**
  * The families whose instruction requests take exactly one image (their adapters use
- * llmInstruction): BLIP-2 and InstructBLIP put one image's soft prompt before the text.
+ * llmInstruction): BLIP-2 and InstructBLIP put one image's soft prompt before the text
+ * (InstructBLIP: or one video's, when its model.json declares video).
  * `vlbench validate` and the run's data check read it to flag multi-image or text-only records.
  */
 export const ONE_IMAGE_PER_INSTRUCTION: readonly FamilyName[] = ['blip2', 'instructblip'];
 
-/** What those families take: exactly one medium, an image. */
+/** What those families take: exactly one medium, an image (or a video, whose frames are images). */
 export function isOneImage(media: readonly { readonly modality: string }[]): boolean {
-  return media.length === 1 && media[0]!.modality === 'image';
+  return media.length === 1 && (media[0]!.modality === 'image' || media[0]!.modality === 'video');
 }
 
 export function llmInstruction(parts: LlmFamilyParts): InstructionCapability {
   const single = (media: readonly PreparedMedia[]): PreparedMedia => {
-    if (!isOneImage(media)) throw new Error(`this model takes exactly one image per instruction, got ${media.map((m) => m.modality).join(', ') || 'none (a text-only record: leave such records out, e.g. ScienceQA with imageOnly true)'}`);
+    if (!isOneImage(media)) throw new Error(`this model takes exactly one image (or video) per instruction, got ${media.map((m) => m.modality).join(', ') || 'none (a text-only record: leave such records out, e.g. ScienceQA with imageOnly true)'}`);
     return media[0]!;
   };
   return {

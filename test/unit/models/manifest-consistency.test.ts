@@ -38,10 +38,17 @@ test('an LLM name contradicting its kind is an error', () => {
   assert.match(errorOf(llmModel({ llm: { kind: 'encoder-decoder', name: 'vicuna' } })).message, /'vicuna' is decoder-only/);
 });
 
-test('only X-InstructBLIP declares modalities other than image', () => {
+test('only X-InstructBLIP declares modalities other than image, and InstructBLIP video (its frames through the image graphs)', () => {
   const error = errorOf(llmModel({ modalities: ['image', 'audio'] }));
   assert.is(error.pointer, '/modalities/1');
   assert.match(error.message, /reads images only/);
+  assert.match(errorOf(llmModel({ modalities: ['image', 'video'] })).message, /family 'blip2' reads images only; remove 'video'/);
+  const instruct = { family: 'instructblip', capabilities: ['instruction-generate'], graphs: { vision_encoder: plain, qformer: qformer(true), llm_embed: plain, llm_decoder: plain } };
+  const video = { frames: 4, sampling: 'uniform', size: 224, channelOrder: 'rgb' };
+  assert.equal(load(llmModel({ ...instruct, modalities: ['image', 'video'], preprocess: { image, video } })).manifest.modalities, ['image', 'video']);
+  const noPreprocess = errorOf(llmModel({ ...instruct, modalities: ['image', 'video'] }));
+  assert.is(noPreprocess.pointer, '/preprocess/video');
+  assert.match(errorOf(llmModel({ ...instruct, modalities: ['image', 'audio'] })).message, /family 'instructblip' reads images and video; remove 'audio'/);
 });
 
 test('X-InstructBLIP modalities need their roles and cues', () => {

@@ -29,7 +29,7 @@ test('ScienceQA with imageOnly false: the text-only problem fails, located at it
   const failed = records.filter((r): r is FailedPrediction => r.kind === 'failed');
   const textOnly = failed.find((r) => r.sampleId === '8');
   assert.ok(textOnly, `problem 8 (no image) failed: ${JSON.stringify(records.map((r) => [r.sampleId, r.kind]))}`);
-  assert.match(textOnly!.reason, /takes exactly one image per instruction, got none \(a text-only record: leave such records out, e\.g\. ScienceQA with imageOnly true\)/);
+  assert.match(textOnly!.reason, /takes exactly one image \(or video\) per instruction, got none \(a text-only record: leave such records out, e\.g\. ScienceQA with imageOnly true\)/);
   assert.match(textOnly!.location, /scienceqa\/problems\.json:\/8$/);
   assert.ok(records.some((r) => r.sampleId === '11' && r.kind !== 'failed'), 'the problem with an image is answered');
 });
