@@ -12,7 +12,7 @@
  * the question against answers it never had.
  */
 import { failure, mediaAt, readCsvRows } from '../io.js';
-import { requiredFile, type DatasetLoader } from '../loader.js';
+import { optionBoolean, requiredFile, type DatasetLoader } from '../loader.js';
 import type { InstructionSample, LoaderItem, SourceLocation } from '../samples.js';
 
 /**
@@ -31,6 +31,16 @@ function questionKey(question: string): string {
   return question.trim().replace(/\s+/g, ' ');
 }
 
+/**
+ * LAVIS's ClothoQADataset filters, as X-InstructBLIP's evaluation sets them (unanimous,
+ * non_bin): every answer the same text as the first; no answer exactly 'yes' or 'no'. Raw
+ * strings, as LAVIS compares them. Ids keep counting the questions left out, so a sample has
+ * one id with the filters or without.
+ */
+function lavisFilter(unanimous: boolean, nonBinary: boolean): (answers: readonly string[]) => boolean {
+  return (answers) => (!unanimous || answers.every((a) => a === answers[0])) && (!nonBinary || !answers.some((a) => a === 'yes' || a === 'no'));
+}
+
 interface Question {
   readonly file: string;
   readonly question: string;
@@ -45,7 +55,10 @@ export const clothoAqa: DatasetLoader = {
   produces: ['instruction'],
   modality: 'audio',
   files: { questions: { required: true, description: 'clotho_aqa_<split>.csv' } },
-  options: {},
+  options: {
+    unanimous: { type: 'boolean', description: "only questions every annotator answered alike (LAVIS's unanimous, set by X-InstructBLIP's Clotho-AQA evaluation)", default: false },
+    nonBinary: { type: 'boolean', description: "leave out questions with a 'yes' or 'no' answer (LAVIS's non_bin, set by X-InstructBLIP's Clotho-AQA evaluation)", default: false },
+  },
   mediaRoot: 'required',
   async *load(input): AsyncGenerator<LoaderItem> {
     const file = requiredFile(input, clothoAqa, 'questions');
@@ -91,7 +104,9 @@ export const clothoAqa: DatasetLoader = {
       questions.set(key, { file: clip, question: question.trim(), answers: [answer], source, index });
     }
     if (repeat !== null) yield repeatFailure(repeat);
+    const kept = lavisFilter(optionBoolean(input, clothoAqa, 'unanimous'), optionBoolean(input, clothoAqa, 'nonBinary'));
     for (const q of questions.values()) {
+      if (!kept(q.answers)) continue;
       const id = `${q.file}#${q.index}`;
       const media = await mediaAt(id, 'audio', input.mediaRoot, q.file, q.source);
       if ('kind' in media) {

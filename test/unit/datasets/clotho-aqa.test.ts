@@ -29,6 +29,21 @@ test('clotho-aqa: the yes/no category reads answers in any case, with surroundin
   assert.equal(items.map((i) => (i.kind === 'instruction' ? i.category : i.kind)), ['yes/no', 'other']);
 });
 
+test("clotho-aqa: LAVIS's unanimous and non_bin filters (X-InstructBLIP's evaluation), ids unchanged by them", async () => {
+  const rows = [
+    'a.wav,Is it loud?,yes,yes', 'a.wav,Is it loud?,yes,yes', 'a.wav,Is it loud?,yes,yes', // unanimous, binary
+    'a.wav,How many?,2,yes', 'a.wav,How many?,2,yes', 'a.wav,How many?,two,yes', // not unanimous
+    'a.wav,What sound?,rain,yes', 'a.wav,What sound?,rain,yes', 'a.wav,What sound?,rain,yes', // kept by both
+    'a.wav,Is it rain?,Yes,yes', 'a.wav,Is it rain?,Yes,yes', 'a.wav,Is it rain?,Yes,yes', // 'Yes' is not LAVIS's exact 'yes'
+  ];
+  const root = tempDataset({ 'a.wav': '', 'q.csv': `${HEADER}${rows.join('\n')}\n` });
+  const ids = async (options: Record<string, boolean>) => summary(await load('clotho-aqa', root, { questions: 'q.csv' }, options));
+  assert.equal(await ids({}), ['instruction:a.wav#0', 'instruction:a.wav#1', 'instruction:a.wav#2', 'instruction:a.wav#3']);
+  assert.equal(await ids({ unanimous: true }), ['instruction:a.wav#0', 'instruction:a.wav#2', 'instruction:a.wav#3']);
+  assert.equal(await ids({ nonBinary: true }), ['instruction:a.wav#1', 'instruction:a.wav#2', 'instruction:a.wav#3']);
+  assert.equal(await ids({ unanimous: true, nonBinary: true }), ['instruction:a.wav#2', 'instruction:a.wav#3']);
+});
+
 test.after(removeTempDatasets);
 
 test.run();
