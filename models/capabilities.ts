@@ -119,6 +119,12 @@ export interface InstructionRequest {
   readonly prompt: string;
   /** The text given to the Q-Former, when it differs from the prompt (instruction-aware Q-Former). */
   readonly qformerText?: string | undefined;
+  /**
+   * Decoded as the family's VQA `predict_answers` (a task's `decoding: "answer"`): its decoding
+   * settings come with it, and what predict_answers does to the text (X-InstructBLIP: an empty
+   * answer becomes "unanswerable") is done too.
+   */
+  readonly asAnswer?: boolean | undefined;
 }
 
 export interface InstructionCapability {

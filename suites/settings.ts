@@ -47,7 +47,7 @@ export type EffectiveSettings = CommonSettings & (
   | { readonly kind: 'retrieval'; readonly kTest: number; readonly maxTextLength: number }
   | { readonly kind: 'captioning'; readonly prompt: string | undefined; readonly generation: GenerationConfig; readonly tokenize: 'ptb' | 'none' }
   | { readonly kind: 'vqa'; readonly method: 'rank' | 'generate'; readonly template: string; readonly numCandidates: number; readonly answerList: string | undefined; readonly generation: GenerationConfig }
-  | { readonly kind: 'instruction'; readonly mode: 'open' | 'multiple-choice'; readonly template: string; readonly candidateTemplate: string; readonly generation: GenerationConfig; readonly modality: MediaModality; readonly questionProcessor: 'none' | 'blip_question' | 'blip_caption' }
+  | { readonly kind: 'instruction'; readonly mode: 'open' | 'multiple-choice'; readonly template: string; readonly candidateTemplate: string; readonly generation: GenerationConfig; readonly modality: MediaModality; readonly questionProcessor: 'none' | 'blip_question' | 'blip_caption'; readonly decoding: 'generate' | 'answer' }
 );
 
 export interface ResolvedTaskSettings {
@@ -171,16 +171,20 @@ export function resolveTaskSettings(task: TaskSpec, model: ModelFacts, cli: CliO
       };
       break;
     }
-    case 'instruction':
+    case 'instruction': {
+      // Multiple choice ranks: it decodes nothing (a suite 'decoding' there is an error, check.ts).
+      const decoding = task.mode === 'open' ? r.pick('decoding', task.decoding, undefined, 'generate') : 'generate';
       effective = {
         ...common, kind: 'instruction', mode: r.pick('mode', task.mode, undefined, task.mode),
         template: r.pick('template', task.template, undefined, VLBENCH_DEFAULTS.instructionTemplate),
         candidateTemplate: r.pick('candidateTemplate', task.candidateTemplate, undefined, VLBENCH_DEFAULTS.candidateTemplate),
-        generation: task.mode === 'open' ? r.generation(task.generation, openDefaults(r.pick('decoding', task.decoding, undefined, 'generate'), d), runSeed) : HF_DEFAULT_GENERATION,
+        generation: task.mode === 'open' ? r.generation(task.generation, openDefaults(decoding, d), runSeed) : HF_DEFAULT_GENERATION,
         modality: r.pick('modality', task.modality, undefined, datasetModality),
         questionProcessor: r.pick('questionProcessor', task.questionProcessor, undefined, 'none'),
+        decoding,
       };
       break;
+    }
     default: {
       const never: never = task;
       return never;

@@ -118,7 +118,8 @@ function instruction(x: XParts): InstructionCapability {
     async generate(requests, config, ctx) {
       const prompts: EmbeddedPrompt[] = [];
       for (const r of requests) prompts.push(await assemble(x, r.media, r.prompt, qformerTextOf(x, r), ctx, true));
-      return generateByPrefixLength(x, prompts, config, ctx);
+      const generations = await generateByPrefixLength(x, prompts, config, ctx);
+      return generations.map((g, i) => (requests[i]!.asAnswer ? unanswerableIfEmpty(g) : g));
     },
     async scoreCandidates(requests, candidates, ctx) {
       const out: number[][] = [];
@@ -138,14 +139,18 @@ function captioning(x: XParts, defaultPrompt: string): CaptionCapability {
   };
 }
 
+/** X-InstructBLIP's `predict_answers` turns an empty answer into "unanswerable" (model-contracts §6.2). */
+function unanswerableIfEmpty(g: Generation): Generation {
+  return g.text === '' ? { ...g, text: 'unanswerable' } : g;
+}
+
 /** `predict_answers`: the template filled with the processed question; empty answers become "unanswerable" (§6.2). */
 function answerGeneration(x: XParts): AnswerGenerationCapability {
   const inner = instruction(x);
   return {
     async answer(requests, config, ctx) {
       const prompts = requests.map((r) => ({ media: [r.image], prompt: fillTemplate(r.template, preQuestion(r.question)) }));
-      const generations = await inner.generate(prompts, config, ctx);
-      return generations.map((g) => (g.text === '' ? { ...g, text: 'unanswerable' } : g));
+      return inner.generate(prompts.map((p) => ({ ...p, asAnswer: true })), config, ctx);
     },
   };
 }

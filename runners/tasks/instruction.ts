@@ -48,7 +48,8 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
     async infer(batch, taskCtx) {
       const question = (text: string): string => (settings.questionProcessor === 'none' ? text : processText({ kind: settings.questionProcessor }, text));
       const prompts = batch.map((b) => applyPromptTemplate(settings.template, { question: question(b.sample.question), context: b.sample.context, choices: b.sample.choices }));
-      const requests = batch.map((b, i) => ({ media: b.media, prompt: prompts[i]! }));
+      const asAnswer = settings.mode === 'open' && settings.decoding === 'answer';
+      const requests = batch.map((b, i) => ({ media: b.media, prompt: prompts[i]!, ...(asAnswer ? { asAnswer } : {}) }));
       if (settings.mode === 'multiple-choice') {
         const candidates = batch.map((b) => b.sample.choices.map((c) => applyCandidateTemplate(settings.candidateTemplate, c)));
         const scores = await capability.scoreCandidates(requests, candidates, taskCtx.clock);

@@ -22,9 +22,9 @@ function sample(id: string, choices: string[]): InstructionSample {
   } as InstructionSample;
 }
 
-function context(template: string, mode: 'open' | 'multiple-choice', seen: InstructionRequest[]): TaskContext {
+function context(template: string, mode: 'open' | 'multiple-choice', seen: InstructionRequest[], decoding: 'generate' | 'answer' = 'generate'): TaskContext {
   const settings: EffectiveSettings = {
-    kind: 'instruction', mode, template, candidateTemplate: 'choice', generation: HF_DEFAULT_GENERATION, modality: 'image', questionProcessor: 'none', batchSize: 8, limit: null,
+    kind: 'instruction', mode, template, candidateTemplate: 'choice', generation: HF_DEFAULT_GENERATION, modality: 'image', questionProcessor: 'none', decoding, batchSize: 8, limit: null,
   };
   const instruction = {
     async generate(requests: readonly InstructionRequest[]) {
@@ -53,6 +53,15 @@ test("a second LAVIS '{}' is the options too: refused without choices, filled (a
   assert.ok('invalid' in task.accept(sample('gqa1', [])));
   await task.infer([{ sample: sample('icon1', ['6', '8', '5']), index: 0, media: [] }] as never, { clock: undefined } as never);
   assert.is(seen[0]!.prompt, 'Question: How many dots? Options: (a) 6 (b) 8 (c) 5. Short answer:');
+});
+
+test("decoding 'answer' asks the model for answers (its predict_answers' post-processing); 'generate' does not", async () => {
+  for (const decoding of ['answer', 'generate'] as const) {
+    const seen: InstructionRequest[] = [];
+    const task = instructionTask(context('Question: {} Short answer:', 'open', seen, decoding));
+    await task.infer([{ sample: sample('q1', []), index: 0, media: [] }] as never, { clock: undefined } as never);
+    assert.is(seen[0]!.asAnswer === true, decoding === 'answer', decoding);
+  }
 });
 
 test('a template without options accepts samples without choices', () => {
