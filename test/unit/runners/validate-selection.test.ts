@@ -33,6 +33,14 @@ test('validate --tasks needs only the data locations of the selected tasks', asy
   assert.match(all.err, "data location 'iconqa' is not set: pass --data iconqa=PATH");
 });
 
+/** The usage error validate gives for `argv`, asserted to be the one run stops on. */
+async function sameRefusal(argv: readonly string[]): Promise<string> {
+  const validated = await rejectedMessage(validateCommand.run([...argv, '--no-files']), UsageError);
+  const ran = await rejectedMessage(runCommand.run([...argv, '--out', join(tempDir('validate-refusal'), 'run')]), UsageError);
+  assert.is(validated, ran);
+  return validated;
+}
+
 test('validate --tasks skips a suite none of whose tasks is selected, and its task data', async () => {
   const r = await capture(validateCommand, ['suites/default.suite.json', 'suites/gqa.suite.json', '--no-files', '--tasks', 'synth-caption', '--data', 'model=tiny-blip']);
   assert.is(r.err, '');
@@ -41,10 +49,7 @@ test('validate --tasks skips a suite none of whose tasks is selected, and its ta
 });
 
 test('validate --tasks with an unknown id is the usage error run gives, with a suggestion', async () => {
-  const argv = ['suites/default.suite.json', '--tasks', 'synth-captoin'];
-  const validated = await rejectedMessage(validateCommand.run([...argv, '--no-files']), UsageError);
-  const ran = await rejectedMessage(runCommand.run([...argv, '--out', join(tempDir('validate-tasks'), 'run')]), UsageError);
-  assert.is(validated, ran);
+  const validated = await sameRefusal(['suites/default.suite.json', '--tasks', 'synth-captoin']);
   assert.match(validated, /^--tasks: 'synth-captoin' is not a task of the suites \(did you mean 'synth-caption'\?\); tasks: synth-retrieval, synth-caption, /);
 });
 
@@ -58,10 +63,7 @@ test('validate --models selects models as run does; one not in the suites is an 
   const unknown = await rejectedMessage(validateCommand.run([HELDOUT, '--tasks', 'scienceqa-img', '--models', 'tiny-instructblip', ...SCIENCEQA]), UsageError);
   assert.is(unknown, "--models: 'tiny-instructblip' is not a model of the suites (did you mean 'tiny-instructblip-t5'?); models: tiny-instructblip-t5 (${data.model})");
   // The same message run stops on (run needs the data files, which the default suite has).
-  const argv = ['suites/default.suite.json', '--models', 'tiny-albf'];
-  const validated = await rejectedMessage(validateCommand.run([...argv, '--no-files']), UsageError);
-  const ran = await rejectedMessage(runCommand.run([...argv, '--out', join(tempDir('validate-models'), 'run')]), UsageError);
-  assert.is(validated, ran);
+  const validated = await sameRefusal(['suites/default.suite.json', '--models', 'tiny-albf']);
   assert.match(validated, /^--models: 'tiny-albf' is not a model of the suites \(did you mean 'tiny-albef'\?\); models: tiny-albef, tiny-blip, /);
 });
 
