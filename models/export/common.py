@@ -151,9 +151,10 @@ def export_graph(module: nn.Module, example: dict, inputs: dict, outputs: dict, 
         raise RuntimeError(f"{path.name}: graph inputs differ from the declared ones: missing {missing} "
                            f"(unused by the traced module), extra {extra}")
     onnx.checker.check_model(str(path))
-    # A multi-GB graph would need its weights twice in memory for the check; a small one forced
-    # into external data (--external-data always) is checked like any other.
-    if sum(os.path.getsize(path.parent / d["file"]) for d in external) < EXTERNAL_DATA_BYTES:
+    # A multi-GB graph would need its weights twice in memory for the check, inline (--external-data
+    # never) or not; a small one forced into external data (always) is checked like any other.
+    weights = path.stat().st_size + sum(os.path.getsize(path.parent / d["file"]) for d in external)
+    if weights < EXTERNAL_DATA_BYTES:
         _compare_with_onnxruntime(module, path, [example] + list(checks or []), list(outputs), unread)
     entry = {"file": path.name, "sha256": sha256(path), "externalData": external,
              "inputs": {n: {"dtype": d, "shape": list(s)} for n, (d, s) in inputs.items()},
