@@ -30,7 +30,7 @@ export type RetrievalMetrics = Record<RetrievalMetricKey, number>;
 export const RECALL_CUTOFFS = [1, 5, 10] as const;
 
 /** The largest K reported; ranks at or beyond it only need to be known as misses. */
-export const LARGEST_K = 10;
+export const LARGEST_K = RECALL_CUTOFFS[RECALL_CUTOFFS.length - 1];
 
 /** LAVIS's initial rank, kept for an image with no GT texts. */
 export const NO_GROUND_TRUTH_RANK = 1e20;
@@ -91,6 +91,8 @@ export function targetRank(row: ArrayLike<number>, targets: readonly number[], e
     else if (value === best) equal += 1;
     else if (Number.isNaN(value)) throw new RangeError(`score at index ${j} is NaN`);
   }
+  // The usual row: only the best target holds its score, so the count of greater scores is the rank.
+  if (equal === 1) return { rank: greater, firstAmongTies: greater, lastAmongTies: greater };
   const tiedTargets = new Set(targets.filter((t) => row[t] === best));
   // Worst case: every non-target sharing the best score comes before the first tied target.
   const lastAmongTies = greater + equal - tiedTargets.size;
