@@ -13,7 +13,7 @@ import type { EmbeddedPrompt } from '../generation/onnx/decoder-only.js';
 import type { ImageStateCache } from './image-state-cache.js';
 import { generateText, promptIds, scoreContinuations, type LlmParts } from './llm-bridge.js';
 import { fillTemplate } from './prompts.js';
-import { int64Tensor, outputData, row } from './tensors.js';
+import { concatFloat32, int64Tensor, outputData, row } from './tensors.js';
 
 export interface SoftPromptParts {
   readonly qformer: GraphSession;
@@ -64,20 +64,7 @@ export async function mediaSoftPrompts(parts: SoftPromptParts, media: readonly P
 /** A video's frames as images ([F, 3, S, S] -> F x [3, S, S]); any other medium is itself. */
 function framesOf(medium: PreparedMedia): PreparedMedia[] {
   if (medium.modality !== 'video') return [medium];
-  const [count, ...frameDims] = medium.dims;
-  const size = frameDims.reduce((a, b) => a * b, 1);
-  return Array.from({ length: count! }, (_, f) => ({ modality: 'image' as const, data: medium.data.subarray(f * size, (f + 1) * size), dims: frameDims, path: `${medium.path}#frame${f}` }));
-}
-
-function concatFloat32(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Array.from({ length: medium.dims[0]! }, (_, f) => ({ modality: 'image' as const, data: row(medium.data, medium.dims, f), dims: medium.dims.slice(1), path: `${medium.path}#frame${f}` }));
 }
 
 /*

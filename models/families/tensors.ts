@@ -50,3 +50,15 @@ export function concatRows(rows: readonly Float32Array[], rest: readonly number[
   rows.forEach((r, i) => data.set(r, i * size));
   return new ort.Tensor('float32', data, [rows.length, ...rest]);
 }
+
+/** The arrays end to end, in order (one array is returned as it is). */
+export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import type { AdapterParts } from './registry.js';
 import { baseParts, has, refuseUnwired } from './base.js';
 import { graph, specialId, textTokenizer, type FamilyContext } from './context.js';
 import { generateText, llmParts, scoreContinuations, type LlmParts } from './llm-bridge.js';
-import { float32Tensor, int64Tensor, outputData } from './tensors.js';
+import { concatFloat32, float32Tensor, int64Tensor, outputData } from './tensors.js';
 import { fillTemplate } from './prompts.js';
 import { preQuestion } from '../preprocess/text.js';
 
@@ -76,13 +76,8 @@ async function assemble(x: XParts, media: readonly PreparedMedia[], prompt: stri
     pieces.push(await softTokens(x, item, qformerText, ctx));
     pieces.push(await embedText(space));
   }
-  const prefixEmbeds = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of pieces) {
-    prefixEmbeds.set(p, offset);
-    offset += p.length;
-  }
-  if (offset % hidden !== 0) throw new Error('xinstructblip: assembled prefix is not a whole number of embeddings');
+  const prefixEmbeds = concatFloat32(pieces);
+  if (prefixEmbeds.length % hidden !== 0) throw new Error('xinstructblip: assembled prefix is not a whole number of embeddings');
   const text = (strip ? prompt.trim() : prompt) + x.spec.postfix;
   return { prefixEmbeds, promptIds: x.llm.tokenizer.encode(text, { addSpecialTokens: !x.spec.cleanTokenization }).ids };
 }
