@@ -138,11 +138,11 @@ export const gateCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected exactly one RUN directory, got ${positionals.length}.\n\n${HELP}`);
     const runDir = positionals[0]!;
     if (values['write-baseline'] !== undefined) {
-      await checkNoHomeTilde('--write-baseline', values['write-baseline']);
+      checkNoHomeTilde('--write-baseline', values['write-baseline']);
       return writeBaseline(runDir, values['write-baseline'], Object.keys(values).filter((k) => k !== 'write-baseline'));
     }
     if (values.out !== undefined) {
-      await checkNoHomeTilde('--out', values.out);
+      checkNoHomeTilde('--out', values.out);
       // Before gating: a verdict printed and then lost to an unwritable --out would leave CI without its files.
       checkWritable(values.out, OUT_FIX);
     }

@@ -24,7 +24,7 @@ export const mergeCommand: Command = {
     }
     if (values.out === undefined) throw new UsageError('--out DIR is required: where the merged run is written');
     if (positionals.length === 0) throw new UsageError('name the shard run directories to merge');
-    await checkNoHomeTilde('--out', values.out);
+    checkNoHomeTilde('--out', values.out);
     const scores = mergeRuns(positionals, values.out);
     const merged = new RunDirectory(values.out);
     process.stdout.write(`${scoresTable(scores, merged.readJson<TimingsFile>(merged.timings))}\n\nmerged ${positionals.length} shards into ${values.out}\n`);

@@ -151,7 +151,7 @@ export const preprocessCommand: Command = {
     if (kind === undefined || !(kind in FLAGS_OF)) throw new UsageError(`expected KIND image|audio|pointcloud|video, got '${kind ?? ''}'.\n\n${HELP}`);
     if (input === undefined || extra.length > 0) throw new UsageError(`expected exactly one INPUT after '${kind}'.\n\n${HELP}`);
     if (values.out === undefined) throw new UsageError('--out OUT.npy is required');
-    await checkNoHomeTilde('--out', values.out);
+    checkNoHomeTilde('--out', values.out);
     const allowed = FLAGS_OF[kind as Kind];
     const stray = Object.keys(values).filter((k) => k !== 'out' && k !== 'help' && !allowed.includes(k as keyof typeof OPTIONS));
     if (stray.length > 0) throw new UsageError(`--${stray.join(', --')} does not apply to '${kind}' (its options: ${allowed.map((f) => `--${f}`).join(', ')})`);

@@ -41,7 +41,7 @@ export const reportCommand: Command = {
     if (positionals.length === 0) throw new UsageError(`give at least one RUN directory.\n\n${HELP}`);
     if (values['no-published'] && values.published) throw new UsageError('--published and --no-published contradict each other.');
     const out = values.out ?? 'report';
-    await checkNoHomeTilde('--out', out);
+    checkNoHomeTilde('--out', out);
     // Before the runs are read and the charts rendered, which take seconds to minutes.
     checkWritable(out, values.out === undefined ? 'pass --out DIR on a writable disk (the default is ./report)' : 'choose another --out, on a writable disk');
     const result = await writeReport(positionals, out, parseFormats(values.format), {

@@ -67,9 +67,9 @@ export function claimDefaultRunDirectory(date = new Date()): { dir: string; rele
   };
 }
 
-async function explicitOut(value: string | undefined): Promise<string | undefined> {
+function explicitOut(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  await checkNoHomeTilde('--out', value);
+  checkNoHomeTilde('--out', value);
   return resolve(value);
 }
 
@@ -161,7 +161,7 @@ async function runFromArgs(argv: readonly string[], deps: RunDependencies, conti
   const data = parseData(values.data);
   const models = parseList('--models', values.models);
   const tasks = parseList('--tasks', values.tasks);
-  const given = await explicitOut(values.out);
+  const given = explicitOut(values.out);
   const limit = parsePositiveInt('--limit', values.limit);
   const shard = parseShard(values.shard);
   const registeredModels = deps.registeredModels();
@@ -195,7 +195,7 @@ export function createStartCommand(deps: RunDependencies = PRODUCTION, suite: st
         return EXIT.ok;
       }
       if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out DIR, the run directory to continue');
-      const given = await explicitOut(values.out);
+      const given = explicitOut(values.out);
       const claimed = given === undefined ? claimDefaultRunDirectory(deps.now?.()) : undefined;
       try {
         return await startIn(given ?? claimed!.dir, values, deps, reportFormats, suite);
