@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import type { InstructionSample, Sample, SampleFailure } from '../../datasets/samples.js';
 import { isOneImage, ONE_IMAGE_PER_INSTRUCTION } from '../../models/families/llm-family.js';
 import { VLBENCH_DEFAULTS } from '../../suites/settings.js';
-import { asInstruction, instructionRecordProblem } from '../tasks/instruction-records.js';
+import { asInstruction, instructionRecordCheck } from '../tasks/instruction-records.js';
 
 type ResolvedTask = LoadedSuite['resolved']['tasks'][number];
 
@@ -38,13 +38,18 @@ interface TaskDataCheck {
   readonly notOneImage: { readonly count: number; readonly first: InstructionSample } | null;
 }
 
-
-/** A record the instruction task's accept() would refuse (its mode or template needs what the record lacks), as the failure it will be. */
-function instructionFailure(task: ResolvedTask, item: Sample): SampleFailure | null {
+/**
+ * What the instruction task's accept() would refuse (its mode or template needs what a record
+ * lacks), as the failure it will be; null for the other task kinds.
+ */
+function instructionFailures(task: ResolvedTask): ((item: Sample) => SampleFailure | null) | null {
   if (task.kind !== 'instruction') return null;
-  const sample = asInstruction(item);
-  const problem = 'unusable' in sample ? sample.unusable : instructionRecordProblem(sample, { mode: task.mode, template: task.template ?? VLBENCH_DEFAULTS.instructionTemplate });
-  return problem === undefined ? null : failure(item.id, problem, item.source);
+  const recordProblem = instructionRecordCheck({ mode: task.mode, template: task.template ?? VLBENCH_DEFAULTS.instructionTemplate });
+  return (item) => {
+    const sample = asInstruction(item);
+    const problem = 'unusable' in sample ? sample.unusable : recordProblem(sample);
+    return problem === undefined ? null : failure(item.id, problem, item.source);
+  };
 }
 
 /**
@@ -71,13 +76,14 @@ async function checkTaskData(task: ResolvedTask, kTests: readonly PairKTest[], c
   // included, as the task does (retrieval.ts); a --limit below kTest caps kTest in planning instead.
   let records = 0;
   let notOne = 0;
+  const refusedRecord = instructionFailures(task);
   let firstNotOne: InstructionSample | null = null;
   try {
     for await (const item of loader.load({ files: task.dataset.files, mediaRoot: task.dataset.mediaRoot ?? '', options: task.dataset.options ?? {} })) {
       if (taken >= suiteLimit) break;
       if (item.kind !== 'failure') records++;
       if (taken++ >= limit) continue;
-      const failed = item.kind === 'failure' ? item : missingGalleryImage(item) ?? instructionFailure(task, item);
+      const failed = item.kind === 'failure' ? item : missingGalleryImage(item) ?? refusedRecord?.(item) ?? null;
       if (failed === null) samples++;
       else if (failures++ === 0) first = failed;
       if (item.kind === 'instruction' && !isOneImage(item.media) && notOne++ === 0) firstNotOne = item;

@@ -16,11 +16,18 @@ export function asInstruction(item: Sample): InstructionSample | { readonly unus
   return { unusable: `an instruction task needs instruction or vqa samples, the loader gave ${item.kind}` };
 }
 
-/** Why an instruction task with this mode and template cannot run the sample, else undefined. */
-export function instructionRecordProblem(sample: InstructionSample, task: { readonly mode: 'open' | 'multiple-choice'; readonly template: string }): string | undefined {
-  if (task.mode === 'multiple-choice' && sample.choices.length === 0) return `sample ${sample.id} has no choices; a multiple-choice task needs them (give the record a non-empty choices list, or run it in an open-mode task)`;
-  if (templateWritesQuestion(task.template) && sample.question === '') return `sample ${sample.id} has no question, but the template '${task.template}' writes it; give the record a question, or use a fixed instruction template without {question}`;
-  // LAVIS cannot fill an options placeholder without choices; an empty "Options: ." is not the prompt asked for.
-  if (templateUsesOptions(task.template) && sample.choices.length === 0) return `sample ${sample.id} has no choices, but the template '${task.template}' writes the options; give the record a non-empty choices list, or use a template without {options}`;
-  return undefined;
+/**
+ * For an instruction task with this mode and template: why it cannot run a sample, else
+ * undefined. The template is read once per task, not once per sample.
+ */
+export function instructionRecordCheck(task: { readonly mode: 'open' | 'multiple-choice'; readonly template: string }): (sample: InstructionSample) => string | undefined {
+  const writesQuestion = templateWritesQuestion(task.template);
+  const writesOptions = templateUsesOptions(task.template);
+  return (sample) => {
+    if (task.mode === 'multiple-choice' && sample.choices.length === 0) return `sample ${sample.id} has no choices; a multiple-choice task needs them (give the record a non-empty choices list, or run it in an open-mode task)`;
+    if (writesQuestion && sample.question === '') return `sample ${sample.id} has no question, but the template '${task.template}' writes it; give the record a question, or use a fixed instruction template without {question}`;
+    // LAVIS cannot fill an options placeholder without choices; an empty "Options: ." is not the prompt asked for.
+    if (writesOptions && sample.choices.length === 0) return `sample ${sample.id} has no choices, but the template '${task.template}' writes the options; give the record a non-empty choices list, or use a template without {options}`;
+    return undefined;
+  };
 }

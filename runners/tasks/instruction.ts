@@ -8,7 +8,7 @@ import type { InstructionSample, Sample } from '../../datasets/samples.js';
 import type { InstructionPrediction } from '../../reports/records.js';
 import { processText } from '../../models/preprocess/text.js';
 import { applyCandidateTemplate, applyPromptTemplate } from '../../suites/templates.js';
-import { asInstruction, instructionRecordProblem } from './instruction-records.js';
+import { asInstruction, instructionRecordCheck } from './instruction-records.js';
 import type { TaskContext } from './context.js';
 import { decodeBatch } from './sampled.js';
 import { generatedIds, runSampleTask, type LoopResult, type Output, type Prepared, type SampleTask } from './sample-loop.js';
@@ -37,11 +37,12 @@ export function instructionTask(ctx: TaskContext): SampleTask<InstructionSample>
   const settings = ctx.settings;
   if (settings.kind !== 'instruction') throw new Error('instructionTask needs instruction settings');
   const capability = ctx.model.adapter.instruction!;
+  const recordProblem = instructionRecordCheck(settings);
   return {
     accept: (item: Sample) => {
       const sample = asInstruction(item);
       if ('unusable' in sample) return sample;
-      const invalid = instructionRecordProblem(sample, settings);
+      const invalid = recordProblem(sample);
       return invalid === undefined ? sample : { invalid };
     },
     media: (sample) => sample.media,
