@@ -20,7 +20,7 @@ import { reopenPairsWithLostRecords } from './lost-records.js';
 import { buildManifest, checkResumable, checkResumableSession, checkSameProviders, sha256Once, suitesSection, tasksSection, type ExperimentFacts } from './manifest.js';
 import { planModelFromManifest, planRun, planTasks, type PlannedModel, type RunPlan, type TaskPlan } from './plan.js';
 import { RunDirectory } from './run-dir.js';
-import { modelsNamed, notAModelOfTheSuites, selectTasks, sharedIdProblem } from './task-selection.js';
+import { modelsNamed, notAModelOfTheSuites, readModelIds, selectTasks, sharedIdProblem } from './task-selection.js';
 import { executeTask } from './run-task.js';
 import { MediaDigests } from '../tasks/media-digests.js';
 import { isLockFile, lockRunDirectory } from './lock.js';
@@ -82,9 +82,10 @@ export function selectModelRefs(suites: readonly LoadedSuite[], filter: readonly
   for (const suite of suites) for (const m of suite.models) if (!all.has(m.manifestPath)) all.set(m.manifestPath, { reference: m.name, manifestPath: m.manifestPath });
   if (filter === null) return [...all.values()];
   const refs = [...all.values()].map((m) => ({ ...m, resolved: resolvedModelName(m, registered) }));
-  for (const wanted of filter) if (modelsNamed(refs, wanted).length === 0) throw notAModelOfTheSuites(refs, wanted);
-  const chosen = new Set(filter.flatMap((wanted) => modelsNamed(refs, wanted)));
-  const shared = sharedIdProblem(refs, chosen);
+  const ids = readModelIds(refs);
+  for (const wanted of filter) if (modelsNamed(refs, wanted, ids).length === 0) throw notAModelOfTheSuites(refs, wanted, ids);
+  const chosen = new Set(filter.flatMap((wanted) => modelsNamed(refs, wanted, ids)));
+  const shared = sharedIdProblem(refs, chosen, ids);
   if (shared !== undefined) throw shared;
   return refs.filter((m) => chosen.has(m)).map(({ reference, manifestPath }) => ({ reference, manifestPath }));
 }

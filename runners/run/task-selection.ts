@@ -37,6 +37,13 @@ function modelIdOf(manifestPath: string): string | undefined {
   }
 }
 
+/** Each model's id (model.json `name`), by manifest path: read once for a whole selection. */
+export type ModelIds = ReadonlyMap<string, string | undefined>;
+
+export function readModelIds(models: readonly SelectableModel[]): ModelIds {
+  return new Map(models.map((m) => [m.manifestPath, modelIdOf(m.manifestPath)]));
+}
+
 function spelledAs(model: SelectableModel, wanted: string): boolean {
   return wanted === model.reference || wanted === model.resolved || (model.resolved !== model.reference && resolve(wanted) === model.manifestPath);
 }
@@ -46,14 +53,16 @@ function spelledAs(model: SelectableModel, wanted: string): boolean {
  * also by what it resolved to), else by id: the model.json's `name`, which the summary table
  * shows and by which a task's `models` and gates may name a model given by path.
  */
-export function modelsNamed<M extends SelectableModel>(models: readonly M[], wanted: string): M[] {
+export function modelsNamed<M extends SelectableModel>(models: readonly M[], wanted: string, ids?: ModelIds): M[] {
   const spelled = models.filter((m) => spelledAs(m, wanted));
-  return spelled.length > 0 ? spelled : models.filter((m) => modelIdOf(m.manifestPath) === wanted);
+  if (spelled.length > 0) return spelled;
+  const known = ids ?? readModelIds(models);
+  return models.filter((m) => known.get(m.manifestPath) === wanted);
 }
 
 /** The error for a `--models` entry that names no suite model: each model as written, with its id where that is another word. */
-export function notAModelOfTheSuites(models: readonly SelectableModel[], wanted: string): UsageError {
-  const ids = models.map((m) => modelIdOf(m.manifestPath));
+export function notAModelOfTheSuites(models: readonly SelectableModel[], wanted: string, known: ModelIds = readModelIds(models)): UsageError {
+  const ids = models.map((m) => known.get(m.manifestPath));
   const listed = models.map((m, i) => {
     const shown = m.resolved === m.reference ? m.reference : `${m.resolved} (${m.reference})`;
     const id = ids[i];
@@ -68,14 +77,14 @@ export function notAModelOfTheSuites(models: readonly SelectableModel[], wanted:
  * (planning refuses two models with one id), but planning sees only the chosen models, so the
  * run would go ahead with whichever the name matched first. The error names both.
  */
-export function sharedIdProblem(models: readonly SelectableModel[], chosen: ReadonlySet<SelectableModel>): UsageError | undefined {
+export function sharedIdProblem(models: readonly SelectableModel[], chosen: ReadonlySet<SelectableModel>, known: ModelIds = readModelIds(models)): UsageError | undefined {
   const chosenIds = new Map<string, SelectableModel>();
   for (const model of chosen) {
-    const id = modelIdOf(model.manifestPath);
+    const id = known.get(model.manifestPath);
     if (id !== undefined) chosenIds.set(id, model);
   }
   for (const model of models) {
-    const id = chosen.has(model) ? undefined : modelIdOf(model.manifestPath);
+    const id = chosen.has(model) ? undefined : known.get(model.manifestPath);
     const twin = id === undefined ? undefined : chosenIds.get(id);
     if (twin === undefined) continue;
     return new UsageError(`--models: ${twin.reference} and ${model.reference} both have the id '${id}' (the model.json \`name\`), so results would be keyed to one id for two models: give one model.json another \`name\` (vlbench validate names both entries)`);
