@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RUN_LOCK_FILE } from '../../reports/records.js';
 import { UsageError } from '../errors.js';
-import { ensureDirectory, reasonOf } from './run-dir.js';
+import { ensureDirectory, isUnwritable, reasonOf } from './run-dir.js';
 
 export class RunLockedError extends Error {
   override name = 'RunLockedError';
@@ -148,8 +148,7 @@ export function lockWriteError(file: string, error: NodeJS.ErrnoException): Erro
   } catch {
     // Nothing more to undo: the message below says what to do.
   }
-  const unwritable = error.code === 'EROFS' || error.code === 'EACCES' || error.code === 'EPERM';
-  const fix = unwritable ? 'make the folder writable, or choose another --out' : 'free space on that disk (or make the folder writable)';
+  const fix = isUnwritable(error.code) ? 'make the folder writable, or choose another --out' : 'free space on that disk (or make the folder writable)';
   return new RunLockedError(`could not write the run's lock file ${file} (${reasonOf(error)}); nothing was run: ${fix}, then run the same command again`);
 }
 

@@ -30,27 +30,39 @@ function errnoCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 
-/** The errno in words, since "ENOENT ... mkdir" or a bare "ENOSPC" does not say what to change. */
+/** Write errors in words, since "ENOENT ... mkdir" or a bare "ENOSPC" does not say what to change. */
+export const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error from the device',
+  ENAMETOOLONG: 'the path is too long (the system allows 4096 bytes in all, 255 per name)',
+};
+
+/** A write that failed for want of space: freeing some is the fix. */
+export function isFullDisk(code: string | undefined): boolean {
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** A write that failed for want of permission: another place, or a writable one, is the fix. */
+export function isUnwritable(code: string | undefined): boolean {
+  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
+}
+
+/** The errno in words, then the system's own message. */
 export function reasonOf(error: unknown): string {
-  const reasons: Record<string, string> = {
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'disk quota exceeded',
-    EROFS: 'the file system is read-only',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EIO: 'input/output error from the device',
-    ENAMETOOLONG: 'the path is too long (the system allows 4096 bytes in all, 255 per name)',
-  };
   const code = errnoCode(error);
   const message = (error as Error).message;
-  return code !== undefined && reasons[code] !== undefined ? `${reasons[code]}; ${message}` : message;
+  return code !== undefined && ERRNO_WORDS[code] !== undefined ? `${ERRNO_WORDS[code]}; ${message}` : message;
 }
 
 /** What to do about a failed write: space for a full disk, permissions for a read-only one. */
 function remedyOf(error: unknown): string {
   const code = errnoCode(error);
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'free space';
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return 'make it writable (or copy the run directory to a writable disk)';
+  if (isFullDisk(code)) return 'free space';
+  if (isUnwritable(code)) return 'make it writable (or copy the run directory to a writable disk)';
   return 'fix the cause above';
 }
 

@@ -7,6 +7,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { homeTildeProblem } from '../../suites/home-tilde.js';
 import { UsageError } from '../errors.js';
+import { ERRNO_WORDS, isFullDisk } from '../run/run-dir.js';
 
 /** A path given to an option, for messages: `--per-image out.json`. */
 export interface OptionPath {
@@ -19,15 +20,12 @@ export class ScoreOutputError extends Error {
   override name = 'ScoreOutputError';
 }
 
-const REASONS: Record<string, string> = {
+/** Run's wording of write errors, and the path errors an output file meets besides. */
+const REASONS: Readonly<Record<string, string>> = {
+  ...ERRNO_WORDS,
   ENOENT: 'no such file or directory',
   ENOTDIR: 'a parent of it is a file, not a directory',
   EEXIST: 'a file of that name is in the way of the directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
 };
 
 /**
@@ -84,6 +82,6 @@ export function writeOutputFile(subcommand: string, output: OptionPath, text: st
 function failure(subcommand: string, { option, path }: OptionPath, what: string, error: unknown): ScoreOutputError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = (code !== undefined ? REASONS[code] : undefined) ?? (error as Error).message;
-  const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'free space or' : 'choose a writable location, or';
+  const fix = isFullDisk(code) ? 'free space or' : 'choose a writable location, or';
   return new ScoreOutputError(`${subcommand}: ${option} ${path}: ${what} (${reason}${code !== undefined ? `, ${code}` : ''}); ${fix} leave ${option} out to print the corpus scores only`);
 }
