@@ -227,8 +227,8 @@ function distinctModelProblems(path: string, models: readonly ResolvedModelRef[]
   models.forEach((model, i) => {
     const first = keys.indexOf(keys[i]!);
     if (first === i) return;
-    const same = models[first]!.name === model.name ? `'${model.name}' is listed twice` : `'${model.name}' is the model.json of '${models[first]!.name}'`;
-    problems.push({ file: path, pointer: `/models/${i}`, message: `${same} (first at /models/${first}); a suite runs each model once: remove this entry` });
+    // The same entry written twice was reported by checkSuite already; here only spellings differ.
+    problems.push({ file: path, pointer: `/models/${i}`, message: `'${model.name}' is the model.json of '${models[first]!.name}' (first at /models/${first}); a suite runs each model once: remove this entry` });
   });
   return problems;
 }
