@@ -1,12 +1,13 @@
 /** What the run ran on and with: vlbench version and commit, ONNX Runtime, Node, CPU and GPU. */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { cpus, platform, release, arch } from 'node:os';
 import type { RunManifest } from '../../reports/records.js';
+import { sameFileKey } from '../../suites/same-file.js';
 
 const packageRoot = new URL('../../', import.meta.url);
 
@@ -32,11 +33,7 @@ export function vlbenchVersion(): RunManifest['vlbench'] {
 export function gitCommitOf(root: string): string | null {
   const top = quiet('git', ['rev-parse', '--show-toplevel'], root);
   if (top === null) return null;
-  try {
-    if (realpathSync(top) !== realpathSync(root)) return null;
-  } catch {
-    return null;
-  }
+  if (sameFileKey(top) !== sameFileKey(root)) return null;
   return quiet('git', ['rev-parse', 'HEAD'], root);
 }
 
