@@ -51,12 +51,14 @@ async function indexFolder(folder: string): Promise<FolderIndex | null> {
 
 function folderIndex(folder: string): Promise<FolderIndex | null> {
   let index = folders.get(folder);
-  if (index === undefined) {
+  // Least recently used goes first: a split folder every miss looks at stays indexed.
+  if (index !== undefined) folders.delete(folder);
+  else {
     const oldest = folders.keys().next();
     if (folders.size >= INDEXED_FOLDERS && oldest.done !== true) folders.delete(oldest.value);
     index = indexFolder(folder);
-    folders.set(folder, index);
   }
+  folders.set(folder, index);
   return index;
 }
 

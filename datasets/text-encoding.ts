@@ -39,7 +39,7 @@ function hex(bytes: readonly number[]): string {
 }
 
 /** Stops the load of a file that starts with a UTF-16 or UTF-32 byte order mark. */
-export function refuseForeignBom(file: string, start: Uint8Array): void {
+function refuseForeignBom(file: string, start: Uint8Array): void {
   const bom = FOREIGN_BOMS.find((b) => b.bytes.every((byte, i) => start[i] === byte));
   if (bom === undefined) return;
   const mark = hex(bom.bytes);
@@ -51,7 +51,7 @@ export function refuseForeignBom(file: string, start: Uint8Array): void {
  * Where the first byte that cannot start or continue a UTF-8 sequence is (WHATWG's decoder: no
  * overlong forms, surrogates or code points past U+10FFFF), or -1.
  */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
+function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     if (b < 0x80) {
@@ -105,7 +105,7 @@ function where(file: string, bytes: Uint8Array, offset: number): string {
 }
 
 /** Why a file that failed strict decoding is not UTF-8 text, and how to convert it. */
-export function notUtf8Message(file: string, bytes: Uint8Array): string {
+function notUtf8Message(file: string, bytes: Uint8Array): string {
   const offset = firstInvalidUtf8(bytes);
   if (offset < 0) return `${file}: not valid UTF-8 text: re-save it as UTF-8`;
   const bad = `byte 0x${hex([bytes[offset]!])}`;
