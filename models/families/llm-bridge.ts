@@ -14,6 +14,7 @@ import type { KvCacheLayout } from '../generation/onnx/kv-cache.js';
 import { scoreCandidatesDecoderOnly, scoreCandidatesEncoderDecoder } from '../generation/onnx/candidate-scoring.js';
 import { ManifestError } from '../manifest.js';
 import type { TextTokenizer } from '../tokenizers/types.js';
+import { pythonStrip } from '../preprocess/text.js';
 import { graph, llmTokenizer, specialId, type FamilyContext } from './context.js';
 
 export interface LlmParts {
@@ -76,21 +77,6 @@ export async function generateText(llm: LlmParts, prompts: readonly EmbeddedProm
     const content = ids.filter((id) => id !== llm.eosId);
     return { text: pythonStrip(llm.tokenizer.decode(content, { skipSpecialTokens: true })), tokenIds: sequence.newIds };
   });
-}
-
-/**
- * Python's whitespace (str.isspace), as UTF-16 code units: JS trim() lacks U+001C..U+001F
- * (file/group/record/unit separators) and U+0085, and strips U+FEFF, which Python keeps.
- */
-const PY_WHITESPACE = new Set(Array.from('\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000', (c) => c.charCodeAt(0)));
-
-/** LAVIS's `[text.strip() for text in output_text]` (BLIP-2 OPT, InstructBLIP Vicuna): Python's str.strip(), exactly. */
-export function pythonStrip(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && PY_WHITESPACE.has(text.charCodeAt(start))) start++;
-  while (end > start && PY_WHITESPACE.has(text.charCodeAt(end - 1))) end--;
-  return text.slice(start, end);
 }
 
 /**

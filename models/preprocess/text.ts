@@ -22,7 +22,14 @@ const PUNCTUATION = /[.!"()*#:;~]/g;
  * Python's `\s` on str (characters for which str.isspace() is true). JavaScript's `\s` differs:
  * it lacks U+001C..U+001F and U+0085 and adds U+FEFF.
  */
-const PYTHON_WHITESPACE_RUN = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]{2,}/g;
+const PYTHON_WHITESPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PYTHON_WHITESPACE_RUN = new RegExp(`[${PYTHON_WHITESPACE}]{2,}`, 'g');
+const PYTHON_WHITESPACE_ENDS = new RegExp(`^[${PYTHON_WHITESPACE}]+|[${PYTHON_WHITESPACE}]+$`, 'g');
+
+/** Python's str.strip(), exactly (LAVIS strips generated text with it: `[text.strip() for text in output_text]`). */
+export function pythonStrip(text: string): string {
+  return text.replace(PYTHON_WHITESPACE_ENDS, '');
+}
 
 /** Keep the first `maxWords` words of a string split on single spaces (Python str.split(" ")). */
 function truncateWords(text: string, maxWords: number): string {

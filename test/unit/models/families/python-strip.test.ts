@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pythonStrip } from '../../../../models/families/llm-bridge.js';
+import { pythonStrip } from '../../../../models/preprocess/text.js';
 
 // CPython 3.11 (Unicode 15): [hex(c) for c in range(0x110000) if chr(c).isspace()]
 const PYTHON_WHITESPACE = [
