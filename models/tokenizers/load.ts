@@ -11,24 +11,21 @@ import { HfTextTokenizer } from './text-tokenizer.js';
 import type { SpecialTokenIds, TextTokenizer } from './types.js';
 import { kindMismatch, vocabularySize } from './vocabulary.js';
 
-/** Where a file's path sits in model.json, so that its errors name the pointer to fix. */
-interface FileOrigin {
-  readonly manifestPath: string;
-  readonly pointer: string;
+/** A load error at `pointer` of the manifest when there is one, else a plain one (a bare tokenizer file). */
+function failAt(origin: TokenizerOrigin | undefined, pointer: string, problem: string): never {
+  throw origin ? new ManifestError(origin.manifestPath, pointer, problem) : new Error(problem);
 }
 
-function readJsonObject(path: string, what: string, at: FileOrigin | undefined): Record<string, unknown> {
-  const fail = (problem: string): never => {
-    throw at ? new ManifestError(at.manifestPath, at.pointer, problem) : new Error(problem);
-  };
+function readJsonObject(path: string, what: string, origin: TokenizerOrigin | undefined, key: 'file' | 'config'): Record<string, unknown> {
+  const fail = (problem: string): never => failAt(origin, `/tokenizers/${origin?.side}/${key}`, problem);
   // Within a manifest: validate's wording for a missing file, a folder or a Git LFS pointer, so that run says the same.
-  const unusable = at ? fileProblem(path) : null;
+  const unusable = origin ? fileProblem(path) : null;
   if (unusable !== null) fail(unusable);
   let text = '';
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    fail(`${path}: cannot read the ${what} (${(error as Error).message}); ${at ? 'make it readable or export the file again' : "check the manifest's tokenizer file paths"}`);
+    fail(`${path}: cannot read the ${what} (${(error as Error).message}); ${origin ? 'make it readable or export the file again' : "check the manifest's tokenizer file paths"}`);
   }
   let parsed: unknown;
   try {
@@ -56,15 +53,13 @@ export interface TokenizerOrigin {
  */
 export function loadTokenizer(spec: TokenizerSpec, baseDir: string, specialIds: SpecialTokenIds, origin?: TokenizerOrigin): TextTokenizer {
   const jsonPath = resolve(baseDir, spec.file);
-  const at = (key: 'file' | 'config'): FileOrigin | undefined => (origin ? { manifestPath: origin.manifestPath, pointer: `/tokenizers/${origin.side}/${key}` } : undefined);
-  const tokenizerJson = readJsonObject(jsonPath, 'tokenizer.json', at('file'));
+  const tokenizerJson = readJsonObject(jsonPath, 'tokenizer.json', origin, 'file');
   if (typeof tokenizerJson['model'] !== 'object') {
-    const problem = `${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`;
-    throw origin ? new ManifestError(origin.manifestPath, `/tokenizers/${origin.side}/file`, problem) : new Error(problem);
+    failAt(origin, `/tokenizers/${origin?.side}/file`, `${jsonPath}: /model is missing; this is not a Hugging Face tokenizer.json (export it with tokenizer.save_pretrained)`);
   }
   const size = vocabularySize(tokenizerJson);
   checkAgainstManifest(spec, jsonPath, tokenizerJson, size, specialIds, origin);
-  const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json', at('config'));
+  const tokenizerConfig = spec.config === undefined ? {} : readJsonObject(resolve(baseDir, spec.config), 'tokenizer_config.json', origin, 'config');
   return new HfTextTokenizer({
     kind: spec.kind,
     tokenizerJson,
@@ -90,10 +85,7 @@ export const INSERTED_BY_ID: ReadonlySet<string> = new Set(['dec', 'enc', 'decod
  * vocabulary fails mid-evaluation (or never stops generating), so both are load errors.
  */
 function checkAgainstManifest(spec: TokenizerSpec, jsonPath: string, json: Record<string, unknown>, size: number, ids: SpecialTokenIds, origin: TokenizerOrigin | undefined): void {
-  const fail = (pointer: string, problem: string): never => {
-    if (origin) throw new ManifestError(origin.manifestPath, pointer, problem);
-    throw new Error(problem);
-  };
+  const fail = (pointer: string, problem: string): never => failAt(origin, pointer, problem);
   const side = origin?.side ?? '<side>';
   // An LLM-side kind the manifest check already matched to /llm/name is right; the file is not.
   const fixed = side === 'llm' && spec.kind !== 'bert';
