@@ -299,21 +299,22 @@ export function mediaRootOr(mediaRoot: string, annotationFile: string): string {
  * hint when a likely cause shows (media-hints.ts); `written` is the path as the annotation gives
  * it, where the caller resolved it against a root.
  */
-export async function mediaOrFailure(id: string, modality: Modality, path: string, source: SourceLocation, written?: WrittenPath): Promise<MediaRef | SampleFailure> {
+/** @param notFoundHint the loader's own word on a missing file (after the generic hint), e.g. '; its start_time ...' */
+export async function mediaOrFailure(id: string, modality: Modality, path: string, source: SourceLocation, written?: WrittenPath, notFoundHint = ''): Promise<MediaRef | SampleFailure> {
   let folder: boolean;
   try {
     folder = (await stat(path)).isDirectory();
   } catch {
     const hint = await missingMediaHint(path, written);
-    return failure(id, `${modality} file not found: ${path}${hint === undefined ? '' : `; ${hint}`}`, source);
+    return failure(id, `${modality} file not found: ${path}${hint === undefined ? '' : `; ${hint}`}${notFoundHint}`, source);
   }
   if (folder && modality !== 'video') return failure(id, `${modality} path is a folder, not a file: ${path}; name the ${modality} file itself`, source);
   return { modality, path };
 }
 
 /** mediaOrFailure for a path an annotation gives, resolved against `root` (mediaPath). */
-export function mediaAt(id: string, modality: Modality, root: string, written: string, source: SourceLocation): Promise<MediaRef | SampleFailure> {
-  return mediaOrFailure(id, modality, mediaPath(root, written), source, { root, path: written });
+export function mediaAt(id: string, modality: Modality, root: string, written: string, source: SourceLocation, notFoundHint = ''): Promise<MediaRef | SampleFailure> {
+  return mediaOrFailure(id, modality, mediaPath(root, written), source, { root, path: written }, notFoundHint);
 }
 
 export function failure(id: string, reason: string, source: SourceLocation): SampleFailure {

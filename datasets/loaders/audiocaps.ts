@@ -67,8 +67,8 @@ export const audiocaps: DatasetLoader = {
     const idOf = shortIdsIfUnique(clips.keys(), (path) => clips.get(path)?.youtubeId ?? path);
     for (const [path, clip] of clips) {
       const id = idOf(path);
-      const media = await mediaAt(id, 'audio', input.mediaRoot, path, clip.source);
-      if ('kind' in media) yield media.reason.includes('file not found') ? { ...media, reason: media.reason + floatStartHint(clip.startTime, template) } : media;
+      const media = await mediaAt(id, 'audio', input.mediaRoot, path, clip.source, floatStartHint(clip.startTime, template));
+      if ('kind' in media) yield media;
       else yield { kind: 'caption', id, media, references: clip.references, source: clip.source } satisfies CaptionSample;
     }
   },
