@@ -14,3 +14,9 @@ export async function captureOutput<T>(body: () => Promise<T>): Promise<{ value:
     process.stderr.write = writeErr;
   }
 }
+
+/** A command run with its output captured: exit code, stdout, stderr. */
+export async function captureCommand(command: { run(argv: readonly string[]): Promise<number> }, argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const { value: code, out, err } = await captureOutput(() => command.run(argv));
+  return { code, out, err };
+}

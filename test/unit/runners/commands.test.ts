@@ -13,15 +13,11 @@ import { validateCommand } from '../../../runners/commands/validate.js';
 import { createRunCommand } from '../../../runners/commands/run.js';
 import { doubleModels, FIXTURE_SUITE } from './helpers/double-model.js';
 import { UsageError } from '../../../runners/errors.js';
-import type { Command } from '../../../runners/commands/command.js';
 import { tempDir } from './helpers/run-double.js';
 import { rejectedMessage } from '../helpers/thrown.js';
-import { captureOutput } from '../helpers/capture-output.js';
+import { captureCommand } from '../helpers/capture-output.js';
 
-async function capture(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { value: code, out, err } = await captureOutput(() => command.run(argv));
-  return { code, out, err };
-}
+const capture = captureCommand;
 
 test('validate: a good suite exits 0, a broken one exits 1 and prints file, pointer and fix', async () => {
   const ok = await capture(validateCommand, ['suites/gqa.suite.json', '--no-files', '--data', 'model=/m/model.json', '--data', 'gqa=/data/gqa']);

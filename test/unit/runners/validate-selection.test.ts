@@ -9,15 +9,11 @@ import { join } from 'node:path';
 import { validateCommand } from '../../../runners/commands/validate.js';
 import { runCommand } from '../../../runners/commands/run.js';
 import { UsageError } from '../../../runners/errors.js';
-import type { Command } from '../../../runners/commands/command.js';
 import { rejectedMessage } from '../helpers/thrown.js';
 import { tempDir } from './helpers/run-double.js';
-import { captureOutput } from '../helpers/capture-output.js';
+import { captureCommand } from '../helpers/capture-output.js';
 
-async function capture(command: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { value: code, out, err } = await captureOutput(() => command.run(argv));
-  return { code, out, err };
-}
+const capture = captureCommand;
 
 const HELDOUT = 'suites/instructblip-heldout.suite.json';
 const SCIENCEQA = ['--no-files', '--data', 'model=tiny-instructblip-t5', '--data', 'scienceqa=/x'];

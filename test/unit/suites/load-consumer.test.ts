@@ -6,16 +6,17 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundledModels } from '../../../models/load.js';
 import { loadSuite } from '../../../suites/load.js';
 import { SuiteError } from '../../../suites/messages.js';
+import { tempDirFactory } from '../helpers/temp-dirs.js';
 
 const shipped = fileURLToPath(new URL('../../../suites/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'vlbench-load-consumer-'));
+const dir = tempDirFactory(test)(join(tmpdir(), 'vlbench-load-consumer-'));
 const registered = bundledModels();
 
 function problems(path: string, options: { data?: Record<string, string> } = {}): string[] {

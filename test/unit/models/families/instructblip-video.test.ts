@@ -8,31 +8,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { loadModel, type LoadedModel } from '../../../../models/load.js';
+import type { LoadedModel } from '../../../../models/load.js';
 import type { PreparedMedia } from '../../../../models/capabilities.js';
 import * as ort from 'onnxruntime-node';
 import { ImageStateCache } from '../../../../models/families/image-state-cache.js';
 import { mediaSoftPrompts, type SoftPromptParts } from '../../../../models/families/llm-family.js';
 import type { GraphSession } from '../../../../models/onnx/graphs.js';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
-import { tempRoot, tinyCopy } from '../onnx/tiny-copy.js';
+import { tempRoot, withTinyCopy } from '../onnx/tiny-copy.js';
 import { BUNDLED, config, ctx } from './tiny-fidelity-helpers.js';
 
 const tempDir = tempDirFactory(test);
 const VIDEO = join(BUNDLED, 'video/frames/vid1');
 const FRAMES = 4;
 
-async function withVideoModel(fn: (model: LoadedModel) => Promise<void>): Promise<void> {
-  const path = tinyCopy(tempDir(tempRoot()), 'tiny-instructblip-t5', (m) => {
+function withVideoModel(fn: (model: LoadedModel) => Promise<void>): Promise<void> {
+  return withTinyCopy(tempDir(tempRoot()), 'tiny-instructblip-t5', (m) => {
     m.modalities = ['image', 'video'];
     m.preprocess.video = { frames: FRAMES, sampling: 'uniform', size: m.preprocess.image.size, channelOrder: 'rgb' };
-  });
-  const model = await loadModel(path, { device: 'cpu', verifyDigests: false });
-  try {
-    await fn(model);
-  } finally {
-    await model.adapter.dispose();
-  }
+  }, fn);
 }
 
 /**

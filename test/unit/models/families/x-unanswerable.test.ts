@@ -7,9 +7,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { loadModel, type LoadedModel } from '../../../../models/load.js';
+import type { LoadedModel } from '../../../../models/load.js';
 import { tempDirFactory } from '../../helpers/temp-dirs.js';
-import { tempRoot, tinyCopy } from '../onnx/tiny-copy.js';
+import { tempRoot, withTinyCopy } from '../onnx/tiny-copy.js';
 import { BUNDLED, config, ctx, load } from './tiny-fidelity-helpers.js';
 
 const tempDir = tempDirFactory(test);
@@ -28,14 +28,8 @@ async function firstToken(): Promise<number> {
   }
 }
 
-async function withEndingAt(token: number, fn: (model: LoadedModel) => Promise<void>): Promise<void> {
-  const path = tinyCopy(tempDir(tempRoot()), 'tiny-xinstructblip', (m) => (m.specialTokens.llm.eos = token));
-  const model = await loadModel(path, { device: 'cpu', verifyDigests: false });
-  try {
-    await fn(model);
-  } finally {
-    await model.adapter.dispose();
-  }
+function withEndingAt(token: number, fn: (model: LoadedModel) => Promise<void>): Promise<void> {
+  return withTinyCopy(tempDir(tempRoot()), 'tiny-xinstructblip', (m) => (m.specialTokens.llm.eos = token), fn);
 }
 
 test('an empty answer is "unanswerable" when decoded as an answer, and stays empty as free text', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
-import { loadModel } from '../../../../models/load.js';
+import { loadModel, type LoadedModel } from '../../../../models/load.js';
 import { ManifestError } from '../../../../models/manifest.js';
 
 export const TINY = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../models/tiny');
@@ -40,4 +40,14 @@ export async function loadError(path: string, verifyDigests = true): Promise<Man
   }
   assert.unreachable(`loading ${path} must fail`);
   throw new Error('unreachable');
+}
+
+/** Runs `fn` on a tiny model loaded from an edited copy of its model.json (digests not checked), then disposes of it. */
+export async function withTinyCopy(dir: string, model: string, edit: (manifest: Json, dir: string) => void, fn: (loaded: LoadedModel) => Promise<void>): Promise<void> {
+  const loaded = await loadModel(tinyCopy(dir, model, edit), { device: 'cpu', verifyDigests: false });
+  try {
+    await fn(loaded);
+  } finally {
+    await loaded.adapter.dispose();
+  }
 }
