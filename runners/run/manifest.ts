@@ -90,7 +90,7 @@ export async function buildManifest(suites: readonly LoadedSuite[], plan: RunPla
  * with each data path as the file it is (sameFileKey): the same project reached through a
  * symlink or a moved mount spells its files another way, and their content is compared apart.
  */
-function suiteContent(s: RunManifest['suites'][number]): Record<string, unknown> {
+export function suiteContent(s: RunManifest['suites'][number]): Record<string, unknown> {
   const { description: _d, $schema: _s, gates: _g, ...runs } = s.resolved as unknown as Record<string, unknown>;
   return Array.isArray(runs.tasks) ? { ...runs, tasks: (runs.tasks as TaskSpec[]).map(realDataPaths) } : runs;
 }

@@ -7,7 +7,7 @@ import { basename, isAbsolute } from 'node:path';
 import { describeGate, parseGates, type GateSpec } from '../../reports/gate-spec.js';
 import type { RunManifest } from '../../reports/records.js';
 import { changedKeys } from './environment.js';
-import { experimentIdentity, modelChanges, settingChanges, theyDiffer } from './manifest.js';
+import { experimentIdentity, modelChanges, settingChanges, suiteContent, theyDiffer } from './manifest.js';
 
 export class MergeError extends Error {
   override name = 'MergeError';
@@ -46,7 +46,7 @@ const valueOf = (value: unknown): string => (value === null || value === undefin
 function suiteChanges(a: RunManifest, b: RunManifest): string[] {
   const names = (m: RunManifest): string[] => m.suites.map((s) => s.name);
   if (names(a).join('\0') !== names(b).join('\0')) return [`suites ${listed(names(a))} -> ${listed(names(b))}`];
-  const content = (m: RunManifest, i: number): string | undefined => experimentIdentity({ ...m, suites: [m.suites[i]!] }).suites;
+  const content = (m: RunManifest, i: number): string => JSON.stringify(suiteContent(m.suites[i]!));
   return a.suites.flatMap((s, i) => (content(a, i) === content(b, i) ? [] : [`suite ${s.name}: its content differs (beyond description and gates)`]));
 }
 
